@@ -1,0 +1,118 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { EventEmitter } from 'eventemitter3';
+import { BadConnError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { Connection } from '@oon/wire';
+import type { OonClientEvents } from './events';
+import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
+
+/**
+ * Connects to an `OonServer` and exchanges objects with it:
+ * what arrives is a live instance of its registered class.
+ *
+ * @example
+ * ```ts
+ * const client = new OonClient<FordTruck>({ port: 9090 });
+ * client.on('message', (truck) => truck.showInfo());
+ * await client.connect();
+ * await client.send(new VolvoCar());
+ * await client.close();
+ * ```
+ */
+export class OonClient<T extends object = object> extends EventEmitter<OonClientEvents<T>> {
+  readonly #options: ResolvedClientOptions;
+  #connection: Connection | undefined;
+  #connecting: Promise<void> | undefined;
+
+  constructor(options: OonClientOptions = {}) {
+    super();
+    this.#options = resolveClientOptions(options);
+  }
+
+  /** True while connected (handshake done, not closing). */
+  get connected(): boolean {
+    return this.#connection?.open ?? false;
+  }
+
+  /**
+   * Connects and completes the handshake. Rejects with `BadConn` if refused or already
+   * connected, `Timeout` if no OON server answers within `connectTimeout`, `BadData` if
+   * the server speaks something else.
+   */
+  connect(): Promise<void> {
+    if (this.#connecting !== undefined || this.#connection !== undefined) {
+      return Promise.reject(new BadConnError(`already connected or connecting to ${this.#where()}; close() first`));
+    }
+    const attempt = this.#dial().finally(() => {
+      this.#connecting = undefined;
+    });
+    this.#connecting = attempt;
+    return attempt;
+  }
+
+  /** Sends one object. Rejects with `BadConn` when not connected, `BadData` when the object cannot be sent. */
+  send(object: object, options?: NetMessageOptions): Promise<void> {
+    if (this.#connection === undefined) {
+      return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
+    }
+    return this.#connection.send(object, options);
+  }
+
+  /** Closes the connection gracefully; resolves when the socket is closed. Safe to call twice, or when not connected. */
+  async close(): Promise<void> {
+    await this.#connecting?.catch(() => {});
+    await this.#connection?.close();
+  }
+
+  async #dial(): Promise<void> {
+    const { host, port, connectTimeout } = this.#options;
+    const socket = netConnect({ host, port });
+    socket.setNoDelay(true);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        socket.destroy();
+        reject(new TimeoutError(`no OON server answered at ${host}:${port} within ${connectTimeout} ms (connectTimeout)`));
+      }, connectTimeout);
+    });
+    try {
+      await Promise.race([this.#handshake(socket), deadline]);
+    } catch (err) {
+      socket.destroy();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #handshake(socket: Socket): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        reject(new BadConnError(`cannot connect to ${this.#where()} (${err.code ?? err.message}); is the server running?`, { cause: err }));
+      });
+    });
+    const connection = new Connection(socket, this.#options.connection);
+    try {
+      await connection.ready;
+    } catch (err) {
+      await connection.closed;
+      throw err instanceof OonError ? err : new BadConnError(String(err), { cause: err });
+    }
+    this.#attach(connection);
+  }
+
+  #attach(connection: Connection): void {
+    this.#connection = connection;
+    connection.on('message', (object, message) => this.emit('message', object as T, message as NetMessage<T>));
+    connection.on('error', (err) => this.emit('error', err));
+    connection.once('close', (reason, error) => {
+      if (this.#connection === connection) this.#connection = undefined;
+      this.emit('disconnect', reason, error);
+    });
+    this.emit('connect');
+  }
+
+  #where(): string {
+    return `${this.#options.host}:${this.#options.port}`;
+  }
+}

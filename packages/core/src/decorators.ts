@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { defaultRegistry, type Registry } from './registry';
+import { recordFieldDeclaration, type FieldDeclaration } from './field-metadata';
+import { isTypeDescriptor, type ArraySpec, type NetClassType, type PrimitiveSpec, type TypeThunk } from './type-spec';
+
+/** Options of {@link NetField}. */
+export interface NetFieldOptions {
+  /** The field's name on the wire. @default the property name */
+  name?: string;
+  /** The field's type, where `design:type` cannot tell it (arrays, enums, floats, classes declared later). */
+  type?: TypeThunk | PrimitiveSpec | ArraySpec;
+}
+
+/** Options of {@link NetClass}. */
+export interface NetClassOptions {
+  /** The class's name on the wire; stable across renames and minifiers. @default the class name */
+  name?: string;
+  /** The registry to register in. @default defaultRegistry */
+  registry?: Registry;
+}
+
+/**
+ * Declares a property as a field sent over the network.
+ *
+ * The type comes from TypeScript's `design:type` for properties typed plainly
+ * `number`, `string`, `boolean` or a class. Give it explicitly for nullable fields
+ * (`speed: number | null` is emitted as `Object`: use `t.number`), arrays
+ * (`() => [Car]`), enums (`() => CarMark`), floats (`t.float`), free JSON (`t.json`),
+ * and classes declared later in the file (`() => Car`). Every field may hold `null`.
+ *
+ * @example
+ * ```ts
+ * @NetClass()
+ * class TrucTrailer {
+ *   @NetField(() => Car, { name: 'car_inside' }) carInside: Car | null = null;
+ *   @NetField({ name: 'car_count' }) carCount = 0;
+ * }
+ * ```
+ */
+export function NetField(options?: NetFieldOptions): PropertyDecorator;
+export function NetField(type: TypeThunk | PrimitiveSpec | ArraySpec, options?: Omit<NetFieldOptions, 'type'>): PropertyDecorator;
+export function NetField(
+  typeOrOptions?: TypeThunk | PrimitiveSpec | ArraySpec | NetFieldOptions,
+  maybeOptions: NetFieldOptions = {},
+): PropertyDecorator {
+  const options: NetFieldOptions =
+    typeof typeOrOptions === 'function' || isTypeDescriptor(typeOrOptions)
+      ? { ...maybeOptions, type: typeOrOptions }
+      : (typeOrOptions ?? {});
+  return (prototype: object, key: string | symbol): void => {
+    const ctor = prototype.constructor;
+    if (typeof key !== 'string') {
+      throw new TypeError(`@NetField on ${ctor.name}: symbol-keyed properties cannot be sent`);
+    }
+    const designType: unknown = Reflect.getMetadata('design:type', prototype, key);
+    checkDesignType(`${ctor.name}.${key}`, options.type, designType);
+    const field: FieldDeclaration = { key, wireName: options.name ?? key, type: options.type, designType };
+    recordFieldDeclaration(ctor, field);
+  };
+}
+
+/** Refuses, at decoration time, a field whose type cannot be known from `design:type` alone. */
+function checkDesignType(where: string, explicit: unknown, designType: unknown): void {
+  if (explicit !== undefined) return;
+  if (designType === Array) {
+    throw new TypeError(`${where} is an array: give its element type, as in @NetField(() => [Number])`);
+  }
+  if (designType === undefined || designType === Object || typeof designType !== 'function') {
+    throw new TypeError(
+      `${where}: its type cannot be read from TypeScript's metadata (TypeScript emits a union such as \`number | null\` as Object); give it, as in @NetField(t.number), @NetField(() => Car) or @NetField(t.json)`,
+    );
+  }
+}
+
+/**
+ * Registers a class so its instances can be sent and revived.
+ *
+ * Revival builds objects with `new Ctor()` and then assigns declared fields, so the
+ * class needs a constructor that works with no arguments (give every parameter a
+ * default, as the origin required). The wire name defaults to the class name; a
+ * second class with the same wire name in one registry is refused with a
+ * `StartFail` error naming both.
+ *
+ * @example
+ * ```ts
+ * @NetClass()
+ * class Car {
+ *   @NetField(() => CarMark) mark: CarMark | null = null;
+ *   @NetField() speed: number | null = null;
+ * }
+ * ```
+ */
+export function NetClass(nameOrOptions: string | NetClassOptions = {}): <C extends NetClassType>(target: C) => void {
+  const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+  return (target) => {
+    (options.registry ?? defaultRegistry).register(target, options.name);
+  };
+}

@@ -1,0 +1,29 @@
+export { ResultCode, ERROR_CODES, isErrorCode } from './result-code';
+export type { ErrorCode } from './result-code';
+export {
+  OonError,
+  StartFailError,
+  StopFailError,
+  BadDataError,
+  BadConnError,
+  TimeoutError,
+  createOonError,
+} from './errors';
+export { t, isTypeDescriptor } from './type-spec';
+export type { NetClassType, EnumObject, PrimitiveKind, PrimitiveSpec, ArraySpec, TypeSpec, TypeThunk } from './type-spec';
+export { describeType } from './field-type';
+export type {
+  FieldType,
+  PrimitiveFieldType,
+  EnumFieldType,
+  ClassFieldType,
+  ArrayFieldType,
+  FieldSchema,
+  ClassSchema,
+} from './field-type';
+export { NetClass, NetField } from './decorators';
+export type { NetClassOptions, NetFieldOptions } from './decorators';
+export { Registry, defaultRegistry, registerEnum } from './registry';
+export { NetMessage, newMessageId } from './net-message';
+export type { NetMessageOptions } from './net-message';
+export { createInstance, isSameOrSubclass } from './object-model';

@@ -1,0 +1,169 @@
+import { BadDataError, StartFailError } from './errors';
+import { ownFieldDeclarations, type FieldDeclaration } from './field-metadata';
+import type { ClassSchema, EnumFieldType, FieldSchema, FieldType } from './field-type';
+import { isTypeDescriptor, type EnumObject, type NetClassType, type TypeSpec } from './type-spec';
+
+/**
+ * Maps wire names to classes and enums, and builds each class's schema.
+ *
+ * Classes and enums share one namespace, as on the origin's wire, where both are
+ * named by `"type"`. Use the {@link defaultRegistry} (what `@NetClass()` registers in)
+ * or a `new Registry()` to keep a set of classes apart, in tests or in a process that
+ * talks to two different peers.
+ */
+export class Registry {
+  readonly #classesByName = new Map<string, NetClassType>();
+  readonly #namesByClass = new Map<NetClassType, string>();
+  readonly #enumsByName = new Map<string, EnumFieldType>();
+  readonly #enumsByObject = new Map<EnumObject, EnumFieldType>();
+  readonly #schemas = new Map<NetClassType, ClassSchema>();
+
+  /** Registers a class under a wire name; registering the same class twice under one name is a no-op. */
+  register(ctor: NetClassType, name: string = ctor.name): void {
+    if (this.#namesByClass.get(ctor) === name) return;
+    this.#claim(name, `class ${ctor.name}`);
+    const previous = this.#namesByClass.get(ctor);
+    if (previous !== undefined) {
+      throw new StartFailError(`class ${ctor.name} is already registered as \`${previous}\`; a class has one wire name`);
+    }
+    this.#classesByName.set(name, ctor);
+    this.#namesByClass.set(ctor, name);
+  }
+
+  /**
+   * Registers an enum (a TypeScript `enum` or an `as const` object) under a wire name,
+   * since enums have no name at run time. Fields typed with it are then declared as
+   * `@NetField(() => CarMark)`.
+   */
+  registerEnum(object: EnumObject, name: string): void {
+    if (this.#enumsByObject.get(object)?.name === name) return;
+    this.#claim(name, `enum ${name}`);
+    const type: EnumFieldType = { kind: 'enum', name, object, values: new Set(enumMembers(object)) };
+    this.#enumsByName.set(name, type);
+    this.#enumsByObject.set(object, type);
+  }
+
+  /** The class registered under a wire name, if any. */
+  classByName(name: string): NetClassType | undefined {
+    return this.#classesByName.get(name);
+  }
+
+  /** The wire name of a registered class, if it is registered here. */
+  nameOf(ctor: Function): string | undefined {
+    return this.#namesByClass.get(ctor as NetClassType);
+  }
+
+  /** The enum registered under a wire name, if any. */
+  enumByName(name: string): EnumFieldType | undefined {
+    return this.#enumsByName.get(name);
+  }
+
+  /** Every registered class's wire name, in registration order. */
+  classNames(): string[] {
+    return [...this.#classesByName.keys()];
+  }
+
+  /**
+   * The schema of a registered class: every declared field, inherited ones first,
+   * with types resolved. Built on first use and cached, so type thunks may name
+   * classes declared after this one.
+   */
+  schemaOf(ctor: NetClassType): ClassSchema {
+    const cached = this.#schemas.get(ctor);
+    if (cached !== undefined) return cached;
+    const name = this.#namesByClass.get(ctor);
+    if (name === undefined) {
+      throw new BadDataError(`class ${ctor.name} is not registered: decorate it with @NetClass()`);
+    }
+    const fields = collectDeclarations(ctor).map((decl) => this.#resolveField(ctor, decl));
+    const schema: ClassSchema = Object.freeze({
+      name,
+      ctor,
+      fields: Object.freeze(fields),
+      fieldsByWireOrder: Object.freeze([...fields].sort((a, b) => compareCodeUnits(a.wireName, b.wireName))),
+      fieldByWireName: new Map(fields.map((f) => [f.wireName, f])),
+    });
+    this.#schemas.set(ctor, schema);
+    return schema;
+  }
+
+  #claim(name: string, what: string): void {
+    const clash = this.#classesByName.get(name);
+    if (clash !== undefined) {
+      throw new StartFailError(
+        `wire name \`${name}\` is taken by class ${clash.name}, so ${what} cannot have it: give one of them another name, as in @NetClass('cars.${name}')`,
+      );
+    }
+    if (this.#enumsByName.has(name)) {
+      throw new StartFailError(`wire name \`${name}\` is taken by enum ${name}, so ${what} cannot have it: choose another name`);
+    }
+  }
+
+  #resolveField(ctor: NetClassType, decl: FieldDeclaration): FieldSchema {
+    const where = `${ctor.name}.${decl.key}`;
+    let spec: TypeSpec;
+    if (decl.type === undefined) spec = decl.designType as TypeSpec;
+    else if (isTypeDescriptor(decl.type)) spec = decl.type;
+    else spec = decl.type();
+    return Object.freeze({ key: decl.key, wireName: decl.wireName, type: this.#resolveSpec(spec, where) });
+  }
+
+  #resolveSpec(spec: TypeSpec, where: string): FieldType {
+    if (isTypeDescriptor(spec)) {
+      return spec.kind === 'array' ? { kind: 'array', of: this.#resolveSpec(spec.of, where) } : { kind: spec.kind };
+    }
+    if (Array.isArray(spec)) {
+      if (spec.length !== 1) throw new BadDataError(`${where}: an array type is written [ElementType], with one element`);
+      return { kind: 'array', of: this.#resolveSpec(spec[0] as TypeSpec, where) };
+    }
+    if (spec === Number) return { kind: 'number' };
+    if (spec === String) return { kind: 'string' };
+    if (spec === Boolean) return { kind: 'boolean' };
+    if (typeof spec === 'function') return { kind: 'class', ctor: spec as NetClassType };
+    if (typeof spec === 'object' && spec !== null) {
+      const type = this.#enumsByObject.get(spec as EnumObject);
+      if (type !== undefined) return type;
+      throw new BadDataError(`${where}: its type is an object that is not a registered enum; call registerEnum(TheEnum, 'TheEnum') first`);
+    }
+    throw new BadDataError(`${where}: ${String(spec)} is not a type OON can send`);
+  }
+}
+
+/** The registry `@NetClass()` and `registerEnum()` use unless told otherwise. */
+export const defaultRegistry = new Registry();
+
+/**
+ * Registers an enum under a wire name, in the default registry unless another is given.
+ *
+ * @example
+ * ```ts
+ * export enum CarMark { Volvo, Toyota, Ford }
+ * registerEnum(CarMark, 'CarMark');
+ * ```
+ */
+export function registerEnum(object: EnumObject, name: string, registry: Registry = defaultRegistry): void {
+  registry.registerEnum(object, name);
+}
+
+/** Field declarations along the prototype chain, base class first; a redeclared field keeps its base position. */
+function collectDeclarations(ctor: Function): FieldDeclaration[] {
+  const chain: Function[] = [];
+  for (let c: unknown = ctor; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    chain.unshift(c);
+  }
+  const byKey = new Map<string, FieldDeclaration>();
+  for (const c of chain) for (const decl of ownFieldDeclarations(c)) byKey.set(decl.key, decl);
+  return [...byKey.values()];
+}
+
+/** An enum's member values, leaving out the reverse entries TypeScript adds to numeric enums. */
+function enumMembers(object: EnumObject): Array<string | number> {
+  return Object.entries(object)
+    .filter(([key, value]) => typeof value === 'number' || !(typeof object[value] === 'number' && String(object[value]) === key))
+    .map(([, value]) => value);
+}
+
+/** Sorts as Python sorts `dir()`: by UTF-16 code unit, not by locale. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

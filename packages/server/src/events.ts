@@ -1,0 +1,24 @@
+import type { AddressInfo } from 'node:net';
+import type { NetMessage, OonError } from '@oon/core';
+import type { DisconnectReason } from '@oon/wire';
+import type { Peer } from './peer';
+
+/** Events emitted by {@link OonServer}; `T` is the type of the objects clients send. */
+export interface OonServerEvents<T extends object = object> {
+  /** The server is accepting connections. */
+  listening: [address: AddressInfo];
+  /** A client connected and finished the handshake. */
+  connection: [peer: Peer];
+  /** A client sent an object: a live instance of its registered class. */
+  message: [object: T, peer: Peer, message: NetMessage<T>];
+  /** A client's connection ended, and why. */
+  disconnect: [peer: Peer, reason: DisconnectReason];
+  /**
+   * A fault with no promise to report it to: a client sent bad data (it is dropped; the
+   * others go on) or failed its handshake. `peer` is unset before the handshake.
+   * Nothing throws if no one listens: listen for it.
+   */
+  error: [error: OonError, peer: Peer | undefined];
+  /** The server stopped and every connection is closed. */
+  close: [];
+}

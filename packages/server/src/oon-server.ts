@@ -1,0 +1,143 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { EventEmitter } from 'eventemitter3';
+import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { Connection } from '@oon/wire';
+import type { OonServerEvents } from './events';
+import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
+import { Peer } from './peer';
+
+/**
+ * Accepts OON clients and revives what they send into instances of registered classes.
+ *
+ * A client that sends anything wrong is dropped with an `'error'` event; every other
+ * client goes on undisturbed.
+ *
+ * @example
+ * ```ts
+ * const server = new OonServer<FordTruck>({ port: 9090 });
+ * server.on('message', (truck, peer) => truck.showInfo());
+ * server.on('connection', (peer) => peer.send(new VolvoCar()));
+ * await server.listen();
+ * ```
+ */
+export class OonServer<T extends object = object> extends EventEmitter<OonServerEvents<T>> {
+  readonly #options: ResolvedServerOptions;
+  readonly #peers = new Set<Peer>();
+  /** Every accepted socket's connection, handshaking or not, so `close()` leaves none behind. */
+  readonly #connections = new Set<Connection>();
+  #server: Server | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: OonServerOptions = {}) {
+    super();
+    this.#options = resolveServerOptions(options);
+  }
+
+  /** The clients connected now (after their handshake). */
+  get peers(): ReadonlySet<Peer> {
+    return this.#peers;
+  }
+
+  /** True while the server accepts connections. */
+  get listening(): boolean {
+    return this.#server?.listening ?? false;
+  }
+
+  /** The bound address (with the real port when `port: 0`), or `null` when not listening. */
+  address(): AddressInfo | null {
+    const address = this.#server?.address();
+    return typeof address === 'object' && address !== null ? address : null;
+  }
+
+  /** Starts listening. Rejects with `StartFail` if the address cannot be bound or the server already runs. */
+  listen(): Promise<AddressInfo> {
+    if (this.#server !== undefined) {
+      return Promise.reject(new StartFailError(`server is already listening on ${this.#where()}`));
+    }
+    const server = createServer((socket) => this.#accept(socket));
+    this.#server = server;
+    this.#closing = undefined;
+    const { host, port, backlog } = this.#options;
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        this.#server = undefined;
+        const hint = err.code === 'EADDRINUSE' ? ': the port is in use; pick another or stop what holds it' : '';
+        reject(new StartFailError(`cannot listen on ${host}:${port} (${err.code ?? err.message})${hint}`, { cause: err }));
+      };
+      server.once('error', onError);
+      server.listen({ host, port, backlog }, () => {
+        server.off('error', onError);
+        server.on('error', (err) => this.emit('error', new StartFailError(`server socket failed: ${err.message}`, { cause: err }), undefined));
+        const address = this.address() as AddressInfo;
+        this.emit('listening', address);
+        resolve(address);
+      });
+    });
+  }
+
+  /**
+   * Sends one object to every connected client. Rejects with the first failure
+   * (`BadData` if the object cannot be sent at all).
+   */
+  async broadcast(object: object, options?: NetMessageOptions): Promise<void> {
+    await Promise.all([...this.#peers].map((peer) => peer.send(object, options)));
+  }
+
+  /**
+   * Stops accepting, closes every connection gracefully (destroying those that do not
+   * close within `closeGrace`), and resolves when all is closed. Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    const server = this.#server;
+    if (server === undefined) return;
+    const stopped = new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(new StopFailError(`closing ${this.#where()} failed: ${err.message}`, { cause: err })) : resolve()));
+    });
+    await Promise.all([...this.#connections].map((c) => c.close()));
+    await stopped;
+    this.#server = undefined;
+    this.emit('close');
+  }
+
+  #accept(socket: Socket): void {
+    if (this.#closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    const connection = new Connection(socket, this.#options.connection);
+    this.#connections.add(connection);
+    connection.ready.then(
+      () => this.#onReady(connection),
+      (err: unknown) => {
+        if (err instanceof OonError && !(err instanceof BadConnError && this.#closing !== undefined)) {
+          const message = `client ${connection.describePeer()} failed the handshake: ${err.message}`;
+          this.emit('error', createOonError(err.code, message, { cause: err }), undefined);
+        }
+      },
+    );
+    connection.once('close', () => this.#connections.delete(connection));
+  }
+
+  #onReady(connection: Connection): void {
+    const peer = new Peer(connection);
+    this.#peers.add(peer);
+    connection.on('message', (object, message) => this.emit('message', object as T, peer, message as NetMessage<T>));
+    connection.on('error', (err) => this.emit('error', err, peer));
+    connection.once('close', (reason) => {
+      this.#peers.delete(peer);
+      this.emit('disconnect', peer, reason);
+    });
+    this.emit('connection', peer);
+  }
+
+  #where(): string {
+    const bound = this.address();
+    return bound === null ? `${this.#options.host}:${this.#options.port}` : `${bound.address}:${bound.port}`;
+  }
+}

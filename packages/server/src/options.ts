@@ -1,0 +1,32 @@
+import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+
+/** Pending connections the kernel queues before `accept`. @default 511, Node's own */
+export const DEFAULT_BACKLOG = 511;
+
+/** Options of {@link OonServer}; the connection options apply to every peer. */
+export interface OonServerOptions extends ConnectionOptions {
+  /** Interface to bind. @default '127.0.0.1' */
+  host?: string;
+  /** TCP port; 0 picks a free one (read it from `server.address()`). @default 9090 */
+  port?: number;
+  /** Kernel accept queue length. @default 511 */
+  backlog?: number;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly backlog: number;
+  readonly connection: ConnectionOptions;
+}
+
+/** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
+export function resolveServerOptions(options: OonServerOptions = {}): ResolvedServerOptions {
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, backlog = DEFAULT_BACKLOG, ...connection } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
+  return Object.freeze({ host, port, backlog, connection: Object.freeze(connection) });
+}

@@ -1,0 +1,50 @@
+import { newMessageId, type NetMessageOptions } from '@oon/core';
+import type { Connection } from '@oon/wire';
+
+/**
+ * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
+ * `send` of its own.
+ */
+export class Peer {
+  /** An id for logs and maps, unique within this process (10 hex characters). */
+  readonly id: string = newMessageId();
+  readonly #connection: Connection;
+
+  /** @internal Peers are made by the server. */
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  /** The peer's IP address. */
+  get address(): string | undefined {
+    return this.#connection.remoteAddress;
+  }
+
+  /** The peer's TCP port. */
+  get port(): number | undefined {
+    return this.#connection.remotePort;
+  }
+
+  /** True until the connection starts closing. */
+  get connected(): boolean {
+    return this.#connection.open;
+  }
+
+  /**
+   * Sends one object to this peer. Rejects with `BadConn` if the peer is gone, or
+   * `BadData` if the object does not fit its schema or the frame limit.
+   */
+  send(object: object, options?: NetMessageOptions): Promise<void> {
+    return this.#connection.send(object, options);
+  }
+
+  /** Closes this peer's connection; resolves when the socket is closed. Safe to call twice. */
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  /** `address:port`, for logs. */
+  toString(): string {
+    return this.#connection.describePeer();
+  }
+}

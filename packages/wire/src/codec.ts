@@ -1,0 +1,21 @@
+import type { NetMessage } from '@oon/core';
+
+/** Limits a codec enforces while writing and reading. */
+export interface CodecLimits {
+  /** Deepest nesting of objects and arrays. @default 64 */
+  maxDepth?: number;
+}
+
+/** Turns messages into payloads and back. One instance serves one registry. */
+export interface Codec {
+  /** The codec's name, as announced in the handshake. */
+  readonly name: string;
+  /** Encodes a message; throws `BadData` when an object does not fit its schema. */
+  encode(message: NetMessage): string | Uint8Array;
+  /**
+   * Decodes a payload into a message with revived instances; throws `BadData` naming
+   * what is wrong. `ignore` leaves fields out at every depth, as the origin's
+   * `fields_to_ignore` does on load.
+   */
+  decode(payload: Uint8Array | string, ignore?: readonly string[]): NetMessage;
+}

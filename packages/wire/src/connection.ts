@@ -1,0 +1,334 @@
+import type { Duplex } from 'node:stream';
+import { EventEmitter } from 'eventemitter3';
+import {
+  BadConnError,
+  BadDataError,
+  createOonError,
+  defaultRegistry,
+  isErrorCode,
+  NetMessage,
+  OonError,
+  TimeoutError,
+  type NetMessageOptions,
+  type Registry,
+} from '@oon/core';
+import type { Codec } from './codec';
+import {
+  DEFAULT_CLOSE_GRACE,
+  DEFAULT_HANDSHAKE_TIMEOUT,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_FRAME_BYTES,
+  FrameKind,
+} from './constants';
+import { FrameDecoder } from './frame-decoder';
+import { encodeFrame, frameLength } from './frame-encoder';
+import { agreeCodec, ourHello, parseHello } from './handshake';
+import { JsonCodec } from './json-codec';
+
+/** Options of {@link Connection}, shared by both endpoints. */
+export interface ConnectionOptions {
+  /** Where wire names are looked up. @default defaultRegistry */
+  registry?: Registry;
+  /** Largest frame sent or accepted (kind + payload), in bytes. @default 1 MiB */
+  maxFrameBytes?: number;
+  /** Deepest nesting of objects and arrays. @default 64 */
+  maxDepth?: number;
+  /** Milliseconds to wait for the peer's hello before failing with `Timeout`. @default 5000 */
+  handshakeTimeout?: number;
+  /** Milliseconds `close()` waits for the peer to close before destroying the socket. @default 2000 */
+  closeGrace?: number;
+}
+
+/** Why a connection ended, as `'close'` and `'disconnect'` events report it. */
+export type DisconnectReason =
+  | 'local close'
+  | 'remote close'
+  | 'bad data'
+  | 'rejected by peer'
+  | 'connection error'
+  | 'timeout';
+
+/** Events emitted by {@link Connection}. */
+export interface ConnectionEvents {
+  /** A message arrived: the revived object, and the message that carried it. */
+  message: [object: object, message: NetMessage];
+  /** The peer sent something wrong after the handshake; the connection is being dropped. */
+  error: [error: OonError];
+  /** The socket is closed; emitted once. `error` is set unless the close was a clean one. */
+  close: [reason: DisconnectReason, error: OonError | undefined];
+}
+
+type State = 'handshaking' | 'open' | 'closing' | 'closed';
+
+/**
+ * A framed, codec-aware connection over any Node `Duplex` (TCP, TLS, Unix socket):
+ * what both `OonServer` peers and `OonClient` are built on.
+ *
+ * It sends `hello` at once and `ready` settles when the peer's hello arrives. Whatever
+ * the peer sends that is wrong (a bad frame, an unknown class) drops this connection
+ * only: it emits `'error'` with a `BadData` `OonError`, tells the peer why in an Error
+ * frame, and closes.
+ */
+export class Connection extends EventEmitter<ConnectionEvents> {
+  /** Settles when the handshake is done: rejects with an `OonError` if it fails. */
+  readonly ready: Promise<void>;
+  /** Resolves once the socket is closed. */
+  readonly closed: Promise<void>;
+
+  readonly #socket: Duplex;
+  readonly #registry: Registry;
+  readonly #maxFrameBytes: number;
+  readonly #maxDepth: number;
+  readonly #closeGrace: number;
+  readonly #decoder: FrameDecoder;
+  #codec: Codec | undefined;
+  #state: State = 'handshaking';
+  #reason: DisconnectReason | undefined;
+  #error: OonError | undefined;
+  #settleReady!: (error?: OonError) => void;
+  #markClosed!: () => void;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+  #destroyTimer: NodeJS.Timeout | undefined;
+  #frames: Array<[kind: number, payload: Buffer]> = [];
+
+  constructor(socket: Duplex, options: ConnectionOptions = {}) {
+    super();
+    this.#socket = socket;
+    this.#registry = options.registry ?? defaultRegistry;
+    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#settleReady = (error) => {
+        this.#settleReady = () => {};
+        clearTimeout(this.#handshakeTimer);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+    });
+    // The owner awaits `ready`; this keeps a failed handshake from also being an unhandled rejection.
+    this.ready.catch(() => {});
+    this.closed = new Promise<void>((resolve) => (this.#markClosed = resolve));
+
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('error', (err: Error) => this.#onSocketError(err));
+    socket.on('close', () => this.#onClose());
+
+    const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    this.#handshakeTimer = setTimeout(() => {
+      this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
+    }, timeout);
+    socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(ourHello())));
+  }
+
+  /** True once the handshake is done and until the connection starts closing. */
+  get open(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** The peer's address, when the stream is a socket that has one. */
+  get remoteAddress(): string | undefined {
+    return (this.#socket as { remoteAddress?: string }).remoteAddress;
+  }
+
+  /** The peer's port, when the stream is a TCP socket. */
+  get remotePort(): number | undefined {
+    return (this.#socket as { remotePort?: number }).remotePort;
+  }
+
+  /** The peer as `host:port` (or the stream kind), for messages. */
+  describePeer(): string {
+    const { remoteAddress, remotePort } = this;
+    return remoteAddress === undefined ? 'peer' : `${remoteAddress}:${String(remotePort)}`;
+  }
+
+  /**
+   * Sends one object. Resolves when the frame is handed to the operating system;
+   * rejects with `BadConn` when not open, or `BadData` when the object does not fit its
+   * schema or the frame would exceed `maxFrameBytes` (nothing is sent then).
+   */
+  send(object: object, options: NetMessageOptions = {}): Promise<void> {
+    if (this.#state !== 'open' || this.#codec === undefined) {
+      return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
+    }
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(FrameKind.Message, this.#codec.encode(new NetMessage(object, options)));
+    } catch (err) {
+      return Promise.reject(toOonError(err));
+    }
+    if (frameLength(frame) > this.#maxFrameBytes) {
+      return Promise.reject(
+        new BadDataError(
+          `message of ${frameLength(frame)} bytes is over maxFrameBytes (${this.#maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#socket.write(frame, (err) => {
+        if (err) reject(new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }));
+        else resolve();
+      });
+    });
+  }
+
+  /** Closes gracefully: ends the stream and waits for the peer, destroying the socket after `closeGrace`. Safe to call twice. */
+  close(): Promise<void> {
+    if (this.#state === 'handshaking' || this.#state === 'open') {
+      this.#reason ??= 'local close';
+      this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
+      this.#state = 'closing';
+      this.#socket.end();
+      this.#scheduleDestroy();
+    }
+    return this.closed;
+  }
+
+  /** True once the connection has begun to close: nothing more is read or reported. */
+  get #ending(): boolean {
+    return this.#state === 'closing' || this.#state === 'closed';
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#ending) return;
+    let failure: unknown;
+    try {
+      this.#decoder.push(chunk, this.#collectFrame);
+    } catch (err) {
+      failure = err;
+    }
+    // Frames are handled outside the decoder's try, so an exception thrown by a user's
+    // 'message' listener is not mistaken for bad data from the peer.
+    const frames = this.#frames;
+    this.#frames = [];
+    for (const [kind, payload] of frames) {
+      if (this.#ending) return;
+      this.#onFrame(kind, payload);
+    }
+    if (failure !== undefined) this.#fail(toOonError(failure), 'bad data');
+  }
+
+  readonly #collectFrame = (kind: number, payload: Buffer): void => {
+    this.#frames.push([kind, payload]);
+  };
+
+  #onFrame(kind: number, payload: Buffer): void {
+    if (this.#state === 'handshaking') {
+      this.#onHello(kind, payload);
+      return;
+    }
+    switch (kind) {
+      case FrameKind.Message:
+        this.#onMessage(payload);
+        return;
+      case FrameKind.Error:
+        this.#onPeerError(payload);
+        return;
+      case FrameKind.Ping:
+        this.#socket.write(encodeFrame(FrameKind.Pong));
+        return;
+      case FrameKind.Pong:
+        return;
+      default:
+        this.#fail(new BadDataError(`peer sent a frame of kind ${kind}, which OON protocol v1 does not use here`), 'bad data');
+    }
+  }
+
+  #onHello(kind: number, payload: Buffer): void {
+    if (kind !== FrameKind.Hello) {
+      this.#fail(new BadDataError(`peer's first frame is of kind ${kind}, not hello; is the peer speaking OON?`), 'bad data');
+      return;
+    }
+    try {
+      const hello = parseHello(payload);
+      const codec = agreeCodec(ourHello().codecs, hello.codecs);
+      this.#codec = this.#createCodec(codec);
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
+      return;
+    }
+    this.#state = 'open';
+    this.#settleReady();
+  }
+
+  #createCodec(name: string): Codec {
+    switch (name) {
+      default:
+        return new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth });
+    }
+  }
+
+  #onMessage(payload: Buffer): void {
+    let message: NetMessage;
+    try {
+      message = (this.#codec as Codec).decode(payload);
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
+      return;
+    }
+    this.emit('message', message.object, message);
+  }
+
+  #onPeerError(payload: Buffer): void {
+    let report: { code?: unknown; message?: unknown } = {};
+    try {
+      report = JSON.parse(payload.toString('utf8')) as typeof report;
+    } catch {
+      // A garbled report still means the peer is dropping us; say so without its words.
+    }
+    const code = isErrorCode(report.code) ? report.code : 'BadConn';
+    const why = typeof report.message === 'string' ? report.message : 'no reason given';
+    this.#fail(createOonError(code, `${this.describePeer()} dropped the connection: ${why}`), 'rejected by peer', false);
+  }
+
+  /** Drops the connection for a fault: reports it (to the owner and, unless it came from them, the peer) and closes. */
+  #fail(error: OonError, reason: DisconnectReason, tellPeer = true): void {
+    if (this.#ending) return;
+    const wasOpen = this.#state === 'open';
+    this.#state = 'closing';
+    this.#reason = reason;
+    this.#error = error;
+    this.#settleReady(error);
+    if (wasOpen) this.emit('error', error);
+    if (tellPeer) this.#socket.end(encodeFrame(FrameKind.Error, JSON.stringify({ code: error.code, message: error.message })));
+    else this.#socket.end();
+    this.#scheduleDestroy();
+  }
+
+  #scheduleDestroy(): void {
+    this.#destroyTimer ??= setTimeout(() => this.#socket.destroy(), this.#closeGrace);
+  }
+
+  #onEnd(): void {
+    this.#reason ??= 'remote close';
+    if (this.#state === 'handshaking') {
+      this.#settleReady(new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
+    }
+    if (this.#state !== 'closed') this.#state = 'closing';
+    this.#socket.end();
+  }
+
+  #onSocketError(err: Error): void {
+    this.#reason ??= 'connection error';
+    this.#error ??= new BadConnError(`connection to ${this.describePeer()} failed: ${err.message}`, { cause: err });
+    this.#settleReady(this.#error);
+  }
+
+  #onClose(): void {
+    clearTimeout(this.#handshakeTimer);
+    clearTimeout(this.#destroyTimer);
+    this.#state = 'closed';
+    const reason = this.#reason ?? 'remote close';
+    this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
+    this.#markClosed();
+    this.emit('close', reason, this.#error);
+  }
+}
+
+/** Passes `OonError`s through and wraps anything else as `BadData` (codecs only throw on data). */
+function toOonError(err: unknown): OonError {
+  if (err instanceof OonError) return err;
+  return new BadDataError(`unexpected failure while handling data: ${String(err)}`, { cause: err });
+}

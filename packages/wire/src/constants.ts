@@ -1,0 +1,57 @@
+/**
+ * OON protocol v1 frame layout, on every stream (TCP, TLS, Unix socket):
+ *
+ * ```
+ * [u32 BE length][u8 kind][payload: length - 1 bytes]
+ * ```
+ *
+ * `length` counts the kind byte and the payload, so it is never 0.
+ */
+export const FRAME_LENGTH_BYTES = 4;
+
+/** Bytes before the payload: the length and the kind. */
+export const FRAME_HEADER_BYTES = FRAME_LENGTH_BYTES + 1;
+
+/** The protocol version this build speaks, sent in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+/** What a frame carries, by its kind byte. */
+export const FrameKind = {
+  /** First frame each side sends: protocol version and codecs (JSON). */
+  Hello: 1,
+  /** One object, encoded by the agreed codec. */
+  Message: 2,
+  /** Reserved for request/response. */
+  Request: 3,
+  /** Reserved for request/response. */
+  Response: 4,
+  /** The sender is dropping the connection and says why (JSON `{code, message}`). */
+  Error: 5,
+  /** Reserved for heartbeats. */
+  Ping: 6,
+  /** Reserved for heartbeats. */
+  Pong: 7,
+  /** Reserved for a graceful close announcement. */
+  Close: 8,
+} as const;
+
+/** A frame kind byte. */
+export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
+
+/** The address the origin used by default (`StartValues.NetIp`). */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The origin's default port (`StartValues.NetPort`). */
+export const DEFAULT_PORT = 9090;
+
+/** Largest frame accepted or sent, counting kind and payload. @default 1 MiB */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Deepest nesting of objects and arrays a codec writes or reads. @default 64 */
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Milliseconds to wait for the peer's `hello`. @default 5000 */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 5_000;
+
+/** Milliseconds a closing connection waits for the peer before destroying the socket. @default 2000 */
+export const DEFAULT_CLOSE_GRACE = 2_000;

@@ -1,0 +1,98 @@
+import { BadDataError } from '@oon/core';
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_LENGTH_BYTES } from './constants';
+
+/** Called once for each whole frame, in order. `payload` may share memory with the received chunk. */
+export type FrameHandler = (kind: number, payload: Buffer) => void;
+
+/** Options of {@link FrameDecoder}. */
+export interface FrameDecoderOptions {
+  /** Largest frame length accepted (kind + payload). @default 1 MiB */
+  maxFrameBytes?: number;
+}
+
+const AWAITING_LENGTH = -1;
+
+/**
+ * Splits a byte stream into frames (`[u32 BE length][u8 kind][payload]`), whatever the
+ * cuts: a frame may arrive one byte at a time, and several may arrive in one chunk.
+ *
+ * A state machine with two states: waiting for the 4 length bytes, then waiting for
+ * `length` bytes of body. Chunks are kept in a list and joined only when a frame
+ * crosses them. A length of 0 or over `maxFrameBytes` throws `BadData` as soon as the
+ * 4 length bytes are in, before any of the frame is buffered; after that the decoder
+ * is spent and the connection must be dropped.
+ */
+export class FrameDecoder {
+  readonly #maxFrameBytes: number;
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  #frameLength = AWAITING_LENGTH;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  }
+
+  /** Bytes received but not yet handed out as frames. */
+  get bufferedBytes(): number {
+    return this.#buffered;
+  }
+
+  /** True while part of a frame has arrived and the rest has not. */
+  get midFrame(): boolean {
+    return this.#buffered > 0 || this.#frameLength !== AWAITING_LENGTH;
+  }
+
+  /** Feeds received bytes; calls `onFrame` for every frame they complete. Throws `BadData` on a bad length. */
+  push(chunk: Buffer, onFrame: FrameHandler): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    for (;;) {
+      if (this.#frameLength === AWAITING_LENGTH) {
+        if (this.#buffered < FRAME_LENGTH_BYTES) return;
+        this.#frameLength = this.#checkLength(this.#consume(FRAME_LENGTH_BYTES).readUInt32BE(0));
+      }
+      if (this.#buffered < this.#frameLength) return;
+      const body = this.#consume(this.#frameLength);
+      this.#frameLength = AWAITING_LENGTH;
+      onFrame(body.readUInt8(0), body.subarray(1));
+    }
+  }
+
+  #checkLength(length: number): number {
+    if (length === 0) {
+      throw new BadDataError('frame length is 0; every frame holds at least its kind byte (is the peer speaking OON?)');
+    }
+    if (length > this.#maxFrameBytes) {
+      throw new BadDataError(
+        `frame of ${length} bytes is over the limit of ${this.#maxFrameBytes} bytes: raise maxFrameBytes on both sides, or send smaller objects (is the peer speaking OON?)`,
+      );
+    }
+    return length;
+  }
+
+  /** Takes `n` buffered bytes off the front, copying only when they span chunks. */
+  #consume(n: number): Buffer {
+    this.#buffered -= n;
+    const first = this.#chunks[0] as Buffer;
+    if (first.length > n) {
+      this.#chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    if (first.length === n) {
+      this.#chunks.shift();
+      return first;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let offset = 0;
+    while (offset < n) {
+      const chunk = this.#chunks[0] as Buffer;
+      const take = Math.min(chunk.length, n - offset);
+      chunk.copy(out, offset, 0, take);
+      offset += take;
+      if (take === chunk.length) this.#chunks.shift();
+      else this.#chunks[0] = chunk.subarray(take);
+    }
+    return out;
+  }
+}

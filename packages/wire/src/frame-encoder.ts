@@ -1,0 +1,23 @@
+import { FRAME_HEADER_BYTES, type FrameKind } from './constants';
+
+/**
+ * Encodes one frame: `[u32 BE length][u8 kind][payload]`.
+ *
+ * The header and payload go into one buffer: OON messages are mostly small, and one
+ * write of one buffer is cheaper than corking two. A string payload is written as UTF-8
+ * straight into the frame, without an intermediate buffer.
+ */
+export function encodeFrame(kind: FrameKind, payload: string | Uint8Array = ''): Buffer {
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + size);
+  frame.writeUInt32BE(size + 1, 0);
+  frame.writeUInt8(kind, 4);
+  if (typeof payload === 'string') frame.write(payload, FRAME_HEADER_BYTES, 'utf8');
+  else frame.set(payload, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+/** The frame's size counted as the decoder limits it: kind byte plus payload. */
+export function frameLength(frame: Buffer): number {
+  return frame.length - FRAME_HEADER_BYTES + 1;
+}

@@ -1,0 +1,23 @@
+export {
+  FrameKind,
+  FRAME_HEADER_BYTES,
+  FRAME_LENGTH_BYTES,
+  PROTOCOL_VERSION,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_HANDSHAKE_TIMEOUT,
+  DEFAULT_CLOSE_GRACE,
+} from './constants';
+export { encodeFrame } from './frame-encoder';
+export { FrameDecoder } from './frame-decoder';
+export type { FrameDecoderOptions, FrameHandler } from './frame-decoder';
+export type { Codec, CodecLimits } from './codec';
+export { JsonCodec } from './json-codec';
+export type { JsonCodecOptions } from './json-codec';
+export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
+export { SUPPORTED_CODECS, parseHello, agreeCodec } from './handshake';
+export type { Hello } from './handshake';
+export { Connection } from './connection';
+export type { ConnectionOptions, ConnectionEvents, DisconnectReason } from './connection';

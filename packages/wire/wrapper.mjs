@@ -1,0 +1,8 @@
+// ESM entry: re-exports the CommonJS build so `import` and `require` share one module instance.
+import wire from './dist/index.js';
+
+export const {
+  FrameKind, FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, PROTOCOL_VERSION, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_DEPTH,
+  DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_CLOSE_GRACE, encodeFrame, FrameDecoder, JsonCodec, pyString, pyFloat, pyInt,
+  pyNumber, SUPPORTED_CODECS, parseHello, agreeCodec, Connection,
+} = wire;
