@@ -7,7 +7,7 @@ const moduleNameMapper = {
 
 const transform: Config['transform'] = {
   // Type checking is done once by `tsc -p tsconfig.test.json`; ts-jest only transpiles.
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 };
 
 function project(displayName: string, roots: string[]): Config {

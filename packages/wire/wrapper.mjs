@@ -4,5 +4,5 @@ import wire from './dist/index.js';
 export const {
   FrameKind, FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, PROTOCOL_VERSION, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_DEPTH,
   DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_CLOSE_GRACE, encodeFrame, FrameDecoder, JsonCodec, pyString, pyFloat, pyInt,
-  pyNumber, SUPPORTED_CODECS, parseHello, agreeCodec, Connection,
+  pyNumber, SUPPORTED_CODECS, parseHello, agreeCodec, Connection, JsonDocumentSplitter,
 } = wire;

@@ -67,7 +67,7 @@ function checkDesignType(where: string, explicit: unknown, designType: unknown):
   }
   if (designType === undefined || designType === Object || typeof designType !== 'function') {
     throw new TypeError(
-      `${where}: its type cannot be read from TypeScript's metadata (TypeScript emits a union such as \`number | null\` as Object); give it, as in @NetField(t.number), @NetField(() => Car) or @NetField(t.json)`,
+      `${where}: its type cannot be read from TypeScript's metadata: give it, as in @NetField(t.number), @NetField(() => Car) or @NetField(t.json). (TypeScript emits Object for a union such as \`number | null\`, and for a type it infers when it compiles file by file: annotate \`flag: boolean = false\`)`,
     );
   }
 }

@@ -24,9 +24,18 @@ import { FrameDecoder } from './frame-decoder';
 import { encodeFrame, frameLength } from './frame-encoder';
 import { agreeCodec, ourHello, parseHello } from './handshake';
 import { JsonCodec } from './json-codec';
+import { JsonDocumentSplitter } from './json-document-splitter';
+
+/**
+ * Which wire a connection speaks: `'oon'` (framed, with a handshake: docs/protocol.md)
+ * or `'oon-0.0.5'`, the origin's unframed JSON, to talk to Python oon 0.0.5 peers.
+ */
+export type WireProtocol = 'oon' | 'oon-0.0.5';
 
 /** Options of {@link Connection}, shared by both endpoints. */
 export interface ConnectionOptions {
+  /** The wire to speak; both sides must use the same. @default 'oon' */
+  protocol?: WireProtocol;
   /** Where wire names are looked up. @default defaultRegistry */
   registry?: Registry;
   /** Largest frame sent or accepted (kind + payload), in bytes. @default 1 MiB */
@@ -80,7 +89,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #maxFrameBytes: number;
   readonly #maxDepth: number;
   readonly #closeGrace: number;
-  readonly #decoder: FrameDecoder;
+  readonly #decoder: FrameDecoder | JsonDocumentSplitter;
+  /** Speaking the origin's wire: no frames, no hello, no error reports. */
+  readonly #origin: boolean;
   #codec: Codec | undefined;
   #state: State = 'handshaking';
   #reason: DisconnectReason | undefined;
@@ -98,7 +109,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
-    this.#decoder = new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
+    this.#origin = options.protocol === 'oon-0.0.5';
+    this.#decoder = this.#origin
+      ? new JsonDocumentSplitter({ maxDocumentBytes: this.#maxFrameBytes })
+      : new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = (error) => {
         this.#settleReady = () => {};
@@ -116,6 +130,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     socket.on('error', (err: Error) => this.#onSocketError(err));
     socket.on('close', () => this.#onClose());
 
+    if (this.#origin) {
+      // The origin has no handshake: the connection is open as soon as the socket is.
+      this.#codec = new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth, originOnly: true });
+      this.#state = 'open';
+      this.#settleReady();
+      return;
+    }
     const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
@@ -155,14 +176,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     let frame: Buffer;
     try {
-      frame = encodeFrame(FrameKind.Message, this.#codec.encode(new NetMessage(object, options)));
+      const payload = this.#codec.encode(new NetMessage(object, options));
+      // The origin's wire is the bare JSON text, one message per write.
+      frame = this.#origin ? Buffer.from(payload) : encodeFrame(FrameKind.Message, payload);
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
-    if (frameLength(frame) > this.#maxFrameBytes) {
+    const size = this.#origin ? frame.length : frameLength(frame);
+    if (size > this.#maxFrameBytes) {
       return Promise.reject(
         new BadDataError(
-          `message of ${frameLength(frame)} bytes is over maxFrameBytes (${this.#maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
+          `message of ${size} bytes is over maxFrameBytes (${this.#maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
         ),
       );
     }
@@ -292,7 +316,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer) this.#socket.end(encodeFrame(FrameKind.Error, JSON.stringify({ code: error.code, message: error.message })));
+    if (tellPeer && !this.#origin) this.#socket.end(encodeFrame(FrameKind.Error, JSON.stringify({ code: error.code, message: error.message })));
     else this.#socket.end();
     this.#scheduleDestroy();
   }

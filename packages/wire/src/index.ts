@@ -20,4 +20,6 @@ export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
 export { SUPPORTED_CODECS, parseHello, agreeCodec } from './handshake';
 export type { Hello } from './handshake';
 export { Connection } from './connection';
-export type { ConnectionOptions, ConnectionEvents, DisconnectReason } from './connection';
+export type { ConnectionOptions, ConnectionEvents, DisconnectReason, WireProtocol } from './connection';
+export { JsonDocumentSplitter } from './json-document-splitter';
+export type { JsonDocumentSplitterOptions } from './json-document-splitter';

@@ -18,6 +18,12 @@ import { pyFloat, pyInt, pyNumber, pyString } from './python-json';
 export interface JsonCodecOptions extends CodecLimits {
   /** Where wire names are looked up. @default defaultRegistry */
   registry?: Registry;
+  /**
+   * Write only what the origin (Python oon 0.0.5) can read: a list holding objects is
+   * refused with `BadData` rather than sent to a peer that would fail on it.
+   * @default false
+   */
+  originOnly?: boolean;
 }
 
 type Ignore = ReadonlySet<string> | undefined;
@@ -37,10 +43,12 @@ export class JsonCodec implements Codec {
   readonly name = 'json';
   readonly #registry: Registry;
   readonly #maxDepth: number;
+  readonly #originOnly: boolean;
 
   constructor(options: JsonCodecOptions = {}) {
     this.#registry = options.registry ?? defaultRegistry;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#originOnly = options.originOnly ?? false;
   }
 
   /** Encodes a message as the origin's JSON text. */
@@ -120,6 +128,11 @@ export class JsonCodec implements Codec {
       case 'array':
         if (Array.isArray(value)) {
           this.#checkDepth(path, depth);
+          if (this.#originOnly && holdsObjects(type)) {
+            throw new BadDataError(
+              `${path}: the origin's wire (oon 0.0.5) cannot carry a list of objects (${describeType(type)}); send it over protocol 'oon'`,
+            );
+          }
           return `[${value.map((item, i) => this.#writeValue(item, type.of, `${path}[${i}]`, ignore, depth + 1)).join(', ')}]`;
         }
         break;
@@ -218,6 +231,11 @@ export class JsonCodec implements Codec {
       throw new BadDataError(`${path}: nested deeper than ${this.#maxDepth} levels (maxDepth); is there a reference cycle?`);
     }
   }
+}
+
+/** True for array types whose elements are (or contain) registered objects. */
+function holdsObjects(type: FieldType): boolean {
+  return type.kind === 'class' || (type.kind === 'array' && holdsObjects(type.of));
 }
 
 function readEnum(json: unknown, type: Extract<FieldType, { kind: 'enum' }>, path: string): unknown {
