@@ -26,7 +26,8 @@ export interface ArraySpec {
 /**
  * What a field's type may be given as: a descriptor from {@link t}, a primitive
  * constructor (`Number`, `String`, `Boolean`), a `@NetClass` class, an enum object
- * registered with `registerEnum`, or `[spec]` for an array of `spec`.
+ * registered with `registerEnum`, or `[spec]` for an array of `spec` (a one-element
+ * array literal; TypeScript infers it as an array, so the type says array).
  */
 export type TypeSpec =
   | PrimitiveSpec
@@ -36,7 +37,7 @@ export type TypeSpec =
   | BooleanConstructor
   | NetClassType
   | EnumObject
-  | readonly [TypeSpec];
+  | readonly TypeSpec[];
 
 /** A type given lazily, so a field may name a class declared later in the file (or in a module that imports this one). */
 export type TypeThunk = () => TypeSpec;
