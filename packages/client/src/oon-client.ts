@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { Connection } from '@oon/wire';
+import { Connection, forInstancesOf, type AnyClass, type ReceiveOptions } from '@oon/wire';
 import type { OonClientEvents } from './events';
 import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
 
@@ -21,6 +21,8 @@ import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions
 export class OonClient<T extends object = object> extends EventEmitter<OonClientEvents<T>> {
   readonly #options: ResolvedClientOptions;
   #connection: Connection | undefined;
+  /** The connection that ended last, so what it received before it ended can still be read. */
+  #lastConnection: Connection | undefined;
   #connecting: Promise<void> | undefined;
 
   constructor(options: OonClientOptions = {}) {
@@ -57,6 +59,41 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     return this.#connection.send(object, options);
   }
 
+  /**
+   * The next object the server sends, for code that reads like the origin's
+   * `receive_data`. Rejects with `Timeout` after `timeout` ms, with the signal's reason
+   * when aborted, and with `BadConn` when not connected or once the connection is gone
+   * and nothing is left.
+   *
+   * Messages are held for `receive()` only while the client has no `'message'` listener;
+   * with one, events get them (and a `receive()` already waiting).
+   */
+  receive<R extends T = T>(options?: ReceiveOptions): Promise<R> {
+    const connection = this.#connection ?? this.#lastConnection;
+    if (connection === undefined) {
+      return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
+    }
+    return connection.inbox.receive(options) as Promise<R>;
+  }
+
+  /** Every object the server sends, until the connection ends: `for await (const obj of client.messages())`. */
+  async *messages<R extends T = T>(): AsyncGenerator<R, void, undefined> {
+    const connection = this.#connection ?? this.#lastConnection;
+    if (connection === undefined) throw new BadConnError(`not connected to ${this.#where()}: await connect() first`);
+    for await (const object of connection.inbox) yield object as R;
+  }
+
+  /**
+   * Listens for objects of one class (subclasses included), typed as that class:
+   * `client.onMessage(FordTruck, (truck) => truck.showInfo())`. Returns a function that
+   * removes the listener.
+   */
+  onMessage<C extends object>(type: AnyClass<C>, listener: (object: C, message: NetMessage<T>) => void): () => void {
+    const relay = forInstancesOf(type, listener);
+    this.on('message', relay);
+    return () => this.off('message', relay);
+  }
+
   /** Closes the connection gracefully; resolves when the socket is closed. Safe to call twice, or when not connected. */
   async close(): Promise<void> {
     await this.#connecting?.catch(() => {});
@@ -91,7 +128,9 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
         reject(new BadConnError(`cannot connect to ${this.#where()} (${err.code ?? err.message}); is the server running?`, { cause: err }));
       });
     });
-    const connection = new Connection(socket, this.#options.connection);
+    const connection = new Connection(socket, this.#options.connection, {
+      hasMessageListeners: () => this.listenerCount('message') > 0,
+    });
     try {
       await connection.ready;
     } catch (err) {
@@ -107,6 +146,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     connection.on('error', (err) => this.emit('error', err));
     connection.once('close', (reason, error) => {
       if (this.#connection === connection) this.#connection = undefined;
+      this.#lastConnection = connection;
       this.emit('disconnect', reason, error);
     });
     this.emit('connect');

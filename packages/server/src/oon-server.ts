@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { Connection } from '@oon/wire';
+import { Connection, forInstancesOf, Inbox, type AnyClass, type ReceiveOptions } from '@oon/wire';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
@@ -27,6 +27,8 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   readonly #connections = new Set<Connection>();
   #server: Server | undefined;
   #closing: Promise<void> | undefined;
+  /** Peers for `accept()`: held only while no one listens for `'connection'`. */
+  #accepted = new Inbox<Peer>({ what: 'connection' });
 
   constructor(options: OonServerOptions = {}) {
     super();
@@ -57,6 +59,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     const server = createServer((socket) => this.#accept(socket));
     this.#server = server;
     this.#closing = undefined;
+    this.#accepted = new Inbox<Peer>({ what: 'connection' });
     const { host, port, backlog } = this.#options;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -73,6 +76,27 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
         resolve(address);
       });
     });
+  }
+
+  /**
+   * The next client to connect, for code that reads like the origin's
+   * `accept_net_connection`. Rejects with `Timeout` after `timeout` ms, with the
+   * signal's reason when aborted, and with `BadConn` once the server is closed.
+   * Peers are held for `accept()` only while no one listens for `'connection'`.
+   */
+  accept(options?: ReceiveOptions): Promise<Peer> {
+    return this.#accepted.receive(options);
+  }
+
+  /**
+   * Listens for objects of one class (subclasses included), typed as that class:
+   * `server.onMessage(FordTruck, (truck, peer) => truck.showInfo())`. Returns a function
+   * that removes the listener.
+   */
+  onMessage<C extends object>(type: AnyClass<C>, listener: (object: C, peer: Peer, message: NetMessage<T>) => void): () => void {
+    const relay = forInstancesOf(type, listener);
+    this.on('message', relay);
+    return () => this.off('message', relay);
   }
 
   /**
@@ -98,6 +122,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     const stopped = new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(new StopFailError(`closing ${this.#where()} failed: ${err.message}`, { cause: err })) : resolve()));
     });
+    this.#accepted.finish();
     await Promise.all([...this.#connections].map((c) => c.close()));
     await stopped;
     this.#server = undefined;
@@ -110,7 +135,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       return;
     }
     socket.setNoDelay(true);
-    const connection = new Connection(socket, this.#options.connection);
+    const connection = new Connection(socket, this.#options.connection, {
+      hasMessageListeners: () => this.listenerCount('message') > 0,
+    });
     this.#connections.add(connection);
     connection.ready.then(
       () => this.#onReady(connection),
@@ -133,6 +160,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       this.#peers.delete(peer);
       this.emit('disconnect', peer, reason);
     });
+    if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
     this.emit('connection', peer);
   }
 

@@ -1,5 +1,5 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { Connection } from '@oon/wire';
+import type { Connection, ReceiveOptions } from '@oon/wire';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
@@ -36,6 +36,23 @@ export class Peer {
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     return this.#connection.send(object, options);
+  }
+
+  /**
+   * The next object this peer sends, for code that reads like the origin's
+   * `receive_data`. Rejects with `Timeout` after `timeout` ms, with the signal's reason
+   * when aborted, and with `BadConn` once the peer is gone and nothing is left.
+   *
+   * Messages are held for `receive()` only while the server has no `'message'`
+   * listener; with one, events get them (and a `receive()` already waiting).
+   */
+  receive<T extends object = object>(options?: ReceiveOptions): Promise<T> {
+    return this.#connection.inbox.receive(options) as Promise<T>;
+  }
+
+  /** Every object this peer sends, until it leaves: `for await (const obj of peer.messages())`. */
+  messages<T extends object = object>(): AsyncIterable<T> {
+    return this.#connection.inbox as AsyncIterable<T>;
   }
 
   /** Closes this peer's connection; resolves when the socket is closed. Safe to call twice. */

@@ -25,6 +25,7 @@ import { encodeFrame, frameLength } from './frame-encoder';
 import { agreeCodec, ourHello, parseHello } from './handshake';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
+import { Inbox } from './inbox';
 
 /**
  * Which wire a connection speaks: `'oon'` (framed, with a handshake: docs/protocol.md)
@@ -46,6 +47,16 @@ export interface ConnectionOptions {
   handshakeTimeout?: number;
   /** Milliseconds `close()` waits for the peer to close before destroying the socket. @default 2000 */
   closeGrace?: number;
+}
+
+/** What the endpoint that owns a connection tells it. */
+export interface ConnectionOwner {
+  /**
+   * True while the endpoint has `'message'` listeners. Without any, messages are held
+   * for `receive()`; with some, only a `receive()` already waiting gets them, so
+   * event-driven code never accumulates memory.
+   */
+  hasMessageListeners(): boolean;
 }
 
 /** Why a connection ended, as `'close'` and `'disconnect'` events report it. */
@@ -101,10 +112,23 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #handshakeTimer: NodeJS.Timeout | undefined;
   #destroyTimer: NodeJS.Timeout | undefined;
   #frames: Array<[kind: number, payload: Buffer]> = [];
+  /** A decoding failure waiting behind frames held after the handshake. */
+  #failure: unknown;
+  /** Set while frames that came with the peer's hello wait for the owner to attach. */
+  #held: NodeJS.Immediate | undefined;
+  readonly #owner: ConnectionOwner;
+  /** Messages for the pull API (`receive()`, `messages()`). */
+  readonly inbox: Inbox<object>;
 
-  constructor(socket: Duplex, options: ConnectionOptions = {}) {
+  constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
     this.#socket = socket;
+    this.#owner = owner ?? { hasMessageListeners: () => this.listenerCount('message') > 0 };
+    this.inbox = new Inbox<object>({
+      what: 'message',
+      onFull: () => socket.pause(),
+      onDrain: () => socket.resume(),
+    });
     this.#registry = options.registry ?? defaultRegistry;
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -216,22 +240,49 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#ending) return;
-    let failure: unknown;
+    if (this.#ending || this.#failure !== undefined) return;
     try {
       this.#decoder.push(chunk, this.#collectFrame);
     } catch (err) {
-      failure = err;
+      this.#failure = err;
     }
-    // Frames are handled outside the decoder's try, so an exception thrown by a user's
-    // 'message' listener is not mistaken for bad data from the peer.
+    if (this.#held === undefined) this.#drain();
+  }
+
+  /**
+   * Handles the frames decoded so far, then any decoding failure. Frames are handled
+   * outside the decoder's try, so an exception thrown by a user's 'message' listener is
+   * not mistaken for bad data from the peer.
+   *
+   * Frames that arrive in the same chunk as the peer's hello are held (and the socket
+   * paused, so order is kept) until the next turn of the event loop: the owner attaches
+   * its listeners when `ready` settles, and its caller when `connect()` resolves, so a
+   * message sent right behind the hello would otherwise be emitted to no one.
+   */
+  #drain(): void {
     const frames = this.#frames;
     this.#frames = [];
-    for (const [kind, payload] of frames) {
+    for (let i = 0; i < frames.length; i++) {
       if (this.#ending) return;
+      const [kind, payload] = frames[i] as [number, Buffer];
+      const handshaking = this.#state === 'handshaking';
       this.#onFrame(kind, payload);
+      const more = i + 1 < frames.length || this.#failure !== undefined;
+      if (handshaking && this.#state === 'open' && more) {
+        this.#frames = frames.slice(i + 1);
+        this.#socket.pause();
+        this.#held = setImmediate(() => {
+          this.#held = undefined;
+          try {
+            this.#drain();
+          } finally {
+            this.#socket.resume();
+          }
+        });
+        return;
+      }
     }
-    if (failure !== undefined) this.#fail(toOonError(failure), 'bad data');
+    if (this.#failure !== undefined) this.#fail(toOonError(this.#failure), 'bad data');
   }
 
   readonly #collectFrame = (kind: number, payload: Buffer): void => {
@@ -293,6 +344,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     this.emit('message', message.object, message);
+    if (this.inbox.hasWaiters || !this.#owner.hasMessageListeners()) this.inbox.push(message.object);
   }
 
   #onPeerError(payload: Buffer): void {
@@ -342,10 +394,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #onClose(): void {
     clearTimeout(this.#handshakeTimer);
+    clearImmediate(this.#held);
     clearTimeout(this.#destroyTimer);
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
+    if (reason === 'local close' || reason === 'remote close') this.inbox.finish();
+    else this.inbox.end(this.#error);
     this.#markClosed();
     this.emit('close', reason, this.#error);
   }
