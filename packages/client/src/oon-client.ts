@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { Connection, forInstancesOf, type AnyClass, type ReceiveOptions } from '@oon/wire';
+import { Connection, forInstancesOf, RequestHandlers, type AnyClass, type ReceiveOptions, type RequestHandler, type RequestOptions } from '@oon/wire';
 import type { OonClientEvents } from './events';
 import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
 
@@ -21,6 +21,7 @@ import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions
 export class OonClient<T extends object = object> extends EventEmitter<OonClientEvents<T>> {
   readonly #options: ResolvedClientOptions;
   #connection: Connection | undefined;
+  readonly #handlers = new RequestHandlers<OonClient<T>>();
   /** The connection that ended last, so what it received before it ended can still be read. */
   #lastConnection: Connection | undefined;
   #connecting: Promise<void> | undefined;
@@ -57,6 +58,27 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
     }
     return this.#connection.send(object, options);
+  }
+
+  /**
+   * Sends a request and resolves with the server's reply, revived (the server answers
+   * with `server.handle(Class, …)`). Rejects with `BadConn` when not connected or if the
+   * connection closes first, `Timeout` past `timeout` (default 30 s), the signal's
+   * reason when aborted, and the server handler's error when it fails.
+   */
+  request<R extends object = object>(object: object, options?: RequestOptions): Promise<R> {
+    if (this.#connection === undefined) {
+      return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
+    }
+    return this.#connection.request(object, options) as Promise<R>;
+  }
+
+  /**
+   * Answers requests of one class (subclasses included) that the server sends with
+   * `peer.request()`. Returns a function that removes the handler.
+   */
+  handle<C extends object>(type: AnyClass<C>, handler: RequestHandler<C, OonClient<T>>): () => void {
+    return this.#handlers.set(type, handler);
   }
 
   /**
@@ -130,6 +152,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     });
     const connection = new Connection(socket, this.#options.connection, {
       hasMessageListeners: () => this.listenerCount('message') > 0,
+      handleRequest: (object) => this.#handlers.dispatch(object, this),
     });
     try {
       await connection.ready;

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { Connection, forInstancesOf, Inbox, type AnyClass, type ReceiveOptions } from '@oon/wire';
+import { Connection, forInstancesOf, Inbox, RequestHandlers, type AnyClass, type ReceiveOptions, type RequestHandler } from '@oon/wire';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
@@ -27,6 +27,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   readonly #connections = new Set<Connection>();
   #server: Server | undefined;
   #closing: Promise<void> | undefined;
+  readonly #handlers = new RequestHandlers<Peer>();
+  /** The peer of each connection that finished its handshake, for request handlers. */
+  readonly #peerOf = new WeakMap<Connection, Peer>();
   /** Peers for `accept()`: held only while no one listens for `'connection'`. */
   #accepted = new Inbox<Peer>({ what: 'connection' });
 
@@ -100,6 +103,17 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   }
 
   /**
+   * Answers requests of one class (subclasses included) from any client:
+   * `server.handle(Ping, async (ping, peer) => new Pong())`. What the handler returns
+   * (or resolves to) is the reply; what it throws reaches the caller as an `OonError`
+   * with the handler's message (its code if it threw an `OonError`, else `BadData`).
+   * Returns a function that removes the handler.
+   */
+  handle<C extends object>(type: AnyClass<C>, handler: RequestHandler<C, Peer>): () => void {
+    return this.#handlers.set(type, handler);
+  }
+
+  /**
    * Sends one object to every connected client. Rejects with the first failure
    * (`BadData` if the object cannot be sent at all).
    */
@@ -135,8 +149,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       return;
     }
     socket.setNoDelay(true);
-    const connection = new Connection(socket, this.#options.connection, {
+    const connection: Connection = new Connection(socket, this.#options.connection, {
       hasMessageListeners: () => this.listenerCount('message') > 0,
+      handleRequest: (object) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer),
     });
     this.#connections.add(connection);
     connection.ready.then(
@@ -154,6 +169,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   #onReady(connection: Connection): void {
     const peer = new Peer(connection);
     this.#peers.add(peer);
+    this.#peerOf.set(connection, peer);
     connection.on('message', (object, message) => this.emit('message', object as T, peer, message as NetMessage<T>));
     connection.on('error', (err) => this.emit('error', err, peer));
     connection.once('close', (reason) => {

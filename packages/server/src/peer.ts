@@ -1,5 +1,5 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { Connection, ReceiveOptions } from '@oon/wire';
+import type { Connection, ReceiveOptions, RequestOptions } from '@oon/wire';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
@@ -36,6 +36,16 @@ export class Peer {
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     return this.#connection.send(object, options);
+  }
+
+  /**
+   * Sends a request to this client and resolves with its reply, revived (the client
+   * answers with `client.handle(Class, …)`). Rejects with `Timeout` past `timeout`
+   * (default 30 s), with `BadConn` if the peer leaves first, and with the client
+   * handler's error when it fails.
+   */
+  request<R extends object = object>(object: object, options?: RequestOptions): Promise<R> {
+    return this.#connection.request(object, options) as Promise<R>;
   }
 
   /**

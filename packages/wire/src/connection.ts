@@ -5,7 +5,6 @@ import {
   BadDataError,
   createOonError,
   defaultRegistry,
-  isErrorCode,
   NetMessage,
   OonError,
   TimeoutError,
@@ -26,6 +25,9 @@ import { agreeCodec, ourHello, parseHello } from './handshake';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
+import { errorReport, readErrorReport } from './error-report';
+import { RequestChannel } from './request-channel';
+import type { RequestOptions } from './requests';
 
 /**
  * Which wire a connection speaks: `'oon'` (framed, with a handshake: docs/protocol.md)
@@ -57,6 +59,12 @@ export interface ConnectionOwner {
    * event-driven code never accumulates memory.
    */
   hasMessageListeners(): boolean;
+  /**
+   * Answers a request with the reply object, or rejects: an `OonError` reaches the
+   * caller with its code, anything else as `BadData` with its message. Without it,
+   * every request is answered with an error saying no handler is set.
+   */
+  handleRequest?(object: object): Promise<object>;
 }
 
 /** Why a connection ended, as `'close'` and `'disconnect'` events report it. */
@@ -117,6 +125,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Set while frames that came with the peer's hello wait for the owner to attach. */
   #held: NodeJS.Immediate | undefined;
   readonly #owner: ConnectionOwner;
+  readonly #requests: RequestChannel;
   /** Messages for the pull API (`receive()`, `messages()`). */
   readonly inbox: Inbox<object>;
 
@@ -128,6 +137,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       what: 'message',
       onFull: () => socket.pause(),
       onDrain: () => socket.resume(),
+    });
+    this.#requests = new RequestChannel({
+      describePeer: () => this.describePeer(),
+      isOpen: () => this.#state === 'open',
+      write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
+      writeFrame: (frame) => this.#socket.write(frame),
+      decode: (payload) => (this.#codec as Codec).decode(payload).object,
+      handle: (object) =>
+        this.#owner.handleRequest === undefined
+          ? Promise.reject(new BadDataError('this side handles no requests'))
+          : this.#owner.handleRequest(object),
     });
     this.#registry = options.registry ?? defaultRegistry;
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -195,6 +215,25 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * schema or the frame would exceed `maxFrameBytes` (nothing is sent then).
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
+    return this.#write(FrameKind.Message, object, options);
+  }
+
+  /**
+   * Sends a request and resolves with the revived reply. Rejects with `Timeout` past
+   * `timeout` (default 30 s), with the signal's reason when aborted, with `BadConn` if
+   * the connection closes first, and with the peer handler's error (its code and
+   * message) when it fails.
+   */
+  request(object: object, options: RequestOptions = {}): Promise<object> {
+    if (this.#origin) {
+      return Promise.reject(new BadDataError("the origin's wire (oon 0.0.5) has no requests; use protocol 'oon' for request()"));
+    }
+    if (this.#state !== 'open') return this.#write(FrameKind.Request, object, options) as Promise<never>;
+    return this.#requests.request(object, options);
+  }
+
+  /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
+  #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
     if (this.#state !== 'open' || this.#codec === undefined) {
       return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     }
@@ -202,7 +241,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     try {
       const payload = this.#codec.encode(new NetMessage(object, options));
       // The origin's wire is the bare JSON text, one message per write.
-      frame = this.#origin ? Buffer.from(payload) : encodeFrame(FrameKind.Message, payload);
+      frame = this.#origin ? Buffer.from(payload) : encodeFrame(kind, payload, prefix);
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
@@ -298,6 +337,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       case FrameKind.Message:
         this.#onMessage(payload);
         return;
+      case FrameKind.Request:
+        this.#guard(() => this.#requests.onRequest(payload));
+        return;
+      case FrameKind.Response:
+        this.#guard(() => this.#requests.onResponse(payload));
+        return;
       case FrameKind.Error:
         this.#onPeerError(payload);
         return;
@@ -347,16 +392,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.inbox.hasWaiters || !this.#owner.hasMessageListeners()) this.inbox.push(message.object);
   }
 
-  #onPeerError(payload: Buffer): void {
-    let report: { code?: unknown; message?: unknown } = {};
+  /** Runs a frame handler that throws `BadData` on malformed frames, dropping the connection if it does. */
+  #guard(handle: () => void): void {
     try {
-      report = JSON.parse(payload.toString('utf8')) as typeof report;
-    } catch {
-      // A garbled report still means the peer is dropping us; say so without its words.
+      handle();
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
     }
-    const code = isErrorCode(report.code) ? report.code : 'BadConn';
-    const why = typeof report.message === 'string' ? report.message : 'no reason given';
-    this.#fail(createOonError(code, `${this.describePeer()} dropped the connection: ${why}`), 'rejected by peer', false);
+  }
+
+  #onPeerError(payload: Buffer): void {
+    const report = readErrorReport(payload);
+    this.#fail(createOonError(report.code, `${this.describePeer()} dropped the connection: ${report.message}`), 'rejected by peer', false);
   }
 
   /** Drops the connection for a fault: reports it (to the owner and, unless it came from them, the peer) and closes. */
@@ -368,7 +415,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer && !this.#origin) this.#socket.end(encodeFrame(FrameKind.Error, JSON.stringify({ code: error.code, message: error.message })));
+    if (tellPeer && !this.#origin) this.#socket.end(encodeFrame(FrameKind.Error, errorReport(error.code, error.message)));
     else this.#socket.end();
     this.#scheduleDestroy();
   }
@@ -401,6 +448,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
     if (reason === 'local close' || reason === 'remote close') this.inbox.finish();
     else this.inbox.end(this.#error);
+    this.#requests.close(this.describePeer());
     this.#markClosed();
     this.emit('close', reason, this.#error);
   }

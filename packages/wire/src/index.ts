@@ -27,3 +27,5 @@ export { JsonDocumentSplitter } from './json-document-splitter';
 export type { JsonDocumentSplitterOptions } from './json-document-splitter';
 export { forInstancesOf } from './class-filter';
 export type { AnyClass } from './class-filter';
+export { PendingRequests, RequestHandlers, DEFAULT_REQUEST_TIMEOUT } from './requests';
+export type { RequestOptions, RequestHandler } from './requests';

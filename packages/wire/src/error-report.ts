@@ -1,0 +1,26 @@
+import { isErrorCode, type ErrorCode } from '@oon/core';
+
+/** What a peer says when it fails: in an Error frame, or in a failed request's Response frame. */
+export interface ErrorReport {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Encodes an error report as its JSON payload: `{"code": "BadData", "message": "…"}`. */
+export function errorReport(code: ErrorCode, message: string): string {
+  return JSON.stringify({ code, message });
+}
+
+/** Reads an error report; a garbled one still says the peer failed (`BadConn`, no reason given). */
+export function readErrorReport(payload: Buffer): ErrorReport {
+  let report: { code?: unknown; message?: unknown } = {};
+  try {
+    report = JSON.parse(payload.toString('utf8')) as typeof report;
+  } catch {
+    // Keep the defaults below: the peer failed, without saying how.
+  }
+  return {
+    code: isErrorCode(report.code) ? report.code : 'BadConn',
+    message: typeof report.message === 'string' ? report.message : 'no reason given',
+  };
+}

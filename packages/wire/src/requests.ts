@@ -1,0 +1,120 @@
+import { BadDataError, TimeoutError, type OonError, type NetMessageOptions } from '@oon/core';
+import type { AnyClass } from './class-filter';
+
+/** Milliseconds a request waits for its reply unless told otherwise. @default 30000 */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+
+/** Options of `request()`. */
+export interface RequestOptions extends NetMessageOptions {
+  /** Milliseconds to wait for the reply before rejecting with `Timeout`. @default 30000 */
+  timeout?: number;
+  /** Cancels the wait: the promise rejects with the signal's reason (a late reply is dropped). */
+  signal?: AbortSignal;
+}
+
+/** Answers requests of one class: returns (or resolves to) the reply object. */
+export type RequestHandler<C extends object, Context> = (object: C, context: Context) => object | Promise<object>;
+
+interface Pending {
+  resolve(object: object): void;
+  reject(error: unknown): void;
+}
+
+const MAX_ID = 0xffff_ffff;
+
+/**
+ * The requests one connection is waiting on, by correlation id: ids are handed out in
+ * turn (wrapping at 2^32, skipping ids still waiting), and each request is bounded by
+ * its deadline and signal, so a reply that never comes never leaks a promise.
+ */
+export class PendingRequests {
+  readonly #pending = new Map<number, Pending>();
+  #lastId = 0;
+
+  /** Requests still waiting for a reply. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Opens a request: its id, to put on the wire, and the promise of its reply. */
+  open(what: string, options: RequestOptions): { id: number; reply: Promise<object> } {
+    const id = this.#nextId();
+    const { timeout = DEFAULT_REQUEST_TIMEOUT, signal } = options;
+    const reply = new Promise<object>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => settle(() => reject(signal?.reason));
+      const timer = setTimeout(
+        () => settle(() => reject(new TimeoutError(`no reply to ${what} within ${timeout} ms (request timeout)`))),
+        timeout,
+      );
+      const settle = (action: () => void): void => {
+        this.#pending.delete(id);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        action();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(id, {
+        resolve: (object) => settle(() => resolve(object)),
+        reject: (error) => settle(() => reject(error)),
+      });
+    });
+    return { id, reply };
+  }
+
+  /** Delivers a reply; false if no request waits under that id (it timed out or was aborted). */
+  resolve(id: number, object: object): boolean {
+    const pending = this.#pending.get(id);
+    pending?.resolve(object);
+    return pending !== undefined;
+  }
+
+  /** Fails one request with the error its handler reported. */
+  reject(id: number, error: OonError): boolean {
+    const pending = this.#pending.get(id);
+    pending?.reject(error);
+    return pending !== undefined;
+  }
+
+  /** Fails every waiting request: the connection is gone. */
+  rejectAll(error: OonError): void {
+    for (const pending of [...this.#pending.values()]) pending.reject(error);
+  }
+
+  #nextId(): number {
+    do {
+      this.#lastId = this.#lastId >= MAX_ID ? 1 : this.#lastId + 1;
+    } while (this.#pending.has(this.#lastId));
+    return this.#lastId;
+  }
+}
+
+/**
+ * The request handlers of one endpoint, by class: `handle(Ping, …)`. A request goes to
+ * the handler of its class or, failing that, of its nearest registered ancestor.
+ */
+export class RequestHandlers<Context> {
+  readonly #handlers = new Map<Function, RequestHandler<object, Context>>();
+
+  /** Sets the handler for a class (replacing any); returns a function that removes it. */
+  set<C extends object>(type: AnyClass<C>, handler: RequestHandler<C, Context>): () => void {
+    const entry = handler as RequestHandler<object, Context>;
+    this.#handlers.set(type, entry);
+    return () => {
+      if (this.#handlers.get(type) === entry) this.#handlers.delete(type);
+    };
+  }
+
+  /** Runs the handler for an object; rejects with `BadData` when none fits, or with what the handler threw. */
+  async dispatch(object: object, context: Context): Promise<object> {
+    for (let proto: unknown = Object.getPrototypeOf(object); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const handler = this.#handlers.get((proto as { constructor: Function }).constructor);
+      if (handler !== undefined) return handler(object, context);
+    }
+    const name = object.constructor.name;
+    throw new BadDataError(`no handler for ${name} requests here; register one with handle(${name}, …)`);
+  }
+}
