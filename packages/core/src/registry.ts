@@ -80,7 +80,7 @@ export class Registry {
       name,
       ctor,
       fields: Object.freeze(fields),
-      fieldsByWireOrder: Object.freeze([...fields].sort((a, b) => compareCodeUnits(a.wireName, b.wireName))),
+      fieldsByWireOrder: Object.freeze([...fields].sort((a, b) => compareCodePoints(a.wireName, b.wireName))),
       fieldByWireName: new Map(fields.map((f) => [f.wireName, f])),
     });
     this.#schemas.set(ctor, schema);
@@ -163,7 +163,22 @@ function enumMembers(object: EnumObject): Array<string | number> {
     .map(([, value]) => value);
 }
 
-/** Sorts as Python sorts `dir()`: by UTF-16 code unit, not by locale. */
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Sorts as Python sorts `dir()`: by code point, not by locale. That is UTF-16 code unit
+ * order except that a surrogate (half of a code point above U+FFFF) must sort after
+ * U+E000..U+FFFF, so units from U+D800 up are shifted before comparing.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointOrder(x) - codePointOrder(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointOrder(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
