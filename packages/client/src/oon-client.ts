@@ -150,7 +150,10 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
         reject(new BadConnError(`cannot connect to ${this.#where()} (${err.code ?? err.message}); is the server running?`, { cause: err }));
       });
     });
-    const connection = new Connection(socket, this.#options.connection, {
+    const connection: Connection = new Connection(socket, this.#options.connection, {
+      role: 'client',
+      ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
+      onOpen: () => this.#attach(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       handleRequest: (object) => this.#handlers.dispatch(object, this),
     });
@@ -160,7 +163,6 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       await connection.closed;
       throw err instanceof OonError ? err : new BadConnError(String(err), { cause: err });
     }
-    this.#attach(connection);
   }
 
   #attach(connection: Connection): void {

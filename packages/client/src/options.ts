@@ -11,6 +11,8 @@ export interface OonClientOptions extends ConnectionOptions {
   port?: number;
   /** Milliseconds `connect()` may take before it rejects with `Timeout`. @default 10000 */
   connectTimeout?: number;
+  /** Credentials sent in the hello, for a server with an `auth` check. */
+  token?: string;
 }
 
 /** Options with every default filled in. */
@@ -18,16 +20,17 @@ export interface ResolvedClientOptions {
   readonly host: string;
   readonly port: number;
   readonly connectTimeout: number;
+  readonly token: string | undefined;
   readonly connection: ConnectionOptions;
 }
 
 /** Validates and completes client options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveClientOptions(options: OonClientOptions = {}): ResolvedClientOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, connectTimeout = DEFAULT_CONNECT_TIMEOUT, ...connection } = options;
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, connectTimeout = DEFAULT_CONNECT_TIMEOUT, token, ...connection } = options;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
   if (!(connectTimeout > 0)) throw new RangeError(`connectTimeout must be a positive number of milliseconds, got ${String(connectTimeout)}`);
-  return Object.freeze({ host, port, connectTimeout, connection: Object.freeze(connection) });
+  return Object.freeze({ host, port, connectTimeout, token, connection: Object.freeze(connection) });
 }

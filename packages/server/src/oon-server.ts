@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { Connection, forInstancesOf, Inbox, RequestHandlers, type AnyClass, type ReceiveOptions, type RequestHandler } from '@oon/wire';
+import { Connection, forInstancesOf, Inbox, RequestHandlers, type AnyClass, type Hello, type ReceiveOptions, type RequestHandler } from '@oon/wire';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
@@ -150,12 +150,14 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     }
     socket.setNoDelay(true);
     const connection: Connection = new Connection(socket, this.#options.connection, {
+      role: 'server',
+      admit: (hello) => this.#admit(hello, socket),
+      onOpen: () => this.#onOpen(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       handleRequest: (object) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer),
     });
     this.#connections.add(connection);
-    connection.ready.then(
-      () => this.#onReady(connection),
+    connection.ready.catch(
       (err: unknown) => {
         if (err instanceof OonError && !(err instanceof BadConnError && this.#closing !== undefined)) {
           const message = `client ${connection.describePeer()} failed the handshake: ${err.message}`;
@@ -166,7 +168,22 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     connection.once('close', () => this.#connections.delete(connection));
   }
 
-  #onReady(connection: Connection): void {
+  /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
+  async #admit(hello: Hello, socket: Socket): Promise<void> {
+    const { auth } = this.#options;
+    if (auth === undefined) return;
+    let admitted = false;
+    try {
+      admitted = await auth(hello.token, { address: socket.remoteAddress, port: socket.remotePort });
+    } catch (cause) {
+      throw new BadConnError('authentication failed: the server could not check the token', { cause });
+    }
+    if (!admitted) {
+      throw new BadConnError(hello.token === undefined ? 'authentication failed: no token given; pass `token` to OonClient' : 'authentication failed: the token was refused');
+    }
+  }
+
+  #onOpen(connection: Connection): void {
     const peer = new Peer(connection);
     this.#peers.add(peer);
     this.#peerOf.set(connection, peer);

@@ -21,7 +21,7 @@ import {
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame, frameLength } from './frame-encoder';
-import { agreeCodec, ourHello, parseHello } from './handshake';
+import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, type Hello } from './handshake';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
@@ -53,6 +53,20 @@ export interface ConnectionOptions {
 
 /** What the endpoint that owns a connection tells it. */
 export interface ConnectionOwner {
+  /** The client speaks first in the handshake; the server answers. */
+  readonly role: 'client' | 'server';
+  /** Sent in the client's hello, for the server's `admit`. */
+  readonly token?: string;
+  /**
+   * Server only: decides whether to admit a client from its hello; rejects (with an
+   * `OonError`, usually `BadConn`) to refuse it. Frames behind the hello wait.
+   */
+  admit?(hello: Hello): Promise<void>;
+  /**
+   * Called once, synchronously, when the handshake is done and before any message of
+   * the peer is handled, so the owner's listeners see every message.
+   */
+  onOpen?(): void;
   /**
    * True while the endpoint has `'message'` listeners. Without any, messages are held
    * for `receive()`; with some, only a `receive()` already waiting gets them, so
@@ -73,6 +87,7 @@ export type DisconnectReason =
   | 'remote close'
   | 'bad data'
   | 'rejected by peer'
+  | 'refused'
   | 'connection error'
   | 'timeout';
 
@@ -92,7 +107,8 @@ type State = 'handshaking' | 'open' | 'closing' | 'closed';
  * A framed, codec-aware connection over any Node `Duplex` (TCP, TLS, Unix socket):
  * what both `OonServer` peers and `OonClient` are built on.
  *
- * It sends `hello` at once and `ready` settles when the peer's hello arrives. Whatever
+ * The client sends its `hello` at once; the server admits it (or refuses, saying why in
+ * an Error frame) and answers with its own; `ready` settles then. Whatever
  * the peer sends that is wrong (a bad frame, an unknown class) drops this connection
  * only: it emits `'error'` with a `BadData` `OonError`, tells the peer why in an Error
  * frame, and closes.
@@ -119,11 +135,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #markClosed!: () => void;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #destroyTimer: NodeJS.Timeout | undefined;
+  /** Frames decoded and not yet handled, from `#next` on. */
   #frames: Array<[kind: number, payload: Buffer]> = [];
-  /** A decoding failure waiting behind frames held after the handshake. */
+  #next = 0;
+  /** A decoding failure, reported once the frames before it are handled. */
   #failure: unknown;
-  /** Set while frames that came with the peer's hello wait for the owner to attach. */
-  #held: NodeJS.Immediate | undefined;
+  /** True while frames wait (and the socket is paused): see {@link Connection.#hold}. */
+  #holding = false;
+  #releaseTimer: NodeJS.Immediate | undefined;
   readonly #owner: ConnectionOwner;
   readonly #requests: RequestChannel;
   /** Messages for the pull API (`receive()`, `messages()`). */
@@ -132,7 +151,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
     this.#socket = socket;
-    this.#owner = owner ?? { hasMessageListeners: () => this.listenerCount('message') > 0 };
+    this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
     this.inbox = new Inbox<object>({
       what: 'message',
       onFull: () => socket.pause(),
@@ -175,17 +194,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     socket.on('close', () => this.#onClose());
 
     if (this.#origin) {
-      // The origin has no handshake: the connection is open as soon as the socket is.
-      this.#codec = new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth, originOnly: true });
-      this.#state = 'open';
-      this.#settleReady();
+      // The origin has no handshake: the connection opens with the socket (once the
+      // owner holds this object: nothing can arrive before the next I/O turn).
+      queueMicrotask(() => this.#open(new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth, originOnly: true })));
       return;
     }
     const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
-    socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(ourHello())));
+    if (this.#owner.role === 'client') socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token))));
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -285,42 +303,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     } catch (err) {
       this.#failure = err;
     }
-    if (this.#held === undefined) this.#drain();
+    this.#drain();
   }
 
   /**
-   * Handles the frames decoded so far, then any decoding failure. Frames are handled
-   * outside the decoder's try, so an exception thrown by a user's 'message' listener is
-   * not mistaken for bad data from the peer.
-   *
-   * Frames that arrive in the same chunk as the peer's hello are held (and the socket
-   * paused, so order is kept) until the next turn of the event loop: the owner attaches
-   * its listeners when `ready` settles, and its caller when `connect()` resolves, so a
-   * message sent right behind the hello would otherwise be emitted to no one.
+   * Handles the frames decoded so far, in order, then any decoding failure. Frames are
+   * handled outside the decoder's try, so an exception thrown by a user's 'message'
+   * listener is not mistaken for bad data from the peer.
    */
   #drain(): void {
-    const frames = this.#frames;
-    this.#frames = [];
-    for (let i = 0; i < frames.length; i++) {
-      if (this.#ending) return;
-      const [kind, payload] = frames[i] as [number, Buffer];
-      const handshaking = this.#state === 'handshaking';
+    while (!this.#holding && !this.#ending && this.#next < this.#frames.length) {
+      const [kind, payload] = this.#frames[this.#next++] as [number, Buffer];
       this.#onFrame(kind, payload);
-      const more = i + 1 < frames.length || this.#failure !== undefined;
-      if (handshaking && this.#state === 'open' && more) {
-        this.#frames = frames.slice(i + 1);
-        this.#socket.pause();
-        this.#held = setImmediate(() => {
-          this.#held = undefined;
-          try {
-            this.#drain();
-          } finally {
-            this.#socket.resume();
-          }
-        });
-        return;
-      }
     }
+    if (this.#holding || this.#ending) return;
+    this.#frames = [];
+    this.#next = 0;
     if (this.#failure !== undefined) this.#fail(toOonError(this.#failure), 'bad data');
   }
 
@@ -357,20 +355,68 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #onHello(kind: number, payload: Buffer): void {
+    if (this.#owner.role === 'client' && kind === FrameKind.Error) {
+      this.#onPeerError(payload);
+      return;
+    }
     if (kind !== FrameKind.Hello) {
       this.#fail(new BadDataError(`peer's first frame is of kind ${kind}, not hello; is the peer speaking OON?`), 'bad data');
       return;
     }
+    let hello: Hello;
+    let codec: string;
     try {
-      const hello = parseHello(payload);
-      const codec = agreeCodec(ourHello().codecs, hello.codecs);
-      this.#codec = this.#createCodec(codec);
+      hello = parseHello(payload);
+      codec = this.#owner.role === 'client' ? acceptedCodec(hello) : agreeCodec(hello.codecs);
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;
     }
+    if (this.#owner.role === 'client') this.#open(this.#createCodec(codec));
+    else void this.#admit(hello, codec);
+  }
+
+  /** Server side: lets the owner admit the client (frames behind the hello wait), then answers with our hello. */
+  async #admit(hello: Hello, codec: string): Promise<void> {
+    this.#hold();
+    try {
+      await this.#owner.admit?.(hello);
+    } catch (err) {
+      this.#fail(toOonError(err), 'refused');
+      return;
+    }
+    if (this.#ending) return;
+    this.#socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec))));
+    this.#open(this.#createCodec(codec));
+    this.#release();
+  }
+
+  #open(codec: Codec): void {
+    if (this.#ending) return;
+    this.#codec = codec;
     this.#state = 'open';
+    this.#owner.onOpen?.();
     this.#settleReady();
+    if (this.#owner.role === 'client' && this.#frames.length > this.#next) {
+      // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
+      // a few microtasks from now: frames that came with the server's hello wait a turn.
+      this.#hold();
+      this.#releaseTimer = setImmediate(() => this.#release());
+    }
+  }
+
+  /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
+  #hold(): void {
+    this.#holding = true;
+    this.#socket.pause();
+  }
+
+  #release(): void {
+    this.#releaseTimer = undefined;
+    if (this.#ending) return;
+    this.#holding = false;
+    this.#socket.resume();
+    this.#drain();
   }
 
   #createCodec(name: string): Codec {
@@ -441,8 +487,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #onClose(): void {
     clearTimeout(this.#handshakeTimer);
-    clearImmediate(this.#held);
     clearTimeout(this.#destroyTimer);
+    clearImmediate(this.#releaseTimer);
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));

@@ -1,20 +1,34 @@
 import { BadDataError } from '@oon/core';
 import { PROTOCOL_VERSION } from './constants';
 
-/** The `hello` each side sends first (JSON payload of a Hello frame). */
+/**
+ * A `hello`: the JSON payload of the Hello frame. The client sends its hello first; the
+ * server answers with its own, naming the codec it chose, once it has admitted the
+ * client (or with an Error frame saying why not).
+ */
 export interface Hello {
   readonly protocol: 'oon';
   readonly version: number;
   /** Codecs this side can speak, most preferred first. */
   readonly codecs: readonly string[];
+  /** The server's choice among the client's codecs (server hello only). */
+  readonly codec?: string;
+  /** The client's credentials, checked by the server's `auth` (client hello only). */
+  readonly token?: string;
 }
 
 /** Codecs this build speaks, most preferred first. */
 export const SUPPORTED_CODECS: readonly string[] = ['json'];
 
-/** The hello this side sends. */
-export function ourHello(): Hello {
-  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS };
+/** The hello a client opens with. */
+export function clientHello(token?: string): Hello {
+  const hello: Hello = { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS };
+  return token === undefined ? hello : { ...hello, token };
+}
+
+/** The hello a server answers with, once it has admitted the client. */
+export function serverHello(codec: string): Hello {
+  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS, codec };
 }
 
 /** Reads a peer's hello, refusing anything that is not OON v1 with `BadData`. */
@@ -35,17 +49,29 @@ export function parseHello(payload: Buffer): Hello {
   if (!Array.isArray(h.codecs) || !h.codecs.every((c) => typeof c === 'string')) {
     throw new BadDataError('peer hello has no list of codecs');
   }
-  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: h.codecs as string[] };
+  return {
+    protocol: 'oon',
+    version: PROTOCOL_VERSION,
+    codecs: h.codecs as string[],
+    ...(typeof h.codec === 'string' ? { codec: h.codec } : {}),
+    ...(typeof h.token === 'string' ? { token: h.token } : {}),
+  };
 }
 
-/**
- * Picks the codec both sides speak. Both sides run this on the same two lists in the
- * same global order of preference, so they agree without another round trip.
- */
-export function agreeCodec(ours: readonly string[], theirs: readonly string[]): string {
-  const codec = SUPPORTED_CODECS.find((c) => ours.includes(c) && theirs.includes(c));
+/** The server's choice: the first codec in this build's order of preference that the client speaks. */
+export function agreeCodec(theirs: readonly string[]): string {
+  const codec = SUPPORTED_CODECS.find((c) => theirs.includes(c));
   if (codec === undefined) {
-    throw new BadDataError(`no codec in common: this side speaks ${ours.join(', ')}, the peer ${theirs.join(', ')}`);
+    throw new BadDataError(`no codec in common: this side speaks ${SUPPORTED_CODECS.join(', ')}, the peer ${theirs.join(', ')}`);
+  }
+  return codec;
+}
+
+/** The client's check of the server's choice. */
+export function acceptedCodec(serverHello: Hello): string {
+  const { codec } = serverHello;
+  if (codec === undefined || !SUPPORTED_CODECS.includes(codec)) {
+    throw new BadDataError(`server chose codec ${String(codec)}, which this side does not speak (${SUPPORTED_CODECS.join(', ')})`);
   }
   return codec;
 }

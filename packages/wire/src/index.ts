@@ -17,7 +17,7 @@ export type { Codec, CodecLimits } from './codec';
 export { JsonCodec } from './json-codec';
 export type { JsonCodecOptions } from './json-codec';
 export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
-export { SUPPORTED_CODECS, parseHello, agreeCodec } from './handshake';
+export { SUPPORTED_CODECS, parseHello, agreeCodec, acceptedCodec, clientHello, serverHello } from './handshake';
 export type { Hello } from './handshake';
 export { Connection } from './connection';
 export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol } from './connection';

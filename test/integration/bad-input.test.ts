@@ -1,0 +1,202 @@
+/**
+ * Hostile peers on raw sockets: whatever one sends, the server reports a BadData error
+ * event, tells that peer why in an Error frame, drops it, and goes on serving an honest
+ * client connected at the same time.
+ */
+import { randomBytes } from 'node:crypto';
+import { OonError } from '@oon/core';
+import { encodeFrame, FrameKind } from '@oon/wire';
+import type { OonServer, Peer } from '@oon/server';
+import type { OonClient } from '@oon/client';
+import { VolvoCar } from '../../examples/cars/src/cars';
+import { decodeFrames, harness, helloFrame, nextEvent, within, type RawPeer } from '../support/harness';
+
+/** The server's frame limit in these tests; a hostile length is one more. */
+const MAX_FRAME_BYTES = 64 * 1024;
+
+const h = harness();
+afterEach(() => h.closeAll());
+
+interface Scene {
+  server: OonServer;
+  port: number;
+  honest: OonClient<VolvoCar>;
+  /** Every 'error' event the server emitted, in order. */
+  errors: Array<[OonError, Peer | undefined]>;
+  /** Every 'disconnect' event the server emitted, in order. */
+  disconnects: Array<[Peer, string]>;
+  /** Everything the honest client heard besides messages (it should hear nothing). */
+  honestTroubles: unknown[];
+}
+
+/** A server that echoes every object back, with an honest client connected to it. */
+async function scene(): Promise<Scene> {
+  const { server, port } = await h.listeningServer({ maxFrameBytes: MAX_FRAME_BYTES });
+  const errors: Scene['errors'] = [];
+  const disconnects: Scene['disconnects'] = [];
+  server.on('error', (err, peer) => errors.push([err, peer]));
+  server.on('disconnect', (peer, reason) => disconnects.push([peer, reason]));
+  server.on('message', (object, peer) => void peer.send(object));
+  const honest = await h.connectedClient<VolvoCar>(port);
+  const honestTroubles: unknown[] = [];
+  honest.on('error', (err) => honestTroubles.push(err));
+  honest.on('disconnect', (reason) => honestTroubles.push(reason));
+  return { server, port, honest, errors, disconnects, honestTroubles };
+}
+
+/** The honest client sends a car and gets it back, a real VolvoCar with its values. */
+async function roundTrip(client: OonClient<VolvoCar>, speed: number): Promise<void> {
+  const echoed = nextEvent(client, 'message');
+  await client.send(new VolvoCar(speed, 6));
+  const [car] = await echoed;
+  expect(car).toBeInstanceOf(VolvoCar);
+  expect(car.speed).toBe(speed);
+  expect(car.wheels).toBe(6);
+}
+
+function messageFrame(json: string): Buffer {
+  return encodeFrame(FrameKind.Message, json);
+}
+
+/** A frame header that announces a frame one byte over the server's limit (the body never comes). */
+function overLimitHeader(): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(MAX_FRAME_BYTES + 1, 0);
+  header.writeUInt8(FrameKind.Message, 4);
+  return header;
+}
+
+/** Random bytes whose first byte makes any length prefix far over the limit, so the outcome is fixed. */
+function randomGarbage(): Buffer {
+  const bytes = randomBytes(512);
+  bytes[0] = (bytes[0] as number) | 0x80;
+  return bytes;
+}
+
+/**
+ * Asserts what the raw peer got before the close: the server's hello if its own hello was
+ * accepted (the server answers a hello only), then an Error frame saying BadData.
+ */
+function expectToldWhy(received: Buffer, fragment: RegExp, { helloAccepted }: { helloAccepted: boolean }): void {
+  const frames = decodeFrames(received);
+  expect(frames.map((f) => f.kind)).toEqual(helloAccepted ? [FrameKind.Hello, FrameKind.Error] : [FrameKind.Error]);
+  const report = JSON.parse((frames.at(-1)?.payload as Buffer).toString('utf8')) as { code: unknown; message: unknown };
+  expect(report.code).toBe('BadData');
+  expect(report.message).toMatch(fragment);
+}
+
+describe('a hostile peer before the handshake', () => {
+  const cases: Array<[name: string, bytes: () => Buffer, fragment: RegExp]> = [
+    ['random bytes', randomGarbage, /over the limit of 65536 bytes/],
+    ['an HTTP request', () => Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), /over the limit.*speaking OON/],
+    ['a Message frame instead of a hello', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar"}}'), /first frame is of kind 2, not hello/],
+    [
+      'a hello for protocol version 2',
+      () => encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 2, codecs: ['json'] })),
+      /protocol version 2/,
+    ],
+    [
+      'a hello with no codec in common',
+      () => encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['msgpack'] })),
+      /no codec in common/,
+    ],
+  ];
+
+  it.each(cases)('%s: BadData error event, told why, dropped; an honest client goes on', async (_name, bytes, fragment) => {
+    const s = await scene();
+    await roundTrip(s.honest, 1);
+    const errored = nextEvent(s.server, 'error');
+    const raw = await h.rawPeer(s.port);
+
+    await raw.write(bytes());
+
+    const [err, peer] = await errored;
+    expect(err).toBeInstanceOf(OonError);
+    expect(err.code).toBe('BadData');
+    expect(err.message).toMatch(fragment);
+    expect(err.message).toMatch(/^client 127\.0\.0\.1:\d+ failed the handshake/);
+    // No handshake, so no Peer was ever made for it.
+    expect(peer).toBeUndefined();
+    expectToldWhy(await within(1_000, raw.closed, 'the hostile peer being dropped'), fragment, { helloAccepted: false });
+
+    expect(s.server.listening).toBe(true);
+    await roundTrip(s.honest, 2);
+    expect(s.errors).toHaveLength(1);
+    expect(s.disconnects).toEqual([]);
+    expect(s.server.peers.size).toBe(1);
+    expect(s.honestTroubles).toEqual([]);
+  });
+});
+
+describe.each([
+  ['in one write with the hello', true],
+  ['after the handshake', false],
+])('a hostile peer that says hello, then sends bad data %s', (_delivery, oneWrite) => {
+  const cases: Array<[name: string, bytes: () => Buffer, fragment: RegExp]> = [
+    ['a frame over maxFrameBytes', overLimitHeader, /frame of 65537 bytes is over the limit of 65536 bytes/],
+    ['a Message naming an unknown class', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"type": "Nope"}}'), /body: unknown class `Nope`/],
+    ['a Message of garbage JSON', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"ty'), /not valid JSON/],
+    ['a Message with a field the class lacks', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar", "wings": 2}}'), /VolvoCar has no field `wings`/],
+    ['a Message without a head', () => messageFrame('{"body": {"type": "VolvoCar"}}'), /no "head"/],
+    ['a frame of an unused kind', () => encodeFrame(9 as FrameKind, 'x'), /frame of kind 9/],
+  ];
+
+  it.each(cases)('%s: BadData error event for its Peer, told why, dropped; an honest client goes on', async (_name, bytes, fragment) => {
+    const s = await scene();
+    await roundTrip(s.honest, 1);
+    const connection = nextEvent(s.server, 'connection');
+    const errored = nextEvent(s.server, 'error');
+    const disconnected = nextEvent(s.server, 'disconnect');
+    const raw: RawPeer = await h.rawPeer(s.port);
+
+    if (oneWrite) {
+      await raw.write(Buffer.concat([helloFrame(), bytes()]));
+    } else {
+      await raw.write(helloFrame());
+      await connection;
+      await raw.write(bytes());
+    }
+
+    const [hostile] = await connection;
+    expect(hostile.address).toBe('127.0.0.1');
+    const [err, peer] = await errored;
+    expect(err).toBeInstanceOf(OonError);
+    expect(err.code).toBe('BadData');
+    expect(err.message).toMatch(fragment);
+    expect(peer).toBe(hostile);
+    expectToldWhy(await within(1_000, raw.closed, 'the hostile peer being dropped'), fragment, { helloAccepted: true });
+    expect(await disconnected).toEqual([hostile, 'bad data']);
+    expect(hostile.connected).toBe(false);
+
+    expect(s.server.listening).toBe(true);
+    await roundTrip(s.honest, 2);
+    expect(s.errors).toHaveLength(1);
+    expect(s.disconnects).toHaveLength(1);
+    expect([...s.server.peers]).not.toContain(hostile);
+    expect(s.server.peers.size).toBe(1);
+    expect(s.honestTroubles).toEqual([]);
+  });
+});
+
+it('survives many hostile peers at once while an honest client keeps talking', async () => {
+  const s = await scene();
+  const hostiles = 20;
+  const raws = await Promise.all(Array.from({ length: hostiles }, () => h.rawPeer(s.port)));
+  const talking = (async () => {
+    for (let i = 0; i < 20; i++) await roundTrip(s.honest, i);
+  })();
+
+  await Promise.all(
+    raws.map((raw, i) =>
+      raw.write(i % 2 === 0 ? randomGarbage() : Buffer.concat([helloFrame(), messageFrame('{"head": {"uuid": "x"}, "body": {"type": "Nope"}}')])),
+    ),
+  );
+  const closed = await within(2_000, Promise.all(raws.map((raw) => raw.closed)), 'every hostile peer being dropped');
+  await talking;
+
+  for (const received of closed) expect(decodeFrames(received).at(-1)?.kind).toBe(FrameKind.Error);
+  expect(s.errors).toHaveLength(hostiles);
+  expect(s.errors.every(([err]) => err.code === 'BadData')).toBe(true);
+  await roundTrip(s.honest, 99);
+  expect(s.honestTroubles).toEqual([]);
+});
