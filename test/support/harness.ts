@@ -153,14 +153,14 @@ export function helloFrame(): Buffer {
 
 /** Creates endpoints and remembers each, so {@link Harness.closeAll} can close them all. */
 export interface Harness {
-  /** An `OonServer` on 127.0.0.1 and port 0 (a free port), not yet listening. */
+  /** An `OonServer` on 127.0.0.1 and port 0 (a free port), or on `options.path`; not yet listening. */
   server<T extends object = object>(options?: OonServerOptions): OonServer<T>;
   /** An `OonServer` that listens; resolves with it and its real port. */
   listeningServer<T extends object = object>(options?: OonServerOptions): Promise<{ server: OonServer<T>; port: number }>;
-  /** An `OonClient` for 127.0.0.1:`port`, not yet connected. */
-  client<T extends object = object>(port: number, options?: OonClientOptions): OonClient<T>;
+  /** An `OonClient` for 127.0.0.1:`port` (or a Unix socket, when given a path), not yet connected. */
+  client<T extends object = object>(port: number | string, options?: OonClientOptions): OonClient<T>;
   /** A connected `OonClient`. */
-  connectedClient<T extends object = object>(port: number, options?: OonClientOptions): Promise<OonClient<T>>;
+  connectedClient<T extends object = object>(port: number | string, options?: OonClientOptions): Promise<OonClient<T>>;
   /** A raw TCP socket to 127.0.0.1:`port`, connected. */
   rawPeer(port: number): Promise<RawPeer>;
   /**
@@ -188,7 +188,7 @@ export function harness(): Harness {
 
   const h: Harness = {
     server<T extends object>(options: OonServerOptions = {}): OonServer<T> {
-      const server = new OonServer<T>({ host: LOOPBACK, port: 0, ...options });
+      const server = new OonServer<T>(options.path === undefined ? { host: LOOPBACK, port: 0, ...options } : options);
       servers.push(server);
       return server;
     },
@@ -199,13 +199,13 @@ export function harness(): Harness {
       return { server, port };
     },
 
-    client<T extends object>(port: number, options: OonClientOptions = {}): OonClient<T> {
-      const client = new OonClient<T>({ host: LOOPBACK, port, ...options });
+    client<T extends object>(port: number | string, options: OonClientOptions = {}): OonClient<T> {
+      const client = new OonClient<T>(typeof port === 'string' ? { path: port, ...options } : { host: LOOPBACK, port, ...options });
       clients.push(client);
       return client;
     },
 
-    async connectedClient<T extends object>(port: number, options?: OonClientOptions) {
+    async connectedClient<T extends object>(port: number | string, options?: OonClientOptions) {
       const client = h.client<T>(port, options);
       await client.connect();
       return client;

@@ -1,4 +1,5 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import { Connection, forInstancesOf, RequestHandlers, type AnyClass, type ReceiveOptions, type RequestHandler, type RequestOptions } from '@oon/wire';
@@ -123,14 +124,14 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   async #dial(): Promise<void> {
-    const { host, port, connectTimeout } = this.#options;
-    const socket = netConnect({ host, port });
+    const { connectTimeout } = this.#options;
+    const socket = this.#openSocket();
     socket.setNoDelay(true);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         socket.destroy();
-        reject(new TimeoutError(`no OON server answered at ${host}:${port} within ${connectTimeout} ms (connectTimeout)`));
+        reject(new TimeoutError(`no OON server answered at ${this.#where()} within ${connectTimeout} ms (connectTimeout)`));
       }, connectTimeout);
     });
     try {
@@ -143,11 +144,26 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     }
   }
 
+  /** Dials the configured transport: a Unix socket, TLS, or plain TCP. */
+  #openSocket(): Socket {
+    const { host, port, path, tls } = this.#options;
+    const where = path === undefined ? { host, port } : { path };
+    if (tls === undefined) return netConnect(where);
+    // SNI carries host names only; an IP address is checked against the certificate's IP entries.
+    const servername = tls.servername ?? (path === undefined && isIP(host) === 0 ? host : undefined);
+    return tlsConnect({ ...where, ...tls, ...(servername === undefined ? {} : { servername }) });
+  }
+
   async #handshake(socket: Socket): Promise<void> {
+    const secure = this.#options.tls !== undefined;
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
+      socket.once(secure ? 'secureConnect' : 'connect', resolve);
       socket.once('error', (err: NodeJS.ErrnoException) => {
-        reject(new BadConnError(`cannot connect to ${this.#where()} (${err.code ?? err.message}); is the server running?`, { cause: err }));
+        const failure =
+          secure && !socket.connecting
+            ? `TLS handshake with ${this.#where()} failed (${err.code ?? err.message}): ${err.message}; check tls.ca (and tls.key/cert if the server asks for a client certificate)`
+            : `cannot connect to ${this.#where()} (${err.code ?? err.message}); is the server running?`;
+        reject(new BadConnError(failure, { cause: err }));
       });
     });
     const connection: Connection = new Connection(socket, this.#options.connection, {
@@ -178,6 +194,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   #where(): string {
-    return `${this.#options.host}:${this.#options.port}`;
+    const { path, host, port } = this.#options;
+    return path ?? `${host}:${port}`;
   }
 }

@@ -3,12 +3,31 @@ import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
 
+/** PEM text or bytes, as `node:tls` takes them. */
+export type Pem = string | Buffer;
+
+/** TLS for {@link OonClient}: whom to trust, and the client's own certificate for mutual TLS. */
+export interface ClientTlsOptions {
+  /** Authorities that sign the server's certificate (a private CA, a self-signed cert). @default Node's bundled roots */
+  ca?: Pem | Pem[];
+  /** The client's private key (PEM), for a server that asks for mutual TLS; with `cert`. */
+  key?: Pem;
+  /** The client's certificate chain (PEM), for a server that asks for mutual TLS; with `key`. */
+  cert?: Pem;
+  /** The name the server's certificate must carry (SNI). @default `host`, unless it is an IP address */
+  servername?: string;
+}
+
 /** Options of {@link OonClient}. */
 export interface OonClientOptions extends ConnectionOptions {
-  /** Server host. @default '127.0.0.1' */
+  /** Server host. Not with `path`. @default '127.0.0.1' */
   host?: string;
-  /** Server port. @default 9090 */
+  /** Server port. Not with `path`. @default 9090 */
   port?: number;
+  /** A Unix domain socket path (a named pipe on Windows) to dial instead of `host`/`port`. Passing both is a `TypeError`. */
+  path?: string;
+  /** Speak TLS (`node:tls`); the server's certificate must verify against `ca`. @default plain TCP */
+  tls?: ClientTlsOptions;
   /** Milliseconds `connect()` may take before it rejects with `Timeout`. @default 10000 */
   connectTimeout?: number;
   /** Credentials sent in the hello, for a server with an `auth` check. */
@@ -19,6 +38,9 @@ export interface OonClientOptions extends ConnectionOptions {
 export interface ResolvedClientOptions {
   readonly host: string;
   readonly port: number;
+  /** Set when dialing a Unix socket; `host` and `port` are then unused. */
+  readonly path: string | undefined;
+  readonly tls: Readonly<ClientTlsOptions> | undefined;
   readonly connectTimeout: number;
   readonly token: string | undefined;
   readonly connection: ConnectionOptions;
@@ -26,11 +48,29 @@ export interface ResolvedClientOptions {
 
 /** Validates and completes client options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveClientOptions(options: OonClientOptions = {}): ResolvedClientOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, connectTimeout = DEFAULT_CONNECT_TIMEOUT, token, ...connection } = options;
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, connectTimeout = DEFAULT_CONNECT_TIMEOUT, token, ...connection } = options;
+  if (path !== undefined) {
+    if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
+    if (options.host !== undefined || options.port !== undefined) {
+      throw new TypeError('pass either `path` (a Unix socket) or `host`/`port` (TCP), not both');
+    }
+  }
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
   if (!(connectTimeout > 0)) throw new RangeError(`connectTimeout must be a positive number of milliseconds, got ${String(connectTimeout)}`);
-  return Object.freeze({ host, port, connectTimeout, token, connection: Object.freeze(connection) });
+  if (tls !== undefined) {
+    if (typeof tls !== 'object' || tls === null) throw new TypeError('tls must be an object { ca?, key?, cert?, servername? }');
+    if ((tls.key === undefined) !== (tls.cert === undefined)) throw new TypeError('tls needs both `key` and `cert` for a client certificate, or neither');
+  }
+  return Object.freeze({
+    host,
+    port,
+    path,
+    tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
+    connectTimeout,
+    token,
+    connection: Object.freeze(connection),
+  });
 }

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import { Connection, forInstancesOf, Inbox, RequestHandlers, type AnyClass, type Hello, type ReceiveOptions, type RequestHandler } from '@oon/wire';
@@ -48,9 +49,13 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     return this.#server?.listening ?? false;
   }
 
-  /** The bound address (with the real port when `port: 0`), or `null` when not listening. */
+  /**
+   * The bound address (with the real port when `port: 0`), or `null` when not listening.
+   * On a Unix socket it is `{ address: path, family: 'unix', port: 0 }`.
+   */
   address(): AddressInfo | null {
     const address = this.#server?.address();
+    if (typeof address === 'string') return { address, family: 'unix', port: 0 };
     return typeof address === 'object' && address !== null ? address : null;
   }
 
@@ -59,19 +64,20 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     if (this.#server !== undefined) {
       return Promise.reject(new StartFailError(`server is already listening on ${this.#where()}`));
     }
-    const server = createServer((socket) => this.#accept(socket));
+    const server = this.#createServer();
     this.#server = server;
     this.#closing = undefined;
     this.#accepted = new Inbox<Peer>({ what: 'connection' });
-    const { host, port, backlog } = this.#options;
+    const { host, port, path, backlog } = this.#options;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         this.#server = undefined;
-        const hint = err.code === 'EADDRINUSE' ? ': the port is in use; pick another or stop what holds it' : '';
-        reject(new StartFailError(`cannot listen on ${host}:${port} (${err.code ?? err.message})${hint}`, { cause: err }));
+        const hint =
+          err.code !== 'EADDRINUSE' ? '' : path === undefined ? ': the port is in use; pick another or stop what holds it' : ': the path is in use; stop what holds it or remove a stale socket file';
+        reject(new StartFailError(`cannot listen on ${this.#where()} (${err.code ?? err.message})${hint}`, { cause: err }));
       };
       server.once('error', onError);
-      server.listen({ host, port, backlog }, () => {
+      server.listen(path === undefined ? { host, port, backlog } : { path, backlog }, () => {
         server.off('error', onError);
         server.on('error', (err) => this.emit('error', new StartFailError(`server socket failed: ${err.message}`, { cause: err }), undefined));
         const address = this.address() as AddressInfo;
@@ -128,6 +134,19 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
+  }
+
+  /** A plain TCP (or Unix socket) server, or a TLS one whose sockets arrive after their TLS handshake. */
+  #createServer(): Server {
+    const { tls } = this.#options;
+    if (tls === undefined) return createServer((socket) => this.#accept(socket));
+    const { mutual = false, ...secure } = tls;
+    const server = createTlsServer({ ...secure, requestCert: mutual, rejectUnauthorized: mutual }, (socket) => this.#accept(socket));
+    server.on('tlsClientError', (err, socket) => {
+      const from = socket.remoteAddress === undefined ? 'a client' : `client ${socket.remoteAddress}:${String(socket.remotePort)}`;
+      this.emit('error', new BadConnError(`TLS handshake with ${from} failed: ${err.message}`, { cause: err }), undefined);
+    });
+    return server;
   }
 
   async #shutdown(): Promise<void> {
@@ -198,7 +217,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   }
 
   #where(): string {
+    const { path, host, port } = this.#options;
+    if (path !== undefined) return path;
     const bound = this.address();
-    return bound === null ? `${this.#options.host}:${this.#options.port}` : `${bound.address}:${bound.port}`;
+    return bound === null ? `${host}:${port}` : `${bound.address}:${bound.port}`;
   }
 }

@@ -3,12 +3,37 @@ import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
 
+/** PEM text or bytes, as `node:tls` takes them. */
+export type Pem = string | Buffer;
+
+/** TLS for {@link OonServer}: the server's certificate, and optionally mutual TLS. */
+export interface ServerTlsOptions {
+  /** The server's private key (PEM). */
+  key: Pem;
+  /** The server's certificate chain (PEM). */
+  cert: Pem;
+  /** Certificate authorities that sign client certificates; needed for `mutual`. @default Node's bundled roots */
+  ca?: Pem | Pem[];
+  /**
+   * Mutual TLS: every client must present a certificate signed by `ca`; a client
+   * without one (or with another) is refused during the TLS handshake. @default false
+   */
+  mutual?: boolean;
+}
+
 /** Options of {@link OonServer}; the connection options apply to every peer. */
 export interface OonServerOptions extends ConnectionOptions {
-  /** Interface to bind. @default '127.0.0.1' */
+  /** Interface to bind. Not with `path`. @default '127.0.0.1' */
   host?: string;
-  /** TCP port; 0 picks a free one (read it from `server.address()`). @default 9090 */
+  /** TCP port; 0 picks a free one (read it from `server.address()`). Not with `path`. @default 9090 */
   port?: number;
+  /**
+   * A Unix domain socket path (a named pipe on Windows) to listen on instead of
+   * `host`/`port`. Passing both is a `TypeError`.
+   */
+  path?: string;
+  /** Serve over TLS (`node:tls`) with this certificate; mutual TLS with `mutual: true`. @default plain TCP */
+  tls?: ServerTlsOptions;
   /** Kernel accept queue length. @default 511 */
   backlog?: number;
   /**
@@ -32,6 +57,9 @@ export type AuthCheck = (token: string | undefined, client: ClientAddress) => bo
 export interface ResolvedServerOptions {
   readonly host: string;
   readonly port: number;
+  /** Set when listening on a Unix socket; `host` and `port` are then unused. */
+  readonly path: string | undefined;
+  readonly tls: Readonly<ServerTlsOptions> | undefined;
   readonly backlog: number;
   readonly auth: AuthCheck | undefined;
   readonly connection: ConnectionOptions;
@@ -39,11 +67,34 @@ export interface ResolvedServerOptions {
 
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveServerOptions(options: OonServerOptions = {}): ResolvedServerOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, backlog = DEFAULT_BACKLOG, auth, ...connection } = options;
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, backlog = DEFAULT_BACKLOG, auth, ...connection } = options;
+  if (path !== undefined) {
+    if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
+    if (options.host !== undefined || options.port !== undefined) {
+      throw new TypeError('pass either `path` (a Unix socket) or `host`/`port` (TCP), not both');
+    }
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
-  return Object.freeze({ host, port, backlog, auth, connection: Object.freeze(connection) });
+  if (tls !== undefined) checkServerTls(tls);
+  return Object.freeze({
+    host,
+    port,
+    path,
+    tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
+    backlog,
+    auth,
+    connection: Object.freeze(connection),
+  });
+}
+
+function checkServerTls(tls: ServerTlsOptions): void {
+  if (typeof tls !== 'object' || tls === null) throw new TypeError('tls must be an object { key, cert, ca?, mutual? }');
+  if (tls.key === undefined || tls.cert === undefined) throw new TypeError('tls needs the server\'s `key` and `cert` (PEM)');
+  if (tls.mutual === true && tls.ca === undefined) {
+    throw new TypeError('tls.mutual needs `ca`: the authority that signs the client certificates to accept');
+  }
 }
