@@ -1,13 +1,40 @@
 import type { NetMessage, OonError } from '@oon/core';
 import type { DisconnectReason } from '@oon/wire';
 
+/** Where an {@link OonClient} is: `'reconnecting'` between a dropped link and the next. */
+export type ClientStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** What a reconnect did, for the `'reconnect'` event. */
+export interface ReconnectInfo {
+  /** Attempts it took (1 when the first worked). */
+  readonly attempts: number;
+  /**
+   * True when the server still had the session: nothing was lost or repeated. False when
+   * it did not (it restarted, or the resume window passed): what it had not delivered is
+   * gone (the server reports that as `'loss'`), and it may see again messages it had
+   * received but not yet acknowledged.
+   */
+  readonly resumed: boolean;
+  /** Messages written again because the server had not acknowledged them. */
+  readonly resent: number;
+}
+
 /** Events emitted by {@link OonClient}; `T` is the type of the objects the server sends. */
 export interface OonClientEvents<T extends object = object> {
-  /** Connected and the handshake is done. */
+  /** Connected and the handshake is done: after `connect()`, and after each reconnect. */
   connect: [];
+  /** The link dropped and the client waits `delay` ms before attempt `attempt` (1-based). */
+  reconnecting: [attempt: number, delay: number];
+  /** Connected again after a drop; see {@link ReconnectInfo}. */
+  reconnect: [info: ReconnectInfo];
+  /**
+   * Messages sent that the server never acknowledged, given up: the client closed (or
+   * gave up reconnecting) before they were. Never silent.
+   */
+  loss: [count: number];
   /** The server sent an object: a live instance of its registered class. */
   message: [object: T, message: NetMessage<T>];
-  /** The connection ended, and why; `error` says what failed, unless it was a clean close. */
+  /** The link ended, and why; `error` says what failed, unless it was a clean close. The client may reconnect. */
   disconnect: [reason: DisconnectReason, error: OonError | undefined];
   /**
    * A fault with no promise to report it to: the server sent bad data (the connection

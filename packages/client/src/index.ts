@@ -2,5 +2,7 @@ export { OonClient } from './oon-client';
 export { DEFAULT_HOST, DEFAULT_PORT } from '@oon/wire';
 export { DEFAULT_CONNECT_TIMEOUT, resolveClientOptions } from './options';
 export type { OonClientOptions, ResolvedClientOptions, ClientTlsOptions, Pem } from './options';
-export type { OonClientEvents } from './events';
+export type { OonClientEvents, ClientStatus, ReconnectInfo } from './events';
+export { DEFAULT_RECONNECT_INITIAL_DELAY, DEFAULT_RECONNECT_MAX_DELAY } from './backoff';
+export type { ReconnectOptions, ResolvedReconnectOptions } from './backoff';
 export type { DisconnectReason } from '@oon/wire';

@@ -1,14 +1,36 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
-import { BadConnError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { Connection, forInstancesOf, RequestHandlers, type AnyClass, type ReceiveOptions, type RequestHandler, type RequestOptions } from '@oon/wire';
-import type { OonClientEvents } from './events';
+import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import {
+  Connection,
+  DEFAULT_CLOSE_GRACE,
+  forInstancesOf,
+  RequestHandlers,
+  Session,
+  type AnyClass,
+  type DeliveryStats,
+  type DisconnectReason,
+  type Inbox,
+  type ReceiveOptions,
+  type RequestHandler,
+  type RequestOptions,
+  type SessionBinding,
+  type SessionHello,
+} from '@oon/wire';
+import type { ClientStatus, OonClientEvents } from './events';
 import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
+import { Reconnector } from './reconnector';
+
+/** Link ends the client recovers from by reconnecting; the others (its own close, a refusal, bad data) are final. */
+const RECONNECTABLE: ReadonlySet<DisconnectReason> = new Set(['remote close', 'connection error', 'timeout']);
 
 /**
  * Connects to an `OonServer` and exchanges objects with it:
  * what arrives is a live instance of its registered class.
+ *
+ * Once connected, it reconnects by itself when the link drops and resumes its session:
+ * what either side sent meanwhile is delivered once, in order (docs/reconnect.md).
  *
  * @example
  * ```ts
@@ -26,6 +48,14 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   /** The connection that ended last, so what it received before it ended can still be read. */
   #lastConnection: Connection | undefined;
   #connecting: Promise<void> | undefined;
+  #status: ClientStatus = 'idle';
+  /** The resumable session, from the first connect until `close()` (or giving up). */
+  #session: Session | undefined;
+  /** Whether the last handshake resumed the session, for the `'reconnect'` event. */
+  #resumed = false;
+  #reconnector: Reconnector | undefined;
+  /** Set by `close()`: a link that drops now is not reconnected. */
+  #closing = false;
 
   constructor(options: OonClientOptions = {}) {
     super();
@@ -38,27 +68,51 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   /**
-   * Connects and completes the handshake. Rejects with `BadConn` if refused or already
-   * connected, `Timeout` if no OON server answers within `connectTimeout`, `BadData` if
-   * the server speaks something else.
+   * `'idle'` before `connect()`, `'connecting'` during it, `'connected'`,
+   * `'reconnecting'` between a dropped link and the next, `'closed'` after `close()` or
+   * a final disconnect (`connect()` may start again from there).
    */
-  connect(): Promise<void> {
-    if (this.#connecting !== undefined || this.#connection !== undefined) {
-      return Promise.reject(new BadConnError(`already connected or connecting to ${this.#where()}; close() first`));
-    }
-    const attempt = this.#dial().finally(() => {
-      this.#connecting = undefined;
-    });
-    this.#connecting = attempt;
-    return attempt;
+  get status(): ClientStatus {
+    return this.#status;
   }
 
-  /** Sends one object. Rejects with `BadConn` when not connected, `BadData` when the object cannot be sent. */
+  /**
+   * Delivery figures of the session (sent, resent, received, duplicates dropped, lost),
+   * or `undefined` when there is none (before connecting, or with `reconnect: false`).
+   */
+  get stats(): Readonly<DeliveryStats> | undefined {
+    return this.#session?.stats;
+  }
+
+  /**
+   * Connects and completes the handshake. Rejects with `BadConn` if refused or already
+   * connected, `Timeout` if no OON server answers within `connectTimeout`, `BadData` if
+   * the server speaks something else. A failed `connect()` is not retried: reconnecting
+   * starts once a link has been up.
+   */
+  connect(): Promise<void> {
+    if (this.#connecting !== undefined || this.#connection !== undefined || this.#status === 'reconnecting') {
+      return Promise.reject(new BadConnError(`already connected or connecting to ${this.#where()}; close() first`));
+    }
+    this.#closing = false;
+    this.#status = 'connecting';
+    return this.#track(this.#dial()).catch((err: unknown) => {
+      this.#status = 'idle';
+      throw err;
+    });
+  }
+
+  /**
+   * Sends one object. Rejects with `BadConn` when not connected, `BadData` when the
+   * object cannot be sent. While reconnecting, the object is held and sent on the next
+   * link (up to `maxBufferedBytes`, past which this rejects with `BadConn`).
+   */
   send(object: object, options?: NetMessageOptions): Promise<void> {
-    if (this.#connection === undefined) {
+    const target = this.#connection ?? (this.#session?.ended === false ? this.#session : undefined);
+    if (target === undefined) {
       return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
     }
-    return this.#connection.send(object, options);
+    return target.send(object, options);
   }
 
   /**
@@ -92,18 +146,23 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * with one, events get them (and a `receive()` already waiting).
    */
   receive<R extends T = T>(options?: ReceiveOptions): Promise<R> {
-    const connection = this.#connection ?? this.#lastConnection;
-    if (connection === undefined) {
+    const inbox = this.#inbox();
+    if (inbox === undefined) {
       return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
     }
-    return connection.inbox.receive(options) as Promise<R>;
+    return inbox.receive(options) as Promise<R>;
   }
 
-  /** Every object the server sends, until the connection ends: `for await (const obj of client.messages())`. */
+  /** Every object the server sends, until the connection (or, reconnecting, the session) ends: `for await (const obj of client.messages())`. */
   async *messages<R extends T = T>(): AsyncGenerator<R, void, undefined> {
-    const connection = this.#connection ?? this.#lastConnection;
-    if (connection === undefined) throw new BadConnError(`not connected to ${this.#where()}: await connect() first`);
-    for await (const object of connection.inbox) yield object as R;
+    const inbox = this.#inbox();
+    if (inbox === undefined) throw new BadConnError(`not connected to ${this.#where()}: await connect() first`);
+    for await (const object of inbox) yield object as R;
+  }
+
+  /** The session's inbox outlives its links; without a session, the link's. */
+  #inbox(): Inbox<object> | undefined {
+    return this.#session?.inbox ?? (this.#connection ?? this.#lastConnection)?.inbox;
   }
 
   /**
@@ -117,10 +176,31 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     return () => this.off('message', relay);
   }
 
-  /** Closes the connection gracefully; resolves when the socket is closed. Safe to call twice, or when not connected. */
+  /**
+   * Closes gracefully and stops reconnecting: waits (up to `closeGrace`) for the server
+   * to acknowledge what was sent, tells it the session is over, and resolves when the
+   * socket is closed. What is still unacknowledged then is reported by a `'loss'`
+   * event. Safe to call twice, or when not connected.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
+    this.#reconnector?.cancel();
     await this.#connecting?.catch(() => {});
-    await this.#connection?.close();
+    const connection = this.#connection;
+    const session = this.#session;
+    if (connection !== undefined && session !== undefined) await session.settle(this.#options.connection.closeGrace ?? DEFAULT_CLOSE_GRACE);
+    await connection?.close();
+    this.#endSession();
+    if (this.#status !== 'idle') this.#status = 'closed';
+  }
+
+  /** Keeps the attempt in `#connecting` while it runs, so `close()` can wait for it. */
+  #track(attempt: Promise<void>): Promise<void> {
+    const tracked = attempt.finally(() => {
+      if (this.#connecting === tracked) this.#connecting = undefined;
+    });
+    this.#connecting = tracked;
+    return tracked;
   }
 
   async #dial(): Promise<void> {
@@ -169,6 +249,9 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     const connection: Connection = new Connection(socket, this.#options.connection, {
       role: 'client',
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
+      ...(this.#options.reconnect === undefined
+        ? {}
+        : { sessionRequest: () => this.#sessionRequest(), bindSession: (granted: SessionHello) => this.#bindSession(granted) }),
       onOpen: () => this.#attach(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       handleRequest: (object) => this.#handlers.dispatch(object, this),
@@ -183,14 +266,85 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
 
   #attach(connection: Connection): void {
     this.#connection = connection;
+    this.#status = 'connected';
     connection.on('message', (object, message) => this.emit('message', object as T, message as NetMessage<T>));
     connection.on('error', (err) => this.emit('error', err));
-    connection.once('close', (reason, error) => {
-      if (this.#connection === connection) this.#connection = undefined;
-      this.#lastConnection = connection;
-      this.emit('disconnect', reason, error);
-    });
+    connection.once('close', (reason, error) => this.#onLinkClosed(connection, reason, error));
     this.emit('connect');
+  }
+
+  #onLinkClosed(connection: Connection, reason: DisconnectReason, error: OonError | undefined): void {
+    if (this.#connection === connection) this.#connection = undefined;
+    this.#lastConnection = connection;
+    const again = !this.#closing && this.#options.reconnect !== undefined && RECONNECTABLE.has(reason) && !connection.peerClosedSession;
+    if (!again && !this.#closing) {
+      this.#status = 'closed';
+      this.#endSession(error);
+    }
+    this.emit('disconnect', reason, error);
+    if (again) void this.#reconnect();
+  }
+
+  /** Redials with backoff until connected, closed, refused, or out of attempts. */
+  async #reconnect(): Promise<void> {
+    const policy = this.#options.reconnect;
+    if (policy === undefined) return;
+    this.#status = 'reconnecting';
+    const resentBefore = this.#session?.stats.resent ?? 0;
+    const reconnector = new Reconnector(policy, {
+      waiting: (attempt, delay) => this.emit('reconnecting', attempt, delay),
+      attempt: () => this.#track(this.#dial()),
+      // The server refused us (auth) or speaks something else: trying again cannot help.
+      isFinal: (err) => err instanceof BadDataError || (err instanceof BadConnError && /authentication failed/.test(err.message)),
+    });
+    this.#reconnector = reconnector;
+    const outcome = await reconnector.run();
+    if (this.#reconnector === reconnector) this.#reconnector = undefined;
+    if (outcome.kind === 'connected') {
+      const resent = (this.#session?.stats.resent ?? 0) - resentBefore;
+      this.emit('reconnect', { attempts: outcome.attempts, resumed: this.#resumed, resent });
+      return;
+    }
+    if (outcome.kind === 'cancelled') return;
+    const cause = outcome.error;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const error = new BadConnError(`gave up reconnecting to ${this.#where()} after ${outcome.attempts} attempts: ${why}`, { cause });
+    this.#status = 'closed';
+    this.#endSession(error);
+    this.emit('error', error);
+  }
+
+  /** What the hello asks for: the session to resume (if any) and the last message received in it. */
+  #sessionRequest(): SessionHello {
+    const session = this.#session;
+    return session === undefined || session.ended ? { received: 0 } : { id: session.id, received: session.received };
+  }
+
+  /** The server's answer: resume the session, or (it has lost it) restart it and resend what it lacks. */
+  #bindSession(granted: SessionHello): SessionBinding {
+    const { id, resumed = false, received } = granted;
+    if (id === undefined) throw new BadDataError('server granted a session without an id');
+    let session = this.#session;
+    if (session === undefined || session.ended) {
+      if (resumed) throw new BadDataError(`server says it resumed session ${id}, which this client never had`);
+      const { maxBufferedBytes } = this.#options.connection;
+      session = new Session({ id, peer: this.#where(), ...(maxBufferedBytes === undefined ? {} : { maxBufferedBytes }) });
+      this.#session = session;
+    } else if (resumed && id !== session.id) {
+      throw new BadDataError(`server resumed session ${id}, but this client asked for ${session.id}`);
+    } else if (!resumed) {
+      session.restart(id);
+    }
+    this.#resumed = resumed;
+    return { session, peerReceived: resumed ? received : 0 };
+  }
+
+  /** Ends the session: what the server never acknowledged is reported as lost. */
+  #endSession(error?: OonError): void {
+    const session = this.#session;
+    if (session === undefined || session.ended) return;
+    const lost = session.end(error instanceof BadConnError ? error : undefined);
+    if (lost > 0) this.emit('loss', lost);
   }
 
   #where(): string {

@@ -1,4 +1,5 @@
 import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff';
 
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
@@ -32,6 +33,12 @@ export interface OonClientOptions extends ConnectionOptions {
   connectTimeout?: number;
   /** Credentials sent in the hello, for a server with an `auth` check. */
   token?: string;
+  /**
+   * Reconnect by itself after the link drops, resuming the session so nothing is lost
+   * or repeated (docs/reconnect.md); `false` turns it off. Exponential backoff with full
+   * jitter from `initialDelay` to `maxDelay`. @default { initialDelay: 100, maxDelay: 30000, maxAttempts: Infinity }
+   */
+  reconnect?: boolean | ReconnectOptions;
 }
 
 /** Options with every default filled in. */
@@ -43,12 +50,14 @@ export interface ResolvedClientOptions {
   readonly tls: Readonly<ClientTlsOptions> | undefined;
   readonly connectTimeout: number;
   readonly token: string | undefined;
+  /** `undefined` when reconnecting is off. */
+  readonly reconnect: ResolvedReconnectOptions | undefined;
   readonly connection: ConnectionOptions;
 }
 
 /** Validates and completes client options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveClientOptions(options: OonClientOptions = {}): ResolvedClientOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, connectTimeout = DEFAULT_CONNECT_TIMEOUT, token, ...connection } = options;
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, connectTimeout = DEFAULT_CONNECT_TIMEOUT, token, reconnect, ...connection } = options;
   if (path !== undefined) {
     if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
     if (options.host !== undefined || options.port !== undefined) {
@@ -71,6 +80,8 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     connectTimeout,
     token,
+    // The origin's wire has no sessions: nothing could be resumed, so it never reconnects.
+    reconnect: connection.protocol === 'oon-0.0.5' ? undefined : resolveReconnectOptions(reconnect),
     connection: Object.freeze(connection),
   });
 }

@@ -11,8 +11,19 @@ export interface OonServerEvents<T extends object = object> {
   connection: [peer: Peer];
   /** A client sent an object: a live instance of its registered class. */
   message: [object: T, peer: Peer, message: NetMessage<T>];
-  /** A client's connection ended, and why. */
+  /**
+   * A client is gone, and why. A client with a session (one that reconnects) is gone
+   * when it closes on purpose, or when its link dropped and it did not resume within
+   * `resumeWindow`; a short drop it recovers from is not a disconnect.
+   */
   disconnect: [peer: Peer, reason: DisconnectReason];
+  /** A client's link dropped and it came back within `resumeWindow`: the same `peer`, nothing lost. */
+  reconnect: [peer: Peer];
+  /**
+   * Messages sent to `peer` that it never acknowledged, given up when its session ended
+   * (the window passed, it closed mid-stream, or the server closed). Never silent.
+   */
+  loss: [count: number, peer: Peer];
   /**
    * A fault with no promise to report it to: a client sent bad data (it is dropped; the
    * others go on) or failed its handshake. `peer` is unset before the handshake.

@@ -2,10 +2,23 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createServer as createTlsServer } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { Connection, forInstancesOf, Inbox, RequestHandlers, type AnyClass, type Hello, type ReceiveOptions, type RequestHandler } from '@oon/wire';
+import {
+  Connection,
+  DEFAULT_CLOSE_GRACE,
+  forInstancesOf,
+  Inbox,
+  RequestHandlers,
+  type AnyClass,
+  type DisconnectReason,
+  type Hello,
+  type ReceiveOptions,
+  type RequestHandler,
+  type SessionGrant,
+} from '@oon/wire';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
+import { SessionTable, type SessionEntry } from './session-table';
 
 /**
  * Accepts OON clients and revives what they send into instances of registered classes.
@@ -33,13 +46,15 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   readonly #peerOf = new WeakMap<Connection, Peer>();
   /** Peers for `accept()`: held only while no one listens for `'connection'`. */
   #accepted = new Inbox<Peer>({ what: 'connection' });
+  readonly #sessions: SessionTable;
 
   constructor(options: OonServerOptions = {}) {
     super();
     this.#options = resolveServerOptions(options);
+    this.#sessions = new SessionTable(this.#options.resumeWindow, this.#options.connection.maxBufferedBytes);
   }
 
-  /** The clients connected now (after their handshake). */
+  /** The clients connected now (after their handshake), and those whose session waits for them to reconnect. */
   get peers(): ReadonlySet<Peer> {
     return this.#peers;
   }
@@ -156,7 +171,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       server.close((err) => (err ? reject(new StopFailError(`closing ${this.#where()} failed: ${err.message}`, { cause: err })) : resolve()));
     });
     this.#accepted.finish();
-    await Promise.all([...this.#connections].map((c) => c.close()));
+    // No farewell: clients that reconnect will find this server (or its successor) again.
+    await Promise.all([...this.#connections].map((c) => c.close(false)));
+    for (const entry of this.#sessions.all()) this.#endSession(entry, 'local close');
     await stopped;
     this.#server = undefined;
     this.emit('close');
@@ -170,7 +187,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     socket.setNoDelay(true);
     const connection: Connection = new Connection(socket, this.#options.connection, {
       role: 'server',
-      admit: (hello) => this.#admit(hello, socket),
+      admit: (hello) => this.#admit(hello, socket, connection),
       onOpen: () => this.#onOpen(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       handleRequest: (object) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer),
@@ -184,11 +201,25 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
         }
       },
     );
-    connection.once('close', () => this.#connections.delete(connection));
+    connection.once('close', (reason) => {
+      this.#connections.delete(connection);
+      const entry = this.#sessions.entryOf(connection);
+      if (entry === undefined || this.#peerOf.has(connection)) return;
+      // A session was granted to a link that never opened: a new one has no peer to keep it for.
+      if (entry.peer === undefined) {
+        if (entry.connection === connection) this.#sessions.end(entry);
+      } else this.#onLinkClosed(connection, entry.peer, reason);
+    });
   }
 
   /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
-  async #admit(hello: Hello, socket: Socket): Promise<void> {
+  async #admit(hello: Hello, socket: Socket, connection: Connection): Promise<SessionGrant | undefined> {
+    await this.#authenticate(hello, socket);
+    if (this.#closing !== undefined) return undefined;
+    return this.#sessions.grant(hello, connection);
+  }
+
+  async #authenticate(hello: Hello, socket: Socket): Promise<void> {
     const { auth } = this.#options;
     if (auth === undefined) return;
     let admitted = false;
@@ -203,17 +234,49 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   }
 
   #onOpen(connection: Connection): void {
-    const peer = new Peer(connection);
-    this.#peers.add(peer);
+    const entry = this.#sessions.entryOf(connection);
+    const resumed = entry?.peer;
+    const peer =
+      resumed ??
+      new Peer(connection, entry?.session, this.#options.connection.closeGrace ?? DEFAULT_CLOSE_GRACE, () => {
+        if (entry !== undefined) this.#endSession(entry, 'local close');
+      });
+    peer.relink(connection);
     this.#peerOf.set(connection, peer);
     connection.on('message', (object, message) => this.emit('message', object as T, peer, message as NetMessage<T>));
     connection.on('error', (err) => this.emit('error', err, peer));
-    connection.once('close', (reason) => {
-      this.#peers.delete(peer);
-      this.emit('disconnect', peer, reason);
-    });
+    connection.once('close', (reason) => this.#onLinkClosed(connection, peer, reason));
+    if (resumed !== undefined) {
+      this.emit('reconnect', peer);
+      return;
+    }
+    if (entry !== undefined) entry.peer = peer;
+    this.#peers.add(peer);
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
     this.emit('connection', peer);
+  }
+
+  /** A peer's link closed: it is gone, unless its session waits for it to come back. */
+  #onLinkClosed(connection: Connection, peer: Peer, reason: DisconnectReason): void {
+    const entry = this.#sessions.entryOf(connection);
+    if (entry === undefined) {
+      this.#peers.delete(peer);
+      this.emit('disconnect', peer, reason);
+      return;
+    }
+    const outcome = this.#sessions.linkClosed(connection, reason, this.#closing !== undefined, () => this.#endSession(entry, reason));
+    if (outcome === 'ended') this.#endSession(entry, reason);
+  }
+
+  /** Ends a session for good: the peer is gone, and what it never acknowledged is reported lost. */
+  #endSession(entry: SessionEntry, reason: DisconnectReason): void {
+    if (entry.session.ended) return;
+    const lost = this.#sessions.end(entry);
+    const { peer } = entry;
+    if (peer === undefined) return;
+    this.#peers.delete(peer);
+    if (lost > 0) this.emit('loss', lost, peer);
+    this.emit('disconnect', peer, reason);
   }
 
   #where(): string {

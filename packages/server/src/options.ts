@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -37,6 +37,13 @@ export interface OonServerOptions extends ConnectionOptions {
   /** Kernel accept queue length. @default 511 */
   backlog?: number;
   /**
+   * Milliseconds a client's session is kept after its link drops, for the client to
+   * reconnect and resume it without loss (docs/reconnect.md). Past it the session is
+   * dropped and a `'loss'` event names how many messages never reached the client.
+   * `0` grants no sessions. @default 120000 (2 min)
+   */
+  resumeWindow?: number;
+  /**
    * Checks each client's `token` (sent in its hello) before anything else is accepted
    * from it: resolve to `true` to admit. A refused client's `connect()` rejects with
    * `BadConn` ("authentication failed"). No check by default.
@@ -61,13 +68,14 @@ export interface ResolvedServerOptions {
   readonly path: string | undefined;
   readonly tls: Readonly<ServerTlsOptions> | undefined;
   readonly backlog: number;
+  readonly resumeWindow: number;
   readonly auth: AuthCheck | undefined;
   readonly connection: ConnectionOptions;
 }
 
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveServerOptions(options: OonServerOptions = {}): ResolvedServerOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, backlog = DEFAULT_BACKLOG, auth, ...connection } = options;
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, backlog = DEFAULT_BACKLOG, resumeWindow = DEFAULT_RESUME_WINDOW, auth, ...connection } = options;
   if (path !== undefined) {
     if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
     if (options.host !== undefined || options.port !== undefined) {
@@ -80,12 +88,14 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
   if (tls !== undefined) checkServerTls(tls);
+  if (!(resumeWindow >= 0)) throw new RangeError(`resumeWindow must be a number of milliseconds, 0 or more, got ${String(resumeWindow)}`);
   return Object.freeze({
     host,
     port,
     path,
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     backlog,
+    resumeWindow,
     auth,
     connection: Object.freeze(connection),
   });

@@ -1,38 +1,59 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { Connection, ReceiveOptions, RequestOptions } from '@oon/wire';
+import type { Connection, DeliveryStats, ReceiveOptions, RequestOptions, Session } from '@oon/wire';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
- * `send` of its own.
+ * `send` of its own. A client that reconnects and resumes its session keeps its `Peer`.
  */
 export class Peer {
   /** An id for logs and maps, unique within this process (10 hex characters). */
   readonly id: string = newMessageId();
-  readonly #connection: Connection;
+  #connection: Connection;
+  readonly #session: Session | undefined;
+  readonly #closeGrace: number;
+  readonly #endSession: () => void;
 
   /** @internal Peers are made by the server. */
-  constructor(connection: Connection) {
+  constructor(connection: Connection, session?: Session, closeGrace = 0, endSession: () => void = () => {}) {
+    this.#connection = connection;
+    this.#session = session;
+    this.#closeGrace = closeGrace;
+    this.#endSession = endSession;
+  }
+
+  /** @internal The client resumed its session over a new connection. */
+  relink(connection: Connection): void {
     this.#connection = connection;
   }
 
-  /** The peer's IP address. */
+  /** The peer's IP address (of its latest link); `undefined` on a Unix socket. */
   get address(): string | undefined {
     return this.#connection.remoteAddress;
   }
 
-  /** The peer's TCP port. */
+  /** The peer's TCP port (of its latest link). */
   get port(): number | undefined {
     return this.#connection.remotePort;
   }
 
-  /** True until the connection starts closing. */
+  /** True while a link to the client is up; false while a session waits for it to reconnect. */
   get connected(): boolean {
     return this.#connection.open;
   }
 
   /**
+   * Delivery figures of the peer's session (sent, resent, received, duplicates dropped,
+   * lost), or `undefined` for a client without one (`reconnect: false`).
+   */
+  get stats(): Readonly<DeliveryStats> | undefined {
+    return this.#session?.stats;
+  }
+
+  /**
    * Sends one object to this peer. Rejects with `BadConn` if the peer is gone, or
-   * `BadData` if the object does not fit its schema or the frame limit.
+   * `BadData` if the object does not fit its schema or the frame limit. While a
+   * session waits for the client to reconnect, the object is held for it (up to
+   * `maxBufferedBytes`, past which this rejects with `BadConn`).
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     return this.#connection.send(object, options);
@@ -42,7 +63,7 @@ export class Peer {
    * Sends a request to this client and resolves with its reply, revived (the client
    * answers with `client.handle(Class, …)`). Rejects with `Timeout` past `timeout`
    * (default 30 s), with `BadConn` if the peer leaves first, and with the client
-   * handler's error when it fails.
+   * handler's error when it fails. Requests are not held across reconnects.
    */
   request<R extends object = object>(object: object, options?: RequestOptions): Promise<R> {
     return this.#connection.request(object, options) as Promise<R>;
@@ -65,9 +86,16 @@ export class Peer {
     return this.#connection.inbox as AsyncIterable<T>;
   }
 
-  /** Closes this peer's connection; resolves when the socket is closed. Safe to call twice. */
-  close(): Promise<void> {
-    return this.#connection.close();
+  /**
+   * Closes this peer's connection, ending its session (after waiting, up to
+   * `closeGrace`, for the client to acknowledge what was sent); resolves when the
+   * socket is closed. Safe to call twice.
+   */
+  async close(): Promise<void> {
+    const connection = this.#connection;
+    if (this.#session !== undefined && connection.open) await this.#session.settle(this.#closeGrace);
+    if (!connection.open) this.#endSession();
+    await connection.close();
   }
 
   /** `address:port`, for logs. */

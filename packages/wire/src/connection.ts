@@ -20,7 +20,9 @@ import {
   FrameKind,
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
-import { encodeFrame, frameLength } from './frame-encoder';
+import { encodeFrame } from './frame-encoder';
+import { encodeMessageFrame } from './message-frame';
+import { readSeq, SEQ_BYTES, type Session, type SessionBinding, type SessionHello, type SessionLink } from './session';
 import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, type Hello } from './handshake';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
@@ -49,6 +51,17 @@ export interface ConnectionOptions {
   handshakeTimeout?: number;
   /** Milliseconds `close()` waits for the peer to close before destroying the socket. @default 2000 */
   closeGrace?: number;
+  /**
+   * Bytes of messages a resumable session holds while disconnected (docs/reconnect.md);
+   * past it `send()` rejects with `BadConn`. @default 8 MiB
+   */
+  maxBufferedBytes?: number;
+}
+
+/** The server's grant of a session: what its hello says, and the session to run. */
+export interface SessionGrant {
+  readonly hello: SessionHello;
+  readonly binding: SessionBinding;
 }
 
 /** What the endpoint that owns a connection tells it. */
@@ -61,7 +74,11 @@ export interface ConnectionOwner {
    * Server only: decides whether to admit a client from its hello; rejects (with an
    * `OonError`, usually `BadConn`) to refuse it. Frames behind the hello wait.
    */
-  admit?(hello: Hello): Promise<void>;
+  admit?(hello: Hello): Promise<SessionGrant | undefined>;
+  /** Client only: the `session` of its hello, to ask for a resumable session; none without it. */
+  sessionRequest?(): SessionHello;
+  /** Client only: the server granted a session (its hello's `session`): the session to run. Throws `BadData` if the answer is wrong. */
+  bindSession?(granted: SessionHello): SessionBinding;
   /**
    * Called once, synchronously, when the handshake is done and before any message of
    * the peer is handled, so the owner's listeners see every message.
@@ -145,14 +162,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #releaseTimer: NodeJS.Immediate | undefined;
   readonly #owner: ConnectionOwner;
   readonly #requests: RequestChannel;
-  /** Messages for the pull API (`receive()`, `messages()`). */
-  readonly inbox: Inbox<object>;
+  readonly #ownInbox: Inbox<object>;
+  /** The resumable session this connection carries, if the handshake set one up. */
+  #session: Session | undefined;
+  #link: SessionLink | undefined;
+  #peerClosedSession = false;
 
   constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
     this.#socket = socket;
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
-    this.inbox = new Inbox<object>({
+    this.#ownInbox = new Inbox<object>({
       what: 'message',
       onFull: () => socket.pause(),
       onDrain: () => socket.resume(),
@@ -203,7 +223,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
-    if (this.#owner.role === 'client') socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token))));
+    if (this.#owner.role === 'client') {
+      socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token, this.#owner.sessionRequest?.()))));
+    }
+  }
+
+  /** Messages for the pull API (`receive()`, `messages()`): the session's, which outlive this connection, if there is one. */
+  get inbox(): Inbox<object> {
+    return this.#session?.inbox ?? this.#ownInbox;
+  }
+
+  /** True when the peer closed on purpose (a Close frame): its session is over, not to be resumed. */
+  get peerClosedSession(): boolean {
+    return this.#peerClosedSession;
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -233,6 +265,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * schema or the frame would exceed `maxFrameBytes` (nothing is sent then).
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
+    // With a session, sending goes on after this link drops: the session holds it for the next.
+    if (this.#session !== undefined) return this.#session.send(object, options);
     return this.#write(FrameKind.Message, object, options);
   }
 
@@ -257,19 +291,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     let frame: Buffer;
     try {
-      const payload = this.#codec.encode(new NetMessage(object, options));
+      const message = new NetMessage(object, options);
       // The origin's wire is the bare JSON text, one message per write.
-      frame = this.#origin ? Buffer.from(payload) : encodeFrame(kind, payload, prefix);
+      frame = this.#origin ? this.#originBytes(message) : encodeMessageFrame(this.#codec, kind, message, this.#maxFrameBytes, prefix);
     } catch (err) {
       return Promise.reject(toOonError(err));
-    }
-    const size = this.#origin ? frame.length : frameLength(frame);
-    if (size > this.#maxFrameBytes) {
-      return Promise.reject(
-        new BadDataError(
-          `message of ${size} bytes is over maxFrameBytes (${this.#maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
-        ),
-      );
     }
     return new Promise((resolve, reject) => {
       this.#socket.write(frame, (err) => {
@@ -279,9 +305,27 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
   }
 
-  /** Closes gracefully: ends the stream and waits for the peer, destroying the socket after `closeGrace`. Safe to call twice. */
-  close(): Promise<void> {
+  #originBytes(message: NetMessage): Buffer {
+    const frame = Buffer.from((this.#codec as Codec).encode(message));
+    if (frame.length > this.#maxFrameBytes) {
+      throw new BadDataError(
+        `message of ${frame.length} bytes is over maxFrameBytes (${this.#maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
+      );
+    }
+    return frame;
+  }
+
+  /**
+   * Closes gracefully: ends the stream and waits for the peer, destroying the socket
+   * after `closeGrace`. Safe to call twice. With a session, `farewell` (the default)
+   * tells the peer the session is over (a Close frame); without it the peer may resume.
+   */
+  close(farewell = true): Promise<void> {
     if (this.#state === 'handshaking' || this.#state === 'open') {
+      if (farewell && this.#session !== undefined && this.#state === 'open') {
+        this.#session.flushAck();
+        this.#socket.write(encodeFrame(FrameKind.Close));
+      }
       this.#reason ??= 'local close';
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
       this.#state = 'closing';
@@ -344,6 +388,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       case FrameKind.Error:
         this.#onPeerError(payload);
         return;
+      case FrameKind.Ack:
+        this.#guard(() => this.#sessionOrFail('ack').acknowledge(readSeq(payload, 'ack')));
+        return;
+      case FrameKind.Close:
+        this.#guard(() => this.#sessionOrFail('close'));
+        this.#peerClosedSession = true;
+        return;
       case FrameKind.Ping:
         this.#socket.write(encodeFrame(FrameKind.Pong));
         return;
@@ -372,29 +423,48 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#fail(toOonError(err), 'bad data');
       return;
     }
-    if (this.#owner.role === 'client') this.#open(this.#createCodec(codec));
-    else void this.#admit(hello, codec);
+    if (this.#owner.role === 'server') {
+      void this.#admit(hello, codec);
+      return;
+    }
+    let binding: SessionBinding | undefined;
+    try {
+      if (hello.session !== undefined && this.#owner.sessionRequest !== undefined) binding = this.#owner.bindSession?.(hello.session);
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
+      return;
+    }
+    this.#open(this.#createCodec(codec), binding);
+  }
+
+  #sessionOrFail(what: string): Session {
+    if (this.#session === undefined) throw new BadDataError(`peer sent a ${what} frame, but this connection has no session (no reconnect was agreed in the hello)`);
+    return this.#session;
   }
 
   /** Server side: lets the owner admit the client (frames behind the hello wait), then answers with our hello. */
   async #admit(hello: Hello, codec: string): Promise<void> {
     this.#hold();
+    let grant: SessionGrant | undefined;
     try {
-      await this.#owner.admit?.(hello);
+      grant = await this.#owner.admit?.(hello);
     } catch (err) {
       this.#fail(toOonError(err), 'refused');
       return;
     }
     if (this.#ending) return;
-    this.#socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec))));
-    this.#open(this.#createCodec(codec));
+    this.#socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec, grant?.hello))));
+    this.#open(this.#createCodec(codec), grant?.binding);
     this.#release();
   }
 
-  #open(codec: Codec): void {
+  #open(codec: Codec, binding?: SessionBinding): void {
     if (this.#ending) return;
     this.#codec = codec;
     this.#state = 'open';
+    this.#session = binding?.session;
+    // Attached before the owner hears of the link, so what it sends at once is sequenced.
+    if (binding !== undefined && !this.#attach(binding)) return;
     this.#owner.onOpen?.();
     this.#settleReady();
     if (this.#owner.role === 'client' && this.#frames.length > this.#next) {
@@ -403,6 +473,28 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#hold();
       this.#releaseTimer = setImmediate(() => this.#release());
     }
+  }
+
+  /** Runs the session over this connection, resending what the peer has not received. */
+  #attach({ session, peerReceived }: SessionBinding): boolean {
+    const link: SessionLink = {
+      codec: this.#codec as Codec,
+      maxFrameBytes: this.#maxFrameBytes,
+      describePeer: () => this.describePeer(),
+      write: (frame) => new Promise((resolve, reject) => this.#socket.write(frame, (err) => (err ? reject(err) : resolve()))),
+      pause: () => this.#socket.pause(),
+      resume: () => {
+        if (!this.#holding) this.#socket.resume();
+      },
+    };
+    this.#link = link;
+    try {
+      session.attach(link, peerReceived);
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
+      return false;
+    }
+    return true;
   }
 
   /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
@@ -429,13 +521,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #onMessage(payload: Buffer): void {
     let message: NetMessage;
     try {
+      if (this.#session !== undefined) {
+        // Sequenced: a message seen before (resent after a reconnect) is dropped here.
+        if (!this.#session.accept(readSeq(payload, 'message'))) return;
+        payload = payload.subarray(SEQ_BYTES);
+      }
       message = (this.#codec as Codec).decode(payload);
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;
     }
     this.emit('message', message.object, message);
-    if (this.inbox.hasWaiters || !this.#owner.hasMessageListeners()) this.inbox.push(message.object);
+    const { inbox } = this;
+    if (inbox.hasWaiters || !this.#owner.hasMessageListeners()) inbox.push(message.object);
   }
 
   /** Runs a frame handler that throws `BadData` on malformed frames, dropping the connection if it does. */
@@ -492,8 +590,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
-    if (reason === 'local close' || reason === 'remote close') this.inbox.finish();
-    else this.inbox.end(this.#error);
+    if (this.#link !== undefined) this.#session?.detach(this.#link);
+    // A session's inbox outlives the link: its owner ends it with the session.
+    if (this.#session === undefined) {
+      if (reason === 'local close' || reason === 'remote close') this.#ownInbox.finish();
+      else this.#ownInbox.end(this.#error);
+    }
     this.#requests.close(this.describePeer());
     this.#markClosed();
     this.emit('close', reason, this.#error);

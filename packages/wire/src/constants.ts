@@ -31,8 +31,10 @@ export const FrameKind = {
   Ping: 6,
   /** Reserved for heartbeats. */
   Pong: 7,
-  /** Reserved for a graceful close announcement. */
+  /** The sender closes on purpose and ends its session: the peer must not resume it (empty). */
   Close: 8,
+  /** Session connections only: the highest message seq received in order (u64 BE). */
+  Ack: 9,
 } as const;
 
 /** A frame kind byte. */

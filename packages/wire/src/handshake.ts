@@ -1,5 +1,6 @@
 import { BadDataError } from '@oon/core';
 import { PROTOCOL_VERSION } from './constants';
+import type { SessionHello } from './session';
 
 /**
  * A `hello`: the JSON payload of the Hello frame. The client sends its hello first; the
@@ -15,20 +16,27 @@ export interface Hello {
   readonly codec?: string;
   /** The client's credentials, checked by the server's `auth` (client hello only). */
   readonly token?: string;
+  /** A resumable session: asked for by the client, granted by the server (docs/reconnect.md). */
+  readonly session?: SessionHello;
 }
 
 /** Codecs this build speaks, most preferred first. */
 export const SUPPORTED_CODECS: readonly string[] = ['json'];
 
 /** The hello a client opens with. */
-export function clientHello(token?: string): Hello {
-  const hello: Hello = { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS };
-  return token === undefined ? hello : { ...hello, token };
+export function clientHello(token?: string, session?: SessionHello): Hello {
+  return {
+    protocol: 'oon',
+    version: PROTOCOL_VERSION,
+    codecs: SUPPORTED_CODECS,
+    ...(token === undefined ? {} : { token }),
+    ...(session === undefined ? {} : { session }),
+  };
 }
 
 /** The hello a server answers with, once it has admitted the client. */
-export function serverHello(codec: string): Hello {
-  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS, codec };
+export function serverHello(codec: string, session?: SessionHello): Hello {
+  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS, codec, ...(session === undefined ? {} : { session }) };
 }
 
 /** Reads a peer's hello, refusing anything that is not OON v1 with `BadData`. */
@@ -55,6 +63,21 @@ export function parseHello(payload: Buffer): Hello {
     codecs: h.codecs as string[],
     ...(typeof h.codec === 'string' ? { codec: h.codec } : {}),
     ...(typeof h.token === 'string' ? { token: h.token } : {}),
+    ...(h.session === undefined ? {} : { session: parseSessionHello(h.session) }),
+  };
+}
+
+function parseSessionHello(value: unknown): SessionHello {
+  const s = value as Partial<Record<keyof SessionHello, unknown>>;
+  if (typeof value !== 'object' || value === null || !Number.isSafeInteger(s.received) || (s.received as number) < 0) {
+    throw new BadDataError('peer hello has a session without a valid `received` count');
+  }
+  if (s.id !== undefined && (typeof s.id !== 'string' || s.id.length > 128)) throw new BadDataError('peer hello has a session id that is not a short string');
+  if (s.resumed !== undefined && typeof s.resumed !== 'boolean') throw new BadDataError('peer hello has a session `resumed` that is not a boolean');
+  return {
+    received: s.received as number,
+    ...(s.id === undefined ? {} : { id: s.id }),
+    ...(s.resumed === undefined ? {} : { resumed: s.resumed }),
   };
 }
 

@@ -1,0 +1,26 @@
+/**
+ * A client that streams ticks to `node dist/server.js` and rides out the server's
+ * restarts: `node dist/client.js <port> [count]`. It prints what the link does and, at
+ * the end, the session's delivery figures.
+ */
+import { OonClient } from '@oon/client';
+import { Tick } from './tick';
+
+async function main(): Promise<void> {
+  const port = Number(process.argv[2]);
+  const count = Number(process.argv[3] ?? 10_000);
+  const client = new OonClient({ host: '127.0.0.1', port, reconnect: { initialDelay: 100, maxDelay: 5_000 } });
+  client.on('disconnect', (reason) => console.log(`link down (${reason})`));
+  client.on('reconnecting', (attempt, delay) => console.log(`reconnect attempt ${attempt} in ${delay} ms`));
+  client.on('reconnect', ({ resumed, resent }) => console.log(`back: ${resumed ? 'session resumed' : 'new session'}, ${resent} resent`));
+  client.on('loss', (lost) => console.log(`${lost} messages were never acknowledged`));
+  await client.connect();
+  for (let n = 0; n < count; n++) {
+    // While the link is down, send() holds the tick (up to 8 MiB) and resolves at once.
+    await client.send(new Tick(n));
+  }
+  await client.close(); // waits for the server to acknowledge the last ticks
+  console.log(JSON.stringify(client.stats));
+}
+
+void main();

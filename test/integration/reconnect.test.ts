@@ -1,0 +1,276 @@
+/**
+ * Reconnect without loss, over real sockets through a proxy that cuts links mid-frame:
+ * every message arrives exactly once, in order, both ways; a missed resume window is
+ * reported, never silent.
+ */
+import type { OonError } from '@oon/core';
+import type { Peer } from '@oon/server';
+import type { ReconnectInfo } from '@oon/client';
+import { Tick } from '../../examples/reconnect/src/tick';
+import { cutProxy, type CutProxy } from '../support/cut-proxy';
+import { expectOonError, harness, nextEvent } from '../support/harness';
+
+const h = harness();
+const proxies: CutProxy[] = [];
+afterEach(async () => {
+  await h.closeAll();
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
+});
+
+async function proxyTo(port: number): Promise<CutProxy> {
+  const proxy = await cutProxy(port);
+  proxies.push(proxy);
+  return proxy;
+}
+
+/** Polls `done` until it holds; fails after `ms` saying what was awaited. */
+async function waitUntil(done: () => boolean, ms: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Sends ticks `0..count-1` in batches, yielding between batches so cuts land mid-stream. */
+async function stream(send: (tick: Tick) => Promise<void>, count: number): Promise<void> {
+  for (let n = 0; n < count; n += 100) {
+    const batch: Array<Promise<void>> = [];
+    for (let i = n; i < Math.min(count, n + 100); i++) batch.push(send(new Tick(i)));
+    await Promise.all(batch);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const FAST = { initialDelay: 10, maxDelay: 100 };
+const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
+
+describe('OonClient reconnect', () => {
+  it('streams 10,000 numbered messages both ways through three mid-frame cuts: each arrives exactly once, in order', async () => {
+    const TOTAL = 10_000;
+    const { server, port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const atServer: number[] = [];
+    const atClient: number[] = [];
+    const serverSide: { peer?: Peer; streamed?: Promise<void> } = {};
+    const gone: unknown[] = [];
+    const lost: unknown[] = [];
+    server.on('message', (tick) => atServer.push(tick.n));
+    server.on('disconnect', (peer, reason) => gone.push(reason));
+    server.on('loss', (count) => lost.push(count));
+    server.on('connection', (peer) => {
+      serverSide.peer = peer;
+      serverSide.streamed = stream((tick) => peer.send(tick), TOTAL);
+    });
+    const client = h.client<Tick>(proxy.port, { reconnect: FAST });
+    client.on('message', (tick) => atClient.push(tick.n));
+    const reconnects: ReconnectInfo[] = [];
+    client.on('reconnect', (info) => reconnects.push(info));
+    await client.connect();
+
+    const streamed = stream((tick) => client.send(tick), TOTAL);
+    for (const mark of [2_000, 5_000, 8_000]) {
+      await waitUntil(() => atServer.length >= mark || atClient.length >= mark, 10_000, () => `${mark} messages (server has ${atServer.length}, client ${atClient.length})`);
+      const back = nextEvent(client, 'reconnect', 5_000);
+      await proxy.cutMidFrame();
+      await back;
+    }
+    await streamed;
+    await serverSide.streamed;
+    await waitUntil(() => atServer.length >= TOTAL && atClient.length >= TOTAL, 10_000, () => `all messages (server has ${atServer.length}, client ${atClient.length})`);
+
+    expect(atServer).toEqual(range(TOTAL));
+    expect(atClient).toEqual(range(TOTAL));
+    expect(proxy.cuts).toBe(3);
+    expect(reconnects).toHaveLength(3);
+    expect(reconnects.every((r) => r.resumed)).toBe(true);
+    expect(server.peers.size).toBe(1);
+    expect(gone).toEqual([]);
+    expect(lost).toEqual([]);
+    const clientStats = { ...client.stats };
+    const peerStats = { ...serverSide.peer?.stats };
+    expect(clientStats).toMatchObject({ sent: TOTAL, received: TOTAL, lost: 0 });
+    expect(peerStats).toMatchObject({ sent: TOTAL, received: TOTAL, lost: 0 });
+    if (process.env.OON_FIGURES) console.log(JSON.stringify({ client: clientStats, server: peerStats }));
+  });
+
+  it('goes reconnecting → connected with events and status, resuming the same Peer without a disconnect', async () => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const client = h.client<Tick>(proxy.port, { reconnect: FAST });
+    expect(client.status).toBe('idle');
+    const connecting = client.connect();
+    expect(client.status).toBe('connecting');
+    const [peer] = await Promise.all([nextEvent(server, 'connection').then(([p]) => p), connecting]);
+    expect(client.status).toBe('connected');
+    const disconnected = nextEvent(client, 'disconnect');
+    const waiting = nextEvent(client, 'reconnecting');
+    const reconnected = nextEvent(client, 'reconnect');
+    const resumedAtServer = nextEvent(server, 'reconnect');
+
+    proxy.cutNow();
+
+    const [reason] = await disconnected;
+    expect(['remote close', 'connection error']).toContain(reason);
+    const [attempt, delay] = await waiting;
+    expect(attempt).toBe(1);
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThanOrEqual(FAST.initialDelay);
+    expect(client.status).toBe('reconnecting');
+    const [info] = await reconnected;
+    expect(info).toEqual({ attempts: 1, resumed: true, resent: 0 });
+    expect((await resumedAtServer)[0]).toBe(peer);
+    expect(client.status).toBe('connected');
+
+    const arrived = nextEvent(server, 'message');
+    await client.send(new Tick(7));
+    const [tick, from] = await arrived;
+    expect(tick).toBeInstanceOf(Tick);
+    expect(tick.n).toBe(7);
+    expect(from).toBe(peer);
+
+    await client.close();
+    expect(client.status).toBe('closed');
+  });
+
+  it('holds sends made while disconnected and delivers them in order after the reconnect', async () => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST });
+    const atServer: number[] = [];
+    server.on('message', (tick) => atServer.push(tick.n));
+    proxy.refuse = true;
+    const down = nextEvent(client, 'disconnect');
+    proxy.cutNow();
+    await down;
+
+    for (let n = 0; n < 50; n++) await client.send(new Tick(n));
+    expect(client.connected).toBe(false);
+    const back = nextEvent(client, 'reconnect', 5_000);
+    proxy.refuse = false;
+    const [info] = await back;
+
+    await waitUntil(() => atServer.length === 50, 5_000, () => `50 held messages (got ${atServer.length})`);
+    expect(atServer).toEqual(range(50));
+    expect(info.resumed).toBe(true);
+    expect(info.resent).toBe(0);
+  });
+
+  it('rejects send() with BadConn once maxBufferedBytes is held while disconnected', async () => {
+    const { port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST, maxBufferedBytes: 2_000 });
+    proxy.refuse = true;
+    const down = nextEvent(client, 'disconnect');
+    proxy.cutNow();
+    await down;
+
+    let accepted = 0;
+    let refusal: Promise<unknown> | undefined;
+    for (let n = 0; n < 1_000 && refusal === undefined; n++) {
+      const sent = client.send(new Tick(n));
+      await sent.then(
+        () => {
+          accepted += 1;
+        },
+        () => {
+          refusal = sent;
+        },
+      );
+    }
+    expect(refusal).toBeDefined();
+    await expectOonError(refusal as Promise<unknown>, 'BadConn', /would pass maxBufferedBytes \(2000\)/);
+    // Each tick frame is ~70 bytes: about 2000/70 fit, and none past the bound.
+    expect(accepted).toBeGreaterThan(10);
+    expect(accepted).toBeLessThan(40);
+  });
+
+  it('reports a missed resume window as loss on the server, and a new session on the client', async () => {
+    const { server, port } = await h.listeningServer<Tick>({ resumeWindow: 300 });
+    const proxy = await proxyTo(port);
+    const [[peer], client] = await Promise.all([nextEvent(server, 'connection'), h.connectedClient<Tick>(proxy.port, { reconnect: FAST })]);
+    const atServer: number[] = [];
+    server.on('message', (tick) => atServer.push(tick.n));
+    proxy.refuse = true;
+    const down = nextEvent(client, 'disconnect');
+    proxy.cutNow();
+    await down;
+
+    for (let n = 0; n < 5; n++) await peer.send(new Tick(n)); // held for a client that will come back too late
+    await client.send(new Tick(100));
+    const loss = nextEvent(server, 'loss', 3_000);
+    const gone = nextEvent(server, 'disconnect', 3_000);
+    const [count, from] = await loss;
+    expect(count).toBe(5);
+    expect(from).toBe(peer);
+    expect((await gone)[0]).toBe(peer);
+    expect(peer.connected).toBe(false);
+    await expectOonError(peer.send(new Tick(6)), 'BadConn', /session has ended/);
+
+    const back = nextEvent(client, 'reconnect', 5_000);
+    const fresh = nextEvent(server, 'connection', 5_000);
+    proxy.refuse = false;
+    const [info] = await back;
+    expect(info.resumed).toBe(false);
+    expect((await fresh)[0]).not.toBe(peer);
+    // What the client held is delivered to the new session: nothing from the client is lost.
+    await waitUntil(() => atServer.length === 1, 3_000, () => 'the held message');
+    expect(atServer).toEqual([100]);
+  });
+
+  it('gives up after maxAttempts: an error event, status closed, and the held messages reported lost', async () => {
+    const { port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: { initialDelay: 5, maxDelay: 10, maxAttempts: 2 } });
+    proxy.refuse = true;
+    const failed = nextEvent(client, 'error', 5_000);
+    const lost = nextEvent(client, 'loss', 5_000);
+    proxy.cutNow();
+    await nextEvent(client, 'disconnect');
+    await client.send(new Tick(1));
+    await client.send(new Tick(2));
+
+    const [err] = await failed;
+    expect((err as OonError).code).toBe('BadConn');
+    expect((err as OonError).message).toMatch(/gave up reconnecting to 127\.0\.0\.1:\d+ after 2 attempts/);
+    expect((await lost)[0]).toBe(2);
+    expect(client.status).toBe('closed');
+    await expectOonError(client.send(new Tick(3)), 'BadConn');
+  });
+
+  it('with reconnect: false, stays down after a cut: status closed, send() rejects with BadConn', async () => {
+    const { port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: false });
+    const reconnecting: unknown[] = [];
+    client.on('reconnecting', (attempt) => reconnecting.push(attempt));
+    const down = nextEvent(client, 'disconnect');
+    proxy.cutNow();
+    await down;
+
+    expect(client.status).toBe('closed');
+    expect(client.stats).toBeUndefined();
+    await expectOonError(client.send(new Tick(1)), 'BadConn', /not connected/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reconnecting).toEqual([]);
+  });
+
+  it('rejects a request in flight when the link drops with BadConn, and serves the next after the reconnect', async () => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    let answer: ((tick: Tick) => void) | undefined;
+    server.handle(Tick, (tick) => (tick.n === 1 ? new Promise<Tick>((resolve) => (answer = resolve)) : new Tick(tick.n * 2)));
+    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST });
+
+    const pending = client.request(new Tick(1));
+    await waitUntil(() => answer !== undefined, 2_000, () => 'the request to reach the handler');
+    const back = nextEvent(client, 'reconnect', 5_000);
+    proxy.cutNow();
+    await expectOonError(pending, 'BadConn');
+    await back;
+
+    const reply = await client.request<Tick>(new Tick(21));
+    expect(reply).toBeInstanceOf(Tick);
+    expect(reply.n).toBe(42);
+  });
+});
