@@ -139,6 +139,7 @@ describe.each([
     ['a Message with a field the class lacks', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar", "wings": 2}}'), /VolvoCar has no field `wings`/],
     ['a Message without a head', () => messageFrame('{"body": {"type": "VolvoCar"}}'), /no "head"/],
     ['a frame of an unused kind', () => encodeFrame(42 as FrameKind, 'x'), /frame of kind 42/],
+    ['an Ack on a connection without a session', () => encodeFrame(FrameKind.Ack, Buffer.alloc(8)), /ack frame, but this connection has no session/],
   ];
 
   it.each(cases)('%s: BadData error event for its Peer, told why, dropped; an honest client goes on', async (_name, bytes, fragment) => {

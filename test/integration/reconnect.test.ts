@@ -3,12 +3,13 @@
  * every message arrives exactly once, in order, both ways; a missed resume window is
  * reported, never silent.
  */
-import type { OonError } from '@oon/core';
+import { NetMessage, type OonError } from '@oon/core';
+import { encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
 import type { Peer } from '@oon/server';
 import type { ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { cutProxy, type CutProxy } from '../support/cut-proxy';
-import { expectOonError, harness, nextEvent } from '../support/harness';
+import { decodeFrames, expectOonError, harness, nextEvent, within } from '../support/harness';
 
 const h = harness();
 const proxies: CutProxy[] = [];
@@ -272,5 +273,52 @@ describe('OonClient reconnect', () => {
     const reply = await client.request<Tick>(new Tick(21));
     expect(reply).toBeInstanceOf(Tick);
     expect(reply.n).toBe(42);
+  });
+});
+
+describe('a hostile peer on a session connection', () => {
+  const seq = (n: number): Buffer => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeUInt32BE(n, 4);
+    return bytes;
+  };
+  const sessionHello = (session: object): Buffer =>
+    encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session }));
+  const tickFrame = (n: number, at: number): Buffer =>
+    encodeFrame(FrameKind.Message, new JsonCodec().encode(new NetMessage(new Tick(n))), seq(at));
+
+  it.each([
+    ['a message that skips a seq', () => tickFrame(1, 5), /sent message #5 after #1: the messages between are missing/],
+    ['an ack for a message never sent', () => encodeFrame(FrameKind.Ack, seq(99)), /acknowledged message #99, but only 0 were sent/],
+    ['a message too short for its seq', () => encodeFrame(FrameKind.Message, 'abc'), /too short for its sequence number/],
+  ])('%s: dropped with BadData, told why, and the server goes on', async (_name, bytes, fragment) => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const errors: OonError[] = [];
+    server.on('error', (err) => errors.push(err));
+    const raw = await h.rawPeer(port);
+    await raw.write(sessionHello({ received: 0 }));
+    await raw.write(Buffer.concat([tickFrame(0, 1), bytes()]));
+    const received = await within(2_000, raw.closed, 'the hostile peer being dropped');
+
+    expect(errors.map((e) => e.code)).toEqual(['BadData']);
+    expect(errors[0]?.message).toMatch(fragment);
+    const told = decodeFrames(received).find((f) => f.kind === FrameKind.Error);
+    expect(told?.payload.toString()).toMatch(fragment);
+
+    const client = await h.connectedClient<Tick>(port);
+    const arrived = nextEvent(server, 'message');
+    await client.send(new Tick(3));
+    expect((await arrived)[0].n).toBe(3);
+  });
+
+  it('refuses a hello whose session is malformed with BadData', async () => {
+    const { server, port } = await h.listeningServer();
+    const failed = nextEvent(server, 'error');
+    const raw = await h.rawPeer(port);
+    await raw.write(sessionHello({ received: -1 }));
+    const [err] = await failed;
+    expect(err.code).toBe('BadData');
+    expect(err.message).toMatch(/session without a valid `received` count/);
+    await within(2_000, raw.closed, 'the peer being dropped');
   });
 });

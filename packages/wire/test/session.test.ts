@@ -1,0 +1,178 @@
+import 'reflect-metadata';
+import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
+import { FrameDecoder, FrameKind, JsonCodec, SEQ_BYTES, Session, type SessionLink } from '@oon/wire';
+
+const registry = new Registry();
+
+@NetClass({ registry })
+class Note {
+  @NetField() n: number;
+  constructor(n = 0) {
+    this.n = n;
+  }
+}
+
+/** A link that records the frames written to it, decoded. */
+function recordingLink(): SessionLink & { frames: Array<{ kind: number; seq: number; n?: number }> } {
+  const codec = new JsonCodec({ registry });
+  const frames: Array<{ kind: number; seq: number; n?: number }> = [];
+  const decoder = new FrameDecoder();
+  return {
+    codec,
+    maxFrameBytes: 1024 * 1024,
+    frames,
+    describePeer: () => 'test peer',
+    write(frame) {
+      decoder.push(frame, (kind, payload) => {
+        const seq = payload.readUInt32BE(4);
+        if (kind === FrameKind.Message) frames.push({ kind, seq, n: (codec.decode(payload.subarray(SEQ_BYTES)).object as Note).n });
+        else frames.push({ kind, seq });
+      });
+      return Promise.resolve();
+    },
+    pause() {},
+    resume() {},
+  };
+}
+
+describe('Session', () => {
+  describe('#send() and #attach()', () => {
+    it('numbers messages from 1 and resends on a new link only what the peer did not receive, counting it', async () => {
+      const session = new Session({ peer: 'p' });
+      const first = recordingLink();
+      session.attach(first, 0);
+      for (let n = 10; n < 15; n++) await session.send(new Note(n));
+      expect(first.frames.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5]);
+      session.detach(first);
+
+      const second = recordingLink();
+      session.attach(second, 3); // the peer says it has 1..3
+
+      expect(second.frames).toEqual([
+        { kind: FrameKind.Message, seq: 4, n: 13 },
+        { kind: FrameKind.Message, seq: 5, n: 14 },
+      ]);
+      expect(session.stats).toMatchObject({ sent: 5, resent: 2 });
+      expect(session.unacknowledged).toBe(2);
+    });
+
+    it('holds sends while detached, up to maxBufferedBytes, then rejects with BadConn; they go out (not as resends) on attach', async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 300 });
+      const link = recordingLink();
+      session.attach(link, 0);
+      session.detach(link);
+      let held = 0;
+      let refusal: unknown;
+      for (let n = 0; n < 20 && refusal === undefined; n++) {
+        await session.send(new Note(n)).then(
+          () => {
+            held += 1;
+          },
+          (err: unknown) => {
+            refusal = err;
+          },
+        );
+      }
+      expect(refusal).toBeInstanceOf(BadConnError);
+      expect((refusal as Error).message).toMatch(/would pass maxBufferedBytes \(300\)/);
+      expect(held).toBeGreaterThan(0);
+
+      const next = recordingLink();
+      session.attach(next, 0);
+      expect(next.frames.map((f) => f.n)).toEqual(Array.from({ length: held }, (_, i) => i));
+      expect(session.stats.resent).toBe(0);
+    });
+
+    it('refuses an object that cannot be encoded with BadData, and numbers nothing for it', async () => {
+      const session = new Session({ peer: 'p' });
+      const link = recordingLink();
+      session.attach(link, 0);
+      class Stranger {}
+      await expect(session.send(new Stranger())).rejects.toBeInstanceOf(BadDataError);
+      await session.send(new Note(1));
+      expect(link.frames.map((f) => f.seq)).toEqual([1]);
+    });
+  });
+
+  describe('#accept()', () => {
+    it('delivers the next seq, drops (and counts) one already received, and fails on a gap with BadData', () => {
+      const session = new Session({ peer: 'p' });
+      expect(session.accept(1)).toBe(true);
+      expect(session.accept(2)).toBe(true);
+      expect(session.accept(2)).toBe(false);
+      expect(session.accept(1)).toBe(false);
+      expect(session.stats).toMatchObject({ received: 2, duplicates: 2 });
+      expect(() => session.accept(4)).toThrow(/sent message #4 after #2: the messages between are missing/);
+      expect(session.received).toBe(2);
+    });
+
+    it('acknowledges in batches: one Ack after 64 messages, carrying the last seq', () => {
+      const session = new Session({ peer: 'p' });
+      const link = recordingLink();
+      session.attach(link, 0);
+      for (let seq = 1; seq <= 64; seq++) session.accept(seq);
+      expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 64 }]);
+      session.end();
+    });
+
+    it('acknowledges a short run after a short delay', async () => {
+      const session = new Session({ peer: 'p' });
+      const link = recordingLink();
+      session.attach(link, 0);
+      session.accept(1);
+      session.accept(2);
+      expect(link.frames).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 2 }]);
+    });
+  });
+
+  describe('#acknowledge()', () => {
+    it('forgets what the peer acknowledged, and refuses an ack for a seq never sent with BadData', async () => {
+      const session = new Session({ peer: 'p' });
+      session.attach(recordingLink(), 0);
+      for (let n = 0; n < 3; n++) await session.send(new Note(n));
+      session.acknowledge(2);
+      expect(session.unacknowledged).toBe(1);
+      expect(() => session.acknowledge(9)).toThrow(/acknowledged message #9, but only 3 were sent/);
+    });
+  });
+
+  describe('#restart()', () => {
+    it('renumbers what is unacknowledged from 1 under the new id and forgets what was received', async () => {
+      const session = new Session({ peer: 'p', id: 'old' });
+      const link = recordingLink();
+      session.attach(link, 0);
+      for (let n = 0; n < 5; n++) await session.send(new Note(n));
+      session.accept(1);
+      session.acknowledge(3);
+      session.detach(link);
+
+      session.restart('new');
+      const fresh = recordingLink();
+      session.attach(fresh, 0);
+
+      expect(session.id).toBe('new');
+      expect(session.received).toBe(0);
+      expect(fresh.frames).toEqual([
+        { kind: FrameKind.Message, seq: 1, n: 3 },
+        { kind: FrameKind.Message, seq: 2, n: 4 },
+      ]);
+      await session.send(new Note(5));
+      expect(fresh.frames.at(-1)).toEqual({ kind: FrameKind.Message, seq: 3, n: 5 });
+      session.end();
+    });
+  });
+
+  describe('#end()', () => {
+    it('returns and counts as lost what was never acknowledged, and refuses sends after', async () => {
+      const session = new Session({ peer: 'p' });
+      session.attach(recordingLink(), 0);
+      for (let n = 0; n < 4; n++) await session.send(new Note(n));
+      session.acknowledge(1);
+      expect(session.end()).toBe(3);
+      expect(session.stats.lost).toBe(3);
+      await expect(session.send(new Note(9))).rejects.toThrow(/session has ended/);
+    });
+  });
+});
