@@ -6,5 +6,5 @@ export const {
   DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_CLOSE_GRACE, encodeFrame, FrameDecoder, JsonCodec, pyString, pyFloat, pyInt,
   pyNumber, SUPPORTED_CODECS, parseHello, agreeCodec, acceptedCodec, clientHello, serverHello, Connection, JsonDocumentSplitter, Inbox,
   DEFAULT_INBOX_HIGH_WATER_MARK, forInstancesOf, PendingRequests, RequestHandlers,
-  DEFAULT_REQUEST_TIMEOUT, Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES, SEQ_BYTES, encodeMessageFrame,
+  DEFAULT_REQUEST_TIMEOUT, Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES, SEQ_BYTES, encodeMessageFrame, checkSocketPath,
 } = wire;

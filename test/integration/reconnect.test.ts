@@ -6,7 +6,7 @@
 import { NetMessage, type OonError } from '@oon/core';
 import { encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
 import type { Peer } from '@oon/server';
-import type { ReconnectInfo } from '@oon/client';
+import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { cutProxy, type CutProxy } from '../support/cut-proxy';
 import { decodeFrames, expectOonError, harness, nextEvent, within } from '../support/harness';
@@ -44,6 +44,14 @@ async function stream(send: (tick: Tick) => Promise<void>, count: number): Promi
 }
 
 const FAST = { initialDelay: 10, maxDelay: 100 };
+
+/** Cuts the client's link and keeps it down (the proxy refuses new links) until `proxy.refuse = false`. */
+async function takeDown(proxy: CutProxy, client: OonClient<Tick>): Promise<void> {
+  proxy.refuse = true;
+  const down = nextEvent(client, 'disconnect');
+  proxy.cutNow();
+  await down;
+}
 const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
 
 describe('OonClient reconnect', () => {
@@ -140,10 +148,7 @@ describe('OonClient reconnect', () => {
     const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST });
     const atServer: number[] = [];
     server.on('message', (tick) => atServer.push(tick.n));
-    proxy.refuse = true;
-    const down = nextEvent(client, 'disconnect');
-    proxy.cutNow();
-    await down;
+    await takeDown(proxy, client);
 
     for (let n = 0; n < 50; n++) await client.send(new Tick(n));
     expect(client.connected).toBe(false);
@@ -161,10 +166,7 @@ describe('OonClient reconnect', () => {
     const { port } = await h.listeningServer<Tick>();
     const proxy = await proxyTo(port);
     const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST, maxBufferedBytes: 2_000 });
-    proxy.refuse = true;
-    const down = nextEvent(client, 'disconnect');
-    proxy.cutNow();
-    await down;
+    await takeDown(proxy, client);
 
     let accepted = 0;
     let refusal: Promise<unknown> | undefined;
@@ -192,10 +194,7 @@ describe('OonClient reconnect', () => {
     const [[peer], client] = await Promise.all([nextEvent(server, 'connection'), h.connectedClient<Tick>(proxy.port, { reconnect: FAST })]);
     const atServer: number[] = [];
     server.on('message', (tick) => atServer.push(tick.n));
-    proxy.refuse = true;
-    const down = nextEvent(client, 'disconnect');
-    proxy.cutNow();
-    await down;
+    await takeDown(proxy, client);
 
     for (let n = 0; n < 5; n++) await peer.send(new Tick(n)); // held for a client that will come back too late
     await client.send(new Tick(100));

@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff';
 
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
@@ -58,12 +58,7 @@ export interface ResolvedClientOptions {
 /** Validates and completes client options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveClientOptions(options: OonClientOptions = {}): ResolvedClientOptions {
   const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, connectTimeout = DEFAULT_CONNECT_TIMEOUT, token, reconnect, ...connection } = options;
-  if (path !== undefined) {
-    if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
-    if (options.host !== undefined || options.port !== undefined) {
-      throw new TypeError('pass either `path` (a Unix socket) or `host`/`port` (TCP), not both');
-    }
-  }
+  checkSocketPath(options);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
   }

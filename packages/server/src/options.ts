@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
+import { checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -76,12 +76,7 @@ export interface ResolvedServerOptions {
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveServerOptions(options: OonServerOptions = {}): ResolvedServerOptions {
   const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, backlog = DEFAULT_BACKLOG, resumeWindow = DEFAULT_RESUME_WINDOW, auth, ...connection } = options;
-  if (path !== undefined) {
-    if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
-    if (options.host !== undefined || options.port !== undefined) {
-      throw new TypeError('pass either `path` (a Unix socket) or `host`/`port` (TCP), not both');
-    }
-  }
+  checkSocketPath(options);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
   }

@@ -32,3 +32,5 @@ export { forInstancesOf } from './class-filter';
 export type { AnyClass } from './class-filter';
 export { PendingRequests, RequestHandlers, DEFAULT_REQUEST_TIMEOUT } from './requests';
 export type { RequestOptions, RequestHandler } from './requests';
+export { checkSocketPath } from './address';
+export type { EndpointAddress } from './address';
