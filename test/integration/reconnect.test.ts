@@ -310,6 +310,26 @@ describe('a hostile peer on a session connection', () => {
     expect((await arrived)[0].n).toBe(3);
   });
 
+  it('resumes a session only for the token that opened it: another token gets a new session', async () => {
+    const { port } = await h.listeningServer({ auth: () => true });
+    const answer = async (session: object, token: string): Promise<{ id: string; resumed: boolean }> => {
+      const raw = await h.rawPeer(port);
+      await raw.write(encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], token, session })));
+      await waitUntil(() => decodeFrames(raw.received()).length > 0, 2_000, () => 'the server hello');
+      const [hello] = decodeFrames(raw.received());
+      return (JSON.parse(hello?.payload.toString() ?? '{}') as { session: { id: string; resumed: boolean } }).session;
+    };
+    const opened = await answer({ received: 0 }, 'alice');
+    expect(opened.resumed).toBe(false);
+
+    const stranger = await answer({ id: opened.id, received: 0 }, 'mallory');
+    expect(stranger.resumed).toBe(false);
+    expect(stranger.id).not.toBe(opened.id);
+
+    const owner = await answer({ id: opened.id, received: 0 }, 'alice');
+    expect(owner).toEqual({ id: opened.id, resumed: true, received: 0 });
+  });
+
   it('refuses a hello whose session is malformed with BadData', async () => {
     const { server, port } = await h.listeningServer();
     const failed = nextEvent(server, 'error');

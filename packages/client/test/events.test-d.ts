@@ -33,6 +33,26 @@ export function clientEventTypes(): void {
     void code;
   });
 
+  client.on('reconnecting', (attempt, delay) => {
+    const both: number = attempt + delay;
+    void both;
+  });
+  client.on('reconnect', (info) => {
+    const resumed: boolean = info.resumed;
+    const counts: number = info.attempts + info.resent;
+    void [resumed, counts];
+  });
+  client.on('loss', (count) => {
+    const lost: number = count;
+    void lost;
+  });
+  const status: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' = client.status;
+  void status;
+  // @ts-expect-error loss carries a count, not a list
+  client.on('loss', (count: unknown[]) => void count);
+  // @ts-expect-error reconnect is an object of figures, not a boolean
+  client.on('reconnect', (info: boolean) => void info);
+
   // @ts-expect-error no such event
   client.on('connection', () => {});
   // @ts-expect-error no such event

@@ -4,6 +4,8 @@ import type { Peer } from './peer';
 /** A client's session on the server, and what carries it now. */
 export interface SessionEntry {
   readonly session: Session;
+  /** The token the client authenticated with: only the same token may resume the session. */
+  readonly token: string | undefined;
   /** Set once the first link's handshake is done. */
   peer: Peer | undefined;
   /** The live link, if any; `undefined` while the session waits for the client. */
@@ -39,7 +41,8 @@ export class SessionTable {
     const wanted = hello.session;
     if (wanted === undefined || this.#window === 0) return undefined;
     const entry = wanted.id === undefined ? undefined : this.#entries.get(wanted.id);
-    if (entry !== undefined && !entry.session.ended) {
+    // A session id is not a credential by itself: a client with another token gets a new session.
+    if (entry !== undefined && !entry.session.ended && entry.token === hello.token) {
       clearTimeout(entry.expiry);
       entry.expiry = undefined;
       const stale = entry.connection;
@@ -51,7 +54,7 @@ export class SessionTable {
       return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received } };
     }
     const session = new Session({ peer: connection.describePeer(), ...(this.#maxBufferedBytes === undefined ? {} : { maxBufferedBytes: this.#maxBufferedBytes }) });
-    const fresh: SessionEntry = { session, peer: undefined, connection, expiry: undefined };
+    const fresh: SessionEntry = { session, token: hello.token, peer: undefined, connection, expiry: undefined };
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
     return { hello: { id: session.id, resumed: false, received: 0 }, binding: { session, peerReceived: 0 } };

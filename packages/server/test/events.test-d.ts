@@ -30,6 +30,17 @@ export function serverEventTypes(): void {
     const why: DisconnectReason = reason;
     void [who, why];
   });
+  server.on('loss', (count, peer) => {
+    const lost: number = count;
+    const who: Peer = peer;
+    void [lost, who];
+  });
+  server.on('reconnect', (peer) => {
+    const who: Peer = peer;
+    void who;
+  });
+  // @ts-expect-error loss names the count first, then the peer
+  server.on('loss', (peer: Peer, count: number) => void [peer, count]);
   server.on('error', (err, peer) => {
     const error: OonError = err;
     const code: ErrorCode = err.code;
