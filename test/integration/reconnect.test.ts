@@ -310,6 +310,21 @@ describe('a hostile peer on a session connection', () => {
     expect((await arrived)[0].n).toBe(3);
   });
 
+  it('drops a message sent again with a seq already delivered, and counts it, over a real socket', async () => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const got: number[] = [];
+    server.on('message', (tick) => got.push(tick.n));
+    const connected = nextEvent(server, 'connection');
+    const raw = await h.rawPeer(port);
+    await raw.write(sessionHello({ received: 0 }));
+    const [peer] = await connected;
+    await raw.write(Buffer.concat([tickFrame(0, 1), tickFrame(1, 2), tickFrame(1, 2), tickFrame(0, 1), tickFrame(2, 3)]));
+
+    await waitUntil(() => got.length === 3, 2_000, () => `three ticks (got ${got.length})`);
+    expect(got).toEqual([0, 1, 2]);
+    expect(peer.stats).toMatchObject({ received: 3, duplicates: 2 });
+  });
+
   it('resumes a session only for the token that opened it: another token gets a new session', async () => {
     const { port } = await h.listeningServer({ auth: () => true });
     const answer = async (session: object, token: string): Promise<{ id: string; resumed: boolean }> => {

@@ -7,18 +7,33 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { LOOPBACK } from './harness';
 
+/** Where a cut lands: inside a frame's length prefix or body, after `skip` whole frames. */
+interface CutPlan {
+  readonly generation: number;
+  readonly inside: 'length' | 'body';
+  readonly skip: number;
+}
+
 /** Follows OON frame boundaries (`[u32 BE length][…length bytes]`) in one direction of a link. */
 class FrameTracker {
   readonly #header = Buffer.alloc(4);
   #headerHave = 0;
   #bodyLeft = 0;
+  #generation = -1;
+  /** Whole frames passed since the current plan was armed. */
+  #passed = 0;
 
   /**
-   * Consumes `chunk`. With `cutInside` set, stops early and returns an offset that
-   * leaves the stream inside a frame: in its length prefix (`'length'`) or its body
-   * (`'body'`). Returns -1 when the whole chunk was consumed.
+   * Consumes `chunk`. With a plan, once `plan.skip` whole frames have passed, stops
+   * early and returns an offset that leaves the stream inside the next frame: in its
+   * length prefix or its body. Returns -1 when the whole chunk was consumed.
    */
-  advance(chunk: Buffer, cutInside?: 'length' | 'body'): number {
+  advance(chunk: Buffer, plan?: CutPlan): number {
+    if (plan !== undefined && plan.generation !== this.#generation) {
+      this.#generation = plan.generation;
+      this.#passed = 0;
+    }
+    const due = (): boolean => plan !== undefined && this.#passed >= plan.skip;
     let i = 0;
     while (i < chunk.length) {
       if (this.#bodyLeft === 0) {
@@ -26,13 +41,14 @@ class FrameTracker {
         if (this.#headerHave === 4) {
           this.#bodyLeft = this.#header.readUInt32BE(0);
           this.#headerHave = 0;
-        } else if (cutInside === 'length' && this.#headerHave === 2) return i;
+        } else if (plan?.inside === 'length' && this.#headerHave === 2 && due()) return i;
         continue;
       }
       const take = Math.min(this.#bodyLeft, chunk.length - i);
-      if (cutInside === 'body' && this.#bodyLeft > 1) return i + Math.max(1, Math.floor(Math.min(take, this.#bodyLeft - 1) / 2));
+      if (plan?.inside === 'body' && this.#bodyLeft > 1 && due()) return i + Math.max(1, Math.floor(Math.min(take, this.#bodyLeft - 1) / 2));
       this.#bodyLeft -= take;
       i += take;
+      if (this.#bodyLeft === 0) this.#passed += 1;
     }
     return -1;
   }
@@ -55,8 +71,9 @@ export interface CutProxy {
   /** Cuts every live link now, wherever the bytes are. */
   cutNow(): void;
   /**
-   * Cuts the next link that carries data, in the middle of a frame: it forwards part of
-   * a frame (alternately part of its length prefix and part of its body), then destroys
+   * Cuts the next link that carries data, in the middle of a frame: after letting a
+   * varying number of whole frames through (0, 37, 74, …), it forwards part of the next
+   * frame (alternately part of its length prefix and part of its body), then destroys
    * both sockets. Resolves once cut.
    */
   cutMidFrame(): Promise<void>;
@@ -66,8 +83,9 @@ export interface CutProxy {
 /** Starts a proxy on a free loopback port in front of `127.0.0.1:targetPort`. */
 export async function cutProxy(targetPort: number): Promise<CutProxy> {
   const links = new Set<Link>();
-  let armed: (() => void) | undefined;
+  let armed: { plan: CutPlan; done: () => void } | undefined;
   let cuts = 0;
+  let generation = 0;
 
   const destroy = (link: Link): void => {
     link.cut = true;
@@ -76,25 +94,30 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
     links.delete(link);
   };
 
+
   const forward = (link: Link, from: Socket, to: Socket): void => {
     const tracker = new FrameTracker();
     from.on('data', (chunk: Buffer) => {
       if (link.cut) return;
-      const where = armed === undefined ? undefined : cuts % 2 === 0 ? 'body' : 'length';
-      const at = tracker.advance(chunk, where);
+      const at = tracker.advance(chunk, armed?.plan);
       if (at < 0) {
         if (!to.write(chunk)) from.pause();
         return;
       }
-      const done = armed as () => void;
+      const { done } = armed as { done: () => void };
       armed = undefined;
       cuts += 1;
       link.cut = true;
-      // Half a frame reaches the peer, then the link dies under it.
-      to.write(chunk.subarray(0, at), () => {
-        destroy(link);
+      // The whole frames before the cut and part of the next reach the peer, then a FIN.
+      // The socket is left to close when the peer answers it: destroying it while the
+      // peer still sends would reset the connection and drop those bytes unread.
+      from.destroy();
+      const fallback = setTimeout(() => to.destroy(), 2_000);
+      to.once('close', () => {
+        clearTimeout(fallback);
         done();
       });
+      to.end(chunk.subarray(0, at));
     });
     to.on('drain', () => from.resume());
   };
@@ -111,8 +134,13 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
     links.add(link);
     forward(link, client, upstream);
     forward(link, upstream, client);
-    client.once('close', () => destroy(link));
-    upstream.once('close', () => destroy(link));
+    // Once a cut is under way, the half that carries the cut frame closes on its own.
+    const onClose = (): void => {
+      if (link.cut) links.delete(link);
+      else destroy(link);
+    };
+    client.once('close', onClose);
+    upstream.once('close', onClose);
   });
   server.listen(0, LOOPBACK);
   await once(server, 'listening');
@@ -130,7 +158,10 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
       }
     },
     cutMidFrame() {
-      return new Promise<void>((resolve) => (armed = resolve));
+      // Alternate where in the frame the cut lands, and pass a varying number of whole frames first.
+      generation += 1;
+      const plan: CutPlan = { generation, inside: cuts % 2 === 0 ? 'body' : 'length', skip: (cuts * 37) % 90 };
+      return new Promise<void>((resolve) => (armed = { plan, done: resolve }));
     },
     async close() {
       armed = undefined;
