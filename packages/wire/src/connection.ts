@@ -52,8 +52,8 @@ export interface ConnectionOptions {
   /** Milliseconds `close()` waits for the peer to close before destroying the socket. @default 2000 */
   closeGrace?: number;
   /**
-   * Bytes of messages a resumable session holds while disconnected (docs/reconnect.md);
-   * past it `send()` rejects with `BadConn`. @default 8 MiB
+   * Bytes of unacknowledged messages a resumable session holds, connected or not
+   * (docs/reconnect.md); past it `send()` rejects with `BadConn`. @default 8 MiB
    */
   maxBufferedBytes?: number;
 }

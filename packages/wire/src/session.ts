@@ -163,8 +163,8 @@ export class Session {
   /**
    * Numbers, encodes and keeps a message until the peer acknowledges it. Attached, it is
    * written at once (resolving when handed to the OS); detached, it is held for the next
-   * link, up to `maxBufferedBytes`, past which this rejects with `BadConn`. Rejects with
-   * `BadData` when the object cannot be encoded.
+   * link. Unacknowledged messages are bounded by `maxBufferedBytes`, past which this
+   * rejects with `BadConn`. Rejects with `BadData` when the object cannot be encoded.
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
     const link = this.#link;
@@ -178,11 +178,15 @@ export class Session {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (link === undefined && this.#bufferedBytes + frame.length > this.#maxBufferedBytes) {
+    // Bounded connected or not: a peer that never acknowledges cannot make this side hold more.
+    if (this.#bufferedBytes + frame.length > this.#maxBufferedBytes) {
+      const held = this.#bufferedBytes;
+      const why =
+        link === undefined
+          ? `not connected to ${this.#describePeer()}, and ${held} bytes already wait to be sent`
+          : `${this.#describePeer()} has not acknowledged ${held} bytes sent to it`;
       return Promise.reject(
-        new BadConnError(
-          `not connected to ${this.#describePeer()}, and ${this.#bufferedBytes} bytes already wait to be sent: this message would pass maxBufferedBytes (${this.#maxBufferedBytes}). Wait for the reconnect, or raise maxBufferedBytes`,
-        ),
+        new BadConnError(`${why}: this message would pass maxBufferedBytes (${this.#maxBufferedBytes}). Wait (for the reconnect, or the acks), or raise maxBufferedBytes`),
       );
     }
     this.#outgoing.push({ seq: this.#nextSeq++, frame, codec, written: link !== undefined });

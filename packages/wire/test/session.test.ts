@@ -83,6 +83,18 @@ describe('Session', () => {
       expect(session.stats.resent).toBe(0);
     });
 
+    it('bounds what a peer leaves unacknowledged while attached too: BadConn names the peer', async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 300 });
+      session.attach(recordingLink(), 0);
+      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => session.send(new Note(n))));
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0]?.reason).toBeInstanceOf(BadConnError);
+      expect((refused[0]?.reason as Error).message).toMatch(/test peer has not acknowledged \d+ bytes sent to it: this message would pass maxBufferedBytes \(300\)/);
+      session.acknowledge(session.stats.sent);
+      await expect(session.send(new Note(99))).resolves.toBeUndefined();
+    });
+
     it('refuses an object that cannot be encoded with BadData, and numbers nothing for it', async () => {
       const session = new Session({ peer: 'p' });
       const link = recordingLink();
