@@ -218,6 +218,29 @@ describe('OonClient reconnect', () => {
     expect(atServer).toEqual([100]);
   });
 
+  it('keeps at most maxSessions: the client that waited longest is ended (its loss reported), then new clients get no session', async () => {
+    const { server, port } = await h.listeningServer<Tick>({ maxSessions: 2 });
+    const proxy = await proxyTo(port);
+    const [[waiting], away] = await Promise.all([nextEvent(server, 'connection'), h.connectedClient<Tick>(proxy.port, { reconnect: FAST })]);
+    const live = await h.connectedClient<Tick>(port, { reconnect: FAST });
+    await takeDown(proxy, away);
+    for (let n = 0; n < 3; n++) await waiting.send(new Tick(n));
+    const loss = nextEvent(server, 'loss');
+    const gone = nextEvent(server, 'disconnect');
+
+    const third = await h.connectedClient<Tick>(port, { reconnect: FAST });
+
+    expect(await loss).toEqual([3, waiting]);
+    expect(await gone).toEqual([waiting, 'timeout']);
+    expect(third.stats).toBeDefined();
+    const fourth = await h.connectedClient<Tick>(port, { reconnect: FAST });
+    expect(fourth.stats).toBeUndefined(); // both sessions have live links: none to end
+    expect(live.stats).toBeDefined();
+    const arrived = nextEvent(server, 'message');
+    await fourth.send(new Tick(4));
+    expect((await arrived)[0].n).toBe(4);
+  });
+
   it('gives up after maxAttempts: an error event, status closed, and the held messages reported lost', async () => {
     const { port } = await h.listeningServer<Tick>();
     const proxy = await proxyTo(port);

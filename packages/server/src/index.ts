@@ -1,7 +1,7 @@
 export { OonServer } from './oon-server';
 export { Peer } from './peer';
 export { DEFAULT_HOST, DEFAULT_PORT } from '@oon/wire';
-export { DEFAULT_BACKLOG, resolveServerOptions } from './options';
+export { DEFAULT_BACKLOG, DEFAULT_MAX_SESSIONS, resolveServerOptions } from './options';
 export type { OonServerOptions, ResolvedServerOptions, ServerTlsOptions, Pem, AuthCheck, ClientAddress } from './options';
 export type { OonServerEvents } from './events';
 export type { DisconnectReason } from '@oon/wire';

@@ -51,7 +51,13 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   constructor(options: OonServerOptions = {}) {
     super();
     this.#options = resolveServerOptions(options);
-    this.#sessions = new SessionTable(this.#options.resumeWindow, this.#options.connection.maxBufferedBytes);
+    this.#sessions = new SessionTable({
+      window: this.#options.resumeWindow,
+      maxBufferedBytes: this.#options.connection.maxBufferedBytes,
+      maxSessions: this.#options.maxSessions,
+      // The client that waited longest makes room: its session ends as if its window had passed.
+      evict: (entry) => this.#endSession(entry, 'timeout'),
+    });
   }
 
   /** The clients connected now (after their handshake), and those whose session waits for them to reconnect. */

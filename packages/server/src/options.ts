@@ -3,6 +3,9 @@ import { checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, typ
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
 
+/** Sessions a server keeps at once, live or waiting for their client. @default 10000 */
+export const DEFAULT_MAX_SESSIONS = 10_000;
+
 /** PEM text or bytes, as `node:tls` takes them. */
 export type Pem = string | Buffer;
 
@@ -44,6 +47,12 @@ export interface OonServerOptions extends ConnectionOptions {
    */
   resumeWindow?: number;
   /**
+   * Sessions kept at once (each holds up to `maxBufferedBytes`). When full, the session
+   * that has waited longest for its client is ended (reported as `'loss'`), and if none
+   * waits, a new client gets a plain connection without one. @default 10000
+   */
+  maxSessions?: number;
+  /**
    * Checks each client's `token` (sent in its hello) before anything else is accepted
    * from it: resolve to `true` to admit. A refused client's `connect()` rejects with
    * `BadConn` ("authentication failed"). No check by default.
@@ -69,13 +78,14 @@ export interface ResolvedServerOptions {
   readonly tls: Readonly<ServerTlsOptions> | undefined;
   readonly backlog: number;
   readonly resumeWindow: number;
+  readonly maxSessions: number;
   readonly auth: AuthCheck | undefined;
   readonly connection: ConnectionOptions;
 }
 
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveServerOptions(options: OonServerOptions = {}): ResolvedServerOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, backlog = DEFAULT_BACKLOG, resumeWindow = DEFAULT_RESUME_WINDOW, auth, ...connection } = options;
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, backlog = DEFAULT_BACKLOG, resumeWindow = DEFAULT_RESUME_WINDOW, maxSessions = DEFAULT_MAX_SESSIONS, auth, ...connection } = options;
   checkSocketPath(options);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
@@ -84,6 +94,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
   if (tls !== undefined) checkServerTls(tls);
   if (!(resumeWindow >= 0)) throw new RangeError(`resumeWindow must be a number of milliseconds, 0 or more, got ${String(resumeWindow)}`);
+  if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new RangeError(`maxSessions must be a positive integer, got ${String(maxSessions)}`);
   return Object.freeze({
     host,
     port,
@@ -91,6 +102,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     backlog,
     resumeWindow,
+    maxSessions,
     auth,
     connection: Object.freeze(connection),
   });

@@ -12,6 +12,8 @@ export interface SessionEntry {
   connection: Connection | undefined;
   /** Ends the session when the resume window passes. */
   expiry: NodeJS.Timeout | undefined;
+  /** When the link dropped (`Date.now()`), while the session waits for the client. */
+  waitingSince?: number;
 }
 
 /** Link ends after which a client may come back and resume; the others end the session. */
@@ -26,10 +28,15 @@ export class SessionTable {
   readonly #byConnection = new WeakMap<Connection, SessionEntry>();
   readonly #window: number;
   readonly #maxBufferedBytes: number | undefined;
+  readonly #maxSessions: number;
+  /** Ends a session to make room for a new one (the server reports its loss). */
+  readonly #evict: (entry: SessionEntry) => void;
 
-  constructor(window: number, maxBufferedBytes: number | undefined) {
-    this.#window = window;
-    this.#maxBufferedBytes = maxBufferedBytes;
+  constructor(options: { window: number; maxBufferedBytes: number | undefined; maxSessions: number; evict: (entry: SessionEntry) => void }) {
+    this.#window = options.window;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#maxSessions = options.maxSessions;
+    this.#evict = options.evict;
   }
 
   /**
@@ -53,11 +60,28 @@ export class SessionTable {
       const { session } = entry;
       return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received } };
     }
+    if (!this.#makeRoom()) return undefined;
     const session = new Session({ peer: connection.describePeer(), ...(this.#maxBufferedBytes === undefined ? {} : { maxBufferedBytes: this.#maxBufferedBytes }) });
     const fresh: SessionEntry = { session, token: hello.token, peer: undefined, connection, expiry: undefined };
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
     return { hello: { id: session.id, resumed: false, received: 0 }, binding: { session, peerReceived: 0 } };
+  }
+
+  /**
+   * Keeps the table under `maxSessions`: when full, the session that has waited longest
+   * for its client is ended. False when every session has a live link: the new client
+   * then gets a plain connection, without a session.
+   */
+  #makeRoom(): boolean {
+    if (this.#entries.size < this.#maxSessions) return true;
+    let oldest: SessionEntry | undefined;
+    for (const entry of this.#entries.values()) {
+      if (entry.connection === undefined && (oldest === undefined || (entry.waitingSince ?? 0) < (oldest.waitingSince ?? 0))) oldest = entry;
+    }
+    if (oldest === undefined) return false;
+    this.#evict(oldest);
+    return true;
   }
 
   /** The session a connection carries (or carried). */
@@ -77,6 +101,7 @@ export class SessionTable {
     entry.connection = undefined;
     if (shuttingDown || connection.peerClosedSession || entry.session.ended || !RESUMABLE.has(reason)) return 'ended';
     entry.expiry = setTimeout(onExpire, this.#window);
+    entry.waitingSince = Date.now();
     return 'kept';
   }
 
