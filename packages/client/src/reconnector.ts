@@ -39,6 +39,8 @@ export class Reconnector {
       if (this.#cancelled) return { kind: 'cancelled' };
       try {
         await this.#steps.attempt();
+        // Connected just as close() was called: close() takes the new link down.
+        if (this.#cancelled) return { kind: 'cancelled' };
         return { kind: 'connected', attempts: attempt };
       } catch (err) {
         if (this.#cancelled) return { kind: 'cancelled' };
