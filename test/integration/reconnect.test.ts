@@ -142,6 +142,30 @@ describe('OonClient reconnect', () => {
     expect(client.status).toBe('closed');
   });
 
+  it('resumes when the client comes back before the server noticed the old link die: the stale link is dropped', async () => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const [[peer], client] = await Promise.all([nextEvent(server, 'connection'), h.connectedClient<Tick>(proxy.port, { reconnect: FAST })]);
+    const gone: unknown[] = [];
+    server.on('disconnect', (p) => gone.push(p));
+    const atClient: number[] = [];
+    client.on('message', (tick) => atClient.push(tick.n));
+    const back = nextEvent(client, 'reconnect', 5_000);
+    const resumed = nextEvent(server, 'reconnect', 5_000);
+
+    proxy.cutClientSide();
+    await peer.send(new Tick(1)); // goes into the stale link, which no one reads any more
+    const [info] = await back;
+    expect((await resumed)[0]).toBe(peer);
+    await peer.send(new Tick(2));
+
+    await waitUntil(() => atClient.length === 2, 3_000, () => `both ticks (got ${atClient.length})`);
+    expect(atClient).toEqual([1, 2]);
+    expect(info.resumed).toBe(true);
+    expect(gone).toEqual([]);
+    expect(server.peers.size).toBe(1);
+  });
+
   it('holds sends made while disconnected and delivers them in order after the reconnect', async () => {
     const { server, port } = await h.listeningServer<Tick>();
     const proxy = await proxyTo(port);

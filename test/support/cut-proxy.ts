@@ -71,6 +71,11 @@ export interface CutProxy {
   /** Cuts every live link now, wherever the bytes are. */
   cutNow(): void;
   /**
+   * Drops the client's side of every live link and leaves the server's side open and
+   * silent, as when a route dies: the server sees nothing until the client comes back.
+   */
+  cutClientSide(): void;
+  /**
    * Cuts the next link that carries data, in the middle of a frame: after letting a
    * varying number of whole frames through (0, 37, 74, …), it forwards part of the next
    * frame (alternately part of its length prefix and part of its body), then destroys
@@ -155,6 +160,13 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
       for (const link of [...links]) {
         cuts += 1;
         destroy(link);
+      }
+    },
+    cutClientSide() {
+      for (const link of [...links]) {
+        cuts += 1;
+        link.cut = true;
+        link.client.destroy();
       }
     },
     cutMidFrame() {
