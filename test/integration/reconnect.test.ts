@@ -48,7 +48,7 @@ const FAST = { initialDelay: 10, maxDelay: 100 };
 /** Cuts the client's link and keeps it down (the proxy refuses new links) until `proxy.refuse = false`. */
 async function takeDown(proxy: CutProxy, client: OonClient<Tick>): Promise<void> {
   proxy.refuse = true;
-  const down = nextEvent(client, 'disconnect');
+  const down = nextEvent(client, 'disconnect', 5_000);
   proxy.cutNow();
   await down;
 }
@@ -79,14 +79,14 @@ describe('OonClient reconnect', () => {
 
     const streamed = stream((tick) => client.send(tick), TOTAL);
     for (const mark of [2_000, 5_000, 8_000]) {
-      await waitUntil(() => atServer.length >= mark || atClient.length >= mark, 10_000, () => `${mark} messages (server has ${atServer.length}, client ${atClient.length})`);
-      const back = nextEvent(client, 'reconnect', 5_000);
+      await waitUntil(() => atServer.length >= mark || atClient.length >= mark, 20_000, () => `${mark} messages (server has ${atServer.length}, client ${atClient.length})`);
+      const back = nextEvent(client, 'reconnect', 15_000);
       await proxy.cutMidFrame();
       await back;
     }
     await streamed;
     await serverSide.streamed;
-    await waitUntil(() => atServer.length >= TOTAL && atClient.length >= TOTAL, 10_000, () => `all messages (server has ${atServer.length}, client ${atClient.length})`);
+    await waitUntil(() => atServer.length >= TOTAL && atClient.length >= TOTAL, 20_000, () => `all messages (server has ${atServer.length}, client ${atClient.length})`);
 
     expect(atServer).toEqual(range(TOTAL));
     expect(atClient).toEqual(range(TOTAL));
@@ -101,7 +101,7 @@ describe('OonClient reconnect', () => {
     expect(clientStats).toMatchObject({ sent: TOTAL, received: TOTAL, lost: 0 });
     expect(peerStats).toMatchObject({ sent: TOTAL, received: TOTAL, lost: 0 });
     if (process.env.OON_FIGURES) console.log(JSON.stringify({ client: clientStats, server: peerStats }));
-  });
+  }, 60_000); // 2 to 4 s alone; the deadline is for a machine shared with other test runs
 
   it('goes reconnecting → connected with events and status, resuming the same Peer without a disconnect', async () => {
     const { server, port } = await h.listeningServer<Tick>();
@@ -112,8 +112,8 @@ describe('OonClient reconnect', () => {
     expect(client.status).toBe('connecting');
     const [peer] = await Promise.all([nextEvent(server, 'connection').then(([p]) => p), connecting]);
     expect(client.status).toBe('connected');
-    const disconnected = nextEvent(client, 'disconnect');
-    const waiting = nextEvent(client, 'reconnecting');
+    const disconnected = nextEvent(client, 'disconnect', 5_000);
+    const waiting = nextEvent(client, 'reconnecting', 5_000);
     const reconnected = nextEvent(client, 'reconnect');
     const resumedAtServer = nextEvent(server, 'reconnect');
 
@@ -248,6 +248,7 @@ describe('OonClient reconnect', () => {
     const [[waiting], away] = await Promise.all([nextEvent(server, 'connection'), h.connectedClient<Tick>(proxy.port, { reconnect: FAST })]);
     const live = await h.connectedClient<Tick>(port, { reconnect: FAST });
     await takeDown(proxy, away);
+    await waitUntil(() => !waiting.connected, 5_000, () => 'the server to see the link drop');
     for (let n = 0; n < 3; n++) await waiting.send(new Tick(n));
     const loss = nextEvent(server, 'loss');
     const gone = nextEvent(server, 'disconnect');
@@ -273,7 +274,7 @@ describe('OonClient reconnect', () => {
     const failed = nextEvent(client, 'error', 5_000);
     const lost = nextEvent(client, 'loss', 5_000);
     proxy.cutNow();
-    await nextEvent(client, 'disconnect');
+    await nextEvent(client, 'disconnect', 5_000);
     await client.send(new Tick(1));
     await client.send(new Tick(2));
 
@@ -291,7 +292,7 @@ describe('OonClient reconnect', () => {
     const client = await h.connectedClient<Tick>(proxy.port, { reconnect: false });
     const reconnecting: unknown[] = [];
     client.on('reconnecting', (attempt) => reconnecting.push(attempt));
-    const down = nextEvent(client, 'disconnect');
+    const down = nextEvent(client, 'disconnect', 5_000);
     proxy.cutNow();
     await down;
 

@@ -77,7 +77,9 @@ export class SessionTable {
     if (this.#entries.size < this.#maxSessions) return true;
     let oldest: SessionEntry | undefined;
     for (const entry of this.#entries.values()) {
-      if (entry.connection === undefined && (oldest === undefined || (entry.waitingSince ?? 0) < (oldest.waitingSince ?? 0))) oldest = entry;
+      // A link that is closing counts as gone: its session is about to wait.
+      const waiting = entry.connection === undefined || !entry.connection.open;
+      if (waiting && (oldest === undefined || (entry.waitingSince ?? 0) < (oldest.waitingSince ?? 0))) oldest = entry;
     }
     if (oldest === undefined) return false;
     this.#evict(oldest);
