@@ -6,27 +6,13 @@ import { encodeFrame } from './frame-encoder';
 import { Inbox } from './inbox';
 import { encodeMessageFrame } from './message-frame';
 
-/**
- * A resumable session: what lets a client reconnect without losing or repeating a
- * message (docs/reconnect.md). Both sides of a session-enabled connection number their
- * Message frames and acknowledge what they received:
- *
- * ```
- * message: [u32 BE length][u8 kind = 2][u64 BE seq][message payload]
- * ack:     [u32 BE length][u8 kind = 9][u64 BE seq]   highest seq received in order
- * ```
- *
- * A session keeps every message it sent until the peer acknowledges it, and resends
- * the rest after a reconnect; it drops what it receives twice. It outlives the
- * connections it runs over: the client keeps its own, the server keeps its side for
- * `resumeWindow` after the link drops.
- */
+/** Bytes of the sequence number in front of a session's message payload (u64 BE). */
 export const SEQ_BYTES = 8;
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
 
-/** Bytes of unacknowledged messages a session holds while disconnected before `send()` rejects. @default 8 MiB */
+/** Bytes of unacknowledged messages a session holds (connected or not) before `send()` rejects. @default 8 MiB */
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** Messages received before an Ack is sent at once. */
@@ -94,7 +80,21 @@ interface Outgoing {
   written: boolean;
 }
 
-/** One side of a resumable session; see {@link SEQ_BYTES} for the frames it adds. */
+/**
+ * A resumable session: what lets a client reconnect without losing or repeating a
+ * message (docs/reconnect.md). Both sides of a session-enabled connection number their
+ * Message frames and acknowledge what they received:
+ *
+ * ```
+ * message: [u32 BE length][u8 kind = 2][u64 BE seq][message payload]
+ * ack:     [u32 BE length][u8 kind = 9][u64 BE seq]   highest seq received in order
+ * ```
+ *
+ * A session keeps every message it sent until the peer acknowledges it, and resends
+ * the rest after a reconnect; it drops what it receives twice. It outlives the
+ * connections it runs over: the client keeps its own, the server keeps its side for
+ * `resumeWindow` after the link drops.
+ */
 export class Session {
   #id: string;
   /** Messages for `receive()`, kept across reconnects. */
