@@ -3,13 +3,13 @@
  * every message arrives exactly once, in order, both ways; a missed resume window is
  * reported, never silent.
  */
-import { NetMessage, type OonError } from '@oon/core';
-import { encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
+import type { OonError } from '@oon/core';
 import type { Peer } from '@oon/server';
 import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { cutProxy, type CutProxy } from '../support/cut-proxy';
-import { decodeFrames, expectOonError, harness, nextEvent, within } from '../support/harness';
+import { expectOonError, harness, nextEvent } from '../support/harness';
+import { waitUntil } from '../support/wait-until';
 
 const h = harness();
 const proxies: CutProxy[] = [];
@@ -24,14 +24,6 @@ async function proxyTo(port: number): Promise<CutProxy> {
   return proxy;
 }
 
-/** Polls `done` until it holds; fails after `ms` saying what was awaited. */
-async function waitUntil(done: () => boolean, ms: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** Sends ticks `0..count-1` in batches, yielding between batches so cuts land mid-stream. */
 async function stream(send: (tick: Tick) => Promise<void>, count: number): Promise<void> {
@@ -320,87 +312,5 @@ describe('OonClient reconnect', () => {
     const reply = await client.request<Tick>(new Tick(21));
     expect(reply).toBeInstanceOf(Tick);
     expect(reply.n).toBe(42);
-  });
-});
-
-describe('a hostile peer on a session connection', () => {
-  const seq = (n: number): Buffer => {
-    const bytes = Buffer.alloc(8);
-    bytes.writeUInt32BE(n, 4);
-    return bytes;
-  };
-  const sessionHello = (session: object): Buffer =>
-    encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session }));
-  const tickFrame = (n: number, at: number): Buffer =>
-    encodeFrame(FrameKind.Message, new JsonCodec().encode(new NetMessage(new Tick(n))), seq(at));
-
-  it.each([
-    ['a message that skips a seq', () => tickFrame(1, 5), /sent message #5 after #1: the messages between are missing/],
-    ['an ack for a message never sent', () => encodeFrame(FrameKind.Ack, seq(99)), /acknowledged message #99, but only 0 were sent/],
-    ['a message too short for its seq', () => encodeFrame(FrameKind.Message, 'abc'), /too short for its sequence number/],
-  ])('%s: dropped with BadData, told why, and the server goes on', async (_name, bytes, fragment) => {
-    const { server, port } = await h.listeningServer<Tick>();
-    const errors: OonError[] = [];
-    server.on('error', (err) => errors.push(err));
-    const raw = await h.rawPeer(port);
-    await raw.write(sessionHello({ received: 0 }));
-    await raw.write(Buffer.concat([tickFrame(0, 1), bytes()]));
-    const received = await within(2_000, raw.closed, 'the hostile peer being dropped');
-
-    expect(errors.map((e) => e.code)).toEqual(['BadData']);
-    expect(errors[0]?.message).toMatch(fragment);
-    const told = decodeFrames(received).find((f) => f.kind === FrameKind.Error);
-    expect(told?.payload.toString()).toMatch(fragment);
-
-    const client = await h.connectedClient<Tick>(port);
-    const arrived = nextEvent(server, 'message');
-    await client.send(new Tick(3));
-    expect((await arrived)[0].n).toBe(3);
-  });
-
-  it('drops a message sent again with a seq already delivered, and counts it, over a real socket', async () => {
-    const { server, port } = await h.listeningServer<Tick>();
-    const got: number[] = [];
-    server.on('message', (tick) => got.push(tick.n));
-    const connected = nextEvent(server, 'connection');
-    const raw = await h.rawPeer(port);
-    await raw.write(sessionHello({ received: 0 }));
-    const [peer] = await connected;
-    await raw.write(Buffer.concat([tickFrame(0, 1), tickFrame(1, 2), tickFrame(1, 2), tickFrame(0, 1), tickFrame(2, 3)]));
-
-    await waitUntil(() => got.length === 3, 2_000, () => `three ticks (got ${got.length})`);
-    expect(got).toEqual([0, 1, 2]);
-    expect(peer.stats).toMatchObject({ received: 3, duplicates: 2 });
-  });
-
-  it('resumes a session only for the token that opened it: another token gets a new session', async () => {
-    const { port } = await h.listeningServer({ auth: () => true });
-    const answer = async (session: object, token: string): Promise<{ id: string; resumed: boolean }> => {
-      const raw = await h.rawPeer(port);
-      await raw.write(encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], token, session })));
-      await waitUntil(() => decodeFrames(raw.received()).length > 0, 2_000, () => 'the server hello');
-      const [hello] = decodeFrames(raw.received());
-      return (JSON.parse(hello?.payload.toString() ?? '{}') as { session: { id: string; resumed: boolean } }).session;
-    };
-    const opened = await answer({ received: 0 }, 'alice');
-    expect(opened.resumed).toBe(false);
-
-    const stranger = await answer({ id: opened.id, received: 0 }, 'mallory');
-    expect(stranger.resumed).toBe(false);
-    expect(stranger.id).not.toBe(opened.id);
-
-    const owner = await answer({ id: opened.id, received: 0 }, 'alice');
-    expect(owner).toEqual({ id: opened.id, resumed: true, received: 0 });
-  });
-
-  it('refuses a hello whose session is malformed with BadData', async () => {
-    const { server, port } = await h.listeningServer();
-    const failed = nextEvent(server, 'error');
-    const raw = await h.rawPeer(port);
-    await raw.write(sessionHello({ received: -1 }));
-    const [err] = await failed;
-    expect(err.code).toBe('BadData');
-    expect(err.message).toMatch(/session without a valid `received` count/);
-    await within(2_000, raw.closed, 'the peer being dropped');
   });
 });

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import type { ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { harness, nextEvent } from '../support/harness';
+import { waitUntil } from '../support/wait-until';
 
 const SERVER = join(__dirname, '..', '..', 'examples', 'reconnect', 'dist', 'server.js');
 
@@ -51,13 +52,6 @@ async function startServer(port = 0): Promise<ServerProcess> {
   return { child, port: await listening, got, exited };
 }
 
-async function waitUntil(done: () => boolean, ms: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const isIncreasing = (list: number[]): boolean => list.every((n, i) => i === 0 || n > (list[i - 1] as number));
 
