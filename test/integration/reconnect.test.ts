@@ -178,6 +178,28 @@ describe('OonClient reconnect', () => {
     expect(info.resent).toBe(0);
   });
 
+  it('flush() waits through a reconnect until the server has acknowledged everything', async () => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const proxy = await proxyTo(port);
+    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST });
+    const atServer: number[] = [];
+    server.on('message', (tick) => atServer.push(tick.n));
+    await takeDown(proxy, client);
+    for (let n = 0; n < 10; n++) await client.send(new Tick(n));
+
+    await expectOonError(client.flush({ timeout: 50 }), 'Timeout', /10 messages still unacknowledged/);
+    let flushed = false;
+    const flushing = client.flush().then(() => (flushed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(flushed).toBe(false);
+    proxy.refuse = false;
+    await flushing;
+
+    expect(atServer).toEqual(range(10));
+    expect(client.stats).toMatchObject({ sent: 10, lost: 0 });
+    await expectOonError(h.client(port, { reconnect: false }).flush(), 'BadConn', /no session/);
+  });
+
   it('rejects send() with BadConn once maxBufferedBytes is held while disconnected', async () => {
     const { port } = await h.listeningServer<Tick>();
     const proxy = await proxyTo(port);

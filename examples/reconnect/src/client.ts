@@ -18,8 +18,10 @@ async function main(): Promise<void> {
   for (let n = 0; n < count; n++) {
     // While the link is down, send() holds the tick (up to 8 MiB) and resolves at once.
     await client.send(new Tick(n));
+    if (n % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10)); // a stream, not a burst
   }
-  await client.close(); // waits for the server to acknowledge the last ticks
+  await client.flush(); // every tick acknowledged, however many reconnects it takes
+  await client.close();
   console.log(JSON.stringify(client.stats));
 }
 

@@ -177,6 +177,34 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   /**
+   * Resolves once the server has acknowledged every message sent so far, waiting through
+   * reconnects: call it before `close()` to be sure nothing is left behind. Rejects with
+   * `Timeout` past `timeout` ms (none by default), and with `BadConn` if the session
+   * ends first (the client closed or gave up) or there is none (`reconnect: false`).
+   */
+  async flush(options: { timeout?: number } = {}): Promise<void> {
+    const session = this.#session;
+    if (session === undefined || session.ended) {
+      throw new BadConnError(`no session with ${this.#where()} to flush: connect() first (with reconnect on)`);
+    }
+    const { timeout } = options;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (timeout !== undefined) {
+        timer = setTimeout(() => reject(new TimeoutError(`${session.unacknowledged} messages still unacknowledged by ${this.#where()} after ${timeout} ms`)), timeout);
+      }
+    });
+    try {
+      await Promise.race([session.drained(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (session.ended && session.stats.lost > 0) {
+      throw new BadConnError(`the session with ${this.#where()} ended before ${session.stats.lost} messages were acknowledged`);
+    }
+  }
+
+  /**
    * Closes gracefully and stops reconnecting: waits (up to `closeGrace`) for the server
    * to acknowledge what was sent, tells it the session is over, and resolves when the
    * socket is closed. What is still unacknowledged then is reported by a `'loss'`
