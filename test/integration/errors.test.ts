@@ -6,6 +6,7 @@ import { BadConnError, BadDataError, NetMessage, OonError, StartFailError, Timeo
 import { decodeFrames, expectOonError, harness, within, nextEvent } from '../support/harness';
 import { FrameKind, JsonCodec } from '@oon/wire';
 import { FordTruck, VolvoCar } from '../../examples/cars/src/cars';
+import { Everything } from '../support/extra';
 
 const h = harness();
 afterEach(() => h.closeAll());
@@ -186,13 +187,17 @@ describe('send', () => {
   });
 
   it('rejects a message over maxFrameBytes with BadData, sends nothing, and stays usable', async () => {
-    const small = new VolvoCar(1, 4);
-    const big = new FordTruck(20, new VolvoCar(35, 4), 1);
+    // The limit must leave room for the hello, which carries the registry's schema.
+    const limit = 8192;
+    const named = (length: number): Everything => Object.assign(new Everything(), { name: 'x'.repeat(length) });
+    const padding = limit - frameBytes(named(0), 'aaaaaaaaaa');
+    const small = named(padding);
+    const big = named(padding + 1);
     const smallBytes = frameBytes(small, 'aaaaaaaaaa');
     const bigBytes = frameBytes(big, 'bbbbbbbbbb');
-    expect(bigBytes).toBeGreaterThan(smallBytes);
+    expect(smallBytes).toBe(limit);
     const { server, port } = await h.listeningServer();
-    // The limit fits the small car exactly (the limit is inclusive), and not the truck.
+    // The limit fits the small message exactly (the limit is inclusive), and not the big one.
     const client = await h.connectedClient(port, { maxFrameBytes: smallBytes });
     const received = nextEvent(server, 'message');
 
@@ -203,8 +208,9 @@ describe('send', () => {
 
     expect(client.connected).toBe(true);
     await client.send(small, { uuid: 'aaaaaaaaaa' });
-    const [car, , message] = await received;
-    expect(car).toBeInstanceOf(VolvoCar);
+    const [arrived, , message] = await received;
+    expect(arrived).toBeInstanceOf(Everything);
+    expect((arrived as Everything).name).toHaveLength(padding);
     expect(message.uuid).toBe('aaaaaaaaaa');
   });
 

@@ -38,7 +38,8 @@ export class Registry {
   registerEnum(object: EnumObject, name: string): void {
     if (this.#enumsByObject.get(object)?.name === name) return;
     this.#claim(name, `enum ${name}`);
-    const type: EnumFieldType = { kind: 'enum', name, object, values: new Set(enumMembers(object)) };
+    const members = enumMembers(object);
+    const type: EnumFieldType = { kind: 'enum', name, object, members, values: new Set(members.map(([, value]) => value)) };
     this.#enumsByName.set(name, type);
     this.#enumsByObject.set(object, type);
   }
@@ -61,6 +62,20 @@ export class Registry {
   /** Every registered class's wire name, in registration order. */
   classNames(): string[] {
     return [...this.#classesByName.keys()];
+  }
+
+  /** Every registered enum's wire name, in registration order. */
+  enumNames(): string[] {
+    return [...this.#enumsByName.keys()];
+  }
+
+  /**
+   * The schema of every registered class, in registration order, each resolved now:
+   * what the handshake describes to the peer. Throws `BadData` naming the class and
+   * field if a type thunk throws or names something OON cannot send.
+   */
+  schemas(): ClassSchema[] {
+    return [...this.#classesByName.values()].map((ctor) => this.schemaOf(ctor));
   }
 
   /**
@@ -104,7 +119,7 @@ export class Registry {
     let spec: TypeSpec;
     if (decl.type === undefined) spec = decl.designType as TypeSpec;
     else if (isTypeDescriptor(decl.type)) spec = decl.type;
-    else spec = decl.type();
+    else spec = callThunk(decl.type, where);
     return Object.freeze({ key: decl.key, wireName: decl.wireName, type: this.#resolveSpec(spec, where) });
   }
 
@@ -145,6 +160,18 @@ export function registerEnum(object: EnumObject, name: string, registry: Registr
   registry.registerEnum(object, name);
 }
 
+/** Runs a field's type thunk; one that throws (often a class used before its declaration) is named. */
+function callThunk(thunk: () => TypeSpec, where: string): TypeSpec {
+  try {
+    return thunk();
+  } catch (cause) {
+    throw new BadDataError(
+      `${where}: its type thunk threw (${String(cause)}); every class or enum it names must be defined by the time the schema is first needed (at the first send or connect)`,
+      { cause },
+    );
+  }
+}
+
 /** Field declarations along the prototype chain, base class first; a redeclared field keeps its base position. */
 function collectDeclarations(ctor: Function): FieldDeclaration[] {
   const chain: Function[] = [];
@@ -156,11 +183,11 @@ function collectDeclarations(ctor: Function): FieldDeclaration[] {
   return [...byKey.values()];
 }
 
-/** An enum's member values, leaving out the reverse entries TypeScript adds to numeric enums. */
-function enumMembers(object: EnumObject): Array<string | number> {
+/** An enum's members, leaving out the reverse entries TypeScript adds to numeric enums. */
+function enumMembers(object: EnumObject): Array<readonly [string, string | number]> {
   return Object.entries(object)
     .filter(([key, value]) => typeof value === 'number' || !(typeof object[value] === 'number' && String(object[value]) === key))
-    .map(([, value]) => value);
+    .map(([key, value]) => Object.freeze([key, value] as const));
 }
 
 /**

@@ -496,8 +496,8 @@ describe('describeType', () => {
     [{ kind: 'number' }, 'number'],
     [{ kind: 'float' }, 'float'],
     [{ kind: 'class', ctor: Car }, 'Car'],
-    [{ kind: 'array', of: { kind: 'class', ctor: Car } }, 'array of Car'],
-    [{ kind: 'array', of: { kind: 'array', of: { kind: 'int' } } }, 'array of array of int'],
+    [{ kind: 'array', of: { kind: 'class', ctor: Car } }, 'array<Car>'],
+    [{ kind: 'array', of: { kind: 'array', of: { kind: 'int' } } }, 'array<array<int>>'],
   ])('describes %p as %p', (type, words) => {
     expect(describeType(type)).toBe(words);
   });

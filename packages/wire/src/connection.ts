@@ -21,7 +21,18 @@ import {
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame, frameLength } from './frame-encoder';
-import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, type Hello } from './handshake';
+import {
+  acceptedCodec,
+  agreeCodec,
+  clientHello,
+  encodeHello,
+  parseHello,
+  refuseUnknownToPeer,
+  serverHello,
+  type Hello,
+} from './handshake';
+import { describeRegistry, type RegistrySchema } from './registry-schema';
+import { checkSchemas } from './schema-diff';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
@@ -143,6 +154,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** True while frames wait (and the socket is paused): see {@link Connection.#hold}. */
   #holding = false;
   #releaseTimer: NodeJS.Immediate | undefined;
+  /** Our registry as our hello described it, for comparing the peer's. */
+  #schema: RegistrySchema | undefined;
+  /** The wire names of the peer's classes, once its hello listed them: `send()` refuses others. */
+  #peerClasses: ReadonlySet<string> | undefined;
   readonly #owner: ConnectionOwner;
   readonly #requests: RequestChannel;
   /** Messages for the pull API (`receive()`, `messages()`). */
@@ -203,7 +218,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
-    if (this.#owner.role === 'client') socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token))));
+    if (this.#owner.role === 'client') this.#sendHello((schema) => clientHello(schema, this.#owner.token));
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -255,6 +270,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#state !== 'open' || this.#codec === undefined) {
       return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     }
+    const unknown = refuseUnknownToPeer(this.#peerClasses, this.#registry, object, this.describePeer());
+    if (unknown !== undefined) return Promise.reject(unknown);
     let frame: Buffer;
     try {
       const payload = this.#codec.encode(new NetMessage(object, options));
@@ -355,7 +372,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #onHello(kind: number, payload: Buffer): void {
-    if (this.#owner.role === 'client' && kind === FrameKind.Error) {
+    if (kind === FrameKind.Error) {
+      // The server refusing us, or a client that could not even send its hello.
       this.#onPeerError(payload);
       return;
     }
@@ -372,8 +390,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#fail(toOonError(err), 'bad data');
       return;
     }
-    if (this.#owner.role === 'client') this.#open(this.#createCodec(codec));
-    else void this.#admit(hello, codec);
+    if (this.#owner.role === 'server') {
+      void this.#admit(hello, codec);
+      return;
+    }
+    const mismatch = this.#checkPeerSchema(hello);
+    if (mismatch !== undefined) this.#fail(mismatch, 'bad data');
+    else this.#open(this.#createCodec(codec));
   }
 
   /** Server side: lets the owner admit the client (frames behind the hello wait), then answers with our hello. */
@@ -386,9 +409,36 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (this.#ending) return;
-    this.#socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec))));
+    // Our hello goes out even when the schemas disagree, so the client can word the
+    // differences from its own side; the Error frame follows it.
+    if (!this.#sendHello((schema) => serverHello(codec, schema))) return;
+    const mismatch = this.#checkPeerSchema(hello);
+    if (mismatch !== undefined) {
+      this.#fail(mismatch, 'bad data');
+      return;
+    }
     this.#open(this.#createCodec(codec));
     this.#release();
+  }
+
+  /** Describes our registry and writes our hello; on failure (a type thunk threw, the hello is too big) fails the connection. */
+  #sendHello(make: (schema: RegistrySchema) => Hello): boolean {
+    try {
+      this.#schema = describeRegistry(this.#registry);
+      this.#socket.write(encodeHello(make(this.#schema), this.#maxFrameBytes));
+      return true;
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
+      return false;
+    }
+  }
+
+  /** Compares the peer's schema with ours: a `BadData` listing the differences, if any. */
+  #checkPeerSchema(hello: Hello): OonError | undefined {
+    if (hello.schema === undefined || this.#schema === undefined) return undefined;
+    // An equal hash means the peer knows every class we do: nothing to refuse on send.
+    if (hello.schema.hash !== this.#schema.hash) this.#peerClasses = new Set(hello.schema.classes.map((c) => c.name));
+    return checkSchemas(this.#schema, hello.schema);
   }
 
   #open(codec: Codec): void {
@@ -463,6 +513,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (wasOpen) this.emit('error', error);
     if (tellPeer && !this.#origin) this.#socket.end(encodeFrame(FrameKind.Error, errorReport(error.code, error.message)));
     else this.#socket.end();
+    // A socket held paused (a server failing a hello it was admitting) must read, and
+    // drop, what the peer still sends, or it never sees the peer's FIN and waits closeGrace.
+    this.#socket.resume();
     this.#scheduleDestroy();
   }
 

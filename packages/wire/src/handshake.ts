@@ -1,5 +1,7 @@
-import { BadDataError } from '@oon/core';
-import { PROTOCOL_VERSION } from './constants';
+import { BadDataError, type Registry } from '@oon/core';
+import { FrameKind, PROTOCOL_VERSION } from './constants';
+import { encodeFrame, frameLength } from './frame-encoder';
+import { parseSchema, type RegistrySchema } from './registry-schema';
 
 /**
  * A `hello`: the JSON payload of the Hello frame. The client sends its hello first; the
@@ -15,20 +17,42 @@ export interface Hello {
   readonly codec?: string;
   /** The client's credentials, checked by the server's `auth` (client hello only). */
   readonly token?: string;
+  /**
+   * The sender's registry: every class and enum with a hash. OON always sends it; a
+   * hand-written peer may leave it out, and then neither side's classes are checked.
+   */
+  readonly schema?: RegistrySchema;
 }
 
 /** Codecs this build speaks, most preferred first. */
 export const SUPPORTED_CODECS: readonly string[] = ['json'];
 
-/** The hello a client opens with. */
-export function clientHello(token?: string): Hello {
+/** The hello a client opens with, describing its registry (`describeRegistry`). */
+export function clientHello(schema: RegistrySchema, token?: string): Hello {
   const hello: Hello = { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS };
-  return token === undefined ? hello : { ...hello, token };
+  return token === undefined ? { ...hello, schema } : { ...hello, token, schema };
 }
 
 /** The hello a server answers with, once it has admitted the client. */
-export function serverHello(codec: string): Hello {
-  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS, codec };
+export function serverHello(codec: string, schema: RegistrySchema): Hello {
+  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS, codec, schema };
+}
+
+/**
+ * The Hello frame for a hello; `BadData` if it is over `maxFrameBytes`, which a large
+ * registry can reach: the peer would drop it unread, so it is refused before sending.
+ */
+export function encodeHello(hello: Hello, maxFrameBytes: number): Buffer {
+  const frame = encodeFrame(FrameKind.Hello, JSON.stringify(hello));
+  const size = frameLength(frame);
+  if (size > maxFrameBytes) {
+    const classes = hello.schema?.classes.length ?? 0;
+    const enums = hello.schema?.enums.length ?? 0;
+    throw new BadDataError(
+      `this side's hello is ${size} bytes with the schema of its ${classes} classes and ${enums} enums, over maxFrameBytes (${maxFrameBytes}): raise maxFrameBytes on both sides, or register fewer classes in the registry this connection uses`,
+    );
+  }
+  return frame;
 }
 
 /** Reads a peer's hello, refusing anything that is not OON v1 with `BadData`. */
@@ -55,6 +79,7 @@ export function parseHello(payload: Buffer): Hello {
     codecs: h.codecs as string[],
     ...(typeof h.codec === 'string' ? { codec: h.codec } : {}),
     ...(typeof h.token === 'string' ? { token: h.token } : {}),
+    ...(h.schema === undefined ? {} : { schema: parseSchema(h.schema) }),
   };
 }
 
@@ -74,4 +99,24 @@ export function acceptedCodec(serverHello: Hello): string {
     throw new BadDataError(`server chose codec ${String(codec)}, which this side does not speak (${SUPPORTED_CODECS.join(', ')})`);
   }
   return codec;
+}
+
+/**
+ * Refuses, before anything is written, an object whose class the peer's hello did not
+ * list: the peer would drop the connection on it as an unknown class. `undefined` when
+ * the peer knows the class, or named no classes at all (a hand-written peer). Only the
+ * top-level object is checked; a nested unknown class is still refused by the peer.
+ */
+export function refuseUnknownToPeer(
+  peerClasses: ReadonlySet<string> | undefined,
+  registry: Registry,
+  object: object,
+  peer: string,
+): BadDataError | undefined {
+  if (peerClasses === undefined) return undefined;
+  const name = registry.nameOf(object.constructor);
+  if (name === undefined || peerClasses.has(name)) return undefined;
+  return new BadDataError(
+    `peer does not know class \`${name}\`: ${peer} registers no class of that name, so nothing was sent. Register it on both sides to send it`,
+  );
 }

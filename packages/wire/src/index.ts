@@ -17,8 +17,25 @@ export type { Codec, CodecLimits } from './codec';
 export { JsonCodec } from './json-codec';
 export type { JsonCodecOptions } from './json-codec';
 export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
-export { SUPPORTED_CODECS, parseHello, agreeCodec, acceptedCodec, clientHello, serverHello } from './handshake';
+export {
+  SUPPORTED_CODECS,
+  parseHello,
+  agreeCodec,
+  acceptedCodec,
+  clientHello,
+  serverHello,
+  encodeHello,
+} from './handshake';
 export type { Hello } from './handshake';
+export { describeRegistry, schemaHash, parseSchema } from './registry-schema';
+export type {
+  RegistrySchema,
+  ClassDescription,
+  FieldDescription,
+  EnumDescription,
+  EnumMemberDescription,
+} from './registry-schema';
+export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
 export { Connection } from './connection';
 export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol } from './connection';
 export { Inbox, DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';
