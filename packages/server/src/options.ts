@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -11,6 +11,11 @@ export interface OonServerOptions extends ConnectionOptions {
   port?: number;
   /** Kernel accept queue length. @default 511 */
   backlog?: number;
+  /**
+   * Connections held at once, handshaking or open. The next one is refused: it gets an
+   * Error frame (`BadConn`, "maxConnections … reached") and is closed. @default 10000
+   */
+  maxConnections?: number;
   /**
    * Checks each client's `token` (sent in its hello) before anything else is accepted
    * from it: resolve to `true` to admit. A refused client's `connect()` rejects with
@@ -33,17 +38,28 @@ export interface ResolvedServerOptions {
   readonly host: string;
   readonly port: number;
   readonly backlog: number;
+  readonly maxConnections: number;
   readonly auth: AuthCheck | undefined;
   readonly connection: ConnectionOptions;
 }
 
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveServerOptions(options: OonServerOptions = {}): ResolvedServerOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, backlog = DEFAULT_BACKLOG, auth, ...connection } = options;
+  const {
+    host = DEFAULT_HOST,
+    port = DEFAULT_PORT,
+    backlog = DEFAULT_BACKLOG,
+    maxConnections = DEFAULT_MAX_CONNECTIONS,
+    auth,
+    ...connection
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new RangeError(`maxConnections must be a positive integer, got ${String(maxConnections)}`);
+  }
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
-  return Object.freeze({ host, port, backlog, auth, connection: Object.freeze(connection) });
+  return Object.freeze({ host, port, backlog, maxConnections, auth, connection: Object.freeze(connection) });
 }

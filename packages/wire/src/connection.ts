@@ -17,6 +17,10 @@ import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_PENDING_BYTES,
+  DEFAULT_PARTIAL_FRAME_TIMEOUT,
+  DEFAULT_PING_INTERVAL,
+  DEFAULT_PONG_TIMEOUT,
   FrameKind,
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
@@ -36,9 +40,12 @@ import { checkSchemas } from './schema-diff';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
-import { errorReport, readErrorReport } from './error-report';
+import { errorFrame, readErrorReport } from './error-report';
 import { RequestChannel } from './request-channel';
 import type { RequestOptions } from './requests';
+import { ReadGate } from './read-gate';
+import { Watchdog } from './watchdog';
+import { sniffForeignProtocol, StreamStart } from './protocol-sniffer';
 
 /**
  * Which wire a connection speaks: `'oon'` (framed, with a handshake: docs/protocol.md)
@@ -58,8 +65,25 @@ export interface ConnectionOptions {
   maxDepth?: number;
   /** Milliseconds to wait for the peer's hello before failing with `Timeout`. @default 5000 */
   handshakeTimeout?: number;
-  /** Milliseconds `close()` waits for the peer to close before destroying the socket. @default 2000 */
+  /**
+   * Milliseconds `close()` lets what is in flight finish (frames already queued are
+   * flushed, the peer's close is awaited) before destroying the socket. @default 10000
+   */
   closeGrace?: number;
+  /**
+   * Milliseconds a peer may take to finish a frame it has started; past it, it is
+   * dropped with `Timeout` (slowloris guard). 0 disables. @default 10000
+   */
+  partialFrameTimeout?: number;
+  /**
+   * Bytes written and not yet taken by the peer; a send past it evicts the peer as a
+   * slow consumer (`BadConn`, reason `'slow consumer'`) instead of growing memory. @default 8 MiB
+   */
+  maxPendingBytes?: number;
+  /** Milliseconds of silence from the peer after which it is pinged. 0 disables heartbeats. @default 25000 */
+  pingInterval?: number;
+  /** Milliseconds a pinged peer has to answer (any bytes do) before it is dropped with `Timeout`. @default 20000 */
+  pongTimeout?: number;
 }
 
 /** What the endpoint that owns a connection tells it. */
@@ -100,7 +124,8 @@ export type DisconnectReason =
   | 'rejected by peer'
   | 'refused'
   | 'connection error'
-  | 'timeout';
+  | 'timeout'
+  | 'slow consumer';
 
 /** Events emitted by {@link Connection}. */
 export interface ConnectionEvents {
@@ -153,6 +178,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #failure: unknown;
   /** True while frames wait (and the socket is paused): see {@link Connection.#hold}. */
   #holding = false;
+  /** The one place that decides whether the socket reads. */
+  readonly #gate: ReadGate;
+  readonly #watchdog: Watchdog;
+  readonly #maxPendingBytes: number;
+  /** The stream's first bytes, kept until a frame is decoded, to name a foreign protocol. */
+  #start: StreamStart | undefined;
   #releaseTimer: NodeJS.Immediate | undefined;
   /** Our registry as our hello described it, for comparing the peer's. */
   #schema: RegistrySchema | undefined;
@@ -169,14 +200,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
     this.inbox = new Inbox<object>({
       what: 'message',
-      onFull: () => socket.pause(),
-      onDrain: () => socket.resume(),
+      onFull: () => this.#gate.pause('inbox full'),
+      onDrain: () => this.#gate.resume('inbox full'),
     });
+    this.#gate = new ReadGate(socket);
     this.#requests = new RequestChannel({
       describePeer: () => this.describePeer(),
       isOpen: () => this.#state === 'open',
       write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
-      writeFrame: (frame) => this.#socket.write(frame),
+      writeFrame: (frame) => void this.#writeFrame(frame),
       decode: (payload) => (this.#codec as Codec).decode(payload).object,
       handle: (object) =>
         this.#owner.handleRequest === undefined
@@ -188,6 +220,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
+    this.#maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.#start = this.#origin ? undefined : new StreamStart();
+    this.#watchdog = new Watchdog(
+      {
+        partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,
+        pingInterval: options.pingInterval ?? DEFAULT_PING_INTERVAL,
+        pongTimeout: options.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
+      },
+      {
+        ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
+        fail: (error) => this.#fail(error, 'timeout'),
+        paused: () => this.#gate.paused,
+        describePeer: () => this.describePeer(),
+      },
+    );
     this.#decoder = this.#origin
       ? new JsonDocumentSplitter({ maxDocumentBytes: this.#maxFrameBytes })
       : new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
@@ -289,11 +336,40 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       );
     }
     return new Promise((resolve, reject) => {
-      this.#socket.write(frame, (err) => {
+      const queued = this.#writeFrame(frame, (err) => {
         if (err) reject(new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }));
         else resolve();
       });
+      if (!queued) reject(this.#error);
     });
+  }
+
+  /**
+   * Writes a frame unless the peer already leaves more than `maxPendingBytes` unread, in
+   * which case it is evicted as a slow consumer and false is returned. One frame bigger
+   * than the limit still goes to a peer that has read everything.
+   */
+  #writeFrame(frame: Buffer, callback?: (err?: Error | null) => void): boolean {
+    const pending = this.#socket.writableLength;
+    if (pending > 0 && pending + frame.length > this.#maxPendingBytes) {
+      this.#evict(pending);
+      return false;
+    }
+    this.#socket.write(frame, callback);
+    return true;
+  }
+
+  /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
+  #evict(pending: number): void {
+    if (this.#ending) return;
+    const error = new BadConnError(
+      `${this.describePeer()} is not reading: ${pending} bytes wait to be sent, over maxPendingBytes (${this.#maxPendingBytes}); evicted as a slow consumer`,
+    );
+    this.#state = 'closing';
+    this.#reason = 'slow consumer';
+    this.#error = error;
+    this.emit('error', error);
+    this.#socket.destroy();
   }
 
   /** Closes gracefully: ends the stream and waits for the peer, destroying the socket after `closeGrace`. Safe to call twice. */
@@ -315,12 +391,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #onData(chunk: Buffer): void {
     if (this.#ending || this.#failure !== undefined) return;
+    const before = this.#frames.length;
+    this.#start?.add(chunk);
     try {
       this.#decoder.push(chunk, this.#collectFrame);
     } catch (err) {
-      this.#failure = err;
+      this.#failure = this.#diagnose(err);
     }
+    const completed = this.#frames.length > before;
+    if (completed) this.#start = undefined;
+    this.#watchdog.onBytes(this.#decoder.midFrame, completed);
     this.#drain();
+  }
+
+  /** A refused stream start is usually another protocol: say which, rather than "frame too long". */
+  #diagnose(err: unknown): unknown {
+    const diagnosis = this.#start === undefined ? undefined : sniffForeignProtocol(this.#start.bytes);
+    if (diagnosis === undefined) return err;
+    return new BadDataError(diagnosis, { cause: err });
   }
 
   /**
@@ -362,7 +450,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#onPeerError(payload);
         return;
       case FrameKind.Ping:
-        this.#socket.write(encodeFrame(FrameKind.Pong));
+        this.#writeFrame(encodeFrame(FrameKind.Pong));
         return;
       case FrameKind.Pong:
         return;
@@ -445,6 +533,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#ending) return;
     this.#codec = codec;
     this.#state = 'open';
+    this.#start = undefined;
+    if (!this.#origin) this.#watchdog.startHeartbeat();
     this.#owner.onOpen?.();
     this.#settleReady();
     if (this.#owner.role === 'client' && this.#frames.length > this.#next) {
@@ -458,14 +548,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
   #hold(): void {
     this.#holding = true;
-    this.#socket.pause();
+    this.#gate.pause('holding frames');
   }
 
   #release(): void {
     this.#releaseTimer = undefined;
     if (this.#ending) return;
     this.#holding = false;
-    this.#socket.resume();
+    this.#gate.resume('holding frames');
     this.#drain();
   }
 
@@ -511,7 +601,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer && !this.#origin) this.#socket.end(encodeFrame(FrameKind.Error, errorReport(error.code, error.message)));
+    if (tellPeer && !this.#origin) this.#socket.end(errorFrame(error.code, error.message));
     else this.#socket.end();
     // A socket held paused (a server failing a hello it was admitting) must read, and
     // drop, what the peer still sends, or it never sees the peer's FIN and waits closeGrace.
@@ -542,6 +632,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#destroyTimer);
     clearImmediate(this.#releaseTimer);
+    this.#watchdog.stop();
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));

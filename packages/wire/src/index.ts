@@ -9,7 +9,14 @@ export {
   DEFAULT_MAX_DEPTH,
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_CLOSE_GRACE,
+  DEFAULT_PARTIAL_FRAME_TIMEOUT,
+  DEFAULT_MAX_PENDING_BYTES,
+  DEFAULT_PING_INTERVAL,
+  DEFAULT_PONG_TIMEOUT,
+  DEFAULT_MAX_CONNECTIONS,
 } from './constants';
+export { errorFrame } from './error-report';
+export { sniffForeignProtocol } from './protocol-sniffer';
 export { encodeFrame } from './frame-encoder';
 export { FrameDecoder } from './frame-decoder';
 export type { FrameDecoderOptions, FrameHandler } from './frame-decoder';
