@@ -4,7 +4,8 @@
  * from where it stands; classes only one side knows are fine until one is sent.
  */
 import { NetClass, NetField, OonError, Registry, registerEnum, type TypeThunk } from '@oon/core';
-import { expectOonError, harness, nextEvent } from '../support/harness';
+import { describeRegistry, encodeFrame, FrameKind, parseHello } from '@oon/wire';
+import { decodeFrames, expectOonError, harness, nextEvent, within } from '../support/harness';
 
 const h = harness();
 afterEach(() => h.closeAll());
@@ -274,5 +275,63 @@ describe('a registry that cannot be described', () => {
 
     expect(err.message).toMatch(/dropped the connection: frame of \d+ bytes is over the limit of 64 bytes: raise maxFrameBytes on both sides/);
     expect((await serverError)[0].message).toMatch(/failed the handshake: frame of \d+ bytes is over the limit of 64 bytes/);
+  });
+});
+
+describe('on the wire', () => {
+  /** A client hello as a raw frame: OON v1, the JSON codec, and the given schema and token. */
+  function rawHello(fields: Record<string, unknown>): Buffer {
+    return encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], ...fields }));
+  }
+
+  it('a server refusing a schema sends its hello, with its schema, then the Error frame', async () => {
+    const serverRegistry = carRegistry(['speed', () => Number]);
+    const { server, port } = await h.listeningServer({ registry: serverRegistry });
+    server.on('error', () => {});
+    const raw = await h.rawPeer(port);
+
+    await raw.write(rawHello({ schema: describeRegistry(carRegistry(['speed', () => String])) }));
+
+    const frames = decodeFrames(await within(1_000, raw.closed, 'the refused peer being dropped'));
+    expect(frames.map((f) => f.kind)).toEqual([FrameKind.Hello, FrameKind.Error]);
+    const hello = parseHello(frames[0]?.payload as Buffer);
+    expect(hello.codec).toBe('json');
+    expect(hello.schema).toEqual(describeRegistry(serverRegistry));
+    expect(JSON.parse((frames[1]?.payload as Buffer).toString('utf8'))).toEqual({
+      code: 'BadData',
+      message: `schemas disagree: peer's \`Car.speed\` is string, ours is number. ${ADVICE}`,
+    });
+  });
+
+  it('a server refusing a token sends no hello, so an unadmitted client never sees its schema', async () => {
+    const { server, port } = await h.listeningServer({ registry: carRegistry(['speed', () => Number]), auth: () => false });
+    server.on('error', () => {});
+    const raw = await h.rawPeer(port);
+
+    await raw.write(rawHello({ token: 'guess', schema: describeRegistry(carRegistry(['speed', () => String])) }));
+
+    const frames = decodeFrames(await within(1_000, raw.closed, 'the refused peer being dropped'));
+    expect(frames.map((f) => f.kind)).toEqual([FrameKind.Error]);
+    expect(JSON.parse((frames[0]?.payload as Buffer).toString('utf8'))).toEqual({
+      code: 'BadConn',
+      message: 'authentication failed: the token was refused',
+    });
+  });
+
+  it('a hello without a schema is admitted unchecked, and the server sends it classes it may not know', async () => {
+    const serverRegistry = carRegistry(['speed', () => Number]);
+    const { server, port } = await h.listeningServer({ registry: serverRegistry });
+    const connected = nextEvent(server, 'connection');
+    const raw = await h.rawPeer(port);
+
+    await raw.write(rawHello({}));
+    const [peer] = await connected;
+    const Car = serverRegistry.classByName('Car') as new () => { speed: number };
+    await peer.send(Object.assign(new Car(), { speed: 7 }));
+    await peer.close();
+
+    const frames = decodeFrames(await within(1_000, raw.closed, 'the peer closing'));
+    expect(frames.map((f) => f.kind)).toEqual([FrameKind.Hello, FrameKind.Message]);
+    expect((frames[1]?.payload as Buffer).toString('utf8')).toMatch(/"body": \{"type": "Car", "speed": 7\}/);
   });
 });
