@@ -34,6 +34,7 @@ import { RequestChannel } from './request-channel';
 import type { RequestOptions } from './requests';
 import { ReadGate } from './read-gate';
 import { Watchdog } from './watchdog';
+import { Outbox } from './outbox';
 import { sniffForeignProtocol, StreamStart } from './protocol-sniffer';
 
 /**
@@ -170,7 +171,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The one place that decides whether the socket reads. */
   readonly #gate: ReadGate;
   readonly #watchdog: Watchdog;
-  readonly #maxPendingBytes: number;
+  readonly #outbox: Outbox;
   /** The stream's first bytes, kept until a frame is decoded, to name a foreign protocol. */
   #start: StreamStart | undefined;
   #releaseTimer: NodeJS.Immediate | undefined;
@@ -205,7 +206,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
-    this.#maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.#outbox = new Outbox(socket, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
     this.#start = this.#origin ? undefined : new StreamStart();
     this.#watchdog = new Watchdog(
       {
@@ -327,27 +328,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
   }
 
-  /**
-   * Writes a frame unless the peer already leaves more than `maxPendingBytes` unread, in
-   * which case it is evicted as a slow consumer and false is returned. One frame bigger
-   * than the limit still goes to a peer that has read everything.
-   */
+  /** Writes a frame through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
   #writeFrame(frame: Buffer, callback?: (err?: Error | null) => void): boolean {
-    const pending = this.#socket.writableLength;
-    if (pending > 0 && pending + frame.length > this.#maxPendingBytes) {
-      this.#evict(pending);
-      return false;
-    }
-    this.#socket.write(frame, callback);
-    return true;
+    const refused = this.#outbox.write(frame, callback);
+    if (refused > 0) this.#evict(this.#outbox.slowConsumer(this.describePeer(), refused));
+    return refused === 0;
   }
 
   /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
-  #evict(pending: number): void {
+  #evict(error: BadConnError): void {
     if (this.#ending) return;
-    const error = new BadConnError(
-      `${this.describePeer()} is not reading: ${pending} bytes wait to be sent, over maxPendingBytes (${this.#maxPendingBytes}); evicted as a slow consumer`,
-    );
     this.#state = 'closing';
     this.#reason = 'slow consumer';
     this.#error = error;
