@@ -345,7 +345,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#socket.destroy();
   }
 
-  /** Closes gracefully: ends the stream and waits for the peer, destroying the socket after `closeGrace`. Safe to call twice. */
+  /**
+   * Closes gracefully: ends the stream (what is queued goes first) and waits for the
+   * peer to close, still handling what it sent before it saw the end; destroys the
+   * socket after `closeGrace`. Safe to call twice.
+   */
   close(): Promise<void> {
     if (this.#state === 'handshaking' || this.#state === 'open') {
       this.#reason ??= 'local close';
@@ -362,8 +366,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state === 'closing' || this.#state === 'closed';
   }
 
+  /**
+   * True while the peer's frames are handled: while open, and after our own `close()`
+   * until the socket closes, so what the peer sent before it saw our close still
+   * arrives (the in-flight frames `closeGrace` waits for). Not after a fault.
+   */
+  get #reading(): boolean {
+    if (this.#state === 'closing') return this.#reason === 'local close' && this.#codec !== undefined;
+    return this.#state !== 'closed';
+  }
+
   #onData(chunk: Buffer): void {
-    if (this.#ending || this.#failure !== undefined) return;
+    if (!this.#reading || this.#failure !== undefined) return;
     const before = this.#frames.length;
     this.#start?.add(chunk);
     try {
@@ -390,11 +404,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * listener is not mistaken for bad data from the peer.
    */
   #drain(): void {
-    while (!this.#holding && !this.#ending && this.#next < this.#frames.length) {
+    while (!this.#holding && this.#reading && this.#next < this.#frames.length) {
       const [kind, payload] = this.#frames[this.#next++] as [number, Buffer];
       this.#onFrame(kind, payload);
     }
-    if (this.#holding || this.#ending) return;
+    if (this.#holding || !this.#reading) return;
     this.#frames = [];
     this.#next = 0;
     if (this.#failure !== undefined) this.#fail(toOonError(this.#failure), 'bad data');
@@ -423,7 +437,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#onPeerError(payload);
         return;
       case FrameKind.Ping:
-        this.#writeFrame(encodeFrame(FrameKind.Pong));
+        // Not once closing: our side of the stream is ended.
+        if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong));
         return;
       case FrameKind.Pong:
         return;
