@@ -7,5 +7,5 @@ export const {
   pyNumber, SUPPORTED_CODECS, parseHello, agreeCodec, acceptedCodec, clientHello, serverHello, Connection, JsonDocumentSplitter, Inbox,
   DEFAULT_INBOX_HIGH_WATER_MARK, forInstancesOf, PendingRequests, RequestHandlers,
   DEFAULT_REQUEST_TIMEOUT, DEFAULT_PARTIAL_FRAME_TIMEOUT, DEFAULT_MAX_PENDING_BYTES, DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT,
-  DEFAULT_MAX_CONNECTIONS, errorFrame, sniffForeignProtocol,
+  DEFAULT_MAX_CONNECTIONS, errorFrame, sniffForeignProtocol, checkLimits,
 } = wire;
