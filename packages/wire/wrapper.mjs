@@ -8,5 +8,5 @@ export const {
   describeRegistry, schemaHash, parseSchema, diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES, Connection, JsonDocumentSplitter, Inbox,
   DEFAULT_INBOX_HIGH_WATER_MARK, forInstancesOf, PendingRequests, RequestHandlers,
   DEFAULT_REQUEST_TIMEOUT, DEFAULT_PARTIAL_FRAME_TIMEOUT, DEFAULT_MAX_PENDING_BYTES, DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT,
-  DEFAULT_MAX_CONNECTIONS, errorFrame, sniffForeignProtocol,
+  DEFAULT_MAX_CONNECTIONS, errorFrame, sniffForeignProtocol, checkLimits,
 } = wire;

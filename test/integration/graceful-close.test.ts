@@ -3,6 +3,7 @@
  * destroys what is left, and leaves nothing behind (the suite runs with
  * `--detectOpenHandles`).
  */
+import { encodeFrame, FrameKind } from '@oon/wire';
 import { VolvoCar } from '../../examples/cars/src/cars';
 import { collectEvents, expectOonError, harness, helloFrame, nextEvent, within } from '../support/harness';
 
@@ -27,6 +28,25 @@ describe('OonServer', () => {
       expect(cars.every((car) => car instanceof VolvoCar)).toBe(true);
       await expect(Promise.all(sends)).resolves.toBeDefined();
       expect(await gone).toEqual(['remote close', undefined]);
+    });
+
+    it('still delivers what a client sent before it saw the close', async () => {
+      const { server, port } = await h.listeningServer();
+      const connected = nextEvent(server, 'connection');
+      const raw = await h.rawPeer(port);
+      await raw.write(helloFrame());
+      const [peer] = await connected;
+      const arrived = nextEvent(server, 'message');
+
+      const closing = server.close();
+      // Written after the server's close began, before this peer has read the server's end.
+      await raw.write(encodeFrame(FrameKind.Message, '{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar", "speed": 77, "wheels": 3}}'));
+
+      const [car, from] = await arrived;
+      expect(car).toBeInstanceOf(VolvoCar);
+      expect((car as VolvoCar).speed).toBe(77);
+      expect(from).toBe(peer);
+      await within(5_000, closing, 'server.close()');
     });
 
     it('destroys a peer that does not close within closeGrace, then resolves; honest clients left cleanly', async () => {

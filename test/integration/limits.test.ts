@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { OonError } from '@oon/core';
 import { encodeFrame, FrameKind } from '@oon/wire';
-import type { Peer } from '@oon/server';
+import { OonServer, type Peer } from '@oon/server';
+import { OonClient } from '@oon/client';
 import { Everything } from '../support/extra';
 import { decodeFrames, expectOonError, harness, helloFrame, nextEvent, within } from '../support/harness';
 import { echoScene, lastErrorReport, roundTrip } from '../support/scene';
@@ -260,5 +261,13 @@ describe('maxFrameBytes', () => {
     expect(err.code).toBe('BadData');
     expect(err.message).toMatch(/frame of 4097 bytes is over the limit of 4096 bytes/);
     expect((await disconnected)[0]).toBe('bad data');
+  });
+});
+
+describe('limit options', () => {
+  it('OonServer and OonClient refuse a bad limit with a RangeError when constructed', () => {
+    expect(() => new OonServer({ pingInterval: -1 })).toThrow(RangeError);
+    expect(() => new OonClient({ maxPendingBytes: 0 })).toThrow(RangeError);
+    expect(() => new OonServer({ maxConnections: 0 })).toThrow(new RangeError('maxConnections must be a positive integer, got 0'));
   });
 });

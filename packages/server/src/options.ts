@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { checkLimits, DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -60,6 +60,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   if (!Number.isInteger(maxConnections) || maxConnections < 1) {
     throw new RangeError(`maxConnections must be a positive integer, got ${String(maxConnections)}`);
   }
+  checkLimits(connection);
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
   return Object.freeze({ host, port, backlog, maxConnections, auth, connection: Object.freeze(connection) });
 }

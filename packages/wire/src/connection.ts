@@ -45,6 +45,7 @@ import { RequestChannel } from './request-channel';
 import type { RequestOptions } from './requests';
 import { ReadGate } from './read-gate';
 import { Watchdog } from './watchdog';
+import { Outbox } from './outbox';
 import { sniffForeignProtocol, StreamStart } from './protocol-sniffer';
 
 /**
@@ -181,7 +182,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The one place that decides whether the socket reads. */
   readonly #gate: ReadGate;
   readonly #watchdog: Watchdog;
-  readonly #maxPendingBytes: number;
+  readonly #outbox: Outbox;
   /** The stream's first bytes, kept until a frame is decoded, to name a foreign protocol. */
   #start: StreamStart | undefined;
   #releaseTimer: NodeJS.Immediate | undefined;
@@ -220,7 +221,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
-    this.#maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.#outbox = new Outbox(socket, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
     this.#start = this.#origin ? undefined : new StreamStart();
     this.#watchdog = new Watchdog(
       {
@@ -344,27 +345,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
   }
 
-  /**
-   * Writes a frame unless the peer already leaves more than `maxPendingBytes` unread, in
-   * which case it is evicted as a slow consumer and false is returned. One frame bigger
-   * than the limit still goes to a peer that has read everything.
-   */
+  /** Writes a frame through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
   #writeFrame(frame: Buffer, callback?: (err?: Error | null) => void): boolean {
-    const pending = this.#socket.writableLength;
-    if (pending > 0 && pending + frame.length > this.#maxPendingBytes) {
-      this.#evict(pending);
-      return false;
-    }
-    this.#socket.write(frame, callback);
-    return true;
+    const refused = this.#outbox.write(frame, callback);
+    if (refused > 0) this.#evict(this.#outbox.slowConsumer(this.describePeer(), refused));
+    return refused === 0;
   }
 
   /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
-  #evict(pending: number): void {
+  #evict(error: BadConnError): void {
     if (this.#ending) return;
-    const error = new BadConnError(
-      `${this.describePeer()} is not reading: ${pending} bytes wait to be sent, over maxPendingBytes (${this.#maxPendingBytes}); evicted as a slow consumer`,
-    );
     this.#state = 'closing';
     this.#reason = 'slow consumer';
     this.#error = error;
@@ -372,7 +362,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#socket.destroy();
   }
 
-  /** Closes gracefully: ends the stream and waits for the peer, destroying the socket after `closeGrace`. Safe to call twice. */
+  /**
+   * Closes gracefully: ends the stream (what is queued goes first) and waits for the
+   * peer to close, still handling what it sent before it saw the end; destroys the
+   * socket after `closeGrace`. Safe to call twice.
+   */
   close(): Promise<void> {
     if (this.#state === 'handshaking' || this.#state === 'open') {
       this.#reason ??= 'local close';
@@ -389,8 +383,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state === 'closing' || this.#state === 'closed';
   }
 
+  /**
+   * True while the peer's frames are handled: while open, and after our own `close()`
+   * until the socket closes, so what the peer sent before it saw our close still
+   * arrives (the in-flight frames `closeGrace` waits for). Not after a fault.
+   */
+  get #reading(): boolean {
+    if (this.#state === 'closing') return this.#reason === 'local close' && this.#codec !== undefined;
+    return this.#state !== 'closed';
+  }
+
   #onData(chunk: Buffer): void {
-    if (this.#ending || this.#failure !== undefined) return;
+    if (!this.#reading || this.#failure !== undefined) return;
     const before = this.#frames.length;
     this.#start?.add(chunk);
     try {
@@ -417,11 +421,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * listener is not mistaken for bad data from the peer.
    */
   #drain(): void {
-    while (!this.#holding && !this.#ending && this.#next < this.#frames.length) {
+    while (!this.#holding && this.#reading && this.#next < this.#frames.length) {
       const [kind, payload] = this.#frames[this.#next++] as [number, Buffer];
       this.#onFrame(kind, payload);
     }
-    if (this.#holding || this.#ending) return;
+    if (this.#holding || !this.#reading) return;
     this.#frames = [];
     this.#next = 0;
     if (this.#failure !== undefined) this.#fail(toOonError(this.#failure), 'bad data');
@@ -450,7 +454,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#onPeerError(payload);
         return;
       case FrameKind.Ping:
-        this.#writeFrame(encodeFrame(FrameKind.Pong));
+        // Not once closing: our side of the stream is ended.
+        if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong));
         return;
       case FrameKind.Pong:
         return;

@@ -16,6 +16,7 @@ export {
   DEFAULT_MAX_CONNECTIONS,
 } from './constants';
 export { errorFrame } from './error-report';
+export { checkLimits } from './check-limits';
 export { sniffForeignProtocol } from './protocol-sniffer';
 export { encodeFrame } from './frame-encoder';
 export { FrameDecoder } from './frame-decoder';
