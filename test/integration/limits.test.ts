@@ -83,6 +83,25 @@ describe('partialFrameTimeout', () => {
   });
 });
 
+describe("partialFrameTimeout on the origin's wire", () => {
+  it('drops an origin peer that starts a JSON document and stalls, and never pings one', async () => {
+    const { server, port } = await h.listeningServer({ protocol: 'oon-0.0.5', partialFrameTimeout: 200, pingInterval: 20, pongTimeout: 20 });
+    const connected = nextEvent(server, 'connection');
+    const honest = await h.rawPeer(port);
+    await connected;
+    const stalled = await h.rawPeer(port);
+    const errored = nextEvent(server, 'error', DROP_WITHIN_MS);
+    await stalled.write('{"head": {"uuid": "01');
+    const [err] = await errored;
+    expect(err.code).toBe('Timeout');
+    expect(err.message).toMatch(/partialFrameTimeout/);
+    await within(DROP_WITHIN_MS, stalled.closed, 'the stalled origin peer being dropped');
+    // The origin has no Ping: the idle honest peer got nothing and is still there.
+    expect(honest.received()).toHaveLength(0);
+    expect(honest.socket.destroyed).toBe(false);
+  });
+});
+
 describe('heartbeats', () => {
   it('pings a silent peer and drops it with Timeout when it does not answer; an idle honest client stays', async () => {
     const s = await echoScene(h, { pingInterval: 60, pongTimeout: 120 });
