@@ -9,6 +9,7 @@ import { OonError } from '@oon/core';
 import { encodeFrame, FrameKind } from '@oon/wire';
 import { OonServer, type Peer } from '@oon/server';
 import { OonClient } from '@oon/client';
+import { VolvoCar } from '../../examples/cars/src/cars';
 import { Everything } from '../support/extra';
 import { decodeFrames, expectOonError, harness, helloFrame, nextEvent, within } from '../support/harness';
 import { echoScene, lastErrorReport, roundTrip } from '../support/scene';
@@ -149,6 +150,29 @@ describe('heartbeats', () => {
     expect(reason).toBe('timeout');
     expect(error?.code).toBe('Timeout');
     expect(error?.message).toMatch(/did not answer a ping/);
+  });
+});
+
+describe("this side's own pause", () => {
+  it('is not held against the peer: a client whose reader lags is not dropped by its own deadlines', async () => {
+    const { server, port } = await h.listeningServer();
+    const client = await h.connectedClient<VolvoCar>(port, { pingInterval: 40, pongTimeout: 80, partialFrameTimeout: 80 });
+    const [peer] = [...server.peers] as [Peer];
+    const count = 3_000; // past the inbox's high-water mark (1024): the client stops reading
+    for (let i = 0; i < count; i++) void peer.send(new VolvoCar(i, 4)).catch(() => {});
+    const troubles: unknown[] = [];
+    client.on('disconnect', (reason) => troubles.push(reason));
+    client.on('error', (err) => troubles.push(err));
+
+    // Idle far past every deadline of the client's, while it is not reading.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(troubles).toEqual([]);
+
+    for (let i = 0; i < count; i++) {
+      const car = await client.receive({ timeout: DROP_WITHIN_MS });
+      expect(car.speed).toBe(i);
+    }
+    expect(client.connected).toBe(true);
   });
 });
 
