@@ -9,6 +9,7 @@ import { OonError } from '@oon/core';
 import { encodeFrame, FrameKind } from '@oon/wire';
 import { OonServer, type Peer } from '@oon/server';
 import { OonClient } from '@oon/client';
+import { VolvoCar } from '../../examples/cars/src/cars';
 import { Everything } from '../support/extra';
 import { decodeFrames, expectOonError, harness, helloFrame, nextEvent, within } from '../support/harness';
 import { echoScene, lastErrorReport, roundTrip } from '../support/scene';
@@ -83,6 +84,25 @@ describe('partialFrameTimeout', () => {
   });
 });
 
+describe("partialFrameTimeout on the origin's wire", () => {
+  it('drops an origin peer that starts a JSON document and stalls, and never pings one', async () => {
+    const { server, port } = await h.listeningServer({ protocol: 'oon-0.0.5', partialFrameTimeout: 200, pingInterval: 20, pongTimeout: 20 });
+    const connected = nextEvent(server, 'connection');
+    const honest = await h.rawPeer(port);
+    await connected;
+    const stalled = await h.rawPeer(port);
+    const errored = nextEvent(server, 'error', DROP_WITHIN_MS);
+    await stalled.write('{"head": {"uuid": "01');
+    const [err] = await errored;
+    expect(err.code).toBe('Timeout');
+    expect(err.message).toMatch(/partialFrameTimeout/);
+    await within(DROP_WITHIN_MS, stalled.closed, 'the stalled origin peer being dropped');
+    // The origin has no Ping: the idle honest peer got nothing and is still there.
+    expect(honest.received()).toHaveLength(0);
+    expect(honest.socket.destroyed).toBe(false);
+  });
+});
+
 describe('heartbeats', () => {
   it('pings a silent peer and drops it with Timeout when it does not answer; an idle honest client stays', async () => {
     const s = await echoScene(h, { pingInterval: 60, pongTimeout: 120 });
@@ -130,6 +150,29 @@ describe('heartbeats', () => {
     expect(reason).toBe('timeout');
     expect(error?.code).toBe('Timeout');
     expect(error?.message).toMatch(/did not answer a ping/);
+  });
+});
+
+describe("this side's own pause", () => {
+  it('is not held against the peer: a client whose reader lags is not dropped by its own deadlines', async () => {
+    const { server, port } = await h.listeningServer();
+    const client = await h.connectedClient<VolvoCar>(port, { pingInterval: 40, pongTimeout: 80, partialFrameTimeout: 80 });
+    const [peer] = [...server.peers] as [Peer];
+    const count = 3_000; // past the inbox's high-water mark (1024): the client stops reading
+    for (let i = 0; i < count; i++) void peer.send(new VolvoCar(i, 4)).catch(() => {});
+    const troubles: unknown[] = [];
+    client.on('disconnect', (reason) => troubles.push(reason));
+    client.on('error', (err) => troubles.push(err));
+
+    // Idle far past every deadline of the client's, while it is not reading.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(troubles).toEqual([]);
+
+    for (let i = 0; i < count; i++) {
+      const car = await client.receive({ timeout: DROP_WITHIN_MS });
+      expect(car.speed).toBe(i);
+    }
+    expect(client.connected).toBe(true);
   });
 });
 
