@@ -4,7 +4,7 @@
  */
 import { BadConnError, BadDataError, NetMessage, OonError, StartFailError, TimeoutError } from '@oon/core';
 import { decodeFrames, expectOonError, harness, within, nextEvent } from '../support/harness';
-import { FrameKind, JsonCodec } from '@oon/wire';
+import { BinaryCodec, FrameKind } from '@oon/wire';
 import { FordTruck, VolvoCar } from '../../examples/cars/src/cars';
 import { Everything } from '../support/extra';
 
@@ -17,8 +17,9 @@ class Bicycle {
 }
 
 /** Bytes a message takes against maxFrameBytes (kind byte + JSON), with a fixed uuid. */
+/** The size of a message frame (kind + payload) in the default codec. */
 function frameBytes(object: object, uuid: string): number {
-  return Buffer.byteLength(new JsonCodec().encode(new NetMessage(object, { uuid }))) + 1;
+  return new BinaryCodec().encode(new NetMessage(object, { uuid })).byteLength + 1;
 }
 
 describe('listen', () => {
@@ -189,29 +190,33 @@ describe('send', () => {
   it('rejects a message over maxFrameBytes with BadData, sends nothing, and stays usable', async () => {
     // The limit must leave room for the hello, which carries the registry's schema.
     const limit = 8192;
+    const smallId = 'a'.repeat(10);
+    const bigId = 'b'.repeat(10);
     const named = (length: number): Everything => Object.assign(new Everything(), { name: 'x'.repeat(length) });
-    const padding = limit - frameBytes(named(0), 'aaaaaaaaaa');
+    // The longest name whose frame fits the limit (a longer string may take a longer length prefix).
+    let padding = limit - frameBytes(named(0), smallId);
+    while (frameBytes(named(padding), smallId) > limit) padding--;
     const small = named(padding);
     const big = named(padding + 1);
-    const smallBytes = frameBytes(small, 'aaaaaaaaaa');
-    const bigBytes = frameBytes(big, 'bbbbbbbbbb');
-    expect(smallBytes).toBe(limit);
+    const smallBytes = frameBytes(small, smallId);
+    const bigBytes = frameBytes(big, bigId);
+    expect(bigBytes).toBeGreaterThan(smallBytes);
     const { server, port } = await h.listeningServer();
     // The limit fits the small message exactly (the limit is inclusive), and not the big one.
     const client = await h.connectedClient(port, { maxFrameBytes: smallBytes });
     const received = nextEvent(server, 'message');
 
-    const err = await expectOonError(client.send(big, { uuid: 'bbbbbbbbbb' }), 'BadData', /over maxFrameBytes/);
+    const err = await expectOonError(client.send(big, { uuid: bigId }), 'BadData', /over maxFrameBytes/);
     expect(err.message).toContain(String(bigBytes));
     expect(err.message).toContain(String(smallBytes));
     expect(err.message).toMatch(/nothing was sent/);
 
     expect(client.connected).toBe(true);
-    await client.send(small, { uuid: 'aaaaaaaaaa' });
+    await client.send(small, { uuid: smallId });
     const [arrived, , message] = await received;
     expect(arrived).toBeInstanceOf(Everything);
     expect((arrived as Everything).name).toHaveLength(padding);
-    expect(message.uuid).toBe('aaaaaaaaaa');
+    expect(message.uuid).toBe(smallId);
   });
 
   it('rejects a broadcast of an unregistered object with BadData', async () => {

@@ -64,6 +64,24 @@ function escape(text: string): string {
 }
 
 describe('the schema handshake', () => {
+  it.each(['binary', 'json'] as const)(
+    'connects sides that declare the same fields in another order, and each field arrives in its place (%s codec)',
+    async (codec) => {
+      const serverRegistry = carRegistry(['speed', () => Number], ['wheels', () => Number]);
+      const clientRegistry = carRegistry(['wheels', () => Number], ['speed', () => Number]);
+      const { server, port } = await h.listeningServer({ registry: serverRegistry, codec });
+      const client = await h.connectedClient(port, { registry: clientRegistry, codec });
+      const ClientCar = clientRegistry.classByName('Car') as new () => { speed: number; wheels: number };
+      const arrived = nextEvent(server, 'message');
+
+      await client.send(Object.assign(new ClientCar(), { speed: 35, wheels: 4 }));
+
+      const [car] = await arrived;
+      expect(car).toBeInstanceOf(serverRegistry.classByName('Car') as new () => object);
+      expect(car).toEqual(expect.objectContaining({ speed: 35, wheels: 4 }));
+    },
+  );
+
   it('fails both sides when a field has another type, each naming the field from its side', async () => {
     const { server, client } = await failedHandshake(carRegistry(['speed', () => Number]), carRegistry(['speed', () => String]));
 
@@ -229,7 +247,7 @@ describe('classes only one side knows', () => {
 
     const [error] = await serverError;
     expect(error.code).toBe('BadData');
-    expect(error.message).toMatch(/^body\.car: unknown class `SportsCar`; register it with @NetClass\(\) on the receiving side/);
+    expect(error.message).toMatch(/^Garage\.car: unknown class `SportsCar`; register it with @NetClass\(\) on the receiving side/);
     const [reason, why] = await disconnected;
     expect(reason).toBe('rejected by peer');
     expect(why?.code).toBe('BadData');

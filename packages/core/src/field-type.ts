@@ -31,8 +31,34 @@ export interface ArrayFieldType {
   readonly of: FieldType;
 }
 
+/** A `Set` whose elements all have type `of`. */
+export interface SetFieldType {
+  readonly kind: 'set';
+  readonly of: FieldType;
+}
+
+/** A `Map` with string or number keys (`int`: integer numbers) and values of type `value`. */
+export interface MapFieldType {
+  readonly kind: 'map';
+  readonly key: { readonly kind: 'string' | 'number' | 'int' };
+  readonly value: FieldType;
+}
+
+/** A value of type `of` that may also be `undefined` (sent as absent in a field). */
+export interface OptionalFieldType {
+  readonly kind: 'optional';
+  readonly of: FieldType;
+}
+
 /** A field's type once its spec is resolved against a registry: what the codecs walk. */
-export type FieldType = PrimitiveFieldType | EnumFieldType | ClassFieldType | ArrayFieldType;
+export type FieldType =
+  | PrimitiveFieldType
+  | EnumFieldType
+  | ClassFieldType
+  | ArrayFieldType
+  | SetFieldType
+  | MapFieldType
+  | OptionalFieldType;
 
 /** One declared field of a class, resolved. */
 export interface FieldSchema {
@@ -53,13 +79,18 @@ export interface ClassSchema {
   readonly fieldsByWireOrder: readonly FieldSchema[];
   /** Fields by wire name, for reading. */
   readonly fieldByWireName: ReadonlyMap<string, FieldSchema>;
+  /**
+   * True when the class was registered with `references: true`: an instance reached
+   * twice in one message is sent once and arrives as one object (cycles allowed).
+   */
+  readonly references: boolean;
 }
 
 /**
  * The one canonical description of a field type: what error messages show and what the
  * handshake compares, so it must stay stable. A primitive is its kind (`number`, `int`,
- * `string`…), a class its wire name (`Car`), an enum `enum CarMark`, an array
- * `array<Car>`. Classes are named by `nameOf` (a registry's wire names) when given and
+ * `string`…), a class its wire name (`Car`), an enum `enum CarMark`, a collection
+ * `array<Car>`, `set<string>`, `map<string, array<Car>>`, an optional `optional<Date>`. Classes are named by `nameOf` (a registry's wire names) when given and
  * known there, else by their JavaScript name.
  *
  * @example
@@ -77,6 +108,9 @@ export function describeType(type: FieldType, nameOf?: (ctor: NetClassType) => s
     case 'boolean':
     case 'null':
     case 'json':
+    case 'date':
+    case 'bigint':
+    case 'bytes':
       return type.kind;
     case 'enum':
       return `enum ${type.name}`;
@@ -84,6 +118,12 @@ export function describeType(type: FieldType, nameOf?: (ctor: NetClassType) => s
       return nameOf?.(type.ctor) ?? type.ctor.name;
     case 'array':
       return `array<${describeType(type.of, nameOf)}>`;
+    case 'set':
+      return `set<${describeType(type.of, nameOf)}>`;
+    case 'map':
+      return `map<${type.key.kind}, ${describeType(type.value, nameOf)}>`;
+    case 'optional':
+      return `optional<${describeType(type.of, nameOf)}>`;
     default:
       return unknownKind(type);
   }

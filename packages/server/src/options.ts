@@ -1,4 +1,4 @@
-import { checkLimits, DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, checkLimits, DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -62,5 +62,6 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   }
   checkLimits(connection);
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
+  checkEndpointCodecOptions(connection);
   return Object.freeze({ host, port, backlog, maxConnections, auth, connection: Object.freeze(connection) });
 }

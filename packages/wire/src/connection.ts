@@ -12,10 +12,11 @@ import {
   type Registry,
 } from '@oon/core';
 import type { Codec } from './codec';
+import { BinaryCodec } from './binary-codec';
+import { checkEndpointCodecOptions, type CodecOptions } from './codec-options';
 import {
   DEFAULT_CLOSE_GRACE,
   DEFAULT_HANDSHAKE_TIMEOUT,
-  DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_MAX_PENDING_BYTES,
   DEFAULT_PARTIAL_FRAME_TIMEOUT,
@@ -33,6 +34,7 @@ import {
   parseHello,
   refuseUnknownToPeer,
   serverHello,
+  SUPPORTED_CODECS,
   type Hello,
 } from './handshake';
 import { describeRegistry, type RegistrySchema } from './registry-schema';
@@ -54,8 +56,14 @@ import { sniffForeignProtocol, StreamStart } from './protocol-sniffer';
  */
 export type WireProtocol = 'oon' | 'oon-0.0.5';
 
-/** Options of {@link Connection}, shared by both endpoints. */
-export interface ConnectionOptions {
+/** Options of {@link Connection}, shared by both endpoints; the codec options apply to every message. */
+export interface ConnectionOptions extends CodecOptions {
+  /**
+   * The only codec this side offers (client) or accepts (server). Unset, both are spoken
+   * and `'binary'` is preferred; `'json'` is for reading the wire while debugging.
+   * @default undefined (binary, else json)
+   */
+  codec?: 'binary' | 'json';
   /** The wire to speak; both sides must use the same. @default 'oon' */
   protocol?: WireProtocol;
   /** Where wire names are looked up. @default defaultRegistry */
@@ -159,7 +167,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #socket: Duplex;
   readonly #registry: Registry;
   readonly #maxFrameBytes: number;
-  readonly #maxDepth: number;
+  readonly #codecOptions: CodecOptions;
+  /** The codecs this side speaks, most preferred first. */
+  readonly #codecs: readonly string[];
   readonly #closeGrace: number;
   readonly #decoder: FrameDecoder | JsonDocumentSplitter;
   /** Speaking the origin's wire: no frames, no hello, no error reports. */
@@ -218,7 +228,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     this.#registry = options.registry ?? defaultRegistry;
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    checkEndpointCodecOptions(options);
+    this.#codecOptions = { ...options, registry: this.#registry };
+    this.#codecs = options.codec === undefined ? SUPPORTED_CODECS : [options.codec];
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
     this.#outbox = new Outbox(socket, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
@@ -259,14 +271,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#origin) {
       // The origin has no handshake: the connection opens with the socket (once the
       // owner holds this object: nothing can arrive before the next I/O turn).
-      queueMicrotask(() => this.#open(new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth, originOnly: true })));
+      queueMicrotask(() => this.#open(new JsonCodec({ ...this.#codecOptions, originOnly: true })));
       return;
     }
     const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
-    if (this.#owner.role === 'client') this.#sendHello((schema) => clientHello(schema, this.#owner.token));
+    if (this.#owner.role === 'client') this.#sendHello((schema) => clientHello(schema, this.#owner.token, this.#codecs));
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -478,7 +490,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let codec: string;
     try {
       hello = parseHello(payload);
-      codec = this.#owner.role === 'client' ? acceptedCodec(hello) : agreeCodec(hello.codecs);
+      codec = this.#owner.role === 'client' ? acceptedCodec(hello, this.#codecs) : agreeCodec(hello.codecs, this.#codecs);
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;
@@ -504,7 +516,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#ending) return;
     // Our hello goes out even when the schemas disagree, so the client can word the
     // differences from its own side; the Error frame follows it.
-    if (!this.#sendHello((schema) => serverHello(codec, schema))) return;
+    if (!this.#sendHello((schema) => serverHello(codec, schema, this.#codecs))) return;
     const mismatch = this.#checkPeerSchema(hello);
     if (mismatch !== undefined) {
       this.#fail(mismatch, 'bad data');
@@ -565,10 +577,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #createCodec(name: string): Codec {
-    switch (name) {
-      default:
-        return new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth });
-    }
+    return name === 'json' ? new JsonCodec(this.#codecOptions) : new BinaryCodec(this.#codecOptions);
   }
 
   #onMessage(payload: Buffer): void {

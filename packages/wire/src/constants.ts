@@ -76,3 +76,9 @@ export const DEFAULT_PONG_TIMEOUT = 20_000;
 
 /** Connections a server holds at once (handshaking or open); the next is refused. @default 10000 */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/** Most elements in one array, `Map` or `Set` a codec writes or reads. @default 100,000 */
+export const DEFAULT_MAX_COLLECTION_LENGTH = 100_000;
+
+/** Most UTF-8 bytes in one string (and bytes in one `t.bytes` value) a codec writes or reads. @default 1 MiB */
+export const DEFAULT_MAX_STRING_BYTES = 1024 * 1024;

@@ -300,14 +300,14 @@ describe('hellos', () => {
     expect(decodeHelloForTest(encodeHello(clientHello(schema, 'sesame'), 1 << 20))).toEqual({
       protocol: 'oon',
       version: 1,
-      codecs: ['json'],
+      codecs: ['binary', 'json'],
       token: 'sesame',
       schema,
     });
     expect(decodeHelloForTest(encodeHello(serverHello('json', schema), 1 << 20))).toEqual({
       protocol: 'oon',
       version: 1,
-      codecs: ['json'],
+      codecs: ['binary', 'json'],
       codec: 'json',
       schema,
     });
