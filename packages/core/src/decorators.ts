@@ -62,12 +62,18 @@ export function NetField(
     if (typeof key !== 'string') {
       throw new TypeError(`@NetField on ${ctor.name}: symbol-keyed properties cannot be sent`);
     }
+    if (RESERVED_KEYS.has(key)) {
+      throw new TypeError(`@NetField on ${ctor.name}.${key}: \`${key}\` cannot be a field, since assigning it would change the object's prototype or class`);
+    }
     const designType: unknown = Reflect.getMetadata('design:type', prototype, key);
     if (options.type === undefined && !hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType);
     const field: FieldDeclaration = { key, wireName: options.name ?? key, type: options.type, designType };
     recordFieldDeclaration(ctor, field);
   };
 }
+
+/** Property names revival never assigns, whatever a class declares. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Refuses, at decoration time, a field whose type cannot be known from `design:type` alone. */
 function checkDesignType(where: string, designType: unknown): void {

@@ -4,7 +4,7 @@
  * directly and through the frame decoder with the frame cut at every byte.
  */
 import { NetClass, NetField, NetMessage, Registry, registerEnum, t, type NetClassType, type TypeSpec } from '@oon/core';
-import { encodeFrame, FrameKind, JsonCodec, type Codec } from '@oon/wire';
+import { BinaryCodec, encodeFrame, FrameKind, JsonCodec, type Codec } from '@oon/wire';
 import { decodeFrames, splitsInTwo } from '../../../test/support/frames';
 
 const registry = new Registry();
@@ -108,7 +108,7 @@ function holderOf(spec: TypeSpec): NetClassType<{ value: unknown }> {
 
 const CODECS: ReadonlyArray<readonly [string, () => Codec]> = [
   ['json', () => new JsonCodec({ registry })],
-  //BINARY
+  ['binary', () => new BinaryCodec({ registry })],
 ];
 
 describe.each(CODECS)('the %s codec', (_codecName, makeCodec) => {
