@@ -22,6 +22,7 @@ import type { Codec } from './codec';
 import { resolveCodecOptions, tooDeep, type CodecOptions, type ResolvedCodecOptions } from './codec-options';
 import { findCycle } from './cycle-finder';
 import { describeJson, isPlainObject } from './json-values';
+import { JsonWriter } from './json-writer';
 import { hasValidation, validateRevived } from './validation';
 
 /** Options of {@link BinaryCodec}: the registry, the limits, references and validation. */
@@ -71,7 +72,11 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     if (typeof message.object !== 'object' || message.object === null) {
       throw new BadDataError(`body: cannot send ${describeJson(message.object)}; only instances of @NetClass classes are sent`);
     }
-    this.writeObject(st, message.object, undefined, 0, 'body');
+    try {
+      this.writeObject(st, message.object, undefined, 0, 'body');
+    } catch (err) {
+      throw withFullPath(err, this.options, message);
+    }
     return w.finish();
   }
 
@@ -256,4 +261,19 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     this.#byName.set(schema.name, cc);
     return cc;
   }
+}
+
+/**
+ * The compiled encoders name a bad value by class and field (`Car.speed`), since they
+ * carry no path. On that error path only, the JSON writer walks the same message again
+ * and, failing on the same value, names its full path (`body.trailer.car_inside.speed`).
+ */
+function withFullPath(err: unknown, options: ResolvedCodecOptions, message: NetMessage): unknown {
+  if (!(err instanceof BadDataError)) return err;
+  try {
+    new JsonWriter(options, false, message).write(message);
+  } catch (detailed) {
+    if (detailed instanceof BadDataError) return detailed;
+  }
+  return err;
 }

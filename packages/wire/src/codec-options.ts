@@ -30,6 +30,20 @@ export interface ResolvedCodecOptions {
   readonly validate: boolean;
 }
 
+/** The codecs an endpoint may be restricted to with its `codec` option. */
+const CODEC_NAMES: readonly string[] = ['binary', 'json'];
+
+/**
+ * Checks an endpoint's codec options when it is created, so a mistake is a `TypeError`
+ * or `RangeError` from the constructor rather than a failure at the first connection.
+ */
+export function checkEndpointCodecOptions(options: CodecOptions & { readonly codec?: string }): void {
+  resolveCodecOptions(options);
+  if (options.codec !== undefined && !CODEC_NAMES.includes(options.codec)) {
+    throw new TypeError(`codec must be 'binary' or 'json', got ${String(options.codec)}`);
+  }
+}
+
 /** Fills in defaults and refuses limits that are not positive integers (`RangeError`). */
 export function resolveCodecOptions(options: CodecOptions): ResolvedCodecOptions {
   return Object.freeze({

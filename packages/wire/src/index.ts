@@ -19,6 +19,7 @@ export type { Codec, CodecLimits } from './codec';
 export { JsonCodec } from './json-codec';
 export { BinaryCodec } from './binary-codec';
 export type { BinaryCodecOptions } from './binary-codec';
+export { checkEndpointCodecOptions } from './codec-options';
 export type { CodecOptions } from './codec-options';
 export type { JsonCodecOptions } from './json-codec';
 export { pyString, pyFloat, pyInt, pyNumber } from './python-json';

@@ -91,21 +91,23 @@ describe('BinaryCodec', () => {
       expect(encoded(-0).endsWith('0300' + '040000000000000080' + '03')).toBe(true);
     });
 
-    it('refuses a value of the wrong type, naming class and field', () => {
+    it('refuses a value of the wrong type, naming its path', () => {
       const bad = Object.assign(new Car(), { speed: 'fast' });
-      expectBadData(() => codec.encode(new NetMessage(bad)), 'Car.speed: expected number, got string "fast"');
+      expectBadData(() => codec.encode(new NetMessage(bad)), 'body.speed: expected number, got string "fast"');
+      const nested = Object.assign(new Garage(), { cars: [car('a', 1, true), bad] });
+      expectBadData(() => codec.encode(new NetMessage(nested)), 'body.cars[1].speed: expected number, got string "fast"');
     });
 
     it('refuses instances of unregistered classes and plain objects', () => {
       class Stray {}
       expectBadData(() => codec.encode(new NetMessage(new Stray())), 'body: cannot send an instance of Stray');
       const g = Object.assign(new Garage(), { cars: [{ name: 'x' }] });
-      expectBadData(() => codec.encode(new NetMessage(g)), 'Garage.cars: cannot send a plain object');
+      expectBadData(() => codec.encode(new NetMessage(g)), 'body.cars[0]: cannot send a plain object');
     });
 
     it('refuses an element that is not the declared class or a subclass', () => {
       const g = Object.assign(new Garage(), { cars: [new Other()] });
-      expectBadData(() => codec.encode(new NetMessage(g)), 'Garage.cars: expected Car, got Other');
+      expectBadData(() => codec.encode(new NetMessage(g)), 'body.cars[0]: expected Car, got Other');
     });
   });
 
