@@ -1,12 +1,11 @@
 import {
   BadDataError,
-  createInstance,
   isSameOrSubclass,
   NetMessage,
   type FieldType,
   type NetClassType,
 } from '@oon/core';
-import { compileClass } from './binary-compiler';
+import { compileClass, constructorFailed } from './binary-compiler';
 import {
   BINARY_FORMAT_VERSION,
   ObjectTag,
@@ -50,6 +49,7 @@ export class BinaryCodec implements Codec, BinaryRuntime {
   readonly #byName = new Map<string, ClassCodec>();
   readonly #types = new Map<FieldType, TypeCodec>();
   #gen = 0;
+  #spare: DecodeState | undefined = newDecodeState();
 
   constructor(options: BinaryCodecOptions = {}) {
     this.options = resolveCodecOptions(options);
@@ -83,19 +83,32 @@ export class BinaryCodec implements Codec, BinaryRuntime {
   /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */
   decode(payload: Uint8Array | string, ignore: readonly string[] = []): NetMessage {
     if (typeof payload === 'string') throw new BadDataError('a binary payload cannot be text; is the peer using the json codec?');
-    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    const r = new ByteReader(buf);
-    const st: DecodeState = { r, classes: [], objects: [], toValidate: [], ignore: ignore.length === 0 ? undefined : new Set(ignore) };
-    const version = r.u8();
-    if (version !== BINARY_FORMAT_VERSION) {
-      throw new BadDataError(`binary payload is of format ${version}, this side reads format ${BINARY_FORMAT_VERSION}`);
+    // One state is reused from message to message; a decode inside a decode (a constructor
+    // that decodes) gets its own.
+    const st = this.#spare ?? newDecodeState();
+    this.#spare = undefined;
+    st.r.reset(payload);
+    st.ignore = ignore.length === 0 ? undefined : new Set(ignore);
+    try {
+      const r = st.r;
+      const version = r.u8();
+      if (version !== BINARY_FORMAT_VERSION) {
+        throw new BadDataError(`binary payload is of format ${version}, this side reads format ${BINARY_FORMAT_VERSION}`);
+      }
+      // The uuid and class names are bounded by the payload itself, not by maxStringBytes (meant for field values).
+      const uuid = r.str(r.end);
+      const object = this.readObject(st, r.u8(), undefined, 0, 'body');
+      if (r.pos !== r.end) throw new BadDataError(`binary payload has ${r.end - r.pos} bytes after the message; it is malformed`);
+      if (st.toValidate.length > 0) validateRevived(st.toValidate);
+      return new NetMessage(object, { uuid, ignore });
+    } finally {
+      // Counts, not lengths: truncating arrays costs more than overwriting their slots.
+      st.classCount = 0;
+      st.objectCount = 0;
+      if (st.toValidate.length !== 0) st.toValidate.length = 0;
+      st.r.reset(EMPTY);
+      this.#spare = st;
     }
-    // The uuid and class names are bounded by the payload itself, not by maxStringBytes (meant for field values).
-    const uuid = r.str(r.end);
-    const object = this.readObject(st, r.u8(), undefined, 0, 'body');
-    if (r.pos !== r.end) throw new BadDataError(`binary payload has ${r.end - r.pos} bytes after the message; it is malformed`);
-    validateRevived(st.toValidate);
-    return new NetMessage(object, { uuid, ignore });
   }
 
   /** @internal The codec of a field type, built once. */
@@ -118,30 +131,45 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     if (declared !== undefined && ctor !== declared && !isSameOrSubclass(ctor, declared)) {
       throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
     }
-    const w = st.w;
-    let tag: number = ObjectTag.Plain;
+    let tracked = false;
     if (cc.tracked || this.options.references) {
       const refs = (st.refs ??= new Map());
       const id = refs.get(value);
       if (id !== undefined) {
-        w.u8(ObjectTag.Ref);
-        w.varuint(id);
+        st.w.u8(ObjectTag.Ref);
+        st.w.varuint(id);
         return;
       }
       refs.set(value, refs.size);
-      tag = ObjectTag.Tracked;
+      tracked = true;
     }
     if (depth > this.options.maxDepth) this.tooDeepOnWrite(st, where);
-    w.u8(tag);
-    if (cc.gen === st.gen) w.varuint(cc.id + 1);
-    else {
-      cc.gen = st.gen;
-      cc.id = st.nextClassId++;
-      w.u8(0);
-      w.str(cc.schema.name);
-      w.varuint(cc.schema.fields.length);
-    }
+    st.w.u8(tracked ? ObjectTag.Tracked : ObjectTag.Plain);
+    this.#writeClass(st, cc);
     cc.encode(st, value, depth);
+  }
+
+  /** @internal */
+  plainClassCodec(ctor: Function): ClassCodec | undefined {
+    if (this.options.references || this.options.registry.nameOf(ctor) === undefined) return undefined;
+    const cc = this.#classCodecFor(ctor, '');
+    return cc.tracked ? undefined : cc;
+  }
+
+  /** Names the class the first time it appears in a message, and by number after. */
+  #writeClass(st: EncodeState, cc: ClassCodec): void {
+    if (cc.gen === st.gen) st.w.varuint(cc.id + 1);
+    else this.nameClass(st, cc);
+  }
+
+  /** @internal */
+  nameClass(st: EncodeState, cc: ClassCodec): void {
+    const w = st.w;
+    cc.gen = st.gen;
+    cc.id = st.nextClassId++;
+    w.u8(0);
+    w.str(cc.schema.name);
+    w.varuint(cc.schema.fields.length);
   }
 
   /** @internal Reads an object after its tag: a reference, or a class and its fields. */
@@ -155,14 +183,19 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     if (declared !== undefined && cc.ctor !== declared && !isSameOrSubclass(cc.ctor, declared)) {
       throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
     }
-    const object = createInstance(cc.schema);
+    let object: Record<string, unknown>;
+    try {
+      object = cc.create();
+    } catch (cause) {
+      throw constructorFailed(cc.schema, cause);
+    }
     if (tag === ObjectTag.Tracked) {
       if (!cc.tracked && !this.options.references) {
         throw new BadDataError(
           `${where}: the peer sent ${cc.schema.name} as a shared reference, but references are off here; set references: true on this endpoint or @NetClass({ references: true }) on ${cc.schema.name}`,
         );
       }
-      st.objects.push(object);
+      st.objects[st.objectCount++] = object;
     }
     cc.fill(st, object, depth);
     if (cc.validate) st.toValidate.push(object);
@@ -194,7 +227,7 @@ export class BinaryCodec implements Codec, BinaryRuntime {
 
   #reference(st: DecodeState, declared: Function | undefined, where: string): object {
     const id = st.r.varuint();
-    const object = st.objects[id];
+    const object = id < st.objectCount ? st.objects[id] : undefined;
     if (object === undefined) throw new BadDataError(`${where}: a reference to object ${id}, which was not sent before it`);
     if (declared !== undefined && !isSameOrSubclass(object.constructor, declared)) {
       throw new BadDataError(`${where}: expected ${declared.name}, got a reference to a ${object.constructor.name}, which does not extend it`);
@@ -203,9 +236,18 @@ export class BinaryCodec implements Codec, BinaryRuntime {
   }
 
   #readClass(st: DecodeState, where: string): ClassCodec {
-    const id = st.r.varuint();
+    const r = st.r;
+    // Most objects name a class already named in the message, by a one-byte number.
+    if (r.pos < r.end) {
+      const first = r.buf[r.pos] as number;
+      if (first > 0 && first <= st.classCount) {
+        r.pos++;
+        return st.classes[first - 1] as ClassCodec;
+      }
+    }
+    const id = r.varuint();
     if (id !== 0) {
-      const known = st.classes[id - 1];
+      const known = id <= st.classCount ? st.classes[id - 1] : undefined;
       if (known === undefined) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
       return known;
     }
@@ -226,7 +268,7 @@ export class BinaryCodec implements Codec, BinaryRuntime {
         `${where}: the peer's ${name} has ${fieldCount} fields, this side's has ${cc.schema.fields.length}; both sides must declare ${name} the same`,
       );
     }
-    st.classes.push(cc);
+    st.classes[st.classCount++] = cc;
     return cc;
   }
 
@@ -248,6 +290,10 @@ export class BinaryCodec implements Codec, BinaryRuntime {
       gen: 0,
       id: 0,
       // Compiled on first call, so classes that refer to each other compile in any order.
+      create: () => {
+        Object.assign(cc, compileClass(this, schema));
+        return cc.create();
+      },
       encode: (st, o, depth) => {
         Object.assign(cc, compileClass(this, schema));
         cc.encode(st, o, depth);
@@ -261,6 +307,12 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     this.#byName.set(schema.name, cc);
     return cc;
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function newDecodeState(): DecodeState {
+  return { r: new ByteReader(EMPTY), classes: [], classCount: 0, objects: [], objectCount: 0, toValidate: [], ignore: undefined };
 }
 
 /**

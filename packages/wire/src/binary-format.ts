@@ -42,12 +42,14 @@ export interface EncodeState {
 /** What one decoding carries from object to object. */
 export interface DecodeState {
   readonly r: ByteReader;
-  /** The classes this message has named, by id. */
+  /** The classes this message has named, by id; slots from `classCount` on are stale. */
   readonly classes: ClassCodec[];
-  /** Tracked objects, by reference id. */
+  classCount: number;
+  /** Tracked objects, by reference id; slots from `objectCount` on are stale. */
   readonly objects: object[];
+  objectCount: number;
   readonly toValidate: object[];
-  readonly ignore: ReadonlySet<string> | undefined;
+  ignore: ReadonlySet<string> | undefined;
 }
 
 /** A class's compiled encoder and decoder, with its per-message naming state. */
@@ -59,6 +61,8 @@ export interface ClassCodec {
   /** The message this class was last named in, and its id there. */
   gen: number;
   id: number;
+  /** `new Ctor()`, compiled so each class has its own (monomorphic) construct site. */
+  create(): Record<string, unknown>;
   /** Writes the fields (not the tag or class) of `o`. */
   encode(st: EncodeState, o: object, depth: number): void;
   /** Reads the fields into `o`, built by `new Ctor()`. */

@@ -1,16 +1,29 @@
 import { BadDataError } from '@oon/core';
 
+const utf8 = new TextDecoder('utf-8');
+// Buffer's readers are plain JavaScript over `this[i]`, so they work on any Uint8Array:
+// the payload need not be wrapped in a Buffer first.
+const readDoubleLE = Buffer.prototype.readDoubleLE as (this: Uint8Array, offset: number) => number;
+const readBigInt64LE = Buffer.prototype.readBigInt64LE as (this: Uint8Array, offset: number) => bigint;
+
 /**
  * A bounds-checked cursor over one binary payload: every read checks that its bytes are
  * inside the payload, so a truncated or malformed payload fails with `BadData` and never
  * reads past its frame.
  */
 export class ByteReader {
-  buf: Buffer;
+  buf: Uint8Array;
   pos: number;
   end: number;
 
-  constructor(buf: Buffer) {
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.pos = 0;
+    this.end = buf.length;
+  }
+
+  /** Points the cursor at the start of another payload. */
+  reset(buf: Uint8Array): void {
     this.buf = buf;
     this.pos = 0;
     this.end = buf.length;
@@ -28,12 +41,18 @@ export class ByteReader {
 
   /** An unsigned varint below 2^32. */
   varuint(): number {
-    // Most varints (lengths, ids, small numbers) are one byte.
-    if (this.pos < this.end) {
-      const first = this.buf[this.pos] as number;
+    // Most varints (lengths, ids, small numbers) are one or two bytes.
+    const pos = this.pos;
+    if (pos + 1 < this.end) {
+      const first = this.buf[pos] as number;
       if (first < 0x80) {
-        this.pos++;
+        this.pos = pos + 1;
         return first;
+      }
+      const second = this.buf[pos + 1] as number;
+      if (second < 0x80) {
+        this.pos = pos + 2;
+        return (first & 0x7f) | (second << 7);
       }
     }
     return this.#varuintSlow();
@@ -61,14 +80,14 @@ export class ByteReader {
 
   f64(): number {
     if (this.pos + 8 > this.end) throw this.truncated();
-    const value = this.buf.readDoubleLE(this.pos);
+    const value = readDoubleLE.call(this.buf, this.pos);
     this.pos += 8;
     return value;
   }
 
   i64(): bigint {
     if (this.pos + 8 > this.end) throw this.truncated();
-    const value = this.buf.readBigInt64LE(this.pos);
+    const value = readBigInt64LE.call(this.buf, this.pos);
     this.pos += 8;
     return value;
   }
@@ -86,12 +105,12 @@ export class ByteReader {
       let out = '';
       for (let i = start; i < stop; i++) {
         const byte = buf[i] as number;
-        if (byte >= 0x80) return buf.toString('utf8', start, stop);
+        if (byte >= 0x80) return utf8.decode(buf.subarray(start, stop));
         out += String.fromCharCode(byte);
       }
       return out;
     }
-    return buf.toString('utf8', start, stop);
+    return utf8.decode(buf.subarray(start, stop));
   }
 
   /** Length-prefixed raw bytes, copied out of the payload. */
@@ -99,7 +118,8 @@ export class ByteReader {
     const length = this.varuint();
     if (length > maxBytes) throw new BadDataError(`binary payload holds bytes of length ${length}, over maxStringBytes (${maxBytes})`);
     if (this.pos + length > this.end) throw this.truncated();
-    const out = Buffer.from(this.buf.subarray(this.pos, this.pos + length));
+    const out = Buffer.allocUnsafe(length);
+    out.set(this.buf.subarray(this.pos, this.pos + length));
     this.pos += length;
     return out;
   }
