@@ -47,9 +47,12 @@ export class BinaryCodec implements Codec, BinaryRuntime {
   readonly #writer = new ByteWriter();
   readonly #byCtor = new Map<Function, ClassCodec>();
   readonly #byName = new Map<string, ClassCodec>();
+  /** Class codecs by a key of their name's bytes (see `nameKey`), to find a class without decoding its name. */
+  readonly #byNameKey = new Map<number, ClassCodec[]>();
   readonly #types = new Map<FieldType, TypeCodec>();
   #gen = 0;
   #spare: DecodeState | undefined = newDecodeState();
+  #spareEncode: EncodeState | undefined;
 
   constructor(options: BinaryCodecOptions = {}) {
     this.options = resolveCodecOptions(options);
@@ -59,29 +62,33 @@ export class BinaryCodec implements Codec, BinaryRuntime {
   encode(message: NetMessage): Uint8Array {
     const w = this.#writer;
     w.reset();
-    const st: EncodeState = {
-      w,
-      gen: ++this.#gen,
-      nextClassId: 0,
-      refs: undefined,
-      ignore: message.ignore.length === 0 ? undefined : new Set(message.ignore),
-      root: message.object,
-    };
-    w.u8(BINARY_FORMAT_VERSION);
-    w.str(message.uuid);
-    if (typeof message.object !== 'object' || message.object === null) {
-      throw new BadDataError(`body: cannot send ${describeJson(message.object)}; only instances of @NetClass classes are sent`);
-    }
+    // One state is reused; an encode inside an encode (a getter that sends) gets its own.
+    const st = this.#spareEncode ?? newEncodeState(w);
+    this.#spareEncode = undefined;
+    st.gen = ++this.#gen;
+    st.nextClassId = 0;
+    st.refs = undefined;
+    st.ignore = message.ignore.length === 0 ? undefined : new Set(message.ignore);
+    st.root = message.object;
     try {
+      w.u8(BINARY_FORMAT_VERSION);
+      w.str(message.uuid);
+      if (typeof message.object !== 'object' || message.object === null) {
+        throw new BadDataError(`body: cannot send ${describeJson(message.object)}; only instances of @NetClass classes are sent`);
+      }
       this.writeObject(st, message.object, undefined, 0, 'body');
     } catch (err) {
       throw withFullPath(err, this.options, message);
+    } finally {
+      st.refs = undefined;
+      st.root = EMPTY;
+      this.#spareEncode = st;
     }
     return w.finish();
   }
 
   /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */
-  decode(payload: Uint8Array | string, ignore: readonly string[] = []): NetMessage {
+  decode(payload: Uint8Array | string, ignore: readonly string[] = NO_NAMES): NetMessage {
     if (typeof payload === 'string') throw new BadDataError('a binary payload cannot be text; is the peer using the json codec?');
     // One state is reused from message to message; a decode inside a decode (a constructor
     // that decodes) gets its own.
@@ -167,9 +174,7 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     const w = st.w;
     cc.gen = st.gen;
     cc.id = st.nextClassId++;
-    w.u8(0);
-    w.str(cc.schema.name);
-    w.varuint(cc.schema.fields.length);
+    w.raw(cc.definition);
   }
 
   /** @internal Reads an object after its tag: a reference, or a class and its fields. */
@@ -251,9 +256,10 @@ export class BinaryCodec implements Codec, BinaryRuntime {
       if (known === undefined) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
       return known;
     }
-    const name = st.r.str(st.r.end);
-    const fieldCount = st.r.varuint();
-    let cc = this.#byName.get(name);
+    const cached = this.#cachedClass(r);
+    const name = cached?.schema.name ?? r.str(r.end);
+    const fieldCount = r.varuint();
+    let cc = cached ?? this.#byName.get(name);
     if (cc === undefined) {
       const ctor = this.options.registry.classByName(name);
       if (ctor === undefined) {
@@ -272,6 +278,37 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     return cc;
   }
 
+  /**
+   * The class whose name is next in the payload, found by comparing bytes with the names
+   * already seen (no string is decoded); the cursor then stands after the name. Undefined,
+   * with the cursor unmoved, for a name not seen yet.
+   */
+  #cachedClass(r: ByteReader): ClassCodec | undefined {
+    const before = r.pos;
+    const length = r.varuint();
+    const start = r.pos;
+    if (length === 0 || length > r.end - start) {
+      r.pos = before;
+      return undefined;
+    }
+    const buf = r.buf;
+    const bucket = this.#byNameKey.get(nameKey(buf, start, length));
+    if (bucket !== undefined) {
+      for (const cc of bucket) {
+        const bytes = cc.nameBytes;
+        if (bytes.length !== length) continue;
+        let same = true;
+        for (let i = 0; i < length && same; i++) same = bytes[i] === buf[start + i];
+        if (same) {
+          r.pos = start + length;
+          return cc;
+        }
+      }
+    }
+    r.pos = before;
+    return undefined;
+  }
+
   /** The class codec of a registered class, compiled on first use. */
   #classCodecFor(ctor: Function, where: string): ClassCodec {
     const known = this.#byCtor.get(ctor);
@@ -282,9 +319,16 @@ export class BinaryCodec implements Codec, BinaryRuntime {
       throw new BadDataError(`${where}: cannot send ${what}; only instances of @NetClass classes are sent`);
     }
     const schema = registry.schemaOf(ctor as NetClassType);
+    const nameBytes = Buffer.from(schema.name, 'utf8');
+    const definition = new ByteWriter(nameBytes.length + 16);
+    definition.u8(0);
+    definition.str(schema.name);
+    definition.varuint(schema.fields.length);
     const cc: ClassCodec = {
       ctor: schema.ctor,
       schema,
+      nameBytes,
+      definition: Uint8Array.from(definition.finish()),
       tracked: schema.references,
       validate: this.options.validate && hasValidation(ctor),
       gen: 0,
@@ -305,11 +349,25 @@ export class BinaryCodec implements Codec, BinaryRuntime {
     };
     this.#byCtor.set(ctor, cc);
     this.#byName.set(schema.name, cc);
+    const key = nameKey(cc.nameBytes, 0, cc.nameBytes.length);
+    const bucket = this.#byNameKey.get(key);
+    if (bucket === undefined) this.#byNameKey.set(key, [cc]);
+    else bucket.push(cc);
     return cc;
   }
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** A cheap key of a name's UTF-8 bytes: length, first and last byte. */
+function nameKey(buf: Uint8Array, start: number, length: number): number {
+  return length * 65536 + (buf[start] as number) * 256 + (buf[start + length - 1] as number);
+}
+
+function newEncodeState(w: ByteWriter): EncodeState {
+  return { w, gen: 0, nextClassId: 0, refs: undefined, ignore: undefined, root: EMPTY };
+}
 
 function newDecodeState(): DecodeState {
   return { r: new ByteReader(EMPTY), classes: [], classCount: 0, objects: [], objectCount: 0, toValidate: [], ignore: undefined };

@@ -32,11 +32,11 @@ export const BINARY_FORMAT_VERSION = 1;
 export interface EncodeState {
   readonly w: ByteWriter;
   /** This message's number: a class codec whose `gen` equals it was already named in it. */
-  readonly gen: number;
+  gen: number;
   nextClassId: number;
   refs: Map<object, number> | undefined;
-  readonly ignore: ReadonlySet<string> | undefined;
-  readonly root: object;
+  ignore: ReadonlySet<string> | undefined;
+  root: object;
 }
 
 /** What one decoding carries from object to object. */
@@ -56,6 +56,10 @@ export interface DecodeState {
 export interface ClassCodec {
   readonly ctor: NetClassType;
   readonly schema: ClassSchema;
+  /** The wire name as UTF-8. */
+  readonly nameBytes: Uint8Array;
+  /** What names the class in a message the first time: `varuint 0, string name, varuint field count`. */
+  readonly definition: Uint8Array;
   readonly tracked: boolean;
   readonly validate: boolean;
   /** The message this class was last named in, and its id there. */

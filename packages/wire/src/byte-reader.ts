@@ -4,6 +4,10 @@ const utf8 = new TextDecoder('utf-8');
 // Buffer's readers are plain JavaScript over `this[i]`, so they work on any Uint8Array:
 // the payload need not be wrapped in a Buffer first.
 const readDoubleLE = Buffer.prototype.readDoubleLE as (this: Uint8Array, offset: number) => number;
+/** A float64 and its bytes, to read doubles without Buffer's checks (as Buffer itself does). */
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const readBigInt64LE = Buffer.prototype.readBigInt64LE as (this: Uint8Array, offset: number) => bigint;
 
 /**
@@ -79,10 +83,23 @@ export class ByteReader {
   }
 
   f64(): number {
-    if (this.pos + 8 > this.end) throw this.truncated();
-    const value = readDoubleLE.call(this.buf, this.pos);
-    this.pos += 8;
-    return value;
+    const pos = this.pos;
+    if (pos + 8 > this.end) throw this.truncated();
+    const buf = this.buf;
+    if (LITTLE_ENDIAN) {
+      F64_BYTES[0] = buf[pos] as number;
+      F64_BYTES[1] = buf[pos + 1] as number;
+      F64_BYTES[2] = buf[pos + 2] as number;
+      F64_BYTES[3] = buf[pos + 3] as number;
+      F64_BYTES[4] = buf[pos + 4] as number;
+      F64_BYTES[5] = buf[pos + 5] as number;
+      F64_BYTES[6] = buf[pos + 6] as number;
+      F64_BYTES[7] = buf[pos + 7] as number;
+      this.pos = pos + 8;
+      return F64[0] as number;
+    }
+    this.pos = pos + 8;
+    return readDoubleLE.call(buf, pos);
   }
 
   i64(): bigint {
@@ -101,14 +118,10 @@ export class ByteReader {
     if (stop > this.end) throw this.truncated();
     this.pos = stop;
     const buf = this.buf;
-    if (length < 24) {
-      let out = '';
-      for (let i = start; i < stop; i++) {
-        const byte = buf[i] as number;
-        if (byte >= 0x80) return utf8.decode(buf.subarray(start, stop));
-        out += String.fromCharCode(byte);
-      }
-      return out;
+    if (length <= 16) {
+      let high = 0;
+      for (let i = start; i < stop; i++) high |= buf[i] as number;
+      if (high < 0x80) return asciiShort(buf, start, length);
     }
     return utf8.decode(buf.subarray(start, stop));
   }
@@ -130,5 +143,33 @@ export class ByteReader {
     if (n > maxLength) throw new BadDataError(`binary payload holds ${what} of ${n} elements, over maxCollectionLength (${maxLength})`);
     if (n > this.end - this.pos) throw this.truncated();
     return n;
+  }
+}
+
+const fromCharCode = String.fromCharCode;
+
+/** A short ASCII string: one call with the bytes as arguments beats concatenating (as msgpackr does). */
+function asciiShort(b: Uint8Array, s: number, n: number): string {
+  switch (n) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(b[s] as number);
+    case 2:
+      return fromCharCode(b[s] as number, b[s + 1] as number);
+    case 3:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number);
+    case 4:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number);
+    case 5:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number);
+    case 6:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number);
+    case 7:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number);
+    case 8:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number, b[s + 7] as number);
+    default:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number, b[s + 7] as number) + asciiShort(b, s + 8, n - 8);
   }
 }

@@ -1,3 +1,8 @@
+/** A float64 and its bytes, to write doubles without Buffer's checks (as Buffer itself does). */
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Room a new message needs in the current slab before a fresh slab is taken. */
 const MIN_ROOM = 1024;
 
@@ -75,8 +80,23 @@ export class ByteWriter {
 
   f64(value: number): void {
     if (this.pos + 8 > this.buf.length) this.ensure(8);
-    this.buf.writeDoubleLE(value, this.pos);
-    this.pos += 8;
+    if (!LITTLE_ENDIAN) {
+      this.buf.writeDoubleLE(value, this.pos);
+      this.pos += 8;
+      return;
+    }
+    F64[0] = value;
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = F64_BYTES[0] as number;
+    buf[pos++] = F64_BYTES[1] as number;
+    buf[pos++] = F64_BYTES[2] as number;
+    buf[pos++] = F64_BYTES[3] as number;
+    buf[pos++] = F64_BYTES[4] as number;
+    buf[pos++] = F64_BYTES[5] as number;
+    buf[pos++] = F64_BYTES[6] as number;
+    buf[pos++] = F64_BYTES[7] as number;
+    this.pos = pos;
   }
 
   i64(value: bigint): void {
@@ -110,6 +130,16 @@ export class ByteWriter {
     this.varuint(bytes);
     this.ensure(bytes);
     this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  /** Bytes as they are, with no length. */
+  raw(value: Uint8Array): void {
+    const n = value.length;
+    if (this.pos + n > this.buf.length) this.ensure(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = value[i] as number;
+    this.pos = pos;
   }
 
   /** Raw bytes, after their length. */
