@@ -81,6 +81,10 @@ describe.each(CODECS)('limits of the %s codec', (codecName, makeCodec) => {
       expectBadData(() => codec.decode(deepPayload(codecName, 100_000)), 'nested deeper than 64 levels');
     });
 
+    it('refuses to write a chain 100,000 deep with BadData, not a stack overflow', () => {
+      expectBadData(() => codec.encode(new NetMessage(chain(100_000))), 'nested deeper than 64 levels (maxDepth)');
+    });
+
     it('refuses a t.json value nested deeper than maxDepth, both ways', () => {
       let deep: unknown = 1;
       for (let i = 0; i < 100; i++) deep = [deep];
