@@ -1,5 +1,6 @@
-import { BadDataError, NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
 import { BinaryCodec } from '@oon/wire';
+import { expectBadData } from '../../../test/support/expect-bad-data';
 
 const registry = new Registry();
 
@@ -22,21 +23,6 @@ class Garage {
 @NetClass({ registry, name: 'Other' })
 class Other {
   @NetField(t.int) n = 0;
-}
-
-/** Runs `fn`, expecting `BadData`, and returns the error after checking each message fragment. */
-function expectBadData(fn: () => unknown, ...fragments: string[]): BadDataError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(BadDataError);
-  const err = caught as BadDataError;
-  expect(err.code).toBe('BadData');
-  for (const fragment of fragments) expect(err.message).toContain(fragment);
-  return err;
 }
 
 function hex(text: string): Buffer {

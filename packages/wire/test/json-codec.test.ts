@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadDataError, NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
 import { JsonCodec } from '@oon/wire';
 import { Car, CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../test/support/extra';
+import { expectBadData } from '../../../test/support/expect-bad-data';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/oon-0.0.5/fixtures');
 const UUID = '0123456789';
@@ -11,22 +12,6 @@ const UUID = '0123456789';
 /** The exact bytes Python oon 0.0.5 sent, as recorded in the fixture. */
 function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
-}
-
-/** Runs `fn`, expecting it to throw BadData, and returns the error after checking each message fragment. */
-function expectBadData(fn: () => unknown, ...fragments: string[]): BadDataError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(BadDataError);
-  expect(caught).toBeInstanceOf(OonError);
-  const err = caught as BadDataError;
-  expect(err.code).toBe('BadData');
-  for (const fragment of fragments) expect(err.message).toContain(fragment);
-  return err;
 }
 
 /** A message text with `body` in place of the fixture's body. */

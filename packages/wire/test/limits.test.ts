@@ -1,4 +1,4 @@
-import { BadDataError, NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
 import {
   BinaryCodec,
   DEFAULT_MAX_COLLECTION_LENGTH,
@@ -8,6 +8,7 @@ import {
   type Codec,
   type CodecOptions,
 } from '@oon/wire';
+import { expectBadData } from '../../../test/support/expect-bad-data';
 
 const registry = new Registry();
 
@@ -45,17 +46,6 @@ function deepPayload(codecName: string, depth: number): Buffer {
   }
   // [version][uuid ''], the first Link naming its class (03 00 04 'Link' 01), each further Link (03 01), then null.
   return Buffer.from('0100' + '0300044c696e6b01' + '0301'.repeat(depth - 1) + '00', 'hex');
-}
-
-function expectBadData(fn: () => unknown, ...fragments: string[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(BadDataError);
-  for (const fragment of fragments) expect((caught as Error).message).toContain(fragment);
 }
 
 it('has the documented defaults', () => {
