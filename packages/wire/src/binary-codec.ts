@@ -44,7 +44,6 @@ export class BinaryCodec implements Codec, BinaryRuntime {
   readonly name = 'binary';
   /** @internal */
   readonly options: ResolvedCodecOptions;
-  readonly #writer = new ByteWriter();
   readonly #byCtor = new Map<Function, ClassCodec>();
   readonly #byName = new Map<string, ClassCodec>();
   /** Class codecs by a key of their name's bytes (see `nameKey`), to find a class without decoding its name. */
@@ -52,7 +51,7 @@ export class BinaryCodec implements Codec, BinaryRuntime {
   readonly #types = new Map<FieldType, TypeCodec>();
   #gen = 0;
   #spare: DecodeState | undefined = newDecodeState();
-  #spareEncode: EncodeState | undefined;
+  #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
 
   constructor(options: BinaryCodecOptions = {}) {
     this.options = resolveCodecOptions(options);
@@ -60,11 +59,12 @@ export class BinaryCodec implements Codec, BinaryRuntime {
 
   /** Encodes a message: `[u8 version][uuid][root object]`. */
   encode(message: NetMessage): Uint8Array {
-    const w = this.#writer;
-    w.reset();
-    // One state is reused; an encode inside an encode (a getter that sends) gets its own.
-    const st = this.#spareEncode ?? newEncodeState(w);
+    // One state and writer are reused; an encode inside an encode (a getter that sends)
+    // gets its own, so it cannot write over the message in progress.
+    const st = this.#spareEncode ?? newEncodeState(new ByteWriter(1024));
     this.#spareEncode = undefined;
+    const w = st.w;
+    w.reset();
     st.gen = ++this.#gen;
     st.nextClassId = 0;
     st.refs = undefined;

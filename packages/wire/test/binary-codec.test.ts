@@ -97,6 +97,42 @@ describe('BinaryCodec', () => {
     });
   });
 
+  describe('re-entrance', () => {
+    it('encodes correctly when a field getter encodes another message with the same codec', () => {
+      const inner = car('inner', 1, false);
+      const outer = car('', 2, true);
+      let nested: Uint8Array | undefined;
+      Object.defineProperty(outer, 'name', {
+        get: () => {
+          nested = codec.encode(new NetMessage(inner));
+          return 'outer';
+        },
+      });
+      const bytes = codec.encode(new NetMessage(outer));
+      expect(codec.decode(bytes).object).toStrictEqual(car('outer', 2, true));
+      expect(codec.decode(nested as Uint8Array).object).toStrictEqual(inner);
+    });
+
+    it('decodes correctly when a constructor decodes another message with the same codec', () => {
+      const reentrant = new Registry();
+      const innerBytes = new BinaryCodec({ registry }).encode(new NetMessage(car('inner', 1, false)));
+      let seen: unknown;
+      @NetClass({ registry: reentrant })
+      class Probe {
+        @NetField(t.string) label = '';
+        constructor() {
+          if (seen === undefined) seen = shared.decode(innerBytes).object;
+        }
+      }
+      reentrant.register(Car, 'Car');
+      const shared = new BinaryCodec({ registry: reentrant });
+      const probe = Object.assign(new Probe(), { label: 'p' });
+      seen = undefined;
+      expect(shared.decode(shared.encode(new NetMessage(probe))).object).toStrictEqual(probe);
+      expect(seen).toStrictEqual(car('inner', 1, false));
+    });
+  });
+
   describe('decode', () => {
     it('revives what it encoded, with the uuid, as instances of the classes sent', () => {
       const message = codec.decode(codec.encode(new NetMessage(garage(), { uuid: 'id1' })));
