@@ -3,6 +3,11 @@ import { badTag, Tag, wrongType, type ClassCodec } from './binary-format';
 import type { BinaryRuntime } from './binary-types';
 import { checkStringBytes, tooDeep, tooLong } from './codec-options';
 
+/** A float64 and its bytes, for writing doubles inline. */
+const F64 = new Float64Array(1);
+const F64B = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** The compiled parts of a class codec. */
 export type CompiledClass = Pick<ClassCodec, 'encode' | 'fill' | 'create'>;
 
@@ -25,7 +30,7 @@ export function compileClass(rt: BinaryRuntime, schema: ClassSchema): CompiledCl
   const name = schema.name.replace(/[^A-Za-z0-9_$]/g, '_');
   // Each constant gets its own binding, which optimised code reads as a constant, not an array element.
   const bindings = g.constants.map((_, i) => `k${i} = K[${i}]`).join(', ');
-  const source = `const { K, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes } = h;
+  const source = `const { K, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE } = h;
 const ${bindings};
 return {
   create: function create_${name}() { return new ${ctor}(); },
@@ -41,7 +46,7 @@ ${fill}
   },
 };`;
   const { maxDepth, maxCollectionLength: maxLength, maxStringBytes: maxBytes } = rt.options;
-  const helpers = { K: g.constants, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes };
+  const helpers = { K: g.constants, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE: LITTLE_ENDIAN };
   return (new Function('h', source) as (h: typeof helpers) => CompiledClass)(helpers);
 }
 
@@ -101,7 +106,20 @@ function writeValue(g: Source, type: FieldType, v: string, level: number, where:
     case 'number':
     case 'int':
       return `      if (typeof ${v} === 'number'${type.kind === 'int' ? ` && Number.isInteger(${v})` : ''}) {
-        if ((${v} | 0) === ${v} && (${v} !== 0 || 1 / ${v} > 0)) { w.u8(${Tag.A}); w.zigzag(${v}); } else { w.u8(${Tag.B}); w.f64(${v}); }
+        let buf = w.buf, pos = w.pos;
+        if (pos + 9 > buf.length) { w.ensure(9); buf = w.buf; pos = w.pos; }
+        if ((${v} | 0) === ${v} && (${v} !== 0 || 1 / ${v} > 0)) {
+          buf[pos++] = ${Tag.A};
+          let z = ((${v} << 1) ^ (${v} >> 31)) >>> 0;
+          while (z > 0x7f) { buf[pos++] = (z & 0x7f) | 0x80; z >>>= 7; }
+          buf[pos++] = z;
+        } else if (LE) {
+          buf[pos++] = ${Tag.B};
+          F64[0] = ${v};
+          buf[pos++] = F64B[0]; buf[pos++] = F64B[1]; buf[pos++] = F64B[2]; buf[pos++] = F64B[3];
+          buf[pos++] = F64B[4]; buf[pos++] = F64B[5]; buf[pos++] = F64B[6]; buf[pos++] = F64B[7];
+        } else { w.pos = pos; w.u8(${Tag.B}); w.f64(${v}); pos = w.pos; }
+        w.pos = pos;
       } ${orNull}`;
     case 'float':
       return `      if (typeof ${v} === 'number') { w.u8(${Tag.B}); w.f64(${v}); } ${orNull}`;
@@ -154,9 +172,9 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
   switch (type.kind) {
     case 'number':
     case 'float':
-      return `      if (${t} === ${Tag.A}) ${target} = r.zigzag(); else if (${t} === ${Tag.B}) ${target} = r.f64(); ${orNull}`;
+      return `      if (${t} === ${Tag.A}) ${readZigzag(target)} else if (${t} === ${Tag.B}) ${target} = r.f64(); ${orNull}`;
     case 'int':
-      return `      if (${t} === ${Tag.A}) ${target} = r.zigzag(); else if (${t} === ${Tag.B} && Number.isInteger(${target} = r.f64())) {} ${orNull}`;
+      return `      if (${t} === ${Tag.A}) ${readZigzag(target)} else if (${t} === ${Tag.B} && Number.isInteger(${target} = r.f64())) {} ${orNull}`;
     case 'string':
       return `      if (${t} === ${Tag.A}) ${target} = r.str(maxBytes); ${orNull}`;
     case 'boolean':
@@ -203,6 +221,12 @@ ${readValue(g, type.of, e, et, level + 1, where)}
     default:
       return `      ${target} = ${g.ref(g.rt.typeCodec(type))}.read(st, ${t}, ${depth}, ${where});`;
   }
+}
+
+/** Code reading a zigzag integer into `target`, a one-byte one inline. */
+function readZigzag(target: string): string {
+  return `{ const p = r.pos, z = p < r.end ? r.buf[p] : 0x80;
+        if (z < 0x80) { r.pos = p + 1; ${target} = (z >>> 1) ^ -(z & 1); } else ${target} = r.zigzag(); }`;
 }
 
 function ignoreTest(field: FieldSchema): string {

@@ -38,6 +38,8 @@ export class BinaryEngine implements BinaryRuntime {
   readonly #types = new Map<FieldType, TypeCodec>();
   #gen = 0;
   #lastCodec: ClassCodec | undefined;
+  /** The classes the last messages named, by their number in the message. */
+  readonly #recent: ClassCodec[] = [];
   #spare: DecodeState | undefined = newDecodeState();
   #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
 
@@ -246,6 +248,13 @@ export class BinaryEngine implements BinaryRuntime {
       if (known === undefined) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
       return known;
     }
+    // Messages of one stream mostly name the same classes in the same order: try the
+    // class named at this position last time, comparing its definition's bytes.
+    const recent = this.#recent[st.classCount];
+    if (recent !== undefined && sameBytes(r, recent.definition)) {
+      st.classes[st.classCount++] = recent;
+      return recent;
+    }
     const cached = this.#cachedClass(r);
     const name = cached?.schema.name ?? r.str(r.end);
     const fieldCount = r.varuint();
@@ -264,6 +273,7 @@ export class BinaryEngine implements BinaryRuntime {
         `${where}: the peer's ${name} has ${fieldCount} fields, this side's has ${cc.schema.fields.length}; both sides must declare ${name} the same`,
       );
     }
+    this.#recent[st.classCount] = cc;
     st.classes[st.classCount++] = cc;
     return cc;
   }
@@ -349,6 +359,17 @@ export class BinaryEngine implements BinaryRuntime {
 
 const EMPTY = new Uint8Array(0);
 const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** True when the payload continues with `definition` after its leading 0 (already read); then steps over it. */
+function sameBytes(r: ByteReader, definition: Uint8Array): boolean {
+  const n = definition.length - 1;
+  const start = r.pos;
+  if (start + n > r.end) return false;
+  const buf = r.buf;
+  for (let i = 0; i < n; i++) if (buf[start + i] !== definition[i + 1]) return false;
+  r.pos = start + n;
+  return true;
+}
 
 /** A cheap key of a name's UTF-8 bytes: length, first and last byte. */
 function nameKey(buf: Uint8Array, start: number, length: number): number {

@@ -97,6 +97,21 @@ describe('BinaryCodec', () => {
     });
   });
 
+  describe('its reused buffer', () => {
+    it('keeps every message intact while later ones are written, small and bigger than the buffer', () => {
+      const sent: Garage[] = [];
+      const bytes: Uint8Array[] = [];
+      for (let i = 0; i < 60; i++) {
+        // Sizes from a few bytes to ~70 KiB, so the buffer fills up and grows in mid-message.
+        const count = i % 7 === 0 ? 3000 + i : i;
+        const cars = Array.from({ length: count }, (_, k) => car(`c${k}`, k % 3 === 0 ? k / 3 + 0.5 : k, k % 2 === 0));
+        sent.push(Object.assign(new Garage(), { cars }));
+        bytes.push(codec.encode(new NetMessage(sent[i] as Garage)));
+      }
+      bytes.forEach((b, i) => expect(codec.decode(b).object).toStrictEqual(sent[i]));
+    });
+  });
+
   describe('re-entrance', () => {
     it('encodes correctly when a field getter encodes another message with the same codec', () => {
       const inner = car('inner', 1, false);
