@@ -32,33 +32,41 @@ export const BINARY_FORMAT_VERSION = 1;
 export interface EncodeState {
   readonly w: ByteWriter;
   /** This message's number: a class codec whose `gen` equals it was already named in it. */
-  readonly gen: number;
+  gen: number;
   nextClassId: number;
   refs: Map<object, number> | undefined;
-  readonly ignore: ReadonlySet<string> | undefined;
-  readonly root: object;
+  ignore: ReadonlySet<string> | undefined;
+  root: object;
 }
 
 /** What one decoding carries from object to object. */
 export interface DecodeState {
   readonly r: ByteReader;
-  /** The classes this message has named, by id. */
+  /** The classes this message has named, by id; slots from `classCount` on are stale. */
   readonly classes: ClassCodec[];
-  /** Tracked objects, by reference id. */
+  classCount: number;
+  /** Tracked objects, by reference id; slots from `objectCount` on are stale. */
   readonly objects: object[];
+  objectCount: number;
   readonly toValidate: object[];
-  readonly ignore: ReadonlySet<string> | undefined;
+  ignore: ReadonlySet<string> | undefined;
 }
 
 /** A class's compiled encoder and decoder, with its per-message naming state. */
 export interface ClassCodec {
   readonly ctor: NetClassType;
   readonly schema: ClassSchema;
+  /** The wire name as UTF-8. */
+  readonly nameBytes: Uint8Array;
+  /** What names the class in a message the first time: `varuint 0, string name, varuint field count`. */
+  readonly definition: Uint8Array;
   readonly tracked: boolean;
   readonly validate: boolean;
   /** The message this class was last named in, and its id there. */
   gen: number;
   id: number;
+  /** `new Ctor()`, compiled so each class has its own (monomorphic) construct site. */
+  create(): Record<string, unknown>;
   /** Writes the fields (not the tag or class) of `o`. */
   encode(st: EncodeState, o: object, depth: number): void;
   /** Reads the fields into `o`, built by `new Ctor()`. */

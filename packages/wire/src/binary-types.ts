@@ -3,6 +3,7 @@ import {
   badTag,
   Tag,
   wrongType,
+  type ClassCodec,
   type DecodeState,
   type EncodeState,
   type TypeCodec,
@@ -14,6 +15,10 @@ export interface BinaryRuntime {
   readonly options: ResolvedCodecOptions;
   typeCodec(type: FieldType): TypeCodec;
   writeObject(st: EncodeState, value: object, declared: Function | undefined, depth: number, where: string): void;
+  /** Writes a class's name and field count, the first time it appears in a message. */
+  nameClass(st: EncodeState, cc: ClassCodec): void;
+  /** The codec of a registered class whose instances are not tracked, for the fast path; else undefined. */
+  plainClassCodec(ctor: Function): ClassCodec | undefined;
   readObject(st: DecodeState, tag: number, declared: Function | undefined, depth: number, where: string): object;
   /** Throws the `maxDepth` error for an encoding, explaining a cycle if there is one. */
   tooDeepOnWrite(st: EncodeState, where: string): never;

@@ -1,5 +1,6 @@
-import { BadDataError, NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
 import { BinaryCodec } from '@oon/wire';
+import { expectBadData } from '../../../test/support/expect-bad-data';
 
 const registry = new Registry();
 
@@ -22,21 +23,6 @@ class Garage {
 @NetClass({ registry, name: 'Other' })
 class Other {
   @NetField(t.int) n = 0;
-}
-
-/** Runs `fn`, expecting `BadData`, and returns the error after checking each message fragment. */
-function expectBadData(fn: () => unknown, ...fragments: string[]): BadDataError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(BadDataError);
-  const err = caught as BadDataError;
-  expect(err.code).toBe('BadData');
-  for (const fragment of fragments) expect(err.message).toContain(fragment);
-  return err;
 }
 
 function hex(text: string): Buffer {
@@ -109,6 +95,57 @@ describe('BinaryCodec', () => {
     it('refuses an element that is not the declared class or a subclass', () => {
       const g = Object.assign(new Garage(), { cars: [new Other()] });
       expectBadData(() => codec.encode(new NetMessage(g)), 'body.cars[0]: expected Car, got Other');
+    });
+  });
+
+  describe('its reused buffer', () => {
+    it('keeps every message intact while later ones are written, small and bigger than the buffer', () => {
+      const sent: Garage[] = [];
+      const bytes: Uint8Array[] = [];
+      for (let i = 0; i < 60; i++) {
+        // Sizes from a few bytes to ~70 KiB, so the buffer fills up and grows in mid-message.
+        const count = i % 7 === 0 ? 3000 + i : i;
+        const cars = Array.from({ length: count }, (_, k) => car(`c${k}`, k % 3 === 0 ? k / 3 + 0.5 : k, k % 2 === 0));
+        sent.push(Object.assign(new Garage(), { cars }));
+        bytes.push(codec.encode(new NetMessage(sent[i] as Garage)));
+      }
+      bytes.forEach((b, i) => expect(codec.decode(b).object).toStrictEqual(sent[i]));
+    });
+  });
+
+  describe('re-entrance', () => {
+    it('encodes correctly when a field getter encodes another message with the same codec', () => {
+      const inner = car('inner', 1, false);
+      const outer = car('', 2, true);
+      let nested: Uint8Array | undefined;
+      Object.defineProperty(outer, 'name', {
+        get: () => {
+          nested = codec.encode(new NetMessage(inner));
+          return 'outer';
+        },
+      });
+      const bytes = codec.encode(new NetMessage(outer));
+      expect(codec.decode(bytes).object).toStrictEqual(car('outer', 2, true));
+      expect(codec.decode(nested as Uint8Array).object).toStrictEqual(inner);
+    });
+
+    it('decodes correctly when a constructor decodes another message with the same codec', () => {
+      const reentrant = new Registry();
+      const innerBytes = new BinaryCodec({ registry }).encode(new NetMessage(car('inner', 1, false)));
+      let seen: unknown;
+      @NetClass({ registry: reentrant })
+      class Probe {
+        @NetField(t.string) label = '';
+        constructor() {
+          if (seen === undefined) seen = shared.decode(innerBytes).object;
+        }
+      }
+      reentrant.register(Car, 'Car');
+      const shared = new BinaryCodec({ registry: reentrant });
+      const probe = Object.assign(new Probe(), { label: 'p' });
+      seen = undefined;
+      expect(shared.decode(shared.encode(new NetMessage(probe))).object).toStrictEqual(probe);
+      expect(seen).toStrictEqual(car('inner', 1, false));
     });
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadDataError, NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
 import { JsonCodec } from '@oon/wire';
 import { Car, CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../test/support/extra';
@@ -13,7 +13,6 @@ const UUID = '0123456789';
 function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
 }
-
 
 /** A message text with `body` in place of the fixture's body. */
 function withBody(body: string): string {

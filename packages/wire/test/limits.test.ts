@@ -1,4 +1,4 @@
-import { BadDataError, NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
 import {
   BinaryCodec,
   DEFAULT_MAX_COLLECTION_LENGTH,
@@ -8,6 +8,7 @@ import {
   type Codec,
   type CodecOptions,
 } from '@oon/wire';
+import { expectBadData } from '../../../test/support/expect-bad-data';
 
 const registry = new Registry();
 
@@ -47,17 +48,6 @@ function deepPayload(codecName: string, depth: number): Buffer {
   return Buffer.from('0100' + '0300044c696e6b01' + '0301'.repeat(depth - 1) + '00', 'hex');
 }
 
-function expectBadData(fn: () => unknown, ...fragments: string[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(BadDataError);
-  for (const fragment of fragments) expect((caught as Error).message).toContain(fragment);
-}
-
 it('has the documented defaults', () => {
   expect([DEFAULT_MAX_DEPTH, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_STRING_BYTES]).toEqual([64, 100_000, 1024 * 1024]);
 });
@@ -79,6 +69,10 @@ describe.each(CODECS)('limits of the %s codec', (codecName, makeCodec) => {
 
     it('refuses a payload nested 100,000 deep with BadData, not a stack overflow', () => {
       expectBadData(() => codec.decode(deepPayload(codecName, 100_000)), 'nested deeper than 64 levels');
+    });
+
+    it('refuses to write a chain 100,000 deep with BadData, not a stack overflow', () => {
+      expectBadData(() => codec.encode(new NetMessage(chain(100_000))), 'nested deeper than 64 levels (maxDepth)');
     });
 
     it('refuses a t.json value nested deeper than maxDepth, both ways', () => {

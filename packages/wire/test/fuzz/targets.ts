@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { NetMessage } from '@oon/core';
-import { encodeFrame, FrameDecoder, FrameKind, JsonCodec, JsonDocumentSplitter, parseHello, type Codec } from '@oon/wire';
+import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, JsonDocumentSplitter, parseHello, type Codec } from '@oon/wire';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
 
@@ -45,6 +45,7 @@ export const anObject: fc.Arbitrary<object> = fc.oneof(
 );
 
 const json = new JsonCodec();
+const binary = new BinaryCodec();
 const encoded = (codec: Codec) => anObject.map((object) => toBytes(codec.encode(new NetMessage(object))));
 
 function toBytes(payload: string | Uint8Array): Uint8Array {
@@ -89,6 +90,11 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     name: 'JSON codec',
     valid: encoded(json),
     decode: (bytes) => json.decode(bytes),
+  },
+  {
+    name: 'binary codec',
+    valid: encoded(binary),
+    decode: (bytes) => binary.decode(bytes),
   },
   {
     name: 'JSON document splitter',
