@@ -4,8 +4,9 @@
  */
 import { BadConnError, BadDataError, NetMessage, OonError, StartFailError, TimeoutError } from '@oon/core';
 import { decodeFrames, expectOonError, harness, within, nextEvent } from '../support/harness';
-import { FrameKind, JsonCodec } from '@oon/wire';
+import { BinaryCodec, FrameKind } from '@oon/wire';
 import { FordTruck, VolvoCar } from '../../examples/cars/src/cars';
+import { Everything } from '../support/extra';
 
 const h = harness();
 afterEach(() => h.closeAll());
@@ -15,9 +16,9 @@ class Bicycle {
   gears = 21;
 }
 
-/** Bytes a message takes against maxFrameBytes (kind byte + JSON), with a fixed uuid. */
+/** The size of a message frame (kind + payload) in the default codec. */
 function frameBytes(object: object, uuid: string): number {
-  return Buffer.byteLength(new JsonCodec().encode(new NetMessage(object, { uuid }))) + 1;
+  return new BinaryCodec().encode(new NetMessage(object, { uuid })).byteLength + 1;
 }
 
 describe('listen', () => {
@@ -186,27 +187,36 @@ describe('send', () => {
   });
 
   it('rejects a message over maxFrameBytes with BadData, sends nothing, and stays usable', async () => {
-    const small = new VolvoCar(1, 4);
-    const big = new FordTruck(20, new VolvoCar(35, 4), 1);
-    const smallBytes = frameBytes(small, 'aaaaaaaaaa');
-    const bigBytes = frameBytes(big, 'bbbbbbbbbb');
+    // The limit must leave room for the hello, which carries the registry's schema.
+    const limit = 8192;
+    const smallId = 'a'.repeat(10);
+    const bigId = 'b'.repeat(10);
+    const named = (length: number): Everything => Object.assign(new Everything(), { name: 'x'.repeat(length) });
+    // The longest name whose frame fits the limit (a longer string may take a longer length prefix).
+    let padding = limit - frameBytes(named(0), smallId);
+    while (frameBytes(named(padding), smallId) > limit) padding--;
+    const small = named(padding);
+    const big = named(padding + 1);
+    const smallBytes = frameBytes(small, smallId);
+    const bigBytes = frameBytes(big, bigId);
     expect(bigBytes).toBeGreaterThan(smallBytes);
     const { server, port } = await h.listeningServer();
-    // The limit fits the small car exactly (the limit is inclusive), and not the truck.
+    // The limit fits the small message exactly (the limit is inclusive), and not the big one.
     // Without reconnect, message frames carry no sequence number to count in.
     const client = await h.connectedClient(port, { maxFrameBytes: smallBytes, reconnect: false });
     const received = nextEvent(server, 'message');
 
-    const err = await expectOonError(client.send(big, { uuid: 'bbbbbbbbbb' }), 'BadData', /over maxFrameBytes/);
+    const err = await expectOonError(client.send(big, { uuid: bigId }), 'BadData', /over maxFrameBytes/);
     expect(err.message).toContain(String(bigBytes));
     expect(err.message).toContain(String(smallBytes));
     expect(err.message).toMatch(/nothing was sent/);
 
     expect(client.connected).toBe(true);
-    await client.send(small, { uuid: 'aaaaaaaaaa' });
-    const [car, , message] = await received;
-    expect(car).toBeInstanceOf(VolvoCar);
-    expect(message.uuid).toBe('aaaaaaaaaa');
+    await client.send(small, { uuid: smallId });
+    const [arrived, , message] = await received;
+    expect(arrived).toBeInstanceOf(Everything);
+    expect((arrived as Everything).name).toHaveLength(padding);
+    expect(message.uuid).toBe(smallId);
   });
 
   it('rejects a broadcast of an unregistered object with BadData', async () => {

@@ -3,7 +3,8 @@
  * every message arrives exactly once, in order, both ways; a missed resume window is
  * reported, never silent.
  */
-import type { OonError } from '@oon/core';
+import { NetMessage, type OonError } from '@oon/core';
+import { BinaryCodec, FRAME_HEADER_BYTES, SEQ_BYTES } from '@oon/wire';
 import type { Peer } from '@oon/server';
 import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
@@ -36,6 +37,11 @@ async function stream(send: (tick: Tick) => Promise<void>, count: number): Promi
 }
 
 const FAST = { initialDelay: 10, maxDelay: 100 };
+
+/** Bytes a session holds for a message frame: length, kind, seq and the default codec's payload (uuids are 10 characters). */
+function sessionFrameBytes(object: object): number {
+  return FRAME_HEADER_BYTES + SEQ_BYTES + new BinaryCodec().encode(new NetMessage(object, { uuid: 'u'.repeat(10) })).byteLength;
+}
 
 /** Cuts the client's link and keeps it down (the proxy refuses new links) until `proxy.refuse = false`. */
 async function takeDown(proxy: CutProxy, client: OonClient<Tick>): Promise<void> {
@@ -221,9 +227,10 @@ describe('OonClient reconnect', () => {
     }
     expect(refusal).toBeDefined();
     await expectOonError(refusal as Promise<unknown>, 'BadConn', /would pass maxBufferedBytes \(2000\)/);
-    // Each tick frame is ~70 bytes: about 2000/70 fit, and none past the bound.
-    expect(accepted).toBeGreaterThan(10);
-    expect(accepted).toBeLessThan(40);
+    // Exactly the ticks whose frames (header, seq and binary payload) fit in 2000 bytes together.
+    let fitting = 0;
+    for (let held = sessionFrameBytes(new Tick(0)); held <= 2_000; held += sessionFrameBytes(new Tick(fitting))) fitting += 1;
+    expect(accepted).toBe(fitting);
   });
 
   it('reports a missed resume window as loss on the server, and a new session on the client', async () => {

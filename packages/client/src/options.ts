@@ -1,4 +1,4 @@
-import { checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, checkLimits, checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff';
 
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
@@ -63,7 +63,9 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
+  checkLimits(connection);
   if (!(connectTimeout > 0)) throw new RangeError(`connectTimeout must be a positive number of milliseconds, got ${String(connectTimeout)}`);
+  checkEndpointCodecOptions(connection);
   if (tls !== undefined) {
     if (typeof tls !== 'object' || tls === null) throw new TypeError('tls must be an object { ca?, key?, cert?, servername? }');
     if ((tls.key === undefined) !== (tls.cert === undefined)) throw new TypeError('tls needs both `key` and `cert` for a client certificate, or neither');

@@ -5,11 +5,13 @@ export interface PrimitiveFieldType {
   readonly kind: PrimitiveKind;
 }
 
-/** A registered enum, resolved: its wire name and the set of its member values. */
+/** A registered enum, resolved: its wire name, its members and the set of their values. */
 export interface EnumFieldType {
   readonly kind: 'enum';
   readonly name: string;
   readonly object: EnumObject;
+  /** Each member's name and value, in declaration order (without TypeScript's reverse entries). */
+  readonly members: ReadonlyArray<readonly [name: string, value: string | number]>;
   readonly values: ReadonlySet<string | number>;
 }
 
@@ -29,8 +31,34 @@ export interface ArrayFieldType {
   readonly of: FieldType;
 }
 
+/** A `Set` whose elements all have type `of`. */
+export interface SetFieldType {
+  readonly kind: 'set';
+  readonly of: FieldType;
+}
+
+/** A `Map` with string or number keys (`int`: integer numbers) and values of type `value`. */
+export interface MapFieldType {
+  readonly kind: 'map';
+  readonly key: { readonly kind: 'string' | 'number' | 'int' };
+  readonly value: FieldType;
+}
+
+/** A value of type `of` that may also be `undefined` (sent as absent in a field). */
+export interface OptionalFieldType {
+  readonly kind: 'optional';
+  readonly of: FieldType;
+}
+
 /** A field's type once its spec is resolved against a registry: what the codecs walk. */
-export type FieldType = PrimitiveFieldType | EnumFieldType | ClassFieldType | ArrayFieldType;
+export type FieldType =
+  | PrimitiveFieldType
+  | EnumFieldType
+  | ClassFieldType
+  | ArrayFieldType
+  | SetFieldType
+  | MapFieldType
+  | OptionalFieldType;
 
 /** One declared field of a class, resolved. */
 export interface FieldSchema {
@@ -51,18 +79,57 @@ export interface ClassSchema {
   readonly fieldsByWireOrder: readonly FieldSchema[];
   /** Fields by wire name, for reading. */
   readonly fieldByWireName: ReadonlyMap<string, FieldSchema>;
+  /**
+   * True when the class was registered with `references: true`: an instance reached
+   * twice in one message is sent once and arrives as one object (cycles allowed).
+   */
+  readonly references: boolean;
 }
 
-/** Describes a field type in words, for error messages ("array of Car"). */
-export function describeType(type: FieldType): string {
+/**
+ * The one canonical description of a field type: what error messages show and what the
+ * handshake compares, so it must stay stable. A primitive is its kind (`number`, `int`,
+ * `string`…), a class its wire name (`Car`), an enum `enum CarMark`, a collection
+ * `array<Car>`, `set<string>`, `map<string, array<Car>>`, an optional `optional<Date>`. Classes are named by `nameOf` (a registry's wire names) when given and
+ * known there, else by their JavaScript name.
+ *
+ * @example
+ * ```ts
+ * describeType({ kind: 'array', of: { kind: 'int' } }); // 'array<int>'
+ * describeType(field.type, (ctor) => registry.nameOf(ctor)); // 'cars.Car', its wire name
+ * ```
+ */
+export function describeType(type: FieldType, nameOf?: (ctor: NetClassType) => string | undefined): string {
   switch (type.kind) {
+    case 'number':
+    case 'int':
+    case 'float':
+    case 'string':
+    case 'boolean':
+    case 'null':
+    case 'json':
+    case 'date':
+    case 'bigint':
+    case 'bytes':
+      return type.kind;
     case 'enum':
       return `enum ${type.name}`;
     case 'class':
-      return type.ctor.name;
+      return nameOf?.(type.ctor) ?? type.ctor.name;
     case 'array':
-      return `array of ${describeType(type.of)}`;
+      return `array<${describeType(type.of, nameOf)}>`;
+    case 'set':
+      return `set<${describeType(type.of, nameOf)}>`;
+    case 'map':
+      return `map<${type.key.kind}, ${describeType(type.value, nameOf)}>`;
+    case 'optional':
+      return `optional<${describeType(type.of, nameOf)}>`;
     default:
-      return type.kind;
+      return unknownKind(type);
   }
+}
+
+/** Reached only if a kind is added to {@link FieldType} without a case above: tsc then fails on the `never`. */
+function unknownKind(type: never): never {
+  throw new TypeError(`describeType: unknown field type kind ${JSON.stringify((type as { kind?: unknown }).kind)}`);
 }

@@ -204,6 +204,48 @@ describe('Registry', () => {
       expect(registry.classByName('Letters')).toBeUndefined();
       expect(registry.enumByName('Car')).toBeUndefined();
       expect(registry.classNames()).toEqual(['Car']);
+      expect(registry.enumNames()).toEqual(['Letters']);
+    });
+  });
+
+  describe('schemas', () => {
+    it('resolves every class now, in registration order, thunks included', () => {
+      const registry = new Registry();
+      @NetClass({ registry })
+      class Garage {
+        @NetField(() => [Part]) parts: Part[] = [];
+      }
+      @NetClass({ registry, name: 'shop.Part' })
+      class Part {
+        @NetField() label: string = '';
+      }
+
+      const schemas = registry.schemas();
+
+      expect(schemas.map((s) => s.name)).toEqual(['Garage', 'shop.Part']);
+      expect(schemas.map((s) => s.ctor)).toEqual([Garage, Part]);
+      expect(describeType(schemas[0]?.fields[0]?.type as FieldType, (c) => registry.nameOf(c))).toBe('array<shop.Part>');
+    });
+
+    it('names the class and field whose type thunk throws, with the error as cause', () => {
+      const registry = new Registry();
+      const failure = new ReferenceError("Cannot access 'Owner' before initialization");
+      @NetClass({ registry })
+      class Car {
+        @NetField(() => {
+          throw failure;
+        })
+        owner: unknown = null;
+      }
+      void Car;
+
+      const err = thrown(() => registry.schemas()) as BadDataError;
+
+      expect(err).toBeInstanceOf(BadDataError);
+      expect(err.message).toBe(
+        "Car.owner: its type thunk threw (ReferenceError: Cannot access 'Owner' before initialization); every class or enum it names must be defined by the time the schema is first needed (at the first send or connect)",
+      );
+      expect(err.cause).toBe(failure);
     });
   });
 
@@ -496,8 +538,8 @@ describe('describeType', () => {
     [{ kind: 'number' }, 'number'],
     [{ kind: 'float' }, 'float'],
     [{ kind: 'class', ctor: Car }, 'Car'],
-    [{ kind: 'array', of: { kind: 'class', ctor: Car } }, 'array of Car'],
-    [{ kind: 'array', of: { kind: 'array', of: { kind: 'int' } } }, 'array of array of int'],
+    [{ kind: 'array', of: { kind: 'class', ctor: Car } }, 'array<Car>'],
+    [{ kind: 'array', of: { kind: 'array', of: { kind: 'int' } } }, 'array<array<int>>'],
   ])('describes %p as %p', (type, words) => {
     expect(describeType(type)).toBe(words);
   });
@@ -505,6 +547,19 @@ describe('describeType', () => {
   it('names an enum by its wire name', () => {
     const type = defaultRegistry.schemaOf(Car).fieldByWireName.get('mark')?.type as FieldType;
     expect(describeType(type)).toBe('enum CarMark');
+  });
+
+  it('names a class by its wire name when given nameOf, and by its JavaScript name where nameOf does not know it', () => {
+    const registry = new Registry();
+    registry.register(Car, 'cars.Car');
+    const nameOf = (ctor: Function): string | undefined => registry.nameOf(ctor);
+
+    expect(describeType({ kind: 'array', of: { kind: 'class', ctor: Car } }, nameOf)).toBe('array<cars.Car>');
+    expect(describeType({ kind: 'class', ctor: VolvoCar }, nameOf)).toBe('VolvoCar');
+  });
+
+  it('refuses a kind it does not know, rather than describing it wrongly', () => {
+    expect(() => describeType({ kind: 'tuple' } as unknown as FieldType)).toThrow(new TypeError('describeType: unknown field type kind "tuple"'));
   });
 });
 

@@ -1,6 +1,6 @@
 export { OonServer } from './oon-server';
 export { Peer } from './peer';
-export { DEFAULT_HOST, DEFAULT_PORT } from '@oon/wire';
+export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS } from '@oon/wire';
 export { DEFAULT_BACKLOG, DEFAULT_MAX_SESSIONS, resolveServerOptions } from './options';
 export type { OonServerOptions, ResolvedServerOptions, ServerTlsOptions, Pem, AuthCheck, ClientAddress } from './options';
 export type { OonServerEvents } from './events';

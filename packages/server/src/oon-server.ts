@@ -5,6 +5,7 @@ import { BadConnError, createOonError, OonError, StartFailError, StopFailError, 
 import {
   Connection,
   DEFAULT_CLOSE_GRACE,
+  errorFrame,
   forInstancesOf,
   Inbox,
   RequestHandlers,
@@ -19,6 +20,9 @@ import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
 import { SessionTable, type SessionEntry } from './session-table';
+
+/** Milliseconds a refused client has to close before its socket is destroyed. */
+const REFUSED_GRACE_MS = 1_000;
 
 /**
  * Accepts OON clients and revives what they send into instances of registered classes.
@@ -44,6 +48,8 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   readonly #handlers = new RequestHandlers<Peer>();
   /** The peer of each connection that finished its handshake, for request handlers. */
   readonly #peerOf = new WeakMap<Connection, Peer>();
+  /** Sockets refused (server full or closing), told why and closing: `close()` destroys those left. */
+  readonly #refused = new Set<Socket>();
   /** Peers for `accept()`: held only while no one listens for `'connection'`. */
   #accepted = new Inbox<Peer>({ what: 'connection' });
   readonly #sessions: SessionTable;
@@ -177,6 +183,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       server.close((err) => (err ? reject(new StopFailError(`closing ${this.#where()} failed: ${err.message}`, { cause: err })) : resolve()));
     });
     this.#accepted.finish();
+    for (const socket of this.#refused) socket.destroy();
     // No farewell: clients that reconnect will find this server (or its successor) again.
     await Promise.all([...this.#connections].map((c) => c.close(false)));
     for (const entry of this.#sessions.all()) this.#endSession(entry, 'local close');
@@ -187,7 +194,12 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
 
   #accept(socket: Socket): void {
     if (this.#closing !== undefined) {
-      socket.destroy();
+      this.#refuse(socket, `server ${this.#where()} is closing`);
+      return;
+    }
+    const { maxConnections } = this.#options;
+    if (this.#connections.size >= maxConnections) {
+      this.#refuse(socket, `server ${this.#where()} is full: maxConnections (${maxConnections}) reached; try again later`);
       return;
     }
     socket.setNoDelay(true);
@@ -216,6 +228,21 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
         if (entry.connection === connection) this.#sessions.end(entry);
       } else this.#onLinkClosed(connection, entry.peer, reason);
     });
+  }
+
+  /**
+   * Turns a client away without a Connection: an Error frame says why (the client's
+   * `connect()` rejects with it, as `BadConn`), then the socket closes; one that does
+   * not close within {@link REFUSED_GRACE_MS} is destroyed.
+   */
+  #refuse(socket: Socket, reason: string): void {
+    this.#refused.add(socket);
+    socket.once('close', () => this.#refused.delete(socket));
+    socket.on('error', () => {});
+    socket.setTimeout(REFUSED_GRACE_MS, () => socket.destroy());
+    socket.resume(); // drop what it sends, so its FIN is seen
+    socket.end(errorFrame('BadConn', reason));
+    this.emit('error', new BadConnError(`refused client ${String(socket.remoteAddress)}:${String(socket.remotePort)}: ${reason}`), undefined);
   }
 
   /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */

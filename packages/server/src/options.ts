@@ -1,4 +1,4 @@
-import { checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, checkLimits, checkSocketPath, DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -40,6 +40,11 @@ export interface OonServerOptions extends ConnectionOptions {
   /** Kernel accept queue length. @default 511 */
   backlog?: number;
   /**
+   * Connections held at once, handshaking or open. The next one is refused: it gets an
+   * Error frame (`BadConn`, "maxConnections … reached") and is closed. @default 10000
+   */
+  maxConnections?: number;
+  /**
    * Milliseconds a client's session is kept after its link drops, for the client to
    * reconnect and resume it without loss (docs/reconnect.md). Past it the session is
    * dropped and a `'loss'` event names how many messages never reached the client.
@@ -77,6 +82,7 @@ export interface ResolvedServerOptions {
   readonly path: string | undefined;
   readonly tls: Readonly<ServerTlsOptions> | undefined;
   readonly backlog: number;
+  readonly maxConnections: number;
   readonly resumeWindow: number;
   readonly maxSessions: number;
   readonly auth: AuthCheck | undefined;
@@ -85,13 +91,29 @@ export interface ResolvedServerOptions {
 
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveServerOptions(options: OonServerOptions = {}): ResolvedServerOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, backlog = DEFAULT_BACKLOG, resumeWindow = DEFAULT_RESUME_WINDOW, maxSessions = DEFAULT_MAX_SESSIONS, auth, ...connection } = options;
+  const {
+    host = DEFAULT_HOST,
+    port = DEFAULT_PORT,
+    path,
+    tls,
+    backlog = DEFAULT_BACKLOG,
+    maxConnections = DEFAULT_MAX_CONNECTIONS,
+    resumeWindow = DEFAULT_RESUME_WINDOW,
+    maxSessions = DEFAULT_MAX_SESSIONS,
+    auth,
+    ...connection
+  } = options;
   checkSocketPath(options);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new RangeError(`maxConnections must be a positive integer, got ${String(maxConnections)}`);
+  }
+  checkLimits(connection);
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
+  checkEndpointCodecOptions(connection);
   if (tls !== undefined) checkServerTls(tls);
   if (!(resumeWindow >= 0)) throw new RangeError(`resumeWindow must be a number of milliseconds, 0 or more, got ${String(resumeWindow)}`);
   if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new RangeError(`maxSessions must be a positive integer, got ${String(maxSessions)}`);
@@ -101,6 +123,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     path,
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     backlog,
+    maxConnections,
     resumeWindow,
     maxSessions,
     auth,

@@ -12,24 +12,45 @@ import {
   type Registry,
 } from '@oon/core';
 import type { Codec } from './codec';
+import { BinaryCodec } from './binary-codec';
+import { checkEndpointCodecOptions, type CodecOptions } from './codec-options';
 import {
   DEFAULT_CLOSE_GRACE,
   DEFAULT_HANDSHAKE_TIMEOUT,
-  DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_PENDING_BYTES,
+  DEFAULT_PARTIAL_FRAME_TIMEOUT,
+  DEFAULT_PING_INTERVAL,
+  DEFAULT_PONG_TIMEOUT,
   FrameKind,
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { encodeMessageFrame } from './message-frame';
 import { readSeq, SEQ_BYTES, type Session, type SessionBinding, type SessionHello, type SessionLink } from './session';
-import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, type Hello } from './handshake';
+import {
+  acceptedCodec,
+  agreeCodec,
+  clientHello,
+  encodeHello,
+  parseHello,
+  refuseUnknownToPeer,
+  serverHello,
+  SUPPORTED_CODECS,
+  type Hello,
+} from './handshake';
+import { describeRegistry, type RegistrySchema } from './registry-schema';
+import { checkSchemas } from './schema-diff';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
-import { errorReport, readErrorReport } from './error-report';
+import { errorFrame, readErrorReport } from './error-report';
 import { RequestChannel } from './request-channel';
 import type { RequestOptions } from './requests';
+import { ReadGate } from './read-gate';
+import { Watchdog } from './watchdog';
+import { Outbox } from './outbox';
+import { sniffForeignProtocol, StreamStart } from './protocol-sniffer';
 
 /**
  * Which wire a connection speaks: `'oon'` (framed, with a handshake: docs/protocol.md)
@@ -37,8 +58,14 @@ import type { RequestOptions } from './requests';
  */
 export type WireProtocol = 'oon' | 'oon-0.0.5';
 
-/** Options of {@link Connection}, shared by both endpoints. */
-export interface ConnectionOptions {
+/** Options of {@link Connection}, shared by both endpoints; the codec options apply to every message. */
+export interface ConnectionOptions extends CodecOptions {
+  /**
+   * The only codec this side offers (client) or accepts (server). Unset, both are spoken
+   * and `'binary'` is preferred; `'json'` is for reading the wire while debugging.
+   * @default undefined (binary, else json)
+   */
+  codec?: 'binary' | 'json';
   /** The wire to speak; both sides must use the same. @default 'oon' */
   protocol?: WireProtocol;
   /** Where wire names are looked up. @default defaultRegistry */
@@ -49,8 +76,25 @@ export interface ConnectionOptions {
   maxDepth?: number;
   /** Milliseconds to wait for the peer's hello before failing with `Timeout`. @default 5000 */
   handshakeTimeout?: number;
-  /** Milliseconds `close()` waits for the peer to close before destroying the socket. @default 2000 */
+  /**
+   * Milliseconds `close()` lets what is in flight finish (frames already queued are
+   * flushed, the peer's close is awaited) before destroying the socket. @default 10000
+   */
   closeGrace?: number;
+  /**
+   * Milliseconds a peer may take to finish a frame it has started; past it, it is
+   * dropped with `Timeout` (slowloris guard). 0 disables. @default 10000
+   */
+  partialFrameTimeout?: number;
+  /**
+   * Bytes written and not yet taken by the peer; a send past it evicts the peer as a
+   * slow consumer (`BadConn`, reason `'slow consumer'`) instead of growing memory. @default 8 MiB
+   */
+  maxPendingBytes?: number;
+  /** Milliseconds of silence from the peer after which it is pinged. 0 disables heartbeats. @default 25000 */
+  pingInterval?: number;
+  /** Milliseconds a pinged peer has to answer (any bytes do) before it is dropped with `Timeout`. @default 20000 */
+  pongTimeout?: number;
   /**
    * Bytes of unacknowledged messages a resumable session holds, connected or not
    * (docs/reconnect.md); past it `send()` rejects with `BadConn`. @default 8 MiB
@@ -106,7 +150,8 @@ export type DisconnectReason =
   | 'rejected by peer'
   | 'refused'
   | 'connection error'
-  | 'timeout';
+  | 'timeout'
+  | 'slow consumer';
 
 /** Events emitted by {@link Connection}. */
 export interface ConnectionEvents {
@@ -139,7 +184,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #socket: Duplex;
   readonly #registry: Registry;
   readonly #maxFrameBytes: number;
-  readonly #maxDepth: number;
+  readonly #codecOptions: CodecOptions;
+  /** The codecs this side speaks, most preferred first. */
+  readonly #codecs: readonly string[];
   readonly #closeGrace: number;
   readonly #decoder: FrameDecoder | JsonDocumentSplitter;
   /** Speaking the origin's wire: no frames, no hello, no error reports. */
@@ -159,7 +206,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #failure: unknown;
   /** True while frames wait (and the socket is paused): see {@link Connection.#hold}. */
   #holding = false;
+  /** The one place that decides whether the socket reads. */
+  readonly #gate: ReadGate;
+  readonly #watchdog: Watchdog;
+  readonly #outbox: Outbox;
+  /** The stream's first bytes, kept until a frame is decoded, to name a foreign protocol. */
+  #start: StreamStart | undefined;
   #releaseTimer: NodeJS.Immediate | undefined;
+  /** Our registry as our hello described it, for comparing the peer's. */
+  #schema: RegistrySchema | undefined;
+  /** The wire names of the peer's classes, once its hello listed them: `send()` refuses others. */
+  #peerClasses: ReadonlySet<string> | undefined;
   readonly #owner: ConnectionOwner;
   readonly #requests: RequestChannel;
   readonly #ownInbox: Inbox<object>;
@@ -174,14 +231,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
     this.#ownInbox = new Inbox<object>({
       what: 'message',
-      onFull: () => socket.pause(),
-      onDrain: () => socket.resume(),
+      onFull: () => this.#gate.pause('inbox full'),
+      onDrain: () => this.#gate.resume('inbox full'),
     });
+    this.#gate = new ReadGate(socket);
     this.#requests = new RequestChannel({
       describePeer: () => this.describePeer(),
       isOpen: () => this.#state === 'open',
       write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
-      writeFrame: (frame) => this.#socket.write(frame),
+      writeFrame: (frame) => void this.#writeFrame(frame),
       decode: (payload) => (this.#codec as Codec).decode(payload).object,
       handle: (object) =>
         this.#owner.handleRequest === undefined
@@ -190,9 +248,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     this.#registry = options.registry ?? defaultRegistry;
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    checkEndpointCodecOptions(options);
+    this.#codecOptions = { ...options, registry: this.#registry };
+    this.#codecs = options.codec === undefined ? SUPPORTED_CODECS : [options.codec];
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
+    this.#outbox = new Outbox(socket, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
+    this.#start = this.#origin ? undefined : new StreamStart();
+    this.#watchdog = new Watchdog(
+      {
+        partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,
+        pingInterval: options.pingInterval ?? DEFAULT_PING_INTERVAL,
+        pongTimeout: options.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
+      },
+      {
+        ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
+        fail: (error) => this.#fail(error, 'timeout'),
+        paused: () => this.#gate.paused,
+        describePeer: () => this.describePeer(),
+      },
+    );
     this.#decoder = this.#origin
       ? new JsonDocumentSplitter({ maxDocumentBytes: this.#maxFrameBytes })
       : new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
@@ -216,7 +291,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#origin) {
       // The origin has no handshake: the connection opens with the socket (once the
       // owner holds this object: nothing can arrive before the next I/O turn).
-      queueMicrotask(() => this.#open(new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth, originOnly: true })));
+      queueMicrotask(() => this.#open(new JsonCodec({ ...this.#codecOptions, originOnly: true })));
       return;
     }
     const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
@@ -224,7 +299,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
     if (this.#owner.role === 'client') {
-      socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token, this.#owner.sessionRequest?.()))));
+      this.#sendHello((schema) => clientHello(schema, { token: this.#owner.token, codecs: this.#codecs, session: this.#owner.sessionRequest?.() }));
     }
   }
 
@@ -289,6 +364,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#state !== 'open' || this.#codec === undefined) {
       return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     }
+    const unknown = refuseUnknownToPeer(this.#peerClasses, this.#registry, object, this.describePeer());
+    if (unknown !== undefined) return Promise.reject(unknown);
     let frame: Buffer;
     try {
       const message = new NetMessage(object, options);
@@ -298,10 +375,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return Promise.reject(toOonError(err));
     }
     return new Promise((resolve, reject) => {
-      this.#socket.write(frame, (err) => {
+      const queued = this.#writeFrame(frame, (err) => {
         if (err) reject(new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }));
         else resolve();
       });
+      if (!queued) reject(this.#error);
     });
   }
 
@@ -315,16 +393,34 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return frame;
   }
 
+  /** Writes a frame through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
+  #writeFrame(frame: Buffer, callback?: (err?: Error | null) => void): boolean {
+    const refused = this.#outbox.write(frame, callback);
+    if (refused > 0) this.#evict(this.#outbox.slowConsumer(this.describePeer(), refused));
+    return refused === 0;
+  }
+
+  /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
+  #evict(error: BadConnError): void {
+    if (this.#ending) return;
+    this.#state = 'closing';
+    this.#reason = 'slow consumer';
+    this.#error = error;
+    this.emit('error', error);
+    this.#socket.destroy();
+  }
+
   /**
-   * Closes gracefully: ends the stream and waits for the peer, destroying the socket
-   * after `closeGrace`. Safe to call twice. With a session, `farewell` (the default)
-   * tells the peer the session is over (a Close frame); without it the peer may resume.
+   * Closes gracefully: ends the stream (what is queued goes first) and waits for the
+   * peer to close, still handling what it sent before it saw the end; destroys the
+   * socket after `closeGrace`. Safe to call twice. With a session, `farewell` (the
+   * default) tells the peer the session is over (a Close frame); without it the peer may resume.
    */
   close(farewell = true): Promise<void> {
     if (this.#state === 'handshaking' || this.#state === 'open') {
       if (farewell && this.#session !== undefined && this.#state === 'open') {
         this.#session.flushAck();
-        this.#socket.write(encodeFrame(FrameKind.Close));
+        this.#writeFrame(encodeFrame(FrameKind.Close));
       }
       this.#reason ??= 'local close';
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
@@ -340,14 +436,36 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state === 'closing' || this.#state === 'closed';
   }
 
+  /**
+   * True while the peer's frames are handled: while open, and after our own `close()`
+   * until the socket closes, so what the peer sent before it saw our close still
+   * arrives (the in-flight frames `closeGrace` waits for). Not after a fault.
+   */
+  get #reading(): boolean {
+    if (this.#state === 'closing') return this.#reason === 'local close' && this.#codec !== undefined;
+    return this.#state !== 'closed';
+  }
+
   #onData(chunk: Buffer): void {
-    if (this.#ending || this.#failure !== undefined) return;
+    if (!this.#reading || this.#failure !== undefined) return;
+    const before = this.#frames.length;
+    this.#start?.add(chunk);
     try {
       this.#decoder.push(chunk, this.#collectFrame);
     } catch (err) {
-      this.#failure = err;
+      this.#failure = this.#diagnose(err);
     }
+    const completed = this.#frames.length > before;
+    if (completed) this.#start = undefined;
+    this.#watchdog.onBytes(this.#decoder.midFrame, completed);
     this.#drain();
+  }
+
+  /** A refused stream start is usually another protocol: say which, rather than "frame too long". */
+  #diagnose(err: unknown): unknown {
+    const diagnosis = this.#start === undefined ? undefined : sniffForeignProtocol(this.#start.bytes);
+    if (diagnosis === undefined) return err;
+    return new BadDataError(diagnosis, { cause: err });
   }
 
   /**
@@ -356,11 +474,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * listener is not mistaken for bad data from the peer.
    */
   #drain(): void {
-    while (!this.#holding && !this.#ending && this.#next < this.#frames.length) {
+    while (!this.#holding && this.#reading && this.#next < this.#frames.length) {
       const [kind, payload] = this.#frames[this.#next++] as [number, Buffer];
       this.#onFrame(kind, payload);
     }
-    if (this.#holding || this.#ending) return;
+    if (this.#holding || !this.#reading) return;
     this.#frames = [];
     this.#next = 0;
     if (this.#failure !== undefined) this.#fail(toOonError(this.#failure), 'bad data');
@@ -396,7 +514,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#peerClosedSession = true;
         return;
       case FrameKind.Ping:
-        this.#socket.write(encodeFrame(FrameKind.Pong));
+        // Not once closing: our side of the stream is ended.
+        if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong));
         return;
       case FrameKind.Pong:
         return;
@@ -406,7 +525,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #onHello(kind: number, payload: Buffer): void {
-    if (this.#owner.role === 'client' && kind === FrameKind.Error) {
+    if (kind === FrameKind.Error) {
+      // The server refusing us, or a client that could not even send its hello.
       this.#onPeerError(payload);
       return;
     }
@@ -418,13 +538,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let codec: string;
     try {
       hello = parseHello(payload);
-      codec = this.#owner.role === 'client' ? acceptedCodec(hello) : agreeCodec(hello.codecs);
+      codec = this.#owner.role === 'client' ? acceptedCodec(hello, this.#codecs) : agreeCodec(hello.codecs, this.#codecs);
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;
     }
     if (this.#owner.role === 'server') {
       void this.#admit(hello, codec);
+      return;
+    }
+    const mismatch = this.#checkPeerSchema(hello);
+    if (mismatch !== undefined) {
+      this.#fail(mismatch, 'bad data');
       return;
     }
     let binding: SessionBinding | undefined;
@@ -453,18 +578,47 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (this.#ending) return;
-    this.#socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec, grant?.hello))));
+    // Our hello goes out even when the schemas disagree, so the client can word the
+    // differences from its own side; the Error frame follows it.
+    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs: this.#codecs, session: grant?.hello }))) return;
+    const mismatch = this.#checkPeerSchema(hello);
+    if (mismatch !== undefined) {
+      this.#fail(mismatch, 'bad data');
+      return;
+    }
     this.#open(this.#createCodec(codec), grant?.binding);
     this.#release();
+  }
+
+  /** Describes our registry and writes our hello; on failure (a type thunk threw, the hello is too big) fails the connection. */
+  #sendHello(make: (schema: RegistrySchema) => Hello): boolean {
+    try {
+      this.#schema = describeRegistry(this.#registry);
+      this.#socket.write(encodeHello(make(this.#schema), this.#maxFrameBytes));
+      return true;
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
+      return false;
+    }
+  }
+
+  /** Compares the peer's schema with ours: a `BadData` listing the differences, if any. */
+  #checkPeerSchema(hello: Hello): OonError | undefined {
+    if (hello.schema === undefined || this.#schema === undefined) return undefined;
+    // An equal hash means the peer knows every class we do: nothing to refuse on send.
+    if (hello.schema.hash !== this.#schema.hash) this.#peerClasses = new Set(hello.schema.classes.map((c) => c.name));
+    return checkSchemas(this.#schema, hello.schema);
   }
 
   #open(codec: Codec, binding?: SessionBinding): void {
     if (this.#ending) return;
     this.#codec = codec;
     this.#state = 'open';
+    this.#start = undefined;
     this.#session = binding?.session;
     // Attached before the owner hears of the link, so what it sends at once is sequenced.
     if (binding !== undefined && !this.#attach(binding)) return;
+    if (!this.#origin) this.#watchdog.startHeartbeat();
     this.#owner.onOpen?.();
     this.#settleReady();
     if (this.#owner.role === 'client' && this.#frames.length > this.#next) {
@@ -481,11 +635,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       codec: this.#codec as Codec,
       maxFrameBytes: this.#maxFrameBytes,
       describePeer: () => this.describePeer(),
-      write: (frame) => new Promise((resolve, reject) => this.#socket.write(frame, (err) => (err ? reject(err) : resolve()))),
-      pause: () => this.#socket.pause(),
-      resume: () => {
-        if (!this.#holding) this.#socket.resume();
-      },
+      // Through the outbox and the read gate, like every other frame: a session's peer is
+      // evicted as a slow consumer, and its full inbox stops reading, the same way.
+      write: (frame) =>
+        new Promise((resolve, reject) => {
+          if (!this.#writeFrame(frame, (err) => (err ? reject(err) : resolve()))) reject(this.#error);
+        }),
+      refuseUnknown: (object) => refuseUnknownToPeer(this.#peerClasses, this.#registry, object, this.describePeer()),
+      pause: () => this.#gate.pause('inbox full'),
+      resume: () => this.#gate.resume('inbox full'),
     };
     this.#link = link;
     try {
@@ -500,22 +658,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
   #hold(): void {
     this.#holding = true;
-    this.#socket.pause();
+    this.#gate.pause('holding frames');
   }
 
   #release(): void {
     this.#releaseTimer = undefined;
     if (this.#ending) return;
     this.#holding = false;
-    this.#socket.resume();
+    this.#gate.resume('holding frames');
     this.#drain();
   }
 
   #createCodec(name: string): Codec {
-    switch (name) {
-      default:
-        return new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth });
-    }
+    return name === 'json' ? new JsonCodec(this.#codecOptions) : new BinaryCodec(this.#codecOptions);
   }
 
   #onMessage(payload: Buffer): void {
@@ -559,8 +714,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer && !this.#origin) this.#socket.end(encodeFrame(FrameKind.Error, errorReport(error.code, error.message)));
+    if (tellPeer && !this.#origin) this.#socket.end(errorFrame(error.code, error.message));
     else this.#socket.end();
+    // A socket held paused (a server failing a hello it was admitting) must read, and
+    // drop, what the peer still sends, or it never sees the peer's FIN and waits closeGrace.
+    this.#socket.resume();
     this.#scheduleDestroy();
   }
 
@@ -587,6 +745,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#destroyTimer);
     clearImmediate(this.#releaseTimer);
+    this.#watchdog.stop();
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));

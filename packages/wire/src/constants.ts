@@ -27,9 +27,9 @@ export const FrameKind = {
   Response: 4,
   /** The sender is dropping the connection and says why (JSON `{code, message}`). */
   Error: 5,
-  /** Reserved for heartbeats. */
+  /** Heartbeat: "are you there?"; answered at once with a Pong. Empty payload. */
   Ping: 6,
-  /** Reserved for heartbeats. */
+  /** Heartbeat answer. Empty payload. */
   Pong: 7,
   /** The sender closes on purpose and ends its session: the peer must not resume it (empty). */
   Close: 8,
@@ -55,5 +55,32 @@ export const DEFAULT_MAX_DEPTH = 64;
 /** Milliseconds to wait for the peer's `hello`. @default 5000 */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 5_000;
 
-/** Milliseconds a closing connection waits for the peer before destroying the socket. @default 2000 */
-export const DEFAULT_CLOSE_GRACE = 2_000;
+/**
+ * Milliseconds a closing connection lets what is in flight finish (its queued frames
+ * flushed, the peer's close awaited) before destroying the socket. @default 10000
+ */
+export const DEFAULT_CLOSE_GRACE = 10_000;
+
+/** Milliseconds a peer may take to finish a frame it has started (slowloris guard). @default 10000 */
+export const DEFAULT_PARTIAL_FRAME_TIMEOUT = 10_000;
+
+/**
+ * Bytes written to a connection and not yet taken by the peer: past this, the peer is
+ * evicted as a slow consumer. @default 8 MiB
+ */
+export const DEFAULT_MAX_PENDING_BYTES = 8 * 1024 * 1024;
+
+/** Milliseconds between heartbeats (a ping when the peer has been silent). @default 25000 */
+export const DEFAULT_PING_INTERVAL = 25_000;
+
+/** Milliseconds a peer has to answer a ping before it is dropped with `Timeout`. @default 20000 */
+export const DEFAULT_PONG_TIMEOUT = 20_000;
+
+/** Connections a server holds at once (handshaking or open); the next is refused. @default 10000 */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/** Most elements in one array, `Map` or `Set` a codec writes or reads. @default 100,000 */
+export const DEFAULT_MAX_COLLECTION_LENGTH = 100_000;
+
+/** Most UTF-8 bytes in one string (and bytes in one `t.bytes` value) a codec writes or reads. @default 1 MiB */
+export const DEFAULT_MAX_STRING_BYTES = 1024 * 1024;

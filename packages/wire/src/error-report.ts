@@ -1,4 +1,6 @@
 import { isErrorCode, type ErrorCode } from '@oon/core';
+import { FrameKind } from './constants';
+import { encodeFrame } from './frame-encoder';
 
 /** What a peer says when it fails: in an Error frame, or in a failed request's Response frame. */
 export interface ErrorReport {
@@ -23,4 +25,9 @@ export function readErrorReport(payload: Buffer): ErrorReport {
     code: isErrorCode(report.code) ? report.code : 'BadConn',
     message: typeof report.message === 'string' ? report.message : 'no reason given',
   };
+}
+
+/** A whole Error frame: what an endpoint sends as it drops (or refuses) a peer. */
+export function errorFrame(code: ErrorCode, message: string): Buffer {
+  return encodeFrame(FrameKind.Error, errorReport(code, message));
 }

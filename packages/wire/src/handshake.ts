@@ -1,5 +1,7 @@
-import { BadDataError } from '@oon/core';
-import { PROTOCOL_VERSION } from './constants';
+import { BadDataError, type Registry } from '@oon/core';
+import { FrameKind, PROTOCOL_VERSION } from './constants';
+import { encodeFrame, frameLength } from './frame-encoder';
+import { parseSchema, type RegistrySchema } from './registry-schema';
 import type { SessionHello } from './session';
 
 /**
@@ -16,27 +18,66 @@ export interface Hello {
   readonly codec?: string;
   /** The client's credentials, checked by the server's `auth` (client hello only). */
   readonly token?: string;
+  /**
+   * The sender's registry: every class and enum with a hash. OON always sends it; a
+   * hand-written peer may leave it out, and then neither side's classes are checked.
+   */
+  readonly schema?: RegistrySchema;
   /** A resumable session: asked for by the client, granted by the server (docs/reconnect.md). */
   readonly session?: SessionHello;
 }
 
-/** Codecs this build speaks, most preferred first. */
-export const SUPPORTED_CODECS: readonly string[] = ['json'];
+/** Codecs this build speaks, most preferred first: the compiled binary codec, then the JSON one. */
+export const SUPPORTED_CODECS: readonly string[] = ['binary', 'json'];
 
-/** The hello a client opens with. */
-export function clientHello(token?: string, session?: SessionHello): Hello {
+/** What a hello carries besides the schema; every field may be left out. */
+export interface HelloOptions {
+  /** Codecs to offer, most preferred first (an endpoint's `codec` option narrows them). @default SUPPORTED_CODECS */
+  readonly codecs?: readonly string[];
+  /** A resumable session asked for (client) or granted (server); none when left out or `undefined`. */
+  readonly session?: SessionHello | undefined;
+}
+
+/** What a client hello carries besides the schema. */
+export interface ClientHelloOptions extends HelloOptions {
+  /** The client's credentials for the server's `auth`; none when left out or `undefined`. */
+  readonly token?: string | undefined;
+}
+
+/** The hello a client opens with, describing its registry (`describeRegistry`). */
+export function clientHello(schema: RegistrySchema, options: ClientHelloOptions = {}): Hello {
+  const { token, session, codecs = SUPPORTED_CODECS } = options;
   return {
     protocol: 'oon',
     version: PROTOCOL_VERSION,
-    codecs: SUPPORTED_CODECS,
+    codecs,
     ...(token === undefined ? {} : { token }),
+    schema,
     ...(session === undefined ? {} : { session }),
   };
 }
 
 /** The hello a server answers with, once it has admitted the client. */
-export function serverHello(codec: string, session?: SessionHello): Hello {
-  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS, codec, ...(session === undefined ? {} : { session }) };
+export function serverHello(codec: string, schema: RegistrySchema, options: HelloOptions = {}): Hello {
+  const { session, codecs = SUPPORTED_CODECS } = options;
+  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs, codec, schema, ...(session === undefined ? {} : { session }) };
+}
+
+/**
+ * The Hello frame for a hello; `BadData` if it is over `maxFrameBytes`, which a large
+ * registry can reach: the peer would drop it unread, so it is refused before sending.
+ */
+export function encodeHello(hello: Hello, maxFrameBytes: number): Buffer {
+  const frame = encodeFrame(FrameKind.Hello, JSON.stringify(hello));
+  const size = frameLength(frame);
+  if (size > maxFrameBytes) {
+    const classes = hello.schema?.classes.length ?? 0;
+    const enums = hello.schema?.enums.length ?? 0;
+    throw new BadDataError(
+      `this side's hello is ${size} bytes with the schema of its ${classes} classes and ${enums} enums, over maxFrameBytes (${maxFrameBytes}): raise maxFrameBytes on both sides, or register fewer classes in the registry this connection uses`,
+    );
+  }
+  return frame;
 }
 
 /** Reads a peer's hello, refusing anything that is not OON v1 with `BadData`. */
@@ -63,6 +104,7 @@ export function parseHello(payload: Buffer): Hello {
     codecs: h.codecs as string[],
     ...(typeof h.codec === 'string' ? { codec: h.codec } : {}),
     ...(typeof h.token === 'string' ? { token: h.token } : {}),
+    ...(h.schema === undefined ? {} : { schema: parseSchema(h.schema) }),
     ...(h.session === undefined ? {} : { session: parseSessionHello(h.session) }),
   };
 }
@@ -81,20 +123,40 @@ function parseSessionHello(value: unknown): SessionHello {
   };
 }
 
-/** The server's choice: the first codec in this build's order of preference that the client speaks. */
-export function agreeCodec(theirs: readonly string[]): string {
-  const codec = SUPPORTED_CODECS.find((c) => theirs.includes(c));
+/** The server's choice: the first codec in its order of preference (`ours`) that the client speaks. */
+export function agreeCodec(theirs: readonly string[], ours: readonly string[] = SUPPORTED_CODECS): string {
+  const codec = ours.find((c) => theirs.includes(c));
   if (codec === undefined) {
-    throw new BadDataError(`no codec in common: this side speaks ${SUPPORTED_CODECS.join(', ')}, the peer ${theirs.join(', ')}`);
+    throw new BadDataError(`no codec in common: this side speaks ${ours.join(', ')}, the peer ${theirs.join(', ')}; check both sides' codec option`);
   }
   return codec;
 }
 
-/** The client's check of the server's choice. */
-export function acceptedCodec(serverHello: Hello): string {
+/** The client's check of the server's choice against the codecs it offered (`ours`). */
+export function acceptedCodec(serverHello: Hello, ours: readonly string[] = SUPPORTED_CODECS): string {
   const { codec } = serverHello;
-  if (codec === undefined || !SUPPORTED_CODECS.includes(codec)) {
-    throw new BadDataError(`server chose codec ${String(codec)}, which this side does not speak (${SUPPORTED_CODECS.join(', ')})`);
+  if (codec === undefined || !ours.includes(codec)) {
+    throw new BadDataError(`server chose codec ${String(codec)}, which this side does not speak (${ours.join(', ')})`);
   }
   return codec;
+}
+
+/**
+ * Refuses, before anything is written, an object whose class the peer's hello did not
+ * list: the peer would drop the connection on it as an unknown class. `undefined` when
+ * the peer knows the class, or named no classes at all (a hand-written peer). Only the
+ * top-level object is checked; a nested unknown class is still refused by the peer.
+ */
+export function refuseUnknownToPeer(
+  peerClasses: ReadonlySet<string> | undefined,
+  registry: Registry,
+  object: object,
+  peer: string,
+): BadDataError | undefined {
+  if (peerClasses === undefined) return undefined;
+  const name = registry.nameOf(object.constructor);
+  if (name === undefined || peerClasses.has(name)) return undefined;
+  return new BadDataError(
+    `peer does not know class \`${name}\`: ${peer} registers no class of that name, so nothing was sent. Register it on both sides to send it`,
+  );
 }

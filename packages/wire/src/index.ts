@@ -7,18 +7,49 @@ export {
   DEFAULT_PORT,
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_COLLECTION_LENGTH,
+  DEFAULT_MAX_STRING_BYTES,
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_CLOSE_GRACE,
+  DEFAULT_PARTIAL_FRAME_TIMEOUT,
+  DEFAULT_MAX_PENDING_BYTES,
+  DEFAULT_PING_INTERVAL,
+  DEFAULT_PONG_TIMEOUT,
+  DEFAULT_MAX_CONNECTIONS,
 } from './constants';
+export { errorFrame } from './error-report';
+export { checkLimits } from './check-limits';
+export { sniffForeignProtocol } from './protocol-sniffer';
 export { encodeFrame } from './frame-encoder';
 export { FrameDecoder } from './frame-decoder';
 export type { FrameDecoderOptions, FrameHandler } from './frame-decoder';
 export type { Codec, CodecLimits } from './codec';
 export { JsonCodec } from './json-codec';
+export { BinaryCodec } from './binary-codec';
+export type { BinaryCodecOptions } from './binary-codec';
+export { checkEndpointCodecOptions } from './codec-options';
+export type { CodecOptions } from './codec-options';
 export type { JsonCodecOptions } from './json-codec';
 export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
-export { SUPPORTED_CODECS, parseHello, agreeCodec, acceptedCodec, clientHello, serverHello } from './handshake';
-export type { Hello } from './handshake';
+export {
+  SUPPORTED_CODECS,
+  parseHello,
+  agreeCodec,
+  acceptedCodec,
+  clientHello,
+  serverHello,
+  encodeHello,
+} from './handshake';
+export type { Hello, HelloOptions, ClientHelloOptions } from './handshake';
+export { describeRegistry, schemaHash, parseSchema } from './registry-schema';
+export type {
+  RegistrySchema,
+  ClassDescription,
+  FieldDescription,
+  EnumDescription,
+  EnumMemberDescription,
+} from './registry-schema';
+export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
 export { Connection } from './connection';
 export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol, SessionGrant } from './connection';
 export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES, SEQ_BYTES } from './session';

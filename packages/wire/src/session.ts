@@ -44,6 +44,8 @@ export interface SessionLink {
   describePeer(): string;
   /** Writes a frame; resolves when it is handed to the OS. */
   write(frame: Buffer): Promise<void>;
+  /** The `BadData` for an object whose class the peer's hello did not list; `undefined` to send it. */
+  refuseUnknown(object: object): BadDataError | undefined;
   pause(): void;
   resume(): void;
 }
@@ -106,6 +108,8 @@ export class Session {
   /** The codec and limit of the last link, to encode what is sent while detached. */
   #codec: Codec | undefined;
   #maxFrameBytes = 0;
+  /** The last link's check of the peer's classes: what is sent while detached goes to the same peer. */
+  #refuseUnknown: SessionLink['refuseUnknown'] = () => undefined;
   /** Unacknowledged messages, oldest first, from `#head` on. */
   #outgoing: Outgoing[] = [];
   #head = 0;
@@ -164,7 +168,8 @@ export class Session {
    * Numbers, encodes and keeps a message until the peer acknowledges it. Attached, it is
    * written at once (resolving when handed to the OS); detached, it is held for the next
    * link. Unacknowledged messages are bounded by `maxBufferedBytes`, past which this
-   * rejects with `BadConn`. Rejects with `BadData` when the object cannot be encoded.
+   * rejects with `BadConn`. Rejects with `BadData` when the object cannot be encoded, or
+   * its class is one the peer's hello did not list (nothing is kept then).
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
     const link = this.#link;
@@ -172,6 +177,8 @@ export class Session {
     if (this.#ended || codec === undefined) {
       return Promise.reject(new BadConnError(`cannot send to ${this.#describePeer()}: the connection is closed and its session has ended`));
     }
+    const unknown = this.#refuseUnknown(object);
+    if (unknown !== undefined) return Promise.reject(unknown);
     let frame: Buffer;
     try {
       frame = encodeMessageFrame(codec, FrameKind.Message, new NetMessage(object, options), this.#maxFrameBytes, seqBytes(this.#nextSeq));
@@ -204,6 +211,7 @@ export class Session {
     this.#link = link;
     this.#codec = link.codec;
     this.#maxFrameBytes = link.maxFrameBytes;
+    this.#refuseUnknown = (object) => link.refuseUnknown(object);
     this.#peer = link.describePeer();
     this.acknowledge(peerReceived);
     for (let i = this.#head; i < this.#outgoing.length; i++) {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadDataError, NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
 import { JsonCodec } from '@oon/wire';
 import { Car, CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../test/support/extra';
+import { expectBadData } from '../../../test/support/expect-bad-data';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/oon-0.0.5/fixtures');
 const UUID = '0123456789';
@@ -11,22 +12,6 @@ const UUID = '0123456789';
 /** The exact bytes Python oon 0.0.5 sent, as recorded in the fixture. */
 function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
-}
-
-/** Runs `fn`, expecting it to throw BadData, and returns the error after checking each message fragment. */
-function expectBadData(fn: () => unknown, ...fragments: string[]): BadDataError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(BadDataError);
-  expect(caught).toBeInstanceOf(OonError);
-  const err = caught as BadDataError;
-  expect(err.code).toBe('BadData');
-  for (const fragment of fragments) expect(err.message).toContain(fragment);
-  return err;
 }
 
 /** A message text with `body` in place of the fixture's body. */
@@ -243,7 +228,7 @@ describe('JsonCodec', () => {
         ['a string in a boolean field', { flag: 'yes' }, 'body.flag: expected boolean, got string "yes"'],
         ['a number in a string field', { name: 5 }, 'body.name: expected string, got number 5'],
         ['a value in a t.null field', { nothing: 0 }, 'body.nothing: expected null, got number 0'],
-        ['a number in an array field', { numbers: 5 }, 'body.numbers: expected array of number, got number 5'],
+        ['a number in an array field', { numbers: 5 }, 'body.numbers: expected array<number>, got number 5'],
         ['a wrong array element', { numbers: [1, '2'] }, 'body.numbers[1]: expected number, got string "2"'],
         ['a value not a member of the enum', { color: 'green' }, 'body.color: expected enum Color, got string "green"'],
         ['a number where a class is declared', { origin: 5 }, 'body.origin: expected Point, got number 5'],
@@ -488,7 +473,7 @@ describe('JsonCodec', () => {
       it('refuses a non-array for an array field', () => {
         expectBadData(
           () => codec.decode(withBody('{"type": "Garage", "cars": {"type": "Car"}}')),
-          'body.cars: expected array of Car, got an object of type "Car"',
+          'body.cars: expected array<Car>, got an object of type "Car"',
         );
       });
     });
@@ -518,7 +503,7 @@ describe('JsonCodec', () => {
         ['a number in a string field', '"name": 7', 'body.name: expected string, got number 7'],
         ['a value in a t.null field', '"nothing": false', 'body.nothing: expected null, got boolean false'],
         ['an object in an array of numbers', '"numbers": [1, {"a": 1}]', 'body.numbers[1]: expected number, got an object'],
-        ['a string for an array', '"numbers": "123"', 'body.numbers: expected array of number, got string "123"'],
+        ['a string for an array', '"numbers": "123"', 'body.numbers: expected array<number>, got string "123"'],
         ['a string for a float', '"ratio": "2.5"', 'body.ratio: expected float, got string "2.5"'],
         ['an array for a class', '"origin": [1.5, -2.0]', 'body.origin: expected a Point object, got an array'],
         ['an object without type for a class', '"origin": {"x": 1.5}', 'body.origin: object has no "type"'],

@@ -30,6 +30,7 @@ function recordingLink(): SessionLink & { frames: Array<{ kind: number; seq: num
       });
       return Promise.resolve();
     },
+    refuseUnknown: () => undefined,
     pause() {},
     resume() {},
   };

@@ -1,0 +1,245 @@
+import { BadDataError, type ClassSchema, type FieldSchema, type FieldType } from '@oon/core';
+import { badTag, Tag, wrongType, type ClassCodec } from './binary-format';
+import type { BinaryRuntime } from './binary-types';
+import { checkStringBytes, tooDeep, tooLong } from './codec-options';
+
+/** A float64 and its bytes, for writing doubles inline. */
+const F64 = new Float64Array(1);
+const F64B = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The compiled parts of a class codec. */
+export type CompiledClass = Pick<ClassCodec, 'encode' | 'fill' | 'create'>;
+
+/**
+ * Generates a class's encoder, decoder and constructor call as straight-line JavaScript
+ * (`new Function`), the way avsc and msgpackr compile theirs: each field is read and
+ * written by its literal property name; numbers, strings, booleans, arrays and nested
+ * objects of a known class are inlined (loops included), other types go through their
+ * prebuilt codec. Nothing on the hot path looks at the schema again.
+ *
+ * Names and keys enter the source only through `JSON.stringify`; everything else the
+ * code refers to (class codecs, types, messages) is passed in the constants array `K`
+ * and bound to one `const` each.
+ */
+export function compileClass(rt: BinaryRuntime, schema: ClassSchema): CompiledClass {
+  const g = new Source(rt, schema.name);
+  const ctor = g.ref(schema.ctor);
+  // Wire order (by wire name), not declaration order: the handshake accepts two sides that
+  // declare the same fields in another order, so a field's position must not depend on it.
+  const encode = schema.fieldsByWireOrder.map((f) => encodeField(g, f)).join('\n');
+  const fill = schema.fieldsByWireOrder.map((f) => fillField(g, f)).join('\n');
+  const name = schema.name.replace(/[^A-Za-z0-9_$]/g, '_');
+  // Each constant gets its own binding, which optimised code reads as a constant, not an array element.
+  const bindings = g.constants.map((_, i) => `k${i} = K[${i}]`).join(', ');
+  const source = `const { K, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE } = h;
+const ${bindings};
+return {
+  create: function create_${name}() { return new ${ctor}(); },
+  encode: function encode_${name}(st, o, depth) {
+    const w = st.w, ig = st.ignore;
+    let v;
+${encode}
+  },
+  fill: function fill_${name}(st, o, depth) {
+    const r = st.r, ig = st.ignore;
+    let t;
+${fill}
+  },
+};`;
+  const { maxDepth, maxCollectionLength: maxLength, maxStringBytes: maxBytes } = rt.options;
+  const helpers = { K: g.constants, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE: LITTLE_ENDIAN };
+  return (new Function('h', source) as (h: typeof helpers) => CompiledClass)(helpers);
+}
+
+/** Collects the constants generated code refers to, and hands out unique variable names. */
+class Source {
+  readonly constants: unknown[] = [];
+  readonly #refs = new Map<unknown, string>();
+  #next = 0;
+
+  /** The class's wire name, which error messages name fields by (`Car.speed`). */
+  constructor(
+    readonly rt: BinaryRuntime,
+    readonly owner: string,
+  ) {}
+
+  /** An expression for `value` in the generated code. */
+  ref(value: unknown): string {
+    let ref = this.#refs.get(value);
+    if (ref === undefined) {
+      ref = `k${this.constants.push(value) - 1}`;
+      this.#refs.set(value, ref);
+    }
+    return ref;
+  }
+
+  /** A fresh variable name. */
+  name(prefix: string): string {
+    return `${prefix}${this.#next++}`;
+  }
+}
+
+function encodeField(g: Source, field: FieldSchema): string {
+  const where = g.ref(`${g.owner}.${field.wireName}`);
+  return `    v = o[${JSON.stringify(field.key)}];
+    if (ig !== undefined && ${ignoreTest(field)}) w.u8(${Tag.Absent});
+    else {
+${writeValue(g, field.type, 'v', 1, where)}
+    }`;
+}
+
+function fillField(g: Source, field: FieldSchema): string {
+  const where = g.ref(`${g.owner}.${field.wireName}`);
+  return `    t = r.u8();
+    if (t !== ${Tag.Absent}) {
+      let v;
+${readValue(g, field.type, 'v', 't', 1, where)}
+      if (ig === undefined || !${ignoreTest(field)}) o[${JSON.stringify(field.key)}] = v;
+    }`;
+}
+
+/** Code writing the tagged value held in variable `v`, at `depth + level`. */
+function writeValue(g: Source, type: FieldType, v: string, level: number, where: string): string {
+  const depth = `depth + ${level}`;
+  const orNull = `else if (${v} == null) w.u8(${Tag.Null});
+      else throw wrongType(${where}, ${g.ref(type)}, ${v});`;
+  switch (type.kind) {
+    case 'number':
+    case 'int':
+      return `      if (typeof ${v} === 'number'${type.kind === 'int' ? ` && Number.isInteger(${v})` : ''}) {
+        let buf = w.buf, pos = w.pos;
+        if (pos + 9 > buf.length) { w.ensure(9); buf = w.buf; pos = w.pos; }
+        if ((${v} | 0) === ${v} && (${v} !== 0 || 1 / ${v} > 0)) {
+          buf[pos++] = ${Tag.A};
+          let z = ((${v} << 1) ^ (${v} >> 31)) >>> 0;
+          while (z > 0x7f) { buf[pos++] = (z & 0x7f) | 0x80; z >>>= 7; }
+          buf[pos++] = z;
+        } else if (LE) {
+          buf[pos++] = ${Tag.B};
+          F64[0] = ${v};
+          buf[pos++] = F64B[0]; buf[pos++] = F64B[1]; buf[pos++] = F64B[2]; buf[pos++] = F64B[3];
+          buf[pos++] = F64B[4]; buf[pos++] = F64B[5]; buf[pos++] = F64B[6]; buf[pos++] = F64B[7];
+        } else { w.pos = pos; w.u8(${Tag.B}); w.f64(${v}); pos = w.pos; }
+        w.pos = pos;
+      } ${orNull}`;
+    case 'float':
+      return `      if (typeof ${v} === 'number') { w.u8(${Tag.B}); w.f64(${v}); } ${orNull}`;
+    case 'string':
+      return `      if (typeof ${v} === 'string') {
+        if (${v}.length * 3 > maxBytes) checkStringBytes(${where}, ${v}, maxBytes);
+        w.u8(${Tag.A}); w.str(${v});
+      } ${orNull}`;
+    case 'boolean':
+      return `      if (${v} === true) w.u8(${Tag.B}); else if (${v} === false) w.u8(${Tag.A}); ${orNull}`;
+    case 'class': {
+      const known = g.rt.plainClassCodec(type.ctor);
+      // The declared class itself, untracked: written here, so the call to its encoder is monomorphic.
+      const fast =
+        known === undefined
+          ? ''
+          : `if (${v}.constructor === ${g.ref(known)}.ctor) {
+          if (${depth} > maxDepth) rt.tooDeepOnWrite(st, ${where});
+          w.u8(${Tag.A});
+          if (${g.ref(known)}.gen === st.gen) w.varuint(${g.ref(known)}.id + 1); else rt.nameClass(st, ${g.ref(known)});
+          ${g.ref(known)}.encode(st, ${v}, ${depth});
+        } else `;
+      return `      if (${v} == null) w.u8(${Tag.Null});
+      else if (typeof ${v} === 'object') { ${fast}rt.writeObject(st, ${v}, ${g.ref(type.ctor)}, ${depth}, ${where}); }
+      else throw wrongType(${where}, ${g.ref(type)}, ${v});`;
+    }
+    case 'array': {
+      const [n, j, e] = [g.name('n'), g.name('j'), g.name('e')];
+      return `      if (Array.isArray(${v})) {
+        const ${n} = ${v}.length;
+        if (${n} > maxLength) throw tooLong(${where}, 'an array', ${n}, maxLength);
+        if (${depth} > maxDepth) rt.tooDeepOnWrite(st, ${where});
+        w.u8(${Tag.A}); w.varuint(${n});
+        for (let ${j} = 0; ${j} < ${n}; ${j}++) {
+          const ${e} = ${v}[${j}];
+${writeValue(g, type.of, e, level + 1, where)}
+        }
+      } ${orNull}`;
+    }
+    default:
+      return `      ${g.ref(g.rt.typeCodec(type))}.write(st, ${v}, ${depth}, ${where});`;
+  }
+}
+
+/** Code reading a value whose tag is in variable `t` into variable `target`, at `depth + level`. */
+function readValue(g: Source, type: FieldType, target: string, t: string, level: number, where: string): string {
+  const depth = `depth + ${level}`;
+  const orNull = `else if (${t} === ${Tag.Null}) ${target} = null;
+      else throw badTag(${where}, ${g.ref(type)}, ${t});`;
+  switch (type.kind) {
+    case 'number':
+    case 'float':
+      return `      if (${t} === ${Tag.A}) ${readZigzag(target)} else if (${t} === ${Tag.B}) ${target} = r.f64(); ${orNull}`;
+    case 'int':
+      return `      if (${t} === ${Tag.A}) ${readZigzag(target)} else if (${t} === ${Tag.B} && Number.isInteger(${target} = r.f64())) {} ${orNull}`;
+    case 'string':
+      return `      if (${t} === ${Tag.A}) ${target} = r.str(maxBytes); ${orNull}`;
+    case 'boolean':
+      return `      if (${t} === ${Tag.B}) ${target} = true; else if (${t} === ${Tag.A}) ${target} = false; ${orNull}`;
+    case 'class': {
+      const known = g.rt.plainClassCodec(type.ctor);
+      if (known === undefined) {
+        return `      if (${t} === ${Tag.Null}) ${target} = null;
+      else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});`;
+      }
+      // An object of the declared class, named before in this message by a one-byte number:
+      // built and filled here, so those calls are monomorphic.
+      const [b, o] = [g.name('b'), g.name('o')];
+      const cc = g.ref(known);
+      return `      if (${t} === ${Tag.Null}) ${target} = null;
+      else {
+        const ${b} = r.pos < r.end ? r.buf[r.pos] : 0;
+        if (${t} === ${Tag.A} && ${b} > 0 && ${b} <= st.classCount && st.classes[${b} - 1] === ${cc}) {
+          if (${depth} > maxDepth) throw tooDeep(${where}, maxDepth);
+          r.pos++;
+          let ${o};
+          try { ${o} = ${cc}.create(); } catch (cause) { throw constructorFailed(${cc}.schema, cause); }
+          ${cc}.fill(st, ${o}, ${depth});
+          if (${cc}.validate) st.toValidate.push(${o});
+          ${target} = ${o};
+        } else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
+      }`;
+    }
+    case 'array': {
+      const [n, j, a, et, e] = [g.name('n'), g.name('j'), g.name('a'), g.name('t'), g.name('e')];
+      return `      if (${t} === ${Tag.A}) {
+        if (${depth} > maxDepth) throw tooDeep(${where}, maxDepth);
+        const ${n} = r.count(maxLength, 'an array');
+        const ${a} = [];
+        for (let ${j} = 0; ${j} < ${n}; ${j}++) {
+          const ${et} = r.u8();
+          let ${e};
+${readValue(g, type.of, e, et, level + 1, where)}
+          ${a}.push(${e});
+        }
+        ${target} = ${a};
+      } ${orNull}`;
+    }
+    default:
+      return `      ${target} = ${g.ref(g.rt.typeCodec(type))}.read(st, ${t}, ${depth}, ${where});`;
+  }
+}
+
+/** Code reading a zigzag integer into `target`, a one-byte one inline. */
+function readZigzag(target: string): string {
+  return `{ const p = r.pos, z = p < r.end ? r.buf[p] : 0x80;
+        if (z < 0x80) { r.pos = p + 1; ${target} = (z >>> 1) ^ -(z & 1); } else ${target} = r.zigzag(); }`;
+}
+
+function ignoreTest(field: FieldSchema): string {
+  const key = JSON.stringify(field.key);
+  return field.key === field.wireName ? `ig.has(${key})` : `(ig.has(${key}) || ig.has(${JSON.stringify(field.wireName)}))`;
+}
+
+/** The error for a constructor that throws while reviving. */
+export function constructorFailed(schema: ClassSchema, cause: unknown): BadDataError {
+  return new BadDataError(
+    `cannot revive ${schema.name}: \`new ${schema.ctor.name}()\` threw (${String(cause)}); its constructor must work with no arguments`,
+    { cause },
+  );
+}

@@ -1,0 +1,400 @@
+import {
+  BadDataError,
+  isSameOrSubclass,
+  NetMessage,
+  type FieldType,
+  type NetClassType,
+} from '@oon/core';
+import { compileClass, constructorFailed } from './binary-compiler';
+import {
+  BINARY_FORMAT_VERSION,
+  ObjectTag,
+  type ClassCodec,
+  type DecodeState,
+  type EncodeState,
+  type TypeCodec,
+} from './binary-format';
+import { buildTypeCodec, type BinaryRuntime } from './binary-types';
+import { ByteReader } from './byte-reader';
+import { ByteWriter } from './byte-writer';
+import { tooDeep, type ResolvedCodecOptions } from './codec-options';
+import { findCycle } from './cycle-finder';
+import { describeJson, isPlainObject } from './json-values';
+import { JsonWriter } from './json-writer';
+import { hasValidation, validateRevived } from './validation';
+
+/**
+ * The binary codec's machinery behind {@link BinaryCodec}: class codecs compiled on first
+ * use, per-message state reused between messages, and the object-level read and write
+ * the generated code calls back into (the {@link BinaryRuntime}). Not exported: the
+ * public surface is `BinaryCodec`'s `encode` and `decode`.
+ */
+export class BinaryEngine implements BinaryRuntime {
+  readonly options: ResolvedCodecOptions;
+  readonly #byCtor = new Map<Function, ClassCodec>();
+  readonly #byName = new Map<string, ClassCodec>();
+  /** Class codecs by a key of their name's bytes (see `nameKey`), to find a class without decoding its name. */
+  readonly #byNameKey = new Map<number, ClassCodec[]>();
+  readonly #types = new Map<FieldType, TypeCodec>();
+  #gen = 0;
+  #lastCodec: ClassCodec | undefined;
+  /** The classes the last messages named, by their number in the message. */
+  readonly #recent: ClassCodec[] = [];
+  #spare: DecodeState | undefined = newDecodeState();
+  #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
+
+  constructor(options: ResolvedCodecOptions) {
+    this.options = options;
+  }
+
+  /** Encodes a message: `[u8 version][uuid][root object]`. */
+  encode(message: NetMessage): Uint8Array {
+    // One state and writer are reused; an encode inside an encode (a getter that sends)
+    // gets its own, so it cannot write over the message in progress.
+    const st = this.#spareEncode ?? newEncodeState(new ByteWriter(1024));
+    this.#spareEncode = undefined;
+    const w = st.w;
+    w.reset();
+    st.gen = ++this.#gen;
+    st.nextClassId = 0;
+    st.refs = undefined;
+    st.ignore = message.ignore.length === 0 ? undefined : new Set(message.ignore);
+    st.root = message.object;
+    try {
+      w.u8(BINARY_FORMAT_VERSION);
+      w.str(message.uuid);
+      if (typeof message.object !== 'object' || message.object === null) {
+        throw new BadDataError(`body: cannot send ${describeJson(message.object)}; only instances of @NetClass classes are sent`);
+      }
+      this.writeObject(st, message.object, undefined, 0, 'body');
+    } catch (err) {
+      throw withFullPath(err, this.options, message);
+    } finally {
+      st.refs = undefined;
+      st.root = EMPTY;
+      this.#spareEncode = st;
+    }
+    return w.finish();
+  }
+
+  /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */
+  decode(payload: Uint8Array | string, ignore: readonly string[] = NO_NAMES): NetMessage {
+    if (typeof payload === 'string') throw new BadDataError('a binary payload cannot be text; is the peer using the json codec?');
+    // One state is reused from message to message; a decode inside a decode (a constructor
+    // that decodes) gets its own.
+    const st = this.#spare ?? newDecodeState();
+    this.#spare = undefined;
+    st.r.reset(payload);
+    st.ignore = ignore.length === 0 ? undefined : new Set(ignore);
+    try {
+      const r = st.r;
+      const version = r.u8();
+      if (version !== BINARY_FORMAT_VERSION) {
+        throw new BadDataError(`binary payload is of format ${version}, this side reads format ${BINARY_FORMAT_VERSION}`);
+      }
+      // The uuid and class names are bounded by the payload itself, not by maxStringBytes (meant for field values).
+      const uuid = r.str(r.end);
+      const object = this.readObject(st, r.u8(), undefined, 0, 'body');
+      if (r.pos !== r.end) throw new BadDataError(`binary payload has ${r.end - r.pos} bytes after the message; it is malformed`);
+      if (st.toValidate.length > 0) validateRevived(st.toValidate);
+      return new NetMessage(object, { uuid, ignore });
+    } finally {
+      // Counts, not lengths: truncating arrays costs more than overwriting their slots.
+      st.classCount = 0;
+      st.objectCount = 0;
+      if (st.toValidate.length !== 0) st.toValidate.length = 0;
+      st.r.reset(EMPTY);
+      this.#spare = st;
+    }
+  }
+
+  /** The codec of a field type, built once. */
+  typeCodec(type: FieldType): TypeCodec {
+    let codec = this.#types.get(type);
+    if (codec === undefined) {
+      // Registered before it is built, so a collection of a class that holds the same collection type finds it.
+      const ref: TypeCodec = { write: (...a) => (codec as TypeCodec).write(...a), read: (...a) => (codec as TypeCodec).read(...a) };
+      this.#types.set(type, ref);
+      codec = buildTypeCodec(this, type);
+      this.#types.set(type, codec);
+    }
+    return codec;
+  }
+
+  /** Writes an object: its tag, its class (named once per message), its fields. */
+  writeObject(st: EncodeState, value: object, declared: Function | undefined, depth: number, where: string): void {
+    const ctor = value.constructor;
+    // The last class looked up is remembered: messages mostly carry one root class.
+    let cc = this.#lastCodec;
+    if (cc === undefined || cc.ctor !== ctor) {
+      cc = this.#byCtor.get(ctor) ?? this.#classCodecFor(ctor, where);
+      this.#lastCodec = cc;
+    }
+    if (declared !== undefined && ctor !== declared && !isSameOrSubclass(ctor, declared)) {
+      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
+    }
+    let tracked = false;
+    if (cc.tracked || this.options.references) {
+      const refs = (st.refs ??= new Map());
+      const id = refs.get(value);
+      if (id !== undefined) {
+        st.w.u8(ObjectTag.Ref);
+        st.w.varuint(id);
+        return;
+      }
+      refs.set(value, refs.size);
+      tracked = true;
+    }
+    if (depth > this.options.maxDepth) this.tooDeepOnWrite(st, where);
+    st.w.u8(tracked ? ObjectTag.Tracked : ObjectTag.Plain);
+    this.#writeClass(st, cc);
+    cc.encode(st, value, depth);
+  }
+
+  plainClassCodec(ctor: Function): ClassCodec | undefined {
+    if (this.options.references || this.options.registry.nameOf(ctor) === undefined) return undefined;
+    const cc = this.#classCodecFor(ctor, '');
+    return cc.tracked ? undefined : cc;
+  }
+
+  /** Names the class the first time it appears in a message, and by number after. */
+  #writeClass(st: EncodeState, cc: ClassCodec): void {
+    if (cc.gen === st.gen) st.w.varuint(cc.id + 1);
+    else this.nameClass(st, cc);
+  }
+
+  nameClass(st: EncodeState, cc: ClassCodec): void {
+    const w = st.w;
+    cc.gen = st.gen;
+    cc.id = st.nextClassId++;
+    w.raw(cc.definition);
+  }
+
+  /** Reads an object after its tag: a reference, or a class and its fields. */
+  readObject(st: DecodeState, tag: number, declared: Function | undefined, depth: number, where: string): object {
+    if (tag === ObjectTag.Ref) return this.#reference(st, declared, where);
+    if (tag !== ObjectTag.Plain && tag !== ObjectTag.Tracked) {
+      throw new BadDataError(`${where}: byte ${tag} does not start an object; the payload is malformed`);
+    }
+    if (depth > this.options.maxDepth) throw tooDeep(where, this.options.maxDepth);
+    const cc = this.#readClass(st, where);
+    if (declared !== undefined && cc.ctor !== declared && !isSameOrSubclass(cc.ctor, declared)) {
+      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
+    }
+    let object: Record<string, unknown>;
+    try {
+      object = cc.create();
+    } catch (cause) {
+      throw constructorFailed(cc.schema, cause);
+    }
+    if (tag === ObjectTag.Tracked) {
+      if (!cc.tracked && !this.options.references) {
+        throw new BadDataError(
+          `${where}: the peer sent ${cc.schema.name} as a shared reference, but references are off here; set references: true on this endpoint or @NetClass({ references: true }) on ${cc.schema.name}`,
+        );
+      }
+      st.objects[st.objectCount++] = object;
+    }
+    cc.fill(st, object, depth);
+    if (cc.validate) st.toValidate.push(object);
+    return object;
+  }
+
+  tooDeepOnWrite(st: EncodeState, where: string): never {
+    throw tooDeep(where, this.options.maxDepth, findCycle(this.options.registry, st.root, 'body', this.options.maxDepth));
+  }
+
+  /** Checks a `t.json` value (plain data, within maxDepth) and returns its JSON text. */
+  plainJson(value: unknown, where: string, depth: number): string {
+    const check = (item: unknown, level: number, path: string): void => {
+      if (typeof item !== 'object' || item === null) {
+        if (typeof item === 'function' || typeof item === 'bigint' || typeof item === 'symbol' || item === undefined) {
+          throw new BadDataError(`${path}: a t.json field holds plain JSON, got ${typeof item}`);
+        }
+        return;
+      }
+      if (level > this.options.maxDepth) throw tooDeep(path, this.options.maxDepth);
+      if (Array.isArray(item)) item.forEach((child, i) => check(child, level + 1, `${path}[${i}]`));
+      else if (isPlainObject(item)) for (const [key, child] of Object.entries(item)) check(child, level + 1, `${path}.${key}`);
+      else throw new BadDataError(`${path}: a t.json field holds plain JSON (objects, arrays, strings, numbers, booleans, null), got ${describeJson(item)}`);
+    };
+    check(value, depth, where);
+    return JSON.stringify(value);
+  }
+
+  #reference(st: DecodeState, declared: Function | undefined, where: string): object {
+    const id = st.r.varuint();
+    const object = id < st.objectCount ? st.objects[id] : undefined;
+    if (object === undefined) throw new BadDataError(`${where}: a reference to object ${id}, which was not sent before it`);
+    if (declared !== undefined && !isSameOrSubclass(object.constructor, declared)) {
+      throw new BadDataError(`${where}: expected ${declared.name}, got a reference to a ${object.constructor.name}, which does not extend it`);
+    }
+    return object;
+  }
+
+  #readClass(st: DecodeState, where: string): ClassCodec {
+    const r = st.r;
+    // Most objects name a class already named in the message, by a one-byte number.
+    if (r.pos < r.end) {
+      const first = r.buf[r.pos] as number;
+      if (first > 0 && first <= st.classCount) {
+        r.pos++;
+        return st.classes[first - 1] as ClassCodec;
+      }
+    }
+    const id = r.varuint();
+    if (id !== 0) {
+      const known = id <= st.classCount ? st.classes[id - 1] : undefined;
+      if (known === undefined) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
+      return known;
+    }
+    // Messages of one stream mostly name the same classes in the same order: try the
+    // class named at this position last time, comparing its definition's bytes.
+    const recent = this.#recent[st.classCount];
+    if (recent !== undefined && sameBytes(r, recent.definition)) {
+      st.classes[st.classCount++] = recent;
+      return recent;
+    }
+    const cached = this.#cachedClass(r);
+    const name = cached?.schema.name ?? r.str(r.end);
+    const fieldCount = r.varuint();
+    let cc = cached ?? this.#byName.get(name);
+    if (cc === undefined) {
+      const ctor = this.options.registry.classByName(name);
+      if (ctor === undefined) {
+        throw new BadDataError(
+          `${where}: unknown class \`${name}\`; register it with @NetClass() on the receiving side, and import the module that declares it (a type-only import registers nothing)`,
+        );
+      }
+      cc = this.#classCodecFor(ctor, where);
+    }
+    if (fieldCount !== cc.schema.fields.length) {
+      throw new BadDataError(
+        `${where}: the peer's ${name} has ${fieldCount} fields, this side's has ${cc.schema.fields.length}; both sides must declare ${name} the same`,
+      );
+    }
+    this.#recent[st.classCount] = cc;
+    st.classes[st.classCount++] = cc;
+    return cc;
+  }
+
+  /**
+   * The class whose name is next in the payload, found by comparing bytes with the names
+   * already seen (no string is decoded); the cursor then stands after the name. Undefined,
+   * with the cursor unmoved, for a name not seen yet.
+   */
+  #cachedClass(r: ByteReader): ClassCodec | undefined {
+    const before = r.pos;
+    const length = r.varuint();
+    const start = r.pos;
+    if (length === 0 || length > r.end - start) {
+      r.pos = before;
+      return undefined;
+    }
+    const buf = r.buf;
+    const bucket = this.#byNameKey.get(nameKey(buf, start, length));
+    if (bucket !== undefined) {
+      for (const cc of bucket) {
+        const bytes = cc.nameBytes;
+        if (bytes.length !== length) continue;
+        let same = true;
+        for (let i = 0; i < length && same; i++) same = bytes[i] === buf[start + i];
+        if (same) {
+          r.pos = start + length;
+          return cc;
+        }
+      }
+    }
+    r.pos = before;
+    return undefined;
+  }
+
+  /** The class codec of a registered class, compiled on first use. */
+  #classCodecFor(ctor: Function, where: string): ClassCodec {
+    const known = this.#byCtor.get(ctor);
+    if (known !== undefined) return known;
+    const { registry } = this.options;
+    if (registry.nameOf(ctor) === undefined) {
+      const what = ctor === Object || ctor === undefined ? 'a plain object' : `an instance of ${ctor.name}`;
+      throw new BadDataError(`${where}: cannot send ${what}; only instances of @NetClass classes are sent`);
+    }
+    const schema = registry.schemaOf(ctor as NetClassType);
+    const nameBytes = Buffer.from(schema.name, 'utf8');
+    const definition = new ByteWriter(nameBytes.length + 16);
+    definition.u8(0);
+    definition.str(schema.name);
+    definition.varuint(schema.fields.length);
+    const cc: ClassCodec = {
+      ctor: schema.ctor,
+      schema,
+      nameBytes,
+      definition: Uint8Array.from(definition.finish()),
+      tracked: schema.references,
+      validate: this.options.validate && hasValidation(ctor),
+      gen: 0,
+      id: 0,
+      // Compiled on first call, so classes that refer to each other compile in any order.
+      create: () => {
+        Object.assign(cc, compileClass(this, schema));
+        return cc.create();
+      },
+      encode: (st, o, depth) => {
+        Object.assign(cc, compileClass(this, schema));
+        cc.encode(st, o, depth);
+      },
+      fill: (st, o, depth) => {
+        Object.assign(cc, compileClass(this, schema));
+        cc.fill(st, o, depth);
+      },
+    };
+    this.#byCtor.set(ctor, cc);
+    this.#byName.set(schema.name, cc);
+    const key = nameKey(cc.nameBytes, 0, cc.nameBytes.length);
+    const bucket = this.#byNameKey.get(key);
+    if (bucket === undefined) this.#byNameKey.set(key, [cc]);
+    else bucket.push(cc);
+    return cc;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** True when the payload continues with `definition` after its leading 0 (already read); then steps over it. */
+function sameBytes(r: ByteReader, definition: Uint8Array): boolean {
+  const n = definition.length - 1;
+  const start = r.pos;
+  if (start + n > r.end) return false;
+  const buf = r.buf;
+  for (let i = 0; i < n; i++) if (buf[start + i] !== definition[i + 1]) return false;
+  r.pos = start + n;
+  return true;
+}
+
+/** A cheap key of a name's UTF-8 bytes: length, first and last byte. */
+function nameKey(buf: Uint8Array, start: number, length: number): number {
+  return length * 65536 + (buf[start] as number) * 256 + (buf[start + length - 1] as number);
+}
+
+function newEncodeState(w: ByteWriter): EncodeState {
+  return { w, gen: 0, nextClassId: 0, refs: undefined, ignore: undefined, root: EMPTY };
+}
+
+function newDecodeState(): DecodeState {
+  return { r: new ByteReader(EMPTY), classes: [], classCount: 0, objects: [], objectCount: 0, toValidate: [], ignore: undefined };
+}
+
+/**
+ * The compiled encoders name a bad value by class and field (`Car.speed`), since they
+ * carry no path. On that error path only, the JSON writer walks the same message again
+ * and, failing on the same value, names its full path (`body.trailer.car_inside.speed`).
+ */
+function withFullPath(err: unknown, options: ResolvedCodecOptions, message: NetMessage): unknown {
+  if (!(err instanceof BadDataError)) return err;
+  try {
+    new JsonWriter(options, false, message).write(message);
+  } catch (detailed) {
+    if (detailed instanceof BadDataError) return detailed;
+  }
+  return err;
+}

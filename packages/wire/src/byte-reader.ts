@@ -1,0 +1,175 @@
+import { BadDataError } from '@oon/core';
+
+const utf8 = new TextDecoder('utf-8');
+// Buffer's readers are plain JavaScript over `this[i]`, so they work on any Uint8Array:
+// the payload need not be wrapped in a Buffer first.
+const readDoubleLE = Buffer.prototype.readDoubleLE as (this: Uint8Array, offset: number) => number;
+/** A float64 and its bytes, to read doubles without Buffer's checks (as Buffer itself does). */
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const readBigInt64LE = Buffer.prototype.readBigInt64LE as (this: Uint8Array, offset: number) => bigint;
+
+/**
+ * A bounds-checked cursor over one binary payload: every read checks that its bytes are
+ * inside the payload, so a truncated or malformed payload fails with `BadData` and never
+ * reads past its frame.
+ */
+export class ByteReader {
+  buf: Uint8Array;
+  pos: number;
+  end: number;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.pos = 0;
+    this.end = buf.length;
+  }
+
+  /** Points the cursor at the start of another payload. */
+  reset(buf: Uint8Array): void {
+    this.buf = buf;
+    this.pos = 0;
+    this.end = buf.length;
+  }
+
+  /** The error for running out of payload. */
+  truncated(): BadDataError {
+    return new BadDataError(`binary payload ends at byte ${this.end} in the middle of a value: it is truncated or malformed`);
+  }
+
+  u8(): number {
+    if (this.pos >= this.end) throw this.truncated();
+    return this.buf[this.pos++] as number;
+  }
+
+  /** An unsigned varint below 2^32. */
+  varuint(): number {
+    // Most varints (lengths, ids, small numbers) are one or two bytes.
+    const pos = this.pos;
+    if (pos + 1 < this.end) {
+      const first = this.buf[pos] as number;
+      if (first < 0x80) {
+        this.pos = pos + 1;
+        return first;
+      }
+      const second = this.buf[pos + 1] as number;
+      if (second < 0x80) {
+        this.pos = pos + 2;
+        return (first & 0x7f) | (second << 7);
+      }
+    }
+    return this.#varuintSlow();
+  }
+
+  #varuintSlow(): number {
+    const buf = this.buf;
+    let result = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (this.pos >= this.end) throw this.truncated();
+      const byte = buf[this.pos++] as number;
+      result += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) {
+        if (result > 0xffffffff) break;
+        return result;
+      }
+    }
+    throw new BadDataError(`binary payload has a malformed varint before byte ${this.pos}`);
+  }
+
+  zigzag(): number {
+    const n = this.varuint();
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  f64(): number {
+    const pos = this.pos;
+    if (pos + 8 > this.end) throw this.truncated();
+    const buf = this.buf;
+    if (LITTLE_ENDIAN) {
+      F64_BYTES[0] = buf[pos] as number;
+      F64_BYTES[1] = buf[pos + 1] as number;
+      F64_BYTES[2] = buf[pos + 2] as number;
+      F64_BYTES[3] = buf[pos + 3] as number;
+      F64_BYTES[4] = buf[pos + 4] as number;
+      F64_BYTES[5] = buf[pos + 5] as number;
+      F64_BYTES[6] = buf[pos + 6] as number;
+      F64_BYTES[7] = buf[pos + 7] as number;
+      this.pos = pos + 8;
+      return F64[0] as number;
+    }
+    this.pos = pos + 8;
+    return readDoubleLE.call(buf, pos);
+  }
+
+  i64(): bigint {
+    if (this.pos + 8 > this.end) throw this.truncated();
+    const value = readBigInt64LE.call(this.buf, this.pos);
+    this.pos += 8;
+    return value;
+  }
+
+  /** A length-prefixed UTF-8 string of at most `maxBytes` bytes. */
+  str(maxBytes: number): string {
+    const length = this.varuint();
+    if (length > maxBytes) throw new BadDataError(`binary payload holds a string of ${length} bytes, over maxStringBytes (${maxBytes})`);
+    const start = this.pos;
+    const stop = start + length;
+    if (stop > this.end) throw this.truncated();
+    this.pos = stop;
+    const buf = this.buf;
+    if (length <= 16) {
+      let high = 0;
+      for (let i = start; i < stop; i++) high |= buf[i] as number;
+      if (high < 0x80) return asciiShort(buf, start, length);
+    }
+    return utf8.decode(buf.subarray(start, stop));
+  }
+
+  /** Length-prefixed raw bytes, copied out of the payload. */
+  bytes(maxBytes: number): Buffer {
+    const length = this.varuint();
+    if (length > maxBytes) throw new BadDataError(`binary payload holds bytes of length ${length}, over maxStringBytes (${maxBytes})`);
+    if (this.pos + length > this.end) throw this.truncated();
+    const out = Buffer.allocUnsafe(length);
+    out.set(this.buf.subarray(this.pos, this.pos + length));
+    this.pos += length;
+    return out;
+  }
+
+  /** A collection's element count, checked against the limit and the bytes left (each element takes at least one). */
+  count(maxLength: number, what: string): number {
+    const n = this.varuint();
+    if (n > maxLength) throw new BadDataError(`binary payload holds ${what} of ${n} elements, over maxCollectionLength (${maxLength})`);
+    if (n > this.end - this.pos) throw this.truncated();
+    return n;
+  }
+}
+
+const fromCharCode = String.fromCharCode;
+
+/** A short ASCII string: one call with the bytes as arguments beats concatenating (as msgpackr does). */
+function asciiShort(b: Uint8Array, s: number, n: number): string {
+  switch (n) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(b[s] as number);
+    case 2:
+      return fromCharCode(b[s] as number, b[s + 1] as number);
+    case 3:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number);
+    case 4:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number);
+    case 5:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number);
+    case 6:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number);
+    case 7:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number);
+    case 8:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number, b[s + 7] as number);
+    default:
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number, b[s + 7] as number) + asciiShort(b, s + 8, n - 8);
+  }
+}

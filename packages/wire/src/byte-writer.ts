@@ -1,0 +1,152 @@
+/** A float64 and its bytes, to write doubles without Buffer's checks (as Buffer itself does). */
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Room a new message needs in the current slab before a fresh slab is taken. */
+const MIN_ROOM = 1024;
+
+/**
+ * A growing output buffer for the binary codec: varints, float64s and strings written
+ * in place, with no allocation per value. As msgpackr does, messages are written one
+ * after another into a slab and handed out as views of it (no copy); a slab is never
+ * written twice, and a fresh one is taken when too little room is left.
+ */
+export class ByteWriter {
+  buf: Buffer;
+  pos = 0;
+  /** Where the message being written starts. */
+  #start = 0;
+  /** The same memory as a plain Uint8Array, whose views are cheaper to make than a Buffer's. */
+  #view: Uint8Array;
+  readonly #slabSize: number;
+
+  constructor(slabSize = 16 * 1024) {
+    this.#slabSize = slabSize;
+    this.buf = Buffer.allocUnsafeSlow(slabSize);
+    this.#view = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
+
+  /** Starts a new message after the last finished one (what a failed message wrote is abandoned). */
+  reset(): void {
+    this.pos = this.#start;
+    if (this.buf.length - this.pos < MIN_ROOM) this.#take(Buffer.allocUnsafeSlow(this.#slabSize));
+  }
+
+  /** The bytes of the message, as a view that later messages never overwrite. */
+  finish(): Uint8Array {
+    const out = this.#view.subarray(this.#start, this.pos);
+    this.#start = this.pos;
+    return out;
+  }
+
+  /** Makes room for `n` more bytes, moving the message begun so far to a bigger slab. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const written = this.pos - this.#start;
+    const slab = Buffer.allocUnsafeSlow(Math.max(this.#slabSize, (written + n) * 2));
+    this.buf.copy(slab, 0, this.#start, this.pos);
+    this.#take(slab);
+    this.pos = written;
+  }
+
+  #take(slab: Buffer): void {
+    this.buf = slab;
+    this.#view = new Uint8Array(slab.buffer, slab.byteOffset, slab.length);
+    this.#start = 0;
+    this.pos = 0;
+  }
+
+  u8(value: number): void {
+    if (this.pos >= this.buf.length) this.ensure(1);
+    this.buf[this.pos++] = value;
+  }
+
+  /** An unsigned integer below 2^32, 7 bits a byte, low bits first. */
+  varuint(value: number): void {
+    if (this.pos + 5 > this.buf.length) this.ensure(5);
+    const buf = this.buf;
+    while (value > 0x7f) {
+      buf[this.pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    buf[this.pos++] = value;
+  }
+
+  /** A 32-bit signed integer, zigzag-encoded so small negatives stay short. */
+  zigzag(value: number): void {
+    this.varuint(((value << 1) ^ (value >> 31)) >>> 0);
+  }
+
+  f64(value: number): void {
+    if (this.pos + 8 > this.buf.length) this.ensure(8);
+    if (!LITTLE_ENDIAN) {
+      this.buf.writeDoubleLE(value, this.pos);
+      this.pos += 8;
+      return;
+    }
+    F64[0] = value;
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = F64_BYTES[0] as number;
+    buf[pos++] = F64_BYTES[1] as number;
+    buf[pos++] = F64_BYTES[2] as number;
+    buf[pos++] = F64_BYTES[3] as number;
+    buf[pos++] = F64_BYTES[4] as number;
+    buf[pos++] = F64_BYTES[5] as number;
+    buf[pos++] = F64_BYTES[6] as number;
+    buf[pos++] = F64_BYTES[7] as number;
+    this.pos = pos;
+  }
+
+  i64(value: bigint): void {
+    if (this.pos + 8 > this.buf.length) this.ensure(8);
+    this.buf.writeBigInt64LE(value, this.pos);
+    this.pos += 8;
+  }
+
+  /** A string as its UTF-8 byte length (varuint) and bytes; short ASCII strings skip the encoder. */
+  str(value: string): void {
+    const length = value.length;
+    if (length < 43) {
+      // At most 3 bytes per UTF-16 unit: 42 units fit in 126 bytes, a one-byte length.
+      if (this.pos + 1 + length * 3 > this.buf.length) this.ensure(1 + length * 3);
+      const buf = this.buf;
+      const start = this.pos + 1;
+      let pos = start;
+      for (let i = 0; i < length; i++) {
+        const unit = value.charCodeAt(i);
+        if (unit >= 0x80) {
+          pos = start + buf.write(value, start, 'utf8');
+          break;
+        }
+        buf[pos++] = unit;
+      }
+      buf[this.pos] = pos - start;
+      this.pos = pos;
+      return;
+    }
+    const bytes = Buffer.byteLength(value, 'utf8');
+    this.varuint(bytes);
+    this.ensure(bytes);
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  /** Bytes as they are, with no length. */
+  raw(value: Uint8Array): void {
+    const n = value.length;
+    if (this.pos + n > this.buf.length) this.ensure(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = value[i] as number;
+    this.pos = pos;
+  }
+
+  /** Raw bytes, after their length. */
+  bytes(value: Uint8Array): void {
+    this.varuint(value.byteLength);
+    this.ensure(value.byteLength);
+    this.buf.set(value, this.pos);
+    this.pos += value.byteLength;
+  }
+}

@@ -1,0 +1,124 @@
+import { TimeoutError } from '@oon/core';
+
+/** Deadlines a {@link Watchdog} keeps, in milliseconds; 0 turns one off. */
+export interface WatchdogLimits {
+  /** A frame started and not finished for this long drops the peer (slowloris). */
+  readonly partialFrameTimeout: number;
+  /** Silence from the peer for this long makes us ping it. */
+  readonly pingInterval: number;
+  /** A ping unanswered for this long drops the peer. */
+  readonly pongTimeout: number;
+}
+
+/** What a {@link Watchdog} does to its connection. */
+export interface WatchdogActions {
+  /** Sends a Ping frame. */
+  ping(): void;
+  /** Drops the peer for a missed deadline. */
+  fail(error: TimeoutError): void;
+  /** True while this side has stopped reading: the peer cannot be blamed for silence then. */
+  readonly paused: () => boolean;
+  /** The peer, for messages. */
+  describePeer(): string;
+}
+
+const NONE = -1;
+
+/**
+ * The deadlines of one connection, on one interval timer: it drops a peer that stalls
+ * mid-frame (`partialFrameTimeout`), pings a silent one (`pingInterval`) and drops it if
+ * it stays silent (`pongTimeout`), all with `Timeout`.
+ *
+ * The hot path only copies a tick counter (no clock read, timer or closure per frame or
+ * chunk): the timer ticks at a quarter of the shortest deadline, and a deadline of N ms
+ * fires between N and 1.25 N ms. Any bytes from the peer count as an answer to a ping:
+ * a peer that is sending is alive. While this side is not reading (its inbox is full),
+ * neither the peer's silence nor its unfinished frame counts against it.
+ */
+export class Watchdog {
+  readonly #actions: WatchdogActions;
+  readonly #limits: WatchdogLimits;
+  readonly #tickMs: number;
+  readonly #timer: NodeJS.Timeout | undefined;
+  #ticks = 0;
+  #heardAt = 0;
+  /** Bytes came since the last tick: the only thing the hot path sets besides a partial frame's start. */
+  #heard = false;
+  #partialSince = NONE;
+  #pingSentAt = NONE;
+  #heartbeat = false;
+
+  constructor(limits: WatchdogLimits, actions: WatchdogActions) {
+    this.#limits = limits;
+    this.#actions = actions;
+    const enabled = [limits.partialFrameTimeout, limits.pingInterval, limits.pongTimeout].filter((ms) => ms > 0);
+    this.#tickMs = enabled.length === 0 ? 0 : Math.max(1, Math.floor(Math.min(...enabled) / 4));
+    if (this.#tickMs > 0) {
+      this.#timer = setInterval(() => this.#tick(), this.#tickMs);
+      // The socket keeps the process alive while it matters; this timer never should.
+      this.#timer.unref();
+    }
+  }
+
+  /** Starts pinging (once the handshake is done: a Ping before it is not OON). */
+  startHeartbeat(): void {
+    this.#heartbeat = this.#limits.pingInterval > 0 && this.#limits.pongTimeout > 0;
+  }
+
+  /**
+   * Notes that bytes came: `midFrame` says whether a frame is still unfinished after
+   * them, `completed` whether they finished at least one (so an unfinished one is new).
+   */
+  onBytes(midFrame: boolean, completed: boolean): void {
+    this.#heard = true;
+    if (!midFrame) this.#partialSince = NONE;
+    else if (completed || this.#partialSince === NONE) this.#partialSince = this.#ticks;
+  }
+
+  /** Stops the timer; call when the connection closes. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#heartbeat = false;
+  }
+
+  #tick(): void {
+    const now = ++this.#ticks;
+    if (this.#heard) {
+      this.#heard = false;
+      this.#heardAt = now;
+      this.#pingSentAt = NONE;
+    }
+    if (this.#actions.paused()) {
+      // Our own pause is no fault of the peer's: restart its clocks.
+      this.#heardAt = now;
+      if (this.#partialSince !== NONE) this.#partialSince = now;
+      if (this.#pingSentAt !== NONE) this.#pingSentAt = now;
+      return;
+    }
+    const { partialFrameTimeout, pingInterval, pongTimeout } = this.#limits;
+    if (partialFrameTimeout > 0 && this.#partialSince !== NONE && this.#elapsed(this.#partialSince) >= partialFrameTimeout) {
+      this.#fail(`${this.#actions.describePeer()} started a frame and did not finish it within ${partialFrameTimeout} ms (partialFrameTimeout)`);
+      return;
+    }
+    if (!this.#heartbeat) return;
+    if (this.#pingSentAt !== NONE) {
+      if (this.#elapsed(this.#pingSentAt) >= pongTimeout) {
+        this.#fail(`${this.#actions.describePeer()} did not answer a ping within ${pongTimeout} ms (pongTimeout)`);
+      }
+      return;
+    }
+    if (this.#elapsed(this.#heardAt) >= pingInterval) {
+      this.#pingSentAt = now;
+      this.#actions.ping();
+    }
+  }
+
+  #elapsed(since: number): number {
+    return (this.#ticks - since) * this.#tickMs;
+  }
+
+  #fail(message: string): void {
+    this.stop();
+    this.#actions.fail(new TimeoutError(message));
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What the fuzz properties attack: every decoder that reads bytes from a peer. Each
+ * target says how to feed it bytes (cut into chunks, for stream decoders) and which
+ * valid inputs to mutate. Adding a codec is one more entry in {@link FUZZ_TARGETS}.
+ */
+import fc from 'fast-check';
+import { NetMessage } from '@oon/core';
+import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, JsonDocumentSplitter, parseHello, type Codec } from '@oon/wire';
+import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
+import { Color, Everything, Point } from '../../../../test/support/extra';
+
+/** The frame limit the stream decoders run with: small, so lengths at the limit are common. */
+export const FUZZ_MAX_FRAME_BYTES = 256;
+
+/** One decoder under attack. */
+export interface FuzzTarget {
+  readonly name: string;
+  /** Valid inputs, to be mutated. */
+  readonly valid: fc.Arbitrary<Uint8Array>;
+  /** Decodes `bytes` cut at `cuts` (stream decoders; others ignore them); may throw only an `OonError`. */
+  decode(bytes: Uint8Array, cuts: readonly number[]): unknown;
+}
+
+/** Objects of the cars example and the test classes, with fields from fast-check. */
+export const anObject: fc.Arbitrary<object> = fc.oneof(
+  fc.record({ speed: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true })), wheels: fc.integer() }).map(
+    ({ speed, wheels }) => Object.assign(new VolvoCar(0, wheels), { speed }),
+  ),
+  fc.record({ speed: fc.option(fc.integer()), count: fc.option(fc.integer()), mark: fc.constantFrom(CarMark.Ford, CarMark.Toyota, null) }).map(
+    ({ speed, count, mark }) => {
+      const trailer = Object.assign(new TrucTrailer(), { carInside: new VolvoCar(1, 4), carCount: count });
+      return Object.assign(new FordTruck(), { speed, mark, trailer }) as Truc;
+    },
+  ),
+  fc.record({
+    flag: fc.boolean(),
+    count: fc.integer(),
+    ratio: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    name: fc.string({ unit: 'binary' }),
+    numbers: fc.option(fc.array(fc.integer(), { maxLength: 8 })),
+    table: fc.option(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 })),
+    color: fc.constantFrom(Color.Red, Color.Blue),
+    origin: fc.option(fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()).map(([x, y]) => new Point(x, y))),
+  }).map((fields) => Object.assign(new Everything(), fields) as object),
+);
+
+const json = new JsonCodec();
+const binary = new BinaryCodec();
+const encoded = (codec: Codec) => anObject.map((object) => toBytes(codec.encode(new NetMessage(object))));
+
+function toBytes(payload: string | Uint8Array): Uint8Array {
+  return typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+}
+
+/** Feeds `bytes` to a stream decoder in the pieces `cuts` make, collecting what it hands out. */
+function feed(push: (chunk: Buffer, onFrame: (kind: number, payload: Buffer) => void) => void, bytes: Uint8Array, cuts: readonly number[]): number {
+  const buffer = Buffer.from(bytes);
+  let frames = 0;
+  let at = 0;
+  for (const cut of [...cuts, buffer.length]) {
+    const end = Math.min(buffer.length, at + cut);
+    push(buffer.subarray(at, end), () => frames++);
+    at = end;
+    if (at >= buffer.length) break;
+  }
+  if (at < buffer.length) push(buffer.subarray(at), () => frames++);
+  return frames;
+}
+
+/** A run of frames of any kind, up to the limit (lengths past it come from the mutations). */
+const frames = fc
+  .array(
+    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: FUZZ_MAX_FRAME_BYTES - 1 })),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((list) => Buffer.concat(list.map(([kind, payload]) => encodeFrame(kind as FrameKind, payload))) as Uint8Array);
+
+/** Every decoder that reads from a peer. */
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [
+  {
+    name: 'frame decoder',
+    valid: frames,
+    decode: (bytes, cuts) => {
+      // A fresh decoder per input: one that threw is spent, as documented.
+      const decoder = new FrameDecoder({ maxFrameBytes: FUZZ_MAX_FRAME_BYTES });
+      return feed((c, f) => decoder.push(c, f), bytes, cuts);
+    },
+  },
+  {
+    name: 'JSON codec',
+    valid: encoded(json),
+    decode: (bytes) => json.decode(bytes),
+  },
+  {
+    name: 'binary codec',
+    valid: encoded(binary),
+    decode: (bytes) => binary.decode(bytes),
+  },
+  {
+    name: 'JSON document splitter',
+    valid: fc.array(encoded(json), { minLength: 1, maxLength: 3 }).map((docs) => Buffer.concat(docs) as Uint8Array),
+    decode: (bytes, cuts) => {
+      const splitter = new JsonDocumentSplitter({ maxDocumentBytes: 64 * 1024 });
+      return feed((c, f) => splitter.push(c, f), bytes, cuts);
+    },
+  },
+  {
+    name: 'hello reader',
+    valid: fc
+      .record({ protocol: fc.constant('oon'), version: fc.constant(1), codecs: fc.array(fc.string()), token: fc.option(fc.string()) })
+      .map((hello) => Buffer.from(JSON.stringify(hello)) as Uint8Array),
+    decode: (bytes) => parseHello(Buffer.from(bytes)),
+  },
+];

@@ -1,0 +1,47 @@
+/**
+ * Hostile peers for the soak: raw sockets that each misbehave in one way the limits
+ * must catch. None of them ever gets anything but dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { encodeFrame, FrameKind } from '@oon/wire';
+
+const HELLO = encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'] }));
+const message = (body: string): Buffer => encodeFrame(FrameKind.Message, `{"head": {"uuid": "0123456789"}, "body": ${body}}`);
+const CHAT = message(`{"type": "soak.Chat", "client": -1, "seq": 0, "text": "${'n'.repeat(1024)}"}`);
+
+/** How each kind of hostile peer misbehaves: what it writes, and whether it reads. */
+export const HOSTILE_KINDS = {
+  garbage: () => [randomBytes(256)],
+  http: () => [Buffer.from('GET / HTTP/1.1\r\nHost: soak\r\n\r\n')],
+  tls: () => [Buffer.from('16030100a5010000a10303' + '00'.repeat(32), 'hex')],
+  origin: () => [Buffer.from('{"head": {"uuid": "0123456789"}, "body": {"type": "soak.Chat"}}')],
+  slowloris: () => [HELLO, encodeFrame(FrameKind.Message, 'x'.repeat(500)).subarray(0, 20)],
+  silent: () => [HELLO],
+  'unknown class': () => [HELLO, message('{"type": "Nope"}')],
+  // Quoted: a bare `__proto__:` in an object literal would set the prototype, not a key.
+  'proto key': () => [HELLO, message('{"type": "soak.Chat", "__proto__": {"polluted": true}}')],
+  // 20 MiB of echoes is more than loopback's kernel buffers hold, so the server's queue grows.
+  'non-reader': () => [HELLO, ...Array.from({ length: 20_000 }, () => CHAT)],
+} as const satisfies Record<string, () => Buffer[]>;
+
+/** A kind of hostile peer. */
+export type HostileKind = keyof typeof HOSTILE_KINDS;
+
+/** Connects one hostile peer of `kind`; resolves when the server has dropped it (or it is destroyed). */
+export function unleash(port: number, kind: HostileKind, sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.once('close', () => {
+      sockets.delete(socket);
+      resolve();
+    });
+    socket.once('connect', () => {
+      if (kind === 'non-reader') socket.pause();
+      else socket.resume();
+      for (const bytes of HOSTILE_KINDS[kind]()) socket.write(bytes);
+    });
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * The soak's server, in a process of its own so its memory is measured alone: an echo
+ * server with small limits, so hostile peers are dropped within the run.
+ */
+import { OonServer } from '@oon/server';
+import './chat';
+
+/** Messages between the soak's two processes. */
+export type ServerReport =
+  | { kind: 'listening'; port: number }
+  | { kind: 'stats'; rss: number; heapUsed: number; peers: number; echoed: number; errors: Record<string, number>; disconnects: Record<string, number> };
+
+/** Limits the soak's server runs with (small, so hostile peers are dropped within the run). */
+export const SOAK_SERVER_LIMITS = {
+  partialFrameTimeout: 2_000,
+  handshakeTimeout: 2_000,
+  pingInterval: 1_000,
+  pongTimeout: 2_000,
+  maxPendingBytes: 256 * 1024,
+  closeGrace: 2_000,
+} as const;
+
+function count(table: Record<string, number>, key: string): void {
+  table[key] = (table[key] ?? 0) + 1;
+}
+
+/** Runs the server until the parent says `stop`; reports stats when asked. */
+export async function runServer(): Promise<void> {
+  const send = (report: ServerReport): void => void process.send?.(report);
+  const server = new OonServer({ host: '127.0.0.1', port: 0, ...SOAK_SERVER_LIMITS });
+  const errors: Record<string, number> = {};
+  const disconnects: Record<string, number> = {};
+  let echoed = 0;
+  server.on('error', (err) => count(errors, err.code));
+  server.on('disconnect', (_peer, reason) => count(disconnects, reason));
+  server.on('message', (object, peer) => {
+    echoed++;
+    peer.send(object).catch(() => {});
+  });
+  const stats = (): ServerReport => {
+    const { rss, heapUsed } = process.memoryUsage();
+    return { kind: 'stats', rss, heapUsed, peers: server.peers.size, echoed, errors: { ...errors }, disconnects: { ...disconnects } };
+  };
+  process.on('message', (command: string) => {
+    if (command === 'stats') send(stats());
+    if (command === 'stop') {
+      void server.close().then(() => {
+        send(stats());
+        process.disconnect?.();
+      });
+    }
+  });
+  const { port } = await server.listen();
+  send({ kind: 'listening', port });
+}
