@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
-import { FrameDecoder, FrameKind, JsonCodec, SEQ_BYTES, Session, type SessionLink } from '@oon/wire';
+import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec, SEQ_BYTES, Session, type Codec, type SessionLink } from '@oon/wire';
 
 const registry = new Registry();
 
@@ -12,9 +12,14 @@ class Note {
   }
 }
 
-/** A link that records the frames written to it, decoded. */
-function recordingLink(): SessionLink & { frames: Array<{ kind: number; seq: number; n?: number }> } {
-  const codec = new JsonCodec({ registry });
+/**
+ * A link that records the frames written to it, decoded with its own codec (JSON unless
+ * given), for a peer that knows every class unless `refuseUnknown` says otherwise.
+ */
+function recordingLink(
+  codec: Codec = new JsonCodec({ registry }),
+  refuseUnknown: SessionLink['refuseUnknown'] = () => undefined,
+): SessionLink & { frames: Array<{ kind: number; seq: number; n?: number }> } {
   const frames: Array<{ kind: number; seq: number; n?: number }> = [];
   const decoder = new FrameDecoder();
   return {
@@ -30,7 +35,7 @@ function recordingLink(): SessionLink & { frames: Array<{ kind: number; seq: num
       });
       return Promise.resolve();
     },
-    refuseUnknown: () => undefined,
+    refuseUnknown,
     pause() {},
     resume() {},
   };
@@ -104,6 +109,43 @@ describe('Session', () => {
       await expect(session.send(new Stranger())).rejects.toBeInstanceOf(BadDataError);
       await session.send(new Note(1));
       expect(link.frames.map((f) => f.seq)).toEqual([1]);
+    });
+
+    it("refuses a class the peer's hello did not list, attached and after the link drops, keeping nothing for it", async () => {
+      const session = new Session({ peer: 'p' });
+      const unknownNote = new BadDataError('peer does not know class `Note`');
+      const stranger = recordingLink(undefined, (object) => (object instanceof Note ? unknownNote : undefined));
+      session.attach(stranger, 0);
+      await expect(session.send(new Note(1))).rejects.toBe(unknownNote);
+      session.detach(stranger);
+      // Detached, the check is the last peer's: it is the one the held message would reach.
+      await expect(session.send(new Note(2))).rejects.toBe(unknownNote);
+      expect(session.stats.sent).toBe(0);
+
+      const knowing = recordingLink();
+      session.attach(knowing, 0);
+      await session.send(new Note(3));
+      expect(knowing.frames).toEqual([{ kind: FrameKind.Message, seq: 1, n: 3 }]);
+    });
+
+    it('re-encodes what it resends when the new link agreed on another codec: binary frames go out as JSON', async () => {
+      const session = new Session({ peer: 'p' });
+      const binary = recordingLink(new BinaryCodec({ registry }));
+      session.attach(binary, 0);
+      await session.send(new Note(1));
+      session.detach(binary);
+      await session.send(new Note(2)); // held, encoded with the last link's codec
+
+      // The JSON link decodes with its own codec: a binary payload would throw here.
+      const json = recordingLink(new JsonCodec({ registry }));
+      session.attach(json, 0);
+
+      expect(binary.frames).toEqual([{ kind: FrameKind.Message, seq: 1, n: 1 }]);
+      expect(json.frames).toEqual([
+        { kind: FrameKind.Message, seq: 1, n: 1 },
+        { kind: FrameKind.Message, seq: 2, n: 2 },
+      ]);
+      expect(session.stats).toMatchObject({ sent: 2, resent: 1 });
     });
   });
 
