@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from './connection';
+import type { ConnectionOptions } from './connection-options';
 
 /** Options counted in bytes: positive integers. */
 const BYTES = ['maxFrameBytes', 'maxPendingBytes'] as const;

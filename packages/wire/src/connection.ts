@@ -26,142 +26,22 @@ import {
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
-import { encodeMessageFrame } from './message-frame';
-import { readSeq, SEQ_BYTES, type Session, type SessionBinding, type SessionHello, type SessionLink } from './session';
-import {
-  acceptedCodec,
-  agreeCodec,
-  clientHello,
-  encodeHello,
-  parseHello,
-  refuseUnknownToPeer,
-  serverHello,
-  SUPPORTED_CODECS,
-  type Hello,
-} from './handshake';
-import { describeRegistry, type RegistrySchema } from './registry-schema';
-import { checkSchemas } from './schema-diff';
+import { encodeMessageFrame, encodeOriginMessage } from './message-frame';
+import type { SessionBinding } from './session';
+import { SessionCarrier } from './session-carrier';
+import { SUPPORTED_CODECS } from './handshake';
+import { HandshakeDriver } from './handshake-driver';
+import type { ConnectionEvents, ConnectionOptions, ConnectionOwner, DisconnectReason } from './connection-options';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
-import { errorFrame, readErrorReport } from './error-report';
+import { errorFrame, readErrorReport, toOonError } from './error-report';
 import { RequestChannel } from './request-channel';
 import type { RequestOptions } from './requests';
 import { ReadGate } from './read-gate';
 import { Watchdog } from './watchdog';
 import { Outbox } from './outbox';
 import { sniffForeignProtocol, StreamStart } from './protocol-sniffer';
-
-/**
- * Which wire a connection speaks: `'oon'` (framed, with a handshake: docs/protocol.md)
- * or `'oon-0.0.5'`, the origin's unframed JSON, to talk to Python oon 0.0.5 peers.
- */
-export type WireProtocol = 'oon' | 'oon-0.0.5';
-
-/** Options of {@link Connection}, shared by both endpoints; the codec options apply to every message. */
-export interface ConnectionOptions extends CodecOptions {
-  /**
-   * The only codec this side offers (client) or accepts (server). Unset, both are spoken
-   * and `'binary'` is preferred; `'json'` is for reading the wire while debugging.
-   * @default undefined (binary, else json)
-   */
-  codec?: 'binary' | 'json';
-  /** The wire to speak; both sides must use the same. @default 'oon' */
-  protocol?: WireProtocol;
-  /** Where wire names are looked up. @default defaultRegistry */
-  registry?: Registry;
-  /** Largest frame sent or accepted (kind + payload), in bytes. @default 1 MiB */
-  maxFrameBytes?: number;
-  /** Deepest nesting of objects and arrays. @default 64 */
-  maxDepth?: number;
-  /** Milliseconds to wait for the peer's hello before failing with `Timeout`. @default 5000 */
-  handshakeTimeout?: number;
-  /**
-   * Milliseconds `close()` lets what is in flight finish (frames already queued are
-   * flushed, the peer's close is awaited) before destroying the socket. @default 10000
-   */
-  closeGrace?: number;
-  /**
-   * Milliseconds a peer may take to finish a frame it has started; past it, it is
-   * dropped with `Timeout` (slowloris guard). 0 disables. @default 10000
-   */
-  partialFrameTimeout?: number;
-  /**
-   * Bytes written and not yet taken by the peer; a send past it evicts the peer as a
-   * slow consumer (`BadConn`, reason `'slow consumer'`) instead of growing memory. @default 8 MiB
-   */
-  maxPendingBytes?: number;
-  /** Milliseconds of silence from the peer after which it is pinged. 0 disables heartbeats. @default 25000 */
-  pingInterval?: number;
-  /** Milliseconds a pinged peer has to answer (any bytes do) before it is dropped with `Timeout`. @default 20000 */
-  pongTimeout?: number;
-  /**
-   * Bytes of unacknowledged messages a resumable session holds, connected or not
-   * (docs/reconnect.md); past it `send()` rejects with `BadConn`. @default 8 MiB
-   */
-  maxBufferedBytes?: number;
-}
-
-/** The server's grant of a session: what its hello says, and the session to run. */
-export interface SessionGrant {
-  readonly hello: SessionHello;
-  readonly binding: SessionBinding;
-}
-
-/** What the endpoint that owns a connection tells it. */
-export interface ConnectionOwner {
-  /** The client speaks first in the handshake; the server answers. */
-  readonly role: 'client' | 'server';
-  /** Sent in the client's hello, for the server's `admit`. */
-  readonly token?: string;
-  /**
-   * Server only: decides whether to admit a client from its hello; rejects (with an
-   * `OonError`, usually `BadConn`) to refuse it. Frames behind the hello wait.
-   */
-  admit?(hello: Hello): Promise<SessionGrant | undefined>;
-  /** Client only: the `session` of its hello, to ask for a resumable session; none without it. */
-  sessionRequest?(): SessionHello;
-  /** Client only: the server granted a session (its hello's `session`): the session to run. Throws `BadData` if the answer is wrong. */
-  bindSession?(granted: SessionHello): SessionBinding;
-  /**
-   * Called once, synchronously, when the handshake is done and before any message of
-   * the peer is handled, so the owner's listeners see every message.
-   */
-  onOpen?(): void;
-  /**
-   * True while the endpoint has `'message'` listeners. Without any, messages are held
-   * for `receive()`; with some, only a `receive()` already waiting gets them, so
-   * event-driven code never accumulates memory.
-   */
-  hasMessageListeners(): boolean;
-  /**
-   * Answers a request with the reply object, or rejects: an `OonError` reaches the
-   * caller with its code, anything else as `BadData` with its message. Without it,
-   * every request is answered with an error saying no handler is set.
-   */
-  handleRequest?(object: object): Promise<object>;
-}
-
-/** Why a connection ended, as `'close'` and `'disconnect'` events report it. */
-export type DisconnectReason =
-  | 'local close'
-  | 'remote close'
-  | 'bad data'
-  | 'rejected by peer'
-  | 'refused'
-  | 'connection error'
-  | 'timeout'
-  | 'slow consumer';
-
-/** Events emitted by {@link Connection}. */
-export interface ConnectionEvents {
-  /** A message arrived: the revived object, and the message that carried it. */
-  message: [object: object, message: NetMessage];
-  /** The peer sent something wrong after the handshake; the connection is being dropped. */
-  error: [error: OonError];
-  /** The socket is closed; emitted once. `error` is set unless the close was a clean one. */
-  close: [reason: DisconnectReason, error: OonError | undefined];
-}
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';
 
@@ -213,17 +93,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The stream's first bytes, kept until a frame is decoded, to name a foreign protocol. */
   #start: StreamStart | undefined;
   #releaseTimer: NodeJS.Immediate | undefined;
-  /** Our registry as our hello described it, for comparing the peer's. */
-  #schema: RegistrySchema | undefined;
-  /** The wire names of the peer's classes, once its hello listed them: `send()` refuses others. */
-  #peerClasses: ReadonlySet<string> | undefined;
+  readonly #handshake: HandshakeDriver;
   readonly #owner: ConnectionOwner;
   readonly #requests: RequestChannel;
   readonly #ownInbox: Inbox<object>;
-  /** The resumable session this connection carries, if the handshake set one up. */
-  #session: Session | undefined;
-  #link: SessionLink | undefined;
-  #peerClosedSession = false;
+  /** The resumable session, if the handshake agreed on one. */
+  readonly #sessions: SessionCarrier;
 
   constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
@@ -268,6 +143,29 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         describePeer: () => this.describePeer(),
       },
     );
+    this.#handshake = new HandshakeDriver({
+      owner: this.#owner,
+      registry: this.#registry,
+      codecs: this.#codecs,
+      maxFrameBytes: this.#maxFrameBytes,
+      describePeer: () => this.describePeer(),
+      writeHello: (frame) => this.#socket.write(frame),
+      onPeerError: (payload) => this.#onPeerError(payload),
+      fail: (error, reason) => this.#fail(error, reason),
+      ending: () => this.#ending,
+      hold: () => this.#hold(),
+      release: () => this.#release(),
+      open: (codec, binding) => this.#open(this.#createCodec(codec), binding),
+    });
+    // Through the outbox and the read gate, like every other frame: a session's peer is
+    // evicted as a slow consumer, and its full inbox stops reading, the same way.
+    this.#sessions = new SessionCarrier({
+      describePeer: () => this.describePeer(),
+      writeFrame: (frame) => this.#writeAndWait(frame),
+      refuseUnknown: (object) => this.#handshake.refuseUnknown(object),
+      pause: () => this.#gate.pause('inbox full'),
+      resume: () => this.#gate.resume('inbox full'),
+    });
     this.#decoder = this.#origin
       ? new JsonDocumentSplitter({ maxDocumentBytes: this.#maxFrameBytes })
       : new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
@@ -298,19 +196,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
-    if (this.#owner.role === 'client') {
-      this.#sendHello((schema) => clientHello(schema, { token: this.#owner.token, codecs: this.#codecs, session: this.#owner.sessionRequest?.() }));
-    }
+    this.#handshake.start();
   }
 
   /** Messages for the pull API (`receive()`, `messages()`): the session's, which outlive this connection, if there is one. */
   get inbox(): Inbox<object> {
-    return this.#session?.inbox ?? this.#ownInbox;
+    return this.#sessions.session?.inbox ?? this.#ownInbox;
   }
 
   /** True when the peer closed on purpose (a Close frame): its session is over, not to be resumed. */
   get peerClosedSession(): boolean {
-    return this.#peerClosedSession;
+    return this.#sessions.peerClosed;
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -341,7 +237,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
     // With a session, sending goes on after this link drops: the session holds it for the next.
-    if (this.#session !== undefined) return this.#session.send(object, options);
+    const { session } = this.#sessions;
+    if (session !== undefined) return session.send(object, options);
     return this.#write(FrameKind.Message, object, options);
   }
 
@@ -364,16 +261,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#state !== 'open' || this.#codec === undefined) {
       return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     }
-    const unknown = refuseUnknownToPeer(this.#peerClasses, this.#registry, object, this.describePeer());
+    const unknown = this.#handshake.refuseUnknown(object);
     if (unknown !== undefined) return Promise.reject(unknown);
     let frame: Buffer;
     try {
       const message = new NetMessage(object, options);
       // The origin's wire is the bare JSON text, one message per write.
-      frame = this.#origin ? this.#originBytes(message) : encodeMessageFrame(this.#codec, kind, message, this.#maxFrameBytes, prefix);
+      frame = this.#origin ? encodeOriginMessage(this.#codec, message, this.#maxFrameBytes) : encodeMessageFrame(this.#codec, kind, message, this.#maxFrameBytes, prefix);
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
+    return this.#writeAndWait(frame);
+  }
+
+  /** Writes a frame through the outbox; resolves when it is handed to the OS, rejects if it failed or the peer was evicted. */
+  #writeAndWait(frame: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       const queued = this.#writeFrame(frame, (err) => {
         if (err) reject(new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }));
@@ -381,16 +283,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       });
       if (!queued) reject(this.#error);
     });
-  }
-
-  #originBytes(message: NetMessage): Buffer {
-    const frame = Buffer.from((this.#codec as Codec).encode(message));
-    if (frame.length > this.#maxFrameBytes) {
-      throw new BadDataError(
-        `message of ${frame.length} bytes is over maxFrameBytes (${this.#maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
-      );
-    }
-    return frame;
   }
 
   /** Writes a frame through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
@@ -418,10 +310,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    */
   close(farewell = true): Promise<void> {
     if (this.#state === 'handshaking' || this.#state === 'open') {
-      if (farewell && this.#session !== undefined && this.#state === 'open') {
-        this.#session.flushAck();
-        this.#writeFrame(encodeFrame(FrameKind.Close));
-      }
+      if (farewell && this.#state === 'open') this.#sessions.farewell();
       this.#reason ??= 'local close';
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
       this.#state = 'closing';
@@ -490,7 +379,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #onFrame(kind: number, payload: Buffer): void {
     if (this.#state === 'handshaking') {
-      this.#onHello(kind, payload);
+      this.#handshake.onFrame(kind, payload);
       return;
     }
     switch (kind) {
@@ -507,11 +396,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#onPeerError(payload);
         return;
       case FrameKind.Ack:
-        this.#guard(() => this.#sessionOrFail('ack').acknowledge(readSeq(payload, 'ack')));
+        this.#guard(() => this.#sessions.onAck(payload));
         return;
       case FrameKind.Close:
-        this.#guard(() => this.#sessionOrFail('close'));
-        this.#peerClosedSession = true;
+        this.#guard(() => this.#sessions.onClose());
         return;
       case FrameKind.Ping:
         // Not once closing: our side of the stream is ended.
@@ -524,100 +412,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
   }
 
-  #onHello(kind: number, payload: Buffer): void {
-    if (kind === FrameKind.Error) {
-      // The server refusing us, or a client that could not even send its hello.
-      this.#onPeerError(payload);
-      return;
-    }
-    if (kind !== FrameKind.Hello) {
-      this.#fail(new BadDataError(`peer's first frame is of kind ${kind}, not hello; is the peer speaking OON?`), 'bad data');
-      return;
-    }
-    let hello: Hello;
-    let codec: string;
-    try {
-      hello = parseHello(payload);
-      codec = this.#owner.role === 'client' ? acceptedCodec(hello, this.#codecs) : agreeCodec(hello.codecs, this.#codecs);
-    } catch (err) {
-      this.#fail(toOonError(err), 'bad data');
-      return;
-    }
-    if (this.#owner.role === 'server') {
-      void this.#admit(hello, codec);
-      return;
-    }
-    const mismatch = this.#checkPeerSchema(hello);
-    if (mismatch !== undefined) {
-      this.#fail(mismatch, 'bad data');
-      return;
-    }
-    let binding: SessionBinding | undefined;
-    try {
-      if (hello.session !== undefined && this.#owner.sessionRequest !== undefined) binding = this.#owner.bindSession?.(hello.session);
-    } catch (err) {
-      this.#fail(toOonError(err), 'bad data');
-      return;
-    }
-    this.#open(this.#createCodec(codec), binding);
-  }
-
-  #sessionOrFail(what: string): Session {
-    if (this.#session === undefined) throw new BadDataError(`peer sent a ${what} frame, but this connection has no session (no reconnect was agreed in the hello)`);
-    return this.#session;
-  }
-
-  /** Server side: lets the owner admit the client (frames behind the hello wait), then answers with our hello. */
-  async #admit(hello: Hello, codec: string): Promise<void> {
-    this.#hold();
-    let grant: SessionGrant | undefined;
-    try {
-      grant = await this.#owner.admit?.(hello);
-    } catch (err) {
-      this.#fail(toOonError(err), 'refused');
-      return;
-    }
-    if (this.#ending) return;
-    // Our hello goes out even when the schemas disagree, so the client can word the
-    // differences from its own side; the Error frame follows it.
-    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs: this.#codecs, session: grant?.hello }))) return;
-    const mismatch = this.#checkPeerSchema(hello);
-    if (mismatch !== undefined) {
-      this.#fail(mismatch, 'bad data');
-      return;
-    }
-    this.#open(this.#createCodec(codec), grant?.binding);
-    this.#release();
-  }
-
-  /** Describes our registry and writes our hello; on failure (a type thunk threw, the hello is too big) fails the connection. */
-  #sendHello(make: (schema: RegistrySchema) => Hello): boolean {
-    try {
-      this.#schema = describeRegistry(this.#registry);
-      this.#socket.write(encodeHello(make(this.#schema), this.#maxFrameBytes));
-      return true;
-    } catch (err) {
-      this.#fail(toOonError(err), 'bad data');
-      return false;
-    }
-  }
-
-  /** Compares the peer's schema with ours: a `BadData` listing the differences, if any. */
-  #checkPeerSchema(hello: Hello): OonError | undefined {
-    if (hello.schema === undefined || this.#schema === undefined) return undefined;
-    // An equal hash means the peer knows every class we do: nothing to refuse on send.
-    if (hello.schema.hash !== this.#schema.hash) this.#peerClasses = new Set(hello.schema.classes.map((c) => c.name));
-    return checkSchemas(this.#schema, hello.schema);
-  }
-
   #open(codec: Codec, binding?: SessionBinding): void {
     if (this.#ending) return;
     this.#codec = codec;
     this.#state = 'open';
     this.#start = undefined;
-    this.#session = binding?.session;
-    // Attached before the owner hears of the link, so what it sends at once is sequenced.
-    if (binding !== undefined && !this.#attach(binding)) return;
+    if (binding !== undefined) {
+      // Attached before the owner hears of the link, so what it sends at once is sequenced.
+      try {
+        this.#sessions.attach(binding, codec, this.#maxFrameBytes);
+      } catch (err) {
+        this.#fail(toOonError(err), 'bad data');
+        return;
+      }
+    }
     if (!this.#origin) this.#watchdog.startHeartbeat();
     this.#owner.onOpen?.();
     this.#settleReady();
@@ -627,32 +435,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#hold();
       this.#releaseTimer = setImmediate(() => this.#release());
     }
-  }
-
-  /** Runs the session over this connection, resending what the peer has not received. */
-  #attach({ session, peerReceived }: SessionBinding): boolean {
-    const link: SessionLink = {
-      codec: this.#codec as Codec,
-      maxFrameBytes: this.#maxFrameBytes,
-      describePeer: () => this.describePeer(),
-      // Through the outbox and the read gate, like every other frame: a session's peer is
-      // evicted as a slow consumer, and its full inbox stops reading, the same way.
-      write: (frame) =>
-        new Promise((resolve, reject) => {
-          if (!this.#writeFrame(frame, (err) => (err ? reject(err) : resolve()))) reject(this.#error);
-        }),
-      refuseUnknown: (object) => refuseUnknownToPeer(this.#peerClasses, this.#registry, object, this.describePeer()),
-      pause: () => this.#gate.pause('inbox full'),
-      resume: () => this.#gate.resume('inbox full'),
-    };
-    this.#link = link;
-    try {
-      session.attach(link, peerReceived);
-    } catch (err) {
-      this.#fail(toOonError(err), 'bad data');
-      return false;
-    }
-    return true;
   }
 
   /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
@@ -676,12 +458,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #onMessage(payload: Buffer): void {
     let message: NetMessage;
     try {
-      if (this.#session !== undefined) {
-        // Sequenced: a message seen before (resent after a reconnect) is dropped here.
-        if (!this.#session.accept(readSeq(payload, 'message'))) return;
-        payload = payload.subarray(SEQ_BYTES);
-      }
-      message = (this.#codec as Codec).decode(payload);
+      const body = this.#sessions.unwrap(payload);
+      if (body === undefined) return;
+      message = (this.#codec as Codec).decode(body);
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;
@@ -749,9 +528,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
-    if (this.#link !== undefined) this.#session?.detach(this.#link);
+    this.#sessions.detach();
     // A session's inbox outlives the link: its owner ends it with the session.
-    if (this.#session === undefined) {
+    if (this.#sessions.session === undefined) {
       if (reason === 'local close' || reason === 'remote close') this.#ownInbox.finish();
       else this.#ownInbox.end(this.#error);
     }
@@ -761,8 +540,3 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 }
 
-/** Passes `OonError`s through and wraps anything else as `BadData` (codecs only throw on data). */
-function toOonError(err: unknown): OonError {
-  if (err instanceof OonError) return err;
-  return new BadDataError(`unexpected failure while handling data: ${String(err)}`, { cause: err });
-}

@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorCode } from '@oon/core';
+import { BadDataError, isErrorCode, OonError, type ErrorCode } from '@oon/core';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 
@@ -30,4 +30,10 @@ export function readErrorReport(payload: Buffer): ErrorReport {
 /** A whole Error frame: what an endpoint sends as it drops (or refuses) a peer. */
 export function errorFrame(code: ErrorCode, message: string): Buffer {
   return encodeFrame(FrameKind.Error, errorReport(code, message));
+}
+
+/** Passes `OonError`s through and wraps anything else as `BadData` (codecs only throw on data). */
+export function toOonError(err: unknown): OonError {
+  if (err instanceof OonError) return err;
+  return new BadDataError(`unexpected failure while handling data: ${String(err)}`, { cause: err });
 }

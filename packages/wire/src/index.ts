@@ -51,7 +51,7 @@ export type {
 } from './registry-schema';
 export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
 export { Connection } from './connection';
-export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol, SessionGrant } from './connection';
+export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol, SessionGrant } from './connection-options';
 export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES, SEQ_BYTES } from './session';
 export type { SessionHello, SessionBinding, SessionLink, SessionOptions, DeliveryStats } from './session';
 export { encodeMessageFrame } from './message-frame';

@@ -1,0 +1,145 @@
+import { BadDataError, type OonError, type Registry } from '@oon/core';
+import { FrameKind } from './constants';
+import type { ConnectionOwner, DisconnectReason, SessionGrant } from './connection-options';
+import { acceptedCodec, agreeCodec, clientHello, encodeHello, parseHello, refuseUnknownToPeer, serverHello, type Hello } from './handshake';
+import { toOonError } from './error-report';
+import { describeRegistry, type RegistrySchema } from './registry-schema';
+import { checkSchemas } from './schema-diff';
+import type { SessionBinding } from './session';
+
+/** What a {@link HandshakeDriver} needs from its connection. */
+export interface HandshakeIo {
+  readonly owner: ConnectionOwner;
+  readonly registry: Registry;
+  /** The codecs this side speaks, most preferred first. */
+  readonly codecs: readonly string[];
+  readonly maxFrameBytes: number;
+  describePeer(): string;
+  /** Writes our hello, straight to the socket: nothing else is queued before it. */
+  writeHello(frame: Buffer): void;
+  /** The peer's Error frame: it refused us, or could not even send its hello. */
+  onPeerError(payload: Buffer): void;
+  fail(error: OonError, reason: DisconnectReason): void;
+  /** True once the connection has begun to close. */
+  ending(): boolean;
+  /** Stops handling frames (and reading) until `release()`: the peer's frames behind its hello wait. */
+  hold(): void;
+  release(): void;
+  /** The handshake is done: open with the agreed codec and, if one was agreed, the session. */
+  open(codec: string, binding: SessionBinding | undefined): void;
+}
+
+/**
+ * Drives the OON handshake of one connection (docs/protocol.md, "Handshake"): sends our
+ * hello (the registry's schema, the codecs, the token and session asked for or granted),
+ * reads the peer's, agrees on a codec, lets the server's owner admit the client, compares
+ * the schemas, and remembers which classes the peer knows, for `send()` to refuse others.
+ */
+export class HandshakeDriver {
+  readonly #io: HandshakeIo;
+  /** Our registry as our hello described it, for comparing the peer's. */
+  #schema: RegistrySchema | undefined;
+  /** The wire names of the peer's classes, once its hello listed them and they differ from ours. */
+  #peerClasses: ReadonlySet<string> | undefined;
+
+  constructor(io: HandshakeIo) {
+    this.#io = io;
+  }
+
+  /** The client speaks first: sends its hello at once. The server waits for the client's. */
+  start(): void {
+    const { owner, codecs } = this.#io;
+    if (owner.role === 'client') this.#sendHello((schema) => clientHello(schema, { token: owner.token, codecs, session: owner.sessionRequest?.() }));
+  }
+
+  /**
+   * The `BadData` for an object whose class the peer's hello did not list, before
+   * anything is written; `undefined` to send it.
+   */
+  refuseUnknown(object: object): BadDataError | undefined {
+    return refuseUnknownToPeer(this.#peerClasses, this.#io.registry, object, this.#io.describePeer());
+  }
+
+  /** Handles a frame that arrived before the handshake finished: the peer's hello, or its Error frame. */
+  onFrame(kind: number, payload: Buffer): void {
+    const io = this.#io;
+    if (kind === FrameKind.Error) {
+      io.onPeerError(payload);
+      return;
+    }
+    if (kind !== FrameKind.Hello) {
+      io.fail(new BadDataError(`peer's first frame is of kind ${kind}, not hello; is the peer speaking OON?`), 'bad data');
+      return;
+    }
+    let hello: Hello;
+    let codec: string;
+    try {
+      hello = parseHello(payload);
+      codec = io.owner.role === 'client' ? acceptedCodec(hello, io.codecs) : agreeCodec(hello.codecs, io.codecs);
+    } catch (err) {
+      io.fail(toOonError(err), 'bad data');
+      return;
+    }
+    if (io.owner.role === 'server') {
+      void this.#admit(hello, codec);
+      return;
+    }
+    const mismatch = this.#checkPeerSchema(hello);
+    if (mismatch !== undefined) {
+      io.fail(mismatch, 'bad data');
+      return;
+    }
+    let binding: SessionBinding | undefined;
+    try {
+      if (hello.session !== undefined && io.owner.sessionRequest !== undefined) binding = io.owner.bindSession?.(hello.session);
+    } catch (err) {
+      io.fail(toOonError(err), 'bad data');
+      return;
+    }
+    io.open(codec, binding);
+  }
+
+  /** Server side: lets the owner admit the client (frames behind the hello wait), then answers with our hello. */
+  async #admit(hello: Hello, codec: string): Promise<void> {
+    const io = this.#io;
+    io.hold();
+    let grant: SessionGrant | undefined;
+    try {
+      grant = await io.owner.admit?.(hello);
+    } catch (err) {
+      io.fail(toOonError(err), 'refused');
+      return;
+    }
+    if (io.ending()) return;
+    // Our hello goes out even when the schemas disagree, so the client can word the
+    // differences from its own side; the Error frame follows it.
+    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs: io.codecs, session: grant?.hello }))) return;
+    const mismatch = this.#checkPeerSchema(hello);
+    if (mismatch !== undefined) {
+      io.fail(mismatch, 'bad data');
+      return;
+    }
+    io.open(codec, grant?.binding);
+    io.release();
+  }
+
+  /** Describes our registry and writes our hello; on failure (a type thunk threw, the hello is too big) fails the connection. */
+  #sendHello(make: (schema: RegistrySchema) => Hello): boolean {
+    try {
+      this.#schema = describeRegistry(this.#io.registry);
+      this.#io.writeHello(encodeHello(make(this.#schema), this.#io.maxFrameBytes));
+      return true;
+    } catch (err) {
+      this.#io.fail(toOonError(err), 'bad data');
+      return false;
+    }
+  }
+
+  /** Compares the peer's schema with ours: a `BadData` listing the differences, if any. */
+  #checkPeerSchema(hello: Hello): OonError | undefined {
+    if (hello.schema === undefined || this.#schema === undefined) return undefined;
+    // An equal hash means the peer knows every class we do: nothing to refuse on send.
+    if (hello.schema.hash !== this.#schema.hash) this.#peerClasses = new Set(hello.schema.classes.map((c) => c.name));
+    return checkSchemas(this.#schema, hello.schema);
+  }
+}

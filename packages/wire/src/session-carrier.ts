@@ -1,0 +1,105 @@
+import { BadDataError } from '@oon/core';
+import type { Codec } from './codec';
+import { FrameKind } from './constants';
+import { encodeFrame } from './frame-encoder';
+import { readSeq, SEQ_BYTES, type Session, type SessionBinding, type SessionLink } from './session';
+
+/** What a {@link SessionCarrier} needs from its connection. */
+export interface SessionCarrierIo {
+  describePeer(): string;
+  /**
+   * Writes a frame the way every frame of the connection is written (its bounded
+   * outbox); resolves when handed to the OS, rejects when the peer was evicted instead.
+   */
+  writeFrame(frame: Buffer): Promise<void>;
+  /** The `BadData` for an object whose class the peer's hello did not list; `undefined` to send it. */
+  refuseUnknown(object: object): BadDataError | undefined;
+  /** Stops reading while the session's inbox is full (the connection's read gate). */
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * The session side of one connection (docs/reconnect.md): runs the {@link Session} the
+ * handshake agreed on over it, strips and checks the seq of each incoming message, and
+ * handles the Ack and Close frames. Without a session, messages pass unchanged and Ack
+ * or Close frames are `BadData`.
+ */
+export class SessionCarrier {
+  readonly #io: SessionCarrierIo;
+  #session: Session | undefined;
+  #link: SessionLink | undefined;
+  #peerClosed = false;
+
+  constructor(io: SessionCarrierIo) {
+    this.#io = io;
+  }
+
+  /** The resumable session this connection carries, if the handshake set one up. */
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  /** True once the peer closed on purpose (a Close frame): its session is over, not to be resumed. */
+  get peerClosed(): boolean {
+    return this.#peerClosed;
+  }
+
+  /**
+   * Runs the session over this connection, resending what the peer has not received.
+   * Throws `BadData` if the peer claims to have received more than was sent.
+   */
+  attach({ session, peerReceived }: SessionBinding, codec: Codec, maxFrameBytes: number): void {
+    const io = this.#io;
+    this.#session = session;
+    this.#link = {
+      codec,
+      maxFrameBytes,
+      describePeer: () => io.describePeer(),
+      write: (frame) => io.writeFrame(frame),
+      refuseUnknown: (object) => io.refuseUnknown(object),
+      pause: () => io.pause(),
+      resume: () => io.resume(),
+    };
+    session.attach(this.#link, peerReceived);
+  }
+
+  /**
+   * A Message frame's payload to decode: without a session, as it came; with one, behind
+   * its seq, or `undefined` for a message seen before (resent after a reconnect), which
+   * is dropped. A gap in the seqs is `BadData`.
+   */
+  unwrap(payload: Buffer): Buffer | undefined {
+    if (this.#session === undefined) return payload;
+    if (!this.#session.accept(readSeq(payload, 'message'))) return undefined;
+    return payload.subarray(SEQ_BYTES);
+  }
+
+  /** An Ack frame: the peer received everything up to its seq. */
+  onAck(payload: Buffer): void {
+    this.#sessionOrFail('ack').acknowledge(readSeq(payload, 'ack'));
+  }
+
+  /** A Close frame: the peer ends the session on purpose. */
+  onClose(): void {
+    this.#sessionOrFail('close');
+    this.#peerClosed = true;
+  }
+
+  /** Before a deliberate close: acknowledges what arrived and tells the peer the session is over. */
+  farewell(): void {
+    if (this.#session === undefined) return;
+    this.#session.flushAck();
+    this.#io.writeFrame(encodeFrame(FrameKind.Close)).catch(() => {});
+  }
+
+  /** The connection closed: the session holds what it sends until its next link. */
+  detach(): void {
+    if (this.#link !== undefined) this.#session?.detach(this.#link);
+  }
+
+  #sessionOrFail(what: string): Session {
+    if (this.#session === undefined) throw new BadDataError(`peer sent a ${what} frame, but this connection has no session (no reconnect was agreed in the hello)`);
+    return this.#session;
+  }
+}
