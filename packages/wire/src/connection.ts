@@ -41,7 +41,7 @@ import type { RequestOptions } from './requests';
 import { ReadGate } from './read-gate';
 import { Watchdog } from './watchdog';
 import { Outbox } from './outbox';
-import { sniffForeignProtocol, StreamStart } from './protocol-sniffer';
+import { FrameQueue } from './frame-queue';
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';
 
@@ -68,7 +68,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The codecs this side speaks, most preferred first. */
   readonly #codecs: readonly string[];
   readonly #closeGrace: number;
-  readonly #decoder: FrameDecoder | JsonDocumentSplitter;
+  readonly #inbound: FrameQueue;
   /** Speaking the origin's wire: no frames, no hello, no error reports. */
   readonly #origin: boolean;
   #codec: Codec | undefined;
@@ -79,19 +79,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #markClosed!: () => void;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #destroyTimer: NodeJS.Timeout | undefined;
-  /** Frames decoded and not yet handled, from `#next` on. */
-  #frames: Array<[kind: number, payload: Buffer]> = [];
-  #next = 0;
-  /** A decoding failure, reported once the frames before it are handled. */
-  #failure: unknown;
-  /** True while frames wait (and the socket is paused): see {@link Connection.#hold}. */
-  #holding = false;
   /** The one place that decides whether the socket reads. */
   readonly #gate: ReadGate;
   readonly #watchdog: Watchdog;
   readonly #outbox: Outbox;
-  /** The stream's first bytes, kept until a frame is decoded, to name a foreign protocol. */
-  #start: StreamStart | undefined;
   #releaseTimer: NodeJS.Immediate | undefined;
   readonly #handshake: HandshakeDriver;
   readonly #owner: ConnectionOwner;
@@ -129,7 +120,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
     this.#outbox = new Outbox(socket, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
-    this.#start = this.#origin ? undefined : new StreamStart();
     this.#watchdog = new Watchdog(
       {
         partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,
@@ -166,9 +156,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       pause: () => this.#gate.pause('inbox full'),
       resume: () => this.#gate.resume('inbox full'),
     });
-    this.#decoder = this.#origin
+    const decoder = this.#origin
       ? new JsonDocumentSplitter({ maxDocumentBytes: this.#maxFrameBytes })
       : new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
+    this.#inbound = new FrameQueue(decoder, !this.#origin, {
+      reading: () => this.#reading,
+      onFrame: (kind, payload) => this.#onFrame(kind, payload),
+      onFailure: (error) => this.#fail(toOonError(error), 'bad data'),
+      onBytes: (midFrame, completed) => this.#watchdog.onBytes(midFrame, completed),
+      pause: () => this.#gate.pause('holding frames'),
+      resume: () => this.#gate.resume('holding frames'),
+    });
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = (error) => {
         this.#settleReady = () => {};
@@ -181,7 +179,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.ready.catch(() => {});
     this.closed = new Promise<void>((resolve) => (this.#markClosed = resolve));
 
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.#inbound.push(chunk));
     socket.on('end', () => this.#onEnd());
     socket.on('error', (err: Error) => this.#onSocketError(err));
     socket.on('close', () => this.#onClose());
@@ -335,48 +333,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state !== 'closed';
   }
 
-  #onData(chunk: Buffer): void {
-    if (!this.#reading || this.#failure !== undefined) return;
-    const before = this.#frames.length;
-    this.#start?.add(chunk);
-    try {
-      this.#decoder.push(chunk, this.#collectFrame);
-    } catch (err) {
-      this.#failure = this.#diagnose(err);
-    }
-    const completed = this.#frames.length > before;
-    if (completed) this.#start = undefined;
-    this.#watchdog.onBytes(this.#decoder.midFrame, completed);
-    this.#drain();
-  }
-
-  /** A refused stream start is usually another protocol: say which, rather than "frame too long". */
-  #diagnose(err: unknown): unknown {
-    const diagnosis = this.#start === undefined ? undefined : sniffForeignProtocol(this.#start.bytes);
-    if (diagnosis === undefined) return err;
-    return new BadDataError(diagnosis, { cause: err });
-  }
-
-  /**
-   * Handles the frames decoded so far, in order, then any decoding failure. Frames are
-   * handled outside the decoder's try, so an exception thrown by a user's 'message'
-   * listener is not mistaken for bad data from the peer.
-   */
-  #drain(): void {
-    while (!this.#holding && this.#reading && this.#next < this.#frames.length) {
-      const [kind, payload] = this.#frames[this.#next++] as [number, Buffer];
-      this.#onFrame(kind, payload);
-    }
-    if (this.#holding || !this.#reading) return;
-    this.#frames = [];
-    this.#next = 0;
-    if (this.#failure !== undefined) this.#fail(toOonError(this.#failure), 'bad data');
-  }
-
-  readonly #collectFrame = (kind: number, payload: Buffer): void => {
-    this.#frames.push([kind, payload]);
-  };
-
   #onFrame(kind: number, payload: Buffer): void {
     if (this.#state === 'handshaking') {
       this.#handshake.onFrame(kind, payload);
@@ -416,7 +372,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#ending) return;
     this.#codec = codec;
     this.#state = 'open';
-    this.#start = undefined;
+    this.#inbound.forgetStart();
     if (binding !== undefined) {
       // Attached before the owner hears of the link, so what it sends at once is sequenced.
       try {
@@ -429,7 +385,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (!this.#origin) this.#watchdog.startHeartbeat();
     this.#owner.onOpen?.();
     this.#settleReady();
-    if (this.#owner.role === 'client' && this.#frames.length > this.#next) {
+    if (this.#owner.role === 'client' && this.#inbound.pending) {
       // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
       // a few microtasks from now: frames that came with the server's hello wait a turn.
       this.#hold();
@@ -439,16 +395,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
   #hold(): void {
-    this.#holding = true;
-    this.#gate.pause('holding frames');
+    this.#inbound.hold();
   }
 
   #release(): void {
     this.#releaseTimer = undefined;
     if (this.#ending) return;
-    this.#holding = false;
-    this.#gate.resume('holding frames');
-    this.#drain();
+    this.#inbound.release();
   }
 
   #createCodec(name: string): Codec {
