@@ -1,7 +1,17 @@
-import type { NetMessage, OonError, Registry } from '@oon/core';
-import type { CodecOptions } from './codec-options';
-import type { Hello } from './handshake';
+import { defaultRegistry, type NetMessage, type OonError, type Registry } from '@oon/core';
+import { checkEndpointCodecOptions, type CodecOptions } from './codec-options';
+import {
+  DEFAULT_CLOSE_GRACE,
+  DEFAULT_HANDSHAKE_TIMEOUT,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_PENDING_BYTES,
+  DEFAULT_PARTIAL_FRAME_TIMEOUT,
+  DEFAULT_PING_INTERVAL,
+  DEFAULT_PONG_TIMEOUT,
+} from './constants';
+import { SUPPORTED_CODECS, type Hello } from './handshake';
 import type { SessionBinding, SessionHello } from './session';
+import type { WatchdogLimits } from './watchdog';
 
 /**
  * Which wire a connection speaks: `'oon'` (framed, with a handshake: docs/protocol.md)
@@ -112,4 +122,41 @@ export interface ConnectionEvents {
   error: [error: OonError];
   /** The socket is closed; emitted once. `error` is set unless the close was a clean one. */
   close: [reason: DisconnectReason, error: OonError | undefined];
+}
+
+/** {@link ConnectionOptions} with every default filled in, as a connection runs with them. */
+export interface ResolvedConnectionOptions {
+  readonly registry: Registry;
+  readonly maxFrameBytes: number;
+  /** What each codec of the connection is built with. */
+  readonly codecOptions: CodecOptions;
+  /** The codecs this side speaks, most preferred first. */
+  readonly codecs: readonly string[];
+  readonly closeGrace: number;
+  readonly handshakeTimeout: number;
+  readonly maxPendingBytes: number;
+  /** Speaking the origin's wire: no frames, no hello, no error reports. */
+  readonly origin: boolean;
+  readonly watchdog: WatchdogLimits;
+}
+
+/** Fills in a connection's defaults; throws `TypeError`/`RangeError` on a bad codec option. */
+export function resolveConnectionOptions(options: ConnectionOptions): ResolvedConnectionOptions {
+  checkEndpointCodecOptions(options);
+  const registry = options.registry ?? defaultRegistry;
+  return {
+    registry,
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    codecOptions: { ...options, registry },
+    codecs: options.codec === undefined ? SUPPORTED_CODECS : [options.codec],
+    closeGrace: options.closeGrace ?? DEFAULT_CLOSE_GRACE,
+    handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+    maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
+    origin: options.protocol === 'oon-0.0.5',
+    watchdog: {
+      partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,
+      pingInterval: options.pingInterval ?? DEFAULT_PING_INTERVAL,
+      pongTimeout: options.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
+    },
+  };
 }

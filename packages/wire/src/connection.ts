@@ -1,37 +1,23 @@
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
-import {
-  BadConnError,
-  BadDataError,
-  createOonError,
-  defaultRegistry,
-  NetMessage,
-  OonError,
-  TimeoutError,
-  type NetMessageOptions,
-  type Registry,
-} from '@oon/core';
+import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
 import type { Codec } from './codec';
 import { BinaryCodec } from './binary-codec';
-import { checkEndpointCodecOptions, type CodecOptions } from './codec-options';
-import {
-  DEFAULT_CLOSE_GRACE,
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  DEFAULT_MAX_FRAME_BYTES,
-  DEFAULT_MAX_PENDING_BYTES,
-  DEFAULT_PARTIAL_FRAME_TIMEOUT,
-  DEFAULT_PING_INTERVAL,
-  DEFAULT_PONG_TIMEOUT,
-  FrameKind,
-} from './constants';
+import { FrameKind } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { encodeMessageFrame, encodeOriginMessage } from './message-frame';
 import type { SessionBinding } from './session';
 import { SessionCarrier } from './session-carrier';
-import { SUPPORTED_CODECS } from './handshake';
 import { HandshakeDriver } from './handshake-driver';
-import type { ConnectionEvents, ConnectionOptions, ConnectionOwner, DisconnectReason } from './connection-options';
+import {
+  resolveConnectionOptions,
+  type ConnectionEvents,
+  type ConnectionOptions,
+  type ConnectionOwner,
+  type DisconnectReason,
+  type ResolvedConnectionOptions,
+} from './connection-options';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
@@ -62,15 +48,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly closed: Promise<void>;
 
   readonly #socket: Duplex;
-  readonly #registry: Registry;
-  readonly #maxFrameBytes: number;
-  readonly #codecOptions: CodecOptions;
-  /** The codecs this side speaks, most preferred first. */
-  readonly #codecs: readonly string[];
-  readonly #closeGrace: number;
+  readonly #options: ResolvedConnectionOptions;
   readonly #inbound: FrameQueue;
-  /** Speaking the origin's wire: no frames, no hello, no error reports. */
-  readonly #origin: boolean;
   #codec: Codec | undefined;
   #state: State = 'handshaking';
   #reason: DisconnectReason | undefined;
@@ -112,32 +91,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
           ? Promise.reject(new BadDataError('this side handles no requests'))
           : this.#owner.handleRequest(object),
     });
-    this.#registry = options.registry ?? defaultRegistry;
-    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    checkEndpointCodecOptions(options);
-    this.#codecOptions = { ...options, registry: this.#registry };
-    this.#codecs = options.codec === undefined ? SUPPORTED_CODECS : [options.codec];
-    this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
-    this.#origin = options.protocol === 'oon-0.0.5';
-    this.#outbox = new Outbox(socket, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
-    this.#watchdog = new Watchdog(
-      {
-        partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,
-        pingInterval: options.pingInterval ?? DEFAULT_PING_INTERVAL,
-        pongTimeout: options.pongTimeout ?? DEFAULT_PONG_TIMEOUT,
-      },
-      {
-        ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
-        fail: (error) => this.#fail(error, 'timeout'),
-        paused: () => this.#gate.paused,
-        describePeer: () => this.describePeer(),
-      },
-    );
+    const resolved = resolveConnectionOptions(options);
+    this.#options = resolved;
+    this.#outbox = new Outbox(socket, resolved.maxPendingBytes);
+    this.#watchdog = new Watchdog(resolved.watchdog, {
+      ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
+      fail: (error) => this.#fail(error, 'timeout'),
+      paused: () => this.#gate.paused,
+      describePeer: () => this.describePeer(),
+    });
     this.#handshake = new HandshakeDriver({
       owner: this.#owner,
-      registry: this.#registry,
-      codecs: this.#codecs,
-      maxFrameBytes: this.#maxFrameBytes,
+      registry: resolved.registry,
+      codecs: resolved.codecs,
+      maxFrameBytes: resolved.maxFrameBytes,
       describePeer: () => this.describePeer(),
       writeHello: (frame) => this.#socket.write(frame),
       onPeerError: (payload) => this.#onPeerError(payload),
@@ -156,10 +123,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       pause: () => this.#gate.pause('inbox full'),
       resume: () => this.#gate.resume('inbox full'),
     });
-    const decoder = this.#origin
-      ? new JsonDocumentSplitter({ maxDocumentBytes: this.#maxFrameBytes })
-      : new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
-    this.#inbound = new FrameQueue(decoder, !this.#origin, {
+    const { origin, maxFrameBytes } = resolved;
+    const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
+    this.#inbound = new FrameQueue(decoder, !origin, {
       reading: () => this.#reading,
       onFrame: (kind, payload) => this.#onFrame(kind, payload),
       onFailure: (error) => this.#fail(toOonError(error), 'bad data'),
@@ -184,13 +150,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     socket.on('error', (err: Error) => this.#onSocketError(err));
     socket.on('close', () => this.#onClose());
 
-    if (this.#origin) {
+    if (origin) {
       // The origin has no handshake: the connection opens with the socket (once the
       // owner holds this object: nothing can arrive before the next I/O turn).
-      queueMicrotask(() => this.#open(new JsonCodec({ ...this.#codecOptions, originOnly: true })));
+      queueMicrotask(() => this.#open(new JsonCodec({ ...resolved.codecOptions, originOnly: true })));
       return;
     }
-    const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    const timeout = resolved.handshakeTimeout;
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
@@ -247,7 +213,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * message) when it fails.
    */
   request(object: object, options: RequestOptions = {}): Promise<object> {
-    if (this.#origin) {
+    if (this.#options.origin) {
       return Promise.reject(new BadDataError("the origin's wire (oon 0.0.5) has no requests; use protocol 'oon' for request()"));
     }
     if (this.#state !== 'open') return this.#write(FrameKind.Request, object, options) as Promise<never>;
@@ -265,7 +231,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     try {
       const message = new NetMessage(object, options);
       // The origin's wire is the bare JSON text, one message per write.
-      frame = this.#origin ? encodeOriginMessage(this.#codec, message, this.#maxFrameBytes) : encodeMessageFrame(this.#codec, kind, message, this.#maxFrameBytes, prefix);
+      frame = this.#options.origin ? encodeOriginMessage(this.#codec, message, this.#options.maxFrameBytes) : encodeMessageFrame(this.#codec, kind, message, this.#options.maxFrameBytes, prefix);
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
@@ -376,13 +342,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (binding !== undefined) {
       // Attached before the owner hears of the link, so what it sends at once is sequenced.
       try {
-        this.#sessions.attach(binding, codec, this.#maxFrameBytes);
+        this.#sessions.attach(binding, codec, this.#options.maxFrameBytes);
       } catch (err) {
         this.#fail(toOonError(err), 'bad data');
         return;
       }
     }
-    if (!this.#origin) this.#watchdog.startHeartbeat();
+    if (!this.#options.origin) this.#watchdog.startHeartbeat();
     this.#owner.onOpen?.();
     this.#settleReady();
     if (this.#owner.role === 'client' && this.#inbound.pending) {
@@ -405,7 +371,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #createCodec(name: string): Codec {
-    return name === 'json' ? new JsonCodec(this.#codecOptions) : new BinaryCodec(this.#codecOptions);
+    return name === 'json' ? new JsonCodec(this.#options.codecOptions) : new BinaryCodec(this.#options.codecOptions);
   }
 
   #onMessage(payload: Buffer): void {
@@ -446,7 +412,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer && !this.#origin) this.#socket.end(errorFrame(error.code, error.message));
+    if (tellPeer && !this.#options.origin) this.#socket.end(errorFrame(error.code, error.message));
     else this.#socket.end();
     // A socket held paused (a server failing a hello it was admitting) must read, and
     // drop, what the peer still sends, or it never sees the peer's FIN and waits closeGrace.
@@ -455,7 +421,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #scheduleDestroy(): void {
-    this.#destroyTimer ??= setTimeout(() => this.#socket.destroy(), this.#closeGrace);
+    this.#destroyTimer ??= setTimeout(() => this.#socket.destroy(), this.#options.closeGrace);
   }
 
   #onEnd(): void {
