@@ -275,6 +275,28 @@ describe('maxPendingBytes', () => {
     const err = await expectOonError(Promise.all(sends), 'BadConn', /slow consumer/);
     expect(err.message).toMatch(/maxPendingBytes \(131072\)/);
   });
+
+  it("bounds a session's frames the same way: a server that granted a session and stops reading is dropped as a slow consumer", async () => {
+    const grant = { protocol: 'oon', version: 1, codecs: ['json'], codec: 'json', session: { id: 's-1', resumed: false, received: 0 } };
+    const { port } = await h.rawServer((socket: Socket) => {
+      socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(grant)));
+      socket.once('data', () => socket.pause());
+    });
+    const client = await h.connectedClient(port, { maxPendingBytes: 128 * 1024, maxBufferedBytes: 64 * 1024 * 1024 });
+    const errored = nextEvent(client, 'error', DROP_WITHIN_MS);
+    const disconnected = nextEvent(client, 'disconnect', DROP_WITHIN_MS);
+    // The session holds what it sends (a failed write is resent on the next link), so
+    // send() does not reject; the outbox still stops the link well before the loop ends.
+    const sends: Array<Promise<void>> = [];
+    for (let i = 0; i < 2_000 && client.connected; i++) sends.push(client.send(bulky()));
+    expect(client.connected).toBe(false);
+    expect(sends.length).toBeLessThan(2_000);
+
+    const [err] = await errored;
+    expect(err.code).toBe('BadConn');
+    expect(err.message).toMatch(/is not reading: \d+ bytes wait to be sent, over maxPendingBytes \(131072\); evicted as a slow consumer/);
+    expect((await disconnected)[0]).toBe('slow consumer');
+  });
 });
 
 describe('maxFrameBytes', () => {
