@@ -25,7 +25,6 @@ async function proxyTo(port: number): Promise<CutProxy> {
   return proxy;
 }
 
-
 /** Sends ticks `0..count-1` in batches, yielding between batches so cuts land mid-stream. */
 async function stream(send: (tick: Tick) => Promise<void>, count: number): Promise<void> {
   for (let n = 0; n < count; n += 100) {
@@ -51,6 +50,17 @@ async function takeDown(proxy: CutProxy, client: OonClient<Tick>): Promise<void>
   await down;
 }
 const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
+
+/** A server, a client reaching it through a cut proxy, and the ticks the server receives; the link is down when it resolves. */
+async function clientTakenDown(): Promise<{ proxy: CutProxy; client: OonClient<Tick>; atServer: number[] }> {
+  const { server, port } = await h.listeningServer<Tick>();
+  const proxy = await proxyTo(port);
+  const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST });
+  const atServer: number[] = [];
+  server.on('message', (tick) => atServer.push(tick.n));
+  await takeDown(proxy, client);
+  return { proxy, client, atServer };
+}
 
 describe('OonClient reconnect', () => {
   it('streams 10,000 numbered messages both ways through three mid-frame cuts: each arrives exactly once, in order', async () => {
@@ -165,12 +175,7 @@ describe('OonClient reconnect', () => {
   });
 
   it('holds sends made while disconnected and delivers them in order after the reconnect', async () => {
-    const { server, port } = await h.listeningServer<Tick>();
-    const proxy = await proxyTo(port);
-    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST });
-    const atServer: number[] = [];
-    server.on('message', (tick) => atServer.push(tick.n));
-    await takeDown(proxy, client);
+    const { proxy, client, atServer } = await clientTakenDown();
 
     for (let n = 0; n < 50; n++) await client.send(new Tick(n));
     expect(client.connected).toBe(false);
@@ -185,12 +190,7 @@ describe('OonClient reconnect', () => {
   });
 
   it('flush() waits through a reconnect until the server has acknowledged everything', async () => {
-    const { server, port } = await h.listeningServer<Tick>();
-    const proxy = await proxyTo(port);
-    const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST });
-    const atServer: number[] = [];
-    server.on('message', (tick) => atServer.push(tick.n));
-    await takeDown(proxy, client);
+    const { proxy, client, atServer } = await clientTakenDown();
     for (let n = 0; n < 10; n++) await client.send(new Tick(n));
 
     await expectOonError(client.flush({ timeout: 50 }), 'Timeout', /10 messages still unacknowledged/);
@@ -203,7 +203,7 @@ describe('OonClient reconnect', () => {
 
     expect(atServer).toEqual(range(10));
     expect(client.stats).toMatchObject({ sent: 10, lost: 0 });
-    await expectOonError(h.client(port, { reconnect: false }).flush(), 'BadConn', /no session/);
+    await expectOonError(h.client(proxy.port, { reconnect: false }).flush(), 'BadConn', /no session/);
   });
 
   it('rejects send() with BadConn once maxBufferedBytes is held while disconnected', async () => {
