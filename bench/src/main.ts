@@ -1,0 +1,52 @@
+/**
+ * `pnpm bench`: OON against the floors and the peers, codecs then transports, printed and
+ * written to bench/results.md. Never part of `pnpm test`.
+ *
+ * Flags: `--quick` (shorter runs, for trying the bench; figures are rougher),
+ * `--codecs` or `--transport` (only that half), `--no-write` (print only).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchCodecs, type CodecResult } from './codec-bench';
+import type { MeasureOptions } from './measure';
+import { codecTable, loadNow, machineLine, reportMarkdown, transportTable } from './report';
+import { TRANSPORT_CONTENDERS } from './transport/contenders';
+import { benchTransport, type TransportBenchOptions, type TransportResult } from './transport/transport-bench';
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const quick = args.has('--quick');
+  const codecsOnly = args.has('--codecs');
+  const transportOnly = args.has('--transport');
+  const measureOptions: MeasureOptions = quick ? { rounds: 3, roundMs: 100, warmupMs: 100 } : { rounds: 7, roundMs: 300, warmupMs: 500 };
+  const transportOptions: TransportBenchOptions = quick ? { durationMs: 700, warmupMs: 200, requests: 1000 } : {};
+  const loadBefore = loadNow();
+  console.log(`${machineLine()}; load average ${loadBefore.join(', ')}`);
+
+  const codecs: CodecResult[] = [];
+  if (!transportOnly) {
+    for (const size of ['small', 'medium', 'large'] as const) {
+      const results = benchCodecs(size, measureOptions);
+      codecs.push(...results);
+      console.log(`\n${codecTable(size, results)}`);
+    }
+  }
+  const transports: TransportResult[] = [];
+  if (!codecsOnly) {
+    for (const contender of TRANSPORT_CONTENDERS) transports.push(await benchTransport(contender, transportOptions));
+    console.log(`\n${transportTable(transports)}`);
+  }
+  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow() }, codecs, transports);
+  const targets = report.slice(report.indexOf('## Targets'));
+  console.log(`\n${targets}`);
+  if (!args.has('--no-write')) {
+    const path = join(__dirname, '..', 'results.md');
+    writeFileSync(path, report);
+    console.log(`written to ${path}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
