@@ -3,7 +3,8 @@
  * written to bench/results.md. Never part of `pnpm test`.
  *
  * Flags: `--quick` (shorter runs, for trying the bench; figures are rougher),
- * `--codecs` or `--transport` (only that half), `--no-write` (print only).
+ * `--codecs` or `--transport` (only that half), `--only=TEXT` (only transports whose name
+ * contains TEXT, for profiling one with `node --cpu-prof`), `--no-write` (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { benchTransport, type TransportBenchOptions, type TransportResult } from
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const quick = args.has('--quick');
   const codecsOnly = args.has('--codecs');
   const transportOnly = args.has('--transport');
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   }
   const transports: TransportResult[] = [];
   if (!codecsOnly) {
-    for (const contender of TRANSPORT_CONTENDERS) transports.push(await benchTransport(contender, transportOptions));
+    for (const contender of TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only))) transports.push(await benchTransport(contender, transportOptions));
     console.log(`\n${transportTable(transports)}`);
   }
   const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow() }, codecs, transports);

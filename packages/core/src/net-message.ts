@@ -34,7 +34,19 @@ export class NetMessage<T extends object = object> {
   }
 }
 
+const ID_BYTES = 5;
+/** Random bytes drawn ahead for ids: one call to the CSPRNG per 1,024 messages instead of one each. */
+const ID_POOL_BYTES = ID_BYTES * 1024;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
 /** A fresh message id: 10 lowercase hex characters, the shape the origin sends. */
 export function newMessageId(): string {
-  return randomBytes(5).toString('hex');
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_POOL_BYTES);
+    idOffset = 0;
+  }
+  const id = idPool.toString('hex', idOffset, idOffset + ID_BYTES);
+  idOffset += ID_BYTES;
+  return id;
 }

@@ -20,6 +20,7 @@ import {
   FrameKind,
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
+import { FrameWriter } from './frame-writer';
 import { encodeFrame, frameLength } from './frame-encoder';
 import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, type Hello } from './handshake';
 import { JsonCodec } from './json-codec';
@@ -120,6 +121,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly closed: Promise<void>;
 
   readonly #socket: Duplex;
+  /** Every frame goes out through it, in order: it joins the frames of a tick into one write. */
+  readonly #writer: FrameWriter;
   readonly #registry: Registry;
   readonly #maxFrameBytes: number;
   readonly #maxDepth: number;
@@ -151,6 +154,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
     this.#socket = socket;
+    // The origin's receiver parses each recv() as one message: one write per message there.
+    this.#writer = new FrameWriter(socket, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
+      batch: options.protocol !== 'oon-0.0.5',
+    });
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
     this.inbox = new Inbox<object>({
       what: 'message',
@@ -161,7 +168,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       describePeer: () => this.describePeer(),
       isOpen: () => this.#state === 'open',
       write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
-      writeFrame: (frame) => this.#socket.write(frame),
+      writeFrame: (frame) => this.#writer.push(frame),
       decode: (payload) => (this.#codec as Codec).decode(payload).object,
       handle: (object) =>
         this.#owner.handleRequest === undefined
@@ -203,7 +210,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
-    if (this.#owner.role === 'client') socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token))));
+    if (this.#owner.role === 'client') this.#writer.push(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token))));
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -271,12 +278,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         ),
       );
     }
-    return new Promise((resolve, reject) => {
-      this.#socket.write(frame, (err) => {
-        if (err) reject(new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }));
-        else resolve();
-      });
-    });
+    return this.#writer.write(frame);
   }
 
   /** Closes gracefully: ends the stream and waits for the peer, destroying the socket after `closeGrace`. Safe to call twice. */
@@ -285,7 +287,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#reason ??= 'local close';
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
       this.#state = 'closing';
-      this.#socket.end();
+      this.#writer.end();
       this.#scheduleDestroy();
     }
     return this.closed;
@@ -345,7 +347,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.#onPeerError(payload);
         return;
       case FrameKind.Ping:
-        this.#socket.write(encodeFrame(FrameKind.Pong));
+        this.#writer.push(encodeFrame(FrameKind.Pong));
         return;
       case FrameKind.Pong:
         return;
@@ -386,7 +388,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (this.#ending) return;
-    this.#socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec))));
+    this.#writer.push(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec))));
     this.#open(this.#createCodec(codec));
     this.#release();
   }
@@ -461,8 +463,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer && !this.#origin) this.#socket.end(encodeFrame(FrameKind.Error, errorReport(error.code, error.message)));
-    else this.#socket.end();
+    this.#writer.end(tellPeer && !this.#origin ? encodeFrame(FrameKind.Error, errorReport(error.code, error.message)) : undefined);
     this.#scheduleDestroy();
   }
 
@@ -476,7 +477,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#settleReady(new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
     }
     if (this.#state !== 'closed') this.#state = 'closing';
-    this.#socket.end();
+    this.#writer.end();
   }
 
   #onSocketError(err: Error): void {
