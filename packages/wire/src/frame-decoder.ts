@@ -45,6 +45,13 @@ export class FrameDecoder {
   /** Feeds received bytes; calls `onFrame` for every frame they complete. Throws `BadData` on a bad length. */
   push(chunk: Buffer, onFrame: FrameHandler): void {
     if (chunk.length === 0) return;
+    if (this.#buffered === 0) {
+      // Nothing is pending (the usual case): frames wholly inside this chunk are handed
+      // out straight from it, with one subarray each; only a cut tail is buffered.
+      const offset = this.#framesIn(chunk, onFrame);
+      if (offset === chunk.length) return;
+      chunk = offset === 0 ? chunk : chunk.subarray(offset);
+    }
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
     for (;;) {
@@ -57,6 +64,20 @@ export class FrameDecoder {
       this.#frameLength = AWAITING_LENGTH;
       onFrame(body.readUInt8(0), body.subarray(1));
     }
+  }
+
+  /** Hands out the whole frames at the start of `chunk` (nothing buffered); returns where the rest begins. */
+  #framesIn(chunk: Buffer, onFrame: FrameHandler): number {
+    let offset = 0;
+    if (this.#frameLength !== AWAITING_LENGTH) return offset;
+    while (chunk.length - offset >= FRAME_LENGTH_BYTES) {
+      const length = this.#checkLength(chunk.readUInt32BE(offset));
+      const body = offset + FRAME_LENGTH_BYTES;
+      if (chunk.length - body < length) break;
+      offset = body + length;
+      onFrame(chunk.readUInt8(body), chunk.subarray(body + 1, offset));
+    }
+    return offset;
   }
 
   #checkLength(length: number): number {
