@@ -29,6 +29,7 @@ const config: Config = {
     project('server', ['<rootDir>/packages/server/test']),
     project('client', ['<rootDir>/packages/client/test']),
     project('integration', ['<rootDir>/test/integration']),
+    project('bench', ['<rootDir>/bench/test']),
   ],
   testTimeout: 20_000,
 };
