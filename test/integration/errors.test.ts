@@ -4,7 +4,7 @@
  */
 import { BadConnError, BadDataError, NetMessage, OonError, StartFailError, TimeoutError } from '@oon/core';
 import { decodeFrames, expectOonError, harness, within, nextEvent } from '../support/harness';
-import { FrameKind, JsonCodec } from '@oon/wire';
+import { BinaryCodec, FrameKind } from '@oon/wire';
 import { FordTruck, VolvoCar } from '../../examples/cars/src/cars';
 
 const h = harness();
@@ -16,8 +16,9 @@ class Bicycle {
 }
 
 /** Bytes a message takes against maxFrameBytes (kind byte + JSON), with a fixed uuid. */
+/** The size of a message frame (kind + payload) in the default codec. */
 function frameBytes(object: object, uuid: string): number {
-  return Buffer.byteLength(new JsonCodec().encode(new NetMessage(object, { uuid }))) + 1;
+  return new BinaryCodec().encode(new NetMessage(object, { uuid })).byteLength + 1;
 }
 
 describe('listen', () => {
@@ -188,24 +189,27 @@ describe('send', () => {
   it('rejects a message over maxFrameBytes with BadData, sends nothing, and stays usable', async () => {
     const small = new VolvoCar(1, 4);
     const big = new FordTruck(20, new VolvoCar(35, 4), 1);
-    const smallBytes = frameBytes(small, 'aaaaaaaaaa');
-    const bigBytes = frameBytes(big, 'bbbbbbbbbb');
+    // Long ids keep both frames bigger than the server's hello, which the same limit applies to.
+    const smallId = 'a'.repeat(100);
+    const bigId = 'b'.repeat(100);
+    const smallBytes = frameBytes(small, smallId);
+    const bigBytes = frameBytes(big, bigId);
     expect(bigBytes).toBeGreaterThan(smallBytes);
     const { server, port } = await h.listeningServer();
     // The limit fits the small car exactly (the limit is inclusive), and not the truck.
     const client = await h.connectedClient(port, { maxFrameBytes: smallBytes });
     const received = nextEvent(server, 'message');
 
-    const err = await expectOonError(client.send(big, { uuid: 'bbbbbbbbbb' }), 'BadData', /over maxFrameBytes/);
+    const err = await expectOonError(client.send(big, { uuid: bigId }), 'BadData', /over maxFrameBytes/);
     expect(err.message).toContain(String(bigBytes));
     expect(err.message).toContain(String(smallBytes));
     expect(err.message).toMatch(/nothing was sent/);
 
     expect(client.connected).toBe(true);
-    await client.send(small, { uuid: 'aaaaaaaaaa' });
+    await client.send(small, { uuid: smallId });
     const [car, , message] = await received;
     expect(car).toBeInstanceOf(VolvoCar);
-    expect(message.uuid).toBe('aaaaaaaaaa');
+    expect(message.uuid).toBe(smallId);
   });
 
   it('rejects a broadcast of an unregistered object with BadData', async () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
@@ -32,5 +32,6 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
   if (!(connectTimeout > 0)) throw new RangeError(`connectTimeout must be a positive number of milliseconds, got ${String(connectTimeout)}`);
+  checkEndpointCodecOptions(connection);
   return Object.freeze({ host, port, connectTimeout, token, connection: Object.freeze(connection) });
 }

@@ -1,14 +1,15 @@
 import 'reflect-metadata';
 import { defaultRegistry, type Registry } from './registry';
 import { recordFieldDeclaration, type FieldDeclaration } from './field-metadata';
-import { isTypeDescriptor, type ArraySpec, type NetClassType, type PrimitiveSpec, type TypeThunk } from './type-spec';
+import { isTypeDescriptor, type NetClassType, type TypeDescriptor, type TypeThunk } from './type-spec';
+import { hasTransformerType } from './transformer-metadata';
 
 /** Options of {@link NetField}. */
 export interface NetFieldOptions {
   /** The field's name on the wire. @default the property name */
   name?: string;
   /** The field's type, where `design:type` cannot tell it (arrays, enums, floats, classes declared later). */
-  type?: TypeThunk | PrimitiveSpec | ArraySpec;
+  type?: TypeThunk | TypeDescriptor;
 }
 
 /** Options of {@link NetClass}. */
@@ -17,16 +18,25 @@ export interface NetClassOptions {
   name?: string;
   /** The registry to register in. @default defaultRegistry */
   registry?: Registry;
+  /**
+   * Track instances of this class by identity: one reached twice in a message is sent
+   * once and arrives as one object, and cycles through it are allowed. Costs a lookup
+   * per instance sent. @default false
+   */
+  references?: boolean;
 }
 
 /**
  * Declares a property as a field sent over the network.
  *
  * The type comes from TypeScript's `design:type` for properties typed plainly
- * `number`, `string`, `boolean` or a class. Give it explicitly for nullable fields
- * (`speed: number | null` is emitted as `Object`: use `t.number`), arrays
- * (`() => [Car]`), enums (`() => CarMark`), floats (`t.float`), free JSON (`t.json`),
- * and classes declared later in the file (`() => Car`). Every field may hold `null`.
+ * `number`, `string`, `boolean`, `Date`, `bigint`, `Uint8Array`/`Buffer` or a class. Give
+ * it explicitly for nullable fields (`speed: number | null` is emitted as `Object`: use
+ * `t.number`), arrays (`() => [Car]`), maps and sets (`() => t.map(String, Car)`),
+ * optional fields (`t.optional(t.string)`), enums (`() => CarMark`), floats (`t.float`),
+ * free JSON (`t.json`), and classes declared later in the file (`() => Car`). A
+ * class-transformer `@Type(() => Car)` written below `@NetField()` gives the type too.
+ * Every field may hold `null`.
  *
  * @example
  * ```ts
@@ -38,9 +48,9 @@ export interface NetClassOptions {
  * ```
  */
 export function NetField(options?: NetFieldOptions): PropertyDecorator;
-export function NetField(type: TypeThunk | PrimitiveSpec | ArraySpec, options?: Omit<NetFieldOptions, 'type'>): PropertyDecorator;
+export function NetField(type: TypeThunk | TypeDescriptor, options?: Omit<NetFieldOptions, 'type'>): PropertyDecorator;
 export function NetField(
-  typeOrOptions?: TypeThunk | PrimitiveSpec | ArraySpec | NetFieldOptions,
+  typeOrOptions?: TypeThunk | TypeDescriptor | NetFieldOptions,
   maybeOptions: NetFieldOptions = {},
 ): PropertyDecorator {
   const options: NetFieldOptions =
@@ -52,18 +62,29 @@ export function NetField(
     if (typeof key !== 'string') {
       throw new TypeError(`@NetField on ${ctor.name}: symbol-keyed properties cannot be sent`);
     }
+    if (RESERVED_KEYS.has(key)) {
+      throw new TypeError(`@NetField on ${ctor.name}.${key}: \`${key}\` cannot be a field, since assigning it would change the object's prototype or class`);
+    }
     const designType: unknown = Reflect.getMetadata('design:type', prototype, key);
-    checkDesignType(`${ctor.name}.${key}`, options.type, designType);
+    if (options.type === undefined && !hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType);
     const field: FieldDeclaration = { key, wireName: options.name ?? key, type: options.type, designType };
     recordFieldDeclaration(ctor, field);
   };
 }
 
+/** Property names revival never assigns, whatever a class declares. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Refuses, at decoration time, a field whose type cannot be known from `design:type` alone. */
-function checkDesignType(where: string, explicit: unknown, designType: unknown): void {
-  if (explicit !== undefined) return;
+function checkDesignType(where: string, designType: unknown): void {
   if (designType === Array) {
     throw new TypeError(`${where} is an array: give its element type, as in @NetField(() => [Number])`);
+  }
+  if (designType === Map) {
+    throw new TypeError(`${where} is a Map: give its key and value types, as in @NetField(() => t.map(String, Car))`);
+  }
+  if (designType === Set) {
+    throw new TypeError(`${where} is a Set: give its element type, as in @NetField(() => t.set(Number))`);
   }
   if (designType === undefined || designType === Object || typeof designType !== 'function') {
     throw new TypeError(
@@ -93,6 +114,6 @@ function checkDesignType(where: string, explicit: unknown, designType: unknown):
 export function NetClass(nameOrOptions: string | NetClassOptions = {}): <C extends NetClassType>(target: C) => void {
   const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
   return (target) => {
-    (options.registry ?? defaultRegistry).register(target, options.name);
+    (options.registry ?? defaultRegistry).register(target, options.name, { references: options.references ?? false });
   };
 }

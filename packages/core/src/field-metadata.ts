@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { ArraySpec, PrimitiveSpec, TypeThunk } from './type-spec';
+import type { TypeDescriptor, TypeThunk } from './type-spec';
 
 /** Where `@NetField` keeps a class's own field declarations (reflect-metadata key). */
 const FIELDS_KEY = 'oon:fields';
@@ -9,7 +9,7 @@ export interface FieldDeclaration {
   readonly key: string;
   readonly wireName: string;
   /** The explicit type, if one was given. */
-  readonly type: TypeThunk | PrimitiveSpec | ArraySpec | undefined;
+  readonly type: TypeThunk | TypeDescriptor | undefined;
   /** What TypeScript emitted as `design:type`, used when no explicit type was given. */
   readonly designType: unknown;
 }

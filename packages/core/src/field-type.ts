@@ -29,8 +29,34 @@ export interface ArrayFieldType {
   readonly of: FieldType;
 }
 
+/** A `Set` whose elements all have type `of`. */
+export interface SetFieldType {
+  readonly kind: 'set';
+  readonly of: FieldType;
+}
+
+/** A `Map` with string or number keys (`int`: integer numbers) and values of type `value`. */
+export interface MapFieldType {
+  readonly kind: 'map';
+  readonly key: { readonly kind: 'string' | 'number' | 'int' };
+  readonly value: FieldType;
+}
+
+/** A value of type `of` that may also be `undefined` (sent as absent in a field). */
+export interface OptionalFieldType {
+  readonly kind: 'optional';
+  readonly of: FieldType;
+}
+
 /** A field's type once its spec is resolved against a registry: what the codecs walk. */
-export type FieldType = PrimitiveFieldType | EnumFieldType | ClassFieldType | ArrayFieldType;
+export type FieldType =
+  | PrimitiveFieldType
+  | EnumFieldType
+  | ClassFieldType
+  | ArrayFieldType
+  | SetFieldType
+  | MapFieldType
+  | OptionalFieldType;
 
 /** One declared field of a class, resolved. */
 export interface FieldSchema {
@@ -51,6 +77,11 @@ export interface ClassSchema {
   readonly fieldsByWireOrder: readonly FieldSchema[];
   /** Fields by wire name, for reading. */
   readonly fieldByWireName: ReadonlyMap<string, FieldSchema>;
+  /**
+   * True when the class was registered with `references: true`: an instance reached
+   * twice in one message is sent once and arrives as one object (cycles allowed).
+   */
+  readonly references: boolean;
 }
 
 /** Describes a field type in words, for error messages ("array of Car"). */
@@ -62,6 +93,16 @@ export function describeType(type: FieldType): string {
       return type.ctor.name;
     case 'array':
       return `array of ${describeType(type.of)}`;
+    case 'set':
+      return `Set of ${describeType(type.of)}`;
+    case 'map':
+      return `Map of ${type.key.kind} to ${describeType(type.value)}`;
+    case 'optional':
+      return `${describeType(type.of)} or undefined`;
+    case 'date':
+      return 'Date';
+    case 'bytes':
+      return 'bytes (Uint8Array)';
     default:
       return type.kind;
   }

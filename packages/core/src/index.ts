@@ -10,7 +10,20 @@ export {
   createOonError,
 } from './errors';
 export { t, isTypeDescriptor } from './type-spec';
-export type { NetClassType, EnumObject, PrimitiveKind, PrimitiveSpec, ArraySpec, TypeSpec, TypeThunk } from './type-spec';
+export type {
+  NetClassType,
+  EnumObject,
+  PrimitiveKind,
+  PrimitiveSpec,
+  ArraySpec,
+  SetSpec,
+  MapSpec,
+  MapKeySpec,
+  WrapperSpec,
+  TypeDescriptor,
+  TypeSpec,
+  TypeThunk,
+} from './type-spec';
 export { describeType } from './field-type';
 export type {
   FieldType,
@@ -18,12 +31,16 @@ export type {
   EnumFieldType,
   ClassFieldType,
   ArrayFieldType,
+  SetFieldType,
+  MapFieldType,
+  OptionalFieldType,
   FieldSchema,
   ClassSchema,
 } from './field-type';
 export { NetClass, NetField } from './decorators';
 export type { NetClassOptions, NetFieldOptions } from './decorators';
 export { Registry, defaultRegistry, registerEnum } from './registry';
+export type { RegisterOptions } from './registry';
 export { NetMessage, newMessageId } from './net-message';
 export type { NetMessageOptions } from './net-message';
 export { createInstance, isSameOrSubclass } from './object-model';

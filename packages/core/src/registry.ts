@@ -1,7 +1,14 @@
 import { BadDataError, StartFailError } from './errors';
 import { ownFieldDeclarations, type FieldDeclaration } from './field-metadata';
-import type { ClassSchema, EnumFieldType, FieldSchema, FieldType } from './field-type';
-import { isTypeDescriptor, type EnumObject, type NetClassType, type TypeSpec } from './type-spec';
+import type { ClassSchema, EnumFieldType, FieldSchema, FieldType, MapFieldType } from './field-type';
+import { isTransformerExcluded, transformerType } from './transformer-metadata';
+import { isTypeDescriptor, t, type EnumObject, type MapKeySpec, type NetClassType, type TypeSpec } from './type-spec';
+
+/** How a class was registered, beyond its name. */
+export interface RegisterOptions {
+  /** Track instances by identity (shared references and cycles). @default false */
+  readonly references?: boolean;
+}
 
 /**
  * Maps wire names to classes and enums, and builds each class's schema.
@@ -17,9 +24,11 @@ export class Registry {
   readonly #enumsByName = new Map<string, EnumFieldType>();
   readonly #enumsByObject = new Map<EnumObject, EnumFieldType>();
   readonly #schemas = new Map<NetClassType, ClassSchema>();
+  readonly #tracked = new Set<NetClassType>();
 
   /** Registers a class under a wire name; registering the same class twice under one name is a no-op. */
-  register(ctor: NetClassType, name: string = ctor.name): void {
+  register(ctor: NetClassType, name: string = ctor.name, options: RegisterOptions = {}): void {
+    if (options.references === true) this.#tracked.add(ctor);
     if (this.#namesByClass.get(ctor) === name) return;
     this.#claim(name, `class ${ctor.name}`);
     const previous = this.#namesByClass.get(ctor);
@@ -75,13 +84,16 @@ export class Registry {
     if (name === undefined) {
       throw new BadDataError(`class ${ctor.name} is not registered: decorate it with @NetClass()`);
     }
-    const fields = collectDeclarations(ctor).map((decl) => this.#resolveField(ctor, decl));
+    const fields = collectDeclarations(ctor)
+      .filter((decl) => !isTransformerExcluded(ctor, decl.key))
+      .map((decl) => this.#resolveField(ctor, decl));
     const schema: ClassSchema = Object.freeze({
       name,
       ctor,
       fields: Object.freeze(fields),
       fieldsByWireOrder: Object.freeze([...fields].sort((a, b) => compareCodePoints(a.wireName, b.wireName))),
       fieldByWireName: new Map(fields.map((f) => [f.wireName, f])),
+      references: this.#tracked.has(ctor),
     });
     this.#schemas.set(ctor, schema);
     return schema;
@@ -102,7 +114,7 @@ export class Registry {
   #resolveField(ctor: NetClassType, decl: FieldDeclaration): FieldSchema {
     const where = `${ctor.name}.${decl.key}`;
     let spec: TypeSpec;
-    if (decl.type === undefined) spec = decl.designType as TypeSpec;
+    if (decl.type === undefined) spec = withTransformerType(decl.designType as TypeSpec, transformerType(ctor, decl.key));
     else if (isTypeDescriptor(decl.type)) spec = decl.type;
     else spec = decl.type();
     return Object.freeze({ key: decl.key, wireName: decl.wireName, type: this.#resolveSpec(spec, where) });
@@ -110,15 +122,28 @@ export class Registry {
 
   #resolveSpec(spec: TypeSpec, where: string): FieldType {
     if (isTypeDescriptor(spec)) {
-      return spec.kind === 'array' ? { kind: 'array', of: this.#resolveSpec(spec.of, where) } : { kind: spec.kind };
+      switch (spec.kind) {
+        case 'array':
+        case 'set':
+        case 'optional':
+          return { kind: spec.kind, of: this.#resolveSpec(spec.of, where) };
+        case 'nullable':
+          return this.#resolveSpec(spec.of, where);
+        case 'map':
+          return { kind: 'map', key: resolveMapKey(spec.key, where), value: this.#resolveSpec(spec.value, where) };
+        default:
+          return { kind: spec.kind };
+      }
     }
     if (Array.isArray(spec)) {
       if (spec.length !== 1) throw new BadDataError(`${where}: an array type is written [ElementType], with one element`);
       return { kind: 'array', of: this.#resolveSpec(spec[0] as TypeSpec, where) };
     }
-    if (spec === Number) return { kind: 'number' };
-    if (spec === String) return { kind: 'string' };
-    if (spec === Boolean) return { kind: 'boolean' };
+    const builtin = BUILTIN_KINDS.get(spec);
+    if (builtin !== undefined) return { kind: builtin };
+    if (spec === Map || spec === Set || spec === Array) {
+      throw new BadDataError(`${where}: a ${(spec as Function).name} needs its element types, as in t.map(String, Car), t.set(Number) or [Car]`);
+    }
     if (typeof spec === 'function') return { kind: 'class', ctor: spec as NetClassType };
     if (typeof spec === 'object' && spec !== null) {
       const type = this.#enumsByObject.get(spec as EnumObject);
@@ -127,6 +152,33 @@ export class Registry {
     }
     throw new BadDataError(`${where}: ${String(spec)} is not a type OON can send`);
   }
+}
+
+/** Constructors that stand for a primitive kind, as `design:type` or in a thunk. */
+const BUILTIN_KINDS = new Map<unknown, Exclude<FieldType['kind'], 'enum' | 'class' | 'array' | 'set' | 'map' | 'optional'>>([
+  [Number, 'number'],
+  [String, 'string'],
+  [Boolean, 'boolean'],
+  [Date, 'date'],
+  [BigInt, 'bigint'],
+  [Uint8Array, 'bytes'],
+  [Buffer, 'bytes'],
+]);
+
+function resolveMapKey(key: MapKeySpec, where: string): MapFieldType['key'] {
+  if (key === String) return { kind: 'string' };
+  if (key === Number) return { kind: 'number' };
+  if (isTypeDescriptor(key) && (key.kind === 'string' || key.kind === 'number' || key.kind === 'int')) return { kind: key.kind };
+  throw new BadDataError(`${where}: a Map's keys are strings or numbers (String, Number, t.string, t.number, t.int)`);
+}
+
+/** The type class-transformer's `@Type(() => X)` gives, shaped by the property's `design:type` (X[], Set<X>, Map<string, X>). */
+function withTransformerType(designType: TypeSpec, element: TypeSpec | undefined): TypeSpec {
+  if (element === undefined) return designType;
+  if (designType === Array) return [element];
+  if (designType === (Set as unknown)) return t.set(element);
+  if (designType === (Map as unknown)) return t.map(String, element);
+  return element;
 }
 
 /** The registry `@NetClass()` and `registerEnum()` use unless told otherwise. */

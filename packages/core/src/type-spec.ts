@@ -8,7 +8,7 @@ export type EnumObject = { readonly [member: string]: string | number };
 const SPEC = Symbol.for('oon.type-spec');
 
 /** The kinds of value that need no further description. */
-export type PrimitiveKind = 'number' | 'int' | 'float' | 'string' | 'boolean' | 'null' | 'json';
+export type PrimitiveKind = 'number' | 'int' | 'float' | 'string' | 'boolean' | 'null' | 'json' | 'date' | 'bigint' | 'bytes';
 
 /** A primitive type descriptor, made by {@link t}. */
 export interface PrimitiveSpec {
@@ -23,18 +23,49 @@ export interface ArraySpec {
   readonly of: TypeSpec;
 }
 
+/** A set type descriptor, made by {@link t.set}. */
+export interface SetSpec {
+  readonly [SPEC]: true;
+  readonly kind: 'set';
+  readonly of: TypeSpec;
+}
+
+/** What a map's keys may be: strings or numbers (`t.int` for integer keys). */
+export type MapKeySpec = StringConstructor | NumberConstructor | PrimitiveSpec;
+
+/** A map type descriptor, made by {@link t.map}. */
+export interface MapSpec {
+  readonly [SPEC]: true;
+  readonly kind: 'map';
+  readonly key: MapKeySpec;
+  readonly value: TypeSpec;
+}
+
+/** A descriptor that wraps another type: {@link t.optional} or {@link t.nullable}. */
+export interface WrapperSpec {
+  readonly [SPEC]: true;
+  readonly kind: 'optional' | 'nullable';
+  readonly of: TypeSpec;
+}
+
+/** Any descriptor made by {@link t}. */
+export type TypeDescriptor = PrimitiveSpec | ArraySpec | SetSpec | MapSpec | WrapperSpec;
+
 /**
- * What a field's type may be given as: a descriptor from {@link t}, a primitive
- * constructor (`Number`, `String`, `Boolean`), a `@NetClass` class, an enum object
- * registered with `registerEnum`, or `[spec]` for an array of `spec` (a one-element
- * array literal; TypeScript infers it as an array, so the type says array).
+ * What a field's type may be given as: a descriptor from {@link t}, a constructor
+ * TypeScript knows (`Number`, `String`, `Boolean`, `Date`, `BigInt`, `Uint8Array`,
+ * `Buffer`), a `@NetClass` class, an enum object registered with `registerEnum`, or
+ * `[spec]` for an array of `spec` (a one-element array literal; TypeScript infers it
+ * as an array, so the type says array).
  */
 export type TypeSpec =
-  | PrimitiveSpec
-  | ArraySpec
+  | TypeDescriptor
   | NumberConstructor
   | StringConstructor
   | BooleanConstructor
+  | DateConstructor
+  | BigIntConstructor
+  | Uint8ArrayConstructor
   | NetClassType
   | EnumObject
   | readonly TypeSpec[];
@@ -53,6 +84,8 @@ function primitive(kind: PrimitiveKind): PrimitiveSpec {
  * ```ts
  * @NetField(t.float) x = 0;              // written as 1.0, as Python writes floats
  * @NetField(t.array(Number)) numbers: number[] = [];
+ * @NetField(() => t.map(String, [Car])) fleets = new Map<string, Car[]>();
+ * @NetField(t.optional(t.date)) soldAt?: Date;
  * @NetField(t.json) table: Record<string, unknown> | null = null;
  * ```
  */
@@ -71,13 +104,38 @@ export const t = {
   null: primitive('null'),
   /** Any plain JSON value (objects, arrays, primitives), carried as it is. */
   json: primitive('json'),
-  /** An array whose elements are all of type `of`. */
+  /** A `Date` (its millisecond time; an invalid date is refused). Inferred from `design:type` `Date`. */
+  date: primitive('date'),
+  /** A `bigint`, of any size. Inferred from `design:type` `BigInt`. */
+  bigint: primitive('bigint'),
+  /** Bytes: a `Uint8Array` or `Buffer` is sent, a `Buffer` (a `Uint8Array`) arrives. Inferred from `Uint8Array`/`Buffer`. */
+  bytes: primitive('bytes'),
+  /** An array whose elements are all of type `of`; `[of]` says the same. */
   array(of: TypeSpec): ArraySpec {
     return Object.freeze({ [SPEC]: true as const, kind: 'array', of });
+  },
+  /** A `Set` whose elements are all of type `of`. */
+  set(of: TypeSpec): SetSpec {
+    return Object.freeze({ [SPEC]: true as const, kind: 'set', of });
+  },
+  /** A `Map` from `key` (`String`, `Number`, `t.string`, `t.number` or `t.int`) to `value`. */
+  map(key: MapKeySpec, value: TypeSpec): MapSpec {
+    return Object.freeze({ [SPEC]: true as const, kind: 'map', key, value });
+  },
+  /**
+   * A value of type `of` that may be `undefined`: an `undefined` field is sent as absent
+   * and arrives as `undefined` (not `null`, and not the field's initial value).
+   */
+  optional(of: TypeSpec): WrapperSpec {
+    return Object.freeze({ [SPEC]: true as const, kind: 'optional', of });
+  },
+  /** A value of type `of` or `null`. Every field already accepts `null`; this only says so. */
+  nullable(of: TypeSpec): WrapperSpec {
+    return Object.freeze({ [SPEC]: true as const, kind: 'nullable', of });
   },
 } as const;
 
 /** Tells a descriptor made by {@link t} from any other type spec. */
-export function isTypeDescriptor(value: unknown): value is PrimitiveSpec | ArraySpec {
+export function isTypeDescriptor(value: unknown): value is TypeDescriptor {
   return typeof value === 'object' && value !== null && SPEC in value;
 }

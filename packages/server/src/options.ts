@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -45,5 +45,6 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
+  checkEndpointCodecOptions(connection);
   return Object.freeze({ host, port, backlog, auth, connection: Object.freeze(connection) });
 }

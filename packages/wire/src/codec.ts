@@ -1,9 +1,13 @@
 import type { NetMessage } from '@oon/core';
 
-/** Limits a codec enforces while writing and reading. */
+/** Limits a codec enforces while writing and reading; over a limit is `BadData`. */
 export interface CodecLimits {
-  /** Deepest nesting of objects and arrays. @default 64 */
+  /** Deepest nesting of objects and collections. @default 64 */
   maxDepth?: number;
+  /** Most elements in one array, `Map` or `Set`. @default 100,000 */
+  maxCollectionLength?: number;
+  /** Most UTF-8 bytes in one string, and bytes in one `t.bytes` value. @default 1 MiB */
+  maxStringBytes?: number;
 }
 
 /** Turns messages into payloads and back. One instance serves one registry. */

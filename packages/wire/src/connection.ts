@@ -12,17 +12,18 @@ import {
   type Registry,
 } from '@oon/core';
 import type { Codec } from './codec';
+import { BinaryCodec } from './binary-codec';
+import { checkEndpointCodecOptions, type CodecOptions } from './codec-options';
 import {
   DEFAULT_CLOSE_GRACE,
   DEFAULT_HANDSHAKE_TIMEOUT,
-  DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAME_BYTES,
   FrameKind,
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
 import { encodeFrame, frameLength } from './frame-encoder';
-import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, type Hello } from './handshake';
+import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, SUPPORTED_CODECS, type Hello } from './handshake';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
@@ -36,8 +37,14 @@ import type { RequestOptions } from './requests';
  */
 export type WireProtocol = 'oon' | 'oon-0.0.5';
 
-/** Options of {@link Connection}, shared by both endpoints. */
-export interface ConnectionOptions {
+/** Options of {@link Connection}, shared by both endpoints; the codec options apply to every message. */
+export interface ConnectionOptions extends CodecOptions {
+  /**
+   * The only codec this side offers (client) or accepts (server). Unset, both are spoken
+   * and `'binary'` is preferred; `'json'` is for reading the wire while debugging.
+   * @default undefined (binary, else json)
+   */
+  codec?: 'binary' | 'json';
   /** The wire to speak; both sides must use the same. @default 'oon' */
   protocol?: WireProtocol;
   /** Where wire names are looked up. @default defaultRegistry */
@@ -125,7 +132,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #writer: FrameWriter;
   readonly #registry: Registry;
   readonly #maxFrameBytes: number;
-  readonly #maxDepth: number;
+  readonly #codecOptions: CodecOptions;
+  /** The codecs this side speaks, most preferred first. */
+  readonly #codecs: readonly string[];
   readonly #closeGrace: number;
   readonly #decoder: FrameDecoder | JsonDocumentSplitter;
   /** Speaking the origin's wire: no frames, no hello, no error reports. */
@@ -177,7 +186,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     this.#registry = options.registry ?? defaultRegistry;
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    checkEndpointCodecOptions(options);
+    this.#codecOptions = { ...options, registry: this.#registry };
+    this.#codecs = options.codec === undefined ? SUPPORTED_CODECS : [options.codec];
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
     this.#decoder = this.#origin
@@ -203,14 +214,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#origin) {
       // The origin has no handshake: the connection opens with the socket (once the
       // owner holds this object: nothing can arrive before the next I/O turn).
-      queueMicrotask(() => this.#open(new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth, originOnly: true })));
+      queueMicrotask(() => this.#open(new JsonCodec({ ...this.#codecOptions, originOnly: true })));
       return;
     }
     const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     this.#handshakeTimer = setTimeout(() => {
       this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
     }, timeout);
-    if (this.#owner.role === 'client') this.#writer.push(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token))));
+    if (this.#owner.role === 'client') this.#writer.push(encodeFrame(FrameKind.Hello, JSON.stringify(clientHello(this.#owner.token, this.#codecs))));
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -369,7 +380,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let codec: string;
     try {
       hello = parseHello(payload);
-      codec = this.#owner.role === 'client' ? acceptedCodec(hello) : agreeCodec(hello.codecs);
+      codec = this.#owner.role === 'client' ? acceptedCodec(hello, this.#codecs) : agreeCodec(hello.codecs, this.#codecs);
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;
@@ -388,7 +399,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (this.#ending) return;
-    this.#writer.push(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec))));
+    this.#writer.push(encodeFrame(FrameKind.Hello, JSON.stringify(serverHello(codec, this.#codecs))));
     this.#open(this.#createCodec(codec));
     this.#release();
   }
@@ -422,10 +433,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #createCodec(name: string): Codec {
-    switch (name) {
-      default:
-        return new JsonCodec({ registry: this.#registry, maxDepth: this.#maxDepth });
-    }
+    return name === 'json' ? new JsonCodec(this.#codecOptions) : new BinaryCodec(this.#codecOptions);
   }
 
   #onMessage(payload: Buffer): void {

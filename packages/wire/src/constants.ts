@@ -55,3 +55,9 @@ export const DEFAULT_HANDSHAKE_TIMEOUT = 5_000;
 
 /** Milliseconds a closing connection waits for the peer before destroying the socket. @default 2000 */
 export const DEFAULT_CLOSE_GRACE = 2_000;
+
+/** Most elements in one array, `Map` or `Set` a codec writes or reads. @default 100,000 */
+export const DEFAULT_MAX_COLLECTION_LENGTH = 100_000;
+
+/** Most UTF-8 bytes in one string (and bytes in one `t.bytes` value) a codec writes or reads. @default 1 MiB */
+export const DEFAULT_MAX_STRING_BYTES = 1024 * 1024;

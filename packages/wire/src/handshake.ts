@@ -17,18 +17,18 @@ export interface Hello {
   readonly token?: string;
 }
 
-/** Codecs this build speaks, most preferred first. */
-export const SUPPORTED_CODECS: readonly string[] = ['json'];
+/** Codecs this build speaks, most preferred first: the compiled binary codec, then the JSON one. */
+export const SUPPORTED_CODECS: readonly string[] = ['binary', 'json'];
 
-/** The hello a client opens with. */
-export function clientHello(token?: string): Hello {
-  const hello: Hello = { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS };
+/** The hello a client opens with, offering `codecs` (an endpoint's `codec` option narrows them). */
+export function clientHello(token?: string, codecs: readonly string[] = SUPPORTED_CODECS): Hello {
+  const hello: Hello = { protocol: 'oon', version: PROTOCOL_VERSION, codecs };
   return token === undefined ? hello : { ...hello, token };
 }
 
 /** The hello a server answers with, once it has admitted the client. */
-export function serverHello(codec: string): Hello {
-  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs: SUPPORTED_CODECS, codec };
+export function serverHello(codec: string, codecs: readonly string[] = SUPPORTED_CODECS): Hello {
+  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs, codec };
 }
 
 /** Reads a peer's hello, refusing anything that is not OON v1 with `BadData`. */
@@ -58,20 +58,20 @@ export function parseHello(payload: Buffer): Hello {
   };
 }
 
-/** The server's choice: the first codec in this build's order of preference that the client speaks. */
-export function agreeCodec(theirs: readonly string[]): string {
-  const codec = SUPPORTED_CODECS.find((c) => theirs.includes(c));
+/** The server's choice: the first codec in its order of preference (`ours`) that the client speaks. */
+export function agreeCodec(theirs: readonly string[], ours: readonly string[] = SUPPORTED_CODECS): string {
+  const codec = ours.find((c) => theirs.includes(c));
   if (codec === undefined) {
-    throw new BadDataError(`no codec in common: this side speaks ${SUPPORTED_CODECS.join(', ')}, the peer ${theirs.join(', ')}`);
+    throw new BadDataError(`no codec in common: this side speaks ${ours.join(', ')}, the peer ${theirs.join(', ')}; check both sides' codec option`);
   }
   return codec;
 }
 
-/** The client's check of the server's choice. */
-export function acceptedCodec(serverHello: Hello): string {
+/** The client's check of the server's choice against the codecs it offered (`ours`). */
+export function acceptedCodec(serverHello: Hello, ours: readonly string[] = SUPPORTED_CODECS): string {
   const { codec } = serverHello;
-  if (codec === undefined || !SUPPORTED_CODECS.includes(codec)) {
-    throw new BadDataError(`server chose codec ${String(codec)}, which this side does not speak (${SUPPORTED_CODECS.join(', ')})`);
+  if (codec === undefined || !ours.includes(codec)) {
+    throw new BadDataError(`server chose codec ${String(codec)}, which this side does not speak (${ours.join(', ')})`);
   }
   return codec;
 }

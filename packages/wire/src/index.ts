@@ -7,6 +7,8 @@ export {
   DEFAULT_PORT,
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_COLLECTION_LENGTH,
+  DEFAULT_MAX_STRING_BYTES,
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_CLOSE_GRACE,
 } from './constants';
@@ -15,6 +17,10 @@ export { FrameDecoder } from './frame-decoder';
 export type { FrameDecoderOptions, FrameHandler } from './frame-decoder';
 export type { Codec, CodecLimits } from './codec';
 export { JsonCodec } from './json-codec';
+export { BinaryCodec } from './binary-codec';
+export type { BinaryCodecOptions } from './binary-codec';
+export { checkEndpointCodecOptions } from './codec-options';
+export type { CodecOptions } from './codec-options';
 export type { JsonCodecOptions } from './json-codec';
 export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
 export { SUPPORTED_CODECS, parseHello, agreeCodec, acceptedCodec, clientHello, serverHello } from './handshake';

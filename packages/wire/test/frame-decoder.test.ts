@@ -10,6 +10,7 @@ import {
   FrameKind,
   type FrameDecoderOptions,
 } from '@oon/wire';
+import { decodeFrames, oneByteChunks, splitsInTwo } from '../../../test/support/frames';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/oon-0.0.5/fixtures');
 
@@ -21,10 +22,7 @@ interface Seen {
 
 /** Feeds chunks to a fresh decoder, returning every frame it handed out. */
 function decode(chunks: readonly Buffer[], options?: FrameDecoderOptions): Seen[] {
-  const decoder = new FrameDecoder(options);
-  const seen: Seen[] = [];
-  for (const chunk of chunks) decoder.push(chunk, (kind, payload) => seen.push({ kind, payload: payload.toString('hex') }));
-  return seen;
+  return decodeFrames(chunks, options).map(({ kind, payload }) => ({ kind, payload: payload.toString('hex') }));
 }
 
 function hex(text: string): Buffer {
@@ -148,14 +146,14 @@ describe('FrameDecoder', () => {
       'reads %s the same, split in two at every byte',
       (_name, frame) => {
         const expected = [expectedOf(frame)];
-        for (let cut = 0; cut <= frame.length; cut++) {
-          expect({ cut, frames: decode([frame.subarray(0, cut), frame.subarray(cut)]) }).toEqual({ cut, frames: expected });
+        for (const [cut, chunks] of splitsInTwo(frame)) {
+          expect({ cut, frames: decode(chunks) }).toEqual({ cut, frames: expected });
         }
       },
     );
 
     it.each(SAMPLES.filter(([, frame]) => frame.length < 1000))('reads %s the same, fed one byte at a time', (_name, frame) => {
-      const bytes = [...frame].map((byte) => Buffer.from([byte]));
+      const bytes = oneByteChunks(frame);
       expect(decode(bytes)).toEqual([expectedOf(frame)]);
     });
 
@@ -164,15 +162,14 @@ describe('FrameDecoder', () => {
       const stream = Buffer.concat(small);
       const expected = small.map(expectedOf);
       expect(decode([stream])).toEqual(expected);
-      for (let cut = 0; cut <= stream.length; cut++) {
-        expect({ cut, frames: decode([stream.subarray(0, cut), stream.subarray(cut)]) }).toEqual({ cut, frames: expected });
+      for (const [cut, chunks] of splitsInTwo(stream)) {
+        expect({ cut, frames: decode(chunks) }).toEqual({ cut, frames: expected });
       }
     });
 
     it('reads every sample glued together and fed one byte at a time', () => {
       const stream = Buffer.concat(SAMPLES.map(([, frame]) => frame));
-      const bytes: Buffer[] = [];
-      for (let i = 0; i < stream.length; i++) bytes.push(stream.subarray(i, i + 1));
+      const bytes = oneByteChunks(stream);
       expect(decode(bytes)).toEqual(SAMPLES.map(([, frame]) => expectedOf(frame)));
     });
 

@@ -1,0 +1,44 @@
+import { BadDataError } from '@oon/core';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+
+/** Whether a class carries class-validator decorators (own or inherited), cached per class. */
+const validated = new WeakMap<Function, boolean>();
+
+/**
+ * True when instances of `ctor` are to be validated after revival: the class (or a base
+ * class) has class-validator metadata. Looked up once per class.
+ */
+export function hasValidation(ctor: Function): boolean {
+  let known = validated.get(ctor);
+  if (known === undefined) {
+    known = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0;
+    validated.set(ctor, known);
+  }
+  return known;
+}
+
+/**
+ * Validates revived instances with class-validator's `validateSync`; the first failure
+ * is a `BadData` naming the class, the field and the constraint, e.g.
+ * `Car.speed fails min: speed must not be less than 0`.
+ */
+export function validateRevived(objects: readonly object[]): void {
+  for (const object of objects) {
+    const errors = validateSync(object, { forbidUnknownValues: false });
+    if (errors.length > 0) throw validationFailure(object.constructor.name, errors);
+  }
+}
+
+function validationFailure(className: string, errors: readonly ValidationError[]): BadDataError {
+  let where = className;
+  let error = errors[0] as ValidationError;
+  // A nested (@ValidateNested) failure carries its constraint on a child.
+  while (error.constraints === undefined && error.children !== undefined && error.children.length > 0) {
+    where += `.${error.property}`;
+    error = error.children[0] as ValidationError;
+  }
+  const [constraint, text] = Object.entries(error.constraints ?? { invalid: 'is invalid' })[0] as [string, string];
+  return new BadDataError(
+    `${where}.${error.property} fails ${constraint}: ${text}; the message was not delivered (class-validator)`,
+  );
+}

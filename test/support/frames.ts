@@ -1,0 +1,31 @@
+/**
+ * Frame-splitting helpers shared by the frame decoder's tests and the codecs' tests: a
+ * frame must decode the same however the stream cuts it.
+ */
+import { FrameDecoder, type FrameDecoderOptions } from '@oon/wire';
+
+/** A frame as a test sees it: its kind and its payload. */
+export interface DecodedFrame {
+  kind: number;
+  payload: Buffer;
+}
+
+/** Feeds chunks to a fresh decoder, returning every frame it handed out (payloads copied). */
+export function decodeFrames(chunks: readonly Buffer[], options?: FrameDecoderOptions): DecodedFrame[] {
+  const decoder = new FrameDecoder(options);
+  const seen: DecodedFrame[] = [];
+  for (const chunk of chunks) decoder.push(chunk, (kind, payload) => seen.push({ kind, payload: Buffer.from(payload) }));
+  return seen;
+}
+
+/** Every way to cut `stream` in two (at each byte, both ends included), as chunk lists. */
+export function* splitsInTwo(stream: Buffer): Iterable<[cut: number, chunks: Buffer[]]> {
+  for (let cut = 0; cut <= stream.length; cut++) yield [cut, [stream.subarray(0, cut), stream.subarray(cut)]];
+}
+
+/** `stream` as one-byte chunks. */
+export function oneByteChunks(stream: Buffer): Buffer[] {
+  const bytes: Buffer[] = [];
+  for (let i = 0; i < stream.length; i++) bytes.push(stream.subarray(i, i + 1));
+  return bytes;
+}
