@@ -27,16 +27,16 @@ function compare(expected: unknown, actual: unknown, path: string, classes: bool
     fail(path, `an instance of ${describe(expected)}`, describe(actual));
   }
   if (expected instanceof Date) {
-    if (!(actual instanceof Date) || actual.getTime() !== expected.getTime()) fail(path, expected.toISOString(), describe(actual));
+    if (!is(actual, 'Date') || actual.getTime() !== expected.getTime()) fail(path, expected.toISOString(), describe(actual));
     return;
   }
   if (expected instanceof Set) {
-    if (!(actual instanceof Set) || actual.size !== expected.size) fail(path, `a Set of ${expected.size}`, describe(actual));
+    if (!is(actual, 'Set') || actual.size !== expected.size) fail(path, `a Set of ${expected.size}`, describe(actual));
     for (const item of expected) if (!actual.has(item)) fail(path, `a Set holding ${String(item)}`, 'a Set without it');
     return;
   }
   if (expected instanceof Map) {
-    if (!(actual instanceof Map) || actual.size !== expected.size) fail(path, `a Map of ${expected.size}`, describe(actual));
+    if (!is(actual, 'Map') || actual.size !== expected.size) fail(path, `a Map of ${expected.size}`, describe(actual));
     for (const [key, value] of expected) {
       if (!actual.has(key)) fail(path, `a Map with key ${String(key)}`, 'a Map without it');
       compare(value, actual.get(key), `${path}.get(${JSON.stringify(key)})`, classes);
@@ -51,6 +51,14 @@ function compare(expected: unknown, actual: unknown, path: string, classes: bool
   const want = expected as Record<string, unknown>;
   const got = actual as Record<string, unknown>;
   for (const key of Object.keys(want)) compare(want[key], got[key], `${path}.${key}`, classes);
+}
+
+/**
+ * Tells built-ins by their tag rather than `instanceof`, which fails across realms
+ * (`v8.deserialize` builds its Dates in the main realm, which a jest test does not run in).
+ */
+function is<K extends 'Date' | 'Set' | 'Map'>(value: unknown, kind: K): value is { Date: Date; Set: Set<unknown>; Map: Map<unknown, unknown> }[K] {
+  return Object.prototype.toString.call(value) === `[object ${kind}]`;
 }
 
 function describe(value: unknown): string {

@@ -11,16 +11,20 @@ export { Car, CarMark, FordTruck, Truc, TrucTrailer, VolvoCar };
 /** One inspection of a car: a Date-stamped record kept in a Map by plate. */
 @NetClass('bench.Inspection')
 export class Inspection {
-  @NetField(t.string) station = '';
-  @NetField(t.boolean) passed = false;
-  @NetField(t.number) mileage = 0;
+  @NetField(t.date) at: Date = new Date(0);
+  @NetField(t.string) station: string = '';
+  @NetField(t.boolean) passed: boolean = false;
+  @NetField(t.number) mileage: number = 0;
 }
 
 /** A fleet of mixed cars: the root of the medium and large graphs. */
 @NetClass('bench.Fleet')
 export class Fleet {
-  @NetField(t.string) name = '';
+  @NetField(t.string) name: string = '';
+  @NetField(t.date) updated: Date = new Date(0);
   @NetField(t.array(Car)) cars: Car[] = [];
+  @NetField(() => t.set(String)) tags: Set<string> = new Set();
+  @NetField(() => t.map(String, Inspection)) inspections: Map<string, Inspection> = new Map();
 }
 
 /** The three sizes the issue asks for. */
@@ -74,12 +78,22 @@ function mixedCar(i: number, next: () => number): Car {
   }
 }
 
-/** A fleet of `count` mixed cars. */
+/** A fleet of `count` mixed cars, a tag per ten cars, and an inspection per four, by plate. */
 export function fleetGraph(count: number): Fleet {
   const next = random(count);
   const fleet = new Fleet();
   fleet.name = `fleet of ${count}`;
+  fleet.updated = new Date(Date.UTC(2026, 10, 27, 1, 2, 3, 456));
   for (let i = 0; i < count; i++) fleet.cars.push(mixedCar(i, next));
+  for (let i = 0; i < count / 10; i++) fleet.tags.add(`tag-${i}`);
+  for (let i = 0; i < count; i += 4) {
+    const inspection = new Inspection();
+    inspection.at = new Date(Date.UTC(2026, 0, 1) + Math.round(next() * 3e10));
+    inspection.station = `station ${i % 7}`;
+    inspection.passed = next() > 0.2;
+    inspection.mileage = Math.round(next() * 2e5);
+    fleet.inspections.set(`P-${String(i).padStart(5, '0')}`, inspection);
+  }
   return fleet;
 }
 

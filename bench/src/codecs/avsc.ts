@@ -4,7 +4,7 @@
  * records, which avsc wraps as `{ VolvoCar: {...} }`.
  */
 import { Type, type Schema } from 'avsc';
-import { CarMark, Fleet, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
+import { CarMark, Fleet, Inspection, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
 import { carKind, newCar, type CarKind } from './car-kinds';
 import type { CodecContender, Root } from './contender';
 
@@ -40,7 +40,27 @@ const DEFINITIONS: Loose[] = [
       },
     ],
   },
-  { type: 'record', name: 'Fleet', fields: [{ name: 'name', type: 'string' }, { name: 'cars', type: { type: 'array', items: ['Car', 'VolvoCar', 'Truc', 'FordTruck'] } }] },
+  {
+    type: 'record',
+    name: 'Inspection',
+    fields: [
+      { name: 'at', type: 'long' },
+      { name: 'station', type: 'string' },
+      { name: 'passed', type: 'boolean' },
+      { name: 'mileage', type: 'double' },
+    ],
+  },
+  {
+    type: 'record',
+    name: 'Fleet',
+    fields: [
+      { name: 'name', type: 'string' },
+      { name: 'updated', type: 'long' },
+      { name: 'cars', type: { type: 'array', items: ['Car', 'VolvoCar', 'Truc', 'FordTruck'] } },
+      { name: 'tags', type: { type: 'array', items: 'string' } },
+      { name: 'inspections', type: { type: 'map', values: 'Inspection' } },
+    ],
+  },
 ];
 
 interface AvroCar {
@@ -53,9 +73,18 @@ interface AvroTrailer {
   car_inside: Record<string, AvroCar> | null;
   car_count: number | null;
 }
+interface AvroInspection {
+  at: number;
+  station: string;
+  passed: boolean;
+  mileage: number;
+}
 interface AvroFleet {
   name: string;
+  updated: number;
   cars: Array<Record<string, AvroCar>>;
+  tags: string[];
+  inspections: Record<string, AvroInspection>;
 }
 
 function carToAvro(car: Car): AvroCar {
@@ -99,13 +128,32 @@ function unwrap(union: Record<string, AvroCar> | null): Car | null {
 }
 
 function fleetToAvro(fleet: Fleet): AvroFleet {
-  return { name: fleet.name, cars: fleet.cars.map((car) => ({ [carKind(car)]: carToAvro(car) })) };
+  const inspections: Record<string, AvroInspection> = {};
+  for (const [plate, i] of fleet.inspections) inspections[plate] = { at: i.at.getTime(), station: i.station, passed: i.passed, mileage: i.mileage };
+  return {
+    name: fleet.name,
+    updated: fleet.updated.getTime(),
+    cars: fleet.cars.map((car) => ({ [carKind(car)]: carToAvro(car) })),
+    tags: [...fleet.tags],
+    inspections,
+  };
 }
 
 function fleetFromAvro(avro: AvroFleet): Fleet {
   const fleet = new Fleet();
   fleet.name = avro.name;
+  fleet.updated = new Date(avro.updated);
   fleet.cars = avro.cars.map((union) => unwrap(union) as Car);
+  fleet.tags = new Set(avro.tags);
+  for (const plate in avro.inspections) {
+    const a = avro.inspections[plate] as AvroInspection;
+    const i = new Inspection();
+    i.at = new Date(a.at);
+    i.station = a.station;
+    i.passed = a.passed;
+    i.mileage = a.mileage;
+    fleet.inspections.set(plate, i);
+  }
   return fleet;
 }
 

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { instanceToPlain, plainToInstance, Type } from 'class-transformer';
 import type { TypeOptions } from 'class-transformer';
-import { Car, FordTruck, Fleet, Truc, TrucTrailer, VolvoCar } from '../model';
+import { Car, FordTruck, Fleet, Inspection, Truc, TrucTrailer, VolvoCar } from '../model';
 import type { CodecContender } from './contender';
 
 let mapped = false;
@@ -34,6 +34,11 @@ function declareMapping(): void {
   Type(() => TrucTrailer)(Truc.prototype, 'trailer');
   Type(() => Car, anyCar)(TrucTrailer.prototype, 'carInside');
   Type(() => Car, anyCar)(Fleet.prototype, 'cars');
+  // Set and Map are told apart by their design:type, which @NetField makes TypeScript emit.
+  Type(() => Date)(Fleet.prototype, 'updated');
+  Type(() => String)(Fleet.prototype, 'tags');
+  Type(() => Inspection)(Fleet.prototype, 'inspections');
+  Type(() => Date)(Inspection.prototype, 'at');
 }
 
 export const classTransformer: CodecContender = {

@@ -1,7 +1,7 @@
 /**
  * msgpackr with one `addExtension` per class: each class writes its fields as an array
- * and reads them back into `new Ctor()`. Date and Set are msgpackr's own extensions;
- * Maps stay Maps (`mapsAsObjects: false`).
+ * and reads them back into `new Ctor()`. Dates are msgpackr's own timestamps, Maps stay
+ * Maps (`mapsAsObjects: false`), and a Set travels as an array, rebuilt by hand.
  */
 import { addExtension, Packr } from 'msgpackr';
 import { Car, CarMark, FordTruck, Fleet, Inspection, Truc, TrucTrailer, VolvoCar } from '../model';
@@ -71,23 +71,27 @@ function addExtensions(): void {
   addExtension({
     Class: Inspection,
     type: 6,
-    write: (i: Inspection): Fields => [i.station, i.passed, i.mileage],
+    write: (i: Inspection): Fields => [i.at, i.station, i.passed, i.mileage],
     read: (f: Fields) => {
       const i = new Inspection();
-      i.station = f[0] as string;
-      i.passed = f[1] as boolean;
-      i.mileage = f[2] as number;
+      i.at = f[0] as Date;
+      i.station = f[1] as string;
+      i.passed = f[2] as boolean;
+      i.mileage = f[3] as number;
       return i;
     },
   });
   addExtension({
     Class: Fleet,
     type: 7,
-    write: (fleet: Fleet): Fields => [fleet.name, fleet.cars],
+    write: (fleet: Fleet): Fields => [fleet.name, fleet.updated, fleet.cars, [...fleet.tags], fleet.inspections],
     read: (f: Fields) => {
       const fleet = new Fleet();
       fleet.name = f[0] as string;
-      fleet.cars = f[1] as Car[];
+      fleet.updated = f[1] as Date;
+      fleet.cars = f[2] as Car[];
+      fleet.tags = new Set(f[3] as string[]);
+      fleet.inspections = f[4] as Map<string, Inspection>;
       return fleet;
     },
   });

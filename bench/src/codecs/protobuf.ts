@@ -4,7 +4,7 @@
  * Nullable scalars are proto3 `optional`.
  */
 import { parse, type Type } from 'protobufjs';
-import { CarMark, Fleet, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
+import { CarMark, Fleet, Inspection, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
 import { carKind, newCar, type CarKind } from './car-kinds';
 import type { CodecContender, Root } from './contender';
 
@@ -18,7 +18,8 @@ message TrucTrailer { AnyCar car_inside = 1; optional double car_count = 2; }
 message Truc { optional CarMark mark = 1; optional double speed = 2; TrucTrailer trailer = 3; }
 message FordTruck { optional CarMark mark = 1; optional double speed = 2; TrucTrailer trailer = 3; }
 message AnyCar { oneof kind { Car car = 1; VolvoCar volvo = 2; Truc truc = 3; FordTruck ford = 4; } }
-message Fleet { string name = 1; repeated AnyCar cars = 2; }
+message Inspection { double at = 1; string station = 2; bool passed = 3; double mileage = 4; }
+message Fleet { string name = 1; double updated = 2; repeated AnyCar cars = 3; repeated string tags = 4; map<string, Inspection> inspections = 5; }
 `;
 
 /** The oneof member of `AnyCar` for each car kind. */
@@ -35,9 +36,18 @@ interface PbTrailer {
   carCount?: number | null;
 }
 type PbAnyCar = { car?: PbCar; volvo?: PbCar; truc?: PbCar; ford?: PbCar; kind?: string };
+interface PbInspection {
+  at: number;
+  station: string;
+  passed: boolean;
+  mileage: number;
+}
 interface PbFleet {
   name: string;
+  updated: number;
   cars: PbAnyCar[];
+  tags: string[];
+  inspections: Record<string, PbInspection>;
 }
 
 function carToPb(car: Car): PbCar {
@@ -92,13 +102,27 @@ function anyCarFromPb(pb: PbAnyCar): Car {
 }
 
 function fleetToPb(fleet: Fleet): PbFleet {
-  return { name: fleet.name, cars: fleet.cars.map(anyCarToPb) };
+  const inspections: Record<string, PbInspection> = {};
+  for (const [plate, i] of fleet.inspections) inspections[plate] = { at: i.at.getTime(), station: i.station, passed: i.passed, mileage: i.mileage };
+  // Dates as double milliseconds: int64 would come back as Long objects (protobufjs depends on long).
+  return { name: fleet.name, updated: fleet.updated.getTime(), cars: fleet.cars.map(anyCarToPb), tags: [...fleet.tags], inspections };
 }
 
 function fleetFromPb(pb: PbFleet): Fleet {
   const fleet = new Fleet();
   fleet.name = pb.name;
+  fleet.updated = new Date(pb.updated);
   fleet.cars = pb.cars.map(anyCarFromPb);
+  fleet.tags = new Set(pb.tags);
+  for (const plate in pb.inspections) {
+    const p = pb.inspections[plate] as PbInspection;
+    const i = new Inspection();
+    i.at = new Date(p.at);
+    i.station = p.station;
+    i.passed = p.passed;
+    i.mileage = p.mileage;
+    fleet.inspections.set(plate, i);
+  }
   return fleet;
 }
 
