@@ -20,9 +20,9 @@ export interface TransportBenchOptions {
   warmupMs?: number;
   /** Milliseconds of timed one-way sending. @default 2000 */
   durationMs?: number;
-  /** Requests before timing. @default 500 */
+  /** Requests before timing (enough for the JIT to optimize the request path). @default 2000 */
   warmupRequests?: number;
-  /** Timed requests. @default 5000 */
+  /** Timed requests. @default 10000 */
   requests?: number;
 }
 
@@ -50,7 +50,7 @@ export async function benchTransport(contender: TransportContender, options: Tra
       const before = sent;
       sent = await sendFor(client, burst, options.durationMs ?? 2000, sent, replies);
       const messagesPerSec = ((sent - before) * 1000) / (performance.now() - start);
-      const { p50Us, p99Us } = await timeRequests(client, options.warmupRequests ?? 500, options.requests ?? 5000);
+      const { p50Us, p99Us } = await timeRequests(client, options.warmupRequests ?? 2000, options.requests ?? 10_000);
       return { name: contender.name, messagesPerSec, p50Us, p99Us };
     } finally {
       await client.close();
