@@ -12,7 +12,7 @@ import { benchCodecs, type CodecResult } from './codec-bench';
 import type { MeasureOptions } from './measure';
 import { codecTable, loadNow, machineLine, reportMarkdown, transportTable } from './report';
 import { TRANSPORT_CONTENDERS } from './transport/contenders';
-import { benchTransport, type TransportBenchOptions, type TransportResult } from './transport/transport-bench';
+import { benchTransports, type TransportBenchOptions, type TransportResult } from './transport/transport-bench';
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const codecsOnly = args.has('--codecs');
   const transportOnly = args.has('--transport');
   const measureOptions: MeasureOptions = quick ? { rounds: 3, roundMs: 100, warmupMs: 100 } : { rounds: 7, roundMs: 300, warmupMs: 500 };
-  const transportOptions: TransportBenchOptions = quick ? { durationMs: 700, warmupMs: 200, requests: 1000 } : {};
+  const transportOptions: TransportBenchOptions = quick ? { durationMs: 400, warmupMs: 200, warmupRequests: 500, requests: 1500 } : {};
   const loadBefore = loadNow();
   console.log(`${machineLine()}; load average ${loadBefore.join(', ')}`);
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
   const transports: TransportResult[] = [];
   if (!codecsOnly) {
-    for (const contender of TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only))) transports.push(await benchTransport(contender, transportOptions));
+    transports.push(...(await benchTransports(TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only)), transportOptions)));
     console.log(`\n${transportTable(transports)}`);
   }
   const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow() }, codecs, transports);

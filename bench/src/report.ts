@@ -42,11 +42,11 @@ export function codecTable(size: GraphSize, results: readonly CodecResult[]): st
 /** The transport table: one-way rate and request latency, with OON's ratio to each. */
 export function transportTable(results: readonly TransportResult[]): string {
   const oon = results[0];
-  const head = '| transport | one-way msgs/s | OON ÷ this | request p50 µs | request p99 µs |';
-  const rule = '| --- | ---: | ---: | ---: | ---: |';
+  const head = '| transport | one-way msgs/s | spread | OON ÷ this | request p50 µs | request p99 µs |';
+  const rule = '| --- | ---: | ---: | ---: | ---: | ---: |';
   const rows = results.map(
     (r) =>
-      `| ${r.name} | ${int(r.messagesPerSec)} | ${oon === undefined || oon === r ? '' : ratio(oon.messagesPerSec / r.messagesPerSec)} | ${int(r.p50Us)} | ${int(r.p99Us)} |`,
+      `| ${r.name} | ${int(r.messagesPerSec)} | ±${Math.round(r.spread * 50)}% | ${oon === undefined || oon === r ? '' : ratio(oon.messagesPerSec / r.messagesPerSec)} | ${int(r.p50Us)} | ${int(r.p99Us)} |`,
   );
   return [head, rule, ...rows].join('\n');
 }
@@ -108,6 +108,8 @@ export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], tr
           'One-way: the sender hands over bursts of 1,000 small messages (a FordTruck carrying',
           'a VolvoCar) for a fixed time; the rate counts messages the receiver has revived into',
           'instances. Requests: one at a time, the receiver revives and replies with the object.',
+          'Every transport is connected and warmed up first, then timed in interleaved rounds;',
+          'the one-way figure is the median round, the latencies are over all rounds.',
           '',
           transportTable(transports),
           '',

@@ -18,75 +18,125 @@ export interface TransportBenchOptions {
   burst?: number;
   /** Milliseconds of one-way sending before timing. @default 500 */
   warmupMs?: number;
-  /** Milliseconds of timed one-way sending. @default 2000 */
+  /** Rounds over all transports; the median round's one-way rate is kept. @default 3 */
+  rounds?: number;
+  /** Milliseconds of timed one-way sending per transport and round. @default 1000 */
   durationMs?: number;
   /** Requests before timing (enough for the JIT to optimize the request path). @default 2000 */
   warmupRequests?: number;
-  /** Timed requests. @default 10000 */
+  /** Timed requests per transport, spread over the rounds. @default 9000 */
   requests?: number;
 }
 
 /** One transport's figures. */
 export interface TransportResult {
   readonly name: string;
-  /** One-way small messages revived per second by the receiver. */
+  /** One-way small messages revived per second by the receiver (median round). */
   readonly messagesPerSec: number;
-  /** Request round trip, median and 99th percentile, in microseconds. */
+  /** (max - min) / median of the rounds' one-way rates. */
+  readonly spread: number;
+  /** Request round trip, median and 99th percentile over every round, in microseconds. */
   readonly p50Us: number;
   readonly p99Us: number;
 }
 
-/** Runs one transport between this process and a fresh child. */
-export async function benchTransport(contender: TransportContender, options: TransportBenchOptions = {}): Promise<TransportResult> {
-  const child = fork(join(__dirname, 'child.js'), [contender.name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const replies = replyQueue(child);
+/** A transport's sender (here) and receiver (a child process), connected. */
+interface Session {
+  readonly contender: TransportContender;
+  readonly child: ChildProcess;
+  readonly replies: ReplyQueue;
+  client: TransportClient | undefined;
+  /** Messages sent so far; the child counts the same. */
+  sent: number;
+  readonly rates: number[];
+  readonly latencies: number[];
+}
+
+/**
+ * Runs every transport between this process and a child of its own. All are connected
+ * and warmed up first, then timed in rounds that visit each in turn (one-way, then a
+ * share of the requests), so a change in the machine's load spreads over all of them.
+ */
+export async function benchTransports(contenders: readonly TransportContender[], options: TransportBenchOptions = {}): Promise<TransportResult[]> {
+  const rounds = options.rounds ?? 3;
+  const burst = options.burst ?? 1000;
+  const requestsPerRound = Math.ceil((options.requests ?? 9000) / rounds);
+  const sessions: Session[] = [];
   try {
-    const ready = await replies.next('ready');
-    const client = await contender.connect(ready.port);
-    try {
-      const burst = options.burst ?? 1000;
-      let sent = await sendFor(client, burst, options.warmupMs ?? 500, 0, replies);
-      const start = performance.now();
-      const before = sent;
-      sent = await sendFor(client, burst, options.durationMs ?? 2000, sent, replies);
-      const messagesPerSec = ((sent - before) * 1000) / (performance.now() - start);
-      const { p50Us, p99Us } = await timeRequests(client, options.warmupRequests ?? 2000, options.requests ?? 10_000);
-      return { name: contender.name, messagesPerSec, p50Us, p99Us };
-    } finally {
-      await client.close();
+    for (const contender of contenders) {
+      const session = openSession(contender);
+      sessions.push(session);
+      const ready = await session.replies.next('ready');
+      session.client = await contender.connect(ready.port);
+      session.sent = await sendFor(session, burst, options.warmupMs ?? 500);
+      await timeRequests(session, options.warmupRequests ?? 2000, []);
     }
+    for (let r = 0; r < rounds; r++) {
+      for (const session of sessions) {
+        const start = performance.now();
+        const before = session.sent;
+        session.sent = await sendFor(session, burst, options.durationMs ?? 1000);
+        session.rates.push(((session.sent - before) * 1000) / (performance.now() - start));
+        await timeRequests(session, requestsPerRound, session.latencies);
+      }
+    }
+    return sessions.map(summarize);
   } finally {
-    tellChild(child, { type: 'stop' });
-    await once(child, 'exit');
+    for (const session of sessions) await closeSession(session);
   }
 }
 
-/** Sends bursts for `ms`, then waits until the child has revived all `sent` so far; returns the new total. */
-async function sendFor(client: TransportClient, burst: number, ms: number, sent: number, replies: ReplyQueue): Promise<number> {
+function openSession(contender: TransportContender): Session {
+  const child = fork(join(__dirname, 'child.js'), [contender.name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return { contender, child, replies: replyQueue(child), client: undefined, sent: 0, rates: [], latencies: [] };
+}
+
+async function closeSession(session: Session): Promise<void> {
+  await session.client?.close();
+  const exited = session.child.exitCode !== null || session.child.signalCode !== null ? Promise.resolve() : once(session.child, 'exit');
+  tellChild(session.child, { type: 'stop' });
+  await exited;
+}
+
+function summarize(session: Session): TransportResult {
+  const rates = [...session.rates].sort((a, b) => a - b);
+  const median = rates[Math.floor(rates.length / 2)] as number;
+  const times = Float64Array.from(session.latencies).sort();
+  const at = (q: number): number => (times[Math.min(times.length - 1, Math.floor(times.length * q))] as number) * 1000;
+  return {
+    name: session.contender.name,
+    messagesPerSec: median,
+    spread: ((rates.at(-1) as number) - (rates[0] as number)) / median,
+    p50Us: at(0.5),
+    p99Us: at(0.99),
+  };
+}
+
+/** Sends bursts for `ms`, then waits until the child has revived all sent so far; returns the new total. */
+async function sendFor(session: Session, burst: number, ms: number): Promise<number> {
+  const client = session.client as TransportClient;
   const message = smallGraph();
   const start = performance.now();
-  let total = sent;
+  let total = session.sent;
   while (performance.now() - start < ms) {
     await client.sendBurst(message, burst);
     total += burst;
   }
-  tellChild(replies.child, { type: 'expect', total });
-  await replies.next('done');
+  tellChild(session.child, { type: 'expect', total });
+  await session.replies.next('done');
   return total;
 }
 
-async function timeRequests(client: TransportClient, warmup: number, count: number): Promise<{ p50Us: number; p99Us: number }> {
+/** Times `count` requests one at a time, adding each round trip (ms) to `into`; the first reply is deep-checked. */
+async function timeRequests(session: Session, count: number, into: number[]): Promise<void> {
+  const client = session.client as TransportClient;
   const message = smallGraph();
   deepCheck(message, await client.request(message));
-  for (let i = 0; i < warmup; i++) await client.request(message);
-  const times = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     await client.request(message);
-    times[i] = performance.now() - start;
+    into.push(performance.now() - start);
   }
-  times.sort();
-  return { p50Us: (times[Math.floor(count * 0.5)] as number) * 1000, p99Us: (times[Math.floor(count * 0.99)] as number) * 1000 };
 }
 
 function tellChild(child: ChildProcess, message: ToChild): void {
