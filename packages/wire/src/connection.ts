@@ -22,7 +22,7 @@ import {
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { FrameWriter } from './frame-writer';
-import { encodeFrame, frameLength } from './frame-encoder';
+import { encodeFrame } from './frame-encoder';
 import { acceptedCodec, agreeCodec, clientHello, parseHello, serverHello, SUPPORTED_CODECS, type Hello } from './handshake';
 import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
@@ -273,15 +273,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#state !== 'open' || this.#codec === undefined) {
       return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     }
-    let frame: Buffer;
+    let payload: string | Uint8Array;
     try {
-      const payload = this.#codec.encode(new NetMessage(object, options));
-      // The origin's wire is the bare JSON text, one message per write.
-      frame = this.#origin ? Buffer.from(payload) : encodeFrame(kind, payload, prefix);
+      payload = this.#codec.encode(new NetMessage(object, options));
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
-    const size = this.#origin ? frame.length : frameLength(frame);
+    // The origin's wire is the bare JSON text, one message per write.
+    const message = this.#origin ? Buffer.from(payload) : undefined;
+    const size = message !== undefined ? message.length : FrameWriter.frameLength(payload, prefix);
     if (size > this.#maxFrameBytes) {
       return Promise.reject(
         new BadDataError(
@@ -289,7 +289,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         ),
       );
     }
-    return this.#writer.write(frame);
+    return message !== undefined ? this.#writer.write(message) : this.#writer.writeFrame(kind, payload, prefix);
   }
 
   /** Closes gracefully: ends the stream and waits for the peer, destroying the socket after `closeGrace`. Safe to call twice. */

@@ -94,6 +94,45 @@ describe('FrameWriter', () => {
     });
   });
 
+  describe('#writeFrame()', () => {
+    it('writes [u32 BE length][u8 kind][prefix][payload], a string as UTF-8, as encodeFrame does', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      const prefix = Buffer.from([0, 0, 0, 7]);
+
+      const sent = [
+        writer.writeFrame(FrameKind.Request, Buffer.from([1, 2, 3]), prefix),
+        writer.writeFrame(FrameKind.Message, 'héllo'),
+        writer.writeFrame(FrameKind.Ping, ''),
+      ];
+      await Promise.all(sent);
+
+      expect(writes).toHaveLength(1);
+      expect((writes[0] as Buffer).toString('hex')).toBe(
+        Buffer.concat([encodeFrame(FrameKind.Request, Buffer.from([1, 2, 3]), prefix), encodeFrame(FrameKind.Message, 'héllo'), encodeFrame(FrameKind.Ping)]).toString('hex'),
+      );
+      expect((writes[0] as Buffer).subarray(0, 9).toString('hex')).toBe('0000000803' + '00000007');
+    });
+
+    it('grows its batch buffer through a burst without losing or reordering a byte', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      const payloads = Array.from({ length: 2_000 }, (_, i) => Buffer.alloc(1 + (i % 97), i % 251));
+
+      await Promise.all(payloads.map((payload) => writer.writeFrame(FrameKind.Message, payload)));
+
+      const got: Buffer[] = [];
+      const decoder = new FrameDecoder();
+      for (const chunk of writes) decoder.push(chunk, (_kind, payload) => got.push(Buffer.from(payload)));
+      expect(got).toEqual(payloads);
+    });
+
+    it('counts the length the decoder limits: kind, prefix and UTF-8 payload bytes', () => {
+      expect(FrameWriter.frameLength('é', Buffer.alloc(4))).toBe(1 + 4 + 2);
+      expect(FrameWriter.frameLength(new Uint8Array(10))).toBe(11);
+    });
+  });
+
   describe('#end()', () => {
     it('writes what is gathered, then the last frame, then ends the stream', async () => {
       const { stream, writes } = recordingStream();
