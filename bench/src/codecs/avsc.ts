@@ -4,8 +4,8 @@
  * records, which avsc wraps as `{ VolvoCar: {...} }`.
  */
 import { Type, type Schema } from 'avsc';
-import { CarMark, Fleet, Inspection, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
-import { carKind, newCar, type CarKind } from './car-kinds';
+import { CarMark, Fleet, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
+import { carKind, inspectionsFromRecord, inspectionsToRecord, newCar, type CarKind, type PlainInspection } from './mapping';
 import type { CodecContender, Root } from './contender';
 
 /** avsc's schema types are too narrow for union literals under exactOptionalPropertyTypes; the schema is checked by avsc at run time. */
@@ -73,18 +73,12 @@ interface AvroTrailer {
   car_inside: Record<string, AvroCar> | null;
   car_count: number | null;
 }
-interface AvroInspection {
-  at: number;
-  station: string;
-  passed: boolean;
-  mileage: number;
-}
 interface AvroFleet {
   name: string;
   updated: number;
   cars: Array<Record<string, AvroCar>>;
   tags: string[];
-  inspections: Record<string, AvroInspection>;
+  inspections: Record<string, PlainInspection>;
 }
 
 function carToAvro(car: Car): AvroCar {
@@ -128,14 +122,12 @@ function unwrap(union: Record<string, AvroCar> | null): Car | null {
 }
 
 function fleetToAvro(fleet: Fleet): AvroFleet {
-  const inspections: Record<string, AvroInspection> = {};
-  for (const [plate, i] of fleet.inspections) inspections[plate] = { at: i.at.getTime(), station: i.station, passed: i.passed, mileage: i.mileage };
   return {
     name: fleet.name,
     updated: fleet.updated.getTime(),
     cars: fleet.cars.map((car) => ({ [carKind(car)]: carToAvro(car) })),
     tags: [...fleet.tags],
-    inspections,
+    inspections: inspectionsToRecord(fleet.inspections),
   };
 }
 
@@ -145,15 +137,7 @@ function fleetFromAvro(avro: AvroFleet): Fleet {
   fleet.updated = new Date(avro.updated);
   fleet.cars = avro.cars.map((union) => unwrap(union) as Car);
   fleet.tags = new Set(avro.tags);
-  for (const plate in avro.inspections) {
-    const a = avro.inspections[plate] as AvroInspection;
-    const i = new Inspection();
-    i.at = new Date(a.at);
-    i.station = a.station;
-    i.passed = a.passed;
-    i.mileage = a.mileage;
-    fleet.inspections.set(plate, i);
-  }
+  fleet.inspections = inspectionsFromRecord(avro.inspections);
   return fleet;
 }
 

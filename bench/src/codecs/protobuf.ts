@@ -4,8 +4,8 @@
  * Nullable scalars are proto3 `optional`.
  */
 import { parse, type Type } from 'protobufjs';
-import { CarMark, Fleet, Inspection, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
-import { carKind, newCar, type CarKind } from './car-kinds';
+import { CarMark, Fleet, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
+import { carKind, inspectionsFromRecord, inspectionsToRecord, newCar, type CarKind, type PlainInspection } from './mapping';
 import type { CodecContender, Root } from './contender';
 
 const PROTO = `
@@ -36,18 +36,12 @@ interface PbTrailer {
   carCount?: number | null;
 }
 type PbAnyCar = { car?: PbCar; volvo?: PbCar; truc?: PbCar; ford?: PbCar; kind?: string };
-interface PbInspection {
-  at: number;
-  station: string;
-  passed: boolean;
-  mileage: number;
-}
 interface PbFleet {
   name: string;
   updated: number;
   cars: PbAnyCar[];
   tags: string[];
-  inspections: Record<string, PbInspection>;
+  inspections: Record<string, PlainInspection>;
 }
 
 function carToPb(car: Car): PbCar {
@@ -102,10 +96,8 @@ function anyCarFromPb(pb: PbAnyCar): Car {
 }
 
 function fleetToPb(fleet: Fleet): PbFleet {
-  const inspections: Record<string, PbInspection> = {};
-  for (const [plate, i] of fleet.inspections) inspections[plate] = { at: i.at.getTime(), station: i.station, passed: i.passed, mileage: i.mileage };
   // Dates as double milliseconds: int64 would come back as Long objects (protobufjs depends on long).
-  return { name: fleet.name, updated: fleet.updated.getTime(), cars: fleet.cars.map(anyCarToPb), tags: [...fleet.tags], inspections };
+  return { name: fleet.name, updated: fleet.updated.getTime(), cars: fleet.cars.map(anyCarToPb), tags: [...fleet.tags], inspections: inspectionsToRecord(fleet.inspections) };
 }
 
 function fleetFromPb(pb: PbFleet): Fleet {
@@ -114,15 +106,7 @@ function fleetFromPb(pb: PbFleet): Fleet {
   fleet.updated = new Date(pb.updated);
   fleet.cars = pb.cars.map(anyCarFromPb);
   fleet.tags = new Set(pb.tags);
-  for (const plate in pb.inspections) {
-    const p = pb.inspections[plate] as PbInspection;
-    const i = new Inspection();
-    i.at = new Date(p.at);
-    i.station = p.station;
-    i.passed = p.passed;
-    i.mileage = p.mileage;
-    fleet.inspections.set(plate, i);
-  }
+  fleet.inspections = inspectionsFromRecord(pb.inspections);
   return fleet;
 }
 
