@@ -22,10 +22,12 @@ import {
   DEFAULT_PARTIAL_FRAME_TIMEOUT,
   DEFAULT_PING_INTERVAL,
   DEFAULT_PONG_TIMEOUT,
+  FRAME_LENGTH_BYTES,
   FrameKind,
 } from './constants';
 import { FrameDecoder } from './frame-decoder';
-import { encodeFrame, frameLength } from './frame-encoder';
+import { encodeFrame } from './frame-encoder';
+import { FrameWriter } from './frame-writer';
 import {
   acceptedCodec,
   agreeCodec,
@@ -165,6 +167,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly closed: Promise<void>;
 
   readonly #socket: Duplex;
+  /** Every frame goes out through it, in order: it joins the frames of a tick into one write. */
+  readonly #writer: FrameWriter;
   readonly #registry: Registry;
   readonly #maxFrameBytes: number;
   readonly #codecOptions: CodecOptions;
@@ -208,6 +212,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
     this.#socket = socket;
+    // The origin's receiver parses each recv() as one message: one write per message there.
+    this.#writer = new FrameWriter(socket, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
+      batch: options.protocol !== 'oon-0.0.5',
+    });
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
     this.inbox = new Inbox<object>({
       what: 'message',
@@ -233,7 +241,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#codecs = options.codec === undefined ? SUPPORTED_CODECS : [options.codec];
     this.#closeGrace = options.closeGrace ?? DEFAULT_CLOSE_GRACE;
     this.#origin = options.protocol === 'oon-0.0.5';
-    this.#outbox = new Outbox(socket, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
+    // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
+    // handed over, and counting it would call a burst of one tick a slow consumer.
+    this.#outbox = new Outbox(() => socket.writableLength, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
     this.#start = this.#origin ? undefined : new StreamStart();
     this.#watchdog = new Watchdog(
       {
@@ -332,15 +342,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     const unknown = refuseUnknownToPeer(this.#peerClasses, this.#registry, object, this.describePeer());
     if (unknown !== undefined) return Promise.reject(unknown);
-    let frame: Buffer;
+    let payload: string | Uint8Array;
     try {
-      const payload = this.#codec.encode(new NetMessage(object, options));
-      // The origin's wire is the bare JSON text, one message per write.
-      frame = this.#origin ? Buffer.from(payload) : encodeFrame(kind, payload, prefix);
+      payload = this.#codec.encode(new NetMessage(object, options));
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
-    const size = this.#origin ? frame.length : frameLength(frame);
+    // The origin's wire is the bare JSON text, one message per write.
+    const message = this.#origin ? Buffer.from(payload) : undefined;
+    const size = message !== undefined ? message.length : FrameWriter.frameLength(payload, prefix);
     if (size > this.#maxFrameBytes) {
       return Promise.reject(
         new BadDataError(
@@ -348,18 +358,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         ),
       );
     }
-    return new Promise((resolve, reject) => {
-      const queued = this.#writeFrame(frame, (err) => {
-        if (err) reject(new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }));
-        else resolve();
-      });
-      if (!queued) reject(this.#error);
-    });
+    if (!this.#admitWrite(message !== undefined ? message.length : FRAME_LENGTH_BYTES + size)) return Promise.reject(this.#error);
+    return message !== undefined ? this.#writer.write(message) : this.#writer.writeFrame(kind, payload, prefix);
   }
 
-  /** Writes a frame through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
-  #writeFrame(frame: Buffer, callback?: (err?: Error | null) => void): boolean {
-    const refused = this.#outbox.write(frame, callback);
+  /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
+  #writeFrame(frame: Buffer): boolean {
+    if (!this.#admitWrite(frame.length)) return false;
+    this.#writer.push(frame);
+    return true;
+  }
+
+  /** Whether `bytes` more may wait for the peer; if not, evicts it as a slow consumer. */
+  #admitWrite(bytes: number): boolean {
+    const refused = this.#outbox.refusal(bytes);
     if (refused > 0) this.#evict(this.#outbox.slowConsumer(this.describePeer(), refused));
     return refused === 0;
   }
@@ -384,7 +396,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#reason ??= 'local close';
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
       this.#state = 'closing';
-      this.#socket.end();
+      this.#writer.end();
       this.#scheduleDestroy();
     }
     return this.closed;
@@ -530,7 +542,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #sendHello(make: (schema: RegistrySchema) => Hello): boolean {
     try {
       this.#schema = describeRegistry(this.#registry);
-      this.#socket.write(encodeHello(make(this.#schema), this.#maxFrameBytes));
+      this.#writer.push(encodeHello(make(this.#schema), this.#maxFrameBytes));
       return true;
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
@@ -615,8 +627,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer && !this.#origin) this.#socket.end(errorFrame(error.code, error.message));
-    else this.#socket.end();
+    this.#writer.end(tellPeer && !this.#origin ? errorFrame(error.code, error.message) : undefined);
     // A socket held paused (a server failing a hello it was admitting) must read, and
     // drop, what the peer still sends, or it never sees the peer's FIN and waits closeGrace.
     this.#socket.resume();
@@ -633,7 +644,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#settleReady(new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
     }
     if (this.#state !== 'closed') this.#state = 'closing';
-    this.#socket.end();
+    this.#writer.end();
   }
 
   #onSocketError(err: Error): void {
