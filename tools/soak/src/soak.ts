@@ -6,7 +6,8 @@
  * an honest client was disconnected, or a process crashed.
  *
  * Settings (environment): SOAK_SECONDS (60), SOAK_CLIENTS (1000), SOAK_RATE (messages
- * per client per second, 2), SOAK_HOSTILE_EVERY_MS (a hostile peer every 50 ms).
+ * per client per second, 2), SOAK_HOSTILE_EVERY_MS (a hostile peer every 50 ms),
+ * SOAK_HOSTILE_KINDS (comma-separated kinds of hostile peer; all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -99,7 +100,9 @@ async function main(): Promise<void> {
   console.log(`soak: ${CLIENTS} clients connected in ${Date.now() - started} ms`);
   for (const t of talkers) t.start();
 
-  const kinds = Object.keys(HOSTILE_KINDS) as HostileKind[];
+  const kinds = (process.env['SOAK_HOSTILE_KINDS']?.split(',') ?? Object.keys(HOSTILE_KINDS)) as HostileKind[];
+  const unknownKind = kinds.find((kind) => !(kind in HOSTILE_KINDS));
+  if (unknownKind !== undefined) throw new RangeError(`unknown hostile kind ${unknownKind}; kinds: ${Object.keys(HOSTILE_KINDS).join(', ')}`);
   const hostileSockets = new Set<Socket>();
   const unleashed: Record<string, number> = {};
   const dropped: Record<string, number> = {};
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
     await sleep(Math.min(5_000, SECONDS * 1000 - (Date.now() - start)));
     const s = await ask(server, 'stats');
     if (warm === undefined && Date.now() - start >= WARM_UP_MS) warm = s;
-    samples.push(`${Math.round((Date.now() - start) / 1000)}s ${mib(s.rss)}`);
+    samples.push(`${Math.round((Date.now() - start) / 1000)}s ${mib(s.rss)} (heap ${mib(s.heapUsed)}, buffers ${mib(s.arrayBuffers)})`);
   }
   clearInterval(hostileTimer);
   for (const t of talkers) t.stop();
