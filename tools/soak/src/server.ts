@@ -38,6 +38,9 @@ export async function runServer(): Promise<void> {
     peer.send(object).catch(() => {});
   });
   const stats = (): ServerReport => {
+    // With SOAK_GC=1 (the server then runs with --expose-gc), sample after a full collection:
+    // what is left is what is really held.
+    (globalThis as { gc?: () => void }).gc?.();
     const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
     return { kind: 'stats', rss, heapUsed, arrayBuffers, peers: server.peers.size, echoed, errors: { ...errors }, disconnects: { ...disconnects } };
   };

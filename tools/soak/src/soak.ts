@@ -7,7 +7,8 @@
  *
  * Settings (environment): SOAK_SECONDS (60), SOAK_CLIENTS (1000), SOAK_RATE (messages
  * per client per second, 2), SOAK_HOSTILE_EVERY_MS (a hostile peer every 50 ms),
- * SOAK_HOSTILE_KINDS (comma-separated kinds of hostile peer; all by default).
+ * SOAK_HOSTILE_KINDS (comma-separated kinds of hostile peer; all by default), SOAK_GC=1
+ * (sample the server's memory after a full garbage collection).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -84,7 +85,8 @@ function ask(server: ChildProcess, command: 'stats' | 'stop'): Promise<Stats> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const server = fork(__filename, ['server'], { stdio: 'inherit' });
+  const execArgv = process.env['SOAK_GC'] === '1' ? ['--expose-gc'] : [];
+  const server = fork(__filename, ['server'], { stdio: 'inherit', execArgv });
   let serverCrashed = false;
   server.once('exit', (code, signal) => {
     if (code !== 0 || signal !== null) serverCrashed = true;
