@@ -137,6 +137,9 @@ async function main(): Promise<void> {
   const received = talkers.reduce((n, t) => n + t.received, 0);
   const corrupt = talkers.reduce((n, t) => n + t.corrupt, 0);
   const stillConnected = talkers.filter((t) => t.client.connected).length;
+  // Taken before this side destroys what is left, so only the server's drops count.
+  const droppedByServer = { ...dropped };
+  const hostileStillOpen = hostileSockets.size;
   await Promise.all(talkers.map((t) => t.client.close()));
   for (const socket of hostileSockets) socket.destroy();
   const final = await ask(server, 'stop');
@@ -156,7 +159,8 @@ async function main(): Promise<void> {
     'server disconnects by reason': final.disconnects,
     'honest-client troubles': troubles,
     'hostile peers unleashed': unleashed,
-    'hostile peers dropped by the server': dropped,
+    'hostile peers dropped by the server': droppedByServer,
+    'hostile peers still open at the end (within their deadlines)': hostileStillOpen,
     'server RSS after warm-up': warm === undefined ? 'n/a' : mib(warm.rss),
     'server RSS at the end (all connected)': mib(end.rss),
     'server heap at the end': mib(end.heapUsed),
