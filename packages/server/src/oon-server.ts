@@ -217,6 +217,10 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     connection.on('error', (err) => this.emit('error', err, peer));
     connection.once('close', (reason) => {
       this.#peers.delete(peer);
+      // A peer held for accept() that left with nothing to read is dropped, or a server
+      // that never calls accept() (event-driven, no 'connection' listener) would keep
+      // every peer it ever had.
+      if (connection.inbox.size === 0) this.#accepted.remove(peer);
       this.emit('disconnect', peer, reason);
     });
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);

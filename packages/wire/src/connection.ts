@@ -658,6 +658,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     clearTimeout(this.#destroyTimer);
     clearImmediate(this.#releaseTimer);
     this.#watchdog.stop();
+    // Frames never handled (the peer was dropped mid-chunk) hold views of received chunks.
+    this.#frames = [];
+    this.#next = 0;
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
