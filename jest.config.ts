@@ -3,6 +3,8 @@ import type { Config } from 'jest';
 /** Source entry points, so tests run against `src/` without a build. */
 const moduleNameMapper = {
   '^@oon/(core|wire|server|client)$': '<rootDir>/packages/$1/src/index.ts',
+  // The bench imports the cars as a package; from source too, so one @oon/core (one registry) is loaded.
+  '^@oon/example-cars$': '<rootDir>/examples/cars/src/cars.ts',
 };
 
 const transform: Config['transform'] = {
@@ -29,6 +31,16 @@ const config: Config = {
     project('server', ['<rootDir>/packages/server/test']),
     project('client', ['<rootDir>/packages/client/test']),
     project('integration', ['<rootDir>/test/integration']),
+    {
+      ...project('bench', ['<rootDir>/bench/test']),
+      // superjson and its dependencies ship only ES modules, which jest's CommonJS runtime
+      // cannot require: ts-jest transpiles them to CommonJS for this project.
+      transform: {
+        ...transform,
+        '^.+\\.m?js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
+      },
+      transformIgnorePatterns: ['node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(superjson|copy-anything|is-what)/)'],
+    },
   ],
   testTimeout: 20_000,
 };

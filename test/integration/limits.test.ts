@@ -176,6 +176,35 @@ describe("this side's own pause", () => {
   });
 });
 
+describe('the accept() queue', () => {
+  it('does not keep peers that left with nothing to read: an event-driven server holds no one', async () => {
+    const { server, port } = await h.listeningServer();
+    server.on('message', () => {}); // messages go to events; no 'connection' listener, no accept()
+    for (let i = 0; i < 20; i++) {
+      const client = await h.connectedClient(port);
+      await client.send(new VolvoCar(i, 4));
+      const gone = nextEvent(server, 'disconnect');
+      await client.close();
+      await gone;
+    }
+    await expectOonError(server.accept({ timeout: 50 }), 'Timeout');
+  });
+
+  it('keeps a peer that left with messages unread, for accept() and receive() as the origin reads', async () => {
+    const { server, port } = await h.listeningServer();
+    const client = await h.connectedClient(port);
+    await client.send(new VolvoCar(42, 4));
+    const gone = nextEvent(server, 'disconnect');
+    await client.close();
+    await gone;
+    const peer = await server.accept({ timeout: 2_000 });
+    expect(peer.connected).toBe(false);
+    const car = await peer.receive<VolvoCar>({ timeout: 2_000 });
+    expect(car).toBeInstanceOf(VolvoCar);
+    expect(car.speed).toBe(42);
+  });
+});
+
 describe('maxConnections', () => {
   it('refuses the next connection with BadConn saying the server is full, and admits again once one leaves', async () => {
     const s = await echoScene(h, { maxConnections: 2 });

@@ -34,7 +34,29 @@ export class NetMessage<T extends object = object> {
   }
 }
 
+const ID_BYTES = 5;
+/** Random bytes drawn ahead for ids: one call to the CSPRNG per 1,024 messages instead of one each. */
+const ID_POOL_BYTES = ID_BYTES * 1024;
+let idPool = new Uint8Array(0);
+let idOffset = 0;
+/** Two hex digits per byte value: a lookup is much cheaper than `toString('hex')` on 5 bytes. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /** A fresh message id: 10 lowercase hex characters, the shape the origin sends. */
 export function newMessageId(): string {
-  return randomBytes(5).toString('hex');
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_POOL_BYTES);
+    idOffset = 0;
+  }
+  const pool = idPool;
+  const at = idOffset;
+  idOffset += ID_BYTES;
+  // Indexes are within the pool (checked above) and every byte has a HEX entry.
+  return (
+    (HEX[pool[at] as number] as string) +
+    (HEX[pool[at + 1] as number] as string) +
+    (HEX[pool[at + 2] as number] as string) +
+    (HEX[pool[at + 3] as number] as string) +
+    (HEX[pool[at + 4] as number] as string)
+  );
 }

@@ -10,16 +10,7 @@ import {
   t,
   type FieldSchema,
 } from '@oon/core';
-
-/** Runs `fn`, expecting it to throw, and returns what it threw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw, but nothing was thrown');
-}
+import { thrown } from '../../../test/support/expect-bad-data';
 
 /** A field as a test compares it: key, wire name and resolved type. */
 function summary(fields: readonly FieldSchema[]): Array<[string, string, string]> {

@@ -17,16 +17,7 @@ import {
   type FieldType,
 } from '@oon/core';
 import { Car, CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../examples/cars/src/cars';
-
-/** Runs `fn`, expecting it to throw, and returns what it threw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw, but nothing was thrown');
-}
+import { thrown } from '../../../test/support/expect-bad-data';
 
 enum Numeric {
   Zero,

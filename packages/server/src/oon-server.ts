@@ -293,12 +293,22 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   #onLinkClosed(connection: Connection, peer: Peer, reason: DisconnectReason): void {
     const entry = this.#sessions.entryOf(connection);
     if (entry === undefined) {
-      this.#peers.delete(peer);
+      this.#forget(peer, connection.inbox);
       this.emit('disconnect', peer, reason);
       return;
     }
     const outcome = this.#sessions.linkClosed(connection, reason, this.#closing !== undefined, () => this.#endSession(entry, reason));
     if (outcome === 'ended') this.#endSession(entry, reason);
+  }
+
+  /**
+   * A peer is gone. One held for accept() that left with nothing to read is dropped too,
+   * or a server that never calls accept() (event-driven, no 'connection' listener) would
+   * keep every peer it ever had.
+   */
+  #forget(peer: Peer, inbox: Inbox<object>): void {
+    this.#peers.delete(peer);
+    if (inbox.size === 0) this.#accepted.remove(peer);
   }
 
   /** Ends a session for good: the peer is gone, and what it never acknowledged is reported lost. */
@@ -307,7 +317,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     const lost = this.#sessions.end(entry);
     const { peer } = entry;
     if (peer === undefined) return;
-    this.#peers.delete(peer);
+    this.#forget(peer, entry.session.inbox);
     if (lost > 0) this.emit('loss', lost, peer);
     this.emit('disconnect', peer, reason);
   }

@@ -3,10 +3,11 @@ import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
 import type { Codec } from './codec';
 import { BinaryCodec } from './binary-codec';
-import { FrameKind } from './constants';
+import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
-import { encodeMessageFrame, encodeOriginMessage } from './message-frame';
+import { FrameWriter } from './frame-writer';
+import { overMaxFrameBytes } from './message-frame';
 import type { SessionBinding } from './session';
 import { SessionCarrier } from './session-carrier';
 import { HandshakeDriver } from './handshake-driver';
@@ -48,6 +49,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly closed: Promise<void>;
 
   readonly #socket: Duplex;
+  /** Every frame goes out through it, in order: it joins the frames of a tick into one write. */
+  readonly #writer: FrameWriter;
   readonly #options: ResolvedConnectionOptions;
   readonly #inbound: FrameQueue;
   #codec: Codec | undefined;
@@ -73,6 +76,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
     this.#socket = socket;
+    // The origin's receiver parses each recv() as one message: one write per message there.
+    this.#writer = new FrameWriter(socket, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
+      batch: options.protocol !== 'oon-0.0.5',
+    });
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
     this.#ownInbox = new Inbox<object>({
       what: 'message',
@@ -93,7 +100,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     const resolved = resolveConnectionOptions(options);
     this.#options = resolved;
-    this.#outbox = new Outbox(socket, resolved.maxPendingBytes);
+    // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
+    // handed over, and counting it would call a burst of one tick a slow consumer.
+    this.#outbox = new Outbox(() => socket.writableLength, resolved.maxPendingBytes);
     this.#watchdog = new Watchdog(resolved.watchdog, {
       ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
       fail: (error) => this.#fail(error, 'timeout'),
@@ -106,7 +115,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       codecs: resolved.codecs,
       maxFrameBytes: resolved.maxFrameBytes,
       describePeer: () => this.describePeer(),
-      writeHello: (frame) => this.#socket.write(frame),
+      writeHello: (frame) => this.#writer.push(frame),
       onPeerError: (payload) => this.#onPeerError(payload),
       fail: (error, reason) => this.#fail(error, reason),
       ending: () => this.#ending,
@@ -227,31 +236,36 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     const unknown = this.#handshake.refuseUnknown(object);
     if (unknown !== undefined) return Promise.reject(unknown);
-    let frame: Buffer;
+    let payload: string | Uint8Array;
     try {
-      const message = new NetMessage(object, options);
-      // The origin's wire is the bare JSON text, one message per write.
-      frame = this.#options.origin ? encodeOriginMessage(this.#codec, message, this.#options.maxFrameBytes) : encodeMessageFrame(this.#codec, kind, message, this.#options.maxFrameBytes, prefix);
+      payload = this.#codec.encode(new NetMessage(object, options));
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
-    return this.#writeAndWait(frame);
+    // The origin's wire is the bare JSON text, one message per write.
+    const message = this.#options.origin ? Buffer.from(payload) : undefined;
+    const size = message !== undefined ? message.length : FrameWriter.frameLength(payload, prefix);
+    if (size > this.#options.maxFrameBytes) return Promise.reject(overMaxFrameBytes(size, this.#options.maxFrameBytes));
+    if (!this.#admitWrite(message !== undefined ? message.length : FRAME_LENGTH_BYTES + size)) return Promise.reject(this.#error);
+    return message !== undefined ? this.#writer.write(message) : this.#writer.writeFrame(kind, payload, prefix);
   }
 
-  /** Writes a frame through the outbox; resolves when it is handed to the OS, rejects if it failed or the peer was evicted. */
+  /** Writes a whole frame (a session's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
   #writeAndWait(frame: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const queued = this.#writeFrame(frame, (err) => {
-        if (err) reject(new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }));
-        else resolve();
-      });
-      if (!queued) reject(this.#error);
-    });
+    if (!this.#admitWrite(frame.length)) return Promise.reject(this.#error);
+    return this.#writer.write(frame);
   }
 
-  /** Writes a frame through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
-  #writeFrame(frame: Buffer, callback?: (err?: Error | null) => void): boolean {
-    const refused = this.#outbox.write(frame, callback);
+  /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
+  #writeFrame(frame: Buffer): boolean {
+    if (!this.#admitWrite(frame.length)) return false;
+    this.#writer.push(frame);
+    return true;
+  }
+
+  /** Whether `bytes` more may wait for the peer; if not, evicts it as a slow consumer. */
+  #admitWrite(bytes: number): boolean {
+    const refused = this.#outbox.refusal(bytes);
     if (refused > 0) this.#evict(this.#outbox.slowConsumer(this.describePeer(), refused));
     return refused === 0;
   }
@@ -278,7 +292,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#reason ??= 'local close';
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
       this.#state = 'closing';
-      this.#socket.end();
+      this.#writer.end();
       this.#scheduleDestroy();
     }
     return this.closed;
@@ -412,8 +426,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    if (tellPeer && !this.#options.origin) this.#socket.end(errorFrame(error.code, error.message));
-    else this.#socket.end();
+    this.#writer.end(tellPeer && !this.#options.origin ? errorFrame(error.code, error.message) : undefined);
     // A socket held paused (a server failing a hello it was admitting) must read, and
     // drop, what the peer still sends, or it never sees the peer's FIN and waits closeGrace.
     this.#socket.resume();
@@ -430,7 +443,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#settleReady(new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
     }
     if (this.#state !== 'closed') this.#state = 'closing';
-    this.#socket.end();
+    this.#writer.end();
   }
 
   #onSocketError(err: Error): void {
@@ -444,6 +457,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     clearTimeout(this.#destroyTimer);
     clearImmediate(this.#releaseTimer);
     this.#watchdog.stop();
+    this.#inbound.clear();
     this.#state = 'closed';
     const reason = this.#reason ?? 'remote close';
     this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));

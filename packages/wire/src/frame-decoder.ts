@@ -18,7 +18,8 @@ const AWAITING_LENGTH = -1;
  *
  * A state machine with two states: waiting for the 4 length bytes, then waiting for
  * `length` bytes of body. Chunks are kept in a list and joined only when a frame
- * crosses them. A length of 0 or over `maxFrameBytes` throws `BadData` as soon as the
+ * crosses them; frames wholly inside a chunk skip the machine and are cut straight out
+ * of it. A length of 0 or over `maxFrameBytes` throws `BadData` as soon as the
  * 4 length bytes are in, before any of the frame is buffered; after that the decoder
  * is spent and the connection must be dropped.
  */
@@ -45,18 +46,50 @@ export class FrameDecoder {
   /** Feeds received bytes; calls `onFrame` for every frame they complete. Throws `BadData` on a bad length. */
   push(chunk: Buffer, onFrame: FrameHandler): void {
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
-    for (;;) {
-      if (this.#frameLength === AWAITING_LENGTH) {
-        if (this.#buffered < FRAME_LENGTH_BYTES) return;
-        this.#frameLength = this.#checkLength(this.#consume(FRAME_LENGTH_BYTES).readUInt32BE(0));
-      }
-      if (this.#buffered < this.#frameLength) return;
-      const body = this.#consume(this.#frameLength);
-      this.#frameLength = AWAITING_LENGTH;
-      onFrame(body.readUInt8(0), body.subarray(1));
+    let rest = chunk;
+    if (this.midFrame) {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+      if (!this.#completePending(onFrame) || this.#buffered === 0) return;
+      // What was buffered before this chunk did not make a frame, so what is left now is
+      // a tail of this chunk alone.
+      rest = this.#chunks[0] as Buffer;
+      this.#chunks = [];
+      this.#buffered = 0;
     }
+    // Frames wholly inside the chunk (the usual case) are handed out straight from it,
+    // with one subarray each; only a cut tail is buffered.
+    const offset = this.#framesIn(rest, onFrame);
+    if (offset < rest.length) {
+      this.#chunks.push(offset === 0 ? rest : rest.subarray(offset));
+      this.#buffered = rest.length - offset;
+    }
+  }
+
+  /** The state machine, for a frame that spans chunks: hands it out once all of it is in; false while it is not. */
+  #completePending(onFrame: FrameHandler): boolean {
+    if (this.#frameLength === AWAITING_LENGTH) {
+      if (this.#buffered < FRAME_LENGTH_BYTES) return false;
+      this.#frameLength = this.#checkLength(this.#consume(FRAME_LENGTH_BYTES).readUInt32BE(0));
+    }
+    if (this.#buffered < this.#frameLength) return false;
+    const body = this.#consume(this.#frameLength);
+    this.#frameLength = AWAITING_LENGTH;
+    onFrame(body.readUInt8(0), body.subarray(1));
+    return true;
+  }
+
+  /** Hands out the whole frames at the start of `chunk` (nothing pending); returns where the rest begins. */
+  #framesIn(chunk: Buffer, onFrame: FrameHandler): number {
+    let offset = 0;
+    while (chunk.length - offset >= FRAME_LENGTH_BYTES) {
+      const length = this.#checkLength(chunk.readUInt32BE(offset));
+      const body = offset + FRAME_LENGTH_BYTES;
+      if (chunk.length - body < length) break;
+      offset = body + length;
+      onFrame(chunk.readUInt8(body), chunk.subarray(body + 1, offset));
+    }
+    return offset;
   }
 
   #checkLength(length: number): number {

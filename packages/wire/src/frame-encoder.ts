@@ -19,8 +19,3 @@ export function encodeFrame(kind: FrameKind, payload: string | Uint8Array = '', 
   else frame.set(payload, before);
   return frame;
 }
-
-/** The frame's size counted as the decoder limits it: kind byte plus payload. */
-export function frameLength(frame: Buffer): number {
-  return frame.length - FRAME_HEADER_BYTES + 1;
-}

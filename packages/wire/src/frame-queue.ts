@@ -83,6 +83,12 @@ export class FrameQueue {
     this.#drain();
   }
 
+  /** The connection closed: frames never handled (the peer was dropped mid-chunk) hold views of received chunks. */
+  clear(): void {
+    this.#frames = [];
+    this.#next = 0;
+  }
+
   /** A refused stream start is usually another protocol: say which, rather than "frame too long". */
   #diagnose(err: unknown): unknown {
     const diagnosis = this.#start === undefined ? undefined : sniffForeignProtocol(this.#start.bytes);

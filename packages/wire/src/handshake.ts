@@ -1,6 +1,6 @@
 import { BadDataError, type Registry } from '@oon/core';
-import { FrameKind, PROTOCOL_VERSION } from './constants';
-import { encodeFrame, frameLength } from './frame-encoder';
+import { FRAME_LENGTH_BYTES, FrameKind, PROTOCOL_VERSION } from './constants';
+import { encodeFrame } from './frame-encoder';
 import { parseSchema, type RegistrySchema } from './registry-schema';
 import type { SessionHello } from './session';
 
@@ -69,7 +69,8 @@ export function serverHello(codec: string, schema: RegistrySchema, options: Hell
  */
 export function encodeHello(hello: Hello, maxFrameBytes: number): Buffer {
   const frame = encodeFrame(FrameKind.Hello, JSON.stringify(hello));
-  const size = frameLength(frame);
+  // What the peer's decoder measures against its limit: the frame without its length prefix.
+  const size = frame.length - FRAME_LENGTH_BYTES;
   if (size > maxFrameBytes) {
     const classes = hello.schema?.classes.length ?? 0;
     const enums = hello.schema?.enums.length ?? 0;

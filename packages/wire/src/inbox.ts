@@ -75,6 +75,14 @@ export class Inbox<T> {
     }
   }
 
+  /** Drops a held item that is no longer worth reading (a peer that left with nothing to say); true if it was held. */
+  remove(item: T): boolean {
+    const at = this.#items.indexOf(item);
+    if (at === -1) return false;
+    this.#items.splice(at, 1);
+    return true;
+  }
+
   /** Takes an item already held, if any, without waiting. */
   poll(): T | undefined {
     const item = this.#items.shift();

@@ -1,7 +1,7 @@
 import { BadDataError, type NetMessage } from '@oon/core';
 import type { Codec } from './codec';
-import type { FrameKind } from './constants';
-import { encodeFrame, frameLength } from './frame-encoder';
+import { FRAME_LENGTH_BYTES, type FrameKind } from './constants';
+import { encodeFrame } from './frame-encoder';
 
 /**
  * Encodes a message into a frame of `kind` (behind `prefix`: a request id, a sequence
@@ -10,21 +10,15 @@ import { encodeFrame, frameLength } from './frame-encoder';
  */
 export function encodeMessageFrame(codec: Codec, kind: FrameKind, message: NetMessage, maxFrameBytes: number, prefix?: Uint8Array): Buffer {
   const frame = encodeFrame(kind, codec.encode(message), prefix);
-  checkSize(frameLength(frame), maxFrameBytes);
+  // What the peer's decoder measures against its limit: the frame without its length prefix.
+  const size = frame.length - FRAME_LENGTH_BYTES;
+  if (size > maxFrameBytes) throw overMaxFrameBytes(size, maxFrameBytes);
   return frame;
 }
 
-/** The origin's wire (oon 0.0.5): a message is its bare JSON text, held to `maxFrameBytes` the same way. */
-export function encodeOriginMessage(codec: Codec, message: NetMessage, maxFrameBytes: number): Buffer {
-  const bytes = Buffer.from(codec.encode(message));
-  checkSize(bytes.length, maxFrameBytes);
-  return bytes;
-}
-
-function checkSize(size: number, maxFrameBytes: number): void {
-  if (size > maxFrameBytes) {
-    throw new BadDataError(
-      `message of ${size} bytes is over maxFrameBytes (${maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
-    );
-  }
+/** The `BadData` for a message whose frame (`size` bytes, as the peer's decoder counts them) is over `maxFrameBytes`. */
+export function overMaxFrameBytes(size: number, maxFrameBytes: number): BadDataError {
+  return new BadDataError(
+    `message of ${size} bytes is over maxFrameBytes (${maxFrameBytes}); nothing was sent. Raise maxFrameBytes on both sides or send less`,
+  );
 }

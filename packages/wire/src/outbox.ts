@@ -1,31 +1,30 @@
-import type { Duplex } from 'node:stream';
 import { BadConnError } from '@oon/core';
 
 /**
- * The write side of a connection, bounded: a peer that leaves more than
+ * The bound on a connection's write side: a peer that leaves more than
  * `maxPendingBytes` unread is refused further frames, so a peer that does not read
- * costs a bounded amount of memory. Bytes the kernel has taken do not count: only what
- * Node still holds for the socket (`writableLength`).
+ * costs a bounded amount of memory. What counts is what the socket still holds for the
+ * peer (its `writableLength`); bytes the kernel has taken do not, nor the frame writer's
+ * batch of the current tick, which is handed over once it reaches 256 KiB.
  */
 export class Outbox {
-  readonly #socket: Duplex;
+  readonly #pending: () => number;
   readonly #maxPendingBytes: number;
 
-  constructor(socket: Duplex, maxPendingBytes: number) {
-    this.#socket = socket;
+  /** `pending` tells how many bytes wait for the peer now. */
+  constructor(pending: () => number, maxPendingBytes: number) {
+    this.#pending = pending;
     this.#maxPendingBytes = maxPendingBytes;
   }
 
   /**
-   * Writes `frame`, or refuses it when the bytes already waiting plus it would pass the
-   * limit: returns those waiting bytes then (0 when written). One frame bigger than the
-   * limit still goes to a peer that has read everything.
+   * Whether a frame of `bytes` may be queued: 0 if so, else the bytes already waiting
+   * (the frame would take them past the limit). One frame bigger than the limit still
+   * goes to a peer that has read everything.
    */
-  write(frame: Buffer, callback?: (err?: Error | null) => void): number {
-    const pending = this.#socket.writableLength;
-    if (pending > 0 && pending + frame.length > this.#maxPendingBytes) return pending;
-    this.#socket.write(frame, callback);
-    return 0;
+  refusal(bytes: number): number {
+    const pending = this.#pending();
+    return pending > 0 && pending + bytes > this.#maxPendingBytes ? pending : 0;
   }
 
   /** The error a refused write evicts the peer with. */

@@ -11,6 +11,7 @@ import {
   type FrameDecoderOptions,
 } from '@oon/wire';
 import { decodeFrames, oneByteChunks, splitsInTwo } from '../../../test/support/frames';
+import { thrown } from '../../../test/support/expect-bad-data';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/oon-0.0.5/fixtures');
 
@@ -29,15 +30,6 @@ function hex(text: string): Buffer {
   return Buffer.from(text.replace(/\s+/g, ''), 'hex');
 }
 
-/** Runs `fn`, expecting it to throw, and returns what it threw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw, but nothing was thrown');
-}
 
 /** Frames of every shape: empty, ASCII, non-ASCII, binary, the origin's fixtures, one over 255 and one over 65535 bytes. */
 const SAMPLES: ReadonlyArray<readonly [string, Buffer]> = [

@@ -3,16 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadDataError, OonError } from '@oon/core';
 import { pyFloat, pyInt, pyNumber, pyString } from '@oon/wire';
-
-/** Runs `fn`, expecting it to throw, and returns what it threw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw, but nothing was thrown');
-}
+import { thrown } from '../../../test/support/expect-bad-data';
 
 /** `[value, Python's repr(value)]`, each expectation read off `python3 -c 'print(repr(v))'`. */
 const PYTHON_FLOAT_REPRS: ReadonlyArray<readonly [number, string]> = [

@@ -8,7 +8,7 @@ import './chat';
 /** Messages between the soak's two processes. */
 export type ServerReport =
   | { kind: 'listening'; port: number }
-  | { kind: 'stats'; rss: number; heapUsed: number; peers: number; echoed: number; errors: Record<string, number>; disconnects: Record<string, number> };
+  | { kind: 'stats'; rss: number; heapUsed: number; arrayBuffers: number; peers: number; echoed: number; errors: Record<string, number>; disconnects: Record<string, number> };
 
 /** Limits the soak's server runs with (small, so hostile peers are dropped within the run). */
 export const SOAK_SERVER_LIMITS = {
@@ -38,8 +38,11 @@ export async function runServer(): Promise<void> {
     peer.send(object).catch(() => {});
   });
   const stats = (): ServerReport => {
-    const { rss, heapUsed } = process.memoryUsage();
-    return { kind: 'stats', rss, heapUsed, peers: server.peers.size, echoed, errors: { ...errors }, disconnects: { ...disconnects } };
+    // With SOAK_GC=1 (the server then runs with --expose-gc), sample after a full collection:
+    // what is left is what is really held.
+    (globalThis as { gc?: () => void }).gc?.();
+    const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
+    return { kind: 'stats', rss, heapUsed, arrayBuffers, peers: server.peers.size, echoed, errors: { ...errors }, disconnects: { ...disconnects } };
   };
   process.on('message', (command: string) => {
     if (command === 'stats') send(stats());

@@ -6,7 +6,9 @@
  * an honest client was disconnected, or a process crashed.
  *
  * Settings (environment): SOAK_SECONDS (60), SOAK_CLIENTS (1000), SOAK_RATE (messages
- * per client per second, 2), SOAK_HOSTILE_EVERY_MS (a hostile peer every 50 ms).
+ * per client per second, 2), SOAK_HOSTILE_EVERY_MS (a hostile peer every 50 ms),
+ * SOAK_HOSTILE_KINDS (comma-separated kinds of hostile peer; all by default), SOAK_GC=1
+ * (sample the server's memory after a full garbage collection).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
@@ -83,7 +85,8 @@ function ask(server: ChildProcess, command: 'stats' | 'stop'): Promise<Stats> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const server = fork(__filename, ['server'], { stdio: 'inherit' });
+  const execArgv = process.env['SOAK_GC'] === '1' ? ['--expose-gc'] : [];
+  const server = fork(__filename, ['server'], { stdio: 'inherit', execArgv });
   let serverCrashed = false;
   server.once('exit', (code, signal) => {
     if (code !== 0 || signal !== null) serverCrashed = true;
@@ -99,7 +102,9 @@ async function main(): Promise<void> {
   console.log(`soak: ${CLIENTS} clients connected in ${Date.now() - started} ms`);
   for (const t of talkers) t.start();
 
-  const kinds = Object.keys(HOSTILE_KINDS) as HostileKind[];
+  const kinds = (process.env['SOAK_HOSTILE_KINDS']?.split(',') ?? Object.keys(HOSTILE_KINDS)) as HostileKind[];
+  const unknownKind = kinds.find((kind) => !(kind in HOSTILE_KINDS));
+  if (unknownKind !== undefined) throw new RangeError(`unknown hostile kind ${unknownKind}; kinds: ${Object.keys(HOSTILE_KINDS).join(', ')}`);
   const hostileSockets = new Set<Socket>();
   const unleashed: Record<string, number> = {};
   const dropped: Record<string, number> = {};
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
     await sleep(Math.min(5_000, SECONDS * 1000 - (Date.now() - start)));
     const s = await ask(server, 'stats');
     if (warm === undefined && Date.now() - start >= WARM_UP_MS) warm = s;
-    samples.push(`${Math.round((Date.now() - start) / 1000)}s ${mib(s.rss)}`);
+    samples.push(`${Math.round((Date.now() - start) / 1000)}s ${mib(s.rss)} (heap ${mib(s.heapUsed)}, buffers ${mib(s.arrayBuffers)})`);
   }
   clearInterval(hostileTimer);
   for (const t of talkers) t.stop();
@@ -132,6 +137,9 @@ async function main(): Promise<void> {
   const received = talkers.reduce((n, t) => n + t.received, 0);
   const corrupt = talkers.reduce((n, t) => n + t.corrupt, 0);
   const stillConnected = talkers.filter((t) => t.client.connected).length;
+  // Taken before this side destroys what is left, so only the server's drops count.
+  const droppedByServer = { ...dropped };
+  const hostileStillOpen = hostileSockets.size;
   await Promise.all(talkers.map((t) => t.client.close()));
   for (const socket of hostileSockets) socket.destroy();
   const final = await ask(server, 'stop');
@@ -151,7 +159,8 @@ async function main(): Promise<void> {
     'server disconnects by reason': final.disconnects,
     'honest-client troubles': troubles,
     'hostile peers unleashed': unleashed,
-    'hostile peers dropped by the server': dropped,
+    'hostile peers dropped by the server': droppedByServer,
+    'hostile peers still open at the end (within their deadlines)': hostileStillOpen,
     'server RSS after warm-up': warm === undefined ? 'n/a' : mib(warm.rss),
     'server RSS at the end (all connected)': mib(end.rss),
     'server heap at the end': mib(end.heapUsed),

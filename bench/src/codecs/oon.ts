@@ -1,0 +1,32 @@
+/** OON's own codecs, used as a user uses them: decorators only, no mapping code. */
+import { NetMessage } from '@oon/core';
+import { BinaryCodec, JsonCodec } from '@oon/wire';
+import type { CodecContender } from './contender';
+
+/** The default between OON peers: encoders and decoders compiled per class. */
+export const oonBinary: CodecContender = {
+  name: 'OON binary',
+  group: 'oon',
+  revives: true,
+  create() {
+    const codec = new BinaryCodec();
+    return {
+      encode: (object) => codec.encode(new NetMessage(object)),
+      decode: (bytes) => codec.decode(bytes).object,
+    };
+  },
+};
+
+/** The origin-compatible JSON text. */
+export const oonJson: CodecContender = {
+  name: 'OON JSON',
+  group: 'oon',
+  revives: true,
+  create() {
+    const codec = new JsonCodec();
+    return {
+      encode: (object) => Buffer.from(codec.encode(new NetMessage(object))),
+      decode: (bytes) => codec.decode(bytes).object,
+    };
+  },
+};

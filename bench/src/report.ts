@@ -1,0 +1,122 @@
+/** Turns the figures into the tables `pnpm bench` prints and writes to bench/results.md. */
+import { cpus, loadavg } from 'node:os';
+import type { CodecResult } from './codec-bench';
+import { GRAPH_SIZES, type GraphSize } from './model';
+import type { TransportResult } from './transport/transport-bench';
+
+/** Where and how the figures were taken. */
+export interface RunInfo {
+  readonly date: Date;
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+}
+
+/** The machine, as one line. */
+export function machineLine(): string {
+  const cpu = cpus();
+  return `Node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores), ${process.platform}/${process.arch}`;
+}
+
+/** The 1-minute load average now, to write next to the figures. */
+export function loadNow(): number[] {
+  return loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+/** ops/s with enough digits to compare slow lines too (the large graph runs a few per second). */
+const rate = (x: number): string => (x < 100 ? x.toPrecision(2) : int(x));
+const ratio = (x: number): string => (x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3)) + 'x';
+
+/** The codec table of one size: ops/s, bytes, and how many times faster each OON codec is than the line. */
+export function codecTable(size: GraphSize, results: readonly CodecResult[]): string {
+  const ours = results.filter((r) => r.contender.group === 'oon');
+  const head = `| round trip (${GRAPH_SIZES[size].what}) | bytes | ops/s | spread | ${ours.map((o) => `${o.contender.name} ÷ this`).join(' | ')} |`;
+  const rule = `| --- | ---: | ---: | ---: | ${ours.map(() => '---:').join(' | ')} |`;
+  const rows = results.map((r) => {
+    const cells = ours.map((o) => (o === r ? '' : ratio(o.opsPerSec / r.opsPerSec)));
+    return `| ${r.contender.name} | ${int(r.bytes)} | ${rate(r.opsPerSec)} | ±${Math.round(r.spread * 50)}% | ${cells.join(' | ')} |`;
+  });
+  return [head, rule, ...rows].join('\n');
+}
+
+/** The transport table: one-way rate and request latency, with OON's ratio to each. */
+export function transportTable(results: readonly TransportResult[]): string {
+  const oon = results[0];
+  const head = '| transport | one-way msgs/s | spread | OON ÷ this | request p50 µs | request p99 µs |';
+  const rule = '| --- | ---: | ---: | ---: | ---: | ---: |';
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${int(r.messagesPerSec)} | ±${Math.round(r.spread * 50)}% | ${oon === undefined || oon === r ? '' : ratio(oon.messagesPerSec / r.messagesPerSec)} | ${int(r.p50Us)} | ${int(r.p99Us)} |`,
+  );
+  return [head, rule, ...rows].join('\n');
+}
+
+/** One line per target of issue 4: met or not, with the figures. */
+export function targetLines(codecs: readonly CodecResult[], transports: readonly TransportResult[]): string[] {
+  const lines: string[] = [];
+  const verdict = (met: boolean): string => (met ? 'met' : '**NOT met**');
+  for (const size of ['small', 'medium', 'large'] as const) {
+    const here = codecs.filter((r) => r.size === size);
+    if (here.length === 0) continue;
+    const peers = here.filter((r) => r.contender.group === 'peer');
+    const fastest = peers.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a));
+    const ct = peers.find((r) => r.contender.name.startsWith('class-transformer'));
+    const binary = here.find((r) => r.contender.name === 'OON binary');
+    const best = binary ?? here.find((r) => r.contender.group === 'oon');
+    if (best === undefined) continue;
+    const want = size === 'small' ? 1.3 : 2;
+    const x = best.opsPerSec / fastest.opsPerSec;
+    lines.push(`- ${size}: ${best.contender.name} ÷ fastest peer (${fastest.contender.name}) = ${ratio(x)}, target ≥ ${want}x: ${verdict(x >= want && binary !== undefined)}${binary === undefined ? ' (no binary codec yet)' : ''}`);
+    if (ct !== undefined) {
+      const y = best.opsPerSec / ct.opsPerSec;
+      lines.push(`- ${size}: ${best.contender.name} ÷ class-transformer + JSON = ${ratio(y)}, target ≥ 20x: ${verdict(y >= 20)}`);
+    }
+  }
+  const oon = transports.find((r) => r.name.startsWith('OON'));
+  const raw = transports.find((r) => r.name.startsWith('raw net'));
+  if (oon !== undefined) {
+    lines.push(`- OON one-way: ${int(oon.messagesPerSec)} small revived msgs/s, target ≥ 3,000,000: ${verdict(oon.messagesPerSec >= 3_000_000)}`);
+    if (raw !== undefined) {
+      lines.push(`- OON request p50 ${int(oon.p50Us)} µs vs raw net + JSON ${int(raw.p50Us)} µs, target no worse: ${verdict(oon.p50Us <= raw.p50Us)}`);
+    }
+  }
+  return lines;
+}
+
+/** The whole report, as Markdown. */
+export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], transports: readonly TransportResult[]): string {
+  const sizes = (['small', 'medium', 'large'] as const).filter((s) => codecs.some((r) => r.size === s));
+  return [
+    '# OON benchmark results',
+    '',
+    `Written by \`pnpm bench\` on ${info.date.toISOString()}.`,
+    '',
+    `- Machine: ${machineLine()}`,
+    `- Load average (1, 5, 15 min) before: ${info.loadBefore.join(', ')}; after: ${info.loadAfter.join(', ')}`,
+    '',
+    'Round trip = instances to bytes and back to instances; every line passed the deep check',
+    '(class and value) once before timing, except the floors, which keep values only. Figures',
+    'are the median of interleaved rounds; spread is half the range of the rounds. Ratios over',
+    '1 mean OON is faster.',
+    '',
+    ...sizes.flatMap((size) => [`## Codecs: ${size}`, '', codecTable(size, codecs.filter((r) => r.size === size)), '']),
+    ...(transports.length === 0
+      ? []
+      : [
+          '## Transport: two processes over 127.0.0.1',
+          '',
+          'One-way: the sender hands over bursts of 1,000 small messages (a FordTruck carrying',
+          'a VolvoCar) for a fixed time; the rate counts messages the receiver has revived into',
+          'instances. Requests: one at a time, the receiver revives and replies with the object.',
+          'Every transport is connected and warmed up first, then timed in interleaved rounds;',
+          'the one-way figure is the median round, the latencies are over all rounds.',
+          '',
+          transportTable(transports),
+          '',
+        ]),
+    '## Targets (issue 4)',
+    '',
+    ...targetLines(codecs, transports),
+    '',
+  ].join('\n');
+}

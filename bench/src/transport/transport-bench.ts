@@ -1,0 +1,194 @@
+/**
+ * The transport half of the bench: a child process receives over 127.0.0.1, this process
+ * sends. One-way: bursts of the small message for a fixed time, the rate counted when the
+ * child has revived the last one. Requests: one at a time, each round trip timed.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { deepCheck } from '../deep-check';
+import { smallGraph } from '../model';
+import type { ToChild, ToParent } from './ipc';
+import type { TransportClient, TransportContender } from './transport';
+
+/** How long and how much to measure. */
+export interface TransportBenchOptions {
+  /** Messages per burst (what a sender hands over before yielding). @default 1000 */
+  burst?: number;
+  /** Milliseconds of one-way sending before timing. @default 500 */
+  warmupMs?: number;
+  /** Rounds over all transports; the median round's one-way rate is kept. @default 3 */
+  rounds?: number;
+  /** Milliseconds of timed one-way sending per transport and round. @default 1000 */
+  durationMs?: number;
+  /** Requests before timing (enough for the JIT to optimize the request path). @default 2000 */
+  warmupRequests?: number;
+  /** Timed requests per transport, spread over the rounds. @default 9000 */
+  requests?: number;
+}
+
+/** One transport's figures. */
+export interface TransportResult {
+  readonly name: string;
+  /** One-way small messages revived per second by the receiver (median round). */
+  readonly messagesPerSec: number;
+  /** (max - min) / median of the rounds' one-way rates. */
+  readonly spread: number;
+  /** Request round trip, median and 99th percentile over every round, in microseconds. */
+  readonly p50Us: number;
+  readonly p99Us: number;
+}
+
+/** A transport's sender (here) and receiver (a child process), connected. */
+interface Session {
+  readonly contender: TransportContender;
+  readonly child: ChildProcess;
+  readonly replies: ReplyQueue;
+  client: TransportClient | undefined;
+  /** Messages sent so far; the child counts the same. */
+  sent: number;
+  readonly rates: number[];
+  readonly latencies: number[];
+}
+
+/**
+ * Runs every transport between this process and a child of its own. All are connected
+ * and warmed up first, then timed in rounds that visit each in turn (one-way, then a
+ * share of the requests), so a change in the machine's load spreads over all of them.
+ */
+export async function benchTransports(contenders: readonly TransportContender[], options: TransportBenchOptions = {}): Promise<TransportResult[]> {
+  const rounds = options.rounds ?? 3;
+  const burst = options.burst ?? 1000;
+  const requestsPerRound = Math.ceil((options.requests ?? 9000) / rounds);
+  const sessions: Session[] = [];
+  try {
+    for (const contender of contenders) {
+      const session = openSession(contender);
+      sessions.push(session);
+      const ready = await session.replies.next('ready');
+      session.client = await contender.connect(ready.port);
+      session.sent = await sendFor(session, burst, options.warmupMs ?? 500);
+      await timeRequests(session, options.warmupRequests ?? 2000, []);
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const session of sessions) {
+        const start = performance.now();
+        const before = session.sent;
+        session.sent = await sendFor(session, burst, options.durationMs ?? 1000);
+        session.rates.push(((session.sent - before) * 1000) / (performance.now() - start));
+        await timeRequests(session, requestsPerRound, session.latencies);
+      }
+    }
+    return sessions.map(summarize);
+  } finally {
+    for (const session of sessions) await closeSession(session);
+  }
+}
+
+function openSession(contender: TransportContender): Session {
+  const child = fork(join(__dirname, 'child.js'), [contender.name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return { contender, child, replies: replyQueue(child), client: undefined, sent: 0, rates: [], latencies: [] };
+}
+
+async function closeSession(session: Session): Promise<void> {
+  await session.client?.close();
+  const exited = session.child.exitCode !== null || session.child.signalCode !== null ? Promise.resolve() : once(session.child, 'exit');
+  tellChild(session.child, { type: 'stop' });
+  await exited;
+}
+
+function summarize(session: Session): TransportResult {
+  const rates = [...session.rates].sort((a, b) => a - b);
+  const median = rates[Math.floor(rates.length / 2)] as number;
+  const times = Float64Array.from(session.latencies).sort();
+  const at = (q: number): number => (times[Math.min(times.length - 1, Math.floor(times.length * q))] as number) * 1000;
+  return {
+    name: session.contender.name,
+    messagesPerSec: median,
+    spread: ((rates.at(-1) as number) - (rates[0] as number)) / median,
+    p50Us: at(0.5),
+    p99Us: at(0.99),
+  };
+}
+
+/** Sends bursts for `ms`, then waits until the child has revived all sent so far; returns the new total. */
+async function sendFor(session: Session, burst: number, ms: number): Promise<number> {
+  const client = session.client as TransportClient;
+  const message = smallGraph();
+  const start = performance.now();
+  let total = session.sent;
+  while (performance.now() - start < ms) {
+    await client.sendBurst(message, burst);
+    total += burst;
+  }
+  tellChild(session.child, { type: 'expect', total });
+  await session.replies.next('done');
+  return total;
+}
+
+/** Times `count` requests one at a time, adding each round trip (ms) to `into`; the first reply is deep-checked. */
+async function timeRequests(session: Session, count: number, into: number[]): Promise<void> {
+  const client = session.client as TransportClient;
+  const message = smallGraph();
+  deepCheck(message, await client.request(message));
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await client.request(message);
+    into.push(performance.now() - start);
+  }
+}
+
+function tellChild(child: ChildProcess, message: ToChild): void {
+  if (child.connected) child.send(message);
+}
+
+/** The child's messages, awaited in order; an error message or an early exit rejects. */
+interface ReplyQueue {
+  readonly child: ChildProcess;
+  next<K extends ToParent['type']>(type: K): Promise<Extract<ToParent, { type: K }>>;
+}
+
+const REPLY_TIMEOUT_MS = 60_000;
+
+function replyQueue(child: ChildProcess): ReplyQueue {
+  const waiting: Array<{ resolve: (m: ToParent) => void; reject: (e: Error) => void }> = [];
+  const arrived: ToParent[] = [];
+  let failure: Error | undefined;
+  const failAll = (err: Error): void => {
+    failure ??= err;
+    for (const w of waiting.splice(0)) w.reject(failure);
+  };
+  child.on('message', (message: ToParent) => {
+    if (message.type === 'error') failAll(new Error(message.message));
+    else if (waiting.length > 0) waiting.shift()?.resolve(message);
+    else arrived.push(message);
+  });
+  child.on('exit', (code) => failAll(new Error(`the receiving process exited (code ${String(code)})`)));
+  return {
+    child,
+    next(type) {
+      const queued = arrived.shift();
+      if (queued !== undefined) return Promise.resolve(checkType(queued, type));
+      if (failure !== undefined) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no '${type}' from the receiving process within ${REPLY_TIMEOUT_MS} ms`)), REPLY_TIMEOUT_MS);
+        waiting.push({
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(checkType(m, type));
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        });
+      });
+    },
+  };
+}
+
+function checkType<K extends ToParent['type']>(message: ToParent, type: K): Extract<ToParent, { type: K }> {
+  if (message.type !== type) throw new Error(`expected '${type}' from the receiving process, got '${message.type}'`);
+  return message as Extract<ToParent, { type: K }>;
+}

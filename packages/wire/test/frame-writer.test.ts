@@ -1,0 +1,150 @@
+import { Writable, type Duplex } from 'node:stream';
+import { BadConnError } from '@oon/core';
+import { encodeFrame, FrameDecoder, FrameKind } from '@oon/wire';
+import { FrameWriter } from '../src/frame-writer';
+
+/** A stream that records each write it is handed (as the socket would get them), optionally failing them. */
+function recordingStream(fail?: Error): { stream: Duplex; writes: Buffer[] } {
+  const writes: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      writes.push(chunk);
+      callback(fail ?? null);
+    },
+  });
+  // The writer only writes and ends; a Writable stands in for the socket's writable half.
+  return { stream: stream as unknown as Duplex, writes };
+}
+
+const failure = (err: Error): Error => new BadConnError(`sending failed: ${err.message}`, { cause: err });
+
+function messageFrames(count: number): Buffer[] {
+  return Array.from({ length: count }, (_, i) => encodeFrame(FrameKind.Message, `message ${i}`));
+}
+
+function decodeAll(bytes: Buffer): string[] {
+  const out: string[] = [];
+  new FrameDecoder().push(bytes, (kind, payload) => out.push(`${kind}:${payload.toString()}`));
+  return out;
+}
+
+describe('FrameWriter', () => {
+  describe('#write()', () => {
+    it('hands the frames of one tick to the stream in one write, in order', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+
+      const sent = messageFrames(500).map((frame) => writer.write(frame));
+      expect(writes).toHaveLength(0);
+      await Promise.all(sent);
+
+      expect(writes).toHaveLength(1);
+      expect(decodeAll(writes[0] as Buffer)).toEqual(Array.from({ length: 500 }, (_, i) => `${FrameKind.Message}:message ${i}`));
+    });
+
+    it('resolves only once the stream took the batch', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      let resolved = false;
+      const sent = writer.write(encodeFrame(FrameKind.Message, 'x')).then(() => (resolved = true));
+      await Promise.resolve();
+      expect(resolved).toBe(false);
+      await sent;
+      expect(writes).toHaveLength(1);
+    });
+
+    it('rejects every send of a failed batch with the mapped error', async () => {
+      const { stream } = recordingStream(new Error('EPIPE'));
+      stream.on('error', () => {});
+      const writer = new FrameWriter(stream, failure);
+
+      const sent = messageFrames(3).map((frame) => writer.write(frame));
+
+      for (const promise of sent) {
+        const error: unknown = await promise.then(() => undefined, (err: unknown) => err);
+        expect(error).toBeInstanceOf(BadConnError);
+        expect((error as BadConnError).message).toBe('sending failed: EPIPE');
+        expect(((error as BadConnError).cause as Error).message).toBe('EPIPE');
+      }
+    });
+
+    it('writes a long burst before the tick ends once 256 KiB are gathered', () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      const big = encodeFrame(FrameKind.Message, 'x'.repeat(100 * 1024));
+
+      writer.push(big);
+      writer.push(big);
+      expect(writes).toHaveLength(0);
+      writer.push(big);
+
+      expect(writes).toHaveLength(1);
+      expect(writes[0]?.length).toBe(3 * big.length);
+      expect(writer.gatheredBytes).toBe(0);
+    });
+
+    it('writes each frame at once with batch: false (the origin reads one message per recv)', () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure, { batch: false });
+
+      void writer.write(Buffer.from('{"a": 1}'));
+      void writer.write(Buffer.from('{"b": 2}'));
+
+      expect(writes.map(String)).toEqual(['{"a": 1}', '{"b": 2}']);
+    });
+  });
+
+  describe('#writeFrame()', () => {
+    it('writes [u32 BE length][u8 kind][prefix][payload], a string as UTF-8, as encodeFrame does', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      const prefix = Buffer.from([0, 0, 0, 7]);
+
+      const sent = [
+        writer.writeFrame(FrameKind.Request, Buffer.from([1, 2, 3]), prefix),
+        writer.writeFrame(FrameKind.Message, 'héllo'),
+        writer.writeFrame(FrameKind.Ping, ''),
+      ];
+      await Promise.all(sent);
+
+      expect(writes).toHaveLength(1);
+      expect((writes[0] as Buffer).toString('hex')).toBe(
+        Buffer.concat([encodeFrame(FrameKind.Request, Buffer.from([1, 2, 3]), prefix), encodeFrame(FrameKind.Message, 'héllo'), encodeFrame(FrameKind.Ping)]).toString('hex'),
+      );
+      expect((writes[0] as Buffer).subarray(0, 9).toString('hex')).toBe('0000000803' + '00000007');
+    });
+
+    it('grows its batch buffer through a burst without losing or reordering a byte', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      const payloads = Array.from({ length: 2_000 }, (_, i) => Buffer.alloc(1 + (i % 97), i % 251));
+
+      await Promise.all(payloads.map((payload) => writer.writeFrame(FrameKind.Message, payload)));
+
+      const got: Buffer[] = [];
+      const decoder = new FrameDecoder();
+      for (const chunk of writes) decoder.push(chunk, (_kind, payload) => got.push(Buffer.from(payload)));
+      expect(got).toEqual(payloads);
+    });
+
+    it('counts the length the decoder limits: kind, prefix and UTF-8 payload bytes', () => {
+      expect(FrameWriter.frameLength('é', Buffer.alloc(4))).toBe(1 + 4 + 2);
+      expect(FrameWriter.frameLength(new Uint8Array(10))).toBe(11);
+    });
+  });
+
+  describe('#end()', () => {
+    it('writes what is gathered, then the last frame, then ends the stream', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      const finished = new Promise((resolve) => stream.on('finish', resolve));
+
+      writer.push(encodeFrame(FrameKind.Message, 'before'));
+      writer.end(encodeFrame(FrameKind.Error, 'bye'));
+      await finished;
+
+      expect(writes).toHaveLength(1);
+      expect(decodeAll(writes[0] as Buffer)).toEqual([`${FrameKind.Message}:before`, `${FrameKind.Error}:bye`]);
+    });
+  });
+});
