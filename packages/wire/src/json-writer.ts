@@ -51,6 +51,7 @@ export class JsonWriter {
     const schema = registry.schemaOf(ctor as NetClassType);
     let out = `{"type": ${pyString(name)}`;
     if (this.#options.references || schema.references) {
+      if (this.#originOnly) throw cannotCarry(path, `shared references (${name} is sent with references)`);
       const refs = (this.#refs ??= new Map());
       const id = refs.get(value);
       if (id !== undefined) return `{"$ref": ${id}}`;
@@ -71,7 +72,8 @@ export class JsonWriter {
 
   #value(value: unknown, type: FieldType, path: string, depth: number): string {
     if (value === null) return 'null';
-    if (value === undefined) return type.kind === 'optional' ? '{"type": "undefined"}' : 'null';
+    if (value === undefined) return type.kind === 'optional' && !this.#originOnly ? '{"type": "undefined"}' : 'null';
+    if (this.#originOnly && ORIGIN_LACKS.has(type.kind)) throw cannotCarry(path, `a ${describeType(type)} value`);
     switch (type.kind) {
       case 'number':
         if (typeof value === 'number') return pyNumber(value);
@@ -141,9 +143,7 @@ export class JsonWriter {
     this.#checkDepth(path, depth);
     if (items.length > this.#options.maxCollectionLength) throw tooLong(path, 'an array', items.length, this.#options.maxCollectionLength);
     if (this.#originOnly && holdsObjects(of)) {
-      throw new BadDataError(
-        `${path}: the origin's wire (oon 0.0.5) cannot carry a list of objects (array of ${describeType(of)}); send it over protocol 'oon'`,
-      );
+      throw cannotCarry(path, `a list of objects (${describeType({ kind: 'array', of })})`);
     }
     return `[${items.map((item, i) => this.#value(item, of, `${path}[${i}]`, depth + 1)).join(', ')}]`;
   }
@@ -201,6 +201,13 @@ export class JsonWriter {
       throw tooDeep(path, this.#options.maxDepth, findCycle(this.#options.registry, this.#root, 'body', this.#options.maxDepth));
     }
   }
+}
+
+/** Types the origin's JSON has no form for: it would try to load them as classes and fail. */
+const ORIGIN_LACKS: ReadonlySet<FieldType['kind']> = new Set(['date', 'bigint', 'bytes', 'set', 'map']);
+
+function cannotCarry(path: string, what: string): BadDataError {
+  return new BadDataError(`${path}: the origin's wire (oon 0.0.5) cannot carry ${what}; send it over protocol 'oon'`);
 }
 
 /** True for array types whose elements are (or contain) registered objects. */
