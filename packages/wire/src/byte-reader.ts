@@ -45,18 +45,47 @@ export class ByteReader {
 
   /** An unsigned varint below 2^32. */
   varuint(): number {
-    // Most varints (lengths, ids, small numbers) are one or two bytes.
+    // Unrolled while the bytes are surely inside the payload: lengths and ids take one or
+    // two bytes, but numbers (a mileage, a count) often take three or four, and the loop
+    // with its power of two per byte cost more than the rest of reading such a field.
     const pos = this.pos;
-    if (pos + 1 < this.end) {
+    if (pos + 4 < this.end) {
+      const buf = this.buf;
+      let byte = buf[pos] as number;
+      let result = byte & 0x7f;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return result;
+      }
+      byte = buf[pos + 1] as number;
+      result |= (byte & 0x7f) << 7;
+      if (byte < 0x80) {
+        this.pos = pos + 2;
+        return result;
+      }
+      byte = buf[pos + 2] as number;
+      result |= (byte & 0x7f) << 14;
+      if (byte < 0x80) {
+        this.pos = pos + 3;
+        return result;
+      }
+      byte = buf[pos + 3] as number;
+      result |= (byte & 0x7f) << 21;
+      if (byte < 0x80) {
+        this.pos = pos + 4;
+        return result;
+      }
+      // The fifth byte holds bits 28 to 31: past int32 range, so added, not or-ed.
+      byte = buf[pos + 4] as number;
+      if (byte < 0x10) {
+        this.pos = pos + 5;
+        return result + byte * 0x10000000;
+      }
+    } else if (pos < this.end) {
       const first = this.buf[pos] as number;
       if (first < 0x80) {
         this.pos = pos + 1;
         return first;
-      }
-      const second = this.buf[pos + 1] as number;
-      if (second < 0x80) {
-        this.pos = pos + 2;
-        return (first & 0x7f) | (second << 7);
       }
     }
     return this.#varuintSlow();
