@@ -133,19 +133,23 @@ function writeValue(g: Source, type: FieldType, v: string, level: number, where:
     case 'boolean':
       return `      if (${v} === true) w.u8(${Tag.B}); else if (${v} === false) w.u8(${Tag.A}); ${orNull}`;
     case 'class': {
-      const known = g.rt.plainClassCodec(type.ctor);
-      // The declared class itself, untracked: written here, so the call to its encoder is monomorphic.
-      const fast =
-        known === undefined
-          ? ''
-          : `if (${v}.constructor === ${g.ref(known)}.ctor) {
+      // The declared class and its subclasses, untracked: written here, one branch each,
+      // so each call to a class's encoder is monomorphic even in a polymorphic field.
+      const c = g.name('c');
+      const fast = g.rt
+        .plainVariants(type.ctor)
+        .map((known) => {
+          const cc = g.ref(known);
+          return `if (${c} === ${g.ref(known.ctor)}) {
           if (${depth} > maxDepth) rt.tooDeepOnWrite(st, ${where});
           w.u8(${Tag.A});
-          if (${g.ref(known)}.gen === st.gen) w.varuint(${g.ref(known)}.id + 1); else rt.nameClass(st, ${g.ref(known)});
-          ${g.ref(known)}.encode(st, ${v}, ${depth});
+          if (${cc}.gen === st.gen) w.varuint(${cc}.id + 1); else rt.nameClass(st, ${cc});
+          ${cc}.encode(st, ${v}, ${depth});
         } else `;
+        })
+        .join('');
       return `      if (${v} == null) w.u8(${Tag.Null});
-      else if (typeof ${v} === 'object') { ${fast}rt.writeObject(st, ${v}, ${g.ref(type.ctor)}, ${depth}, ${where}); }
+      else if (typeof ${v} === 'object') { const ${c} = ${v}.constructor; ${fast}rt.writeObject(st, ${v}, ${g.ref(type.ctor)}, ${depth}, ${where}); }
       else throw wrongType(${where}, ${g.ref(type)}, ${v});`;
     }
     case 'array': {
@@ -182,19 +186,15 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
     case 'boolean':
       return `      if (${t} === ${Tag.B}) ${target} = true; else if (${t} === ${Tag.A}) ${target} = false; ${orNull}`;
     case 'class': {
-      const known = g.rt.plainClassCodec(type.ctor);
-      if (known === undefined) {
-        return `      if (${t} === ${Tag.Null}) ${target} = null;
-      else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});`;
-      }
-      // An object of the declared class, named before in this message by a one-byte number:
-      // built and filled here, so those calls are monomorphic.
-      const [b, o] = [g.name('b'), g.name('o')];
-      const cc = g.ref(known);
-      return `      if (${t} === ${Tag.Null}) ${target} = null;
-      else {
-        const ${b} = r.pos < r.end ? r.buf[r.pos] : 0;
-        if (${t} === ${Tag.A} && ${b} > 0 && ${b} <= st.classCount && st.classes[${b} - 1] === ${cc}) {
+      // An object of the declared class or a subclass, named before in this message by a
+      // one-byte number: built and filled here, one branch per class, so those calls are
+      // monomorphic. Anything else (a first naming, a reference) goes through readObject.
+      const [b, c, o] = [g.name('b'), g.name('c'), g.name('o')];
+      const fast = g.rt
+        .plainVariants(type.ctor)
+        .map((known) => {
+          const cc = g.ref(known);
+          return `if (${c} === ${cc}) {
           if (${depth} > maxDepth) throw tooDeep(${where}, maxDepth);
           r.pos++;
           let ${o};
@@ -202,7 +202,18 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
           ${cc}.fill(st, ${o}, ${depth});
           if (${cc}.validate) st.toValidate.push(${o});
           ${target} = ${o};
-        } else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
+        } else `;
+        })
+        .join('');
+      if (fast === '') {
+        return `      if (${t} === ${Tag.Null}) ${target} = null;
+      else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});`;
+      }
+      return `      if (${t} === ${Tag.Null}) ${target} = null;
+      else {
+        const ${b} = r.pos < r.end ? r.buf[r.pos] : 0;
+        const ${c} = ${t} === ${Tag.A} && ${b} > 0 && ${b} <= st.classCount ? st.classes[${b} - 1] : undefined;
+        ${fast}${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
       }`;
     }
     case 'array': {

@@ -151,10 +151,26 @@ export class BinaryEngine implements BinaryRuntime {
     cc.encode(st, value, depth);
   }
 
-  plainClassCodec(ctor: Function): ClassCodec | undefined {
-    if (this.options.references || this.options.registry.nameOf(ctor) === undefined) return undefined;
-    const cc = this.#classCodecFor(ctor, '');
-    return cc.tracked ? undefined : cc;
+  plainVariants(declared: Function): ClassCodec[] {
+    if (this.options.references) return [];
+    const { registry } = this.options;
+    const variants: ClassCodec[] = [];
+    for (const name of registry.classNames()) {
+      const ctor = registry.classByName(name);
+      if (ctor === undefined || !isSameOrSubclass(ctor, declared)) continue;
+      let cc: ClassCodec;
+      try {
+        cc = this.#classCodecFor(ctor, '');
+      } catch {
+        // A class whose schema does not resolve fails where it is sent, with its own message.
+        continue;
+      }
+      if (cc.tracked) continue;
+      // The declared class first: a field most often holds an instance of its own type.
+      if (ctor === declared) variants.unshift(cc);
+      else variants.push(cc);
+    }
+    return variants.slice(0, MAX_VARIANTS);
   }
 
   /** Names the class the first time it appears in a message, and by number after. */
@@ -358,6 +374,8 @@ export class BinaryEngine implements BinaryRuntime {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Classes a compiled class field tries in line before the generic path: bounds the generated code. */
+const MAX_VARIANTS = 8;
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** True when the payload continues with `definition` after its leading 0 (already read); then steps over it. */
