@@ -90,3 +90,9 @@ export function badTag(where: string, type: FieldType, tag: number): BadDataErro
     `${where}: byte ${tag} does not start a value of type ${describeType(type)}; the payload is malformed, or the peer declares ${where} differently`,
   );
 }
+
+/** The error for a Map key that is not of the declared key type, on write. */
+export function badMapKey(where: string, key: unknown, keyKind: 'string' | 'number' | 'int' = 'string'): BadDataError {
+  const what = typeof key === 'string' ? JSON.stringify(key) : `${typeof key} ${String(key)}`;
+  return new BadDataError(`${where}: a Map key must be ${keyKind === 'string' ? 'a string' : `a ${keyKind}`}, got ${what}`);
+}

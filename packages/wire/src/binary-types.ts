@@ -1,5 +1,6 @@
 import { BadDataError, type FieldType, type MapFieldType } from '@oon/core';
 import {
+  badMapKey,
   badTag,
   Tag,
   wrongType,
@@ -243,8 +244,8 @@ function mapCodec(
         if (keyKind === 'string' && typeof key === 'string') {
           checkStringBytes(where, key, maxBytes);
           st.w.str(key);
-        } else if (keyKind === 'number' ? typeof key === 'number' : Number.isInteger(key)) writeNumber(st, key as number);
-        else throw new BadDataError(`${where}: a Map key must be ${keyKind === 'string' ? 'a string' : `a ${keyKind}`}, got ${describeValue(key)}`);
+        } else if (keyKind === 'number' ? typeof key === 'number' : keyKind === 'int' && Number.isInteger(key)) writeNumber(st, key as number);
+        else throw badMapKey(where, key, keyKind);
         value.write(st, item, depth + 1, where);
       }
       return true;

@@ -155,6 +155,39 @@ describe('BinaryCodec', () => {
     });
   });
 
+  describe('Maps, Sets and Dates', () => {
+    const diary = new Registry();
+    @NetClass({ registry: diary })
+    class Diary {
+      @NetField(() => t.map(String, t.set(t.date))) visits = new Map<unknown, unknown>();
+    }
+    const codec = new BinaryCodec({ registry: diary, maxCollectionLength: 2 });
+    const send = (visits: Map<unknown, unknown>): Uint8Array => codec.encode(new NetMessage(Object.assign(new Diary(), { visits }), { uuid: '' }));
+
+    it('writes a Map<string, Set<Date>> as counts, keys and tagged dates', () => {
+      expect(Buffer.from(send(new Map([['a', new Set([new Date(5)])]]))).toString('hex')).toBe(
+        hex(`01 00  03 00 054469617279 01  03 01 0161 03 01 03 0000000000001440`).toString('hex'),
+      );
+    });
+
+    it('refuses, naming the path, a key that is not a string, an invalid Date, a wrong element and a Set over the limit', () => {
+      expectBadData(() => send(new Map([[1, new Set()]])), 'body.visits[1]: a Map key must be a string, got number 1');
+      expectBadData(() => send(new Map([['a', new Set([new Date(NaN)])]])), 'body.visits["a"][0]: an invalid Date cannot be sent');
+      expectBadData(() => send(new Map([['a', new Set(['x'])]])), 'body.visits["a"][0]: expected date, got string "x"');
+      expectBadData(() => send(new Map([['a', new Set([1, 2, 3])]])), 'body.visits["a"]: a Set of 3 elements is over maxCollectionLength (2)');
+    });
+
+    it('refuses a Date out of range or NaN in the payload, and a truncated one', () => {
+      const good = Buffer.from(send(new Map([['a', new Set([new Date(5)])]])));
+      for (const f64 of ['000000000000f07f' /* NaN */, '9c7500883ce4377e' /* 1e300 */]) {
+        const bad = Buffer.concat([good.subarray(0, good.length - 8), hex(f64)]);
+        expectBadData(() => codec.decode(bad), 'the payload holds an invalid Date');
+      }
+      expectBadData(() => codec.decode(good.subarray(0, good.length - 3)), 'truncated');
+      expect(codec.decode(good).object).toStrictEqual(Object.assign(new Diary(), { visits: new Map([['a', new Set([new Date(5)])]]) }));
+    });
+  });
+
   describe('its reused buffer', () => {
     it('keeps every message intact while later ones are written, small and bigger than the buffer', () => {
       const sent: Garage[] = [];
