@@ -130,9 +130,7 @@ export class BinaryEngine implements BinaryRuntime {
       cc = this.#byCtor.get(ctor) ?? this.#classCodecFor(ctor, where);
       this.#lastCodec = cc;
     }
-    if (declared !== undefined && ctor !== declared && !isSameOrSubclass(ctor, declared)) {
-      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
-    }
+    if (declared !== undefined && ctor !== declared && cc.extendsChecked !== declared) this.#checkExtends(cc, declared, where);
     let tracked = false;
     if (cc.tracked || this.options.references) {
       const refs = (st.refs ??= new Map());
@@ -194,9 +192,7 @@ export class BinaryEngine implements BinaryRuntime {
     }
     if (depth > this.options.maxDepth) throw tooDeep(where, this.options.maxDepth);
     const cc = this.#readClass(st, where);
-    if (declared !== undefined && cc.ctor !== declared && !isSameOrSubclass(cc.ctor, declared)) {
-      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
-    }
+    if (declared !== undefined && cc.ctor !== declared && cc.extendsChecked !== declared) this.#checkExtends(cc, declared, where);
     let object: Record<string, unknown>;
     try {
       object = cc.create();
@@ -214,6 +210,18 @@ export class BinaryEngine implements BinaryRuntime {
     cc.fill(st, object, depth);
     if (cc.validate) st.toValidate.push(object);
     return object;
+  }
+
+  /**
+   * Throws unless the class extends `declared`. A passed check is remembered on the class
+   * codec: a field of a base class mostly carries the same subclasses, and the prototype
+   * walk showed in the profile of every message.
+   */
+  #checkExtends(cc: ClassCodec, declared: Function, where: string): void {
+    if (!isSameOrSubclass(cc.ctor, declared)) {
+      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
+    }
+    cc.extendsChecked = declared;
   }
 
   tooDeepOnWrite(st: EncodeState, where: string): never {
@@ -349,6 +357,7 @@ export class BinaryEngine implements BinaryRuntime {
       validate: this.options.validate && hasValidation(ctor),
       gen: 0,
       id: 0,
+      extendsChecked: undefined,
       // Compiled on first call, so classes that refer to each other compile in any order.
       create: () => {
         Object.assign(cc, compileClass(this, schema));

@@ -65,6 +65,8 @@ export interface ClassCodec {
   /** The message this class was last named in, and its id there. */
   gen: number;
   id: number;
+  /** The last declared class this class was found to extend: the check is then skipped. */
+  extendsChecked: Function | undefined;
   /** `new Ctor()`, compiled so each class has its own (monomorphic) construct site. */
   create(): Record<string, unknown>;
   /** Writes the fields (not the tag or class) of `o`. */
