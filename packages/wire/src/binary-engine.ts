@@ -258,12 +258,20 @@ export class BinaryEngine implements BinaryRuntime {
 
   #readClass(st: DecodeState, where: string): ClassCodec {
     const r = st.r;
-    // Most objects name a class already named in the message, by a one-byte number.
-    if (r.pos < r.end) {
-      const first = r.buf[r.pos] as number;
+    const pos = r.pos;
+    if (pos < r.end) {
+      const first = r.buf[pos] as number;
+      // Most objects name a class already named in the message, by a one-byte number.
       if (first > 0 && first <= st.classCount) {
-        r.pos++;
+        r.pos = pos + 1;
         return st.classes[first - 1] as ClassCodec;
+      }
+      // Messages of one stream mostly name the same classes in the same order: try the
+      // class named at this position last time, comparing its definition's bytes.
+      const recent = first === 0 ? this.#recent[st.classCount] : undefined;
+      if (recent !== undefined && startsWith(r, recent.definition)) {
+        st.classes[st.classCount++] = recent;
+        return recent;
       }
     }
     const id = r.varuint();
@@ -271,13 +279,6 @@ export class BinaryEngine implements BinaryRuntime {
       const known = id <= st.classCount ? st.classes[id - 1] : undefined;
       if (known === undefined) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
       return known;
-    }
-    // Messages of one stream mostly name the same classes in the same order: try the
-    // class named at this position last time, comparing its definition's bytes.
-    const recent = this.#recent[st.classCount];
-    if (recent !== undefined && sameBytes(r, recent.definition)) {
-      st.classes[st.classCount++] = recent;
-      return recent;
     }
     const cached = this.#cachedClass(r);
     const name = cached?.schema.name ?? r.str(r.end);
@@ -387,13 +388,15 @@ const EMPTY = new Uint8Array(0);
 const MAX_VARIANTS = 8;
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
-/** True when the payload continues with `definition` after its leading 0 (already read); then steps over it. */
-function sameBytes(r: ByteReader, definition: Uint8Array): boolean {
-  const n = definition.length - 1;
+/** True when the payload continues with `definition` (its leading 0 included); then steps over it. */
+function startsWith(r: ByteReader, definition: Uint8Array): boolean {
+  const n = definition.length;
   const start = r.pos;
   if (start + n > r.end) return false;
   const buf = r.buf;
-  for (let i = 0; i < n; i++) if (buf[start + i] !== definition[i + 1]) return false;
+  // The last byte (the field count) and the name's last byte differ most between classes.
+  if (buf[start + n - 1] !== definition[n - 1] || buf[start + n - 2] !== definition[n - 2]) return false;
+  for (let i = 1; i < n - 2; i++) if (buf[start + i] !== definition[i]) return false;
   r.pos = start + n;
   return true;
 }
