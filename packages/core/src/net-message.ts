@@ -27,12 +27,16 @@ export class NetMessage<T extends object = object> {
   /** Field names left out at every depth. */
   readonly ignore: readonly string[];
 
-  constructor(object: T, options: NetMessageOptions = {}) {
+  constructor(object: T, options?: NetMessageOptions) {
     this.object = object;
-    this.uuid = options.uuid ?? newMessageId();
-    this.ignore = options.ignore ?? [];
+    // No options object and no empty array per message: one is made for every message sent.
+    this.uuid = options?.uuid ?? newMessageId();
+    this.ignore = options?.ignore ?? NO_IGNORE;
   }
 }
+
+/** The `ignore` of a message that leaves nothing out, shared (and frozen) rather than one per message. */
+const NO_IGNORE: readonly string[] = Object.freeze([]);
 
 const ID_BYTES = 5;
 /** Random bytes drawn ahead for ids: one call to the CSPRNG per 1,024 messages instead of one each. */

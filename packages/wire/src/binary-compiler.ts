@@ -1,5 +1,5 @@
 import { BadDataError, type ClassSchema, type FieldSchema, type FieldType } from '@oon/core';
-import { badTag, Tag, wrongType, type ClassCodec } from './binary-format';
+import { badMapKey, badTag, Tag, wrongType, type ClassCodec } from './binary-format';
 import type { BinaryRuntime } from './binary-types';
 import { checkStringBytes, tooDeep, tooLong } from './codec-options';
 
@@ -32,7 +32,7 @@ export function compileClass(rt: BinaryRuntime, schema: ClassSchema): CompiledCl
   const name = schema.name.replace(/[^A-Za-z0-9_$]/g, '_');
   // Each constant gets its own binding, which optimised code reads as a constant, not an array element.
   const bindings = g.constants.map((_, i) => `k${i} = K[${i}]`).join(', ');
-  const source = `const { K, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE } = h;
+  const source = `const { K, rt, wrongType, badTag, badMapKey, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE } = h;
 const ${bindings};
 return {
   create: function create_${name}() { return new ${ctor}(); },
@@ -48,7 +48,7 @@ ${fill}
   },
 };`;
   const { maxDepth, maxCollectionLength: maxLength, maxStringBytes: maxBytes } = rt.options;
-  const helpers = { K: g.constants, rt, wrongType, badTag, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE: LITTLE_ENDIAN };
+  const helpers = { K: g.constants, rt, wrongType, badTag, badMapKey, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE: LITTLE_ENDIAN };
   return (new Function('h', source) as (h: typeof helpers) => CompiledClass)(helpers);
 }
 
@@ -133,19 +133,23 @@ function writeValue(g: Source, type: FieldType, v: string, level: number, where:
     case 'boolean':
       return `      if (${v} === true) w.u8(${Tag.B}); else if (${v} === false) w.u8(${Tag.A}); ${orNull}`;
     case 'class': {
-      const known = g.rt.plainClassCodec(type.ctor);
-      // The declared class itself, untracked: written here, so the call to its encoder is monomorphic.
-      const fast =
-        known === undefined
-          ? ''
-          : `if (${v}.constructor === ${g.ref(known)}.ctor) {
+      // The declared class and its subclasses, untracked: written here, one branch each,
+      // so each call to a class's encoder is monomorphic even in a polymorphic field.
+      const c = g.name('c');
+      const fast = g.rt
+        .plainVariants(type.ctor)
+        .map((known) => {
+          const cc = g.ref(known);
+          return `if (${c} === ${g.ref(known.ctor)}) {
           if (${depth} > maxDepth) rt.tooDeepOnWrite(st, ${where});
           w.u8(${Tag.A});
-          if (${g.ref(known)}.gen === st.gen) w.varuint(${g.ref(known)}.id + 1); else rt.nameClass(st, ${g.ref(known)});
-          ${g.ref(known)}.encode(st, ${v}, ${depth});
+          if (${cc}.gen === st.gen) w.varuint(${cc}.id + 1); else rt.nameClass(st, ${cc});
+          ${cc}.encode(st, ${v}, ${depth});
         } else `;
+        })
+        .join('');
       return `      if (${v} == null) w.u8(${Tag.Null});
-      else if (typeof ${v} === 'object') { ${fast}rt.writeObject(st, ${v}, ${g.ref(type.ctor)}, ${depth}, ${where}); }
+      else if (typeof ${v} === 'object') { const ${c} = ${v}.constructor; ${fast}rt.writeObject(st, ${v}, ${g.ref(type.ctor)}, ${depth}, ${where}); }
       else throw wrongType(${where}, ${g.ref(type)}, ${v});`;
     }
     case 'array': {
@@ -160,6 +164,38 @@ function writeValue(g: Source, type: FieldType, v: string, level: number, where:
 ${writeValue(g, type.of, e, level + 1, where)}
         }
       } ${orNull}`;
+    }
+    case 'date':
+      return `      if (${v} instanceof Date && ${v}.getTime() === ${v}.getTime()) { w.u8(${Tag.A}); w.f64(${v}.getTime()); }
+      else ${g.ref(g.rt.typeCodec(type))}.write(st, ${v}, ${depth}, ${where});`;
+    case 'set':
+    case 'map': {
+      // Maps with string keys and Sets, element by element in line, so elements of a class
+      // get the class fast path; other keys, and every error, go through the prebuilt codec.
+      const slow = `${g.ref(g.rt.typeCodec(type))}.write(st, ${v}, ${depth}, ${where})`;
+      if (type.kind === 'map' && type.key.kind !== 'string') return `      ${slow};`;
+      const [n, e, k] = [g.name('n'), g.name('e'), g.name('k')];
+      const head = `const ${n} = ${v}.size;
+        if (${n} > maxLength) throw tooLong(${where}, ${type.kind === 'set' ? "'a Set'" : "'a Map'"}, ${n}, maxLength);
+        if (${depth} > maxDepth) rt.tooDeepOnWrite(st, ${where});
+        w.u8(${Tag.A}); w.varuint(${n});`;
+      if (type.kind === 'set') {
+        return `      if (${v} instanceof Set) {
+        ${head}
+        for (const ${e} of ${v}) {
+${writeValue(g, type.of, e, level + 1, where)}
+        }
+      } else ${slow};`;
+      }
+      return `      if (${v} instanceof Map) {
+        ${head}
+        for (const [${k}, ${e}] of ${v}) {
+          if (typeof ${k} !== 'string') throw badMapKey(${where}, ${k});
+          if (${k}.length * 3 > maxBytes) checkStringBytes(${where}, ${k}, maxBytes);
+          w.str(${k});
+${writeValue(g, type.value, e, level + 1, where)}
+        }
+      } else ${slow};`;
     }
     default:
       return `      ${g.ref(g.rt.typeCodec(type))}.write(st, ${v}, ${depth}, ${where});`;
@@ -182,19 +218,15 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
     case 'boolean':
       return `      if (${t} === ${Tag.B}) ${target} = true; else if (${t} === ${Tag.A}) ${target} = false; ${orNull}`;
     case 'class': {
-      const known = g.rt.plainClassCodec(type.ctor);
-      if (known === undefined) {
-        return `      if (${t} === ${Tag.Null}) ${target} = null;
-      else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});`;
-      }
-      // An object of the declared class, named before in this message by a one-byte number:
-      // built and filled here, so those calls are monomorphic.
-      const [b, o] = [g.name('b'), g.name('o')];
-      const cc = g.ref(known);
-      return `      if (${t} === ${Tag.Null}) ${target} = null;
-      else {
-        const ${b} = r.pos < r.end ? r.buf[r.pos] : 0;
-        if (${t} === ${Tag.A} && ${b} > 0 && ${b} <= st.classCount && st.classes[${b} - 1] === ${cc}) {
+      // An object of the declared class or a subclass, named before in this message by a
+      // one-byte number: built and filled here, one branch per class, so those calls are
+      // monomorphic. Anything else (a first naming, a reference) goes through readObject.
+      const [b, c, o] = [g.name('b'), g.name('c'), g.name('o')];
+      const fast = g.rt
+        .plainVariants(type.ctor)
+        .map((known) => {
+          const cc = g.ref(known);
+          return `if (${c} === ${cc}) {
           if (${depth} > maxDepth) throw tooDeep(${where}, maxDepth);
           r.pos++;
           let ${o};
@@ -202,7 +234,18 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
           ${cc}.fill(st, ${o}, ${depth});
           if (${cc}.validate) st.toValidate.push(${o});
           ${target} = ${o};
-        } else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
+        } else `;
+        })
+        .join('');
+      if (fast === '') {
+        return `      if (${t} === ${Tag.Null}) ${target} = null;
+      else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});`;
+      }
+      return `      if (${t} === ${Tag.Null}) ${target} = null;
+      else {
+        const ${b} = r.pos < r.end ? r.buf[r.pos] : 0;
+        const ${c} = ${t} === ${Tag.A} && ${b} > 0 && ${b} <= st.classCount ? st.classes[${b} - 1] : undefined;
+        ${fast}${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
       }`;
     }
     case 'array': {
@@ -216,6 +259,35 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
           let ${e};
 ${readValue(g, type.of, e, et, level + 1, where)}
           ${a}.push(${e});
+        }
+        ${target} = ${a};
+      } ${orNull}`;
+    }
+    case 'date': {
+      // Past ±8.64e15 ms a Date is invalid: the prebuilt codec reads it again and says so.
+      const x = g.name('x');
+      return `      if (${t} === ${Tag.A} && r.pos + 8 <= r.end) {
+        const p0 = r.pos, ${x} = r.f64();
+        if (${x} >= -8.64e15 && ${x} <= 8.64e15) ${target} = new Date(${x});
+        else { r.pos = p0; ${target} = ${g.ref(g.rt.typeCodec(type))}.read(st, ${t}, ${depth}, ${where}); }
+      } else ${target} = ${g.ref(g.rt.typeCodec(type))}.read(st, ${t}, ${depth}, ${where});`;
+    }
+    case 'set':
+    case 'map': {
+      if (type.kind === 'map' && type.key.kind !== 'string') return `      ${target} = ${g.ref(g.rt.typeCodec(type))}.read(st, ${t}, ${depth}, ${where});`;
+      const [n, j, a, et, e, k] = [g.name('n'), g.name('j'), g.name('a'), g.name('t'), g.name('e'), g.name('k')];
+      const isSet = type.kind === 'set';
+      const element = isSet ? type.of : type.value;
+      return `      if (${t} === ${Tag.A}) {
+        if (${depth} > maxDepth) throw tooDeep(${where}, maxDepth);
+        const ${n} = r.count(maxLength, ${isSet ? "'a Set'" : "'a Map'"});
+        const ${a} = new ${isSet ? 'Set' : 'Map'}();
+        for (let ${j} = 0; ${j} < ${n}; ${j}++) {
+          ${isSet ? '' : `const ${k} = r.str(maxBytes);`}
+          const ${et} = r.u8();
+          let ${e};
+${readValue(g, element, e, et, level + 1, where)}
+          ${isSet ? `${a}.add(${e});` : `${a}.set(${k}, ${e});`}
         }
         ${target} = ${a};
       } ${orNull}`;

@@ -130,9 +130,7 @@ export class BinaryEngine implements BinaryRuntime {
       cc = this.#byCtor.get(ctor) ?? this.#classCodecFor(ctor, where);
       this.#lastCodec = cc;
     }
-    if (declared !== undefined && ctor !== declared && !isSameOrSubclass(ctor, declared)) {
-      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
-    }
+    if (declared !== undefined && ctor !== declared && cc.extendsChecked !== declared) this.#checkExtends(cc, declared, where);
     let tracked = false;
     if (cc.tracked || this.options.references) {
       const refs = (st.refs ??= new Map());
@@ -151,10 +149,26 @@ export class BinaryEngine implements BinaryRuntime {
     cc.encode(st, value, depth);
   }
 
-  plainClassCodec(ctor: Function): ClassCodec | undefined {
-    if (this.options.references || this.options.registry.nameOf(ctor) === undefined) return undefined;
-    const cc = this.#classCodecFor(ctor, '');
-    return cc.tracked ? undefined : cc;
+  plainVariants(declared: Function): ClassCodec[] {
+    if (this.options.references) return [];
+    const { registry } = this.options;
+    const variants: ClassCodec[] = [];
+    for (const name of registry.classNames()) {
+      const ctor = registry.classByName(name);
+      if (ctor === undefined || !isSameOrSubclass(ctor, declared)) continue;
+      let cc: ClassCodec;
+      try {
+        cc = this.#classCodecFor(ctor, '');
+      } catch {
+        // A class whose schema does not resolve fails where it is sent, with its own message.
+        continue;
+      }
+      if (cc.tracked) continue;
+      // The declared class first: a field most often holds an instance of its own type.
+      if (ctor === declared) variants.unshift(cc);
+      else variants.push(cc);
+    }
+    return variants.slice(0, MAX_VARIANTS);
   }
 
   /** Names the class the first time it appears in a message, and by number after. */
@@ -178,9 +192,7 @@ export class BinaryEngine implements BinaryRuntime {
     }
     if (depth > this.options.maxDepth) throw tooDeep(where, this.options.maxDepth);
     const cc = this.#readClass(st, where);
-    if (declared !== undefined && cc.ctor !== declared && !isSameOrSubclass(cc.ctor, declared)) {
-      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
-    }
+    if (declared !== undefined && cc.ctor !== declared && cc.extendsChecked !== declared) this.#checkExtends(cc, declared, where);
     let object: Record<string, unknown>;
     try {
       object = cc.create();
@@ -198,6 +210,18 @@ export class BinaryEngine implements BinaryRuntime {
     cc.fill(st, object, depth);
     if (cc.validate) st.toValidate.push(object);
     return object;
+  }
+
+  /**
+   * Throws unless the class extends `declared`. A passed check is remembered on the class
+   * codec: a field of a base class mostly carries the same subclasses, and the prototype
+   * walk showed in the profile of every message.
+   */
+  #checkExtends(cc: ClassCodec, declared: Function, where: string): void {
+    if (!isSameOrSubclass(cc.ctor, declared)) {
+      throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
+    }
+    cc.extendsChecked = declared;
   }
 
   tooDeepOnWrite(st: EncodeState, where: string): never {
@@ -234,12 +258,20 @@ export class BinaryEngine implements BinaryRuntime {
 
   #readClass(st: DecodeState, where: string): ClassCodec {
     const r = st.r;
-    // Most objects name a class already named in the message, by a one-byte number.
-    if (r.pos < r.end) {
-      const first = r.buf[r.pos] as number;
+    const pos = r.pos;
+    if (pos < r.end) {
+      const first = r.buf[pos] as number;
+      // Most objects name a class already named in the message, by a one-byte number.
       if (first > 0 && first <= st.classCount) {
-        r.pos++;
+        r.pos = pos + 1;
         return st.classes[first - 1] as ClassCodec;
+      }
+      // Messages of one stream mostly name the same classes in the same order: try the
+      // class named at this position last time, comparing its definition's bytes.
+      const recent = first === 0 ? this.#recent[st.classCount] : undefined;
+      if (recent !== undefined && startsWith(r, recent.definition)) {
+        st.classes[st.classCount++] = recent;
+        return recent;
       }
     }
     const id = r.varuint();
@@ -247,13 +279,6 @@ export class BinaryEngine implements BinaryRuntime {
       const known = id <= st.classCount ? st.classes[id - 1] : undefined;
       if (known === undefined) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
       return known;
-    }
-    // Messages of one stream mostly name the same classes in the same order: try the
-    // class named at this position last time, comparing its definition's bytes.
-    const recent = this.#recent[st.classCount];
-    if (recent !== undefined && sameBytes(r, recent.definition)) {
-      st.classes[st.classCount++] = recent;
-      return recent;
     }
     const cached = this.#cachedClass(r);
     const name = cached?.schema.name ?? r.str(r.end);
@@ -333,6 +358,7 @@ export class BinaryEngine implements BinaryRuntime {
       validate: this.options.validate && hasValidation(ctor),
       gen: 0,
       id: 0,
+      extendsChecked: undefined,
       // Compiled on first call, so classes that refer to each other compile in any order.
       create: () => {
         Object.assign(cc, compileClass(this, schema));
@@ -358,15 +384,19 @@ export class BinaryEngine implements BinaryRuntime {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Classes a compiled class field tries in line before the generic path: bounds the generated code. */
+const MAX_VARIANTS = 8;
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
-/** True when the payload continues with `definition` after its leading 0 (already read); then steps over it. */
-function sameBytes(r: ByteReader, definition: Uint8Array): boolean {
-  const n = definition.length - 1;
+/** True when the payload continues with `definition` (its leading 0 included); then steps over it. */
+function startsWith(r: ByteReader, definition: Uint8Array): boolean {
+  const n = definition.length;
   const start = r.pos;
   if (start + n > r.end) return false;
   const buf = r.buf;
-  for (let i = 0; i < n; i++) if (buf[start + i] !== definition[i + 1]) return false;
+  // The last byte (the field count) and the name's last byte differ most between classes.
+  if (buf[start + n - 1] !== definition[n - 1] || buf[start + n - 2] !== definition[n - 2]) return false;
+  for (let i = 1; i < n - 2; i++) if (buf[start + i] !== definition[i]) return false;
   r.pos = start + n;
   return true;
 }

@@ -65,6 +65,8 @@ export interface ClassCodec {
   /** The message this class was last named in, and its id there. */
   gen: number;
   id: number;
+  /** The last declared class this class was found to extend: the check is then skipped. */
+  extendsChecked: Function | undefined;
   /** `new Ctor()`, compiled so each class has its own (monomorphic) construct site. */
   create(): Record<string, unknown>;
   /** Writes the fields (not the tag or class) of `o`. */
@@ -89,4 +91,10 @@ export function badTag(where: string, type: FieldType, tag: number): BadDataErro
   return new BadDataError(
     `${where}: byte ${tag} does not start a value of type ${describeType(type)}; the payload is malformed, or the peer declares ${where} differently`,
   );
+}
+
+/** The error for a Map key that is not of the declared key type, on write. */
+export function badMapKey(where: string, key: unknown, keyKind: 'string' | 'number' | 'int' = 'string'): BadDataError {
+  const what = typeof key === 'string' ? JSON.stringify(key) : `${typeof key} ${String(key)}`;
+  return new BadDataError(`${where}: a Map key must be ${keyKind === 'string' ? 'a string' : `a ${keyKind}`}, got ${what}`);
 }

@@ -1,5 +1,6 @@
 import { BadDataError, type FieldType, type MapFieldType } from '@oon/core';
 import {
+  badMapKey,
   badTag,
   Tag,
   wrongType,
@@ -17,8 +18,12 @@ export interface BinaryRuntime {
   writeObject(st: EncodeState, value: object, declared: Function | undefined, depth: number, where: string): void;
   /** Writes a class's name and field count, the first time it appears in a message. */
   nameClass(st: EncodeState, cc: ClassCodec): void;
-  /** The codec of a registered class whose instances are not tracked, for the fast path; else undefined. */
-  plainClassCodec(ctor: Function): ClassCodec | undefined;
+  /**
+   * The codecs of the untracked registered classes a field declared as `declared` may
+   * hold (itself, then its subclasses registered so far; a bounded few), which compiled
+   * code handles in line; any other class goes through `writeObject` and `readObject`.
+   */
+  plainVariants(declared: Function): ClassCodec[];
   readObject(st: DecodeState, tag: number, declared: Function | undefined, depth: number, where: string): object;
   /** Throws the `maxDepth` error for an encoding, explaining a cycle if there is one. */
   tooDeepOnWrite(st: EncodeState, where: string): never;
@@ -239,8 +244,8 @@ function mapCodec(
         if (keyKind === 'string' && typeof key === 'string') {
           checkStringBytes(where, key, maxBytes);
           st.w.str(key);
-        } else if (keyKind === 'number' ? typeof key === 'number' : Number.isInteger(key)) writeNumber(st, key as number);
-        else throw new BadDataError(`${where}: a Map key must be ${keyKind === 'string' ? 'a string' : `a ${keyKind}`}, got ${describeValue(key)}`);
+        } else if (keyKind === 'number' ? typeof key === 'number' : keyKind === 'int' && Number.isInteger(key)) writeNumber(st, key as number);
+        else throw badMapKey(where, key, keyKind);
         value.write(st, item, depth + 1, where);
       }
       return true;

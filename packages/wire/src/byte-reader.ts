@@ -45,18 +45,47 @@ export class ByteReader {
 
   /** An unsigned varint below 2^32. */
   varuint(): number {
-    // Most varints (lengths, ids, small numbers) are one or two bytes.
+    // Unrolled while the bytes are surely inside the payload: lengths and ids take one or
+    // two bytes, but numbers (a mileage, a count) often take three or four, and the loop
+    // with its power of two per byte cost more than the rest of reading such a field.
     const pos = this.pos;
-    if (pos + 1 < this.end) {
+    if (pos + 4 < this.end) {
+      const buf = this.buf;
+      let byte = buf[pos] as number;
+      let result = byte & 0x7f;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return result;
+      }
+      byte = buf[pos + 1] as number;
+      result |= (byte & 0x7f) << 7;
+      if (byte < 0x80) {
+        this.pos = pos + 2;
+        return result;
+      }
+      byte = buf[pos + 2] as number;
+      result |= (byte & 0x7f) << 14;
+      if (byte < 0x80) {
+        this.pos = pos + 3;
+        return result;
+      }
+      byte = buf[pos + 3] as number;
+      result |= (byte & 0x7f) << 21;
+      if (byte < 0x80) {
+        this.pos = pos + 4;
+        return result;
+      }
+      // The fifth byte holds bits 28 to 31: past int32 range, so added, not or-ed.
+      byte = buf[pos + 4] as number;
+      if (byte < 0x10) {
+        this.pos = pos + 5;
+        return result + byte * 0x10000000;
+      }
+    } else if (pos < this.end) {
       const first = this.buf[pos] as number;
       if (first < 0x80) {
         this.pos = pos + 1;
         return first;
-      }
-      const second = this.buf[pos + 1] as number;
-      if (second < 0x80) {
-        this.pos = pos + 2;
-        return (first & 0x7f) | (second << 7);
       }
     }
     return this.#varuintSlow();
@@ -169,6 +198,9 @@ function asciiShort(b: Uint8Array, s: number, n: number): string {
       return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number);
     case 8:
       return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number, b[s + 7] as number);
+    case 10:
+      // A message id (10 hex characters, the origin's shape) is read with every message.
+      return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number, b[s + 7] as number, b[s + 8] as number, b[s + 9] as number);
     default:
       return fromCharCode(b[s] as number, b[s + 1] as number, b[s + 2] as number, b[s + 3] as number, b[s + 4] as number, b[s + 5] as number, b[s + 6] as number, b[s + 7] as number) + asciiShort(b, s + 8, n - 8);
   }

@@ -17,14 +17,16 @@ export class ByteWriter {
   pos = 0;
   /** Where the message being written starts. */
   #start = 0;
-  /** The same memory as a plain Uint8Array, whose views are cheaper to make than a Buffer's. */
-  #view: Uint8Array;
+  /** The slab's memory, whose plain Uint8Array views are cheaper to make than a Buffer's. */
+  #buffer: ArrayBufferLike;
+  #offset: number;
   readonly #slabSize: number;
 
   constructor(slabSize = 16 * 1024) {
     this.#slabSize = slabSize;
     this.buf = Buffer.allocUnsafeSlow(slabSize);
-    this.#view = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    this.#buffer = this.buf.buffer;
+    this.#offset = this.buf.byteOffset;
   }
 
   /** Starts a new message after the last finished one (what a failed message wrote is abandoned). */
@@ -35,7 +37,8 @@ export class ByteWriter {
 
   /** The bytes of the message, as a view that later messages never overwrite. */
   finish(): Uint8Array {
-    const out = this.#view.subarray(this.#start, this.pos);
+    // A view made directly: subarray() looks up a species constructor on every call.
+    const out = new Uint8Array(this.#buffer, this.#offset + this.#start, this.pos - this.#start);
     this.#start = this.pos;
     return out;
   }
@@ -52,7 +55,8 @@ export class ByteWriter {
 
   #take(slab: Buffer): void {
     this.buf = slab;
-    this.#view = new Uint8Array(slab.buffer, slab.byteOffset, slab.length);
+    this.#buffer = slab.buffer;
+    this.#offset = slab.byteOffset;
     this.#start = 0;
     this.pos = 0;
   }

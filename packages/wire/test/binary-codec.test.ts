@@ -98,6 +98,96 @@ describe('BinaryCodec', () => {
     });
   });
 
+  describe('polymorphic fields', () => {
+    const zoo = new Registry();
+    @NetClass({ registry: zoo })
+    class Animal {
+      @NetField(t.string) name = '';
+    }
+    @NetClass({ registry: zoo })
+    class Dog extends Animal {
+      @NetField(t.int) barks = 0;
+    }
+    @NetClass({ registry: zoo })
+    class Pen {
+      @NetField(() => [Animal]) animals: Animal[] = [];
+      @NetField(() => Animal) lead: Animal | null = null;
+    }
+    const animal = (name: string): Animal => Object.assign(new Animal(), { name });
+    const dog = (name: string, barks: number): Dog => Object.assign(new Dog(), { name, barks });
+
+    it('round-trips base and subclass instances mixed, each as its own class, message after message', () => {
+      const codec = new BinaryCodec({ registry: zoo });
+      for (let i = 0; i < 3; i++) {
+        const pen = Object.assign(new Pen(), { animals: [dog('rex', i), animal('cat'), dog('fido', 2), animal('cow')], lead: dog('lead', 7) });
+        const back = codec.decode(codec.encode(new NetMessage(pen))).object as Pen;
+        expect(back).toBeInstanceOf(Pen);
+        expect(back.animals.map((a) => a.constructor)).toEqual([Dog, Animal, Dog, Animal]);
+        expect(back).toStrictEqual(pen);
+      }
+    });
+
+    it('round-trips a subclass registered after the holder was compiled', () => {
+      const codec = new BinaryCodec({ registry: zoo });
+      const before = Object.assign(new Pen(), { animals: [dog('rex', 1)] });
+      expect(codec.decode(codec.encode(new NetMessage(before))).object).toStrictEqual(before);
+      @NetClass({ registry: zoo })
+      class Puppy extends Dog {
+        @NetField(t.boolean) small = true;
+      }
+      const late = Object.assign(new Puppy(), { name: 'bit', barks: 3, small: false });
+      const pen = Object.assign(new Pen(), { animals: [late, dog('rex', 1), late], lead: late });
+      const back = codec.decode(codec.encode(new NetMessage(pen))).object as Pen;
+      expect(back.animals[0]).toBeInstanceOf(Puppy);
+      expect(back.lead).toBeInstanceOf(Puppy);
+      expect(back).toStrictEqual(pen);
+    });
+
+    it('refuses a class named before in the message that does not extend the declared one', () => {
+      const codec = new BinaryCodec({ registry: zoo });
+      // [Pen] whose animals hold a Pen: class number 1 where an Animal is declared.
+      const bytes = codec.encode(new NetMessage(new Pen(), { uuid: '' }));
+      const hexText = Buffer.from(bytes).toString('hex');
+      // Pen's fields by wire name: animals (an empty array: 03 00), lead (null: 00).
+      expect(hexText.endsWith('0300' + '00')).toBe(true);
+      const forged = Buffer.from(hexText.slice(0, -6) + '0301' + '0301' + '0300' + '00' + '00', 'hex');
+      expectBadData(() => codec.decode(forged), 'Pen.animals: expected Animal, got Pen, which does not extend it');
+    });
+  });
+
+  describe('Maps, Sets and Dates', () => {
+    const diary = new Registry();
+    @NetClass({ registry: diary })
+    class Diary {
+      @NetField(() => t.map(String, t.set(t.date))) visits = new Map<unknown, unknown>();
+    }
+    const codec = new BinaryCodec({ registry: diary, maxCollectionLength: 2 });
+    const send = (visits: Map<unknown, unknown>): Uint8Array => codec.encode(new NetMessage(Object.assign(new Diary(), { visits }), { uuid: '' }));
+
+    it('writes a Map<string, Set<Date>> as counts, keys and tagged dates', () => {
+      expect(Buffer.from(send(new Map([['a', new Set([new Date(5)])]]))).toString('hex')).toBe(
+        hex(`01 00  03 00 054469617279 01  03 01 0161 03 01 03 0000000000001440`).toString('hex'),
+      );
+    });
+
+    it('refuses, naming the path, a key that is not a string, an invalid Date, a wrong element and a Set over the limit', () => {
+      expectBadData(() => send(new Map([[1, new Set()]])), 'body.visits[1]: a Map key must be a string, got number 1');
+      expectBadData(() => send(new Map([['a', new Set([new Date(NaN)])]])), 'body.visits["a"][0]: an invalid Date cannot be sent');
+      expectBadData(() => send(new Map([['a', new Set(['x'])]])), 'body.visits["a"][0]: expected date, got string "x"');
+      expectBadData(() => send(new Map([['a', new Set([1, 2, 3])]])), 'body.visits["a"]: a Set of 3 elements is over maxCollectionLength (2)');
+    });
+
+    it('refuses a Date out of range or NaN in the payload, and a truncated one', () => {
+      const good = Buffer.from(send(new Map([['a', new Set([new Date(5)])]])));
+      for (const f64 of ['000000000000f07f' /* NaN */, '9c7500883ce4377e' /* 1e300 */]) {
+        const bad = Buffer.concat([good.subarray(0, good.length - 8), hex(f64)]);
+        expectBadData(() => codec.decode(bad), 'the payload holds an invalid Date');
+      }
+      expectBadData(() => codec.decode(good.subarray(0, good.length - 3)), 'truncated');
+      expect(codec.decode(good).object).toStrictEqual(Object.assign(new Diary(), { visits: new Map([['a', new Set([new Date(5)])]]) }));
+    });
+  });
+
   describe('its reused buffer', () => {
     it('keeps every message intact while later ones are written, small and bigger than the buffer', () => {
       const sent: Garage[] = [];
