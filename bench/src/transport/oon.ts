@@ -1,4 +1,9 @@
-/** OON itself: OonServer in the child, OonClient in the parent, decorators only, with either codec. */
+/**
+ * OON itself: OonServer in the child, OonClient in the parent, decorators only, with either
+ * codec. Without sessions (`reconnect: false`), like every other transport here: with them,
+ * a sender that outruns its receiver by more than `maxBufferedBytes` of unacknowledged
+ * messages gets `BadConn` (docs/reconnect.md), which a blind one-way burst soon does.
+ */
 import { OonClient } from '@oon/client';
 import { OonServer } from '@oon/server';
 import { FordTruck } from '../model';
@@ -15,7 +20,7 @@ function oonTransport(codec: 'binary' | 'json'): TransportContender {
       return { port: address.port, close: () => server.close() };
     },
     async connect(port) {
-      const client = new OonClient({ host: '127.0.0.1', port, codec });
+      const client = new OonClient({ host: '127.0.0.1', port, codec, reconnect: false });
       await client.connect();
       return {
         sendBurst(object, count) {
