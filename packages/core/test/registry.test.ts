@@ -257,7 +257,7 @@ describe('Registry', () => {
       ]);
     });
 
-    it('sorts fieldsByWireOrder by wire name as Python sorts (UTF-16 code units, not locale)', () => {
+    it('sorts fieldsByWireOrder by wire name as Python sorts (by character, not locale)', () => {
       const registry = new Registry();
       @NetClass({ registry })
       class Sorted {
