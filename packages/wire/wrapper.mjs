@@ -9,5 +9,5 @@ export const {
   DEFAULT_INBOX_HIGH_WATER_MARK, forInstancesOf, PendingRequests, RequestHandlers,
   DEFAULT_REQUEST_TIMEOUT, Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES, SEQ_BYTES, encodeMessageFrame, checkSocketPath,
   DEFAULT_PARTIAL_FRAME_TIMEOUT, DEFAULT_MAX_PENDING_BYTES, DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT,
-  DEFAULT_MAX_CONNECTIONS, errorFrame, sniffForeignProtocol, checkLimits,
+  DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUESTS_IN_FLIGHT, errorFrame, sniffForeignProtocol, checkLimits,
 } = wire;

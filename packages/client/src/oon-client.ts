@@ -119,7 +119,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * Sends a request and resolves with the server's reply, revived (the server answers
    * with `server.handle(Class, …)`). Rejects with `BadConn` when not connected or if the
    * connection closes first, `Timeout` past `timeout` (default 30 s), the signal's
-   * reason when aborted, and the server handler's error when it fails.
+   * reason when aborted, and the server handler's error when it fails. Past the
+   * server's `maxRequestsInFlight` a request waits its turn here, its deadline running.
    */
   request<R extends object = object>(object: object, options?: RequestOptions): Promise<R> {
     if (this.#connection === undefined) {

@@ -63,7 +63,8 @@ export class Peer {
    * Sends a request to this client and resolves with its reply, revived (the client
    * answers with `client.handle(Class, …)`). Rejects with `Timeout` past `timeout`
    * (default 30 s), with `BadConn` if the peer leaves first, and with the client
-   * handler's error when it fails. Requests are not held across reconnects.
+   * handler's error when it fails. Requests are not held across reconnects. Past the
+   * client's `maxRequestsInFlight` a request waits its turn here, its deadline running.
    */
   request<R extends object = object>(object: object, options?: RequestOptions): Promise<R> {
     return this.#connection.request(object, options) as Promise<R>;

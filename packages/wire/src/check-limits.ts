@@ -2,6 +2,8 @@ import type { ConnectionOptions } from './connection-options';
 
 /** Options counted in bytes: positive integers. */
 const BYTES = ['maxFrameBytes', 'maxPendingBytes'] as const;
+/** Options that count things: positive integers. */
+const COUNTS = ['maxRequestsInFlight'] as const;
 /** Options counted in milliseconds, where 0 turns the deadline off. */
 const DEADLINES = ['partialFrameTimeout', 'pingInterval', 'pongTimeout'] as const;
 /** Options counted in milliseconds, where 0 means at once. */
@@ -17,6 +19,12 @@ export function checkLimits(options: ConnectionOptions): void {
     const value = options[name];
     if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
       throw new RangeError(`${name} must be a positive whole number of bytes, got ${String(value)}`);
+    }
+  }
+  for (const name of COUNTS) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+      throw new RangeError(`${name} must be a positive whole number, got ${String(value)}`);
     }
   }
   for (const name of [...DEADLINES, ...DELAYS]) {

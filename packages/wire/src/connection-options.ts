@@ -5,6 +5,7 @@ import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_MAX_PENDING_BYTES,
+  DEFAULT_MAX_REQUESTS_IN_FLIGHT,
   DEFAULT_PARTIAL_FRAME_TIMEOUT,
   DEFAULT_PING_INTERVAL,
   DEFAULT_PONG_TIMEOUT,
@@ -52,6 +53,13 @@ export interface ConnectionOptions extends CodecOptions {
    * slow consumer (`BadConn`, reason `'slow consumer'`) instead of growing memory. @default 8 MiB
    */
   maxPendingBytes?: number;
+  /**
+   * How many of the peer's requests this side handles at once on one connection, and
+   * announces in its hello. An OON peer queues its requests past it; one past it from a
+   * peer that ignores it is answered with a `BadConn` error reply, its handler not run.
+   * @default 256
+   */
+  maxRequestsInFlight?: number;
   /** Milliseconds of silence from the peer after which it is pinged. 0 disables heartbeats. @default 25000 */
   pingInterval?: number;
   /** Milliseconds a pinged peer has to answer (any bytes do) before it is dropped with `Timeout`. @default 20000 */
@@ -135,6 +143,7 @@ export interface ResolvedConnectionOptions {
   readonly closeGrace: number;
   readonly handshakeTimeout: number;
   readonly maxPendingBytes: number;
+  readonly maxRequestsInFlight: number;
   /** Speaking the origin's wire: no frames, no hello, no error reports. */
   readonly origin: boolean;
   readonly watchdog: WatchdogLimits;
@@ -152,6 +161,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     closeGrace: options.closeGrace ?? DEFAULT_CLOSE_GRACE,
     handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
+    maxRequestsInFlight: options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT,
     origin: options.protocol === 'oon-0.0.5',
     watchdog: {
       partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,

@@ -87,19 +87,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       onDrain: () => this.#gate.resume('inbox full'),
     });
     this.#gate = new ReadGate(socket);
-    this.#requests = new RequestChannel({
-      describePeer: () => this.describePeer(),
-      isOpen: () => this.#state === 'open',
-      write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
-      writeFrame: (frame) => void this.#writeFrame(frame),
-      decode: (payload) => (this.#codec as Codec).decode(payload).object,
-      handle: (object) =>
-        this.#owner.handleRequest === undefined
-          ? Promise.reject(new BadDataError('this side handles no requests'))
-          : this.#owner.handleRequest(object),
-    });
     const resolved = resolveConnectionOptions(options);
     this.#options = resolved;
+    this.#requests = new RequestChannel(
+      {
+        describePeer: () => this.describePeer(),
+        isOpen: () => this.#state === 'open',
+        write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
+        encode: (object, prefix, options) => this.#encode(object, options ?? {}, prefix),
+        writeEncoded: (kind, payload, prefix) => this.#writeEncoded(kind, payload, prefix),
+        writeFrame: (frame) => void this.#writeFrame(frame),
+        decode: (payload) => (this.#codec as Codec).decode(payload).object,
+        handle: (object) =>
+          this.#owner.handleRequest === undefined
+            ? Promise.reject(new BadDataError('this side handles no requests'))
+            : this.#owner.handleRequest(object),
+      },
+      resolved.maxRequestsInFlight,
+    );
     // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
     // handed over, and counting it would call a burst of one tick a slow consumer.
     this.#outbox = new Outbox(() => socket.writableLength, resolved.maxPendingBytes);
@@ -114,6 +119,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       registry: resolved.registry,
       codecs: resolved.codecs,
       maxFrameBytes: resolved.maxFrameBytes,
+      maxRequestsInFlight: resolved.maxRequestsInFlight,
       describePeer: () => this.describePeer(),
       writeHello: (frame) => this.#writer.push(frame),
       onPeerError: (payload) => this.#onPeerError(payload),
@@ -219,7 +225,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * Sends a request and resolves with the revived reply. Rejects with `Timeout` past
    * `timeout` (default 30 s), with the signal's reason when aborted, with `BadConn` if
    * the connection closes first, and with the peer handler's error (its code and
-   * message) when it fails.
+   * message) when it fails. Past the `maxRequestsInFlight` the peer's hello announced,
+   * it waits in a queue (first in, first out) for a reply to free a slot.
    */
   request(object: object, options: RequestOptions = {}): Promise<object> {
     if (this.#options.origin) {
@@ -231,23 +238,47 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
   #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
-    if (this.#state !== 'open' || this.#codec === undefined) {
-      return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
-    }
-    const unknown = this.#handshake.refuseUnknown(object);
-    if (unknown !== undefined) return Promise.reject(unknown);
     let payload: string | Uint8Array;
     try {
-      payload = this.#codec.encode(new NetMessage(object, options));
+      payload = this.#encode(object, options, prefix);
     } catch (err) {
       return Promise.reject(toOonError(err));
     }
+    return this.#writeEncoded(kind, payload, prefix);
+  }
+
+  /**
+   * Encodes one object for a frame behind `prefix` (on the origin's wire, the whole
+   * message); throws `BadConn` when not open, `BadData` when the object breaks its schema,
+   * the peer does not know its class, or the frame would exceed `maxFrameBytes`.
+   */
+  #encode(object: object, options: NetMessageOptions, prefix?: Uint8Array): string | Uint8Array {
+    if (this.#state !== 'open' || this.#codec === undefined) {
+      throw new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`);
+    }
+    const unknown = this.#handshake.refuseUnknown(object);
+    if (unknown !== undefined) throw unknown;
+    const payload = this.#codec.encode(new NetMessage(object, options));
     // The origin's wire is the bare JSON text, one message per write.
-    const message = this.#options.origin ? Buffer.from(payload) : undefined;
-    const size = message !== undefined ? message.length : FrameWriter.frameLength(payload, prefix);
-    if (size > this.#options.maxFrameBytes) return Promise.reject(overMaxFrameBytes(size, this.#options.maxFrameBytes));
-    if (!this.#admitWrite(message !== undefined ? message.length : FRAME_LENGTH_BYTES + size)) return Promise.reject(this.#error);
-    return message !== undefined ? this.#writer.write(message) : this.#writer.writeFrame(kind, payload, prefix);
+    if (this.#options.origin) {
+      const message = Buffer.from(payload);
+      if (message.length > this.#options.maxFrameBytes) throw overMaxFrameBytes(message.length, this.#options.maxFrameBytes);
+      return message;
+    }
+    const size = FrameWriter.frameLength(payload, prefix);
+    if (size > this.#options.maxFrameBytes) throw overMaxFrameBytes(size, this.#options.maxFrameBytes);
+    return payload;
+  }
+
+  /** Writes what {@link Connection.#encode} made, through the bounded outbox; rejects with `BadConn` when not open (any more). */
+  #writeEncoded(kind: FrameKind, payload: string | Uint8Array, prefix?: Uint8Array): Promise<void> {
+    if (this.#state !== 'open') {
+      return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
+    }
+    const origin = this.#options.origin;
+    const bytes = origin ? payload.length : FRAME_LENGTH_BYTES + FrameWriter.frameLength(payload, prefix);
+    if (!this.#admitWrite(bytes)) return Promise.reject(this.#error);
+    return origin ? this.#writer.write(payload as Uint8Array) : this.#writer.writeFrame(kind, payload, prefix);
   }
 
   /** Writes a whole frame (a session's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
@@ -351,6 +382,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #open(codec: Codec, binding?: SessionBinding): void {
     if (this.#ending) return;
     this.#codec = codec;
+    // Before the owner hears of the link: a request it makes at once already respects the peer's bound.
+    this.#requests.setPeerLimit(this.#handshake.peerMaxRequestsInFlight);
     this.#state = 'open';
     this.#inbound.forgetStart();
     if (binding !== undefined) {

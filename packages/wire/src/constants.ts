@@ -76,6 +76,12 @@ export const DEFAULT_PING_INTERVAL = 25_000;
 /** Milliseconds a peer has to answer a ping before it is dropped with `Timeout`. @default 20000 */
 export const DEFAULT_PONG_TIMEOUT = 20_000;
 
+/**
+ * Requests of the peer one connection handles at once (HTTP/2's
+ * SETTINGS_MAX_CONCURRENT_STREAMS): docs/limits.md says why this many. @default 256
+ */
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 256;
+
 /** Connections a server holds at once (handshaking or open); the next is refused. @default 10000 */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 

@@ -14,6 +14,8 @@ export interface HandshakeIo {
   /** The codecs this side speaks, most preferred first. */
   readonly codecs: readonly string[];
   readonly maxFrameBytes: number;
+  /** Our bound on the peer's requests in flight, announced in our hello. */
+  readonly maxRequestsInFlight: number;
   describePeer(): string;
   /** Writes our hello, straight to the socket: nothing else is queued before it. */
   writeHello(frame: Buffer): void;
@@ -41,6 +43,7 @@ export class HandshakeDriver {
   #schema: RegistrySchema | undefined;
   /** The wire names of the peer's classes, once its hello listed them and they differ from ours. */
   #peerClasses: ReadonlySet<string> | undefined;
+  #peerMaxRequests: number | undefined;
 
   constructor(io: HandshakeIo) {
     this.#io = io;
@@ -48,8 +51,15 @@ export class HandshakeDriver {
 
   /** The client speaks first: sends its hello at once. The server waits for the client's. */
   start(): void {
-    const { owner, codecs } = this.#io;
-    if (owner.role === 'client') this.#sendHello((schema) => clientHello(schema, { token: owner.token, codecs, session: owner.sessionRequest?.() }));
+    const { owner, codecs, maxRequestsInFlight } = this.#io;
+    if (owner.role === 'client') {
+      this.#sendHello((schema) => clientHello(schema, { token: owner.token, codecs, session: owner.sessionRequest?.(), maxRequestsInFlight }));
+    }
+  }
+
+  /** The peer's bound on our requests in flight, once its hello is read; `undefined` when it announced none. */
+  get peerMaxRequestsInFlight(): number | undefined {
+    return this.#peerMaxRequests;
   }
 
   /**
@@ -80,6 +90,7 @@ export class HandshakeDriver {
       io.fail(toOonError(err), 'bad data');
       return;
     }
+    this.#peerMaxRequests = hello.maxRequestsInFlight;
     if (io.owner.role === 'server') {
       void this.#admit(hello, codec);
       return;
@@ -113,7 +124,7 @@ export class HandshakeDriver {
     if (io.ending()) return;
     // Our hello goes out even when the schemas disagree, so the client can word the
     // differences from its own side; the Error frame follows it.
-    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs: io.codecs, session: grant?.hello }))) return;
+    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs: io.codecs, session: grant?.hello, maxRequestsInFlight: io.maxRequestsInFlight }))) return;
     const mismatch = this.#checkPeerSchema(hello);
     if (mismatch !== undefined) {
       io.fail(mismatch, 'bad data');

@@ -25,6 +25,11 @@ export interface Hello {
   readonly schema?: RegistrySchema;
   /** A resumable session: asked for by the client, granted by the server (docs/reconnect.md). */
   readonly session?: SessionHello;
+  /**
+   * How many of the peer's requests the sender handles at once on this connection; the
+   * peer queues requests past it. Absent: no bound announced (an older or hand-written peer).
+   */
+  readonly maxRequestsInFlight?: number;
 }
 
 /** Codecs this build speaks, most preferred first: the compiled binary codec, then the JSON one. */
@@ -36,6 +41,8 @@ export interface HelloOptions {
   readonly codecs?: readonly string[];
   /** A resumable session asked for (client) or granted (server); none when left out or `undefined`. */
   readonly session?: SessionHello | undefined;
+  /** This side's bound on the peer's requests in flight; none announced when left out or `undefined`. */
+  readonly maxRequestsInFlight?: number | undefined;
 }
 
 /** What a client hello carries besides the schema. */
@@ -46,7 +53,7 @@ export interface ClientHelloOptions extends HelloOptions {
 
 /** The hello a client opens with, describing its registry (`describeRegistry`). */
 export function clientHello(schema: RegistrySchema, options: ClientHelloOptions = {}): Hello {
-  const { token, session, codecs = SUPPORTED_CODECS } = options;
+  const { token, session, maxRequestsInFlight, codecs = SUPPORTED_CODECS } = options;
   return {
     protocol: 'oon',
     version: PROTOCOL_VERSION,
@@ -54,13 +61,22 @@ export function clientHello(schema: RegistrySchema, options: ClientHelloOptions 
     ...(token === undefined ? {} : { token }),
     schema,
     ...(session === undefined ? {} : { session }),
+    ...(maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight }),
   };
 }
 
 /** The hello a server answers with, once it has admitted the client. */
 export function serverHello(codec: string, schema: RegistrySchema, options: HelloOptions = {}): Hello {
-  const { session, codecs = SUPPORTED_CODECS } = options;
-  return { protocol: 'oon', version: PROTOCOL_VERSION, codecs, codec, schema, ...(session === undefined ? {} : { session }) };
+  const { session, maxRequestsInFlight, codecs = SUPPORTED_CODECS } = options;
+  return {
+    protocol: 'oon',
+    version: PROTOCOL_VERSION,
+    codecs,
+    codec,
+    schema,
+    ...(session === undefined ? {} : { session }),
+    ...(maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight }),
+  };
 }
 
 /**
@@ -107,7 +123,15 @@ export function parseHello(payload: Buffer): Hello {
     ...(typeof h.token === 'string' ? { token: h.token } : {}),
     ...(h.schema === undefined ? {} : { schema: parseSchema(h.schema) }),
     ...(h.session === undefined ? {} : { session: parseSessionHello(h.session) }),
+    ...(h.maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight: parseRequestBound(h.maxRequestsInFlight) }),
   };
+}
+
+function parseRequestBound(value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new BadDataError(`peer hello has a maxRequestsInFlight of ${JSON.stringify(value)?.slice(0, 40)}, not a positive whole number`);
+  }
+  return value as number;
 }
 
 function parseSessionHello(value: unknown): SessionHello {

@@ -16,6 +16,7 @@ export {
   DEFAULT_PING_INTERVAL,
   DEFAULT_PONG_TIMEOUT,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_REQUESTS_IN_FLIGHT,
 } from './constants';
 export { errorFrame } from './error-report';
 export { checkLimits } from './check-limits';
@@ -62,6 +63,6 @@ export type { JsonDocumentSplitterOptions } from './json-document-splitter';
 export { forInstancesOf } from './class-filter';
 export type { AnyClass } from './class-filter';
 export { PendingRequests, RequestHandlers, DEFAULT_REQUEST_TIMEOUT } from './requests';
-export type { RequestOptions, RequestHandler } from './requests';
+export type { RequestOptions, RequestHandler, PendingRequestsHooks } from './requests';
 export { checkSocketPath } from './address';
 export type { EndpointAddress } from './address';

@@ -1,8 +1,9 @@
 import { BadDataError, createOonError, OonError, type NetMessageOptions } from '@oon/core';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
-import { errorReport, readErrorReport } from './error-report';
+import { errorReport, readErrorReport, toOonError } from './error-report';
 import { PendingRequests, type RequestOptions } from './requests';
+import { RequestWindow } from './request-window';
 
 /**
  * Request and response frames put a correlation id between the kind and the payload:
@@ -25,6 +26,10 @@ export interface RequestChannelIo {
   isOpen(): boolean;
   /** Encodes and writes an object in a frame of `kind` behind `prefix`, with the connection's limits. */
   write(kind: FrameKind, object: object, prefix: Uint8Array, options?: NetMessageOptions): Promise<void>;
+  /** Encodes an object for a frame behind `prefix`; throws `BadData` if it breaks the schema or `maxFrameBytes`, `BadConn` when not open. */
+  encode(object: object, prefix: Uint8Array, options?: NetMessageOptions): string | Uint8Array;
+  /** Writes a payload {@link RequestChannelIo.encode} made, in a frame of `kind` behind `prefix`. */
+  writeEncoded(kind: FrameKind, payload: string | Uint8Array, prefix: Uint8Array): Promise<void>;
   /** Writes a frame as it is. */
   writeFrame(frame: Buffer): void;
   /** Decodes a message payload into its revived object; throws `BadData`. */
@@ -33,25 +38,71 @@ export interface RequestChannelIo {
   handle(object: object): Promise<object>;
 }
 
-/** Requests and responses over one connection: both the calls this side makes and the answers it gives. */
+/** A request encoded and waiting for a slot under the peer's `maxRequestsInFlight`. */
+interface Outgoing {
+  readonly payload: string | Uint8Array;
+  readonly prefix: Buffer;
+}
+
+/**
+ * Requests and responses over one connection: both the calls this side makes and the
+ * answers it gives, each side of it bounded by `maxRequestsInFlight` (docs/limits.md).
+ */
 export class RequestChannel {
   readonly #io: RequestChannelIo;
-  readonly #pending = new PendingRequests();
+  /** Our requests against the peer's bound: those past it wait here. */
+  readonly #window = new RequestWindow<Outgoing>();
+  readonly #pending = new PendingRequests({
+    // A request the peer has not answered keeps its id, so a late reply is never taken for a new request's.
+    taken: (id) => this.#window.has(id),
+    settled: (id) => this.#window.forget(id),
+  });
+  /** Our bound on the peer's requests whose handlers run at once. */
+  readonly #maxHandling: number;
+  #handling = 0;
 
-  constructor(io: RequestChannelIo) {
+  /** `maxRequestsInFlight`: how many of the peer's requests this side handles at once. */
+  constructor(io: RequestChannelIo, maxRequestsInFlight: number) {
     this.#io = io;
+    this.#maxHandling = maxRequestsInFlight;
   }
 
-  /** Sends a request; resolves with the revived reply. */
+  /** Sets the peer's bound on our requests, from its hello; `undefined` when it announced none. */
+  setPeerLimit(limit: number | undefined): void {
+    this.#window.setLimit(limit);
+  }
+
+  /**
+   * Sends a request, or queues it while the peer's bound is reached; resolves with the
+   * revived reply. The object is encoded now, so a queued request carries what it was
+   * when asked, and an object that cannot be sent fails at once.
+   */
   request(object: object, options: RequestOptions): Promise<object> {
     const { id, reply } = this.#pending.open(`${object.constructor.name} request to ${this.#io.describePeer()}`, options);
-    this.#io.write(FrameKind.Request, object, idPrefix(id), options).catch((err: OonError) => this.#pending.reject(id, err));
+    // Aborted before it was made: nothing to send.
+    if (!this.#pending.waiting(id)) return reply;
+    const prefix = idPrefix(id);
+    let payload: string | Uint8Array;
+    try {
+      payload = this.#io.encode(object, prefix, options);
+    } catch (err) {
+      this.#pending.reject(id, toOonError(err));
+      return reply;
+    }
+    if (this.#window.admit(id, { payload, prefix })) this.#send(id, payload, prefix);
     return reply;
   }
 
-  /** Handles a Request frame's payload: runs the owner's handler and answers. Throws `BadData` if malformed. */
+  /**
+   * Handles a Request frame's payload: runs the owner's handler and answers, or, past our
+   * `maxRequestsInFlight`, refuses it unread. Throws `BadData` if malformed.
+   */
   onRequest(payload: Buffer): void {
     const id = readId(payload, 'request');
+    if (this.#handling >= this.#maxHandling) {
+      this.#refuse(id);
+      return;
+    }
     const object = this.#io.decode(payload.subarray(ID_BYTES));
     void this.#answer(id, object);
   }
@@ -61,34 +112,69 @@ export class RequestChannel {
     const id = readId(payload, 'response');
     if (payload.length <= ID_BYTES) throw new BadDataError('response frame has no status byte');
     const body = payload.subarray(ID_BYTES + 1);
+    // The peer is done with it, whether or not anyone still waits for the reply.
+    const freed = this.#window.release(id);
     if (payload.readUInt8(ID_BYTES) === RESPONSE_OK) {
       // An unknown id is a reply that came after its request timed out or was aborted: dropped.
       this.#pending.resolve(id, this.#io.decode(body));
-      return;
+    } else {
+      const report = readErrorReport(body);
+      this.#pending.reject(id, createOonError(report.code, `${this.#io.describePeer()} answered: ${report.message}`));
     }
-    const report = readErrorReport(body);
-    this.#pending.reject(id, createOonError(report.code, `${this.#io.describePeer()} answered: ${report.message}`));
+    if (freed) this.#sendQueued();
   }
 
-  /** Fails every request still waiting: the connection closed. */
+  /** Fails every request still waiting or queued: the connection closed. */
   close(peer: string): void {
     this.#pending.rejectAll(createOonError('BadConn', `the connection to ${peer} closed before the reply arrived`));
+    this.#window.clear();
+  }
+
+  /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */
+  #send(id: number, payload: string | Uint8Array, prefix: Buffer): void {
+    this.#io.writeEncoded(FrameKind.Request, payload, prefix).catch((err: unknown) => this.#pending.reject(id, toOonError(err)));
+  }
+
+  /** Writes queued requests while the peer's bound leaves room. */
+  #sendQueued(): void {
+    for (let next = this.#window.next(); next !== undefined; next = this.#window.next()) {
+      const [id, { payload, prefix }] = next;
+      this.#send(id, payload, prefix);
+    }
   }
 
   async #answer(id: number, object: object): Promise<void> {
     let reply: object;
+    // Counted until the handler settles: what a request holds here is its object and its handler's work.
+    this.#handling++;
     try {
       reply = await this.#io.handle(object);
     } catch (err) {
+      this.#handling--;
       this.#replyError(id, object, err);
       return;
     }
+    this.#handling--;
     try {
       await this.#io.write(FrameKind.Response, reply, idPrefix(id, RESPONSE_OK));
     } catch (err) {
       if (err instanceof BadDataError) this.#replyError(id, object, new BadDataError(`the reply could not be sent: ${err.message}`));
       // BadConn: the caller is gone; nobody is left to tell.
     }
+  }
+
+  /**
+   * Answers a request past our bound with a `BadConn` error reply, without decoding it or
+   * running a handler: only a peer that ignores the bound its hello was told gets here.
+   */
+  #refuse(id: number): void {
+    if (!this.#io.isOpen()) return;
+    const max = this.#maxHandling;
+    const report = errorReport(
+      'BadConn',
+      `peer has ${max + 1} requests in flight, over maxRequestsInFlight (${max}): this one was refused and its handler not run. Wait for replies before sending more (an OON endpoint queues its requests itself, up to the maxRequestsInFlight its peer's hello announces)`,
+    );
+    this.#io.writeFrame(encodeFrame(FrameKind.Response, report, idPrefix(id, RESPONSE_ERROR)));
   }
 
   #replyError(id: number, object: object, err: unknown): void {

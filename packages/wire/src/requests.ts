@@ -22,6 +22,14 @@ interface Pending {
 
 const MAX_ID = 0xffff_ffff;
 
+/** What a {@link PendingRequests} asks of its owner; both are optional. */
+export interface PendingRequestsHooks {
+  /** True for an id still in use elsewhere (a request the peer has not answered yet): not handed out. */
+  taken?(id: number): boolean;
+  /** A request settled (answered, failed, timed out or aborted) and stopped waiting. */
+  settled?(id: number): void;
+}
+
 /**
  * The requests one connection is waiting on, by correlation id: ids are handed out in
  * turn (wrapping at 2^32, skipping ids still waiting), and each request is bounded by
@@ -29,11 +37,21 @@ const MAX_ID = 0xffff_ffff;
  */
 export class PendingRequests {
   readonly #pending = new Map<number, Pending>();
+  readonly #hooks: PendingRequestsHooks;
   #lastId = 0;
+
+  constructor(hooks: PendingRequestsHooks = {}) {
+    this.#hooks = hooks;
+  }
 
   /** Requests still waiting for a reply. */
   get size(): number {
     return this.#pending.size;
+  }
+
+  /** True while the request `id` waits for its reply. */
+  waiting(id: number): boolean {
+    return this.#pending.has(id);
   }
 
   /** Opens a request: its id, to put on the wire, and the promise of its reply. */
@@ -54,6 +72,7 @@ export class PendingRequests {
         this.#pending.delete(id);
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
+        this.#hooks.settled?.(id);
         action();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -87,7 +106,7 @@ export class PendingRequests {
   #nextId(): number {
     do {
       this.#lastId = this.#lastId >= MAX_ID ? 1 : this.#lastId + 1;
-    } while (this.#pending.has(this.#lastId));
+    } while (this.#pending.has(this.#lastId) || this.#hooks.taken?.(this.#lastId) === true);
     return this.#lastId;
   }
 }

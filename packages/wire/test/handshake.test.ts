@@ -313,6 +313,21 @@ describe('hellos', () => {
     });
   });
 
+  it('carry maxRequestsInFlight both ways when set, and leave it out when not', () => {
+    expect(decodeHelloForTest(encodeHello(clientHello(schema, { maxRequestsInFlight: 4 }), 1 << 20)).maxRequestsInFlight).toBe(4);
+    expect(decodeHelloForTest(encodeHello(serverHello('json', schema, { maxRequestsInFlight: 256 }), 1 << 20)).maxRequestsInFlight).toBe(256);
+    expect(JSON.stringify(clientHello(schema))).not.toContain('maxRequestsInFlight');
+    expect(parseHello(Buffer.from('{"protocol": "oon", "version": 1, "codecs": ["json"]}')).maxRequestsInFlight).toBeUndefined();
+  });
+
+  it.each([0, -3, 1.5, '8', null, 2 ** 53])('refuse a hello whose maxRequestsInFlight is %j', (bound) => {
+    const payload = Buffer.from(JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], maxRequestsInFlight: bound }));
+    expectBadDataMessage(
+      () => parseHello(payload),
+      `peer hello has a maxRequestsInFlight of ${JSON.stringify(bound)}, not a positive whole number`,
+    );
+  });
+
   it('read a hello without a schema as a peer that names no classes', () => {
     const hello = parseHello(Buffer.from('{"protocol": "oon", "version": 1, "codecs": ["json"]}'));
     expect(hello.schema).toBeUndefined();
