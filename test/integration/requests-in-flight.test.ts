@@ -196,6 +196,43 @@ describe('maxRequestsInFlight', () => {
     expect(gate.started).toEqual([1, 2]);
   });
 
+  it('fails a request that cannot be sent at once, even behind a full window', async () => {
+    const { server, port } = await h.listeningServer({ maxRequestsInFlight: 1 });
+    const gate = new Gate();
+    server.handle(Job, gate.handler);
+    const client = await h.connectedClient(port);
+    const first = client.request<Done>(new Job(1));
+    const bad = new Job(2);
+    (bad as unknown as { n: string }).n = 'two';
+    await expectOonError(client.request(bad), 'BadData', 'expected number');
+    gate.open();
+    expect((await first).n).toBe(2);
+    expect(gate.started).toEqual([1]);
+  });
+
+  it("queues under a hand-written server's bound, and takes no answer to a request it has not sent", async () => {
+    const seen: Array<{ id: number; body: string }> = [];
+    const { port } = await h.rawServer((socket) => {
+      socket.write(encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], codec: 'json', maxRequestsInFlight: 1 })));
+      let buffered = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        for (const frame of decodeFrames(buffered).slice(seen.length + 1)) {
+          if (frame.kind !== FrameKind.Request) continue;
+          const id = frame.payload.readUInt32BE(0);
+          seen.push({ id, body: frame.payload.subarray(4).toString('utf8') });
+          // First a forged answer to the next id, which the client has queued, not sent; then the real one.
+          socket.write(Buffer.concat([responseFrame(id + 1, 1000), responseFrame(id, id * 100)]));
+        }
+      });
+    });
+    const client = await h.connectedClient(port, { reconnect: false });
+    const replies = Promise.all([1, 2, 3].map((n) => client.request<Done>(new Job(n))));
+    expect((await replies).map((d) => d.n)).toEqual([100, 200, 300]);
+    expect(seen.map((r) => r.id)).toEqual([1, 2, 3]);
+    expect(seen.map((r) => (JSON.parse(r.body) as { body: { n: number } }).body.n)).toEqual([1, 2, 3]);
+  });
+
   it('fails queued requests with BadConn when the connection closes', async () => {
     const { server, port } = await h.listeningServer({ maxRequestsInFlight: 1 });
     server.handle(Job, new Gate().handler);
@@ -217,6 +254,13 @@ describe('maxRequestsInFlight', () => {
     expect(() => new OonClient({ maxRequestsInFlight: -4 })).toThrow(RangeError);
   });
 });
+
+/** A successful Response frame to `id` carrying a JSON-codec Done, written by hand. */
+function responseFrame(id: number, n: number): Buffer {
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(id, 0);
+  return encodeFrame(FrameKind.Response, `{"head": {"uuid": "res${id}"}, "body": {"type": "inflight.Done", "n": ${n}, "text": ""}}`, prefix);
+}
 
 /** A Request frame with `id` carrying a JSON-codec Job, written by hand. */
 function requestFrame(id: number, n: number): Buffer {

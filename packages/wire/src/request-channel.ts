@@ -112,6 +112,8 @@ export class RequestChannel {
     const id = readId(payload, 'response');
     if (payload.length <= ID_BYTES) throw new BadDataError('response frame has no status byte');
     const body = payload.subarray(ID_BYTES + 1);
+    // An answer to a request not yet sent is no answer: the peer guessed its id.
+    if (this.#window.isQueued(id)) return;
     // The peer is done with it, whether or not anyone still waits for the reply.
     const freed = this.#window.release(id);
     if (payload.readUInt8(ID_BYTES) === RESPONSE_OK) {

@@ -10,9 +10,9 @@ interface Queued<T> {
  * The requesting side's share of `maxRequestsInFlight` (docs/limits.md): the peer's hello
  * announces how many of our requests it handles at once, and this keeps us under it.
  *
- * A request counts from when its frame is written until the peer's response to it
- * arrives, even if the caller stopped waiting (timeout, abort) in between: the peer is
- * still running its handler then, and counts it too. Since the peer counts a request
+ * Under a bound, a request counts from when its frame is written until the peer's
+ * response to it arrives, even if the caller stopped waiting (timeout, abort) in between:
+ * the peer is still running its handler then, and counts it too. Since the peer counts a request
  * from its arrival until its handler settles, which is before its response is written,
  * our count is never below the peer's, so the peer never has to refuse one of ours.
  * Requests past the bound wait here, first in first out, and go out as responses come.
@@ -51,13 +51,19 @@ export class RequestWindow<T> {
     return this.#onWire.has(id) || this.#queue.has(id);
   }
 
+  /** True while `id` waits in the queue: the peer has not been sent it, so cannot answer it. */
+  isQueued(id: number): boolean {
+    return this.#queue.has(id);
+  }
+
   /**
    * Takes a new request: true when it may be written now (it is counted from here),
    * false when it waits in the queue behind others or for a slot.
    */
   admit(id: number, request: T): boolean {
     if (this.#queue.size === 0 && this.#onWire.size < this.#limit) {
-      this.#onWire.add(id);
+      // Without a bound nothing needs counting, and a peer that never answers would leave an id here per request.
+      if (this.#limit !== Number.POSITIVE_INFINITY) this.#onWire.add(id);
       return true;
     }
     const queued: Queued<T> = { id, request, prev: this.#last, next: undefined };

@@ -8,10 +8,11 @@ function drain(window: RequestWindow<string>): string[] {
 }
 
 describe('RequestWindow', () => {
-  it('lets every request go while the peer announced no bound', () => {
+  it('lets every request go while the peer announced no bound, and keeps no id of them', () => {
     const window = new RequestWindow<string>();
     for (let id = 1; id <= 1000; id++) expect(window.admit(id, `r${id}`)).toBe(true);
-    expect(window.inFlight).toBe(1000);
+    // A peer that never answers must not leave an id here per request.
+    expect(window.inFlight).toBe(0);
     expect(window.queued).toBe(0);
   });
 
@@ -47,7 +48,9 @@ describe('RequestWindow', () => {
     window.forget(2);
     window.forget(1); // the caller stopped waiting, but the peer still runs its handler
     expect(window.has(1)).toBe(true);
+    expect(window.isQueued(1)).toBe(false);
     expect(window.has(2)).toBe(false);
+    expect(window.isQueued(3)).toBe(true);
     expect(drain(window)).toEqual([]);
     window.release(1);
     expect(drain(window)).toEqual(['r3']);
