@@ -9,6 +9,12 @@ import { encodeFrame, FrameKind } from '@oon/wire';
 const HELLO = encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'] }));
 const message = (body: string): Buffer => encodeFrame(FrameKind.Message, `{"head": {"uuid": "0123456789"}, "body": ${body}}`);
 const CHAT = message(`{"type": "soak.Chat", "client": -1, "seq": 0, "text": "${'n'.repeat(1024)}"}`);
+/** A Request frame for a Chat, which the soak's server answers slowly (`SOAK_HANDLER_MS`). */
+const request = (id: number): Buffer => {
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(id, 0);
+  return encodeFrame(FrameKind.Request, `{"head": {"uuid": "0123456789"}, "body": {"type": "soak.Chat", "client": -1, "seq": ${id}, "text": "${'r'.repeat(1024)}"}}`, prefix);
+};
 
 /** How each kind of hostile peer misbehaves: what it writes, and whether it reads. */
 export const HOSTILE_KINDS = {
@@ -23,6 +29,9 @@ export const HOSTILE_KINDS = {
   'proto key': () => [HELLO, message('{"type": "soak.Chat", "__proto__": {"polluted": true}}')],
   // 20 MiB of echoes is more than loopback's kernel buffers hold, so the server's queue grows.
   'non-reader': () => [HELLO, ...Array.from({ length: 20_000 }, () => CHAT)],
+  // Ignores the maxRequestsInFlight of the server's hello: all but the first ones are
+  // refused with an error reply, unhandled. Then silent, so heartbeats drop it.
+  'request flood': () => [HELLO, ...Array.from({ length: 5_000 }, (_, i) => request(i + 1))],
 } as const satisfies Record<string, () => Buffer[]>;
 
 /** A kind of hostile peer. */

@@ -3,7 +3,7 @@
  * server with small limits, so hostile peers are dropped within the run.
  */
 import { OonServer } from '@oon/server';
-import './chat';
+import { Chat } from './chat';
 
 /** Messages between the soak's two processes. */
 export type ServerReport =
@@ -20,6 +20,11 @@ export const SOAK_SERVER_LIMITS = {
   closeGrace: 2_000,
 } as const;
 
+/** Milliseconds the server's request handler takes (a slow one), for the `request flood` peers. */
+const HANDLER_MS = Number(process.env['SOAK_HANDLER_MS'] ?? 2_000);
+/** Overrides the server's maxRequestsInFlight (default 256), to compare runs. */
+const MAX_REQUESTS_IN_FLIGHT = process.env['SOAK_MAX_REQUESTS_IN_FLIGHT'];
+
 function count(table: Record<string, number>, key: string): void {
   table[key] = (table[key] ?? 0) + 1;
 }
@@ -27,12 +32,18 @@ function count(table: Record<string, number>, key: string): void {
 /** Runs the server until the parent says `stop`; reports stats when asked. */
 export async function runServer(): Promise<void> {
   const send = (report: ServerReport): void => void process.send?.(report);
-  const server = new OonServer({ host: '127.0.0.1', port: 0, ...SOAK_SERVER_LIMITS });
+  const server = new OonServer({
+    host: '127.0.0.1',
+    port: 0,
+    ...SOAK_SERVER_LIMITS,
+    ...(MAX_REQUESTS_IN_FLIGHT === undefined ? {} : { maxRequestsInFlight: Number(MAX_REQUESTS_IN_FLIGHT) }),
+  });
   const errors: Record<string, number> = {};
   const disconnects: Record<string, number> = {};
   let echoed = 0;
   server.on('error', (err) => count(errors, err.code));
   server.on('disconnect', (_peer, reason) => count(disconnects, reason));
+  server.handle(Chat, (chat) => new Promise<Chat>((resolve) => setTimeout(() => resolve(chat), HANDLER_MS)));
   server.on('message', (object, peer) => {
     echoed++;
     peer.send(object).catch(() => {});

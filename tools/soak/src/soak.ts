@@ -8,7 +8,9 @@
  * Settings (environment): SOAK_SECONDS (60), SOAK_CLIENTS (1000), SOAK_RATE (messages
  * per client per second, 2), SOAK_HOSTILE_EVERY_MS (a hostile peer every 50 ms),
  * SOAK_HOSTILE_KINDS (comma-separated kinds of hostile peer; all by default), SOAK_GC=1
- * (sample the server's memory after a full garbage collection).
+ * (sample the server's memory after a full garbage collection), SOAK_HANDLER_MS (how
+ * long the server's request handler takes, 2000), SOAK_MAX_REQUESTS_IN_FLIGHT (the
+ * server's maxRequestsInFlight; its default when unset).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
