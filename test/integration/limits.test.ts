@@ -305,26 +305,40 @@ describe('maxPendingBytes', () => {
     expect(err.message).toMatch(/maxPendingBytes \(131072\)/);
   });
 
-  it("bounds a session's frames the same way: a server that granted a session and stops reading is dropped as a slow consumer", async () => {
+  it("bounds a session's messages by the session, not as a slow consumer: past maxBufferedBytes they wait; other frames past maxPendingBytes still evict", async () => {
     const grant = { protocol: 'oon', version: 1, codecs: ['json'], codec: 'json', session: { id: 's-1', resumed: false, received: 0 } };
     const { port } = await h.rawServer((socket: Socket) => {
       socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(grant)));
       socket.once('data', () => socket.pause());
     });
-    const client = await h.connectedClient(port, { maxPendingBytes: 128 * 1024, maxBufferedBytes: 64 * 1024 * 1024 });
+    const maxBufferedBytes = 1024 * 1024;
+    const client = await h.connectedClient(port, { maxPendingBytes: 128 * 1024, maxBufferedBytes });
     const errored = nextEvent(client, 'error', DROP_WITHIN_MS);
     const disconnected = nextEvent(client, 'disconnect', DROP_WITHIN_MS);
-    // The session holds what it sends (a failed write is resent on the next link), so
-    // send() does not reject; the outbox still stops the link well before the loop ends.
-    const sends: Array<Promise<void>> = [];
-    for (let i = 0; i < 2_000 && client.connected; i++) sends.push(client.send(bulky()));
-    expect(client.connected).toBe(false);
-    expect(sends.length).toBeLessThan(2_000);
 
+    // Eight times maxPendingBytes of messages: the session's window (1 MiB, never
+    // acknowledged here) is written, the rest waits; the server is not evicted for them.
+    let resolved = 0;
+    const sends: Array<Promise<void>> = [];
+    for (let i = 0; i < 100; i++) sends.push(client.send(bulky()).then(() => void (resolved += 1)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.connected).toBe(true);
+    const frame = 16 * 1024 + 100;
+    expect(resolved).toBeGreaterThan(maxBufferedBytes / frame - 2);
+    expect(resolved).toBeLessThan(maxBufferedBytes / frame + 2);
+
+    // Requests are not the session's: past maxPendingBytes on top of the session's bytes, the server is evicted.
+    const requests: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 2_000 && client.connected; i++) requests.push(client.request(bulky()));
+    const answered = Promise.allSettled(requests);
+    expect(client.connected).toBe(false);
     const [err] = await errored;
     expect(err.code).toBe('BadConn');
-    expect(err.message).toMatch(/is not reading: \d+ bytes wait to be sent, over maxPendingBytes \(131072\); evicted as a slow consumer/);
+    expect(err.message).toMatch(/is not reading: \d+ bytes wait to be sent, over maxPendingBytes \(131072\) \(and \d+ bytes of session messages in flight\); evicted as a slow consumer/);
     expect((await disconnected)[0]).toBe('slow consumer');
+    expect((await answered).map((o) => (o.status === 'rejected' ? (o.reason as OonError).code : o.status))).toEqual(requests.map(() => 'BadConn'));
+    // The link is gone for good (a slow consumer is not retried): the waiting sends fail, nothing hangs.
+    await expectOonError(Promise.all(sends), 'BadConn', /ended before this message was written/);
   });
 });
 
