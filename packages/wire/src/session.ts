@@ -5,7 +5,7 @@ import { FRAME_HEADER_BYTES, FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { Inbox } from './inbox';
 import { encodeMessageFrame } from './message-frame';
-import { OutgoingQueue, type Outgoing } from './outgoing-queue';
+import { OutgoingQueue, type Outgoing, type Waiter } from './outgoing-queue';
 
 /** Bytes of the sequence number in front of a session's message payload (u64 BE). */
 export const SEQ_BYTES = 8;
@@ -115,6 +115,14 @@ export class Session {
   #paused = false;
   #ended = false;
   #drainWaiters: Array<() => void> = [];
+  /** The seq of the message being encoded; the frame copies it, so one buffer serves every send. */
+  readonly #seqScratch = Buffer.alloc(SEQ_BYTES);
+  /**
+   * The last write's promise and the same with its failure ignored: the frames of one tick
+   * share one write promise, so they share this one too (not one promise per message).
+   */
+  #lastWrite: Promise<void> | undefined;
+  #lastWritten: Promise<void> = Promise.resolve();
 
   constructor(options: SessionOptions) {
     this.#id = options.id ?? randomUUID();
@@ -188,7 +196,8 @@ export class Session {
     if (unknown !== undefined) return Promise.reject(unknown);
     let frame: Buffer;
     try {
-      frame = encodeMessageFrame(codec, FrameKind.Message, new NetMessage(object, options), this.#maxFrameBytes, seqBytes(this.#nextSeq));
+      writeSeq(this.#seqScratch, 0, this.#nextSeq);
+      frame = encodeMessageFrame(codec, FrameKind.Message, new NetMessage(object, options), this.#maxFrameBytes, this.#seqScratch);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -210,8 +219,7 @@ export class Session {
     if (!now) return new Promise((resolve, reject) => (entry.waiter = { resolve, reject }));
     queue.take();
     entry.written = true;
-    // A failed write loses nothing: the message stays until acknowledged and is resent on the next link.
-    return link.write(frame).catch(() => {});
+    return this.#write(link, frame);
   }
 
   /**
@@ -330,28 +338,37 @@ export class Session {
     else this.#ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY);
   }
 
+  /**
+   * Writes a message frame; resolves when it is handed to the OS, or when the write
+   * failed: that loses nothing, the message stays until acknowledged and is resent on
+   * the next link.
+   */
+  #write(link: SessionLink, frame: Buffer): Promise<void> {
+    const write = link.write(frame);
+    if (write !== this.#lastWrite) {
+      this.#lastWrite = write;
+      this.#lastWritten = write.catch(() => {});
+    }
+    return this.#lastWritten;
+  }
+
   /** Writes to `link`, in order, what waits for it and fits in the window; settles the sends that waited. */
   #pump(link: SessionLink): void {
     const queue = this.#outgoing;
+    let waiters: Waiter[] | undefined;
+    let written: Promise<void> | undefined;
     for (let entry = queue.peek(); entry !== undefined; entry = queue.peek()) {
       if (entry.codec.name !== link.codec.name) this.#reencode(entry, link.codec);
-      if (!queue.fits(entry.frame.length)) return;
+      if (!queue.fits(entry.frame.length)) break;
       queue.take();
       if (entry.written) this.stats.resent += 1;
       entry.written = true;
-      const written = link.write(entry.frame);
-      const waiter = entry.waiter;
-      if (waiter === undefined) {
-        written.catch(() => {});
-        continue;
-      }
+      written = this.#write(link, entry.frame);
+      if (entry.waiter !== undefined) (waiters ??= []).push(entry.waiter);
       entry.waiter = undefined;
-      // As for a send written at once: a failed write is resent on the next link, not the sender's failure.
-      written.then(
-        () => waiter.resolve(),
-        () => waiter.resolve(),
-      );
     }
+    // Writes are handed to the OS in order: once the last is, so are all before it.
+    if (waiters !== undefined) void written?.then(() => waiters.forEach((waiter) => waiter.resolve()));
   }
 
   /** The session ended with messages still waiting to be written: their sends fail. */
