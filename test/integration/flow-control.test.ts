@@ -170,4 +170,29 @@ describe('session resend after a reconnect', () => {
     expect(troubles).toEqual([]);
     expect(atServer).toEqual(range(COUNT));
   });
+
+  it('resends ~8 MiB a server held for an absent client without evicting the client, with maxPendingBytes at 1 MiB', async () => {
+    const { server, port } = await h.listeningServer<Chunk>({ maxPendingBytes: 1024 * 1024 });
+    const proxy = await proxyTo(port);
+    const troubles: string[] = [];
+    server.on('error', (err) => troubles.push(err.message));
+    server.on('disconnect', (_, reason) => troubles.push(reason));
+    const [[peer], client] = await Promise.all([nextEvent(server, 'connection'), h.connectedClient<Chunk>(proxy.port, { reconnect: FAST })]);
+    const atClient: number[] = [];
+    client.on('message', (chunk) => atClient.push(chunk.n));
+    await takeDown(proxy, client);
+    await waitUntil(() => !(peer as Peer).connected, 5_000, () => 'the server to see the link drop');
+
+    const body = 'x'.repeat(16 * 1024);
+    const COUNT = 500;
+    for (let n = 0; n < COUNT; n++) await (peer as Peer).send(new Chunk(n, body));
+    const resumed = nextEvent(server, 'reconnect', 10_000);
+    proxy.refuse = false;
+    await resumed;
+
+    await waitUntil(() => atClient.length >= COUNT || troubles.length > 0, 20_000, () => `${COUNT} chunks at the client (got ${atClient.length})`);
+    expect(troubles).toEqual([]);
+    expect(atClient).toEqual(range(COUNT));
+    expect((peer as Peer).stats).toMatchObject({ sent: COUNT, lost: 0 });
+  });
 });
