@@ -122,14 +122,17 @@ export class OutgoingQueue {
     return this.#head - start;
   }
 
-  /** Numbers what is unacknowledged from 1 (a new session on the peer's side); returns the next seq. */
-  renumber(write: (entry: Outgoing) => void): number {
+  /**
+   * Numbers what is unacknowledged from 1 (a new session on the peer's side), `stamp`
+   * putting each new seq in its frame; returns the next seq.
+   */
+  renumber(stamp: (entry: Outgoing) => void): number {
     this.#compact();
     this.#highestWritten = 0;
     let seq = 1;
     for (const entry of this.#entries) {
       entry.seq = seq++;
-      write(entry);
+      stamp(entry);
     }
     return seq;
   }

@@ -280,6 +280,27 @@ describe('Session', () => {
     });
   });
 
+  describe('#restart() with sends waiting', () => {
+    it('renumbers the waiting messages too: on the new link they follow the resends, from 1, paced by acks', async () => {
+      const session = new Session({ peer: 'p', id: 'old', maxBufferedBytes: 200 });
+      const link = recordingLink();
+      session.attach(link, 0);
+      const sends = Array.from({ length: 10 }, (_, n) => session.send(new Note(n)));
+      const written = link.frames.length;
+      expect(written).toBeLessThan(10);
+      session.detach(link);
+
+      session.restart('new');
+      const fresh = recordingLink();
+      session.attach(fresh, 0);
+      while (fresh.frames.length < 10) session.acknowledge(fresh.frames.length);
+      await Promise.all(sends);
+
+      expect(fresh.frames.map((f) => [f.seq, f.n])).toEqual(Array.from({ length: 10 }, (_, n) => [n + 1, n]));
+      expect(session.stats).toMatchObject({ sent: 10, resent: written });
+    });
+  });
+
   describe('#end()', () => {
     it('returns and counts as lost what was never acknowledged, and refuses sends after', async () => {
       const session = new Session({ peer: 'p' });
