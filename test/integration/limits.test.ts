@@ -6,13 +6,14 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { OonError } from '@oon/core';
-import { encodeFrame, FrameKind } from '@oon/wire';
+import { encodeFrame, FRAME_HEADER_BYTES, FrameKind } from '@oon/wire';
 import { OonServer, type Peer } from '@oon/server';
 import { OonClient } from '@oon/client';
 import { VolvoCar } from '../../examples/cars/src/cars';
 import { Everything } from '../support/extra';
 import { decodeFrames, expectOonError, harness, helloFrame, nextEvent, within } from '../support/harness';
 import { echoScene, lastErrorReport, roundTrip } from '../support/scene';
+import { waitUntil } from '../support/wait-until';
 
 const h = harness();
 afterEach(() => h.closeAll());
@@ -305,26 +306,54 @@ describe('maxPendingBytes', () => {
     expect(err.message).toMatch(/maxPendingBytes \(131072\)/);
   });
 
-  it("bounds a session's frames the same way: a server that granted a session and stops reading is dropped as a slow consumer", async () => {
+  it("bounds a session's messages by the session, not as a slow consumer: past maxBufferedBytes they wait; other frames past maxPendingBytes still evict", async () => {
     const grant = { protocol: 'oon', version: 1, codecs: ['json'], codec: 'json', session: { id: 's-1', resumed: false, received: 0 } };
+    // A server that grants a session and never acknowledges; it reads until told to stop.
+    const chunks: Buffer[] = [];
+    let serverSocket: Socket | undefined;
     const { port } = await h.rawServer((socket: Socket) => {
+      serverSocket = socket;
       socket.write(encodeFrame(FrameKind.Hello, JSON.stringify(grant)));
-      socket.once('data', () => socket.pause());
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     });
-    const client = await h.connectedClient(port, { maxPendingBytes: 128 * 1024, maxBufferedBytes: 64 * 1024 * 1024 });
+    const maxBufferedBytes = 1024 * 1024;
+    const client = await h.connectedClient(port, { maxPendingBytes: 128 * 1024, maxBufferedBytes });
     const errored = nextEvent(client, 'error', DROP_WITHIN_MS);
     const disconnected = nextEvent(client, 'disconnect', DROP_WITHIN_MS);
-    // The session holds what it sends (a failed write is resent on the next link), so
-    // send() does not reject; the outbox still stops the link well before the loop ends.
-    const sends: Array<Promise<void>> = [];
-    for (let i = 0; i < 2_000 && client.connected; i++) sends.push(client.send(bulky()));
-    expect(client.connected).toBe(false);
-    expect(sends.length).toBeLessThan(2_000);
+    const messagesAtServer = (): Buffer[] =>
+      decodeFrames(Buffer.concat(chunks))
+        .filter((f) => f.kind === FrameKind.Message)
+        .map((f) => f.payload);
 
+    // Eight times maxPendingBytes of messages: what fits in the 1 MiB window is written,
+    // the rest waits for acks that never come; the server is not evicted for them.
+    const sends = Array.from({ length: 100 }, () => client.send(bulky()));
+    const failedSends = Promise.allSettled(sends);
+    await waitUntil(() => messagesAtServer().length > 0, DROP_WITHIN_MS, () => 'a first message at the server');
+    const frameBytes = FRAME_HEADER_BYTES + (messagesAtServer()[0] as Buffer).length;
+    const windowFull = Math.floor(maxBufferedBytes / frameBytes);
+    await waitUntil(() => messagesAtServer().length >= windowFull, DROP_WITHIN_MS, () => `${windowFull} messages at the server (got ${messagesAtServer().length})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(messagesAtServer().length).toBe(windowFull);
+    expect(client.connected).toBe(true);
+
+    // Requests are not the session's: past maxPendingBytes on top of the session's bytes, the server is evicted.
+    serverSocket?.pause();
+    const requests: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 2_000 && client.connected; i++) requests.push(client.request(bulky()));
+    const answered = Promise.allSettled(requests);
+    expect(client.connected).toBe(false);
     const [err] = await errored;
     expect(err.code).toBe('BadConn');
-    expect(err.message).toMatch(/is not reading: \d+ bytes wait to be sent, over maxPendingBytes \(131072\); evicted as a slow consumer/);
+    expect(err.message).toMatch(/is not reading: \d+ bytes wait to be sent, over maxPendingBytes \(131072\) \(and \d+ bytes of session messages in flight\); evicted as a slow consumer/);
     expect((await disconnected)[0]).toBe('slow consumer');
+    expect((await answered).map((o) => (o.status === 'rejected' ? (o.reason as OonError).code : o.status))).toEqual(requests.map(() => 'BadConn'));
+    // The link is gone for good (a slow consumer is not retried): the sends that waited fail, nothing hangs.
+    const outcomes = await failedSends;
+    expect(outcomes.slice(0, windowFull).every((o) => o.status === 'fulfilled')).toBe(true);
+    const waited = outcomes.slice(windowFull);
+    expect(waited.map((o) => o.status)).toEqual(waited.map(() => 'rejected'));
+    await expectOonError(Promise.reject((waited[0] as PromiseRejectedResult).reason), 'BadConn', /ended before this message was written/);
   });
 });
 

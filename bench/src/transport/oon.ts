@@ -1,8 +1,8 @@
 /**
  * OON itself: OonServer in the child, OonClient in the parent, decorators only, with either
- * codec. Without sessions (`reconnect: false`), like every other transport here: with them,
- * a sender that outruns its receiver by more than `maxBufferedBytes` of unacknowledged
- * messages gets `BadConn` (docs/reconnect.md), which a blind one-way burst soon does.
+ * codec. With the defaults, so with a resumable session (docs/reconnect.md): what a user
+ * gets. A burst that runs more than `maxBufferedBytes` ahead of the receiver's acks waits
+ * for them (it used to fail with `BadConn`, and this ran with `reconnect: false`).
  */
 import { OonClient } from '@oon/client';
 import { OonServer } from '@oon/server';
@@ -20,7 +20,7 @@ function oonTransport(codec: 'binary' | 'json'): TransportContender {
       return { port: address.port, close: () => server.close() };
     },
     async connect(port) {
-      const client = new OonClient({ host: '127.0.0.1', port, codec, reconnect: false });
+      const client = new OonClient({ host: '127.0.0.1', port, codec });
       await client.connect();
       return {
         sendBurst(object, count) {

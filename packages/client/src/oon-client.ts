@@ -104,8 +104,12 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
 
   /**
    * Sends one object. Rejects with `BadConn` when not connected, `BadData` when the
-   * object cannot be sent. While reconnecting, the object is held and sent on the next
-   * link (up to `maxBufferedBytes`, past which this rejects with `BadConn`).
+   * object cannot be sent. With a session (the default), once `maxBufferedBytes` of
+   * messages are unacknowledged, a send waits for the server's acks: `await` it to be
+   * paced by the server (a loop that never awaits holds what waits in memory). While
+   * reconnecting, the object is held and sent on the next link (up to
+   * `maxBufferedBytes`, past which this rejects with `BadConn`). A send still waiting
+   * when the session ends rejects with `BadConn`.
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     const target = this.#connection ?? (this.#session?.ended === false ? this.#session : undefined);

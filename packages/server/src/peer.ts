@@ -51,7 +51,9 @@ export class Peer {
 
   /**
    * Sends one object to this peer. Rejects with `BadConn` if the peer is gone, or
-   * `BadData` if the object does not fit its schema or the frame limit. While a
+   * `BadData` if the object does not fit its schema or the frame limit. With a session,
+   * once `maxBufferedBytes` of messages are unacknowledged, a send waits for the
+   * client's acks (and rejects with `BadConn` if the session ends first). While a
    * session waits for the client to reconnect, the object is held for it (up to
    * `maxBufferedBytes`, past which this rejects with `BadConn`).
    */

@@ -65,8 +65,9 @@ export interface ConnectionOptions extends CodecOptions {
   /** Milliseconds a pinged peer has to answer (any bytes do) before it is dropped with `Timeout`. @default 20000 */
   pongTimeout?: number;
   /**
-   * Bytes of unacknowledged messages a resumable session holds, connected or not
-   * (docs/reconnect.md); past it `send()` rejects with `BadConn`. @default 8 MiB
+   * Bytes of messages a resumable session may have sent and not had acknowledged
+   * (docs/reconnect.md). Connected, a `send()` past it waits for the peer's acks (it
+   * resolves once written); disconnected, it rejects with `BadConn`. @default 8 MiB
    */
   maxBufferedBytes?: number;
 }

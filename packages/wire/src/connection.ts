@@ -107,7 +107,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     );
     // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
     // handed over, and counting it would call a burst of one tick a slow consumer.
-    this.#outbox = new Outbox(() => socket.writableLength, resolved.maxPendingBytes);
+    this.#outbox = new Outbox(() => socket.writableLength, resolved.maxPendingBytes, () => this.#sessions.inFlightBytes);
     this.#watchdog = new Watchdog(resolved.watchdog, {
       ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
       fail: (error) => this.#fail(error, 'timeout'),
@@ -129,8 +129,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       release: () => this.#release(),
       open: (codec, binding) => this.#open(this.#createCodec(codec), binding),
     });
-    // Through the outbox and the read gate, like every other frame: a session's peer is
-    // evicted as a slow consumer, and its full inbox stops reading, the same way.
+    // Through the outbox and the read gate, like every other frame (the outbox allows for
+    // the session's messages in flight, which the session bounds), and its full inbox
+    // stops reading the same way.
     this.#sessions = new SessionCarrier({
       describePeer: () => this.describePeer(),
       writeFrame: (frame) => this.#writeAndWait(frame),
@@ -283,6 +284,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Writes a whole frame (a session's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
   #writeAndWait(frame: Buffer): Promise<void> {
+    // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
+    if (this.#state !== 'open') return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     if (!this.#admitWrite(frame.length)) return Promise.reject(this.#error);
     return this.#writer.write(frame);
   }

@@ -40,6 +40,14 @@ export class SessionCarrier {
     return this.#session;
   }
 
+  /**
+   * Bytes of session messages written over this connection and not yet acknowledged
+   * (0 without a session): the session bounds them, so the outbox allows for them.
+   */
+  get inFlightBytes(): number {
+    return this.#link === undefined ? 0 : (this.#session?.inFlightBytes(this.#link) ?? 0);
+  }
+
   /** True once the peer closed on purpose (a Close frame): its session is over, not to be resumed. */
   get peerClosed(): boolean {
     return this.#peerClosed;

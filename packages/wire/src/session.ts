@@ -5,6 +5,7 @@ import { FRAME_HEADER_BYTES, FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { Inbox } from './inbox';
 import { encodeMessageFrame } from './message-frame';
+import { OutgoingQueue, type Outgoing, type Waiter } from './outgoing-queue';
 
 /** Bytes of the sequence number in front of a session's message payload (u64 BE). */
 export const SEQ_BYTES = 8;
@@ -12,7 +13,10 @@ export const SEQ_BYTES = 8;
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
 
-/** Bytes of unacknowledged messages a session holds (connected or not) before `send()` rejects. @default 8 MiB */
+/**
+ * Bytes of messages a session may have sent and not had acknowledged: connected, a send
+ * past it waits for the peer's acks; disconnected, it rejects. @default 8 MiB
+ */
 export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** Messages received before an Ack is sent at once. */
@@ -74,14 +78,6 @@ export interface SessionOptions {
   peer: string;
 }
 
-interface Outgoing {
-  seq: number;
-  frame: Buffer;
-  codec: Codec;
-  /** Written to some link at least once: writing it again counts as a resend. */
-  written: boolean;
-}
-
 /**
  * A resumable session: what lets a client reconnect without losing or repeating a
  * message (docs/reconnect.md). Both sides of a session-enabled connection number their
@@ -110,10 +106,8 @@ export class Session {
   #maxFrameBytes = 0;
   /** The last link's check of the peer's classes: what is sent while detached goes to the same peer. */
   #refuseUnknown: SessionLink['refuseUnknown'] = () => undefined;
-  /** Unacknowledged messages, oldest first, from `#head` on. */
-  #outgoing: Outgoing[] = [];
-  #head = 0;
-  #bufferedBytes = 0;
+  /** What was sent and not acknowledged, and what waits to be written. */
+  readonly #outgoing: OutgoingQueue;
   #nextSeq = 1;
   #received = 0;
   #unackedIn = 0;
@@ -121,11 +115,20 @@ export class Session {
   #paused = false;
   #ended = false;
   #drainWaiters: Array<() => void> = [];
+  /** The seq of the message being encoded; the frame copies it, so one buffer serves every send. */
+  readonly #seqScratch = Buffer.alloc(SEQ_BYTES);
+  /**
+   * The last write's promise and the same with its failure ignored: the frames of one tick
+   * share one write promise, so they share this one too (not one promise per message).
+   */
+  #lastWrite: Promise<void> | undefined;
+  #lastWritten: Promise<void> = Promise.resolve();
 
   constructor(options: SessionOptions) {
     this.#id = options.id ?? randomUUID();
     this.#peer = options.peer;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.#outgoing = new OutgoingQueue(this.#maxBufferedBytes);
     this.inbox = new Inbox<object>({
       what: 'message',
       onFull: () => {
@@ -149,9 +152,18 @@ export class Session {
     return this.#received;
   }
 
-  /** Messages sent and not yet acknowledged by the peer. */
+  /** Messages sent and not yet acknowledged by the peer, counting those that wait to be written. */
   get unacknowledged(): number {
-    return this.#outgoing.length - this.#head;
+    return this.#outgoing.length;
+  }
+
+  /**
+   * Bytes of this session's messages written to `link` and not yet acknowledged: what
+   * the link's socket may hold of them. The connection's outbox allows for them on top
+   * of `maxPendingBytes`, since the session already bounds them (docs/limits.md).
+   */
+  inFlightBytes(link: SessionLink): number {
+    return link === this.#link ? this.#outgoing.flightBytes : 0;
   }
 
   /** True while a connection carries the session. */
@@ -166,10 +178,13 @@ export class Session {
 
   /**
    * Numbers, encodes and keeps a message until the peer acknowledges it. Attached, it is
-   * written at once (resolving when handed to the OS); detached, it is held for the next
-   * link. Unacknowledged messages are bounded by `maxBufferedBytes`, past which this
-   * rejects with `BadConn`. Rejects with `BadData` when the object cannot be encoded, or
-   * its class is one the peer's hello did not list (nothing is kept then).
+   * written once the window has room: at once while the peer keeps up (resolving when
+   * handed to the OS), else after the earlier messages, as the peer's acks free
+   * `maxBufferedBytes` (resolving when written; rejecting with `BadConn` if the session
+   * ends first). Detached, it is held for the next link and resolves at once, up to
+   * `maxBufferedBytes` held, past which this rejects with `BadConn`. Rejects with
+   * `BadData` when the object cannot be encoded, or its class is one the peer's hello did
+   * not list (nothing is kept then).
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
     const link = this.#link;
@@ -181,31 +196,36 @@ export class Session {
     if (unknown !== undefined) return Promise.reject(unknown);
     let frame: Buffer;
     try {
-      frame = encodeMessageFrame(codec, FrameKind.Message, new NetMessage(object, options), this.#maxFrameBytes, seqBytes(this.#nextSeq));
+      writeSeq(this.#seqScratch, 0, this.#nextSeq);
+      frame = encodeMessageFrame(codec, FrameKind.Message, new NetMessage(object, options), this.#maxFrameBytes, this.#seqScratch);
     } catch (err) {
       return Promise.reject(err);
     }
-    // Bounded connected or not: a peer that never acknowledges cannot make this side hold more.
-    if (this.#bufferedBytes + frame.length > this.#maxBufferedBytes) {
-      const held = this.#bufferedBytes;
-      const why =
-        link === undefined
-          ? `not connected to ${this.#describePeer()}, and ${held} bytes already wait to be sent`
-          : `${this.#describePeer()} has not acknowledged ${held} bytes sent to it`;
+    const queue = this.#outgoing;
+    // Detached nothing paces the sender: the bound is what keeps memory in check.
+    if (link === undefined && queue.heldBytes + frame.length > this.#maxBufferedBytes) {
       return Promise.reject(
-        new BadConnError(`${why}: this message would pass maxBufferedBytes (${this.#maxBufferedBytes}). Wait (for the reconnect, or the acks), or raise maxBufferedBytes`),
+        new BadConnError(
+          `not connected to ${this.#describePeer()}, and ${queue.heldBytes} bytes already wait to be sent: this message would pass maxBufferedBytes (${this.#maxBufferedBytes}). Wait for the reconnect, or raise maxBufferedBytes`,
+        ),
       );
     }
-    this.#outgoing.push({ seq: this.#nextSeq++, frame, codec, written: link !== undefined });
-    this.#bufferedBytes += frame.length;
+    // Behind a message that waits, or past the window: wait too, so order is kept.
+    const now = link !== undefined && queue.caughtUp && queue.fits(frame.length);
+    const entry: Outgoing = { seq: this.#nextSeq++, frame, codec, written: false, waiter: undefined };
+    queue.push(entry);
     this.stats.sent += 1;
-    // A failed write loses nothing: the message stays until acknowledged and is resent on the next link.
-    return link === undefined ? Promise.resolve() : link.write(frame).catch(() => {});
+    if (link === undefined) return Promise.resolve();
+    if (!now) return new Promise((resolve, reject) => (entry.waiter = { resolve, reject }));
+    queue.take();
+    entry.written = true;
+    return this.#write(link, frame);
   }
 
   /**
    * Runs the session over a new link: forgets what the peer says it received, and
-   * resends the rest in order. Throws `BadData` if the peer claims more than was sent.
+   * writes the rest in order, as much as the window holds (the peer's acks admit the
+   * rest). Throws `BadData` if the peer claims more than was sent.
    */
   attach(link: SessionLink, peerReceived: number): void {
     this.#link = link;
@@ -213,14 +233,8 @@ export class Session {
     this.#maxFrameBytes = link.maxFrameBytes;
     this.#refuseUnknown = (object) => link.refuseUnknown(object);
     this.#peer = link.describePeer();
+    this.#outgoing.rewind();
     this.acknowledge(peerReceived);
-    for (let i = this.#head; i < this.#outgoing.length; i++) {
-      const entry = this.#outgoing[i] as Outgoing;
-      if (entry.codec.name !== link.codec.name) this.#reencode(entry, link.codec);
-      if (entry.written) this.stats.resent += 1;
-      entry.written = true;
-      link.write(entry.frame).catch(() => {});
-    }
     if (this.#paused) link.pause();
   }
 
@@ -241,14 +255,7 @@ export class Session {
     this.#id = id;
     this.#received = 0;
     this.#unackedIn = 0;
-    this.#outgoing = this.#outgoing.slice(this.#head);
-    this.#head = 0;
-    let seq = 1;
-    for (const entry of this.#outgoing) {
-      entry.seq = seq++;
-      writeSeq(entry.frame, FRAME_HEADER_BYTES, entry.seq);
-    }
-    this.#nextSeq = seq;
+    this.#nextSeq = this.#outgoing.renumber((entry) => writeSeq(entry.frame, FRAME_HEADER_BYTES, entry.seq));
   }
 
   /**
@@ -269,20 +276,18 @@ export class Session {
     return true;
   }
 
-  /** The peer received everything up to `seq`: forget it. Throws `BadData` for a seq never sent. */
+  /**
+   * The peer received everything up to `seq`: forget it, and write what now fits in the
+   * window. Throws `BadData` for a seq never written.
+   */
   acknowledge(seq: number): void {
-    if (seq >= this.#nextSeq) {
-      throw new BadDataError(`${this.#describePeer()} acknowledged message #${seq}, but only ${this.#nextSeq - 1} were sent in session ${this.#id}`);
+    const queue = this.#outgoing;
+    if (seq > queue.highestWritten) {
+      throw new BadDataError(`${this.#describePeer()} acknowledged message #${seq}, but only ${queue.highestWritten} were sent in session ${this.#id}`);
     }
-    while (this.#head < this.#outgoing.length && (this.#outgoing[this.#head] as Outgoing).seq <= seq) {
-      this.#bufferedBytes -= (this.#outgoing[this.#head] as Outgoing).frame.length;
-      this.#head += 1;
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#outgoing.length) {
-      this.#outgoing = this.#outgoing.slice(this.#head);
-      this.#head = 0;
-    }
-    if (this.unacknowledged === 0) this.#drainWaiters.splice(0).forEach((wake) => wake());
+    queue.acknowledge(seq);
+    if (this.#link !== undefined) this.#pump(this.#link);
+    if (queue.length === 0) this.#drainWaiters.splice(0).forEach((wake) => wake());
   }
 
   /** Sends the pending Ack now (before a deliberate close, so the peer forgets what arrived). */
@@ -310,17 +315,17 @@ export class Session {
 
   /**
    * Ends the session for good: returns how many messages were never acknowledged (now
-   * counted as lost), and finishes the inbox (`error` makes readers fail with it).
+   * counted as lost; the sends of those still waiting to be written reject with
+   * `BadConn`), and finishes the inbox (`error` makes readers fail with it).
    */
   end(error?: BadConnError): number {
     if (this.#ended) return 0;
     this.#ended = true;
     if (this.#link !== undefined) this.detach(this.#link);
-    const lost = this.unacknowledged;
+    const left = this.#outgoing.clear();
+    const lost = left.length;
     this.stats.lost += lost;
-    this.#outgoing = [];
-    this.#head = 0;
-    this.#bufferedBytes = 0;
+    this.#failWaiters(left, lost, error);
     this.#drainWaiters.splice(0).forEach((wake) => wake());
     if (error === undefined) this.inbox.finish();
     else this.inbox.end(error);
@@ -333,11 +338,57 @@ export class Session {
     else this.#ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY);
   }
 
+  /**
+   * Writes a message frame; resolves when it is handed to the OS, or when the write
+   * failed: that loses nothing, the message stays until acknowledged and is resent on
+   * the next link.
+   */
+  #write(link: SessionLink, frame: Buffer): Promise<void> {
+    const write = link.write(frame);
+    if (write !== this.#lastWrite) {
+      this.#lastWrite = write;
+      this.#lastWritten = write.catch(() => {});
+    }
+    return this.#lastWritten;
+  }
+
+  /** Writes to `link`, in order, what waits for it and fits in the window; settles the sends that waited. */
+  #pump(link: SessionLink): void {
+    const queue = this.#outgoing;
+    let waiters: Waiter[] | undefined;
+    let written: Promise<void> | undefined;
+    for (let entry = queue.peek(); entry !== undefined; entry = queue.peek()) {
+      if (entry.codec.name !== link.codec.name) this.#reencode(entry, link.codec);
+      if (!queue.fits(entry.frame.length)) break;
+      queue.take();
+      if (entry.written) this.stats.resent += 1;
+      entry.written = true;
+      written = this.#write(link, entry.frame);
+      if (entry.waiter !== undefined) (waiters ??= []).push(entry.waiter);
+      entry.waiter = undefined;
+    }
+    // Writes are handed to the OS in order: once the last is, so are all before it.
+    if (waiters !== undefined) void written?.then(() => waiters.forEach((waiter) => waiter.resolve()));
+  }
+
+  /** The session ended with messages still waiting to be written: their sends fail. */
+  #failWaiters(left: Outgoing[], lost: number, cause: BadConnError | undefined): void {
+    let failure: BadConnError | undefined;
+    for (const entry of left) {
+      if (entry.waiter === undefined) continue;
+      failure ??= new BadConnError(
+        `the session with ${this.#describePeer()} ended before this message was written: it waited for acks of earlier messages (maxBufferedBytes ${this.#maxBufferedBytes}); ${lost} messages were not acknowledged`,
+        cause === undefined ? undefined : { cause },
+      );
+      entry.waiter.reject(failure);
+      entry.waiter = undefined;
+    }
+  }
+
   #reencode(entry: Outgoing, codec: Codec): void {
     const message = entry.codec.decode(entry.frame.subarray(FRAME_HEADER_BYTES + SEQ_BYTES));
     const frame = encodeMessageFrame(codec, FrameKind.Message, new NetMessage(message.object, { uuid: message.uuid }), this.#maxFrameBytes, seqBytes(entry.seq));
-    this.#bufferedBytes += frame.length - entry.frame.length;
-    entry.frame = frame;
+    this.#outgoing.replaceFrame(entry, frame);
     entry.codec = codec;
   }
 

@@ -89,16 +89,77 @@ describe('Session', () => {
       expect(session.stats.resent).toBe(0);
     });
 
-    it('bounds what a peer leaves unacknowledged while attached too: BadConn names the peer', async () => {
+    it('makes a send past the window wait while attached: written in order as acks free room, resolving then', async () => {
       const session = new Session({ peer: 'p', maxBufferedBytes: 300 });
-      session.attach(recordingLink(), 0);
-      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => session.send(new Note(n))));
-      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-      expect(refused.length).toBeGreaterThan(0);
-      expect(refused[0]?.reason).toBeInstanceOf(BadConnError);
-      expect((refused[0]?.reason as Error).message).toMatch(/test peer has not acknowledged \d+ bytes sent to it: this message would pass maxBufferedBytes \(300\)/);
-      session.acknowledge(session.stats.sent);
-      await expect(session.send(new Note(99))).resolves.toBeUndefined();
+      const link = recordingLink();
+      session.attach(link, 0);
+      const settled: number[] = [];
+      const sends = Array.from({ length: 20 }, (_, n) => session.send(new Note(n)).then(() => settled.push(n)));
+      await new Promise((resolve) => setImmediate(resolve));
+      const first = link.frames.length;
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThan(20);
+      expect(settled).toEqual(Array.from({ length: first }, (_, n) => n));
+      expect(session.unacknowledged).toBe(20);
+
+      while (link.frames.length < 20) {
+        const before = link.frames.length;
+        session.acknowledge(before);
+        expect(link.frames.length).toBeGreaterThan(before);
+      }
+      await Promise.all(sends);
+      expect(link.frames.map((f) => f.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+      expect(settled).toEqual(Array.from({ length: 20 }, (_, n) => n));
+      expect(session.stats).toMatchObject({ sent: 20, resent: 0 });
+    });
+
+    it('writes one message bigger than the window once the window is empty', async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 40 });
+      const link = recordingLink();
+      session.attach(link, 0);
+      await session.send(new Note(1)); // alone, it passes the 40-byte window
+      const second = session.send(new Note(2));
+      expect(link.frames.map((f) => f.n)).toEqual([1]);
+      session.acknowledge(1);
+      await second;
+      expect(link.frames.map((f) => f.n)).toEqual([1, 2]);
+    });
+
+    it('keeps messages waiting across a dropped link and writes them, after the resends, on the next', async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 300 });
+      const first = recordingLink();
+      session.attach(first, 0);
+      const sends = Array.from({ length: 20 }, (_, n) => session.send(new Note(n)));
+      const written = first.frames.length;
+      session.detach(first);
+      // Detached, the bound counts the waiting messages: no room for one more.
+      await expect(session.send(new Note(99))).rejects.toThrow(/would pass maxBufferedBytes \(300\)/);
+
+      const second = recordingLink();
+      session.attach(second, 2);
+      // The peer acknowledges all it got each time: the waiting messages follow the resends.
+      while (second.frames.length < 18) session.acknowledge(2 + second.frames.length);
+      await Promise.all(sends);
+      expect(second.frames.map((f) => f.n)).toEqual(Array.from({ length: 18 }, (_, n) => n + 2));
+      expect(session.stats).toMatchObject({ sent: 20, resent: written - 2 });
+    });
+
+    it('counts messages that wait in unacknowledged and drained(), and refuses an ack of one not yet written', async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 100 });
+      const link = recordingLink();
+      session.attach(link, 0);
+      const sends = Array.from({ length: 10 }, (_, n) => session.send(new Note(n)));
+      const written = link.frames.length;
+      expect(session.unacknowledged).toBe(10);
+      expect(() => session.acknowledge(written + 1)).toThrow(new RegExp(`acknowledged message #${written + 1}, but only ${written} were sent`));
+      let drained = false;
+      const draining = session.drained().then(() => (drained = true));
+      session.acknowledge(written);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(drained).toBe(false);
+      while (session.unacknowledged > 0) session.acknowledge(link.frames.length);
+      await draining;
+      await Promise.all(sends);
     });
 
     it('refuses an object that cannot be encoded with BadData, and numbers nothing for it', async () => {
@@ -219,6 +280,27 @@ describe('Session', () => {
     });
   });
 
+  describe('#restart() with sends waiting', () => {
+    it('renumbers the waiting messages too: on the new link they follow the resends, from 1, paced by acks', async () => {
+      const session = new Session({ peer: 'p', id: 'old', maxBufferedBytes: 200 });
+      const link = recordingLink();
+      session.attach(link, 0);
+      const sends = Array.from({ length: 10 }, (_, n) => session.send(new Note(n)));
+      const written = link.frames.length;
+      expect(written).toBeLessThan(10);
+      session.detach(link);
+
+      session.restart('new');
+      const fresh = recordingLink();
+      session.attach(fresh, 0);
+      while (fresh.frames.length < 10) session.acknowledge(fresh.frames.length);
+      await Promise.all(sends);
+
+      expect(fresh.frames.map((f) => [f.seq, f.n])).toEqual(Array.from({ length: 10 }, (_, n) => [n + 1, n]));
+      expect(session.stats).toMatchObject({ sent: 10, resent: written });
+    });
+  });
+
   describe('#end()', () => {
     it('returns and counts as lost what was never acknowledged, and refuses sends after', async () => {
       const session = new Session({ peer: 'p' });
@@ -228,6 +310,23 @@ describe('Session', () => {
       expect(session.end()).toBe(3);
       expect(session.stats.lost).toBe(3);
       await expect(session.send(new Note(9))).rejects.toThrow(/session has ended/);
+    });
+
+    it('fails the sends still waiting for the window with BadConn, and counts them as lost', async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 100 });
+      session.attach(recordingLink(), 0);
+      const outcomes = Promise.allSettled(Array.from({ length: 10 }, (_, n) => session.send(new Note(n))));
+      const cause = new BadConnError('link gone');
+      expect(session.end(cause)).toBe(10);
+      const settled = await outcomes;
+      const rejected = settled.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(rejected.length).toBeGreaterThan(0);
+      expect(settled.slice(0, 10 - rejected.length).every((o) => o.status === 'fulfilled')).toBe(true);
+      const error = rejected[0]?.reason as BadConnError;
+      expect(error).toBeInstanceOf(BadConnError);
+      expect(error.message).toMatch(/the session with test peer ended before this message was written: it waited for acks of earlier messages \(maxBufferedBytes 100\); 10 messages were not acknowledged/);
+      expect(error.cause).toBe(cause);
+      expect(session.stats.lost).toBe(10);
     });
   });
 });
