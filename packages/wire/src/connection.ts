@@ -102,7 +102,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#options = resolved;
     // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
     // handed over, and counting it would call a burst of one tick a slow consumer.
-    this.#outbox = new Outbox(() => socket.writableLength, resolved.maxPendingBytes);
+    this.#outbox = new Outbox(() => this.#writer.socketPendingBytes, resolved.maxPendingBytes);
     this.#watchdog = new Watchdog(resolved.watchdog, {
       ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
       fail: (error) => this.#fail(error, 'timeout'),

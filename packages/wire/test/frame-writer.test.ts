@@ -133,6 +133,54 @@ describe('FrameWriter', () => {
     });
   });
 
+  describe('#socketPendingBytes', () => {
+    /** A stream that never completes a write (a peer that does not read), counting reads of its writableLength. */
+    function stalledStream(): { stream: Duplex; reads: () => number } {
+      const stream = new Writable({ highWaterMark: 1, write() {} });
+      const proto = Object.getOwnPropertyDescriptor(Writable.prototype, 'writableLength') as PropertyDescriptor;
+      let reads = 0;
+      Object.defineProperty(stream, 'writableLength', {
+        get() {
+          reads++;
+          return (proto.get as () => number).call(stream);
+        },
+      });
+      return { stream: stream as unknown as Duplex, reads: () => reads };
+    }
+
+    it('reads the socket once per batch, and again once the batch went out', async () => {
+      const { stream, reads } = stalledStream();
+      const writer = new FrameWriter(stream, failure);
+      const frame = encodeFrame(FrameKind.Message, 'x'.repeat(95));
+
+      for (let i = 0; i < 100; i++) {
+        expect(writer.socketPendingBytes).toBe(0);
+        writer.push(frame);
+      }
+      expect(reads()).toBe(1);
+
+      await new Promise((resolve) => process.nextTick(resolve));
+      // The batch is with the stream, which has not written it: it counts now.
+      expect(writer.socketPendingBytes).toBe(100 * frame.length);
+      expect(reads()).toBe(2);
+    });
+
+    it('reads again after a batch that went out early (256 KiB), so a burst of one tick sees what waits', () => {
+      const { stream, reads } = stalledStream();
+      const writer = new FrameWriter(stream, failure);
+      const big = encodeFrame(FrameKind.Message, 'x'.repeat(100 * 1024));
+
+      const seen: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        seen.push(writer.socketPendingBytes);
+        writer.push(big);
+      }
+
+      expect(seen).toEqual([0, 0, 0, 3 * big.length, 3 * big.length, 3 * big.length]);
+      expect(reads()).toBe(2);
+    });
+  });
+
   describe('#end()', () => {
     it('writes what is gathered, then the last frame, then ends the stream', async () => {
       const { stream, writes } = recordingStream();
