@@ -38,4 +38,9 @@ export class BinaryCodec implements Codec {
   decode(payload: Uint8Array | string, ignore?: readonly string[]): NetMessage {
     return this.#engine.decode(payload, ignore);
   }
+
+  /** As {@link BinaryCodec.decode}, for the payload `buf[start, end)`. */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage {
+    return this.#engine.decodeSpan(buf, start, end, ignore);
+  }
 }

@@ -80,11 +80,16 @@ export class BinaryEngine implements BinaryRuntime {
   /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */
   decode(payload: Uint8Array | string, ignore: readonly string[] = NO_NAMES): NetMessage {
     if (typeof payload === 'string') throw new BadDataError('a binary payload cannot be text; is the peer using the json codec?');
+    return this.decodeSpan(payload, 0, payload.length, ignore);
+  }
+
+  /** Decodes the payload `buf[start, end)`; never reads outside it. */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore: readonly string[] = NO_NAMES): NetMessage {
     // One state is reused from message to message; a decode inside a decode (a constructor
     // that decodes) gets its own.
     const st = this.#spare ?? newDecodeState();
     this.#spare = undefined;
-    st.r.reset(payload);
+    st.r.reset(buf, start, end);
     st.ignore = ignore.length === 0 ? undefined : new Set(ignore);
     try {
       const r = st.r;
@@ -103,7 +108,7 @@ export class BinaryEngine implements BinaryRuntime {
       st.classCount = 0;
       st.objectCount = 0;
       if (st.toValidate.length !== 0) st.toValidate.length = 0;
-      st.r.reset(EMPTY);
+      st.r.reset(EMPTY, 0, 0);
       this.#spare = st;
     }
   }

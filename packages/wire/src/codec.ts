@@ -22,4 +22,9 @@ export interface Codec {
    * `fields_to_ignore` does on load.
    */
   decode(payload: Uint8Array | string, ignore?: readonly string[]): NetMessage;
+  /**
+   * As `decode`, for the payload `buf[start, end)`: a receiver decodes each message
+   * where it lies in the received chunk, without a view of its own.
+   */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage;
 }

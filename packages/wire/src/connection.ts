@@ -119,7 +119,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       onPeerError: (payload) => this.#onPeerError(payload),
       fail: (error, reason) => this.#fail(error, reason),
       ending: () => this.#ending,
-      hold: () => this.#hold(),
+      hold: () => this.#inbound.hold(),
       release: () => this.#release(),
       open: (codec, binding) => this.#open(this.#createCodec(codec), binding),
     });
@@ -136,7 +136,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
     this.#inbound = new FrameQueue(decoder, !origin, {
       reading: () => this.#reading,
-      onFrame: (kind, payload) => this.#onFrame(kind, payload),
+      onFrame: (kind, buf, start, end) => this.#onFrame(kind, buf, start, end),
       onFailure: (error) => this.#fail(toOonError(error), 'bad data'),
       onBytes: (midFrame, completed) => this.#watchdog.onBytes(midFrame, completed),
       pause: () => this.#gate.pause('holding frames'),
@@ -313,15 +313,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state !== 'closed';
   }
 
-  #onFrame(kind: number, payload: Buffer): void {
+  #onFrame(kind: number, buf: Buffer, start: number, end: number): void {
+    // Messages are decoded where they lie in the received chunk; other frames are rare.
+    if (kind === FrameKind.Message && this.#state !== 'handshaking') this.#onMessage(buf, start, end);
+    else this.#onOtherFrame(kind, buf.subarray(start, end));
+  }
+
+  #onOtherFrame(kind: number, payload: Buffer): void {
     if (this.#state === 'handshaking') {
       this.#handshake.onFrame(kind, payload);
       return;
     }
     switch (kind) {
-      case FrameKind.Message:
-        this.#onMessage(payload);
-        return;
       case FrameKind.Request:
         this.#guard(() => this.#requests.onRequest(payload));
         return;
@@ -368,14 +371,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#owner.role === 'client' && this.#inbound.pending) {
       // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
       // a few microtasks from now: frames that came with the server's hello wait a turn.
-      this.#hold();
+      this.#inbound.hold(); // and reading, so order is kept
       this.#releaseTimer = setImmediate(() => this.#release());
     }
-  }
-
-  /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
-  #hold(): void {
-    this.#inbound.hold();
   }
 
   #release(): void {
@@ -388,12 +386,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return name === 'json' ? new JsonCodec(this.#options.codecOptions) : new BinaryCodec(this.#options.codecOptions);
   }
 
-  #onMessage(payload: Buffer): void {
-    let message: NetMessage;
+  #onMessage(buf: Buffer, start: number, end: number): void {
+    let message: NetMessage | undefined;
     try {
-      const body = this.#sessions.unwrap(payload);
-      if (body === undefined) return;
-      message = (this.#codec as Codec).decode(body);
+      message = this.#sessions.decode(this.#codec as Codec, buf, start, end);
+      if (message === undefined) return;
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;

@@ -54,6 +54,11 @@ export class JsonCodec implements Codec {
     const object = new JsonReader(this.#options, ignore).read(doc['body']);
     return new NetMessage(object, { uuid, ignore });
   }
+
+  /** As {@link JsonCodec.decode}, for the payload `buf[start, end)`. */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage {
+    return this.decode(buf.subarray(start, end), ignore);
+  }
 }
 
 

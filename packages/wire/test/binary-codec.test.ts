@@ -284,6 +284,37 @@ describe('BinaryCodec', () => {
       }
     });
 
+    describe('decodeSpan', () => {
+      /** `payload` with bytes that would make it decode wrongly around it, and where it lies. */
+      function amid(payload: Uint8Array): [buf: Buffer, start: number, end: number] {
+        const before = Buffer.from([0x01, 0x00, 0x03, 0x01]);
+        const after = Buffer.from([0x03, 0x04, 0x05, 0xff]);
+        return [Buffer.concat([before, payload, after]), before.length, before.length + payload.length];
+      }
+
+      it('revives the payload where it lies in a larger buffer (a received chunk), as decode does', () => {
+        const [buf, start, end] = amid(codec.encode(new NetMessage(garage(), { uuid: 'id1' })));
+        const message = codec.decodeSpan(buf, start, end);
+        expect(message.uuid).toBe('id1');
+        expect(message.object).toBeInstanceOf(Garage);
+        expect(message.object).toStrictEqual(garage());
+      });
+
+      it('fails with BadData on every shortened span, never reading the bytes after it, and counts positions from its start', () => {
+        const [buf, start, end] = amid(codec.encode(new NetMessage(garage())));
+        for (let stop = start; stop < end; stop++) expectBadData(() => codec.decodeSpan(buf, start, stop));
+        const [carBuf, carStart, carEnd] = amid(codec.encode(new NetMessage(car('volvo', 35, true))));
+        expectBadData(() => codec.decodeSpan(carBuf, carStart, carEnd - 1), `ends at byte ${carEnd - 1 - carStart} in the middle`);
+      });
+
+      it('refuses a span that stops before the payload does, rather than reading on into the next frame', () => {
+        const one = codec.encode(new NetMessage(car('a', 1, true)));
+        const buf = Buffer.concat([one, one]);
+        expect(codec.decodeSpan(buf, one.length, buf.length).object).toStrictEqual(car('a', 1, true));
+        expectBadData(() => codec.decodeSpan(buf, 0, one.length + 1), '1 bytes after the message');
+      });
+    });
+
     it('refuses trailing bytes after the message', () => {
       const bytes = Buffer.from(codec.encode(new NetMessage(car('a', 1, true))));
       expectBadData(() => codec.decode(Buffer.concat([bytes, Buffer.from([0])])), '1 bytes after the message');
