@@ -42,6 +42,7 @@ export class BinaryEngine implements BinaryRuntime {
   readonly #recent: ClassCodec[] = [];
   #spare: DecodeState | undefined = newDecodeState();
   #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
+  #spareWriter: ByteWriter | undefined = new ByteWriter();
 
   constructor(options: ResolvedCodecOptions) {
     this.options = options;
@@ -49,12 +50,28 @@ export class BinaryEngine implements BinaryRuntime {
 
   /** Encodes a message: `[u8 version][uuid][root object]`. */
   encode(message: NetMessage): Uint8Array {
-    // One state and writer are reused; an encode inside an encode (a getter that sends)
-    // gets its own, so it cannot write over the message in progress.
-    const st = this.#spareEncode ?? newEncodeState(new ByteWriter(1024));
+    // One writer is reused; an encode inside an encode (a getter that sends) gets its
+    // own, so it cannot write over the message in progress.
+    const w = this.#spareWriter ?? new ByteWriter(1024);
+    this.#spareWriter = undefined;
+    try {
+      w.reset();
+      this.encodeInto(message, w);
+      return w.finish();
+    } finally {
+      this.#spareWriter = w;
+    }
+  }
+
+  /**
+   * Encodes a message at the end of `w` (a frame writer's batch: no copy of its own);
+   * on a throw, what it wrote is left for the caller to drop.
+   */
+  encodeInto(message: NetMessage, w: ByteWriter): void {
+    // One state is reused; an encode inside an encode gets its own.
+    const st = this.#spareEncode ?? newEncodeState(w);
     this.#spareEncode = undefined;
-    const w = st.w;
-    w.reset();
+    st.w = w;
     st.gen = ++this.#gen;
     st.nextClassId = 0;
     st.refs = undefined;
@@ -74,7 +91,6 @@ export class BinaryEngine implements BinaryRuntime {
       st.root = EMPTY;
       this.#spareEncode = st;
     }
-    return w.finish();
   }
 
   /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */

@@ -1,13 +1,13 @@
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
-import type { Codec } from './codec';
+import type { Codec, FrameCodec } from './codec';
 import { BinaryCodec } from './binary-codec';
-import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
+import { FrameKind } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { FrameWriter } from './frame-writer';
-import { overMaxFrameBytes } from './message-frame';
+import { writeMessage, type MessageOut } from './message-frame';
 import type { SessionBinding } from './session';
 import { SessionCarrier } from './session-carrier';
 import { HandshakeDriver } from './handshake-driver';
@@ -53,7 +53,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #writer: FrameWriter;
   readonly #options: ResolvedConnectionOptions;
   readonly #inbound: FrameQueue;
-  #codec: Codec | undefined;
+  #codec: FrameCodec | undefined;
+  /** How messages are written, once the codec is agreed. */
+  #out: MessageOut | undefined;
   #state: State = 'handshaking';
   #reason: DisconnectReason | undefined;
   #error: OonError | undefined;
@@ -231,23 +233,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
   #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
-    if (this.#state !== 'open' || this.#codec === undefined) {
+    if (this.#state !== 'open' || this.#out === undefined) {
       return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     }
     const unknown = this.#handshake.refuseUnknown(object);
     if (unknown !== undefined) return Promise.reject(unknown);
-    let payload: string | Uint8Array;
-    try {
-      payload = this.#codec.encode(new NetMessage(object, options));
-    } catch (err) {
-      return Promise.reject(toOonError(err));
-    }
-    // The origin's wire is the bare JSON text, one message per write.
-    const message = this.#options.origin ? Buffer.from(payload) : undefined;
-    const size = message !== undefined ? message.length : FrameWriter.frameLength(payload, prefix);
-    if (size > this.#options.maxFrameBytes) return Promise.reject(overMaxFrameBytes(size, this.#options.maxFrameBytes));
-    if (!this.#admitWrite(message !== undefined ? message.length : FRAME_LENGTH_BYTES + size)) return Promise.reject(this.#error);
-    return message !== undefined ? this.#writer.write(message) : this.#writer.writeFrame(kind, payload, prefix);
+    return writeMessage(this.#out, kind, new NetMessage(object, options), prefix);
   }
 
   /** Writes a whole frame (a session's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
@@ -351,9 +342,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
   }
 
-  #open(codec: Codec, binding?: SessionBinding): void {
+  #open(codec: FrameCodec, binding?: SessionBinding): void {
     if (this.#ending) return;
     this.#codec = codec;
+    const { maxFrameBytes, origin } = this.#options;
+    this.#out = { writer: this.#writer, codec, maxFrameBytes, origin, admit: (bytes) => (this.#admitWrite(bytes) ? undefined : this.#error) };
     this.#state = 'open';
     this.#inbound.forgetStart();
     if (binding !== undefined) {
@@ -382,7 +375,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#inbound.release();
   }
 
-  #createCodec(name: string): Codec {
+  #createCodec(name: string): FrameCodec {
     return name === 'json' ? new JsonCodec(this.#options.codecOptions) : new BinaryCodec(this.#options.codecOptions);
   }
 

@@ -1,7 +1,20 @@
-import { BadDataError, type NetMessage } from '@oon/core';
-import type { Codec } from './codec';
+import { BadDataError, type NetMessage, type OonError } from '@oon/core';
+import type { Codec, FrameCodec } from './codec';
 import { FRAME_LENGTH_BYTES, type FrameKind } from './constants';
+import { toOonError } from './error-report';
 import { encodeFrame } from './frame-encoder';
+import type { FrameWriter } from './frame-writer';
+
+/** What {@link writeMessage} writes with, and the limits it keeps. */
+export interface MessageOut {
+  readonly writer: FrameWriter;
+  readonly codec: FrameCodec;
+  readonly maxFrameBytes: number;
+  /** The origin's wire: the bare JSON text, one message per write, no frame. */
+  readonly origin: boolean;
+  /** Whether `bytes` more may wait for the peer; if not, the peer was dropped, and this is why. */
+  admit(bytes: number): OonError | undefined;
+}
 
 /**
  * Encodes a message into a frame of `kind` (behind `prefix`: a request id, a sequence
@@ -14,6 +27,48 @@ export function encodeMessageFrame(codec: Codec, kind: FrameKind, message: NetMe
   const size = frame.length - FRAME_LENGTH_BYTES;
   if (size > maxFrameBytes) throw overMaxFrameBytes(size, maxFrameBytes);
   return frame;
+}
+
+/**
+ * Encodes a message into a frame of `kind` (behind `prefix`) straight into the writer's
+ * batch and queues it; resolves when it is handed to the operating system. Rejects, with
+ * nothing sent, with `BadData` when the object does not fit its schema or the frame
+ * would exceed `maxFrameBytes`, and with the `admit` error for a slow consumer.
+ */
+export function writeMessage(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): Promise<void> {
+  const { writer, codec, maxFrameBytes } = out;
+  if (out.origin || writer.frameOpen) return writeEncoded(out, kind, message, prefix);
+  writer.beginFrame(kind, prefix);
+  try {
+    codec.encodeInto(message, writer.out);
+  } catch (err) {
+    writer.abandonFrame();
+    return Promise.reject(toOonError(err));
+  }
+  const size = writer.openFrameLength;
+  const refused = size > maxFrameBytes ? overMaxFrameBytes(size, maxFrameBytes) : out.admit(FRAME_LENGTH_BYTES + size);
+  if (refused === undefined) return writer.endFrame();
+  writer.abandonFrame();
+  return Promise.reject(refused);
+}
+
+/**
+ * The way of {@link writeMessage} for the origin's wire (the bare text of the message),
+ * and for a message sent while another is being encoded (a getter that sends): encoded
+ * on its own, then copied into the batch.
+ */
+function writeEncoded(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): Promise<void> {
+  let payload: string | Uint8Array;
+  try {
+    payload = out.codec.encode(message);
+  } catch (err) {
+    return Promise.reject(toOonError(err));
+  }
+  const bytes = out.origin ? Buffer.from(payload) : encodeFrame(kind, payload, prefix);
+  const size = out.origin ? bytes.length : bytes.length - FRAME_LENGTH_BYTES;
+  if (size > out.maxFrameBytes) return Promise.reject(overMaxFrameBytes(size, out.maxFrameBytes));
+  const refused = out.admit(bytes.length);
+  return refused !== undefined ? Promise.reject(refused) : out.writer.write(bytes);
 }
 
 /** The `BadData` for a message whose frame (`size` bytes, as the peer's decoder counts them) is over `maxFrameBytes`. */
