@@ -388,7 +388,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#fail(toOonError(err), 'bad data');
       return;
     }
-    this.emit('message', message.object, message);
+    const owner = this.#owner;
+    if (owner.onMessage !== undefined) owner.onMessage(message.object, message);
+    else this.emit('message', message.object, message);
     const { inbox } = this;
     if (inbox.hasWaiters || !this.#owner.hasMessageListeners()) inbox.push(message.object);
   }
