@@ -1,4 +1,4 @@
-import { NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, OonError, Registry, registerEnum, t } from '@oon/core';
 import { BinaryCodec } from '@oon/wire';
 import { expectBadData } from '../../../test/support/expect-bad-data';
 
@@ -95,6 +95,52 @@ describe('BinaryCodec', () => {
     it('refuses an element that is not the declared class or a subclass', () => {
       const g = Object.assign(new Garage(), { cars: [new Other()] });
       expectBadData(() => codec.encode(new NetMessage(g)), 'body.cars[0]: expected Car, got Other');
+    });
+  });
+
+  describe('integer enums (written and read in line when every member is 0 to 31)', () => {
+    const garage = new Registry();
+    enum Gear {
+      Park = 0,
+      Drive = 2,
+      Top = 31,
+    }
+    registerEnum(Gear, 'Gear', garage);
+    enum Far {
+      Near = 1,
+      Away = 40,
+    }
+    registerEnum(Far, 'Far', garage);
+    @NetClass({ registry: garage })
+    class Shift {
+      @NetField(() => Gear) gear: Gear | null = Gear.Park;
+      @NetField(() => Far) far: Far | null = Far.Near;
+    }
+    const shifts = new BinaryCodec({ registry: garage });
+    const shift = (gear: Gear | null, far: Far | null): Shift => Object.assign(new Shift(), { gear, far });
+    /** The payload of a Shift with its field bytes replaced by `fields` (hex), uuid 'u'. */
+    const payload = (fields: string): Buffer => hex(`01 01 75  03 00 05 5368696674 02  ${fields}`);
+
+    it('round-trips every member, null, and the members of an enum past 31 (the prebuilt way)', () => {
+      for (const gear of [Gear.Park, Gear.Drive, Gear.Top, null]) {
+        for (const far of [Far.Near, Far.Away, null]) {
+          expect(shifts.decode(shifts.encode(new NetMessage(shift(gear, far)))).object).toStrictEqual(shift(gear, far));
+        }
+      }
+    });
+
+    it('writes a member as its tag and one zigzag byte, as any integer', () => {
+      const bytes = Buffer.from(shifts.encode(new NetMessage(shift(Gear.Top, Far.Away), { uuid: 'u' })));
+      // Fields by wire name: far (40 -> zigzag 80 = 0x50), gear (31 -> 62 = 0x3e).
+      expect(bytes.toString('hex')).toBe(payload('03 50  03 3e').toString('hex'));
+    });
+
+    it('refuses a number that is no member, on either side, naming the enum', () => {
+      expectBadData(() => shifts.decode(payload('03 50  03 02')), 'Shift.gear', '1 is not a member of enum Gear');
+      expectBadData(() => shifts.decode(payload('03 50  03 40')), '32 is not a member of enum Gear');
+      expectBadData(() => shifts.decode(payload('03 50  03 01')), '-1 is not a member of enum Gear');
+      expectBadData(() => shifts.encode(new NetMessage(shift(1 as Gear, Far.Near))), 'gear');
+      expect(shifts.decode(payload('03 50  03 04')).object).toStrictEqual(shift(Gear.Drive, Far.Away));
     });
   });
 
