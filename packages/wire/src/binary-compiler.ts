@@ -228,8 +228,10 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
       return `      if (${t} === ${Tag.B}) ${target} = true; else if (${t} === ${Tag.A}) ${target} = false; ${orNull}`;
     case 'class': {
       // An object of the declared class or a subclass, named before in this message by a
-      // one-byte number: built and filled here, one branch per class, so those calls are
-      // monomorphic. Anything else (a first naming, a reference) goes through readObject.
+      // one-byte number, or named as the last message named it here: built and filled
+      // here, one branch per class, so those calls are monomorphic. Any other class
+      // already read goes through readObjectOf; a naming not seen before, a tracked
+      // object or a reference, through readObject.
       const [b, c, o] = [g.name('b'), g.name('c'), g.name('o')];
       const fast = g.rt
         .plainVariants(type.ctor)
@@ -237,7 +239,6 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
           const cc = g.ref(known);
           return `if (${c} === ${cc}) {
           if (${depth} > maxDepth) throw tooDeep(${where}, maxDepth);
-          r.pos++;
           let ${o};
           try { ${o} = ${cc}.create(); } catch (cause) { throw constructorFailed(${cc}.schema, cause); }
           ${cc}.fill(st, ${o}, ${depth});
@@ -252,9 +253,14 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
       }
       return `      if (${t} === ${Tag.Null}) ${target} = null;
       else {
-        const ${b} = r.pos < r.end ? r.buf[r.pos] : 0;
-        const ${c} = ${t} === ${Tag.A} && ${b} > 0 && ${b} <= st.classCount ? st.classes[${b} - 1] : undefined;
-        ${fast}${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
+        let ${c};
+        if (${t} === ${Tag.A} && r.pos < r.end) {
+          const ${b} = r.buf[r.pos];
+          if (${b} > 0 && ${b} <= st.classCount) { ${c} = st.classes[${b} - 1]; r.pos++; }
+          else if (${b} === 0) ${c} = rt.recentClass(st);
+        }
+        ${fast}if (${c} !== undefined) ${target} = rt.readObjectOf(st, ${c}, ${g.ref(type.ctor)}, ${depth}, ${where});
+        else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
       }`;
     }
     case 'array': {

@@ -233,6 +233,29 @@ export class BinaryEngine implements BinaryRuntime {
     return object;
   }
 
+  /** A plain object of a class the generated code already read (see {@link BinaryRuntime.readObjectOf}). */
+  readObjectOf(st: DecodeState, cc: ClassCodec, declared: Function, depth: number, where: string): object {
+    if (depth > this.options.maxDepth) throw tooDeep(where, this.options.maxDepth);
+    if (cc.ctor !== declared && cc.extendsChecked !== declared) this.#checkExtends(cc, declared, where);
+    let object: Record<string, unknown>;
+    try {
+      object = cc.create();
+    } catch (cause) {
+      throw constructorFailed(cc.schema, cause);
+    }
+    cc.fill(st, object, depth);
+    if (cc.validate) st.toValidate.push(object);
+    return object;
+  }
+
+  /** The class named at this position in the last message, if its definition is next (see {@link BinaryRuntime.recentClass}). */
+  recentClass(st: DecodeState): ClassCodec | undefined {
+    const recent = this.#recent[st.classCount];
+    if (recent === undefined || !startsWith(st.r, recent.definition)) return undefined;
+    st.classes[st.classCount++] = recent;
+    return recent;
+  }
+
   /**
    * Throws unless the class extends `declared`. A passed check is remembered on the class
    * codec: a field of a base class mostly carries the same subclasses, and the prototype
@@ -289,11 +312,8 @@ export class BinaryEngine implements BinaryRuntime {
       }
       // Messages of one stream mostly name the same classes in the same order: try the
       // class named at this position last time, comparing its definition's bytes.
-      const recent = first === 0 ? this.#recent[st.classCount] : undefined;
-      if (recent !== undefined && startsWith(r, recent.definition)) {
-        st.classes[st.classCount++] = recent;
-        return recent;
-      }
+      const recent = first === 0 ? this.recentClass(st) : undefined;
+      if (recent !== undefined) return recent;
     }
     const id = r.varuint();
     if (id !== 0) {

@@ -199,6 +199,31 @@ describe('BinaryCodec', () => {
       const forged = Buffer.from(hexText.slice(0, -6) + '0301' + '0301' + '0300' + '00' + '00', 'hex');
       expectBadData(() => codec.decode(forged), 'Pen.animals: expected Animal, got Pen, which does not extend it');
     });
+
+    it('revives the right class when a position names another class than in the last message, either way round', () => {
+      const codec = new BinaryCodec({ registry: zoo });
+      // The lead is the second class each message names: Dog, then Animal, then Dog again.
+      const pens = [dog('a', 1), animal('b'), dog('c', 3), dog('d', 4), animal('e')].map((lead) => Object.assign(new Pen(), { lead }));
+      for (const pen of pens) {
+        const back = codec.decode(codec.encode(new NetMessage(pen))).object as Pen;
+        expect(back.lead?.constructor).toBe(pen.lead?.constructor);
+        expect(back).toStrictEqual(pen);
+      }
+    });
+
+    it('refuses a class that does not extend the declared one where the last message named another there', () => {
+      const codec = new BinaryCodec({ registry: zoo });
+      // Teach the codec that the second class named is Dog (in `lead`) ...
+      const dogPen = Buffer.from(codec.encode(new NetMessage(Object.assign(new Pen(), { lead: dog('d', 1) }), { uuid: '' })));
+      expect(codec.decode(dogPen).object).toStrictEqual(Object.assign(new Pen(), { lead: dog('d', 1) }));
+      // ... then send a Pen whose lead holds a second Pen, named in full: the same bytes at that place would be a Dog's.
+      const penDefinition = Buffer.from(dogPen.subarray(2, 2 + 1 + 1 + 1 + 3 + 1)).toString('hex'); // 03 00 03 50656e 02
+      expect(penDefinition).toBe('0300035065' + '6e02');
+      const forged = hex(`01 00  ${penDefinition}  03 00  03 ${penDefinition.slice(2)} 03 00 00`);
+      expectBadData(() => codec.decode(forged), 'Pen.lead: expected Animal, got Pen, which does not extend it');
+      // Again: now the class last named at that place is Pen itself, recognised in the generated code.
+      expectBadData(() => codec.decode(forged), 'Pen.lead: expected Animal, got Pen, which does not extend it');
+    });
   });
 
   describe('Maps, Sets and Dates', () => {
