@@ -48,7 +48,13 @@ export class ByteWriter {
 
   /** Overwrites 4 bytes at `at` (from the message's start) with `value`, big-endian: a length known only once what follows is written. */
   setU32BE(at: number, value: number): void {
-    this.buf.writeUInt32BE(value, this.#start + at);
+    // By hand: Buffer's writer validates its arguments, once per frame sent.
+    const buf = this.buf;
+    const p = this.#start + at;
+    buf[p] = value >>> 24;
+    buf[p + 1] = (value >>> 16) & 0xff;
+    buf[p + 2] = (value >>> 8) & 0xff;
+    buf[p + 3] = value & 0xff;
   }
 
   /**

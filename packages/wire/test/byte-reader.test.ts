@@ -57,3 +57,19 @@ describe('ByteReader', () => {
     });
   });
 });
+
+describe('ByteWriter', () => {
+  describe('#setU32BE()', () => {
+    it('overwrites four bytes big-endian at a place counted from the message start, over the whole u32 range', () => {
+      const w = new ByteWriter(64);
+      w.reset();
+      w.u8(0xaa);
+      w.finish(); // the next message starts at byte 1 of the slab
+      w.reset();
+      for (let i = 0; i < 9; i++) w.u8(0);
+      w.setU32BE(0, 0x01020304);
+      w.setU32BE(4, 0xfffffffe);
+      expect(Buffer.from(w.finish()).toString('hex')).toBe('01020304' + 'fffffffe' + '00');
+    });
+  });
+});
