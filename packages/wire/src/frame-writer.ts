@@ -13,6 +13,8 @@ const FLUSH_BYTES = 256 * 1024;
 const MIN_BATCH_BYTES = 512;
 /** `#open` when no frame is being written. */
 const NO_FRAME = -1;
+/** What the batch writer holds between batches: nothing, so an idle connection keeps no batch buffer alive. */
+const NO_BUFFER = Buffer.alloc(0);
 
 /** A batch of frames that one socket write carries, and the promise its senders share. */
 interface Batch {
@@ -202,6 +204,7 @@ export class FrameWriter {
     const batch = this.#batch;
     this.#lastBatchBytes = this.#gathered;
     // The socket keeps `data` until it is written, so the next batch gets a new buffer.
+    this.#out.adopt(NO_BUFFER);
     this.#hasBuffer = false;
     this.#gathered = 0;
     this.#batch = undefined;

@@ -192,6 +192,16 @@ describe('FrameWriter', () => {
       ]);
     });
 
+    it('lets go of a batch buffer once the batch is handed over, so an idle connection keeps none alive', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      await Promise.all(messageFrames(2_000).map((frame) => writer.write(frame)));
+      expect(writes).toHaveLength(1);
+      expect(writer.out.buf.length).toBe(0);
+      await writer.writeFrame(FrameKind.Message, 'again');
+      expect(decodeAll(writes[1] as Buffer)).toEqual([`${FrameKind.Message}:again`]);
+    });
+
     it('refuses a second beginFrame() while one is open', () => {
       const writer = new FrameWriter(recordingStream().stream, failure);
       writer.beginFrame(FrameKind.Message);
