@@ -72,7 +72,7 @@ export class SessionCarrier {
    */
   decode(codec: Codec, buf: Buffer, start: number, end: number): NetMessage | undefined {
     if (this.#session === undefined) return codec.decodeSpan(buf, start, end);
-    if (!this.#session.accept(readSeq(buf.subarray(start, end), 'message'))) return undefined;
+    if (!this.#session.accept(readSeq(buf, 'message', start, end))) return undefined;
     return codec.decodeSpan(buf, start + SEQ_BYTES, end);
   }
 
