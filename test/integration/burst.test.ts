@@ -36,4 +36,31 @@ describe('a burst of sends in one tick', () => {
     expect((await arrived).map(([car]) => car.speed)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     await disconnected;
   });
+
+  it('keeps frames whole when a getter sends while its object is encoded into the batch: the nested one follows', async () => {
+    const { server, port } = await h.listeningServer<VolvoCar>();
+    // Without a session: its own send path encodes each message apart (session.ts).
+    const client = await h.connectedClient(port, { reconnect: false });
+    const arrived = collectEvents(server, 'message', 4, 15_000);
+    const outer = new VolvoCar(1, 4);
+    let nested: Promise<void> | undefined;
+    // Read once while `outer` is encoded straight into the write batch.
+    Object.defineProperty(outer, 'speed', {
+      get: () => {
+        nested ??= client.send(new VolvoCar(2, 6));
+        return 1;
+      },
+    });
+
+    const sends = [client.send(new VolvoCar(0, 2)), client.send(outer), client.send(new VolvoCar(3, 8))];
+    await Promise.all([...sends, nested]);
+
+    const got = (await arrived).map(([car]) => [car.constructor.name, car.speed, car.wheels]);
+    expect(got).toEqual([
+      ['VolvoCar', 0, 2],
+      ['VolvoCar', 1, 4],
+      ['VolvoCar', 2, 6],
+      ['VolvoCar', 3, 8],
+    ]);
+  });
 });

@@ -287,6 +287,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
         : { sessionRequest: () => this.#sessionRequest(), bindSession: (granted: SessionHello) => this.#bindSession(granted) }),
       onOpen: () => this.#attach(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
+      onMessage: (object, message) => this.emit('message', object as T, message as NetMessage<T>),
       handleRequest: (object) => this.#handlers.dispatch(object, this),
     });
     try {
@@ -300,7 +301,6 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   #attach(connection: Connection): void {
     this.#connection = connection;
     this.#status = 'connected';
-    connection.on('message', (object, message) => this.emit('message', object as T, message as NetMessage<T>));
     connection.on('error', (err) => this.emit('error', err));
     connection.once('close', (reason, error) => this.#onLinkClosed(connection, reason, error));
     this.emit('connect');

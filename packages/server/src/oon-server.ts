@@ -208,6 +208,8 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       admit: (hello) => this.#admit(hello, socket, connection),
       onOpen: () => this.#onOpen(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
+      // The peer of a link is known from its onOpen, before any of its messages.
+      onMessage: (object, message) => this.emit('message', object as T, this.#peerOf.get(connection) as Peer, message as NetMessage<T>),
       handleRequest: (object) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer),
     });
     this.#connections.add(connection);
@@ -276,7 +278,6 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       });
     peer.relink(connection);
     this.#peerOf.set(connection, peer);
-    connection.on('message', (object, message) => this.emit('message', object as T, peer, message as NetMessage<T>));
     connection.on('error', (err) => this.emit('error', err, peer));
     connection.once('close', (reason) => this.#onLinkClosed(connection, peer, reason));
     if (resumed !== undefined) {

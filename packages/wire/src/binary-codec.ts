@@ -1,6 +1,7 @@
 import type { NetMessage } from '@oon/core';
 import { BinaryEngine } from './binary-engine';
-import type { Codec } from './codec';
+import type { ByteWriter } from './byte-writer';
+import type { FrameCodec } from './codec';
 import { resolveCodecOptions, type CodecOptions } from './codec-options';
 
 /** Options of {@link BinaryCodec}: the registry, the limits, references and validation. */
@@ -20,7 +21,7 @@ export type BinaryCodecOptions = CodecOptions;
  * const again = codec.decode(bytes).object; // a Car
  * ```
  */
-export class BinaryCodec implements Codec {
+export class BinaryCodec implements FrameCodec {
   readonly name = 'binary';
   readonly #engine: BinaryEngine;
 
@@ -34,8 +35,21 @@ export class BinaryCodec implements Codec {
     return this.#engine.encode(message);
   }
 
+  /**
+   * @internal Encodes a message at the end of `out` (a connection's write batch), with no
+   * buffer of its own; on a throw the caller drops what was written.
+   */
+  encodeInto(message: NetMessage, out: ByteWriter): void {
+    this.#engine.encodeInto(message, out);
+  }
+
   /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */
   decode(payload: Uint8Array | string, ignore?: readonly string[]): NetMessage {
     return this.#engine.decode(payload, ignore);
+  }
+
+  /** As {@link BinaryCodec.decode}, for the payload `buf[start, end)`. */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage {
+    return this.#engine.decodeSpan(buf, start, end, ignore);
   }
 }

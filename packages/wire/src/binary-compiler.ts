@@ -165,6 +165,15 @@ ${writeValue(g, type.of, e, level + 1, where)}
         }
       } ${orNull}`;
     }
+    case 'enum': {
+      // A member of a small integer enum (the usual TypeScript enum) is one byte after its
+      // tag, written here; anything else (strings, null, a non-member) goes the prebuilt way.
+      const mask = smallIntEnumMask(type.values);
+      const slow = `${g.ref(g.rt.typeCodec(type))}.write(st, ${v}, ${depth}, ${where});`;
+      if (mask === undefined) return `      ${slow}`;
+      return `      if (typeof ${v} === 'number' && ${v} >= 0 && ${v} < 32 && (${v} | 0) === ${v} && ((${mask} >>> ${v}) & 1) === 1 && (${v} !== 0 || 1 / ${v} > 0)) { w.u8(${Tag.A}); w.u8(${v} << 1); }
+      else ${slow}`;
+    }
     case 'date':
       return `      if (${v} instanceof Date && ${v}.getTime() === ${v}.getTime()) { w.u8(${Tag.A}); w.f64(${v}.getTime()); }
       else ${g.ref(g.rt.typeCodec(type))}.write(st, ${v}, ${depth}, ${where});`;
@@ -219,8 +228,10 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
       return `      if (${t} === ${Tag.B}) ${target} = true; else if (${t} === ${Tag.A}) ${target} = false; ${orNull}`;
     case 'class': {
       // An object of the declared class or a subclass, named before in this message by a
-      // one-byte number: built and filled here, one branch per class, so those calls are
-      // monomorphic. Anything else (a first naming, a reference) goes through readObject.
+      // one-byte number, or named as the last message named it here: built and filled
+      // here, one branch per class, so those calls are monomorphic. Any other class
+      // already read goes through readObjectOf; a naming not seen before, a tracked
+      // object or a reference, through readObject.
       const [b, c, o] = [g.name('b'), g.name('c'), g.name('o')];
       const fast = g.rt
         .plainVariants(type.ctor)
@@ -228,7 +239,6 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
           const cc = g.ref(known);
           return `if (${c} === ${cc}) {
           if (${depth} > maxDepth) throw tooDeep(${where}, maxDepth);
-          r.pos++;
           let ${o};
           try { ${o} = ${cc}.create(); } catch (cause) { throw constructorFailed(${cc}.schema, cause); }
           ${cc}.fill(st, ${o}, ${depth});
@@ -243,9 +253,14 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
       }
       return `      if (${t} === ${Tag.Null}) ${target} = null;
       else {
-        const ${b} = r.pos < r.end ? r.buf[r.pos] : 0;
-        const ${c} = ${t} === ${Tag.A} && ${b} > 0 && ${b} <= st.classCount ? st.classes[${b} - 1] : undefined;
-        ${fast}${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
+        let ${c};
+        if (${t} === ${Tag.A} && r.pos < r.end) {
+          const ${b} = r.buf[r.pos];
+          if (${b} > 0 && ${b} <= st.classCount) { ${c} = st.classes[${b} - 1]; r.pos++; }
+          else if (${b} === 0) ${c} = rt.recentClass(st);
+        }
+        ${fast}if (${c} !== undefined) ${target} = rt.readObjectOf(st, ${c}, ${g.ref(type.ctor)}, ${depth}, ${where});
+        else ${target} = rt.readObject(st, ${t}, ${g.ref(type.ctor)}, ${depth}, ${where});
       }`;
     }
     case 'array': {
@@ -262,6 +277,16 @@ ${readValue(g, type.of, e, et, level + 1, where)}
         }
         ${target} = ${a};
       } ${orNull}`;
+    }
+    case 'enum': {
+      // A member of a small integer enum read here; anything else, and every error, the prebuilt way.
+      const mask = smallIntEnumMask(type.values);
+      const slow = `${target} = ${g.ref(g.rt.typeCodec(type))}.read(st, ${t}, ${depth}, ${where});`;
+      if (mask === undefined) return `      ${slow}`;
+      const x = g.name('x');
+      return `      { const ${x} = ${t} === ${Tag.A} && r.pos < r.end ? r.buf[r.pos] : 0x80;
+        if (${x} < 0x40 && (${x} & 1) === 0 && ((${mask} >>> (${x} >>> 1)) & 1) === 1) { r.pos++; ${target} = ${x} >>> 1; }
+        else ${slow} }`;
     }
     case 'date': {
       // Past ±8.64e15 ms a Date is invalid: the prebuilt codec reads it again and says so.
@@ -295,6 +320,16 @@ ${readValue(g, element, e, et, level + 1, where)}
     default:
       return `      ${target} = ${g.ref(g.rt.typeCodec(type))}.read(st, ${t}, ${depth}, ${where});`;
   }
+}
+
+/** For an enum whose members are all integers from 0 to 31: a bit per member, for generated code to test; else undefined. */
+function smallIntEnumMask(values: ReadonlySet<string | number>): number | undefined {
+  let mask = 0;
+  for (const value of values) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 31) return undefined;
+    mask |= 1 << value;
+  }
+  return mask >>> 0;
 }
 
 /** Code reading a zigzag integer into `target`, a one-byte one inline. */

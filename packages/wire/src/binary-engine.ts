@@ -42,6 +42,7 @@ export class BinaryEngine implements BinaryRuntime {
   readonly #recent: ClassCodec[] = [];
   #spare: DecodeState | undefined = newDecodeState();
   #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
+  #spareWriter: ByteWriter | undefined = new ByteWriter();
 
   constructor(options: ResolvedCodecOptions) {
     this.options = options;
@@ -49,12 +50,28 @@ export class BinaryEngine implements BinaryRuntime {
 
   /** Encodes a message: `[u8 version][uuid][root object]`. */
   encode(message: NetMessage): Uint8Array {
-    // One state and writer are reused; an encode inside an encode (a getter that sends)
-    // gets its own, so it cannot write over the message in progress.
-    const st = this.#spareEncode ?? newEncodeState(new ByteWriter(1024));
+    // One writer is reused; an encode inside an encode (a getter that sends) gets its
+    // own, so it cannot write over the message in progress.
+    const w = this.#spareWriter ?? new ByteWriter(1024);
+    this.#spareWriter = undefined;
+    try {
+      w.reset();
+      this.encodeInto(message, w);
+      return w.finish();
+    } finally {
+      this.#spareWriter = w;
+    }
+  }
+
+  /**
+   * Encodes a message at the end of `w` (a frame writer's batch: no copy of its own);
+   * on a throw, what it wrote is left for the caller to drop.
+   */
+  encodeInto(message: NetMessage, w: ByteWriter): void {
+    // One state is reused; an encode inside an encode gets its own.
+    const st = this.#spareEncode ?? newEncodeState(w);
     this.#spareEncode = undefined;
-    const w = st.w;
-    w.reset();
+    st.w = w;
     st.gen = ++this.#gen;
     st.nextClassId = 0;
     st.refs = undefined;
@@ -74,17 +91,21 @@ export class BinaryEngine implements BinaryRuntime {
       st.root = EMPTY;
       this.#spareEncode = st;
     }
-    return w.finish();
   }
 
   /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */
   decode(payload: Uint8Array | string, ignore: readonly string[] = NO_NAMES): NetMessage {
     if (typeof payload === 'string') throw new BadDataError('a binary payload cannot be text; is the peer using the json codec?');
+    return this.decodeSpan(payload, 0, payload.length, ignore);
+  }
+
+  /** Decodes the payload `buf[start, end)`; never reads outside it. */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore: readonly string[] = NO_NAMES): NetMessage {
     // One state is reused from message to message; a decode inside a decode (a constructor
     // that decodes) gets its own.
     const st = this.#spare ?? newDecodeState();
     this.#spare = undefined;
-    st.r.reset(payload);
+    st.r.reset(buf, start, end);
     st.ignore = ignore.length === 0 ? undefined : new Set(ignore);
     try {
       const r = st.r;
@@ -103,7 +124,7 @@ export class BinaryEngine implements BinaryRuntime {
       st.classCount = 0;
       st.objectCount = 0;
       if (st.toValidate.length !== 0) st.toValidate.length = 0;
-      st.r.reset(EMPTY);
+      st.r.reset(EMPTY, 0, 0);
       this.#spare = st;
     }
   }
@@ -212,6 +233,29 @@ export class BinaryEngine implements BinaryRuntime {
     return object;
   }
 
+  /** A plain object of a class the generated code already read (see {@link BinaryRuntime.readObjectOf}). */
+  readObjectOf(st: DecodeState, cc: ClassCodec, declared: Function, depth: number, where: string): object {
+    if (depth > this.options.maxDepth) throw tooDeep(where, this.options.maxDepth);
+    if (cc.ctor !== declared && cc.extendsChecked !== declared) this.#checkExtends(cc, declared, where);
+    let object: Record<string, unknown>;
+    try {
+      object = cc.create();
+    } catch (cause) {
+      throw constructorFailed(cc.schema, cause);
+    }
+    cc.fill(st, object, depth);
+    if (cc.validate) st.toValidate.push(object);
+    return object;
+  }
+
+  /** The class named at this position in the last message, if its definition is next (see {@link BinaryRuntime.recentClass}). */
+  recentClass(st: DecodeState): ClassCodec | undefined {
+    const recent = this.#recent[st.classCount];
+    if (recent === undefined || !startsWith(st.r, recent.definition)) return undefined;
+    st.classes[st.classCount++] = recent;
+    return recent;
+  }
+
   /**
    * Throws unless the class extends `declared`. A passed check is remembered on the class
    * codec: a field of a base class mostly carries the same subclasses, and the prototype
@@ -268,11 +312,8 @@ export class BinaryEngine implements BinaryRuntime {
       }
       // Messages of one stream mostly name the same classes in the same order: try the
       // class named at this position last time, comparing its definition's bytes.
-      const recent = first === 0 ? this.#recent[st.classCount] : undefined;
-      if (recent !== undefined && startsWith(r, recent.definition)) {
-        st.classes[st.classCount++] = recent;
-        return recent;
-      }
+      const recent = first === 0 ? this.recentClass(st) : undefined;
+      if (recent !== undefined) return recent;
     }
     const id = r.varuint();
     if (id !== 0) {

@@ -30,7 +30,8 @@ export const BINARY_FORMAT_VERSION = 1;
 
 /** What one encoding carries from object to object. */
 export interface EncodeState {
-  readonly w: ByteWriter;
+  /** Where this message goes: the codec's own slab, or a frame writer's batch. */
+  w: ByteWriter;
   /** This message's number: a class codec whose `gen` equals it was already named in it. */
   gen: number;
   nextClassId: number;

@@ -25,6 +25,14 @@ export interface BinaryRuntime {
    */
   plainVariants(declared: Function): ClassCodec[];
   readObject(st: DecodeState, tag: number, declared: Function | undefined, depth: number, where: string): object;
+  /** Reads a plain (untracked) object of a class already read (`cc`): checks it extends `declared`, builds and fills it. */
+  readObjectOf(st: DecodeState, cc: ClassCodec, declared: Function, depth: number, where: string): object;
+  /**
+   * The class whose definition is next in the payload, when it is the class named at this
+   * position in the last message: steps over it and counts it as named in this one.
+   * Undefined, with the cursor unmoved, otherwise.
+   */
+  recentClass(st: DecodeState): ClassCodec | undefined;
   /** Throws the `maxDepth` error for an encoding, explaining a cycle if there is one. */
   tooDeepOnWrite(st: EncodeState, where: string): never;
   /** Checks a plain JSON value (`t.json`) and returns its text. */

@@ -11,31 +11,36 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const readBigInt64LE = Buffer.prototype.readBigInt64LE as (this: Uint8Array, offset: number) => bigint;
 
 /**
- * A bounds-checked cursor over one binary payload: every read checks that its bytes are
- * inside the payload, so a truncated or malformed payload fails with `BadData` and never
- * reads past its frame.
+ * A bounds-checked cursor over one binary payload, `buf[start, end)`: every read checks
+ * that its bytes are inside the payload, so a truncated or malformed payload fails with
+ * `BadData` and never reads past its frame, even where `buf` holds more (the received
+ * chunk with the frames around it).
  */
 export class ByteReader {
   buf: Uint8Array;
   pos: number;
   end: number;
+  /** Where the payload starts in `buf`: positions in error messages count from it. */
+  start: number;
 
-  constructor(buf: Uint8Array) {
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.buf = buf;
-    this.pos = 0;
-    this.end = buf.length;
+    this.pos = start;
+    this.end = end;
+    this.start = start;
   }
 
-  /** Points the cursor at the start of another payload. */
-  reset(buf: Uint8Array): void {
+  /** Points the cursor at the start of another payload, `buf[start, end)` (all of `buf` by default). */
+  reset(buf: Uint8Array, start = 0, end = buf.length): void {
     this.buf = buf;
-    this.pos = 0;
-    this.end = buf.length;
+    this.pos = start;
+    this.end = end;
+    this.start = start;
   }
 
   /** The error for running out of payload. */
   truncated(): BadDataError {
-    return new BadDataError(`binary payload ends at byte ${this.end} in the middle of a value: it is truncated or malformed`);
+    return new BadDataError(`binary payload ends at byte ${this.end - this.start} in the middle of a value: it is truncated or malformed`);
   }
 
   u8(): number {
@@ -103,7 +108,7 @@ export class ByteReader {
         return result;
       }
     }
-    throw new BadDataError(`binary payload has a malformed varint before byte ${this.pos}`);
+    throw new BadDataError(`binary payload has a malformed varint before byte ${this.pos - this.start}`);
   }
 
   zigzag(): number {

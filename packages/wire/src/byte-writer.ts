@@ -20,10 +20,11 @@ export class ByteWriter {
   /** The slab's memory, whose plain Uint8Array views are cheaper to make than a Buffer's. */
   #buffer: ArrayBufferLike;
   #offset: number;
-  readonly #slabSize: number;
+  /** The size of a fresh slab (a bigger one if the message needs it). */
+  slabSize: number;
 
   constructor(slabSize = 16 * 1024) {
-    this.#slabSize = slabSize;
+    this.slabSize = slabSize;
     this.buf = Buffer.allocUnsafeSlow(slabSize);
     this.#buffer = this.buf.buffer;
     this.#offset = this.buf.byteOffset;
@@ -32,7 +33,37 @@ export class ByteWriter {
   /** Starts a new message after the last finished one (what a failed message wrote is abandoned). */
   reset(): void {
     this.pos = this.#start;
-    if (this.buf.length - this.pos < MIN_ROOM) this.#take(Buffer.allocUnsafeSlow(this.#slabSize));
+    if (this.buf.length - this.pos < MIN_ROOM) this.#take(Buffer.allocUnsafeSlow(this.slabSize));
+  }
+
+  /** Bytes of the message written so far. */
+  get length(): number {
+    return this.pos - this.#start;
+  }
+
+  /** Drops what the message holds past its first `length` bytes (a frame that failed to encode). */
+  truncate(length: number): void {
+    this.pos = this.#start + length;
+  }
+
+  /** Overwrites 4 bytes at `at` (from the message's start) with `value`, big-endian: a length known only once what follows is written. */
+  setU32BE(at: number, value: number): void {
+    // By hand: Buffer's writer validates its arguments, once per frame sent.
+    const buf = this.buf;
+    const p = this.#start + at;
+    buf[p] = value >>> 24;
+    buf[p + 1] = (value >>> 16) & 0xff;
+    buf[p + 2] = (value >>> 8) & 0xff;
+    buf[p + 3] = value & 0xff;
+  }
+
+  /**
+   * Writes the next messages into `slab`, from its start (what the writer held is let go,
+   * so nothing may be begun in it). For a caller that sizes its own slabs, such as a
+   * frame writer taking a pooled buffer for a small batch.
+   */
+  adopt(slab: Buffer): void {
+    this.#take(slab);
   }
 
   /** The bytes of the message, as a view that later messages never overwrite. */
@@ -47,7 +78,7 @@ export class ByteWriter {
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const written = this.pos - this.#start;
-    const slab = Buffer.allocUnsafeSlow(Math.max(this.#slabSize, (written + n) * 2));
+    const slab = Buffer.allocUnsafeSlow(Math.max(this.slabSize, (written + n) * 2));
     this.buf.copy(slab, 0, this.#start, this.pos);
     this.#take(slab);
     this.pos = written;
@@ -144,6 +175,19 @@ export class ByteWriter {
     let pos = this.pos;
     for (let i = 0; i < n; i++) buf[pos++] = value[i] as number;
     this.pos = pos;
+  }
+
+  /** Bytes as they are, with no length, copied in one call (for longer runs than {@link ByteWriter.raw}). */
+  copy(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** A string's UTF-8 bytes, with no length. */
+  utf8(value: string): void {
+    this.ensure(Buffer.byteLength(value, 'utf8'));
+    this.pos += this.buf.write(value, this.pos, 'utf8');
   }
 
   /** Raw bytes, after their length. */

@@ -1,4 +1,5 @@
 import type { NetMessage } from '@oon/core';
+import type { ByteWriter } from './byte-writer';
 
 /** Limits a codec enforces while writing and reading; over a limit is `BadData`. */
 export interface CodecLimits {
@@ -22,4 +23,19 @@ export interface Codec {
    * `fields_to_ignore` does on load.
    */
   decode(payload: Uint8Array | string, ignore?: readonly string[]): NetMessage;
+  /**
+   * As `decode`, for the payload `buf[start, end)`: a receiver decodes each message
+   * where it lies in the received chunk, without a view of its own.
+   */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage;
+}
+
+/**
+ * A codec a connection encodes with (not exported): it writes a message's payload
+ * straight into the connection's write batch, behind the frame header, so a message is
+ * not copied from a buffer of the codec's own into the batch.
+ */
+export interface FrameCodec extends Codec {
+  /** Encodes a message at the end of `out`; on a throw the caller drops what was written. */
+  encodeInto(message: NetMessage, out: ByteWriter): void;
 }

@@ -105,6 +105,11 @@ export interface ConnectionOwner {
    */
   hasMessageListeners(): boolean;
   /**
+   * Receives each revived message, in place of the connection's own `'message'` event:
+   * the owner's relay to its listeners is then one emit per message, not two.
+   */
+  onMessage?(object: object, message: NetMessage): void;
+  /**
    * Answers a request with the reply object, or rejects: an `OonError` reaches the
    * caller with its code, anything else as `BadData` with its message. Without it,
    * every request is answered with an error saying no handler is set.

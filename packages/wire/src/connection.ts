@@ -1,13 +1,13 @@
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
-import type { Codec } from './codec';
+import type { Codec, FrameCodec } from './codec';
 import { BinaryCodec } from './binary-codec';
 import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { FrameWriter } from './frame-writer';
-import { overMaxFrameBytes } from './message-frame';
+import { overMaxFrameBytes, writeMessage, type MessageOut } from './message-frame';
 import type { SessionBinding } from './session';
 import { SessionCarrier } from './session-carrier';
 import { HandshakeDriver } from './handshake-driver';
@@ -53,7 +53,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #writer: FrameWriter;
   readonly #options: ResolvedConnectionOptions;
   readonly #inbound: FrameQueue;
-  #codec: Codec | undefined;
+  #codec: FrameCodec | undefined;
+  /** How messages are written, once the codec is agreed. */
+  #out: MessageOut | undefined;
   #state: State = 'handshaking';
   #reason: DisconnectReason | undefined;
   #error: OonError | undefined;
@@ -107,7 +109,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     );
     // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
     // handed over, and counting it would call a burst of one tick a slow consumer.
-    this.#outbox = new Outbox(() => socket.writableLength, resolved.maxPendingBytes, () => this.#sessions.inFlightBytes);
+    this.#outbox = new Outbox(() => this.#writer.socketPendingBytes, resolved.maxPendingBytes, () => this.#sessions.inFlightBytes);
     this.#watchdog = new Watchdog(resolved.watchdog, {
       ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
       fail: (error) => this.#fail(error, 'timeout'),
@@ -125,7 +127,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       onPeerError: (payload) => this.#onPeerError(payload),
       fail: (error, reason) => this.#fail(error, reason),
       ending: () => this.#ending,
-      hold: () => this.#hold(),
+      hold: () => this.#inbound.hold(),
       release: () => this.#release(),
       open: (codec, binding) => this.#open(this.#createCodec(codec), binding),
     });
@@ -143,7 +145,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
     this.#inbound = new FrameQueue(decoder, !origin, {
       reading: () => this.#reading,
-      onFrame: (kind, payload) => this.#onFrame(kind, payload),
+      onFrame: (kind, buf, start, end) => this.#onFrame(kind, buf, start, end),
       onFailure: (error) => this.#fail(toOonError(error), 'bad data'),
       onBytes: (midFrame, completed) => this.#watchdog.onBytes(midFrame, completed),
       pause: () => this.#gate.pause('holding frames'),
@@ -239,13 +241,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
   #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
-    let payload: string | Uint8Array;
-    try {
-      payload = this.#encode(object, options, prefix);
-    } catch (err) {
-      return Promise.reject(toOonError(err));
+    if (this.#state !== 'open' || this.#out === undefined) {
+      return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
     }
-    return this.#writeEncoded(kind, payload, prefix);
+    const unknown = this.#handshake.refuseUnknown(object);
+    if (unknown !== undefined) return Promise.reject(unknown);
+    return writeMessage(this.#out, kind, new NetMessage(object, options), prefix);
   }
 
   /**
@@ -347,15 +348,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state !== 'closed';
   }
 
-  #onFrame(kind: number, payload: Buffer): void {
+  #onFrame(kind: number, buf: Buffer, start: number, end: number): void {
+    // Messages are decoded where they lie in the received chunk; other frames are rare.
+    if (kind === FrameKind.Message && this.#state !== 'handshaking') this.#onMessage(buf, start, end);
+    else this.#onOtherFrame(kind, buf.subarray(start, end));
+  }
+
+  #onOtherFrame(kind: number, payload: Buffer): void {
     if (this.#state === 'handshaking') {
       this.#handshake.onFrame(kind, payload);
       return;
     }
     switch (kind) {
-      case FrameKind.Message:
-        this.#onMessage(payload);
-        return;
       case FrameKind.Request:
         this.#guard(() => this.#requests.onRequest(payload));
         return;
@@ -382,11 +386,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
   }
 
-  #open(codec: Codec, binding?: SessionBinding): void {
+  #open(codec: FrameCodec, binding?: SessionBinding): void {
     if (this.#ending) return;
     this.#codec = codec;
     // Before the owner hears of the link: a request it makes at once already respects the peer's bound.
     this.#requests.setPeerLimit(this.#handshake.peerMaxRequestsInFlight);
+    const { maxFrameBytes, origin } = this.#options;
+    this.#out = { writer: this.#writer, codec, maxFrameBytes, origin, admit: (bytes) => (this.#admitWrite(bytes) ? undefined : this.#error) };
     this.#state = 'open';
     this.#inbound.forgetStart();
     if (binding !== undefined) {
@@ -404,14 +410,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#owner.role === 'client' && this.#inbound.pending) {
       // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
       // a few microtasks from now: frames that came with the server's hello wait a turn.
-      this.#hold();
+      this.#inbound.hold(); // and reading, so order is kept
       this.#releaseTimer = setImmediate(() => this.#release());
     }
-  }
-
-  /** Stops handling frames (and reading, so order is kept) until {@link Connection.#release}. */
-  #hold(): void {
-    this.#inbound.hold();
   }
 
   #release(): void {
@@ -420,21 +421,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#inbound.release();
   }
 
-  #createCodec(name: string): Codec {
+  #createCodec(name: string): FrameCodec {
     return name === 'json' ? new JsonCodec(this.#options.codecOptions) : new BinaryCodec(this.#options.codecOptions);
   }
 
-  #onMessage(payload: Buffer): void {
-    let message: NetMessage;
+  #onMessage(buf: Buffer, start: number, end: number): void {
+    let message: NetMessage | undefined;
     try {
-      const body = this.#sessions.unwrap(payload);
-      if (body === undefined) return;
-      message = (this.#codec as Codec).decode(body);
+      message = this.#sessions.decode(this.#codec as Codec, buf, start, end);
+      if (message === undefined) return;
     } catch (err) {
       this.#fail(toOonError(err), 'bad data');
       return;
     }
-    this.emit('message', message.object, message);
+    const owner = this.#owner;
+    if (owner.onMessage !== undefined) owner.onMessage(message.object, message);
+    else this.emit('message', message.object, message);
     const { inbox } = this;
     if (inbox.hasWaiters || !this.#owner.hasMessageListeners()) inbox.push(message.object);
   }

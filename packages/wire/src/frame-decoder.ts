@@ -4,6 +4,12 @@ import { DEFAULT_MAX_FRAME_BYTES, FRAME_LENGTH_BYTES } from './constants';
 /** Called once for each whole frame, in order. `payload` may share memory with the received chunk. */
 export type FrameHandler = (kind: number, payload: Buffer) => void;
 
+/**
+ * Called once for each whole frame, in order, with its payload as `buf[start, end)`
+ * rather than a view of its own: `buf` may be the received chunk, shared with other frames.
+ */
+export type FrameSpanHandler = (kind: number, buf: Buffer, start: number, end: number) => void;
+
 /** Options of {@link FrameDecoder}. */
 export interface FrameDecoderOptions {
   /** Largest frame length accepted (kind + payload). @default 1 MiB */
@@ -45,6 +51,15 @@ export class FrameDecoder {
 
   /** Feeds received bytes; calls `onFrame` for every frame they complete. Throws `BadData` on a bad length. */
   push(chunk: Buffer, onFrame: FrameHandler): void {
+    this.pushSpans(chunk, (kind, buf, start, end) => onFrame(kind, buf.subarray(start, end)));
+  }
+
+  /**
+   * As {@link FrameDecoder.push}, handing each payload out as a span of a buffer: a view
+   * per frame (`subarray`, a Buffer's construction) was a tenth of a receiver's time in a
+   * burst of small messages.
+   */
+  pushSpans(chunk: Buffer, onFrame: FrameSpanHandler): void {
     if (chunk.length === 0) return;
     let rest = chunk;
     if (this.midFrame) {
@@ -57,8 +72,8 @@ export class FrameDecoder {
       this.#chunks = [];
       this.#buffered = 0;
     }
-    // Frames wholly inside the chunk (the usual case) are handed out straight from it,
-    // with one subarray each; only a cut tail is buffered.
+    // Frames wholly inside the chunk (the usual case) are handed out straight from it, as
+    // spans of it; only a cut tail is buffered.
     const offset = this.#framesIn(rest, onFrame);
     if (offset < rest.length) {
       this.#chunks.push(offset === 0 ? rest : rest.subarray(offset));
@@ -67,7 +82,7 @@ export class FrameDecoder {
   }
 
   /** The state machine, for a frame that spans chunks: hands it out once all of it is in; false while it is not. */
-  #completePending(onFrame: FrameHandler): boolean {
+  #completePending(onFrame: FrameSpanHandler): boolean {
     if (this.#frameLength === AWAITING_LENGTH) {
       if (this.#buffered < FRAME_LENGTH_BYTES) return false;
       this.#frameLength = this.#checkLength(this.#consume(FRAME_LENGTH_BYTES).readUInt32BE(0));
@@ -75,19 +90,19 @@ export class FrameDecoder {
     if (this.#buffered < this.#frameLength) return false;
     const body = this.#consume(this.#frameLength);
     this.#frameLength = AWAITING_LENGTH;
-    onFrame(body.readUInt8(0), body.subarray(1));
+    onFrame(body.readUInt8(0), body, 1, body.length);
     return true;
   }
 
   /** Hands out the whole frames at the start of `chunk` (nothing pending); returns where the rest begins. */
-  #framesIn(chunk: Buffer, onFrame: FrameHandler): number {
+  #framesIn(chunk: Buffer, onFrame: FrameSpanHandler): number {
     let offset = 0;
     while (chunk.length - offset >= FRAME_LENGTH_BYTES) {
       const length = this.#checkLength(chunk.readUInt32BE(offset));
       const body = offset + FRAME_LENGTH_BYTES;
       if (chunk.length - body < length) break;
       offset = body + length;
-      onFrame(chunk.readUInt8(body), chunk.subarray(body + 1, offset));
+      onFrame(chunk[body] as number, chunk, body + 1, offset);
     }
     return offset;
   }

@@ -39,6 +39,8 @@ export interface HandshakeIo {
  */
 export class HandshakeDriver {
   readonly #io: HandshakeIo;
+  /** Named only when a send is refused: building the peer's address per send showed in the profile. */
+  readonly #describePeer: () => string;
   /** Our registry as our hello described it, for comparing the peer's. */
   #schema: RegistrySchema | undefined;
   /** The wire names of the peer's classes, once its hello listed them and they differ from ours. */
@@ -47,6 +49,7 @@ export class HandshakeDriver {
 
   constructor(io: HandshakeIo) {
     this.#io = io;
+    this.#describePeer = () => io.describePeer();
   }
 
   /** The client speaks first: sends its hello at once. The server waits for the client's. */
@@ -67,7 +70,7 @@ export class HandshakeDriver {
    * anything is written; `undefined` to send it.
    */
   refuseUnknown(object: object): BadDataError | undefined {
-    return refuseUnknownToPeer(this.#peerClasses, this.#io.registry, object, this.#io.describePeer());
+    return refuseUnknownToPeer(this.#peerClasses, this.#io.registry, object, this.#describePeer);
   }
 
   /** Handles a frame that arrived before the handshake finished: the peer's hello, or its Error frame. */

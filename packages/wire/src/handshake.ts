@@ -176,12 +176,12 @@ export function refuseUnknownToPeer(
   peerClasses: ReadonlySet<string> | undefined,
   registry: Registry,
   object: object,
-  peer: string,
+  describePeer: () => string,
 ): BadDataError | undefined {
   if (peerClasses === undefined) return undefined;
   const name = registry.nameOf(object.constructor);
   if (name === undefined || peerClasses.has(name)) return undefined;
   return new BadDataError(
-    `peer does not know class \`${name}\`: ${peer} registers no class of that name, so nothing was sent. Register it on both sides to send it`,
+    `peer does not know class \`${name}\`: ${describePeer()} registers no class of that name, so nothing was sent. Register it on both sides to send it`,
   );
 }

@@ -23,7 +23,7 @@ export { checkLimits } from './check-limits';
 export { sniffForeignProtocol } from './protocol-sniffer';
 export { encodeFrame } from './frame-encoder';
 export { FrameDecoder } from './frame-decoder';
-export type { FrameDecoderOptions, FrameHandler } from './frame-decoder';
+export type { FrameDecoderOptions, FrameHandler, FrameSpanHandler } from './frame-decoder';
 export type { Codec, CodecLimits } from './codec';
 export { JsonCodec } from './json-codec';
 export { BinaryCodec } from './binary-codec';

@@ -1,5 +1,6 @@
 import { BadDataError, NetMessage } from '@oon/core';
-import type { Codec } from './codec';
+import type { ByteWriter } from './byte-writer';
+import type { FrameCodec } from './codec';
 import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } from './codec-options';
 import { JsonReader } from './json-reader';
 import { describeJson, isPlainObject, parseJson } from './json-values';
@@ -25,7 +26,7 @@ export interface JsonCodecOptions extends CodecOptions {
  * `bigint`, bytes, optional fields and shared references in tagged forms
  * (docs/types.md), and reads plain JSON objects in fields declared `t.json`.
  */
-export class JsonCodec implements Codec {
+export class JsonCodec implements FrameCodec {
   readonly name = 'json';
   readonly #options: ResolvedCodecOptions;
   readonly #originOnly: boolean;
@@ -38,6 +39,11 @@ export class JsonCodec implements Codec {
   /** Encodes a message as the origin's JSON text. */
   encode(message: NetMessage): string {
     return new JsonWriter(this.#options, this.#originOnly, message).write(message);
+  }
+
+  /** @internal Encodes a message as UTF-8 text at the end of `out` (a connection's write batch). */
+  encodeInto(message: NetMessage, out: ByteWriter): void {
+    out.utf8(this.encode(message));
   }
 
   /** Decodes the origin's JSON text (or its UTF-8 bytes) into a message with a revived object. */
@@ -53,6 +59,11 @@ export class JsonCodec implements Codec {
     if (typeof uuid !== 'string') throw new BadDataError(`message head "uuid" must be a string, got ${describeJson(uuid)}`);
     const object = new JsonReader(this.#options, ignore).read(doc['body']);
     return new NetMessage(object, { uuid, ignore });
+  }
+
+  /** As {@link JsonCodec.decode}, for the payload `buf[start, end)`. */
+  decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage {
+    return this.decode(buf.subarray(start, end), ignore);
   }
 }
 

@@ -1,6 +1,6 @@
 import { BadDataError } from '@oon/core';
 import { DEFAULT_MAX_FRAME_BYTES, FrameKind } from './constants';
-import type { FrameHandler } from './frame-decoder';
+import type { FrameHandler, FrameSpanHandler } from './frame-decoder';
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -45,6 +45,11 @@ export class JsonDocumentSplitter {
 
   /** Feeds received bytes; calls `onDocument` with `FrameKind.Message` for each document they complete. */
   push(chunk: Buffer, onDocument: FrameHandler): void {
+    this.pushSpans(chunk, (kind, buf, start, end) => onDocument(kind, buf.subarray(start, end)));
+  }
+
+  /** As {@link JsonDocumentSplitter.push}, each document as a span of a buffer (what a `FrameQueue` reads). */
+  pushSpans(chunk: Buffer, onDocument: FrameSpanHandler): void {
     let start = 0;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk.readUInt8(i);
@@ -67,7 +72,8 @@ export class JsonDocumentSplitter {
         this.#depth--;
         if (this.#depth === 0) {
           this.#checkSize(this.#pendingBytes + i + 1 - start);
-          onDocument(FrameKind.Message, this.#take(chunk.subarray(start, i + 1)));
+          const whole = this.#take(chunk.subarray(start, i + 1));
+          onDocument(FrameKind.Message, whole, 0, whole.length);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { BadDataError } from '@oon/core';
+import { BadDataError, type NetMessage } from '@oon/core';
 import type { Codec } from './codec';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
@@ -73,14 +73,15 @@ export class SessionCarrier {
   }
 
   /**
-   * A Message frame's payload to decode: without a session, as it came; with one, behind
-   * its seq, or `undefined` for a message seen before (resent after a reconnect), which
-   * is dropped. A gap in the seqs is `BadData`.
+   * Decodes a Message frame's payload, `buf[start, end)`: without a session, as it came;
+   * with one, behind its seq, or `undefined` for a message seen before (resent after a
+   * reconnect), which is dropped. A gap in the seqs, or a payload that does not decode,
+   * is `BadData`.
    */
-  unwrap(payload: Buffer): Buffer | undefined {
-    if (this.#session === undefined) return payload;
-    if (!this.#session.accept(readSeq(payload, 'message'))) return undefined;
-    return payload.subarray(SEQ_BYTES);
+  decode(codec: Codec, buf: Buffer, start: number, end: number): NetMessage | undefined {
+    if (this.#session === undefined) return codec.decodeSpan(buf, start, end);
+    if (!this.#session.accept(readSeq(buf, 'message', start, end))) return undefined;
+    return codec.decodeSpan(buf, start + SEQ_BYTES, end);
   }
 
   /** An Ack frame: the peer received everything up to its seq. */

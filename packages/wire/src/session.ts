@@ -409,10 +409,14 @@ function writeSeq(buffer: Buffer, offset: number, seq: number): void {
   buffer.writeUInt32BE(seq >>> 0, offset + 4);
 }
 
-/** Reads the u64 BE seq at the start of `payload`; `BadData` if it is too short or past 2^53. */
-export function readSeq(payload: Buffer, what: string): number {
-  if (payload.length < SEQ_BYTES) throw new BadDataError(`${what} frame of ${payload.length} bytes is too short for its sequence number`);
-  const high = payload.readUInt32BE(0);
+/**
+ * Reads the u64 BE seq at the start of the payload `payload[start, end)` (all of it by
+ * default: a received message is read where it lies in its chunk); `BadData` if it is
+ * too short or past 2^53.
+ */
+export function readSeq(payload: Buffer, what: string, start = 0, end = payload.length): number {
+  if (end - start < SEQ_BYTES) throw new BadDataError(`${what} frame of ${end - start} bytes is too short for its sequence number`);
+  const high = payload.readUInt32BE(start);
   if (high >= 0x20_0000) throw new BadDataError(`${what} frame's sequence number is past 2^53`);
-  return high * 0x1_0000_0000 + payload.readUInt32BE(4);
+  return high * 0x1_0000_0000 + payload.readUInt32BE(start + 4);
 }

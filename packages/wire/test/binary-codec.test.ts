@@ -1,4 +1,4 @@
-import { NetClass, NetField, NetMessage, OonError, Registry, t } from '@oon/core';
+import { NetClass, NetField, NetMessage, OonError, Registry, registerEnum, t } from '@oon/core';
 import { BinaryCodec } from '@oon/wire';
 import { expectBadData } from '../../../test/support/expect-bad-data';
 
@@ -98,6 +98,52 @@ describe('BinaryCodec', () => {
     });
   });
 
+  describe('integer enums (written and read in line when every member is 0 to 31)', () => {
+    const garage = new Registry();
+    enum Gear {
+      Park = 0,
+      Drive = 2,
+      Top = 31,
+    }
+    registerEnum(Gear, 'Gear', garage);
+    enum Far {
+      Near = 1,
+      Away = 40,
+    }
+    registerEnum(Far, 'Far', garage);
+    @NetClass({ registry: garage })
+    class Shift {
+      @NetField(() => Gear) gear: Gear | null = Gear.Park;
+      @NetField(() => Far) far: Far | null = Far.Near;
+    }
+    const shifts = new BinaryCodec({ registry: garage });
+    const shift = (gear: Gear | null, far: Far | null): Shift => Object.assign(new Shift(), { gear, far });
+    /** The payload of a Shift with its field bytes replaced by `fields` (hex), uuid 'u'. */
+    const payload = (fields: string): Buffer => hex(`01 01 75  03 00 05 5368696674 02  ${fields}`);
+
+    it('round-trips every member, null, and the members of an enum past 31 (the prebuilt way)', () => {
+      for (const gear of [Gear.Park, Gear.Drive, Gear.Top, null]) {
+        for (const far of [Far.Near, Far.Away, null]) {
+          expect(shifts.decode(shifts.encode(new NetMessage(shift(gear, far)))).object).toStrictEqual(shift(gear, far));
+        }
+      }
+    });
+
+    it('writes a member as its tag and one zigzag byte, as any integer', () => {
+      const bytes = Buffer.from(shifts.encode(new NetMessage(shift(Gear.Top, Far.Away), { uuid: 'u' })));
+      // Fields by wire name: far (40 -> zigzag 80 = 0x50), gear (31 -> 62 = 0x3e).
+      expect(bytes.toString('hex')).toBe(payload('03 50  03 3e').toString('hex'));
+    });
+
+    it('refuses a number that is no member, on either side, naming the enum', () => {
+      expectBadData(() => shifts.decode(payload('03 50  03 02')), 'Shift.gear', '1 is not a member of enum Gear');
+      expectBadData(() => shifts.decode(payload('03 50  03 40')), '32 is not a member of enum Gear');
+      expectBadData(() => shifts.decode(payload('03 50  03 01')), '-1 is not a member of enum Gear');
+      expectBadData(() => shifts.encode(new NetMessage(shift(1 as Gear, Far.Near))), 'gear');
+      expect(shifts.decode(payload('03 50  03 04')).object).toStrictEqual(shift(Gear.Drive, Far.Away));
+    });
+  });
+
   describe('polymorphic fields', () => {
     const zoo = new Registry();
     @NetClass({ registry: zoo })
@@ -152,6 +198,31 @@ describe('BinaryCodec', () => {
       expect(hexText.endsWith('0300' + '00')).toBe(true);
       const forged = Buffer.from(hexText.slice(0, -6) + '0301' + '0301' + '0300' + '00' + '00', 'hex');
       expectBadData(() => codec.decode(forged), 'Pen.animals: expected Animal, got Pen, which does not extend it');
+    });
+
+    it('revives the right class when a position names another class than in the last message, either way round', () => {
+      const codec = new BinaryCodec({ registry: zoo });
+      // The lead is the second class each message names: Dog, then Animal, then Dog again.
+      const pens = [dog('a', 1), animal('b'), dog('c', 3), dog('d', 4), animal('e')].map((lead) => Object.assign(new Pen(), { lead }));
+      for (const pen of pens) {
+        const back = codec.decode(codec.encode(new NetMessage(pen))).object as Pen;
+        expect(back.lead?.constructor).toBe(pen.lead?.constructor);
+        expect(back).toStrictEqual(pen);
+      }
+    });
+
+    it('refuses a class that does not extend the declared one where the last message named another there', () => {
+      const codec = new BinaryCodec({ registry: zoo });
+      // Teach the codec that the second class named is Dog (in `lead`) ...
+      const dogPen = Buffer.from(codec.encode(new NetMessage(Object.assign(new Pen(), { lead: dog('d', 1) }), { uuid: '' })));
+      expect(codec.decode(dogPen).object).toStrictEqual(Object.assign(new Pen(), { lead: dog('d', 1) }));
+      // ... then send a Pen whose lead holds a second Pen, named in full: the same bytes at that place would be a Dog's.
+      const penDefinition = Buffer.from(dogPen.subarray(2, 2 + 1 + 1 + 1 + 3 + 1)).toString('hex'); // 03 00 03 50656e 02
+      expect(penDefinition).toBe('0300035065' + '6e02');
+      const forged = hex(`01 00  ${penDefinition}  03 00  03 ${penDefinition.slice(2)} 03 00 00`);
+      expectBadData(() => codec.decode(forged), 'Pen.lead: expected Animal, got Pen, which does not extend it');
+      // Again: now the class last named at that place is Pen itself, recognised in the generated code.
+      expectBadData(() => codec.decode(forged), 'Pen.lead: expected Animal, got Pen, which does not extend it');
     });
   });
 
@@ -282,6 +353,37 @@ describe('BinaryCodec', () => {
           }
         }
       }
+    });
+
+    describe('decodeSpan', () => {
+      /** `payload` with bytes that would make it decode wrongly around it, and where it lies. */
+      function amid(payload: Uint8Array): [buf: Buffer, start: number, end: number] {
+        const before = Buffer.from([0x01, 0x00, 0x03, 0x01]);
+        const after = Buffer.from([0x03, 0x04, 0x05, 0xff]);
+        return [Buffer.concat([before, payload, after]), before.length, before.length + payload.length];
+      }
+
+      it('revives the payload where it lies in a larger buffer (a received chunk), as decode does', () => {
+        const [buf, start, end] = amid(codec.encode(new NetMessage(garage(), { uuid: 'id1' })));
+        const message = codec.decodeSpan(buf, start, end);
+        expect(message.uuid).toBe('id1');
+        expect(message.object).toBeInstanceOf(Garage);
+        expect(message.object).toStrictEqual(garage());
+      });
+
+      it('fails with BadData on every shortened span, never reading the bytes after it, and counts positions from its start', () => {
+        const [buf, start, end] = amid(codec.encode(new NetMessage(garage())));
+        for (let stop = start; stop < end; stop++) expectBadData(() => codec.decodeSpan(buf, start, stop));
+        const [carBuf, carStart, carEnd] = amid(codec.encode(new NetMessage(car('volvo', 35, true))));
+        expectBadData(() => codec.decodeSpan(carBuf, carStart, carEnd - 1), `ends at byte ${carEnd - 1 - carStart} in the middle`);
+      });
+
+      it('refuses a span that stops before the payload does, rather than reading on into the next frame', () => {
+        const one = codec.encode(new NetMessage(car('a', 1, true)));
+        const buf = Buffer.concat([one, one]);
+        expect(codec.decodeSpan(buf, one.length, buf.length).object).toStrictEqual(car('a', 1, true));
+        expectBadData(() => codec.decodeSpan(buf, 0, one.length + 1), '1 bytes after the message');
+      });
     });
 
     it('refuses trailing bytes after the message', () => {

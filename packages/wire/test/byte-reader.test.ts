@@ -12,6 +12,20 @@ function varintBytes(n: number, after = 0): Uint8Array {
 }
 
 describe('ByteReader', () => {
+  describe('over a span of a larger buffer', () => {
+    it('reads inside the span only, and counts positions in errors from its start', () => {
+      // A string 'ab' at [1, 4), with bytes around it that would read on if the end were ignored.
+      const buf = Uint8Array.from([0x05, 0x02, 0x61, 0x62, 0x05, 0x63, 0x63]);
+      const r = new ByteReader(buf, 1, 4);
+      expect(r.str(100)).toBe('ab');
+      expect(r.pos).toBe(4);
+      expect(() => r.u8()).toThrow(/ends at byte 3 in the middle of a value/);
+
+      r.reset(Uint8Array.from([0x09, 0x80, 0x80, 0x05]), 1, 3);
+      expect(() => r.varuint()).toThrow(/ends at byte 2 in the middle of a value/);
+    });
+  });
+
   describe('#varuint()', () => {
     // Each length's first and last value, and 2^32 - 1, the largest a varuint holds.
     const values = [0, 1, 127, 128, 16_383, 16_384, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 31, 2 ** 32 - 1];
@@ -40,6 +54,22 @@ describe('ByteReader', () => {
     it('fails as truncated when the payload ends inside a varint', () => {
       const bytes = varintBytes(2 ** 28).subarray(0, 3);
       expect(() => new ByteReader(bytes).varuint()).toThrow(/ends at byte 3 in the middle of a value/);
+    });
+  });
+});
+
+describe('ByteWriter', () => {
+  describe('#setU32BE()', () => {
+    it('overwrites four bytes big-endian at a place counted from the message start, over the whole u32 range', () => {
+      const w = new ByteWriter(64);
+      w.reset();
+      w.u8(0xaa);
+      w.finish(); // the next message starts at byte 1 of the slab
+      w.reset();
+      for (let i = 0; i < 9; i++) w.u8(0);
+      w.setU32BE(0, 0x01020304);
+      w.setU32BE(4, 0xfffffffe);
+      expect(Buffer.from(w.finish()).toString('hex')).toBe('01020304' + 'fffffffe' + '00');
     });
   });
 });

@@ -186,6 +186,23 @@ describe('FrameDecoder', () => {
       ]);
     });
 
+    it('hands out spans of the chunk (pushSpans) that read as the frames, at every cut of a stream', () => {
+      const frames = [encodeFrame(FrameKind.Message, 'one'), encodeFrame(FrameKind.Ping), encodeFrame(FrameKind.Error, 'three 3')];
+      const stream = Buffer.concat(frames);
+      const expected = [`${FrameKind.Message}:one`, `${FrameKind.Ping}:`, `${FrameKind.Error}:three 3`];
+      for (const [cut, chunks] of splitsInTwo(stream)) {
+        const decoder = new FrameDecoder();
+        const seen: string[] = [];
+        for (const chunk of chunks) {
+          decoder.pushSpans(chunk, (kind, buf, start, end) => {
+            expect(0 <= start && start <= end && end <= buf.length).toBe(true);
+            seen.push(`${kind}:${buf.toString('utf8', start, end)}`);
+          });
+        }
+        expect({ cut, seen }).toEqual({ cut, seen: expected });
+      }
+    });
+
     it('hands out payloads that stay intact after later chunks arrive', () => {
       const decoder = new FrameDecoder();
       const payloads: Buffer[] = [];

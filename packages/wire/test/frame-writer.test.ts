@@ -133,6 +133,142 @@ describe('FrameWriter', () => {
     });
   });
 
+  describe('#beginFrame() .. #endFrame()', () => {
+    it('writes a payload put into out() behind the header and prefix, the length filled in at the end', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+
+      writer.beginFrame(FrameKind.Request, Buffer.from([0, 0, 0, 7]));
+      writer.out.copy(Buffer.from('abc'));
+      expect(writer.openFrameLength).toBe(1 + 4 + 3);
+      const sent = writer.endFrame();
+      void writer.writeFrame(FrameKind.Message, 'next');
+      await sent;
+
+      expect(writes).toHaveLength(1);
+      expect((writes[0] as Buffer).toString('hex')).toBe(
+        Buffer.concat([encodeFrame(FrameKind.Request, 'abc', Buffer.from([0, 0, 0, 7])), encodeFrame(FrameKind.Message, 'next')]).toString('hex'),
+      );
+    });
+
+    it('drops an abandoned frame whole, keeping the frames around it', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+
+      const first = writer.writeFrame(FrameKind.Message, 'kept 1');
+      writer.beginFrame(FrameKind.Message);
+      writer.out.copy(Buffer.alloc(5000, 1)); // past the batch buffer: it grows while the frame is open
+      writer.abandonFrame();
+      expect(writer.frameOpen).toBe(false);
+      const last = writer.writeFrame(FrameKind.Message, 'kept 2');
+      await Promise.all([first, last]);
+
+      expect(writes).toHaveLength(1);
+      expect(decodeAll(writes[0] as Buffer)).toEqual([`${FrameKind.Message}:kept 1`, `${FrameKind.Message}:kept 2`]);
+    });
+
+    it('puts frames written while one is open (a getter that sends) after it, and holds an end() until it is done', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      const finished = new Promise((resolve) => stream.on('finish', resolve));
+
+      writer.beginFrame(FrameKind.Message);
+      writer.out.copy(Buffer.from('outer'));
+      const nested = writer.writeFrame(FrameKind.Message, 'nested');
+      const pushed = Buffer.from(encodeFrame(FrameKind.Pong));
+      writer.push(pushed);
+      pushed.fill(0); // the writer copied it
+      writer.end(encodeFrame(FrameKind.Error, 'bye'));
+      expect(writes).toHaveLength(0);
+      const outer = writer.endFrame();
+      await Promise.all([outer, nested, finished]);
+
+      expect(writes).toHaveLength(1);
+      expect(decodeAll(writes[0] as Buffer)).toEqual([
+        `${FrameKind.Message}:outer`,
+        `${FrameKind.Message}:nested`,
+        `${FrameKind.Pong}:`,
+        `${FrameKind.Error}:bye`,
+      ]);
+    });
+
+    it('lets go of a batch buffer once the batch is handed over, so an idle connection keeps none alive', async () => {
+      const { stream, writes } = recordingStream();
+      const writer = new FrameWriter(stream, failure);
+      await Promise.all(messageFrames(2_000).map((frame) => writer.write(frame)));
+      expect(writes).toHaveLength(1);
+      expect(writer.out.buf.length).toBe(0);
+      await writer.writeFrame(FrameKind.Message, 'again');
+      expect(decodeAll(writes[1] as Buffer)).toEqual([`${FrameKind.Message}:again`]);
+    });
+
+    it('refuses a second beginFrame() while one is open', () => {
+      const writer = new FrameWriter(recordingStream().stream, failure);
+      writer.beginFrame(FrameKind.Message);
+      expect(() => writer.beginFrame(FrameKind.Message)).toThrow('a frame is already being written');
+    });
+  });
+
+  describe('#socketPendingBytes', () => {
+    /** A stream that never completes a write (a peer that does not read), counting reads of its writableLength. */
+    function stalledStream(): { stream: Duplex; reads: () => number } {
+      const stream = new Writable({ highWaterMark: 1, write() {} });
+      const proto = Object.getOwnPropertyDescriptor(Writable.prototype, 'writableLength') as PropertyDescriptor;
+      let reads = 0;
+      Object.defineProperty(stream, 'writableLength', {
+        get() {
+          reads++;
+          return (proto.get as () => number).call(stream);
+        },
+      });
+      return { stream: stream as unknown as Duplex, reads: () => reads };
+    }
+
+    it('reads the socket once per batch, and again once the batch went out', async () => {
+      const { stream, reads } = stalledStream();
+      const writer = new FrameWriter(stream, failure);
+      const frame = encodeFrame(FrameKind.Message, 'x'.repeat(95));
+
+      for (let i = 0; i < 100; i++) {
+        expect(writer.socketPendingBytes).toBe(0);
+        writer.push(frame);
+      }
+      expect(reads()).toBe(1);
+
+      await new Promise((resolve) => process.nextTick(resolve));
+      // The batch is with the stream, which has not written it: it counts now.
+      expect(writer.socketPendingBytes).toBe(100 * frame.length);
+      expect(reads()).toBe(2);
+    });
+
+    it('keeps the value of the batch while a frame is open (a frame is measured once encoded)', () => {
+      const { stream, reads } = stalledStream();
+      const writer = new FrameWriter(stream, failure);
+      writer.beginFrame(FrameKind.Message);
+      writer.out.copy(Buffer.alloc(100));
+      expect(writer.socketPendingBytes).toBe(0);
+      void writer.endFrame();
+      writer.beginFrame(FrameKind.Message);
+      expect(writer.socketPendingBytes).toBe(0);
+      expect(reads()).toBe(1);
+    });
+
+    it('reads again after a batch that went out early (256 KiB), so a burst of one tick sees what waits', () => {
+      const { stream, reads } = stalledStream();
+      const writer = new FrameWriter(stream, failure);
+      const big = encodeFrame(FrameKind.Message, 'x'.repeat(100 * 1024));
+
+      const seen: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        seen.push(writer.socketPendingBytes);
+        writer.push(big);
+      }
+
+      expect(seen).toEqual([0, 0, 0, 3 * big.length, 3 * big.length, 3 * big.length]);
+      expect(reads()).toBe(2);
+    });
+  });
+
   describe('#end()', () => {
     it('writes what is gathered, then the last frame, then ends the stream', async () => {
       const { stream, writes } = recordingStream();

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
 import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec, SEQ_BYTES, Session, type Codec, type SessionLink } from '@oon/wire';
+import { readSeq } from '../src/session';
 
 const registry = new Registry();
 
@@ -328,5 +329,14 @@ describe('Session', () => {
       expect(error.cause).toBe(cause);
       expect(session.stats.lost).toBe(10);
     });
+  });
+});
+
+describe('readSeq', () => {
+  it('reads the seq where a message lies in its chunk, and refuses a span too short for it even with bytes after', () => {
+    const chunk = Buffer.from('ffff' + '0000000000000105' + 'aa' + 'ffffffff', 'hex');
+    expect(readSeq(chunk, 'message', 2, 11)).toBe(0x105);
+    expect(() => readSeq(chunk, 'message', 2, 9)).toThrow(new BadDataError('message frame of 7 bytes is too short for its sequence number'));
+    expect(readSeq(chunk.subarray(2, 10), 'ack')).toBe(0x105);
   });
 });
