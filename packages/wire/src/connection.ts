@@ -3,11 +3,11 @@ import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
 import type { Codec, FrameCodec } from './codec';
 import { BinaryCodec } from './binary-codec';
-import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
+import { FrameKind } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { FrameWriter } from './frame-writer';
-import { overMaxFrameBytes, writeMessage, type MessageOut } from './message-frame';
+import { encodeMessageFrame, writeMessage, type MessageOut } from './message-frame';
 import type { SessionBinding } from './session';
 import { SessionCarrier } from './session-carrier';
 import { HandshakeDriver } from './handshake-driver';
@@ -96,8 +96,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         describePeer: () => this.describePeer(),
         isOpen: () => this.#state === 'open',
         write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
-        encode: (object, prefix, options) => this.#encode(object, options ?? {}, prefix),
-        writeEncoded: (kind, payload, prefix) => this.#writeEncoded(kind, payload, prefix),
+        encode: (object, prefix, options) => this.#encode(FrameKind.Request, object, options ?? {}, prefix),
+        writeEncoded: (frame) => this.#writeAndWait(frame),
         writeFrame: (frame) => void this.#writeFrame(frame),
         decode: (payload) => (this.#codec as Codec).decode(payload).object,
         handle: (object) =>
@@ -250,40 +250,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /**
-   * Encodes one object for a frame behind `prefix` (on the origin's wire, the whole
-   * message); throws `BadConn` when not open, `BadData` when the object breaks its schema,
-   * the peer does not know its class, or the frame would exceed `maxFrameBytes`.
+   * Encodes one object into a whole frame of `kind` behind `prefix`, to be written later
+   * (a request that may wait for the peer's bound); throws `BadConn` when not open,
+   * `BadData` when the object breaks its schema, the peer does not know its class, or the
+   * frame would exceed `maxFrameBytes`.
    */
-  #encode(object: object, options: NetMessageOptions, prefix?: Uint8Array): string | Uint8Array {
+  #encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Buffer {
     if (this.#state !== 'open' || this.#codec === undefined) {
       throw new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`);
     }
     const unknown = this.#handshake.refuseUnknown(object);
     if (unknown !== undefined) throw unknown;
-    const payload = this.#codec.encode(new NetMessage(object, options));
-    // The origin's wire is the bare JSON text, one message per write.
-    if (this.#options.origin) {
-      const message = Buffer.from(payload);
-      if (message.length > this.#options.maxFrameBytes) throw overMaxFrameBytes(message.length, this.#options.maxFrameBytes);
-      return message;
-    }
-    const size = FrameWriter.frameLength(payload, prefix);
-    if (size > this.#options.maxFrameBytes) throw overMaxFrameBytes(size, this.#options.maxFrameBytes);
-    return payload;
+    return encodeMessageFrame(this.#codec, kind, new NetMessage(object, options), this.#options.maxFrameBytes, prefix);
   }
 
-  /** Writes what {@link Connection.#encode} made, through the bounded outbox; rejects with `BadConn` when not open (any more). */
-  #writeEncoded(kind: FrameKind, payload: string | Uint8Array, prefix?: Uint8Array): Promise<void> {
-    if (this.#state !== 'open') {
-      return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
-    }
-    const origin = this.#options.origin;
-    const bytes = origin ? payload.length : FRAME_LENGTH_BYTES + FrameWriter.frameLength(payload, prefix);
-    if (!this.#admitWrite(bytes)) return Promise.reject(this.#error);
-    return origin ? this.#writer.write(payload as Uint8Array) : this.#writer.writeFrame(kind, payload, prefix);
-  }
-
-  /** Writes a whole frame (a session's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
+  /** Writes a whole frame (a session's, a request's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
   #writeAndWait(frame: Buffer): Promise<void> {
     // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
     if (this.#state !== 'open') return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));

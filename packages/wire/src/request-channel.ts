@@ -26,10 +26,10 @@ export interface RequestChannelIo {
   isOpen(): boolean;
   /** Encodes and writes an object in a frame of `kind` behind `prefix`, with the connection's limits. */
   write(kind: FrameKind, object: object, prefix: Uint8Array, options?: NetMessageOptions): Promise<void>;
-  /** Encodes an object for a frame behind `prefix`; throws `BadData` if it breaks the schema or `maxFrameBytes`, `BadConn` when not open. */
-  encode(object: object, prefix: Uint8Array, options?: NetMessageOptions): string | Uint8Array;
-  /** Writes a payload {@link RequestChannelIo.encode} made, in a frame of `kind` behind `prefix`. */
-  writeEncoded(kind: FrameKind, payload: string | Uint8Array, prefix: Uint8Array): Promise<void>;
+  /** Encodes an object into a whole Request frame behind `prefix`; throws `BadData` if it breaks the schema or `maxFrameBytes`, `BadConn` when not open. */
+  encode(object: object, prefix: Uint8Array, options?: NetMessageOptions): Buffer;
+  /** Writes a frame {@link RequestChannelIo.encode} made, through the connection's limits. */
+  writeEncoded(frame: Buffer): Promise<void>;
   /** Writes a frame as it is. */
   writeFrame(frame: Buffer): void;
   /** Decodes a message payload into its revived object; throws `BadData`. */
@@ -40,8 +40,7 @@ export interface RequestChannelIo {
 
 /** A request encoded and waiting for a slot under the peer's `maxRequestsInFlight`. */
 interface Outgoing {
-  readonly payload: string | Uint8Array;
-  readonly prefix: Buffer;
+  readonly frame: Buffer;
 }
 
 /**
@@ -82,14 +81,14 @@ export class RequestChannel {
     // Aborted before it was made: nothing to send.
     if (!this.#pending.waiting(id)) return reply;
     const prefix = idPrefix(id);
-    let payload: string | Uint8Array;
+    let frame: Buffer;
     try {
-      payload = this.#io.encode(object, prefix, options);
+      frame = this.#io.encode(object, prefix, options);
     } catch (err) {
       this.#pending.reject(id, toOonError(err));
       return reply;
     }
-    if (this.#window.admit(id, { payload, prefix })) this.#send(id, payload, prefix);
+    if (this.#window.admit(id, { frame })) this.#send(id, frame);
     return reply;
   }
 
@@ -133,15 +132,15 @@ export class RequestChannel {
   }
 
   /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */
-  #send(id: number, payload: string | Uint8Array, prefix: Buffer): void {
-    this.#io.writeEncoded(FrameKind.Request, payload, prefix).catch((err: unknown) => this.#pending.reject(id, toOonError(err)));
+  #send(id: number, frame: Buffer): void {
+    this.#io.writeEncoded(frame).catch((err: unknown) => this.#pending.reject(id, toOonError(err)));
   }
 
   /** Writes queued requests while the peer's bound leaves room. */
   #sendQueued(): void {
     for (let next = this.#window.next(); next !== undefined; next = this.#window.next()) {
-      const [id, { payload, prefix }] = next;
-      this.#send(id, payload, prefix);
+      const [id, { frame }] = next;
+      this.#send(id, frame);
     }
   }
 
