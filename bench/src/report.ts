@@ -72,12 +72,12 @@ export function targetLines(codecs: readonly CodecResult[], transports: readonly
       lines.push(`- ${size}: ${best.contender.name} ÷ class-transformer + JSON = ${ratio(y)}, target ≥ 20x: ${verdict(y >= 20)}`);
     }
   }
-  const oon = transports.find((r) => r.name.startsWith('OON'));
   const raw = transports.find((r) => r.name.startsWith('raw net'));
-  if (oon !== undefined) {
-    lines.push(`- OON one-way: ${int(oon.messagesPerSec)} small revived msgs/s, target ≥ 3,000,000: ${verdict(oon.messagesPerSec >= 3_000_000)}`);
+  // The default (with a session) and, when measured, the binary codec without one.
+  for (const oon of transports.filter((r) => r.name.startsWith('OON (binary'))) {
+    lines.push(`- ${oon.name} one-way: ${int(oon.messagesPerSec)} small revived msgs/s, target ≥ 3,000,000: ${verdict(oon.messagesPerSec >= 3_000_000)}`);
     if (raw !== undefined) {
-      lines.push(`- OON request p50 ${int(oon.p50Us)} µs vs raw net + JSON ${int(raw.p50Us)} µs, target no worse: ${verdict(oon.p50Us <= raw.p50Us)}`);
+      lines.push(`- ${oon.name} request p50 ${int(oon.p50Us)} µs vs raw net + JSON ${int(raw.p50Us)} µs, target no worse: ${verdict(oon.p50Us <= raw.p50Us)}`);
     }
   }
   return lines;

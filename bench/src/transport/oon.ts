@@ -2,16 +2,18 @@
  * OON itself: OonServer in the child, OonClient in the parent, decorators only, with either
  * codec. With the defaults, so with a resumable session (docs/reconnect.md): what a user
  * gets. A burst that runs more than `maxBufferedBytes` ahead of the receiver's acks waits
- * for them (it used to fail with `BadConn`, and this ran with `reconnect: false`).
+ * for them (it used to fail with `BadConn`, and this ran with `reconnect: false`). A second
+ * binary line runs without the session, to show what it costs.
  */
 import { OonClient } from '@oon/client';
 import { OonServer } from '@oon/server';
 import { FordTruck } from '../model';
 import type { TransportContender } from './transport';
 
-function oonTransport(codec: 'binary' | 'json'): TransportContender {
+/** `session: false` runs the client with `reconnect: false`: no seqs, acks or resend buffer, as the other transports. */
+function oonTransport(codec: 'binary' | 'json', session = true): TransportContender {
   return {
-    name: `OON (${codec})`,
+    name: session ? `OON (${codec})` : `OON (${codec}, no session)`,
     async serve(onMessage) {
       const server = new OonServer({ host: '127.0.0.1', port: 0, codec });
       server.on('message', (object) => onMessage(object));
@@ -20,7 +22,7 @@ function oonTransport(codec: 'binary' | 'json'): TransportContender {
       return { port: address.port, close: () => server.close() };
     },
     async connect(port) {
-      const client = new OonClient({ host: '127.0.0.1', port, codec });
+      const client = new OonClient({ host: '127.0.0.1', port, codec, reconnect: session });
       await client.connect();
       return {
         sendBurst(object, count) {
@@ -36,4 +38,6 @@ function oonTransport(codec: 'binary' | 'json'): TransportContender {
 }
 
 export const oonBinaryTransport = oonTransport('binary');
+/** OON binary without the resumable session: what the session costs, beside the default. */
+export const oonBinaryNoSessionTransport = oonTransport('binary', false);
 export const oonJsonTransport = oonTransport('json');
