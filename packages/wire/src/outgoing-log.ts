@@ -1,5 +1,6 @@
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from './constants';
 import { SEQ_BYTES, writeSeq } from './seq';
+import { WaitGroup } from './wait-group';
 
 /** Bytes of a session's message frame before its payload: length, kind, seq. */
 const PREFIX_BYTES = FRAME_HEADER_BYTES + SEQ_BYTES;
@@ -17,32 +18,6 @@ const MAX_RUN_BYTES = 256 * 1024;
 const MAX_GROUP_BYTES = 64 * 1024;
 /** Entries the index arrays hold at first, and after the log empties. */
 const FIRST_CAPACITY = 64;
-
-/**
- * Sends that wait for room in the window, consecutive, sharing one promise: it resolves
- * once they are all written (they are written together), and rejects if the session
- * ends first. One promise per group rather than per message.
- */
-export class WaitGroup {
-  /** The absolute index of the group's first message, and one past its last. */
-  start: number;
-  end: number;
-  /** Bytes of the group's frames: the room it needs in the window. */
-  bytes: number;
-  readonly promise: Promise<void>;
-  resolve: () => void = () => {};
-  reject: (error: Error) => void = () => {};
-
-  constructor(start: number, bytes: number) {
-    this.start = start;
-    this.end = start + 1;
-    this.bytes = bytes;
-    this.promise = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-}
 
 /** What {@link OutgoingLog.pump} hands to the link: one or more whole frames, next to each other. */
 export type FramesWriter = (frames: Buffer) => void;
@@ -115,6 +90,20 @@ export class OutgoingLog {
   /** Bytes of every message not yet acknowledged, written or not. */
   get heldBytes(): number {
     return this.#heldBytes;
+  }
+
+  /**
+   * Bytes of the buffers the log keeps in memory: the slabs (and own buffers) that hold
+   * unacknowledged frames, and the slab being filled. Counts them, so O(messages): for
+   * tests and diagnostics, not the hot path.
+   */
+  get retainedBytes(): number {
+    const kept = new Set<Buffer>();
+    for (let i = this.#head; i < this.#tail; i++) kept.add(this.#slabOf[i - this.#base] as Buffer);
+    if (this.#slab !== undefined) kept.add(this.#slab);
+    let bytes = 0;
+    for (const buffer of kept) bytes += buffer.length;
+    return bytes;
   }
 
   /** Bytes written to the current link and not yet acknowledged. */
