@@ -16,10 +16,14 @@ export function writeSeq(buffer: Buffer, offset: number, seq: number): void {
   buffer.writeUInt32BE(seq >>> 0, offset + 4);
 }
 
-/** Reads the u64 BE seq at the start of `payload`; `BadData` if it is too short or past 2^53. */
-export function readSeq(payload: Buffer, what: string): number {
-  if (payload.length < SEQ_BYTES) throw new BadDataError(`${what} frame of ${payload.length} bytes is too short for its sequence number`);
-  const high = payload.readUInt32BE(0);
+/**
+ * Reads the u64 BE seq at the start of `payload` (of `payload[start, end)`: a frame where
+ * it lies in a received chunk, without a view of it); `BadData` if the payload is too
+ * short or the seq past 2^53.
+ */
+export function readSeq(payload: Buffer, what: string, start = 0, end = payload.length): number {
+  if (end - start < SEQ_BYTES) throw new BadDataError(`${what} frame of ${end - start} bytes is too short for its sequence number`);
+  const high = payload.readUInt32BE(start);
   if (high >= 0x20_0000) throw new BadDataError(`${what} frame's sequence number is past 2^53`);
-  return high * 0x1_0000_0000 + payload.readUInt32BE(4);
+  return high * 0x1_0000_0000 + payload.readUInt32BE(start + 4);
 }
