@@ -233,13 +233,15 @@ export class Session {
   attach(link: SessionLink, peerReceived: number): void {
     const previous = this.#codec;
     this.#link = link;
-    this.#codec = link.codec;
     this.#maxFrameBytes = link.maxFrameBytes;
     this.#refuseUnknown = (object) => link.refuseUnknown(object);
     this.#peer = link.describePeer();
     this.#outgoing.rewind();
     this.#acknowledge(peerReceived);
+    // `#codec` is what the log is encoded with: it changes only once the log is re-encoded
+    // (all or nothing), so a link that fails it leaves the log as the next link expects.
     if (previous !== undefined && previous.name !== link.codec.name) this.#reencode(previous, link.codec);
+    this.#codec = link.codec;
     this.#pump(link);
     if (this.#paused) link.pause();
   }

@@ -210,6 +210,38 @@ describe('Session', () => {
     });
   });
 
+  describe('#attach() with another codec', () => {
+    it('fails the link with BadData when a kept message cannot be re-encoded within its limit, keeping the messages for the next link', async () => {
+      const session = new Session({ peer: 'p' });
+      const binary = recordingLink(new BinaryCodec({ registry }));
+      session.attach(binary, 0);
+      await session.send(new Note(123456789));
+      session.detach(binary);
+
+      // JSON takes more bytes than the binary frame: over this link's maxFrameBytes.
+      const strict = { ...recordingLink(new JsonCodec({ registry })), maxFrameBytes: 40 };
+      expect(() => session.attach(strict, 0)).toThrow(BadDataError);
+      session.detach(strict);
+      await session.send(new Note(2)); // held, encoded like the kept one
+
+      // Still binary frames: a binary link reads them as they are.
+      const again = recordingLink(new BinaryCodec({ registry }));
+      session.attach(again, 0);
+      expect(again.frames.map((f) => [f.seq, f.n])).toEqual([
+        [1, 123456789],
+        [2, 2],
+      ]);
+      session.detach(again);
+
+      const json = recordingLink(new JsonCodec({ registry }));
+      session.attach(json, 0);
+      expect(json.frames.map((f) => [f.seq, f.n])).toEqual([
+        [1, 123456789],
+        [2, 2],
+      ]);
+    });
+  });
+
   describe('#accept()', () => {
     it('delivers the next seq, drops (and counts) one already received, and fails on a gap with BadData', () => {
       const session = new Session({ peer: 'p' });
