@@ -21,7 +21,7 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** What a send that need not wait returns: one promise for all of them. */
 const RESOLVED = Promise.resolve();
 
-/** Messages received before an Ack is sent at once. */
+/** Messages received before an Ack is sent (at the end of the tick). */
 const ACK_EVERY = 64;
 /** Milliseconds an Ack may wait for more messages to acknowledge with it. */
 const ACK_DELAY = 20;
@@ -117,6 +117,8 @@ export class Session {
   #received = 0;
   #unackedIn = 0;
   #ackTimer: NodeJS.Timeout | undefined;
+  /** An Ack is due at the end of this tick ({@link ACK_EVERY} messages came). */
+  #ackQueued = false;
   #paused = false;
   #ended = false;
   #drainWaiters: Array<() => void> = [];
@@ -333,19 +335,30 @@ export class Session {
   }
 
   /**
-   * An Ack goes after {@link ACK_EVERY} messages, or {@link ACK_DELAY} ms after the first
-   * one not yet acknowledged. An Ack sent for the count leaves the timer running (it
+   * An Ack goes at the end of the tick in which {@link ACK_EVERY} messages came, or
+   * {@link ACK_DELAY} ms after the first one not yet acknowledged. At the end of the tick,
+   * so the messages of one received chunk (hundreds, when small) get one Ack, not one per
+   * 64 (Acks every 64 cost sender and receiver ~0.1 µs per message each, measured
+   * against every 1,024). An Ack sent for the count leaves the timer running (it
    * acknowledges what came since, or nothing): a stream of messages then costs one timer
    * per delay, not one per Ack (setting and clearing it was 2.5% of a receiver's time).
    */
   #ackLater(): void {
     this.#unackedIn += 1;
-    if (this.#unackedIn >= ACK_EVERY) this.#sendAck();
-    else this.#ackTimer ??= setTimeout(this.#ackDue, ACK_DELAY);
+    if (this.#unackedIn < ACK_EVERY) this.#ackTimer ??= setTimeout(this.#ackDue, ACK_DELAY);
+    else if (!this.#ackQueued) {
+      this.#ackQueued = true;
+      process.nextTick(this.#ackNow);
+    }
   }
 
   readonly #ackDue = (): void => {
     this.#ackTimer = undefined;
+    this.#sendAck();
+  };
+
+  readonly #ackNow = (): void => {
+    this.#ackQueued = false;
     this.#sendAck();
   };
 

@@ -254,12 +254,22 @@ describe('Session', () => {
       expect(session.received).toBe(2);
     });
 
-    it('acknowledges in batches: one Ack after 64 messages, carrying the last seq', () => {
+    it('acknowledges in batches: one Ack at the end of the tick in which 64 messages came, carrying the last seq', async () => {
       const session = new Session({ peer: 'p' });
       const link = recordingLink();
       session.attach(link, 0);
       for (let seq = 1; seq <= 64; seq++) session.accept(seq);
+      expect(link.frames).toEqual([]);
+      await new Promise((resolve) => process.nextTick(resolve));
       expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 64 }]);
+
+      // A chunk of 300 small messages read in one tick: one Ack for all of them.
+      for (let seq = 65; seq <= 364; seq++) session.accept(seq);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([
+        { kind: FrameKind.Ack, seq: 64 },
+        { kind: FrameKind.Ack, seq: 364 },
+      ]);
       session.end();
     });
 
