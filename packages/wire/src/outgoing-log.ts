@@ -10,7 +10,7 @@ const FIRST_SLAB_BYTES = 4 * 1024;
 const MAX_SLAB_BYTES = 1024 * 1024;
 /** A log that empties keeps a slab up to this size for its next messages, and drops a bigger one. */
 const KEPT_SLAB_BYTES = 16 * 1024;
-/** A frame bigger than this gets a buffer of its own, so it does not leave most of a slab unused. */
+/** A frame bigger than this gets a slab of its own size, so it does not leave most of a slab unused. */
 const OWN_BUFFER_BYTES = MAX_SLAB_BYTES / 4;
 /** The most bytes handed to the link in one write (the frame writer hands batches of this size to the socket). */
 const MAX_RUN_BYTES = 256 * 1024;
@@ -26,9 +26,10 @@ export type FramesWriter = (frames: Buffer) => void;
  * A session's outgoing messages, kept until the peer acknowledges them: an append-only
  * log of whole frames (`[u32 length][u8 kind = Message][u64 seq][payload]`) in large
  * slabs, with each message's slab, offset and length in flat arrays. Seqs are
- * consecutive, so a message's seq is its index plus a constant. Nothing is allocated per
- * message: in a burst, a slab holds thousands of frames, and the whole slab is freed once
- * acks pass all of them (its last reference goes).
+ * consecutive, so a message's seq is its index plus a constant. Nothing kept per message
+ * is an object: in a burst, a slab holds thousands of frames, and the log lets go of the
+ * whole slab once acks pass all of them (a view of a frame, made to write it, is gone
+ * with the tick).
  *
  * ```
  * [head ............ cursor ............ tail)
@@ -275,7 +276,7 @@ export class OutgoingLog {
     return { lost, waiting };
   }
 
-  /** Writes a frame into `slot`: from the current slab (a new one if it is full), or its own buffer if big. */
+  /** Writes a frame into `slot`: into the current slab (a new one if it is full), or a slab of its own if big. */
   #put(slot: number, seq: number, payload: string | Uint8Array, payloadBytes: number): void {
     const bytes = PREFIX_BYTES + payloadBytes;
     let slab: Buffer;
