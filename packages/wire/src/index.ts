@@ -53,7 +53,8 @@ export type {
 export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
 export { Connection } from './connection';
 export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol, SessionGrant } from './connection-options';
-export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES, SEQ_BYTES } from './session';
+export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session';
+export { SEQ_BYTES } from './seq';
 export type { SessionHello, SessionBinding, SessionLink, SessionOptions, DeliveryStats } from './session';
 export { encodeMessageFrame } from './message-frame';
 export { Inbox, DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';

@@ -46,8 +46,8 @@ export function encodeMessageFrame(codec: Codec, kind: FrameKind, message: NetMe
 }
 
 /**
- * Where {@link encodeMessageFrame} writes frames (a session's, which it keeps until they
- * are acknowledged): one after another, each handed out as a view that later frames
+ * Where {@link encodeMessageFrame} writes frames (a request's, which may wait for the
+ * peer's `maxRequestsInFlight`): one after another, each handed out as a view that later frames
  * never overwrite, as Node's buffer pool does. A frame in a buffer of its own and the
  * codec's copy were a tenth of a sending session's time.
  */

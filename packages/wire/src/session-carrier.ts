@@ -2,7 +2,8 @@ import { BadDataError, type NetMessage } from '@oon/core';
 import type { Codec } from './codec';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
-import { readSeq, SEQ_BYTES, type Session, type SessionBinding, type SessionLink } from './session';
+import { readSeq, SEQ_BYTES } from './seq';
+import type { Session, SessionBinding, SessionLink } from './session';
 
 /** What a {@link SessionCarrier} needs from its connection. */
 export interface SessionCarrierIo {

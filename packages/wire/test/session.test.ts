@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
 import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec, SEQ_BYTES, Session, type Codec, type SessionLink } from '@oon/wire';
-import { readSeq } from '../src/session';
+import { readSeq } from '../src/seq';
 
 const registry = new Registry();
 
@@ -211,6 +211,38 @@ describe('Session', () => {
     });
   });
 
+  describe('#attach() with another codec', () => {
+    it('fails the link with BadData when a kept message cannot be re-encoded within its limit, keeping the messages for the next link', async () => {
+      const session = new Session({ peer: 'p' });
+      const binary = recordingLink(new BinaryCodec({ registry }));
+      session.attach(binary, 0);
+      await session.send(new Note(123456789));
+      session.detach(binary);
+
+      // JSON takes more bytes than the binary frame: over this link's maxFrameBytes.
+      const strict = { ...recordingLink(new JsonCodec({ registry })), maxFrameBytes: 40 };
+      expect(() => session.attach(strict, 0)).toThrow(BadDataError);
+      session.detach(strict);
+      await session.send(new Note(2)); // held, encoded like the kept one
+
+      // Still binary frames: a binary link reads them as they are.
+      const again = recordingLink(new BinaryCodec({ registry }));
+      session.attach(again, 0);
+      expect(again.frames.map((f) => [f.seq, f.n])).toEqual([
+        [1, 123456789],
+        [2, 2],
+      ]);
+      session.detach(again);
+
+      const json = recordingLink(new JsonCodec({ registry }));
+      session.attach(json, 0);
+      expect(json.frames.map((f) => [f.seq, f.n])).toEqual([
+        [1, 123456789],
+        [2, 2],
+      ]);
+    });
+  });
+
   describe('#accept()', () => {
     it('delivers the next seq, drops (and counts) one already received, and fails on a gap with BadData', () => {
       const session = new Session({ peer: 'p' });
@@ -223,12 +255,22 @@ describe('Session', () => {
       expect(session.received).toBe(2);
     });
 
-    it('acknowledges in batches: one Ack after 64 messages, carrying the last seq', () => {
+    it('acknowledges in batches: one Ack at the end of the tick in which 64 messages came, carrying the last seq', async () => {
       const session = new Session({ peer: 'p' });
       const link = recordingLink();
       session.attach(link, 0);
       for (let seq = 1; seq <= 64; seq++) session.accept(seq);
+      expect(link.frames).toEqual([]);
+      await new Promise((resolve) => process.nextTick(resolve));
       expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 64 }]);
+
+      // A chunk of 300 small messages read in one tick: one Ack for all of them.
+      for (let seq = 65; seq <= 364; seq++) session.accept(seq);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([
+        { kind: FrameKind.Ack, seq: 64 },
+        { kind: FrameKind.Ack, seq: 364 },
+      ]);
       session.end();
     });
 

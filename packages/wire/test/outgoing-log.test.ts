@@ -1,0 +1,286 @@
+import { FrameKind } from '../src/constants';
+import { FrameDecoder } from '../src/frame-decoder';
+import { OutgoingLog } from '../src/outgoing-log';
+import type { WaitGroup } from '../src/wait-group';
+import { readSeq, SEQ_BYTES } from '../src/seq';
+
+interface Written {
+  seq: number;
+  text: string;
+}
+
+/** A link that decodes what it is given, frame by frame, and counts the writes. */
+function recorder(): { write: (frames: Buffer) => void; frames: Written[]; writes: Buffer[] } {
+  const decoder = new FrameDecoder({ maxFrameBytes: 4 * 1024 * 1024 });
+  const frames: Written[] = [];
+  const writes: Buffer[] = [];
+  return {
+    frames,
+    writes,
+    write(chunk) {
+      writes.push(Buffer.from(chunk));
+      decoder.push(Buffer.from(chunk), (kind, payload) => {
+        expect(kind).toBe(FrameKind.Message);
+        frames.push({ seq: readSeq(payload, 'message'), text: payload.subarray(SEQ_BYTES).toString('utf8') });
+      });
+    },
+  };
+}
+
+/** A payload that says which message it is, `size` bytes long. */
+function text(n: number, size = 40): string {
+  return `#${n}:`.padEnd(size, '.');
+}
+
+function append(log: OutgoingLog, payload: string): void {
+  log.append(payload, Buffer.byteLength(payload));
+}
+
+/** Appends `count` messages (numbered from `from`), writing each at once like a send that fits. */
+function sendNow(log: OutgoingLog, link: ReturnType<typeof recorder>, from: number, count: number, size?: number): void {
+  for (let n = from; n < from + count; n++) {
+    append(log, text(n, size));
+    link.write(log.take());
+  }
+}
+
+describe('OutgoingLog', () => {
+  it('keeps frames across slab boundaries, each whole, and writes neighbours in one write', () => {
+    const log = new OutgoingLog(64 * 1024 * 1024);
+    // Sizes that do not divide a slab: frames end near every slab's end.
+    const sizes = Array.from({ length: 3000 }, (_, n) => 20 + ((n * 37) % 300));
+    sizes.forEach((size, n) => append(log, text(n, size)));
+    expect(log.length).toBe(3000);
+    expect(log.heldBytes).toBe(sizes.reduce((sum, size) => sum + size + 13, 0));
+
+    const link = recorder();
+    expect(log.pump(link.write, [])).toBe(0);
+    expect(link.frames.map((f) => f.seq)).toEqual(sizes.map((_, n) => n + 1));
+    expect(link.frames.map((f) => f.text)).toEqual(sizes.map((size, n) => text(n, size)));
+    // ~500 KiB in slabs of 4 KiB doubling: a run per slab, never one per message.
+    expect(link.writes.length).toBeGreaterThan(3);
+    expect(link.writes.length).toBeLessThan(20);
+    expect(log.flightBytes).toBe(log.heldBytes);
+    expect(log.highestWritten).toBe(3000);
+  });
+
+  it('lets a slab go once acks pass its last frame, and keeps a small one for the next messages', () => {
+    const log = new OutgoingLog(64 * 1024 * 1024);
+    const link = recorder();
+    sendNow(log, link, 0, 5000, 100);
+    const full = log.retainedBytes;
+    expect(full).toBeGreaterThanOrEqual(log.heldBytes);
+    expect(full).toBeLessThan(log.heldBytes * 2);
+
+    log.acknowledge(2500);
+    expect(log.length).toBe(2500);
+    expect(log.retainedBytes).toBeLessThan(full);
+    expect(log.retainedBytes).toBeGreaterThanOrEqual(log.heldBytes);
+
+    log.acknowledge(5000);
+    expect(log.length).toBe(0);
+    expect(log.heldBytes).toBe(0);
+    expect(log.flightBytes).toBe(0);
+    // The last slab was big: it goes too.
+    expect(log.retainedBytes).toBe(0);
+
+    sendNow(log, link, 5000, 3, 100);
+    log.acknowledge(5003);
+    // The next slab starts at 16 KiB; that one is kept, and reused from its start.
+    expect(log.retainedBytes).toBe(16 * 1024);
+    sendNow(log, link, 5003, 3, 100);
+    expect(log.retainedBytes).toBe(16 * 1024);
+    expect(link.frames.slice(-6).map((f) => f.seq)).toEqual([5001, 5002, 5003, 5004, 5005, 5006]);
+  });
+
+  it('gives a frame over 256 KiB a buffer of its own, between frames of the slab', () => {
+    const log = new OutgoingLog(64 * 1024 * 1024);
+    append(log, text(1));
+    append(log, text(2, 300 * 1024));
+    append(log, text(3));
+    const link = recorder();
+    log.pump(link.write, []);
+    expect(link.frames.map((f) => [f.seq, f.text.length])).toEqual([
+      [1, 40],
+      [2, 300 * 1024],
+      [3, 40],
+    ]);
+    expect(link.writes).toHaveLength(3);
+    // #1 in the first slab (4 KiB), #2 in its own buffer, #3 in the next slab (8 KiB).
+    expect(log.retainedBytes).toBe(4 * 1024 + 300 * 1024 + 13 + 8 * 1024);
+    log.acknowledge(2);
+    expect(log.retainedBytes).toBe(8 * 1024);
+  });
+
+  it('writes only what fits in the window, and more as acks free room', () => {
+    const log = new OutgoingLog(530); // ten 53-byte frames
+    for (let n = 0; n < 25; n++) append(log, text(n));
+    const link = recorder();
+    log.pump(link.write, []);
+    expect(link.frames).toHaveLength(10);
+    expect(log.caughtUp).toBe(false);
+    expect(log.fits(53)).toBe(false);
+
+    log.acknowledge(4);
+    log.pump(link.write, []);
+    expect(link.frames.map((f) => f.seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    log.acknowledge(14);
+    log.pump(link.write, []);
+    expect(link.frames).toHaveLength(24);
+    log.acknowledge(24);
+    log.pump(link.write, []);
+    expect(link.frames).toHaveLength(25);
+    expect(log.caughtUp).toBe(true);
+  });
+
+  it('rewinds for a new link: writes everything unacknowledged again, counting resends, then what was never written', () => {
+    const log = new OutgoingLog(530);
+    for (let n = 0; n < 15; n++) append(log, text(n));
+    const first = recorder();
+    log.pump(first.write, []);
+    expect(first.frames).toHaveLength(10);
+    log.acknowledge(3);
+
+    log.rewind();
+    expect(log.flightBytes).toBe(0);
+    const second = recorder();
+    // 4..10 were written before (resends), 11..13 were not; 14, 15 wait for room.
+    expect(log.pump(second.write, [])).toBe(7);
+    expect(second.frames.map((f) => f.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    log.acknowledge(13);
+    expect(log.pump(second.write, [])).toBe(0);
+    expect(second.frames.map((f) => f.seq).slice(-2)).toEqual([14, 15]);
+  });
+
+  it('renumbers what is unacknowledged from 1 in the frames themselves, and goes on from there', () => {
+    const log = new OutgoingLog(1024 * 1024);
+    const link = recorder();
+    sendNow(log, link, 0, 200, 60);
+    log.acknowledge(150);
+    expect(log.renumber()).toBe(51);
+    expect(log.highestWritten).toBe(0);
+    append(log, text(200, 60));
+
+    log.rewind();
+    const fresh = recorder();
+    log.pump(fresh.write, []);
+    expect(fresh.frames.map((f) => f.seq)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+    expect(fresh.frames.map((f) => f.text)).toEqual(Array.from({ length: 51 }, (_, i) => text(150 + i, 60)));
+    log.acknowledge(51);
+    expect(log.length).toBe(0);
+  });
+
+  it('re-encodes every message into frames of another size, keeping seqs, byte counts and the window right', () => {
+    const log = new OutgoingLog(1000);
+    for (let n = 0; n < 40; n++) append(log, text(n, 30));
+    const first = recorder();
+    log.pump(first.write, []);
+    log.acknowledge(5);
+    log.rewind();
+    const held = log.heldBytes;
+
+    log.reencode((payload) => Buffer.from(payload.toString('utf8').toUpperCase().repeat(3)));
+    expect(log.heldBytes).toBe(held + 35 * 60);
+    const second = recorder();
+    log.pump(second.write, []);
+    expect(second.frames[0]).toEqual({ seq: 6, text: text(5, 30).toUpperCase().repeat(3) });
+    // 103-byte frames now: nine fit in the 1000-byte window.
+    expect(second.frames).toHaveLength(9);
+    expect(log.flightBytes).toBe(9 * 103);
+  });
+
+  it('re-encodes all or nothing: a payload that cannot be encoded leaves every frame as it was', () => {
+    const log = new OutgoingLog(1024 * 1024);
+    for (let n = 0; n < 5; n++) append(log, text(n));
+    const held = log.heldBytes;
+    const refused = new Error('cannot encode #3');
+    expect(() =>
+      log.reencode((payload) => {
+        if (payload.toString('utf8').startsWith('#3:')) throw refused;
+        return 'changed';
+      }),
+    ).toThrow(refused);
+    expect(log.heldBytes).toBe(held);
+    const link = recorder();
+    log.pump(link.write, []);
+    expect(link.frames.map((f) => f.text)).toEqual(Array.from({ length: 5 }, (_, n) => text(n)));
+  });
+
+  it('grows and compacts its index arrays while acks and appends interleave, keeping every seq', () => {
+    const log = new OutgoingLog(1024 * 1024);
+    const link = recorder();
+    let next = 0;
+    for (let round = 0; round < 50; round++) {
+      sendNow(log, link, next, 97, 20);
+      next += 97;
+      log.acknowledge(next - 13);
+    }
+    expect(log.length).toBe(13);
+    expect(link.frames.map((f) => f.seq)).toEqual(Array.from({ length: next }, (_, i) => i + 1));
+    log.rewind();
+    const again = recorder();
+    log.pump(again.write, []);
+    expect(again.frames.map((f) => f.text)).toEqual(Array.from({ length: 13 }, (_, i) => text(next - 13 + i, 20)));
+  });
+
+  describe('waiting sends', () => {
+    it('share one promise per group, written whole once the window has room for it', async () => {
+      const log = new OutgoingLog(16 * 53); // groups up to 53 bytes: one message each
+      const wide = new OutgoingLog(64 * 53 * 16); // groups up to 64 KiB
+      const link = recorder();
+      for (const target of [log, wide]) {
+        append(target, text(0));
+        link.write(target.take());
+      }
+      const narrow = [0, 1, 2].map((n) => (append(log, text(n)), log.wait()));
+      expect(new Set(narrow).size).toBe(3);
+      const shared = [0, 1, 2].map((n) => (append(wide, text(n)), wide.wait()));
+      expect(new Set(shared).size).toBe(1);
+
+      const settled: WaitGroup[] = [];
+      wide.pump(link.write, settled);
+      expect(settled).toHaveLength(1);
+      expect(settled[0]?.end).toBe(4);
+      settled[0]?.resolve();
+      await expect(shared[0]).resolves.toBeUndefined();
+    });
+
+    it('do not write part of a group: it waits until all of it fits', () => {
+      const log = new OutgoingLog(3200); // groups up to 200 bytes: three 53-byte frames
+      const link = recorder();
+      for (let n = 0; n < 60; n++) {
+        append(log, text(n));
+        link.write(log.take());
+      }
+      expect(log.fits(53)).toBe(false);
+      for (let n = 60; n < 63; n++) {
+        append(log, text(n));
+        void log.wait();
+      }
+      const settled: WaitGroup[] = [];
+      log.acknowledge(1); // room for one frame, not for the group of three
+      log.pump(link.write, settled);
+      expect(link.frames).toHaveLength(60);
+      log.acknowledge(3);
+      log.pump(link.write, settled);
+      expect(link.frames.map((f) => f.seq).slice(-3)).toEqual([61, 62, 63]);
+      expect(settled).toHaveLength(1);
+    });
+
+    it('are handed back by clear() to be failed, with the count of what was lost', async () => {
+      const log = new OutgoingLog(100);
+      const link = recorder();
+      append(log, text(0));
+      link.write(log.take());
+      const waiting = [1, 2].map((n) => (append(log, text(n)), log.wait()));
+      const { lost, waiting: groups } = log.clear();
+      expect(lost).toBe(3);
+      expect(groups).toHaveLength(2);
+      const outcomes = Promise.allSettled(waiting);
+      groups.forEach((group) => group.reject(new Error('ended')));
+      expect((await outcomes).map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      expect(log.length).toBe(0);
+      expect(log.heldBytes).toBe(0);
+    });
+  });
+});
