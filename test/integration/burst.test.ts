@@ -63,4 +63,33 @@ describe('a burst of sends in one tick', () => {
       ['VolvoCar', 3, 8],
     ]);
   });
+
+  it('delivers every message when a getter sends while its object is encoded, with a session (the default)', async () => {
+    const { server, port } = await h.listeningServer<VolvoCar>();
+    // With a session, each message is numbered: a nested send must not break the sequence.
+    const client = await h.connectedClient(port);
+    const arrived = collectEvents(server, 'message', 4, 15_000);
+    const outer = new VolvoCar(1, 4);
+    let nested: Promise<void> | undefined;
+    // Read once while `outer` is encoded straight into the write batch.
+    Object.defineProperty(outer, 'speed', {
+      get: () => {
+        nested ??= client.send(new VolvoCar(2, 6));
+        return 1;
+      },
+    });
+
+    const sends = [client.send(new VolvoCar(0, 2)), client.send(outer), client.send(new VolvoCar(3, 8))];
+    await Promise.all([...sends, nested]);
+
+    const got = (await arrived).map(([car]) => [car.constructor.name, car.speed, car.wheels]);
+    // A session numbers a message once it is encoded: the nested send finishes first, so it goes first.
+    expect(got).toEqual([
+      ['VolvoCar', 0, 2],
+      ['VolvoCar', 2, 6],
+      ['VolvoCar', 1, 4],
+      ['VolvoCar', 3, 8],
+    ]);
+    expect(client.status).toBe('connected');
+  });
 });
