@@ -94,11 +94,6 @@ export class FrameWriter {
     this.#batching = options.batch ?? true;
   }
 
-  /** Bytes gathered and not yet handed to the socket. */
-  get gatheredBytes(): number {
-    return this.#gathered;
-  }
-
   /**
    * Bytes the socket holds for the peer (its `writableLength`), read once per batch: it
    * cannot change while a batch is gathered, since the socket is written only when the

@@ -80,7 +80,9 @@ describe('FrameWriter', () => {
 
       expect(writes).toHaveLength(1);
       expect(writes[0]?.length).toBe(3 * big.length);
-      expect(writer.gatheredBytes).toBe(0);
+      // Nothing was left gathered: a flush now writes nothing more.
+      writer.flush();
+      expect(writes).toHaveLength(1);
     });
 
     it('writes each frame at once with batch: false (the origin reads one message per recv)', () => {
