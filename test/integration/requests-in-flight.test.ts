@@ -100,12 +100,12 @@ describe('maxRequestsInFlight', () => {
     expect(gate.maxRunning).toBe(2);
   });
 
-  it('answers a raw peer that ignores the bound with a BadConn error reply, runs no handler for it, and goes on', async () => {
+  it('answers a raw peer that ignores the bound with a BadConn error reply, runs no handler for it, reports the peer once, and goes on', async () => {
     const { server, port } = await h.listeningServer({ codec: 'json', maxRequestsInFlight: 2 });
     const gate = new Gate();
     server.handle(Job, gate.handler);
-    const errors: unknown[] = [];
-    server.on('error', (err) => errors.push(err));
+    const errors: Array<{ code: string; message: string }> = [];
+    server.on('error', (err) => errors.push({ code: err.code, message: err.message }));
     const honest = await h.connectedClient(port);
 
     const raw = await h.rawPeer(port);
@@ -115,12 +115,12 @@ describe('maxRequestsInFlight', () => {
     const hello = JSON.parse((frames()[0] as RawFrame).payload.toString('utf8')) as { maxRequestsInFlight?: unknown };
     expect(hello.maxRequestsInFlight).toBe(2);
 
-    await raw.write(Buffer.concat([1, 2, 3].map((id) => requestFrame(id, id))));
+    await raw.write(Buffer.concat([1, 2, 3, 9].map((id) => requestFrame(id, id))));
     const responses = (): Array<{ id: number; ok: boolean; body: string }> =>
       frames()
         .filter((f) => f.kind === FrameKind.Response)
         .map((f) => ({ id: f.payload.readUInt32BE(0), ok: f.payload.readUInt8(4) === 0, body: f.payload.subarray(5).toString('utf8') }));
-    await waitUntil(() => responses().length === 1, SETTLE_MS, () => `the refusal of request 3, got ${JSON.stringify(responses())}`);
+    await waitUntil(() => responses().length === 2, SETTLE_MS, () => `the refusals of requests 3 and 9, got ${JSON.stringify(responses())}`);
     const [refusal] = responses();
     expect(refusal?.id).toBe(3);
     expect(refusal?.ok).toBe(false);
@@ -129,6 +129,7 @@ describe('maxRequestsInFlight', () => {
       message:
         "peer has 3 requests in flight, over maxRequestsInFlight (2): this one was refused and its handler not run. Wait for replies before sending more (an OON endpoint queues its requests itself, up to the maxRequestsInFlight its peer's hello announces)",
     });
+    expect(responses()[1]).toMatchObject({ id: 9, ok: false });
     expect(gate.started).toEqual([1, 2]);
 
     // Another client is not held back by this one's count.
@@ -138,20 +139,23 @@ describe('maxRequestsInFlight', () => {
 
     gate.open();
     expect((await otherReply).n).toBe(14);
-    await waitUntil(() => responses().length === 3, SETTLE_MS, () => 'the replies to requests 1 and 2');
-    expect(responses().slice(1).map((r) => [r.id, r.ok])).toEqual([
+    await waitUntil(() => responses().length === 4, SETTLE_MS, () => 'the replies to requests 1 and 2');
+    expect(responses().slice(2).map((r) => [r.id, r.ok])).toEqual([
       [1, true],
       [2, true],
     ]);
 
     // Slots freed: the same connection is served again.
     await raw.write(requestFrame(4, 40));
-    await waitUntil(() => responses().length === 4, SETTLE_MS, () => 'the reply to request 4');
-    expect(responses()[3]).toMatchObject({ id: 4, ok: true });
-    expect(JSON.parse(responses()[3]?.body ?? '').body).toMatchObject({ type: 'inflight.Done', n: 80 });
+    await waitUntil(() => responses().length === 5, SETTLE_MS, () => 'the reply to request 4');
+    expect(responses()[4]).toMatchObject({ id: 4, ok: true });
+    expect(JSON.parse(responses()[4]?.body ?? '').body).toMatchObject({ type: 'inflight.Done', n: 80 });
     expect(gate.started).toEqual([1, 2, 7, 40]);
     expect(raw.socket.destroyed).toBe(false);
-    expect(errors).toEqual([]);
+    // Two refusals, one report: the operator hears of the peer, not of every request.
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('BadConn');
+    expect(errors[0]?.message).toMatch(/^127\.0\.0\.1:\d+ ignores maxRequestsInFlight \(2\): its requests past it are refused/);
     expect((await honest.request<Done>(new Job(5))).n).toBe(10);
   });
 

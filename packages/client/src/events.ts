@@ -38,7 +38,9 @@ export interface OonClientEvents<T extends object = object> {
   disconnect: [reason: DisconnectReason, error: OonError | undefined];
   /**
    * A fault with no promise to report it to: the server sent bad data (the connection
-   * is dropped) or dropped us and said why. Nothing throws if no one listens.
+   * is dropped) or dropped us and said why, or ignores our `maxRequestsInFlight` (once
+   * per connection; its requests past it are refused, the connection goes on). Nothing
+   * throws if no one listens.
    */
   error: [error: OonError];
 }

@@ -26,7 +26,9 @@ export interface OonServerEvents<T extends object = object> {
   loss: [count: number, peer: Peer];
   /**
    * A fault with no promise to report it to: a client sent bad data (it is dropped; the
-   * others go on) or failed its handshake. `peer` is unset before the handshake.
+   * others go on), failed its handshake, or ignores `maxRequestsInFlight` (once per
+   * connection; its requests past it are refused, it stays connected). `peer` is unset
+   * before the handshake.
    * Nothing throws if no one listens: listen for it.
    */
   error: [error: OonError, peer: Peer | undefined];

@@ -99,6 +99,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         encode: (object, prefix, options) => this.#encode(FrameKind.Request, object, options ?? {}, prefix),
         writeEncoded: (frame) => this.#writeAndWait(frame),
         writeFrame: (frame) => void this.#writeFrame(frame),
+        refused: (error) => this.emit('error', error),
         decode: (payload) => (this.#codec as Codec).decode(payload).object,
         handle: (object) =>
           this.#owner.handleRequest === undefined

@@ -1,4 +1,4 @@
-import { BadDataError, createOonError, OonError, type NetMessageOptions } from '@oon/core';
+import { BadConnError, BadDataError, createOonError, OonError, type NetMessageOptions } from '@oon/core';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { errorReport, readErrorReport, toOonError } from './error-report';
@@ -36,6 +36,8 @@ export interface RequestChannelIo {
   decode(payload: Buffer): object;
   /** The owner's answer to a request. */
   handle(object: object): Promise<object>;
+  /** The peer ignores our `maxRequestsInFlight`: said once per connection, so a flood of refusals is one report. */
+  refused(error: BadConnError): void;
 }
 
 /** A request encoded and waiting for a slot under the peer's `maxRequestsInFlight`. */
@@ -59,6 +61,8 @@ export class RequestChannel {
   /** Our bound on the peer's requests whose handlers run at once. */
   readonly #maxHandling: number;
   #handling = 0;
+  /** Whether the peer was reported for ignoring our bound (once per connection). */
+  #reportedRefusal = false;
 
   /** `maxRequestsInFlight`: how many of the peer's requests this side handles at once. */
   constructor(io: RequestChannelIo, maxRequestsInFlight: number) {
@@ -176,6 +180,13 @@ export class RequestChannel {
       `peer has ${max + 1} requests in flight, over maxRequestsInFlight (${max}): this one was refused and its handler not run. Wait for replies before sending more (an OON endpoint queues its requests itself, up to the maxRequestsInFlight its peer's hello announces)`,
     );
     this.#io.writeFrame(encodeFrame(FrameKind.Response, report, idPrefix(id, RESPONSE_ERROR)));
+    if (this.#reportedRefusal) return;
+    this.#reportedRefusal = true;
+    this.#io.refused(
+      new BadConnError(
+        `${this.#io.describePeer()} ignores maxRequestsInFlight (${max}): its requests past it are refused with an error reply and not handled; the connection goes on. Reported once per connection`,
+      ),
+    );
   }
 
   #replyError(id: number, object: object, err: unknown): void {
