@@ -113,8 +113,9 @@ export class BinaryEngine implements BinaryRuntime {
       if (version !== BINARY_FORMAT_VERSION) {
         throw new BadDataError(`binary payload is of format ${version}, this side reads format ${BINARY_FORMAT_VERSION}`);
       }
-      // The uuid and class names are bounded by the payload itself, not by maxStringBytes (meant for field values).
-      const uuid = r.str(r.end);
+      // The message id and class names are bounded by the payload alone (a length past its end is
+      // reported as truncated), not by maxStringBytes, which is meant for field values.
+      const uuid = r.str(Infinity);
       const object = this.readObject(st, r.u8(), undefined, 0, 'body');
       if (r.pos !== r.end) throw new BadDataError(`binary payload has ${r.end - r.pos} bytes after the message; it is malformed`);
       if (st.toValidate.length > 0) validateRevived(st.toValidate);
@@ -322,7 +323,7 @@ export class BinaryEngine implements BinaryRuntime {
       return known;
     }
     const cached = this.#cachedClass(r);
-    const name = cached?.schema.name ?? r.str(r.end);
+    const name = cached?.schema.name ?? r.str(Infinity);
     const fieldCount = r.varuint();
     let cc = cached ?? this.#byName.get(name);
     if (cc === undefined) {

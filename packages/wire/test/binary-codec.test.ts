@@ -333,6 +333,15 @@ describe('BinaryCodec', () => {
       }
     });
 
+    it('calls a message id or class name longer than the payload truncated, not a breach of maxStringBytes (which bounds field values)', () => {
+      const bytes = Buffer.from(codec.encode(new NetMessage(car('volvo', 35, true))));
+      // Byte 1 starts the message id's length: 0xff 0x01 announces 255 bytes.
+      for (const payload of [Buffer.concat([bytes.subarray(0, 1), Buffer.from([0xff, 0x01]), bytes.subarray(2)]), bytes.subarray(0, 5)]) {
+        expect(() => codec.decode(payload)).toThrow(/truncated/);
+        expect(() => codec.decode(payload)).not.toThrow(/maxStringBytes/);
+      }
+    });
+
     it('never reads past its payload, even inside a larger buffer', () => {
       const bytes = Buffer.from(codec.encode(new NetMessage(car('volvo', 35, true))));
       const inside = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from([0x04])]);
