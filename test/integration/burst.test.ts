@@ -37,14 +37,17 @@ describe('a burst of sends in one tick', () => {
     await disconnected;
   });
 
-  it('keeps frames whole when a getter sends while its object is encoded into the batch: the nested one follows', async () => {
+  /**
+   * Sends cars 0 to 3 where car 1's getter sends car 2 while car 1 is encoded; returns
+   * what the server got, as [class, speed, wheels], and the client.
+   */
+  async function sendWithNestedSend(clientOptions: { reconnect?: boolean }): Promise<{ got: unknown[]; status: string }> {
     const { server, port } = await h.listeningServer<VolvoCar>();
-    // Without a session: its own send path encodes each message apart (session.ts).
-    const client = await h.connectedClient(port, { reconnect: false });
+    const client = await h.connectedClient(port, clientOptions);
     const arrived = collectEvents(server, 'message', 4, 15_000);
     const outer = new VolvoCar(1, 4);
     let nested: Promise<void> | undefined;
-    // Read once while `outer` is encoded straight into the write batch.
+    // Read once while `outer` is encoded.
     Object.defineProperty(outer, 'speed', {
       get: () => {
         nested ??= client.send(new VolvoCar(2, 6));
@@ -54,8 +57,13 @@ describe('a burst of sends in one tick', () => {
 
     const sends = [client.send(new VolvoCar(0, 2)), client.send(outer), client.send(new VolvoCar(3, 8))];
     await Promise.all([...sends, nested]);
-
     const got = (await arrived).map(([car]) => [car.constructor.name, car.speed, car.wheels]);
+    return { got, status: client.status };
+  }
+
+  it('keeps frames whole when a getter sends while its object is encoded into the batch: the nested one follows', async () => {
+    // Without a session: the connection encodes straight into the write batch.
+    const { got } = await sendWithNestedSend({ reconnect: false });
     expect(got).toEqual([
       ['VolvoCar', 0, 2],
       ['VolvoCar', 1, 4],
@@ -65,24 +73,8 @@ describe('a burst of sends in one tick', () => {
   });
 
   it('delivers every message when a getter sends while its object is encoded, with a session (the default)', async () => {
-    const { server, port } = await h.listeningServer<VolvoCar>();
-    // With a session, each message is numbered: a nested send must not break the sequence.
-    const client = await h.connectedClient(port);
-    const arrived = collectEvents(server, 'message', 4, 15_000);
-    const outer = new VolvoCar(1, 4);
-    let nested: Promise<void> | undefined;
-    // Read once while `outer` is encoded straight into the write batch.
-    Object.defineProperty(outer, 'speed', {
-      get: () => {
-        nested ??= client.send(new VolvoCar(2, 6));
-        return 1;
-      },
-    });
-
-    const sends = [client.send(new VolvoCar(0, 2)), client.send(outer), client.send(new VolvoCar(3, 8))];
-    await Promise.all([...sends, nested]);
-
-    const got = (await arrived).map(([car]) => [car.constructor.name, car.speed, car.wheels]);
+    // With a session each message is numbered: a nested send must not break the sequence.
+    const { got, status } = await sendWithNestedSend({});
     // A session numbers a message once it is encoded: the nested send finishes first, so it goes first.
     expect(got).toEqual([
       ['VolvoCar', 0, 2],
@@ -90,6 +82,6 @@ describe('a burst of sends in one tick', () => {
       ['VolvoCar', 1, 4],
       ['VolvoCar', 3, 8],
     ]);
-    expect(client.status).toBe('connected');
+    expect(status).toBe('connected');
   });
 });
