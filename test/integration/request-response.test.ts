@@ -133,6 +133,41 @@ describe('request / response', () => {
     await lost;
   });
 
+  it("aborts a running handler's signal with BadConn when the caller's connection closes, on the server and on the client", async () => {
+    const { server, port } = await h.listeningServer();
+    const serverSide = new Promise<unknown>((resolve) => {
+      server.handle(Ping, (_ping, _peer, signal) => {
+        expect(signal.aborted).toBe(false);
+        signal.addEventListener('abort', () => resolve(signal.reason));
+        return new Promise<Pong>(() => {});
+      });
+    });
+    const client = await h.connectedClient(port, { reconnect: false });
+    const lost = expectOonError(client.request(new Ping()), 'BadConn', 'closed before the reply');
+    await sleep(50);
+    await client.close();
+    await lost;
+    const reason = await serverSide;
+    expect(reason).toMatchObject({ code: 'BadConn' });
+    expect((reason as Error).message).toMatch(/^the connection to 127\.0\.0\.1:\d+ closed: the reply to this request cannot be sent$/);
+
+    // The other way round: the server asks, the client's handler hears the close.
+    const client2 = await h.connectedClient(port, { reconnect: false });
+    const clientSide = new Promise<unknown>((resolve) => {
+      client2.handle(Ping, (_ping, _client, signal) => {
+        signal.addEventListener('abort', () => resolve(signal.reason));
+        return new Promise<Pong>(() => {});
+      });
+    });
+    const [peer] = [...server.peers];
+    if (peer === undefined) throw new Error('no peer');
+    const unanswered = peer.request(new Ping()).catch((err: unknown) => err);
+    await sleep(50);
+    await server.close();
+    expect(await clientSide).toMatchObject({ code: 'BadConn' });
+    expect(await unanswered).toMatchObject({ code: 'BadConn' });
+  });
+
   it('rejects with BadConn when not connected', async () => {
     const { port } = await h.listeningServer();
     await expectOonError(h.client(port).request(new Ping()), 'BadConn', 'connect() first');

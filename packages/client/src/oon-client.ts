@@ -135,7 +135,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
 
   /**
    * Answers requests of one class (subclasses included) that the server sends with
-   * `peer.request()`. Returns a function that removes the handler.
+   * `peer.request()`; the handler's third argument aborts when the connection closes.
+   * Returns a function that removes the handler.
    */
   handle<C extends object>(type: AnyClass<C>, handler: RequestHandler<C, OonClient<T>>): () => void {
     return this.#handlers.set(type, handler);
@@ -288,7 +289,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       onOpen: () => this.#attach(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       onMessage: (object, message) => this.emit('message', object as T, message as NetMessage<T>),
-      handleRequest: (object) => this.#handlers.dispatch(object, this),
+      handleRequest: (object, signal) => this.#handlers.dispatch(object, this, signal),
     });
     try {
       await connection.ready;

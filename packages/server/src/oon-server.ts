@@ -140,6 +140,8 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
    * `server.handle(Ping, async (ping, peer) => new Pong())`. What the handler returns
    * (or resolves to) is the reply; what it throws reaches the caller as an `OonError`
    * with the handler's message (its code if it threw an `OonError`, else `BadData`).
+   * The handler's third argument, an `AbortSignal`, aborts when that client's connection
+   * closes: `server.handle(Report, (r, peer, signal) => build(r, { signal }))`.
    * Returns a function that removes the handler.
    */
   handle<C extends object>(type: AnyClass<C>, handler: RequestHandler<C, Peer>): () => void {
@@ -210,7 +212,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       hasMessageListeners: () => this.listenerCount('message') > 0,
       // The peer of a link is known from its onOpen, before any of its messages.
       onMessage: (object, message) => this.emit('message', object as T, this.#peerOf.get(connection) as Peer, message as NetMessage<T>),
-      handleRequest: (object) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer),
+      handleRequest: (object, signal) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer, signal),
     });
     this.#connections.add(connection);
     connection.ready.catch(

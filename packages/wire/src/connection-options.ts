@@ -112,9 +112,10 @@ export interface ConnectionOwner {
   /**
    * Answers a request with the reply object, or rejects: an `OonError` reaches the
    * caller with its code, anything else as `BadData` with its message. Without it,
-   * every request is answered with an error saying no handler is set.
+   * every request is answered with an error saying no handler is set. `signal` aborts
+   * (with `BadConn`) when the connection closes, since the reply can then not be sent.
    */
-  handleRequest?(object: object): Promise<object>;
+  handleRequest?(object: object, signal: AbortSignal): Promise<object>;
 }
 
 /** Why a connection ended, as `'close'` and `'disconnect'` events report it. */

@@ -58,6 +58,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #out: MessageOut | undefined;
   #state: State = 'handshaking';
   #reason: DisconnectReason | undefined;
+  /** The peer as `host:port`, once known. */
+  #peerName: string | undefined;
   #error: OonError | undefined;
   #settleReady!: (error?: OonError) => void;
   #markClosed!: () => void;
@@ -78,6 +80,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
     this.#socket = socket;
+    // Named now, while the socket knows its peer: a closed socket forgets its address.
+    this.describePeer();
     // The origin's receiver parses each recv() as one message: one write per message there.
     this.#writer = new FrameWriter(socket, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
       batch: options.protocol !== 'oon-0.0.5',
@@ -101,10 +105,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         writeFrame: (frame) => void this.#writeFrame(frame),
         refused: (error) => this.emit('error', error),
         decode: (payload) => (this.#codec as Codec).decode(payload).object,
-        handle: (object) =>
+        handle: (object, signal) =>
           this.#owner.handleRequest === undefined
             ? Promise.reject(new BadDataError('this side handles no requests'))
-            : this.#owner.handleRequest(object),
+            : this.#owner.handleRequest(object, signal),
       },
       resolved.maxRequestsInFlight,
     );
@@ -209,8 +213,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** The peer as `host:port` (or the stream kind), for messages. */
   describePeer(): string {
+    if (this.#peerName !== undefined) return this.#peerName;
     const { remoteAddress, remotePort } = this;
-    return remoteAddress === undefined ? 'peer' : `${remoteAddress}:${String(remotePort)}`;
+    if (remoteAddress === undefined) return 'peer';
+    this.#peerName = `${remoteAddress}:${String(remotePort)}`;
+    return this.#peerName;
   }
 
   /**

@@ -35,7 +35,7 @@ export interface RequestChannelIo {
   /** Decodes a message payload into its revived object; throws `BadData`. */
   decode(payload: Buffer): object;
   /** The owner's answer to a request. */
-  handle(object: object): Promise<object>;
+  handle(object: object, signal: AbortSignal): Promise<object>;
   /** The peer ignores our `maxRequestsInFlight`: said once per connection, so a flood of refusals is one report. */
   refused(error: BadConnError): void;
 }
@@ -63,6 +63,8 @@ export class RequestChannel {
   #handling = 0;
   /** Whether the peer was reported for ignoring our bound (once per connection). */
   #reportedRefusal = false;
+  /** Aborted when the connection closes: a handler still running can stop, its reply has nowhere to go. */
+  readonly #closing = new AbortController();
 
   /** `maxRequestsInFlight`: how many of the peer's requests this side handles at once. */
   constructor(io: RequestChannelIo, maxRequestsInFlight: number) {
@@ -133,6 +135,7 @@ export class RequestChannel {
   close(peer: string): void {
     this.#pending.rejectAll(createOonError('BadConn', `the connection to ${peer} closed before the reply arrived`));
     this.#window.clear();
+    this.#closing.abort(new BadConnError(`the connection to ${peer} closed: the reply to this request cannot be sent`));
   }
 
   /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */
@@ -153,7 +156,7 @@ export class RequestChannel {
     // Counted until the handler settles: what a request holds here is its object and its handler's work.
     this.#handling++;
     try {
-      reply = await this.#io.handle(object);
+      reply = await this.#io.handle(object, this.#closing.signal);
     } catch (err) {
       this.#handling--;
       this.#replyError(id, object, err);

@@ -12,8 +12,13 @@ export interface RequestOptions extends NetMessageOptions {
   signal?: AbortSignal;
 }
 
-/** Answers requests of one class: returns (or resolves to) the reply object. */
-export type RequestHandler<C extends object, Context> = (object: C, context: Context) => object | Promise<object>;
+/**
+ * Answers requests of one class: returns (or resolves to) the reply object. `signal`
+ * aborts, with a `BadConn` reason, when the connection the request came on closes: the
+ * reply could not be sent then, so long work can stop (requests are not resent after a
+ * reconnect).
+ */
+export type RequestHandler<C extends object, Context> = (object: C, context: Context, signal: AbortSignal) => object | Promise<object>;
 
 interface Pending {
   resolve(object: object): void;
@@ -128,10 +133,10 @@ export class RequestHandlers<Context> {
   }
 
   /** Runs the handler for an object; rejects with `BadData` when none fits, or with what the handler threw. */
-  async dispatch(object: object, context: Context): Promise<object> {
+  async dispatch(object: object, context: Context, signal: AbortSignal): Promise<object> {
     for (let proto: unknown = Object.getPrototypeOf(object); proto !== null; proto = Object.getPrototypeOf(proto)) {
       const handler = this.#handlers.get((proto as { constructor: Function }).constructor);
-      if (handler !== undefined) return handler(object, context);
+      if (handler !== undefined) return handler(object, context, signal);
     }
     const name = object.constructor.name;
     throw new BadDataError(`no handler for ${name} requests here; register one with handle(${name}, …)`);
