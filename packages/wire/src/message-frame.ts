@@ -1,7 +1,6 @@
 import { BadDataError, type NetMessage, type OonError } from '@oon/core';
-import { ByteWriter } from './byte-writer';
 import type { Codec, FrameCodec } from './codec';
-import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, type FrameKind } from './constants';
+import { FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { toOonError } from './error-report';
 import { encodeFrame } from './frame-encoder';
 import type { FrameWriter } from './frame-writer';
@@ -23,43 +22,8 @@ export interface MessageOut {
  * written. Throws `BadData` too when the object does not fit its schema.
  */
 export function encodeMessageFrame(codec: Codec, kind: FrameKind, message: NetMessage, maxFrameBytes: number, prefix?: Uint8Array): Buffer {
-  const slab = frameSlab;
-  if (slab === undefined || !isFrameCodec(codec)) return encodeApart(codec, kind, message, maxFrameBytes, prefix);
-  // Taken while in use: a getter that sends while this message is encoded gets its frame apart.
-  frameSlab = undefined;
-  try {
-    slab.reset();
-    slab.ensure(FRAME_HEADER_BYTES);
-    slab.pos += FRAME_LENGTH_BYTES;
-    slab.u8(kind);
-    if (prefix !== undefined) slab.raw(prefix);
-    codec.encodeInto(message, slab);
-    // What the peer's decoder measures against its limit: the frame without its length prefix.
-    const size = slab.length - FRAME_LENGTH_BYTES;
-    if (size > maxFrameBytes) throw overMaxFrameBytes(size, maxFrameBytes);
-    slab.setU32BE(0, size);
-    const frame = slab.finish();
-    return Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
-  } finally {
-    frameSlab = slab;
-  }
-}
-
-/**
- * Where {@link encodeMessageFrame} writes frames (a request's, which may wait for the
- * peer's `maxRequestsInFlight`): one after another, each handed out as a view that later frames
- * never overwrite, as Node's buffer pool does. A frame in a buffer of its own and the
- * codec's copy were a tenth of a sending session's time.
- */
-let frameSlab: ByteWriter | undefined = new ByteWriter(64 * 1024);
-
-function isFrameCodec(codec: Codec): codec is FrameCodec {
-  return typeof (codec as Partial<FrameCodec>).encodeInto === 'function';
-}
-
-/** {@link encodeMessageFrame} through the codec's own buffer, then a buffer of the frame's own. */
-function encodeApart(codec: Codec, kind: FrameKind, message: NetMessage, maxFrameBytes: number, prefix?: Uint8Array): Buffer {
   const frame = encodeFrame(kind, codec.encode(message), prefix);
+  // What the peer's decoder measures against its limit: the frame without its length prefix.
   const size = frame.length - FRAME_LENGTH_BYTES;
   if (size > maxFrameBytes) throw overMaxFrameBytes(size, maxFrameBytes);
   return frame;
@@ -94,17 +58,21 @@ export function writeMessage(out: MessageOut, kind: FrameKind, message: NetMessa
  * on its own, then copied into the batch.
  */
 function writeEncoded(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): Promise<void> {
-  let payload: string | Uint8Array;
+  let bytes: Buffer;
   try {
-    payload = out.codec.encode(message);
+    bytes = out.origin ? originMessage(out.codec, message, out.maxFrameBytes) : encodeMessageFrame(out.codec, kind, message, out.maxFrameBytes, prefix);
   } catch (err) {
     return Promise.reject(toOonError(err));
   }
-  const bytes = out.origin ? Buffer.from(payload) : encodeFrame(kind, payload, prefix);
-  const size = out.origin ? bytes.length : bytes.length - FRAME_LENGTH_BYTES;
-  if (size > out.maxFrameBytes) return Promise.reject(overMaxFrameBytes(size, out.maxFrameBytes));
   const refused = out.admit(bytes.length);
   return refused !== undefined ? Promise.reject(refused) : out.writer.write(bytes);
+}
+
+/** A message on the origin's wire: its bare text, within `maxFrameBytes`. */
+function originMessage(codec: Codec, message: NetMessage, maxFrameBytes: number): Buffer {
+  const bytes = Buffer.from(codec.encode(message));
+  if (bytes.length > maxFrameBytes) throw overMaxFrameBytes(bytes.length, maxFrameBytes);
+  return bytes;
 }
 
 /** The `BadData` for a message whose frame (`size` bytes, as the peer's decoder counts them) is over `maxFrameBytes`. */

@@ -22,7 +22,7 @@ describe('encodeMessageFrame', () => {
     expect(frame.toString('hex')).toBe(encodeFrame(FrameKind.Message, codec.encode(message), SEQ).toString('hex'));
   });
 
-  it('hands out frames that later frames never overwrite (a session keeps them until acked)', () => {
+  it('hands out frames that later frames never overwrite (a queued request keeps its frame)', () => {
     const codec = new BinaryCodec({ registry });
     const frames = Array.from({ length: 3_000 }, (_, i) => encodeMessageFrame(codec, FrameKind.Message, new NetMessage(note(`n${i}`), { uuid: 'u' }), 1024));
     frames.forEach((frame, i) => {
