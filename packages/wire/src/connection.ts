@@ -249,12 +249,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
   #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
-    if (this.#state !== 'open' || this.#out === undefined) {
-      return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
-    }
-    const unknown = this.#handshake.refuseUnknown(object);
-    if (unknown !== undefined) return Promise.reject(unknown);
-    return writeMessage(this.#out, kind, new NetMessage(object, options), prefix);
+    const refused = this.#cannotSend(object);
+    if (refused !== undefined) return Promise.reject(refused);
+    return writeMessage(this.#out as MessageOut, kind, new NetMessage(object, options), prefix);
   }
 
   /**
@@ -264,18 +261,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * frame would exceed `maxFrameBytes`.
    */
   #encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Buffer {
-    if (this.#state !== 'open' || this.#codec === undefined) {
-      throw new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`);
-    }
-    const unknown = this.#handshake.refuseUnknown(object);
-    if (unknown !== undefined) throw unknown;
-    return encodeMessageFrame(this.#codec, kind, new NetMessage(object, options), this.#options.maxFrameBytes, prefix);
+    const refused = this.#cannotSend(object);
+    if (refused !== undefined) throw refused;
+    return encodeMessageFrame(this.#codec as Codec, kind, new NetMessage(object, options), this.#options.maxFrameBytes, prefix);
+  }
+
+  /** Why `object` cannot be sent now (the connection is not open, or the peer's hello did not list its class); `undefined` if it can. */
+  #cannotSend(object: object): OonError | undefined {
+    // #out and #codec are set together when the connection opens.
+    if (this.#state !== 'open' || this.#out === undefined) return this.#notOpen();
+    return this.#handshake.refuseUnknown(object);
+  }
+
+  #notOpen(): BadConnError {
+    return new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`);
   }
 
   /** Writes a whole frame (a session's, a request's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
   #writeAndWait(frame: Buffer): Promise<void> {
     // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
-    if (this.#state !== 'open') return Promise.reject(new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`));
+    if (this.#state !== 'open') return Promise.reject(this.#notOpen());
     if (!this.#admitWrite(frame.length)) return Promise.reject(this.#error);
     return this.#writer.write(frame);
   }
