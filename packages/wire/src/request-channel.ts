@@ -40,19 +40,14 @@ export interface RequestChannelIo {
   refused(error: BadConnError): void;
 }
 
-/** A request encoded and waiting for a slot under the peer's `maxRequestsInFlight`. */
-interface Outgoing {
-  readonly frame: Buffer;
-}
-
 /**
  * Requests and responses over one connection: both the calls this side makes and the
  * answers it gives, each side of it bounded by `maxRequestsInFlight` (docs/limits.md).
  */
 export class RequestChannel {
   readonly #io: RequestChannelIo;
-  /** Our requests against the peer's bound: those past it wait here. */
-  readonly #window = new RequestWindow<Outgoing>();
+  /** Our requests against the peer's bound: those past it wait here, as their encoded frames. */
+  readonly #window = new RequestWindow<Buffer>();
   readonly #pending = new PendingRequests({
     // A request the peer has not answered keeps its id, so a late reply is never taken for a new request's.
     taken: (id) => this.#window.has(id),
@@ -94,7 +89,7 @@ export class RequestChannel {
       this.#pending.reject(id, toOonError(err));
       return reply;
     }
-    if (this.#window.admit(id, { frame })) this.#send(id, frame);
+    if (this.#window.admit(id, frame)) this.#send(id, frame);
     return reply;
   }
 
@@ -146,7 +141,7 @@ export class RequestChannel {
   /** Writes queued requests while the peer's bound leaves room. */
   #sendQueued(): void {
     for (let next = this.#window.next(); next !== undefined; next = this.#window.next()) {
-      const [id, { frame }] = next;
+      const [id, frame] = next;
       this.#send(id, frame);
     }
   }
