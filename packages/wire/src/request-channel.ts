@@ -173,11 +173,11 @@ export class RequestChannel {
   #refuse(id: number): void {
     if (!this.#io.isOpen()) return;
     const max = this.#maxHandling;
-    const report = errorReport(
+    this.#replyWithError(
+      id,
       'BadConn',
       `peer has ${max + 1} requests in flight, over maxRequestsInFlight (${max}): this one was refused and its handler not run. Wait for replies before sending more (an OON endpoint queues its requests itself, up to the maxRequestsInFlight its peer's hello announces)`,
     );
-    this.#io.writeFrame(encodeFrame(FrameKind.Response, report, idPrefix(id, RESPONSE_ERROR)));
     if (this.#reportedRefusal) return;
     this.#reportedRefusal = true;
     this.#io.refused(
@@ -188,11 +188,15 @@ export class RequestChannel {
   }
 
   #replyError(id: number, object: object, err: unknown): void {
-    if (!this.#io.isOpen()) return;
     const code = err instanceof OonError ? err.code : 'BadData';
     const why = err instanceof Error ? err.message : String(err);
-    const report = errorReport(code, `${object.constructor.name} request failed: ${why}`);
-    this.#io.writeFrame(encodeFrame(FrameKind.Response, report, idPrefix(id, RESPONSE_ERROR)));
+    this.#replyWithError(id, code, `${object.constructor.name} request failed: ${why}`);
+  }
+
+  /** Answers request `id` with an error report (status 1), if the connection is still open. */
+  #replyWithError(id: number, code: OonError['code'], message: string): void {
+    if (!this.#io.isOpen()) return;
+    this.#io.writeFrame(encodeFrame(FrameKind.Response, errorReport(code, message), idPrefix(id, RESPONSE_ERROR)));
   }
 }
 
