@@ -1,5 +1,6 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { Connection, DeliveryStats, ReceiveOptions, RequestOptions, Session } from '@oon/wire';
+import type { DeliveryStats, ReceiveOptions, RequestOptions } from '@oon/wire';
+import type { Connection, Session } from '@oon/wire/internal';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
