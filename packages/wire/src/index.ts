@@ -64,6 +64,7 @@ export type { JsonDocumentSplitterOptions } from './json-document-splitter';
 export { forInstancesOf } from './class-filter';
 export type { AnyClass } from './class-filter';
 export { PendingRequests, RequestHandlers, DEFAULT_REQUEST_TIMEOUT } from './requests';
-export type { RequestOptions, RequestHandler, PendingRequestsHooks } from './requests';
+export type { RequestOptions, UncheckedRequestOptions, RequestHandler, PendingRequestsHooks } from './requests';
+export type { MessageRejection } from './message-rejection';
 export { checkSocketPath } from './address';
 export type { EndpointAddress } from './address';
