@@ -4,7 +4,8 @@
  * from where it stands; classes only one side knows are fine until one is sent.
  */
 import { NetClass, NetField, OonError, Registry, registerEnum, type TypeThunk } from '@oon/core';
-import { describeRegistry, encodeFrame, FrameKind, parseHello } from '@oon/wire';
+import { describeRegistry, encodeFrame, FrameKind } from '@oon/wire';
+import { parseHello } from '@oon/wire/internal';
 import { decodeFrames, expectOonError, harness, nextEvent, within } from '../support/harness';
 
 const h = harness();

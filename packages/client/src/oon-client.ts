@@ -3,22 +3,24 @@ import { connect as tlsConnect } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
-  Connection,
   DEFAULT_CLOSE_GRACE,
-  forInstancesOf,
-  RequestHandlers,
-  Session,
   type AnyClass,
   type DeliveryStats,
   type DisconnectReason,
-  type Inbox,
   type ReceiveOptions,
   type RequestHandler,
   type RequestOptions,
-  type SessionBinding,
-  type SessionHello,
   type UncheckedRequestOptions,
 } from '@oon/wire';
+import {
+  Connection,
+  forInstancesOf,
+  RequestHandlers,
+  Session,
+  type Inbox,
+  type SessionBinding,
+  type SessionHello,
+} from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
 import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
 import { Reconnector } from './reconnector';

@@ -3,19 +3,21 @@ import { createServer as createTlsServer } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
-  Connection,
   DEFAULT_CLOSE_GRACE,
+  type AnyClass,
+  type DisconnectReason,
+  type ReceiveOptions,
+  type RequestHandler,
+} from '@oon/wire';
+import {
+  Connection,
   errorFrame,
   forInstancesOf,
   Inbox,
   RequestHandlers,
-  type AnyClass,
-  type DisconnectReason,
   type Hello,
-  type ReceiveOptions,
-  type RequestHandler,
   type SessionGrant,
-} from '@oon/wire';
+} from '@oon/wire/internal';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';

@@ -1,5 +1,6 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { AnyClass, Connection, DeliveryStats, ReceiveOptions, RequestOptions, Session, UncheckedRequestOptions } from '@oon/wire';
+import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
+import type { Connection, Session } from '@oon/wire/internal';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a

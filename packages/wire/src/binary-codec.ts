@@ -39,8 +39,10 @@ export class BinaryCodec implements FrameCodec {
   }
 
   /**
-   * @internal Encodes a message at the end of `out` (a connection's write batch), with no
+   * Encodes a message at the end of `out` (a connection's write batch), with no
    * buffer of its own; on a throw the caller drops what was written.
+   *
+   * @internal
    */
   encodeInto(message: NetMessage, out: ByteWriter): void {
     this.#engine.encodeInto(message, out);

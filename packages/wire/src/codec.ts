@@ -35,6 +35,8 @@ export interface Codec {
  * A codec a connection encodes with (not exported): it writes a message's payload
  * straight into the connection's write batch, behind the frame header, so a message is
  * not copied from a buffer of the codec's own into the batch.
+ *
+ * @internal
  */
 export interface FrameCodec extends Codec {
   /** Encodes a message at the end of `out`; on a throw the caller drops what was written. */

@@ -42,7 +42,11 @@ export class JsonCodec implements FrameCodec {
     return new JsonWriter(this.#options, this.#originOnly, message).write(message);
   }
 
-  /** @internal Encodes a message as UTF-8 text at the end of `out` (a connection's write batch). */
+  /**
+   * Encodes a message as UTF-8 text at the end of `out` (a connection's write batch).
+   *
+   * @internal
+   */
   encodeInto(message: NetMessage, out: ByteWriter): void {
     out.utf8(this.encode(message));
   }
