@@ -283,6 +283,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     peer.relink(connection);
     this.#peerOf.set(connection, peer);
     connection.on('error', (err) => this.emit('error', err, peer));
+    connection.on('rejected', (rejection) => this.emit('rejected', rejection, peer));
     connection.once('close', (reason) => this.#onLinkClosed(connection, peer, reason));
     if (resumed !== undefined) {
       this.emit('reconnect', peer);

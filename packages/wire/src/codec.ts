@@ -1,5 +1,6 @@
 import type { NetMessage } from '@oon/core';
 import type { ByteWriter } from './byte-writer';
+import type { MessageHead } from './message-rejection';
 
 /** Limits a codec enforces while writing and reading; over a limit is `BadData`. */
 export interface CodecLimits {
@@ -40,4 +41,9 @@ export interface Codec {
 export interface FrameCodec extends Codec {
   /** Encodes a message at the end of `out`; on a throw the caller drops what was written. */
   encodeInto(message: NetMessage, out: ByteWriter): void;
+  /**
+   * The id and class name of the payload `buf[start, end)`, as far as they can be read:
+   * to name a message that failed to decode when it is rejected. Never throws.
+   */
+  peekHead(buf: Uint8Array, start: number, end: number): MessageHead;
 }

@@ -52,4 +52,5 @@ export { DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';
 export type { ReceiveOptions } from './inbox';
 export type { AnyClass } from './class-filter';
 export { DEFAULT_REQUEST_TIMEOUT } from './requests';
-export type { RequestOptions, RequestHandler } from './requests';
+export type { RequestOptions, UncheckedRequestOptions, RequestHandler } from './requests';
+export type { MessageRejection } from './message-rejection';
