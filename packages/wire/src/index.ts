@@ -57,6 +57,9 @@ export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './se
 export { SEQ_BYTES } from './seq';
 export type { SessionHello, SessionBinding, SessionLink, SessionOptions, DeliveryStats } from './session';
 export { encodeMessageFrame } from './message-frame';
+export { quietly, rejectedQuietly, settle } from './send-outcome';
+export type { SendOutcome } from './send-outcome';
+export { CONTROL_ALLOWANCE_BYTES } from './outbox';
 export { Inbox, DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';
 export type { InboxOptions, ReceiveOptions } from './inbox';
 export { JsonDocumentSplitter } from './json-document-splitter';
