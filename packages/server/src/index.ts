@@ -6,3 +6,4 @@ export type { OonServerOptions, ResolvedServerOptions, ServerTlsOptions, Pem, Au
 export type { OonServerEvents } from './events';
 export type { BroadcastResult, BroadcastFailure } from './broadcast';
 export type { DisconnectReason } from '@oon/wire';
+export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';

@@ -1,4 +1,5 @@
-import { Session, type Connection, type DisconnectReason, type Hello, type SessionGrant, type SessionOptions } from '@oon/wire';
+import { type DisconnectReason } from '@oon/wire';
+import { Session, type Connection, type Hello, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
 
 /** The limits a session is made with. */
 type SessionLimits = Pick<SessionOptions, 'maxBufferedBytes' | 'maxPendingBytes'>;
