@@ -3,6 +3,7 @@ import type { Peer } from './peer';
 
 /** One peer `broadcast()` could not hand the message to, and why. */
 export interface BroadcastFailure {
+  /** The peer that did not take the message. */
   readonly peer: Peer;
   /** `BadConn` (evicted, gone, or its session full while it reconnects) or `BadData` (the peer cannot take this object). */
   readonly error: OonError;
