@@ -74,9 +74,9 @@ class Source {
     return ref;
   }
 
-  /** A fresh variable name. */
+  /** A fresh variable name; the `_` keeps it apart from the constants' `k0`, `k1`…, which it would shadow. */
   name(prefix: string): string {
-    return `${prefix}${this.#next++}`;
+    return `${prefix}_${this.#next++}`;
   }
 }
 
