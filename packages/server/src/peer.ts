@@ -1,5 +1,5 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { Connection, DeliveryStats, ReceiveOptions, RequestOptions, Session } from '@oon/wire';
+import type { Connection, DeliveryStats, ReceiveOptions, RequestOptions, SchemaProblems, Session } from '@oon/wire';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
@@ -39,6 +39,14 @@ export class Peer {
   /** True while a link to the client is up; false while a session waits for it to reconnect. */
   get connected(): boolean {
     return this.#connection.open;
+  }
+
+  /**
+   * What cannot travel between this server's schema and the client's, per class and
+   * direction (docs/evolution.md): `undefined` when the client's schema is the server's.
+   */
+  get schemaProblems(): SchemaProblems | undefined {
+    return this.#connection.schemaProblems;
   }
 
   /**

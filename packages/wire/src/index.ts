@@ -51,6 +51,10 @@ export type {
   EnumMemberDescription,
 } from './registry-schema';
 export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
+export { resolveSchemas, SchemaRule } from './schema-resolution';
+export type { SchemaProblem, ClassResolution, FieldResolution, SchemaResolution } from './schema-resolution';
+export type { SchemaProblems } from './schema-agreement';
+export type { SchemaPolicy } from './handshake-driver';
 export { Connection } from './connection';
 export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol, SessionGrant } from './connection-options';
 export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session';
