@@ -6,7 +6,8 @@
  * schema-evolution.test.ts.)
  */
 import { NetClass, NetField, OonError, Registry, registerEnum, type TypeThunk } from '@oon/core';
-import { describeRegistry, encodeFrame, FrameKind, parseHello } from '@oon/wire';
+import { describeRegistry, encodeFrame, FrameKind } from '@oon/wire';
+import { parseHello } from '@oon/wire/internal';
 import { decodeFrames, expectOonError, harness, nextEvent, within } from '../support/harness';
 
 const h = harness();
@@ -191,9 +192,9 @@ describe('classes only one side knows', () => {
     return { serverRegistry, clientRegistry };
   }
 
-  async function connectedPair() {
+  async function connectedPair(options: { schemaPolicy?: 'strict' } = {}) {
     const { serverRegistry, clientRegistry } = registries();
-    const { server, port } = await h.listeningServer({ registry: serverRegistry });
+    const { server, port } = await h.listeningServer({ registry: serverRegistry, ...options });
     const connected = nextEvent(server, 'connection');
     const client = await h.connectedClient(port, { registry: clientRegistry });
     const [peer] = await connected;
@@ -262,6 +263,28 @@ describe('classes only one side knows', () => {
       expect(client.connected).toBe(true);
     },
   );
+
+  it('under strict schemas, arrive as an unknown class when nested inside a class the peer knows: the peer rejects that message, the link goes on', async () => {
+    // Strict: the client has no peer schema to resolve by, so only the top-level class is checked before sending.
+    const { server, client, clientRegistry, make } = await connectedPair({ schemaPolicy: 'strict' });
+    const serverError = nextEvent(server, 'error');
+    const rejected = nextEvent(client, 'rejected');
+    const troubles: unknown[] = [];
+    client.on('disconnect', (reason) => troubles.push(reason));
+
+    await client.send(make(clientRegistry, 'Garage', { car: make(clientRegistry, 'SportsCar', { speed: 1 }) }), { uuid: 'g1' });
+
+    const [error] = await serverError;
+    expect(error.code).toBe('BadData');
+    expect(error.message).toMatch(/^dropped the Garage message `g1` from 127\.0\.0\.1:\d+: Garage\.car: unknown class `SportsCar`; register it with @NetClass\(\) on the receiving side/);
+    const [rejection] = await rejected;
+    expect([rejection.id, rejection.className, rejection.error.code]).toEqual(['g1', 'Garage', 'BadData']);
+    expect(rejection.error.message).toMatch(/could not read the Garage message `g1` and dropped it: Garage\.car: unknown class `SportsCar`/);
+    const toServer = nextEvent(server, 'message');
+    await client.send(make(clientRegistry, 'Car', { speed: 7 }));
+    expect((await toServer)[0]).toEqual(expect.objectContaining({ speed: 7 }));
+    expect(troubles).toEqual([]);
+  });
 });
 
 describe('a registry that cannot be described', () => {

@@ -26,6 +26,7 @@ export type SchemaRule = (typeof SchemaRule)[keyof typeof SchemaRule];
 
 /** Why one class of a writer cannot be read by a reader. */
 export interface SchemaProblem {
+  /** The rule the class breaks (docs/evolution.md has a row for each). */
   readonly rule: SchemaRule;
   /** The class's wire name, as the writer names it. */
   readonly class: string;
@@ -45,6 +46,7 @@ export interface FieldResolution {
 
 /** How one writer class is read. */
 export interface ClassResolution {
+  /** The writer's class, as its schema describes it. */
   readonly writer: ClassDescription;
   /** The reader's class it is read as (same wire name, else an alias); `undefined` when the reader has none. */
   readonly reader: ClassDescription | undefined;
