@@ -3,21 +3,24 @@ import { connect as tlsConnect } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
-  Connection,
   DEFAULT_CLOSE_GRACE,
-  forInstancesOf,
-  RequestHandlers,
-  Session,
   type AnyClass,
   type DeliveryStats,
   type DisconnectReason,
-  type Inbox,
   type ReceiveOptions,
   type RequestHandler,
   type RequestOptions,
+  type UncheckedRequestOptions,
+} from '@oon/wire';
+import {
+  Connection,
+  forInstancesOf,
+  RequestHandlers,
+  Session,
+  type Inbox,
   type SessionBinding,
   type SessionHello,
-} from '@oon/wire';
+} from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
 import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
 import { Reconnector } from './reconnector';
@@ -123,13 +126,27 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * Sends a request and resolves with the server's reply, revived (the server answers
    * with `server.handle(Class, …)`). Rejects with `BadConn` when not connected or if the
    * connection closes first, `Timeout` past `timeout` (default 30 s), the signal's
-   * reason when aborted, and the server handler's error when it fails. Past the
-   * server's `maxRequestsInFlight` a request waits its turn here, its deadline running.
+   * reason when aborted, and the server handler's error when it fails (with its
+   * `appCode` and `details`, if it gave them), or with `BadData` when the server could not
+   * read the request (the connection goes on). Past the server's `maxRequestsInFlight` a
+   * request waits its turn here, its deadline running.
+   *
+   * With `reply: Receipt` the reply is checked to be a `Receipt` (a `BadData` naming both
+   * classes if it is not), and the promise is typed so.
+   *
+   * @example
+   * ```ts
+   * const receipt = await client.request(order, { reply: Receipt, timeout: 5_000 });
+   * ```
    */
-  request<R extends object = object>(object: object, options?: RequestOptions): Promise<R> {
+  request<R extends object>(object: object, options: RequestOptions<R> & { reply: AnyClass<R> }): Promise<R>;
+  /** As above, the reply unchecked: typed `R` on the caller's word. */
+  request<R extends object = object>(object: object, options?: UncheckedRequestOptions): Promise<R>;
+  request<R extends object>(object: object, options?: RequestOptions): Promise<R> {
     if (this.#connection === undefined) {
       return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
     }
+    // Checked against `reply` when given (the first overload), else on the caller's word.
     return this.#connection.request(object, options) as Promise<R>;
   }
 
@@ -303,6 +320,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     this.#connection = connection;
     this.#status = 'connected';
     connection.on('error', (err) => this.emit('error', err));
+    connection.on('rejected', (rejection) => this.emit('rejected', rejection));
     connection.once('close', (reason, error) => this.#onLinkClosed(connection, reason, error));
     this.emit('connect');
   }

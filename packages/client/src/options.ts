@@ -1,4 +1,5 @@
-import { checkEndpointCodecOptions, checkLimits, checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, checkLimits, checkSocketPath } from '@oon/wire/internal';
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff';
 
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
