@@ -31,8 +31,8 @@ function bigintFrame(digits: number): Buffer {
 
 /**
  * Sends bigint frames as fast as the server takes them, connecting again whenever it is
- * dropped, until `stop()`; which resolves with the messages of the Error frames the
- * server answered with.
+ * dropped, until `stop()`; which resolves with the messages of the Rejected and Error
+ * frames the server answered with.
  */
 function floodBigints(port: number, digits: number): { stop: () => Promise<string[]>; sent: () => number } {
   const frame = bigintFrame(digits);
@@ -56,7 +56,8 @@ function floodBigints(port: number, digits: number): { stop: () => Promise<strin
       socket.destroy();
       await closed;
       for (const { kind, payload } of decodeFrames(Buffer.concat(chunks))) {
-        if (kind === FrameKind.Error) errors.push((JSON.parse(payload.toString()) as { message: string }).message);
+        // A message refused is reported in a Rejected frame, the link kept; an Error frame ends the link.
+        if (kind === FrameKind.Rejected || kind === FrameKind.Error) errors.push((JSON.parse(payload.toString()) as { message: string }).message);
       }
     }
   })();
