@@ -230,6 +230,36 @@ describe('a one-way message the receiver cannot read', () => {
   });
 });
 
+@NetClass('shop.Coupon')
+class Coupon {
+  @NetField(t.int) @Min(1) percent: number = 10;
+  constructor(percent = 10) {
+    this.percent = percent;
+  }
+}
+
+describe("on the origin's wire (oon-0.0.5)", () => {
+  it('a message that cannot be read is dropped and reported; the link stays up (the sender cannot be told)', async () => {
+    const { server, port } = await h.listeningServer({ protocol: 'oon-0.0.5' });
+    const client = await h.connectedClient(port, { protocol: 'oon-0.0.5' });
+    const gone: unknown[] = [];
+    server.on('disconnect', (_peer, reason) => gone.push(reason));
+    client.on('disconnect', (reason) => gone.push(reason));
+    const errored = nextEvent(server, 'error');
+
+    await client.send(new Coupon(0), { uuid: 'c-1' });
+
+    const [err] = await errored;
+    expect(err.message).toMatch(
+      /^dropped the shop\.Coupon message `c-1` from 127\.0\.0\.1:\d+: Coupon\.percent fails min: percent must not be less than 1; the message was not delivered \(class-validator\); the origin's wire cannot tell the sender, and the connection goes on$/,
+    );
+    const arrived = nextEvent(server, 'message');
+    await client.send(new Coupon(25));
+    expect((await arrived)[0]).toEqual(new Coupon(25));
+    expect(gone).toEqual([]);
+  });
+});
+
 describe('a stream that cannot be read still drops the link', () => {
   /** A raw peer that asked for a session in its hello, and its Peer on the server. */
   async function sessionRawPeer(): Promise<{ server: OonServer; raw: Awaited<ReturnType<typeof h.rawPeer>> }> {

@@ -44,15 +44,21 @@ export interface OonClientOptions extends ConnectionOptions {
 
 /** Options with every default filled in. */
 export interface ResolvedClientOptions {
+  /** Host to dial. */
   readonly host: string;
+  /** TCP port to dial. */
   readonly port: number;
   /** Set when dialing a Unix socket; `host` and `port` are then unused. */
   readonly path: string | undefined;
+  /** TLS, or `undefined` for plain TCP. */
   readonly tls: Readonly<ClientTlsOptions> | undefined;
+  /** Milliseconds `connect()` may take, TCP connect and handshake together. */
   readonly connectTimeout: number;
+  /** The token sent in the hello for the server's `auth` check. */
   readonly token: string | undefined;
   /** `undefined` when reconnecting is off. */
   readonly reconnect: ResolvedReconnectOptions | undefined;
+  /** The options the connection gets. */
   readonly connection: ConnectionOptions;
 }
 
