@@ -128,6 +128,36 @@ describe('a request the receiver cannot read', () => {
   });
 });
 
+/** A class whose constructor throws once armed: the receiver's revival of it fails. */
+@NetClass('shop.Fragile')
+class Fragile {
+  static armed = false;
+  @NetField() n: number = 0;
+  constructor() {
+    if (Fragile.armed) throw new Error('no stock database in this process');
+  }
+}
+
+describe('a message whose revival throws', () => {
+  afterEach(() => {
+    Fragile.armed = false;
+  });
+
+  it('fails that request with BadData saying why; the link stays up', async () => {
+    const { server, client, troubles } = await shop();
+    server.handle(Fragile, () => new Receipt(0));
+    const fragile = new Fragile();
+    Fragile.armed = true;
+    await expectOonError(
+      client.request(fragile),
+      'BadData',
+      /^127\.0\.0\.1:\d+ answered: the shop\.Fragile request `\w+` could not be read: cannot revive shop\.Fragile: `new Fragile\(\)` threw \(Error: no stock database in this process\); its constructor must work with no arguments$/,
+    );
+    Fragile.armed = false;
+    await expectLinkUp(client, server, troubles);
+  });
+});
+
 describe('a one-way message the receiver cannot read', () => {
   it('is dropped and reported on the server, the client hears which message and why, and the link stays up', async () => {
     const { server, client, troubles } = await shop();
