@@ -33,7 +33,7 @@ const REFUSED_GRACE_MS = 1_000;
  * client goes on undisturbed.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * const server = new OonServer<FordTruck>({ port: 9090 });
  * server.on('message', (truck, peer) => truck.showInfo());
  * server.on('connection', (peer) => peer.send(new VolvoCar()));
