@@ -133,7 +133,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       maxFrameBytes: resolved.maxFrameBytes,
       maxRequestsInFlight: resolved.maxRequestsInFlight,
       describePeer: () => this.describePeer(),
-      writeHello: (frame) => this.#writer.push(frame),
+      writeHandshake: (frame) => this.#writer.push(frame),
       onPeerError: (payload) => this.#onPeerError(payload),
       fail: (error, reason) => this.#fail(error, reason),
       ending: () => this.#ending,

@@ -40,6 +40,13 @@ export const FrameKind = {
    * JSON `{id, class, code, message}`: the message's id and class (when readable), and why.
    */
   Rejected: 10,
+  /**
+   * Handshake only, server to a client whose hello names a session to resume: a fresh
+   * random nonce (32 bytes) the client must prove the session's secret over.
+   */
+  Challenge: 11,
+  /** Handshake only, the client's answer to a Challenge: HMAC-SHA256 of the nonce under the session's secret (32 bytes). */
+  Proof: 12,
 } as const;
 
 /** A frame kind byte. */
