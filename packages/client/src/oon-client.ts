@@ -10,11 +10,13 @@ import {
   type ReceiveOptions,
   type RequestHandler,
   type RequestOptions,
+  type SchemaProblems,
   type UncheckedRequestOptions,
 } from '@oon/wire';
 import {
   Connection,
   forInstancesOf,
+  rejectedQuietly,
   RequestHandlers,
   Session,
   sessionProof,
@@ -83,6 +85,15 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   /**
+   * What cannot travel between this client's schema and the server's, per class and
+   * direction (docs/evolution.md), for the current (else the last) connection:
+   * `undefined` when the server's schema is the client's, or before connecting.
+   */
+  get schemaProblems(): SchemaProblems | undefined {
+    return (this.#connection ?? this.#lastConnection)?.schemaProblems;
+  }
+
+  /**
    * Delivery figures of the session (sent, resent, received, duplicates dropped, lost),
    * or `undefined` when there is none (before connecting, or with `reconnect: false`).
    */
@@ -109,18 +120,20 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   /**
-   * Sends one object. Rejects with `BadConn` when not connected, `BadData` when the
-   * object cannot be sent. With a session (the default), once `maxBufferedBytes` of
-   * messages are unacknowledged, a send waits for the server's acks: `await` it to be
-   * paced by the server (a loop that never awaits holds what waits in memory). While
-   * reconnecting, the object is held and sent on the next link (up to
-   * `maxBufferedBytes`, past which this rejects with `BadConn`). A send still waiting
-   * when the session ends rejects with `BadConn`.
+   * Sends one object. Rejects with `BadConn` when not connected, or when the server is
+   * evicted as a slow consumer (what is held for it would pass `maxPendingBytes`: the
+   * link drops for good), `BadData` when the object cannot be sent. With a session (the
+   * default), past the send window (`maxBufferedBytes`) of unacknowledged messages a send
+   * waits for the server's acks: `await` it to be paced by the server (a loop that never
+   * awaits fills `maxPendingBytes`). While reconnecting, the object is held and sent on
+   * the next link (up to the send window, past which this rejects with `BadConn`). A
+   * send still waiting when the session ends rejects with `BadConn`. The promise is
+   * marked handled: dropping it cannot end the process.
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     const target = this.#connection ?? (this.#session?.ended === false ? this.#session : undefined);
     if (target === undefined) {
-      return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
+      return rejectedQuietly(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
     }
     return target.send(object, options);
   }
@@ -398,8 +411,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     let session = this.#session;
     if (session === undefined || session.ended) {
       if (resumed) throw new BadDataError(`server says it resumed session ${id}, which this client never had`);
-      const { maxBufferedBytes } = this.#options.connection;
-      session = new Session({ id, peer: this.#where(), ...(maxBufferedBytes === undefined ? {} : { maxBufferedBytes }) });
+      const { maxBufferedBytes, maxPendingBytes } = this.#options.connection;
+      session = new Session({ id, peer: this.#where(), maxBufferedBytes, maxPendingBytes });
       this.#session = session;
     } else if (resumed && id !== session.id) {
       throw new BadDataError(`server resumed session ${id}, but this client asked for ${session.id}`);

@@ -11,6 +11,7 @@ import {
   DEFAULT_PONG_TIMEOUT,
 } from './constants';
 import { SUPPORTED_CODECS, type Hello } from './handshake';
+import type { SchemaPolicy } from './handshake-driver';
 import type { MessageRejection } from './message-rejection';
 import type { SessionBinding, SessionHello } from './session';
 import type { WatchdogLimits } from './watchdog';
@@ -50,8 +51,10 @@ export interface ConnectionOptions extends CodecOptions {
    */
   partialFrameTimeout?: number;
   /**
-   * Bytes written and not yet taken by the peer; a send past it evicts the peer as a
-   * slow consumer (`BadConn`, reason `'slow consumer'`) instead of growing memory. @default 8 MiB
+   * Bytes held for the peer: written and not yet taken by it, and a session's messages
+   * not yet acknowledged (in flight or waiting for room in its window). A frame that
+   * would pass it evicts the peer as a slow consumer (`BadConn`, reason
+   * `'slow consumer'`; its session ends) instead of growing memory. @default 8 MiB
    */
   maxPendingBytes?: number;
   /**
@@ -66,11 +69,21 @@ export interface ConnectionOptions extends CodecOptions {
   /** Milliseconds a pinged peer has to answer (any bytes do) before it is dropped with `Timeout`. @default 20000 */
   pongTimeout?: number;
   /**
-   * Bytes of messages a resumable session may have sent and not had acknowledged
-   * (docs/reconnect.md). Connected, a `send()` past it waits for the peer's acks (it
-   * resolves once written); disconnected, it rejects with `BadConn`. @default 8 MiB
+   * A resumable session's send window: bytes of messages it may have sent and not had
+   * acknowledged (docs/reconnect.md), at most half of `maxPendingBytes` whatever is given.
+   * Connected, a `send()` past it waits for the peer's acks (it resolves once written);
+   * disconnected, it rejects with `BadConn`. @default 4 MiB
    */
   maxBufferedBytes?: number;
+  /**
+   * What a peer whose registry differs from this side's does to the handshake.
+   * `'compatible'`: connect, and read each class by the rules of docs/evolution.md
+   * (fields skipped, defaulted, renamed through aliases, widened); a class the other side
+   * cannot read fails only the messages that carry it, with `BadData` naming the class,
+   * field and rule, before anything is sent. `'strict'`: fail the handshake on any
+   * difference in a class or enum both sides register. @default 'compatible'
+   */
+  schemaPolicy?: SchemaPolicy;
 }
 
 /** The server's grant of a session: what its hello says, and the session to run. */
@@ -169,7 +182,14 @@ export interface ResolvedConnectionOptions {
   readonly maxRequestsInFlight: number;
   /** Speaking the origin's wire: no frames, no hello, no error reports. */
   readonly origin: boolean;
+  readonly schemaPolicy: SchemaPolicy;
   readonly watchdog: WatchdogLimits;
+}
+
+function schemaPolicy(policy: SchemaPolicy | undefined): SchemaPolicy {
+  if (policy === undefined) return 'compatible';
+  if (policy !== 'compatible' && policy !== 'strict') throw new TypeError(`schemaPolicy must be 'compatible' or 'strict', got ${String(policy)}`);
+  return policy;
 }
 
 /** Fills in a connection's defaults; throws `TypeError`/`RangeError` on a bad codec option. */
@@ -186,6 +206,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
     maxRequestsInFlight: options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT,
     origin: options.protocol === 'oon-0.0.5',
+    schemaPolicy: schemaPolicy(options.schemaPolicy),
     watchdog: {
       partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,
       pingInterval: options.pingInterval ?? DEFAULT_PING_INTERVAL,
