@@ -11,6 +11,7 @@ export {
   DEFAULT_MAX_STRING_BYTES,
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_CLOSE_GRACE,
+  FAULT_CLOSE_GRACE,
   DEFAULT_PARTIAL_FRAME_TIMEOUT,
   DEFAULT_MAX_PENDING_BYTES,
   DEFAULT_PING_INTERVAL,
@@ -52,6 +53,7 @@ export type {
 } from './registry-schema';
 export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
 export { Connection } from './connection';
+export { isResumable } from './connection-options';
 export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol, SessionGrant } from './connection-options';
 export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session';
 export { SEQ_BYTES } from './seq';
