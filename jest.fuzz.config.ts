@@ -9,7 +9,10 @@ const config: Config = {
   roots: ['<rootDir>/test/fuzz'],
   testEnvironment: 'node',
   testMatch: ['**/*.fuzz.ts'],
-  moduleNameMapper: { '^@oon/(core|wire|server|client)$': '<rootDir>/packages/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@oon/(core|wire|server|client)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@oon/wire/internal$': '<rootDir>/packages/wire/src/internal.ts',
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
   testTimeout: 3_600_000,
 };

@@ -1,7 +1,8 @@
 /**
  * Hostile peers on raw sockets: whatever one sends, the server reports a BadData error
- * event, tells that peer why in an Error frame, drops it, and goes on serving an honest
- * client connected at the same time.
+ * event and goes on serving an honest client connected at the same time. A stream it
+ * cannot read gets that peer told why in an Error frame and dropped; a whole message it
+ * cannot read gets the peer told in a Rejected frame, and the connection goes on.
  */
 import { randomBytes } from 'node:crypto';
 import { OonError } from '@oon/core';
@@ -100,10 +101,6 @@ describe.each([
 ])('a hostile peer that says hello, then sends bad data %s', (_delivery, oneWrite) => {
   const cases: Array<[name: string, bytes: () => Buffer, fragment: RegExp]> = [
     ['a frame over maxFrameBytes', overLimitHeader, /frame of 65537 bytes is over the limit of 65536 bytes/],
-    ['a Message naming an unknown class', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"type": "Nope"}}'), /body: unknown class `Nope`/],
-    ['a Message of garbage JSON', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"ty'), /not valid JSON/],
-    ['a Message with a field the class lacks', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar", "wings": 2}}'), /VolvoCar has no field `wings`/],
-    ['a Message without a head', () => messageFrame('{"body": {"type": "VolvoCar"}}'), /no "head"/],
     ['a frame of an unused kind', () => encodeFrame(42 as FrameKind, 'x'), /frame of kind 42/],
     ['an Ack on a connection without a session', () => encodeFrame(FrameKind.Ack, Buffer.alloc(8)), /ack frame, but this connection has no session/],
   ];
@@ -145,6 +142,39 @@ describe.each([
   });
 });
 
+describe('a peer that says hello, then sends a whole message the server cannot read', () => {
+  const cases: Array<[name: string, json: string, head: { id?: string; class?: string }, fragment: RegExp]> = [
+    ['an unknown class', '{"head": {"uuid": "0123456789"}, "body": {"type": "Nope"}}', { id: '0123456789', class: 'Nope' }, /^body: unknown class `Nope`/],
+    ['garbage JSON', '{"head": {"uuid": "0123456789"}, "body": {"ty', {}, /^message is not valid JSON/],
+    ['a field the class lacks', '{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar", "wings": 2}}', { id: '0123456789', class: 'VolvoCar' }, /VolvoCar has no field `wings`/],
+    ['no head', '{"body": {"type": "VolvoCar"}}', { class: 'VolvoCar' }, /no "head"/],
+  ];
+
+  it.each(cases)('%s: BadData error event for its Peer, a Rejected frame naming it, the connection goes on', async (_name, json, head, fragment) => {
+    const s = await scene();
+    const connection = nextEvent(s.server, 'connection');
+    const errored = nextEvent(s.server, 'error');
+    const raw: RawPeer = await h.rawPeer(s.port);
+    await raw.write(Buffer.concat([helloFrame(), messageFrame(json)]));
+
+    const [hostile] = await connection;
+    const [err, peer] = await errored;
+    expect(err.code).toBe('BadData');
+    expect(err.message).toMatch(/^dropped (the|a) .*message.* from 127\.0\.0\.1:\d+: /);
+    expect(peer).toBe(hostile);
+    await roundTrip(s.honest, 2);
+    const frames = decodeFrames(raw.received());
+    expect(frames.map((f) => f.kind)).toEqual([FrameKind.Hello, FrameKind.Rejected]);
+    const report = JSON.parse((frames[1]?.payload as Buffer).toString('utf8')) as Record<string, unknown>;
+    expect(report).toMatchObject({ ...head, code: 'BadData' });
+    expect(report['message']).toMatch(fragment);
+    expect(hostile.connected).toBe(true);
+    expect(s.disconnects).toEqual([]);
+    expect(s.server.peers.size).toBe(2);
+    expect(s.honestTroubles).toEqual([]);
+  });
+});
+
 it('survives many hostile peers at once while an honest client keeps talking', async () => {
   const s = await scene();
   const hostiles = 20;
@@ -155,7 +185,7 @@ it('survives many hostile peers at once while an honest client keeps talking', a
 
   await Promise.all(
     raws.map((raw, i) =>
-      raw.write(i % 2 === 0 ? randomGarbage() : Buffer.concat([helloFrame(), messageFrame('{"head": {"uuid": "x"}, "body": {"type": "Nope"}}')])),
+      raw.write(i % 2 === 0 ? randomGarbage() : Buffer.concat([helloFrame(), overLimitHeader()])),
     ),
   );
   const closed = await within(2_000, Promise.all(raws.map((raw) => raw.closed)), 'every hostile peer being dropped');

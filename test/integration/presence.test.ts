@@ -6,14 +6,14 @@
 import type { OonServer } from '@oon/server';
 import type { OonClient } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
-import { cutProxy, type CutProxy } from '../support/cut-proxy';
+import { cutProxies } from '../support/cut-proxy';
 import { harness, nextEvent } from '../support/harness';
 
 const h = harness();
-const proxies: CutProxy[] = [];
+const proxies = cutProxies();
 afterEach(async () => {
   await h.closeAll();
-  await Promise.all(proxies.splice(0).map((p) => p.close()));
+  await proxies.closeAll();
 });
 
 const FAST = { initialDelay: 10, maxDelay: 50 };
@@ -33,8 +33,7 @@ function record(server: OonServer<Tick>): { events: Array<[string, number, unkno
 async function throughProxy(options: Parameters<typeof h.listeningServer>[0] = {}, clientOptions: Parameters<typeof h.client>[1] = { reconnect: FAST }) {
   const { server, port } = await h.listeningServer<Tick>(options);
   const log = record(server);
-  const proxy = await cutProxy(port);
-  proxies.push(proxy);
+  const proxy = await proxies.to(port);
   const connected = nextEvent(server, 'connection');
   const client: OonClient<Tick> = await h.connectedClient<Tick>(proxy.port, clientOptions);
   const [peer] = await connected;

@@ -4,7 +4,8 @@
  * reported, never silent.
  */
 import { NetMessage, type OonError } from '@oon/core';
-import { BinaryCodec, FRAME_HEADER_BYTES, SEQ_BYTES } from '@oon/wire';
+import { BinaryCodec, FRAME_HEADER_BYTES } from '@oon/wire';
+import { SEQ_BYTES } from '@oon/wire/internal';
 import type { Peer } from '@oon/server';
 import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';

@@ -9,14 +9,14 @@ import { TimeoutError } from '@oon/core';
 import type { OonClient } from '@oon/client';
 import type { OonServer } from '@oon/server';
 import { Tick } from '../../examples/reconnect/src/tick';
-import { cutProxy, type CutProxy } from '../support/cut-proxy';
+import { cutProxies, type CutProxy } from '../support/cut-proxy';
 import { expectOonError, harness, nextEvent } from '../support/harness';
 
 const h = harness();
-const proxies: CutProxy[] = [];
+const proxies = cutProxies();
 afterEach(async () => {
   await h.closeAll();
-  await Promise.all(proxies.splice(0).map((p) => p.close()));
+  await proxies.closeAll();
 });
 
 const FAST = { initialDelay: 10, maxDelay: 50 };
@@ -32,8 +32,7 @@ const WHERE = String.raw`127\.0\.0\.1:\d+`;
 async function reconnecting(options: Parameters<typeof h.client>[1] = {}): Promise<{ server: OonServer<Tick>; proxy: CutProxy; client: OonClient<Tick> }> {
   const { server, port } = await h.listeningServer<Tick>();
   server.handle(Tick, (tick) => new Tick(tick.n + 1));
-  const proxy = await cutProxy(port);
-  proxies.push(proxy);
+  const proxy = await proxies.to(port);
   const client = await h.connectedClient<Tick>(proxy.port, { reconnect: FAST, ...options });
   proxy.refuse = true;
   const retrying = nextEvent(client, 'reconnecting', 5_000);

@@ -4,7 +4,8 @@
  * from where it stands; classes only one side knows are fine until one is sent.
  */
 import { NetClass, NetField, OonError, Registry, registerEnum, type TypeThunk } from '@oon/core';
-import { describeRegistry, encodeFrame, FrameKind, parseHello } from '@oon/wire';
+import { describeRegistry, encodeFrame, FrameKind } from '@oon/wire';
+import { parseHello } from '@oon/wire/internal';
 import { decodeFrames, expectOonError, harness, nextEvent, within } from '../support/harness';
 
 const h = harness();
@@ -238,19 +239,25 @@ describe('classes only one side knows', () => {
     await expectOonError(client.request(make(clientRegistry, 'Plane', {})), 'BadData', /^peer does not know class `Plane`/);
   });
 
-  it('arrive as an unknown class when nested inside a class the peer knows: the peer drops the sender', async () => {
+  it('arrive as an unknown class when nested inside a class the peer knows: the peer rejects that message, the link goes on', async () => {
     const { server, client, clientRegistry, make } = await connectedPair();
     const serverError = nextEvent(server, 'error');
-    const disconnected = nextEvent(client, 'disconnect');
+    const rejected = nextEvent(client, 'rejected');
+    const troubles: unknown[] = [];
+    client.on('disconnect', (reason) => troubles.push(reason));
 
-    await client.send(make(clientRegistry, 'Garage', { car: make(clientRegistry, 'SportsCar', { speed: 1 }) }));
+    await client.send(make(clientRegistry, 'Garage', { car: make(clientRegistry, 'SportsCar', { speed: 1 }) }), { uuid: 'g1' });
 
     const [error] = await serverError;
     expect(error.code).toBe('BadData');
-    expect(error.message).toMatch(/^Garage\.car: unknown class `SportsCar`; register it with @NetClass\(\) on the receiving side/);
-    const [reason, why] = await disconnected;
-    expect(reason).toBe('rejected by peer');
-    expect(why?.code).toBe('BadData');
+    expect(error.message).toMatch(/^dropped the Garage message `g1` from 127\.0\.0\.1:\d+: Garage\.car: unknown class `SportsCar`; register it with @NetClass\(\) on the receiving side/);
+    const [rejection] = await rejected;
+    expect([rejection.id, rejection.className, rejection.error.code]).toEqual(['g1', 'Garage', 'BadData']);
+    expect(rejection.error.message).toMatch(/could not read the Garage message `g1` and dropped it: Garage\.car: unknown class `SportsCar`/);
+    const toServer = nextEvent(server, 'message');
+    await client.send(make(clientRegistry, 'Car', { speed: 7 }));
+    expect((await toServer)[0]).toEqual(expect.objectContaining({ speed: 7 }));
+    expect(troubles).toEqual([]);
   });
 });
 

@@ -5,7 +5,8 @@
  * processes (examples/reconnect), real sockets, heartbeats of 100 ms.
  */
 import type { Socket } from 'node:net';
-import { encodeFrame, errorFrame, FAULT_CLOSE_GRACE, FrameKind } from '@oon/wire';
+import { encodeFrame, FAULT_CLOSE_GRACE, FrameKind } from '@oon/wire';
+import { errorFrame } from '@oon/wire/internal';
 import type { ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { exampleProcesses, streamTicks } from '../support/example-process';

@@ -1,5 +1,5 @@
 import type { NetMessage, OonError } from '@oon/core';
-import type { DisconnectReason } from '@oon/wire';
+import type { DisconnectReason, MessageRejection } from '@oon/wire';
 
 /** Where an {@link OonClient} is: `'reconnecting'` between a dropped link and the next. */
 export type ClientStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -37,10 +37,17 @@ export interface OonClientEvents<T extends object = object> {
   /** The link ended, and why; `error` says what failed, unless it was a clean close. The client may reconnect. */
   disconnect: [reason: DisconnectReason, error: OonError | undefined];
   /**
-   * A fault with no promise to report it to: the server sent bad data (the connection
-   * is dropped) or dropped us and said why, or ignores our `maxRequestsInFlight` (once
-   * per connection; its requests past it are refused, the connection goes on). Nothing
-   * throws if no one listens.
+   * The server could not read a message we sent (a class it lacks, a value of the wrong
+   * type, a failed class-validator constraint) and dropped it, naming its id and class;
+   * the connection goes on. A request it cannot read rejects that request instead.
+   */
+  rejected: [rejection: MessageRejection];
+  /**
+   * A fault with no promise to report it to: the server sent a message that could not be
+   * read (it is dropped, the server is told, the connection goes on) or a stream that
+   * could not (the connection is dropped), or dropped us and said why, or ignores our
+   * `maxRequestsInFlight` (once per connection; its requests past it are refused, the
+   * connection goes on). Nothing throws if no one listens.
    */
   error: [error: OonError];
 }

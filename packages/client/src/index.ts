@@ -6,3 +6,4 @@ export type { OonClientEvents, ClientStatus, ReconnectInfo } from './events';
 export { DEFAULT_RECONNECT_INITIAL_DELAY, DEFAULT_RECONNECT_MAX_DELAY } from './backoff';
 export type { ReconnectOptions, ResolvedReconnectOptions } from './backoff';
 export type { DisconnectReason } from '@oon/wire';
+export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';

@@ -2,23 +2,26 @@ import type { Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
-  Connection,
   DEFAULT_CLOSE_GRACE,
   DEFAULT_REQUEST_TIMEOUT,
+  type AnyClass,
+  type DeliveryStats,
+  type DisconnectReason,
+  type ReceiveOptions,
+  type RequestHandler,
+  type RequestOptions,
+  type UncheckedRequestOptions,
+} from '@oon/wire';
+import {
+  Connection,
   forInstancesOf,
   isResumable,
   RequestHandlers,
   Session,
-  type AnyClass,
-  type DeliveryStats,
-  type DisconnectReason,
   type Inbox,
-  type ReceiveOptions,
-  type RequestHandler,
-  type RequestOptions,
   type SessionBinding,
   type SessionHello,
-} from '@oon/wire';
+} from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
 import { openSocket, socketConnected } from './dial';
 import { LinkHistory } from './link-history';
@@ -126,20 +129,35 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * Sends a request and resolves with the server's reply, revived (the server answers
    * with `server.handle(Class, …)`). Rejects with `BadConn` when not connected or if the
    * connection closes first, `Timeout` past `timeout` (default 30 s), the signal's
-   * reason when aborted, and the server handler's error when it fails. Past the
-   * server's `maxRequestsInFlight` a request waits its turn here, its deadline running.
+   * reason when aborted, and the server handler's error when it fails (with its
+   * `appCode` and `details`, if it gave them), or with `BadData` when the server could not
+   * read the request (the connection goes on). Past the server's `maxRequestsInFlight` a
+   * request waits its turn here, its deadline running.
+   *
    * Made while the client is reconnecting, it waits for the link (its deadline running)
    * and is sent on it, or with `waitForReconnect: false` rejects at once with `BadConn`
    * saying when and why the link was lost; it also rejects, with what ended it, if
    * reconnecting stops first.
+   *
+   * With `reply: Receipt` the reply is checked to be a `Receipt` (a `BadData` naming both
+   * classes if it is not), and the promise is typed so.
+   *
+   * @example
+   * ```ts
+   * const receipt = await client.request(order, { reply: Receipt, timeout: 5_000 });
+   * ```
    */
-  request<R extends object = object>(object: object, options: ClientRequestOptions = {}): Promise<R> {
+  request<R extends object>(object: object, options: ClientRequestOptions<R> & { reply: AnyClass<R> }): Promise<R>;
+  /** As above, the reply unchecked: typed `R` on the caller's word. */
+  request<R extends object = object>(object: object, options?: UncheckedRequestOptions & Pick<ClientRequestOptions, 'waitForReconnect'>): Promise<R>;
+  request<R extends object>(object: object, options: ClientRequestOptions = {}): Promise<R> {
     const { waitForReconnect = this.#options.waitForReconnect, ...requestOptions } = options;
     const connection = this.#connection;
     if (connection?.open !== true && waitForReconnect && this.#linkMayComeBack()) {
       return this.#requestOnNextLink(object, requestOptions) as Promise<R>;
     }
     if (connection === undefined) return Promise.reject(this.#notConnected());
+    // Checked against `reply` when given (the first overload), else on the caller's word.
     return connection.request(object, requestOptions) as Promise<R>;
   }
 
@@ -316,6 +334,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     this.#connection = connection;
     this.#status = 'connected';
     connection.on('error', (err) => this.emit('error', err));
+    connection.on('rejected', (rejection) => this.emit('rejected', rejection));
     connection.once('close', (reason, error) => this.#onLinkClosed(connection, reason, error));
     this.#waiters.up();
     this.emit('connect');

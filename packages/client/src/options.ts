@@ -1,4 +1,5 @@
-import { checkEndpointCodecOptions, checkLimits, checkSocketPath, DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions, type RequestOptions } from '@oon/wire';
+import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions, type RequestOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, checkLimits, checkSocketPath } from '@oon/wire/internal';
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff';
 
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
@@ -53,7 +54,7 @@ export interface OonClientOptions extends ConnectionOptions {
 }
 
 /** Options of {@link OonClient.request}: those of every request, and what to do while reconnecting. */
-export interface ClientRequestOptions extends RequestOptions {
+export interface ClientRequestOptions<R extends object = object> extends RequestOptions<R> {
   /** Overrides the client's {@link OonClientOptions.waitForReconnect} for this request. */
   waitForReconnect?: boolean;
 }

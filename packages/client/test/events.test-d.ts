@@ -3,8 +3,8 @@
  * Each `@ts-expect-error` must meet an error, so the listener types cannot quietly
  * widen to `any` or `object` without this file failing to compile.
  */
-import type { ErrorCode, NetMessage, OonError } from '@oon/core';
-import { OonClient, type DisconnectReason } from '@oon/client';
+import type { ErrorCode, JsonValue, NetMessage, OonError } from '@oon/core';
+import { OonClient, type DisconnectReason, type MessageRejection } from '@oon/client';
 import { FordTruck, VolvoCar } from '../../../examples/cars/src/cars';
 
 export function clientEventTypes(): void {
@@ -69,6 +69,44 @@ export function clientEventTypes(): void {
   // @ts-expect-error connect carries no arguments
   client.emit('connect', 1);
 
+  client.on('rejected', (rejection) => {
+    const id: string | undefined = rejection.id;
+    const className: string | undefined = rejection.className;
+    const why: OonError = rejection.error;
+    void [id, className, why];
+    // @ts-expect-error the id may be unset (the server could not read it)
+    const sure: string = rejection.id;
+    void sure;
+  });
+  // @ts-expect-error rejected carries one rejection, no peer on a client
+  client.on('rejected', (rejection: MessageRejection, peer: string) => void [rejection, peer]);
+
+  client.on('error', (err) => {
+    const app: string | undefined = err.appCode;
+    const details: JsonValue | undefined = err.details;
+    void [app, details];
+  });
+}
+
+/** `request(…, { reply })` types its promise by the reply class; without it, by the caller's word. */
+export async function requestTypes(client: OonClient): Promise<void> {
+  const volvo: VolvoCar = await client.request(new FordTruck(), { reply: VolvoCar, timeout: 1_000 });
+  volvo.showInfo();
+  void volvo.wheels;
+  // @ts-expect-error the reply is checked to be a VolvoCar, which is no FordTruck (no trailer)
+  const truck: FordTruck = await client.request(new FordTruck(), { reply: VolvoCar });
+  // @ts-expect-error reply is a class, not an instance
+  await client.request(new FordTruck(), { reply: new VolvoCar() });
+  // @ts-expect-error a type argument cannot contradict the reply class
+  await client.request<FordTruck>(new FordTruck(), { reply: VolvoCar });
+  const unchecked: FordTruck = await client.request<FordTruck>(new FordTruck(), { timeout: 1_000 });
+  const anything: object = await client.request(new FordTruck());
+  // @ts-expect-error without reply (or a type argument) the reply is only an object
+  void (await client.request(new FordTruck())).speed;
+  void [truck, unchecked, anything];
+}
+
+export function clientMessageTypes(): void {
   // Without a type argument, messages are plain objects: no methods to call.
   new OonClient({ port: 9090 }).on('message', (m) => {
     const anything: object = m;

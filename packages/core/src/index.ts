@@ -9,6 +9,7 @@ export {
   TimeoutError,
   createOonError,
 } from './errors';
+export type { JsonValue, OonErrorOptions } from './errors';
 export { t, isTypeDescriptor } from './type-spec';
 export type {
   NetClassType,

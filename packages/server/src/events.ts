@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { NetMessage, OonError } from '@oon/core';
-import type { DisconnectReason } from '@oon/wire';
+import type { DisconnectReason, MessageRejection } from '@oon/wire';
 import type { Peer } from './peer';
 
 /** Events emitted by {@link OonServer}; `T` is the type of the objects clients send. */
@@ -44,10 +44,17 @@ export interface OonServerEvents<T extends object = object> {
    */
   loss: [count: number, peer: Peer];
   /**
-   * A fault with no promise to report it to: a client sent bad data (it is dropped; the
-   * others go on), failed its handshake, or ignores `maxRequestsInFlight` (once per
-   * connection; its requests past it are refused, it stays connected). `peer` is unset
-   * before the handshake.
+   * `peer` could not read a message the server sent it (a class it lacks, a value of the
+   * wrong type, a failed class-validator constraint) and dropped it, naming its id and
+   * class; the connection goes on. A request it cannot read rejects that request instead.
+   */
+  rejected: [rejection: MessageRejection, peer: Peer];
+  /**
+   * A fault with no promise to report it to: a client sent a message that could not be
+   * read (it is dropped, the client is told, it stays connected) or a stream that could
+   * not (it is dropped; the others go on), failed its handshake, or ignores
+   * `maxRequestsInFlight` (once per connection; its requests past it are refused, it
+   * stays connected). `peer` is unset before the handshake.
    * Nothing throws if no one listens: listen for it.
    */
   error: [error: OonError, peer: Peer | undefined];

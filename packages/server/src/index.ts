@@ -5,3 +5,4 @@ export { DEFAULT_BACKLOG, DEFAULT_MAX_SESSIONS, resolveServerOptions } from './o
 export type { OonServerOptions, ResolvedServerOptions, ServerTlsOptions, Pem, AuthCheck, ClientAddress } from './options';
 export type { OonServerEvents } from './events';
 export type { DisconnectReason } from '@oon/wire';
+export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';

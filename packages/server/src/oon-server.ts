@@ -3,20 +3,22 @@ import { createServer as createTlsServer } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
-  Connection,
   DEFAULT_CLOSE_GRACE,
-  errorFrame,
   FAULT_CLOSE_GRACE,
+  type AnyClass,
+  type DisconnectReason,
+  type ReceiveOptions,
+  type RequestHandler,
+} from '@oon/wire';
+import {
+  Connection,
+  errorFrame,
   forInstancesOf,
   Inbox,
   RequestHandlers,
-  type AnyClass,
-  type DisconnectReason,
   type Hello,
-  type ReceiveOptions,
-  type RequestHandler,
   type SessionGrant,
-} from '@oon/wire';
+} from '@oon/wire/internal';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
@@ -283,6 +285,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     peer.relink(connection);
     this.#peerOf.set(connection, peer);
     connection.on('error', (err) => this.emit('error', err, peer));
+    connection.on('rejected', (rejection) => this.emit('rejected', rejection, peer));
     connection.once('close', (reason, error) => this.#onLinkClosed(connection, peer, reason, error));
     if (resumed !== undefined && entry !== undefined) {
       this.emit('reconnect', peer, this.#sessions.back(entry));

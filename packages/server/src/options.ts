@@ -1,4 +1,5 @@
-import { checkEndpointCodecOptions, checkLimits, checkSocketPath, DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
+import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
+import { checkEndpointCodecOptions, checkLimits, checkSocketPath } from '@oon/wire/internal';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;

@@ -1,5 +1,6 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { Connection, DeliveryStats, ReceiveOptions, RequestOptions, Session } from '@oon/wire';
+import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
+import type { Connection, Session } from '@oon/wire/internal';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
@@ -64,11 +65,18 @@ export class Peer {
   /**
    * Sends a request to this client and resolves with its reply, revived (the client
    * answers with `client.handle(Class, …)`). Rejects with `Timeout` past `timeout`
-   * (default 30 s), with `BadConn` if the peer leaves first, and with the client
-   * handler's error when it fails. Requests are not held across reconnects. Past the
-   * client's `maxRequestsInFlight` a request waits its turn here, its deadline running.
+   * (default 30 s), with `BadConn` if the peer leaves first, with the client handler's
+   * error when it fails (with its `appCode` and `details`, if it gave them), and with
+   * `BadData` when the client could not read the request (the connection goes on).
+   * Requests are not held across reconnects. Past the client's `maxRequestsInFlight` a
+   * request waits its turn here, its deadline running. With `reply: Receipt` the reply is
+   * checked to be a `Receipt` (a `BadData` naming both classes if it is not), and typed so.
    */
-  request<R extends object = object>(object: object, options?: RequestOptions): Promise<R> {
+  request<R extends object>(object: object, options: RequestOptions<R> & { reply: AnyClass<R> }): Promise<R>;
+  /** As above, the reply unchecked: typed `R` on the caller's word. */
+  request<R extends object = object>(object: object, options?: UncheckedRequestOptions): Promise<R>;
+  request<R extends object>(object: object, options?: RequestOptions): Promise<R> {
+    // Checked against `reply` when given (the first overload), else on the caller's word.
     return this.#connection.request(object, options) as Promise<R>;
   }
 

@@ -1,4 +1,5 @@
-import { isResumable, Session, type Connection, type DisconnectReason, type Hello, type SessionGrant } from '@oon/wire';
+import { type DisconnectReason } from '@oon/wire';
+import { isResumable, Session, type Connection, type Hello, type SessionGrant } from '@oon/wire/internal';
 import type { Peer } from './peer';
 
 /** A client's session on the server, and what carries it now. */

@@ -24,6 +24,21 @@ export function serverEventTypes(): void {
     void m.wheels;
   });
   server.once('message', (m) => m.trailer?.carInside?.showInfo());
+  server.on('rejected', (rejection, peer) => {
+    const who: Peer = peer;
+    const id: string | undefined = rejection.id;
+    const className: string | undefined = rejection.className;
+    const why: ErrorCode = rejection.error.code;
+    void [who, id, className, why];
+  });
+  // @ts-expect-error the rejection comes first, then the peer
+  server.on('rejected', (peer: Peer) => void peer);
+  server.on('connection', async (peer) => {
+    const volvo: VolvoCar = await peer.request(new FordTruck(), { reply: VolvoCar });
+    // @ts-expect-error the reply is checked to be a VolvoCar, which is no FordTruck
+    const truck: FordTruck = await peer.request(new FordTruck(), { reply: VolvoCar });
+    void [volvo, truck];
+  });
   server.on('connection', (peer) => void peer.send(new VolvoCar()));
   server.on('disconnect', (peer, reason) => {
     const who: Peer = peer;

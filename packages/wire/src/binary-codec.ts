@@ -1,8 +1,11 @@
 import type { NetMessage } from '@oon/core';
 import { BinaryEngine } from './binary-engine';
+import { BINARY_FORMAT_VERSION, ObjectTag } from './binary-format';
+import { ByteReader } from './byte-reader';
 import type { ByteWriter } from './byte-writer';
 import type { FrameCodec } from './codec';
 import { resolveCodecOptions, type CodecOptions } from './codec-options';
+import { clipHead, type MessageHead } from './message-rejection';
 
 /** Options of {@link BinaryCodec}: the registry, the limits, references and validation. */
 export type BinaryCodecOptions = CodecOptions;
@@ -36,8 +39,10 @@ export class BinaryCodec implements FrameCodec {
   }
 
   /**
-   * @internal Encodes a message at the end of `out` (a connection's write batch), with no
+   * Encodes a message at the end of `out` (a connection's write batch), with no
    * buffer of its own; on a throw the caller drops what was written.
+   *
+   * @internal
    */
   encodeInto(message: NetMessage, out: ByteWriter): void {
     this.#engine.encodeInto(message, out);
@@ -51,5 +56,22 @@ export class BinaryCodec implements FrameCodec {
   /** As {@link BinaryCodec.decode}, for the payload `buf[start, end)`. */
   decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage {
     return this.#engine.decodeSpan(buf, start, end, ignore);
+  }
+
+  /** @internal The id and root class name of a payload that failed to decode, as far as they can be read. */
+  peekHead(buf: Uint8Array, start: number, end: number): MessageHead {
+    const r = new ByteReader(buf, start, end);
+    let id: string | undefined;
+    let className: string | undefined;
+    try {
+      if (r.u8() !== BINARY_FORMAT_VERSION) return {};
+      id = r.str(Infinity);
+      const tag = r.u8();
+      // The root object names its class first (number 0: a new name), as a string.
+      if ((tag === ObjectTag.Plain || tag === ObjectTag.Tracked) && r.varuint() === 0) className = r.str(Infinity);
+    } catch {
+      // What was read before the payload ran out or went wrong is all there is to say.
+    }
+    return clipHead(id, className);
   }
 }

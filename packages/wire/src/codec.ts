@@ -1,5 +1,6 @@
 import type { NetMessage } from '@oon/core';
 import type { ByteWriter } from './byte-writer';
+import type { MessageHead } from './message-rejection';
 
 /** Limits a codec enforces while writing and reading; over a limit is `BadData`. */
 export interface CodecLimits {
@@ -34,8 +35,15 @@ export interface Codec {
  * A codec a connection encodes with (not exported): it writes a message's payload
  * straight into the connection's write batch, behind the frame header, so a message is
  * not copied from a buffer of the codec's own into the batch.
+ *
+ * @internal
  */
 export interface FrameCodec extends Codec {
   /** Encodes a message at the end of `out`; on a throw the caller drops what was written. */
   encodeInto(message: NetMessage, out: ByteWriter): void;
+  /**
+   * The id and class name of the payload `buf[start, end)`, as far as they can be read:
+   * to name a message that failed to decode when it is rejected. Never throws.
+   */
+  peekHead(buf: Uint8Array, start: number, end: number): MessageHead;
 }

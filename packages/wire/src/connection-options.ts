@@ -11,6 +11,7 @@ import {
   DEFAULT_PONG_TIMEOUT,
 } from './constants';
 import { SUPPORTED_CODECS, type Hello } from './handshake';
+import type { MessageRejection } from './message-rejection';
 import type { SessionBinding, SessionHello } from './session';
 import type { WatchdogLimits } from './watchdog';
 
@@ -151,8 +152,14 @@ export function isResumable(reason: DisconnectReason): boolean {
 export interface ConnectionEvents {
   /** A message arrived: the revived object, and the message that carried it. */
   message: [object: object, message: NetMessage];
-  /** The peer sent something wrong after the handshake; the connection is being dropped. */
+  /**
+   * The peer sent something wrong after the handshake: a message that could not be read
+   * (dropped; the connection goes on), or a stream that could not (the connection is
+   * being dropped).
+   */
   error: [error: OonError];
+  /** The peer could not read a message of ours and dropped it; the connection goes on. */
+  rejected: [rejection: MessageRejection];
   /** The socket is closed; emitted once. `error` is set unless the close was a clean one. */
   close: [reason: DisconnectReason, error: OonError | undefined];
 }

@@ -23,6 +23,7 @@ import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
 import { errorFrame, readErrorReport, toOonError } from './error-report';
+import { droppedMessage, readRejection, rejectedFrame } from './message-rejection';
 import { RequestChannel } from './request-channel';
 import type { RequestOptions } from './requests';
 import { ReadGate } from './read-gate';
@@ -37,10 +38,12 @@ type State = 'handshaking' | 'open' | 'closing' | 'closed';
  * what both `OonServer` peers and `OonClient` are built on.
  *
  * The client sends its `hello` at once; the server admits it (or refuses, saying why in
- * an Error frame) and answers with its own; `ready` settles then. Whatever
- * the peer sends that is wrong (a bad frame, an unknown class) drops this connection
- * only: it emits `'error'` with a `BadData` `OonError`, tells the peer why in an Error
- * frame, and closes.
+ * an Error frame) and answers with its own; `ready` settles then. A whole message of the
+ * peer's that cannot be read (an unknown class, a value of the wrong type, a failed
+ * constraint) fails that message only: it is dropped, `'error'` reports it, and the peer
+ * is told (a Rejected frame, or the error reply to a request). A stream that cannot be
+ * read (a bad frame, a seq out of step) drops this connection only: it emits `'error'`
+ * with a `BadData` `OonError`, tells the peer why in an Error frame, and closes.
  */
 export class Connection extends EventEmitter<ConnectionEvents> {
   /** Settles when the handshake is done: rejects with an `OonError` if it fails. */
@@ -104,7 +107,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         writeEncoded: (frame) => this.#writeAndWait(frame),
         writeFrame: (frame) => void this.#writeFrame(frame),
         refused: (error) => this.emit('error', error),
+        maxFrameBytes: resolved.maxFrameBytes,
         decode: (payload) => (this.#codec as Codec).decode(payload).object,
+        peekHead: (payload) => (this.#codec as FrameCodec).peekHead(payload, 0, payload.length),
+        dropped: (error) => this.emit('error', error),
         handle: (object, signal) =>
           this.#owner.handleRequest === undefined
             ? Promise.reject(new BadDataError('this side handles no requests'))
@@ -369,6 +375,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       case FrameKind.Close:
         this.#guard(() => this.#sessions.onClose());
         return;
+      case FrameKind.Rejected:
+        this.emit('rejected', readRejection(payload, this.describePeer()));
+        return;
       case FrameKind.Ping:
         // Not once closing: our side of the stream is ended.
         if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong));
@@ -420,12 +429,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #onMessage(buf: Buffer, start: number, end: number): void {
-    let message: NetMessage | undefined;
+    let at: number;
     try {
-      message = this.#sessions.decode(this.#codec as Codec, buf, start, end);
-      if (message === undefined) return;
+      at = this.#sessions.payloadStart(buf, start, end);
     } catch (err) {
+      // A seq that cannot be read, or out of step: the stream itself cannot be trusted.
       this.#fail(toOonError(err), 'bad data');
+      return;
+    }
+    if (at < 0) return;
+    let message: NetMessage;
+    try {
+      message = (this.#codec as Codec).decodeSpan(buf, at, end);
+    } catch (err) {
+      this.#dropMessage(buf, at, end, toOonError(err));
       return;
     }
     const owner = this.#owner;
@@ -433,6 +450,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     else this.emit('message', message.object, message);
     const { inbox } = this;
     if (inbox.hasWaiters || !this.#owner.hasMessageListeners()) inbox.push(message.object);
+  }
+
+  /**
+   * A whole message whose payload could not be read: that message fails, not the
+   * connection (the frame was whole, so the next one starts where it should). It is
+   * dropped (with a session it was counted as received, so it is never resent), reported
+   * here, and the peer is told in a Rejected frame, except on the origin's wire, which has none.
+   */
+  #dropMessage(buf: Buffer, start: number, end: number, error: OonError): void {
+    const head = (this.#codec as FrameCodec).peekHead(buf, start, end);
+    const told = !this.#options.origin;
+    // Not once closing: our side of the stream is ended.
+    if (told && this.#state === 'open') this.#writeFrame(rejectedFrame(head, error));
+    this.emit('error', droppedMessage(head, 'message', this.describePeer(), error, told));
   }
 
   /** Runs a frame handler that throws `BadData` on malformed frames, dropping the connection if it does. */

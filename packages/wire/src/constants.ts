@@ -21,9 +21,9 @@ export const FrameKind = {
   Hello: 1,
   /** One object, encoded by the agreed codec. */
   Message: 2,
-  /** Reserved for request/response. */
+  /** A request: u32 BE id, then a message. */
   Request: 3,
-  /** Reserved for request/response. */
+  /** The answer to a request: u32 BE id, u8 status, then the reply or an error report. */
   Response: 4,
   /** The sender is dropping the connection and says why (JSON `{code, message}`). */
   Error: 5,
@@ -35,6 +35,11 @@ export const FrameKind = {
   Close: 8,
   /** Session connections only: the highest message seq received in order (u64 BE). */
   Ack: 9,
+  /**
+   * A message of the peer's could not be read and was dropped; the connection goes on.
+   * JSON `{id, class, code, message}`: the message's id and class (when readable), and why.
+   */
+  Rejected: 10,
 } as const;
 
 /** A frame kind byte. */

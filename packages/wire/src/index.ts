@@ -1,3 +1,11 @@
+/**
+ * What a user of OON may need from the wire layer: the protocol's constants and frame
+ * codec, the two object codecs, the limits' defaults and the options every endpoint
+ * takes. The machinery `@oon/server` and `@oon/client` share lives in
+ * `@oon/wire/internal`, which is no public API and may change in any release.
+ *
+ * @packageDocumentation
+ */
 export {
   FrameKind,
   FRAME_HEADER_BYTES,
@@ -19,31 +27,18 @@ export {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_REQUESTS_IN_FLIGHT,
 } from './constants';
-export { errorFrame } from './error-report';
-export { checkLimits } from './check-limits';
-export { sniffForeignProtocol } from './protocol-sniffer';
 export { encodeFrame } from './frame-encoder';
 export { FrameDecoder } from './frame-decoder';
 export type { FrameDecoderOptions, FrameHandler, FrameSpanHandler } from './frame-decoder';
 export type { Codec, CodecLimits } from './codec';
 export { JsonCodec } from './json-codec';
+export type { JsonCodecOptions } from './json-codec';
 export { BinaryCodec } from './binary-codec';
 export type { BinaryCodecOptions } from './binary-codec';
-export { checkEndpointCodecOptions } from './codec-options';
 export type { CodecOptions } from './codec-options';
-export type { JsonCodecOptions } from './json-codec';
 export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
-export {
-  SUPPORTED_CODECS,
-  parseHello,
-  agreeCodec,
-  acceptedCodec,
-  clientHello,
-  serverHello,
-  encodeHello,
-} from './handshake';
-export type { Hello, HelloOptions, ClientHelloOptions } from './handshake';
-export { describeRegistry, schemaHash, parseSchema } from './registry-schema';
+export { SUPPORTED_CODECS } from './handshake';
+export { describeRegistry, schemaHash } from './registry-schema';
 export type {
   RegistrySchema,
   ClassDescription,
@@ -51,21 +46,12 @@ export type {
   EnumDescription,
   EnumMemberDescription,
 } from './registry-schema';
-export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
-export { Connection } from './connection';
-export { isResumable } from './connection-options';
-export type { ConnectionOptions, ConnectionEvents, ConnectionOwner, DisconnectReason, WireProtocol, SessionGrant } from './connection-options';
-export { Session, DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session';
-export { SEQ_BYTES } from './seq';
-export type { SessionHello, SessionBinding, SessionLink, SessionOptions, DeliveryStats } from './session';
-export { encodeMessageFrame } from './message-frame';
-export { Inbox, DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';
-export type { InboxOptions, ReceiveOptions } from './inbox';
-export { JsonDocumentSplitter } from './json-document-splitter';
-export type { JsonDocumentSplitterOptions } from './json-document-splitter';
-export { forInstancesOf } from './class-filter';
+export type { ConnectionOptions, DisconnectReason, WireProtocol } from './connection-options';
+export { DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session';
+export type { DeliveryStats } from './session';
+export { DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';
+export type { ReceiveOptions } from './inbox';
 export type { AnyClass } from './class-filter';
-export { PendingRequests, RequestHandlers, DEFAULT_REQUEST_TIMEOUT } from './requests';
-export type { RequestOptions, RequestHandler, PendingRequestsHooks } from './requests';
-export { checkSocketPath } from './address';
-export type { EndpointAddress } from './address';
+export { DEFAULT_REQUEST_TIMEOUT } from './requests';
+export type { RequestOptions, UncheckedRequestOptions, RequestHandler } from './requests';
+export type { MessageRejection } from './message-rejection';

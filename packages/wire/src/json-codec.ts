@@ -5,6 +5,7 @@ import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } fro
 import { JsonReader } from './json-reader';
 import { describeJson, isPlainObject, parseJson } from './json-values';
 import { JsonWriter } from './json-writer';
+import { clipHead, type MessageHead } from './message-rejection';
 
 /** Options of {@link JsonCodec}. */
 export interface JsonCodecOptions extends CodecOptions {
@@ -41,7 +42,11 @@ export class JsonCodec implements FrameCodec {
     return new JsonWriter(this.#options, this.#originOnly, message).write(message);
   }
 
-  /** @internal Encodes a message as UTF-8 text at the end of `out` (a connection's write batch). */
+  /**
+   * Encodes a message as UTF-8 text at the end of `out` (a connection's write batch).
+   *
+   * @internal
+   */
   encodeInto(message: NetMessage, out: ByteWriter): void {
     out.utf8(this.encode(message));
   }
@@ -65,6 +70,17 @@ export class JsonCodec implements FrameCodec {
   decodeSpan(buf: Uint8Array, start: number, end: number, ignore?: readonly string[]): NetMessage {
     return this.decode(buf.subarray(start, end), ignore);
   }
+
+  /** @internal The `head.uuid` and `body.type` of a payload that failed to decode, where they are strings. */
+  peekHead(buf: Uint8Array, start: number, end: number): MessageHead {
+    let doc: unknown;
+    try {
+      doc = parseJson(buf.subarray(start, end));
+    } catch {
+      return {};
+    }
+    if (!isPlainObject(doc)) return {};
+    const { head, body } = doc;
+    return clipHead(isPlainObject(head) ? head['uuid'] : undefined, isPlainObject(body) ? body['type'] : undefined);
+  }
 }
-
-

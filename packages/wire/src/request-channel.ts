@@ -1,7 +1,8 @@
 import { BadConnError, BadDataError, createOonError, OonError, type NetMessageOptions } from '@oon/core';
-import { FrameKind } from './constants';
+import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
-import { errorReport, readErrorReport, toOonError } from './error-report';
+import { appFailureOf, errorReport, readErrorReport, toOonError, type AppFailure } from './error-report';
+import { describeHead, droppedMessage, rejectedFrame, type MessageHead } from './message-rejection';
 import { PendingRequests, type RequestOptions } from './requests';
 import { RequestWindow } from './request-window';
 
@@ -14,7 +15,8 @@ import { RequestWindow } from './request-window';
  * ```
  *
  * A response's status is 0 with the reply as body (a message payload, in the agreed
- * codec), or 1 with an error report as body (`{"code", "message"}` JSON).
+ * codec), or 1 with an error report as body (`{"code", "message"}` JSON, with a
+ * handler's `appCode` and `details` when it gave them).
  */
 const ID_BYTES = 4;
 const RESPONSE_OK = 0;
@@ -24,6 +26,8 @@ const RESPONSE_ERROR = 1;
 export interface RequestChannelIo {
   describePeer(): string;
   isOpen(): boolean;
+  /** Largest frame sent: an error reply is kept within it. */
+  readonly maxFrameBytes: number;
   /** Encodes and writes an object in a frame of `kind` behind `prefix`, with the connection's limits. */
   write(kind: FrameKind, object: object, prefix: Uint8Array, options?: NetMessageOptions): Promise<void>;
   /** Encodes an object into a whole Request frame behind `prefix`; throws `BadData` if it breaks the schema or `maxFrameBytes`, `BadConn` when not open. */
@@ -34,6 +38,10 @@ export interface RequestChannelIo {
   writeFrame(frame: Buffer): void;
   /** Decodes a message payload into its revived object; throws `BadData`. */
   decode(payload: Buffer): object;
+  /** The id and class of a message payload that failed to decode, as far as they can be read. */
+  peekHead(payload: Buffer): MessageHead;
+  /** A request of the peer's could not be read: it was answered with the error, the connection goes on. */
+  dropped(error: BadDataError): void;
   /** The owner's answer to a request. */
   handle(object: object, signal: AbortSignal): Promise<object>;
   /** The peer ignores our `maxRequestsInFlight`: said once per connection, so a flood of refusals is one report. */
@@ -103,7 +111,18 @@ export class RequestChannel {
       this.#refuse(id);
       return;
     }
-    const object = this.#io.decode(payload.subarray(ID_BYTES));
+    const body = payload.subarray(ID_BYTES);
+    let object: object;
+    try {
+      object = this.#io.decode(body);
+    } catch (err) {
+      // The frame was whole, so the stream is fine: this request fails, not the connection.
+      const error = toOonError(err);
+      const head = this.#io.peekHead(body);
+      this.#replyWithError(id, 'BadData', `${describeHead(head, 'request')} could not be read: ${error.message}`);
+      this.#io.dropped(droppedMessage(head, 'request', this.#io.describePeer(), error, true));
+      return;
+    }
     void this.#answer(id, object);
   }
 
@@ -117,11 +136,10 @@ export class RequestChannel {
     // The peer is done with it, whether or not anyone still waits for the reply.
     const freed = this.#window.release(id);
     if (payload.readUInt8(ID_BYTES) === RESPONSE_OK) {
-      // An unknown id is a reply that came after its request timed out or was aborted: dropped.
-      this.#pending.resolve(id, this.#io.decode(body));
+      this.#settleReply(id, body);
     } else {
-      const report = readErrorReport(body);
-      this.#pending.reject(id, createOonError(report.code, `${this.#io.describePeer()} answered: ${report.message}`));
+      const { code, message, ...app } = readErrorReport(body);
+      this.#pending.reject(id, createOonError(code, `${this.#io.describePeer()} answered: ${message}`, app));
     }
     if (freed) this.#sendQueued();
   }
@@ -131,6 +149,26 @@ export class RequestChannel {
     this.#pending.rejectAll(createOonError('BadConn', `the connection to ${peer} closed before the reply arrived`));
     this.#window.clear();
     this.#closing.abort(new BadConnError(`the connection to ${peer} closed: the reply to this request cannot be sent`));
+  }
+
+  /**
+   * Resolves request `id` with its reply. A reply that cannot be read fails that request
+   * with `BadData`, and the peer hears of it in a Rejected frame; the connection goes on.
+   * An unknown id is a reply that came after its request timed out or was aborted: dropped.
+   */
+  #settleReply(id: number, body: Buffer): void {
+    let reply: object;
+    try {
+      reply = this.#io.decode(body);
+    } catch (err) {
+      const error = toOonError(err);
+      const head = this.#io.peekHead(body);
+      if (this.#io.isOpen()) this.#io.writeFrame(rejectedFrame(head, error));
+      const peer = this.#io.describePeer();
+      this.#pending.reject(id, new BadDataError(`${peer} answered with ${describeHead(head, 'reply')} that could not be read: ${error.message}`, { cause: error }));
+      return;
+    }
+    this.#pending.resolve(id, reply);
   }
 
   /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */
@@ -188,15 +226,28 @@ export class RequestChannel {
   }
 
   #replyError(id: number, object: object, err: unknown): void {
-    const code = err instanceof OonError ? err.code : 'BadData';
     const why = err instanceof Error ? err.message : String(err);
-    this.#replyWithError(id, code, `${object.constructor.name} request failed: ${why}`);
+    const message = `${object.constructor.name} request failed: ${why}`;
+    // Only an OonError says which of the five codes it is, and carries an application's code and details.
+    if (err instanceof OonError) this.#replyWithError(id, err.code, message, appFailureOf(err));
+    else this.#replyWithError(id, 'BadData', message);
   }
 
-  /** Answers request `id` with an error report (status 1), if the connection is still open. */
-  #replyWithError(id: number, code: OonError['code'], message: string): void {
+  /**
+   * Answers request `id` with an error report (status 1), if the connection is still open.
+   * Details that would take the frame past `maxFrameBytes` are left out, saying so: the
+   * peer would drop the connection for an oversize frame.
+   */
+  #replyWithError(id: number, code: OonError['code'], message: string, app: AppFailure = {}): void {
     if (!this.#io.isOpen()) return;
-    this.#io.writeFrame(encodeFrame(FrameKind.Response, errorReport(code, message), idPrefix(id, RESPONSE_ERROR)));
+    const prefix = idPrefix(id, RESPONSE_ERROR);
+    let frame = encodeFrame(FrameKind.Response, errorReport(code, message, app), prefix);
+    const size = frame.length - FRAME_LENGTH_BYTES;
+    if (size > this.#io.maxFrameBytes && app.details !== undefined) {
+      const why = `${message} (its details were left out: the reply would be ${size} bytes, over maxFrameBytes (${this.#io.maxFrameBytes}))`;
+      frame = encodeFrame(FrameKind.Response, errorReport(code, why, app.appCode === undefined ? {} : { appCode: app.appCode }), prefix);
+    }
+    this.#io.writeFrame(frame);
   }
 }
 

@@ -4,13 +4,25 @@ import type { AnyClass } from './class-filter';
 /** Milliseconds a request waits for its reply unless told otherwise. @default 30000 */
 export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 
-/** Options of `request()`. */
-export interface RequestOptions extends NetMessageOptions {
+/** Options of `request()`; `R` is the class of reply `reply` asks for. */
+export interface RequestOptions<R extends object = object> extends NetMessageOptions {
   /** Milliseconds to wait for the reply before rejecting with `Timeout`. @default 30000 */
   timeout?: number;
   /** Cancels the wait: the promise rejects with the signal's reason (a late reply is dropped). */
   signal?: AbortSignal;
+  /**
+   * The class the reply must be (a subclass will do): `request()` then resolves with an
+   * `R`, typed, and rejects with `BadData` naming both classes when the peer answers with
+   * another. Unset, any reply is taken.
+   */
+  reply?: AnyClass<R>;
 }
+
+/**
+ * `request()`'s options without `reply`: any reply is taken, typed as the caller says
+ * (`request<R>()`) but unchecked. Pass `reply` for a reply that is checked to be an `R`.
+ */
+export type UncheckedRequestOptions = Omit<RequestOptions, 'reply'> & { reply?: never };
 
 /**
  * Answers requests of one class: returns (or resolves to) the reply object. `signal`
@@ -23,6 +35,11 @@ export type RequestHandler<C extends object, Context> = (object: C, context: Con
 interface Pending {
   resolve(object: object): void;
   reject(error: unknown): void;
+}
+
+/** A reply that is not of the class the caller asked for, as `request(…, { reply })` rejects with it. */
+function wrongReply(what: string, object: object, expected: AnyClass): BadDataError {
+  return new BadDataError(`the reply to ${what} is of class ${object.constructor.name}, not ${expected.name} as the reply option asks`);
 }
 
 const MAX_ID = 0xffff_ffff;
@@ -62,7 +79,7 @@ export class PendingRequests {
   /** Opens a request: its id, to put on the wire, and the promise of its reply. */
   open(what: string, options: RequestOptions): { id: number; reply: Promise<object> } {
     const id = this.#nextId();
-    const { timeout = DEFAULT_REQUEST_TIMEOUT, signal } = options;
+    const { timeout = DEFAULT_REQUEST_TIMEOUT, signal, reply: expected } = options;
     const reply = new Promise<object>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -82,14 +99,19 @@ export class PendingRequests {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, {
-        resolve: (object) => settle(() => resolve(object)),
+        resolve: (object) =>
+          settle(() => (expected === undefined || object instanceof expected ? resolve(object) : reject(wrongReply(what, object, expected)))),
         reject: (error) => settle(() => reject(error)),
       });
     });
     return { id, reply };
   }
 
-  /** Delivers a reply; false if no request waits under that id (it timed out or was aborted). */
+  /**
+   * Delivers a reply (the request fails with `BadData` instead if it is not of the class
+   * its `reply` option asked for); false if no request waits under that id (it timed out
+   * or was aborted).
+   */
   resolve(id: number, object: object): boolean {
     const pending = this.#pending.get(id);
     pending?.resolve(object);

@@ -1,4 +1,4 @@
-import { BadDataError, type NetMessage } from '@oon/core';
+import { BadDataError } from '@oon/core';
 import type { Codec } from './codec';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
@@ -74,15 +74,15 @@ export class SessionCarrier {
   }
 
   /**
-   * Decodes a Message frame's payload, `buf[start, end)`: without a session, as it came;
-   * with one, behind its seq, or `undefined` for a message seen before (resent after a
-   * reconnect), which is dropped. A gap in the seqs, or a payload that does not decode,
-   * is `BadData`.
+   * Where the message payload of a Message frame, `buf[start, end)`, begins: at `start`
+   * without a session; behind its seq with one, or -1 for a message seen before (resent
+   * after a reconnect), which is dropped. A seq that cannot be read, or a gap in the seqs,
+   * is `BadData`: the stream is out of step. A message it admits counts as received (it
+   * is acknowledged and never resent), whether or not its payload then decodes.
    */
-  decode(codec: Codec, buf: Buffer, start: number, end: number): NetMessage | undefined {
-    if (this.#session === undefined) return codec.decodeSpan(buf, start, end);
-    if (!this.#session.accept(readSeq(buf, 'message', start, end))) return undefined;
-    return codec.decodeSpan(buf, start + SEQ_BYTES, end);
+  payloadStart(buf: Buffer, start: number, end: number): number {
+    if (this.#session === undefined) return start;
+    return this.#session.accept(readSeq(buf, 'message', start, end)) ? start + SEQ_BYTES : -1;
   }
 
   /** An Ack frame: the peer received everything up to its seq. */

@@ -1,5 +1,39 @@
 import { BadDataError } from '@oon/core';
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+
+/** The part of class-validator's error OON reads. */
+interface ValidationError {
+  readonly property: string;
+  readonly constraints?: Record<string, string>;
+  readonly children?: ValidationError[];
+}
+
+/** The part of class-validator OON calls. */
+interface ClassValidator {
+  getMetadataStorage(): {
+    getTargetValidationMetadatas(target: Function, schema: string, always: boolean, strictGroups: boolean): unknown[];
+  };
+  validateSync(object: object, options: { forbidUnknownValues: boolean }): ValidationError[];
+}
+
+/**
+ * class-validator is an optional peer dependency, loaded at the first class revived with
+ * `validate` on: a project without it has no class that carries its decorators, so there
+ * is nothing to validate. `null` once it is known to be missing.
+ */
+let classValidator: ClassValidator | null | undefined;
+
+function loadClassValidator(): ClassValidator | null {
+  if (classValidator === undefined) {
+    try {
+      classValidator = require('class-validator') as ClassValidator;
+    } catch (error) {
+      // Only its absence means "nothing to validate"; a broken install must not pass silently.
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes("'class-validator'")) throw error;
+      classValidator = null;
+    }
+  }
+  return classValidator;
+}
 
 /** Whether a class carries class-validator decorators (own or inherited), cached per class. */
 const validated = new WeakMap<Function, boolean>();
@@ -11,7 +45,8 @@ const validated = new WeakMap<Function, boolean>();
 export function hasValidation(ctor: Function): boolean {
   let known = validated.get(ctor);
   if (known === undefined) {
-    known = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0;
+    const validator = loadClassValidator();
+    known = validator !== null && validator.getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0;
     validated.set(ctor, known);
   }
   return known;
@@ -24,7 +59,8 @@ export function hasValidation(ctor: Function): boolean {
  */
 export function validateRevived(objects: readonly object[]): void {
   for (const object of objects) {
-    const errors = validateSync(object, { forbidUnknownValues: false });
+    // Only instances hasValidation() accepted get here, so class-validator is loaded.
+    const errors = (loadClassValidator() as ClassValidator).validateSync(object, { forbidUnknownValues: false });
     if (errors.length > 0) throw validationFailure(object.constructor.name, errors);
   }
 }

@@ -1,4 +1,4 @@
-import { checkLimits } from '@oon/wire';
+import { checkLimits } from '@oon/wire/internal';
 
 describe('checkLimits', () => {
   it('accepts every default, 0 for deadlines that 0 turns off, and any positive limit', () => {

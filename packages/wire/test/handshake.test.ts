@@ -1,17 +1,19 @@
 import { BadDataError, NetClass, NetField, Registry, registerEnum, t } from '@oon/core';
 import {
+  describeRegistry,
+  schemaHash,
+  type RegistrySchema,
+} from '@oon/wire';
+import {
   checkSchemas,
   clientHello,
-  describeRegistry,
   diffSchemas,
   encodeHello,
   MAX_LISTED_DIFFERENCES,
   parseHello,
   parseSchema,
-  schemaHash,
   serverHello,
-  type RegistrySchema,
-} from '@oon/wire';
+} from '@oon/wire/internal';
 import { expectBadData } from '../../../test/support/expect-bad-data';
 
 /** The hello in a Hello frame, read back as the peer reads it. */

@@ -1,5 +1,6 @@
 import { BadDataError, NetClass, NetField, NetMessage, Registry, t } from '@oon/core';
-import { BinaryCodec, encodeFrame, encodeMessageFrame, FrameKind, JsonCodec } from '@oon/wire';
+import { BinaryCodec, encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
+import { encodeMessageFrame } from '@oon/wire/internal';
 
 const registry = new Registry();
 

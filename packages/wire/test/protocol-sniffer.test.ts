@@ -1,4 +1,5 @@
-import { encodeFrame, FrameKind, sniffForeignProtocol } from '@oon/wire';
+import { encodeFrame, FrameKind } from '@oon/wire';
+import { sniffForeignProtocol } from '@oon/wire/internal';
 
 describe('sniffForeignProtocol', () => {
   it.each([

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
-import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec, SEQ_BYTES, Session, type Codec, type SessionLink } from '@oon/wire';
+import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
+import { SEQ_BYTES, Session, type SessionLink } from '@oon/wire/internal';
 import { readSeq } from '../src/seq';
 
 const registry = new Registry();

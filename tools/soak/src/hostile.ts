@@ -1,6 +1,8 @@
 /**
  * Hostile peers for the soak: raw sockets that each misbehave in one way the limits
- * must catch. None of them ever gets anything but dropped.
+ * must catch. None of them ever gets anything but dropped: those that send a whole
+ * message the server cannot read (`unknown class`, `proto key`) have that message
+ * rejected, then fall silent, so heartbeats drop them.
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';

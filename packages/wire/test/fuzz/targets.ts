@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { NetMessage } from '@oon/core';
-import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, JsonDocumentSplitter, parseHello, type Codec } from '@oon/wire';
+import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
+import { JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
 

@@ -1,0 +1,2 @@
+// Types of the ESM entry of `@oon/wire/internal` (internal.mjs).
+export * from './dist/internal.js';

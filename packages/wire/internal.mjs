@@ -1,0 +1,10 @@
+// ESM entry of `@oon/wire/internal`: re-exports the CommonJS build so `import` and
+// `require` share one module instance (one Connection class, one Session class).
+import internal from './dist/internal.js';
+
+export const {
+  errorFrame, checkLimits, sniffForeignProtocol, checkEndpointCodecOptions, parseHello, agreeCodec, acceptedCodec,
+  clientHello, serverHello, encodeHello, parseSchema, diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES, Connection,
+  Session, SEQ_BYTES, encodeMessageFrame, Inbox, JsonDocumentSplitter, forInstancesOf, PendingRequests, RequestHandlers,
+  checkSocketPath,
+} = internal;
