@@ -60,15 +60,18 @@ describe('a client process stopped past the heartbeat', () => {
 
     expect(got).toEqual(range(TOTAL));
     expect(client.got).toEqual(range(50));
-    // The server's Error frame says timeout; a write the continued process makes first
-    // meets the reset of the socket the server destroyed, and may be what it sees.
-    expect(client.lines.filter((line) => line.startsWith('link down'))).toEqual([
-      expect.stringMatching(/^link down \((timeout|connection error)\)$/),
-      'link down (local close)', // its own close() at the end
-    ]);
+    expect(JSON.parse(client.lines.at(-1) as string)).toMatchObject({ sent: TOTAL, received: 50, duplicates: 0, lost: 0 });
     expect(client.lines.filter((line) => /never acknowledged/.test(line))).toEqual([]);
-    expect(JSON.parse(client.lines.at(-1) as string)).toMatchObject({ sent: TOTAL, received: 50, lost: 0 });
-    expect(presence).toEqual(['away', 'reconnect', 'disconnect (remote close)']);
+    // On a loaded machine 100 ms heartbeats may drop a link again after the stop: each
+    // drop is a lost link (the server's Error frame says timeout, or a write of the
+    // continued process meets the reset of the socket the server destroyed), and each
+    // return resumes the session.
+    const downs = client.lines.filter((line) => line.startsWith('link down'));
+    expect(downs.at(-1)).toBe('link down (local close)'); // its own close() at the end
+    expect(downs.slice(0, -1).every((line) => /^link down \((timeout|connection error)\)$/.test(line))).toBe(true);
+    expect(client.lines.filter((line) => line.startsWith('back:')).every((line) => /^back: session resumed, \d+ resent$/.test(line))).toBe(true);
+    expect(presence.at(-1)).toBe('disconnect (remote close)');
+    expect(presence.slice(0, -1)).toEqual(Array.from({ length: presence.length - 1 }, (_, i) => (i % 2 === 0 ? 'away' : 'reconnect')));
     if (process.env.OON_FIGURES) console.log(JSON.stringify({ awayAfter, client: client.lines.at(-1), peer: peer.stats }));
   }, 30_000);
 });
