@@ -148,6 +148,7 @@ describe('a peer that says hello, then sends a whole message the server cannot r
     ['garbage JSON', '{"head": {"uuid": "0123456789"}, "body": {"ty', {}, /^message is not valid JSON/],
     ['a field the class lacks', '{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar", "wings": 2}}', { id: '0123456789', class: 'VolvoCar' }, /VolvoCar has no field `wings`/],
     ['no head', '{"body": {"type": "VolvoCar"}}', { class: 'VolvoCar' }, /no "head"/],
+    ['a value of the wrong type', '{"head": {"uuid": "u"}, "body": {"type": "VolvoCar", "speed": "fast"}}', { id: 'u', class: 'VolvoCar' }, /^body\.speed: expected number, got string "fast"/],
   ];
 
   it.each(cases)('%s: BadData error event for its Peer, a Rejected frame naming it, the connection goes on', async (_name, json, head, fragment) => {

@@ -128,6 +128,36 @@ describe('a request the receiver cannot read', () => {
   });
 });
 
+/** A class whose constructor throws once armed: the receiver's revival of it fails. */
+@NetClass('shop.Fragile')
+class Fragile {
+  static armed = false;
+  @NetField() n: number = 0;
+  constructor() {
+    if (Fragile.armed) throw new Error('no stock database in this process');
+  }
+}
+
+describe('a message whose revival throws', () => {
+  afterEach(() => {
+    Fragile.armed = false;
+  });
+
+  it('fails that request with BadData saying why; the link stays up', async () => {
+    const { server, client, troubles } = await shop();
+    server.handle(Fragile, () => new Receipt(0));
+    const fragile = new Fragile();
+    Fragile.armed = true;
+    await expectOonError(
+      client.request(fragile),
+      'BadData',
+      /^127\.0\.0\.1:\d+ answered: the shop\.Fragile request `\w+` could not be read: cannot revive shop\.Fragile: `new Fragile\(\)` threw \(Error: no stock database in this process\); its constructor must work with no arguments$/,
+    );
+    Fragile.armed = false;
+    await expectLinkUp(client, server, troubles);
+  });
+});
+
 describe('a one-way message the receiver cannot read', () => {
   it('is dropped and reported on the server, the client hears which message and why, and the link stays up', async () => {
     const { server, client, troubles } = await shop();
@@ -227,6 +257,36 @@ describe('a one-way message the receiver cannot read', () => {
       message: 'body: unknown class `Nope`; register it with @NetClass() on the receiving side, and import the module that declares it (a type-only import registers nothing)',
     });
     expect((seen[2]?.payload as Buffer).toString('utf8')).toContain('"body": {"type": "shop.Receipt", "total": 5}');
+  });
+});
+
+@NetClass('shop.Coupon')
+class Coupon {
+  @NetField(t.int) @Min(1) percent: number = 10;
+  constructor(percent = 10) {
+    this.percent = percent;
+  }
+}
+
+describe("on the origin's wire (oon-0.0.5)", () => {
+  it('a message that cannot be read is dropped and reported; the link stays up (the sender cannot be told)', async () => {
+    const { server, port } = await h.listeningServer({ protocol: 'oon-0.0.5' });
+    const client = await h.connectedClient(port, { protocol: 'oon-0.0.5' });
+    const gone: unknown[] = [];
+    server.on('disconnect', (_peer, reason) => gone.push(reason));
+    client.on('disconnect', (reason) => gone.push(reason));
+    const errored = nextEvent(server, 'error');
+
+    await client.send(new Coupon(0), { uuid: 'c-1' });
+
+    const [err] = await errored;
+    expect(err.message).toMatch(
+      /^dropped the shop\.Coupon message `c-1` from 127\.0\.0\.1:\d+: Coupon\.percent fails min: percent must not be less than 1; the message was not delivered \(class-validator\); the origin's wire cannot tell the sender, and the connection goes on$/,
+    );
+    const arrived = nextEvent(server, 'message');
+    await client.send(new Coupon(25));
+    expect((await arrived)[0]).toEqual(new Coupon(25));
+    expect(gone).toEqual([]);
   });
 });
 

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { runNode, type NodeRun } from '../support/node-process';
 
 const ROOT = join(__dirname, '..', '..');
 const GUIDE = readFileSync(join(ROOT, 'docs', 'from-python-oon.md'), 'utf8');
@@ -33,43 +32,9 @@ const SEED_TRUCK = [
   ' wheels:4 speed:35, mark:CarMark.Volvo',
 ].join('\n');
 
-interface Run {
-  lines: string[];
-  exited: Promise<number | null>;
-  nextLine(pattern: RegExp): Promise<RegExpMatchArray>;
-}
-
 /** Runs a compiled guide program with node; `pnpm test` builds them first (`tsc -b`). */
-function run(script: string, args: string[] = []): Run {
-  const file = join(EXAMPLES, 'dist', script);
-  if (!existsSync(file)) throw new Error(`${file} is not built: run \`tsc -b\` (pnpm test does) first`);
-  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: string[] = [];
-  const waiters: Array<() => void> = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const timer = setTimeout(() => child.kill(), 15_000);
-  void exited.then(() => clearTimeout(timer));
-  return {
-    lines,
-    exited,
-    async nextLine(pattern) {
-      for (;;) {
-        for (const line of lines) {
-          const match = line.match(pattern);
-          if (match) return match;
-        }
-        if (child.exitCode !== null) throw new Error(`${script} exited without printing ${String(pattern)}:\n${lines.join('\n')}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          void exited.then(() => resolve());
-        });
-      }
-    },
-  };
+function run(script: string, args: string[] = []): NodeRun {
+  return runNode(join(EXAMPLES, 'dist', script), args);
 }
 
 describe('docs/from-python-oon.md', () => {

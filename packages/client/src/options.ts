@@ -61,16 +61,23 @@ export interface ClientRequestOptions<R extends object = object> extends Request
 
 /** Options with every default filled in. */
 export interface ResolvedClientOptions {
+  /** Host to dial. */
   readonly host: string;
+  /** TCP port to dial. */
   readonly port: number;
   /** Set when dialing a Unix socket; `host` and `port` are then unused. */
   readonly path: string | undefined;
+  /** TLS, or `undefined` for plain TCP. */
   readonly tls: Readonly<ClientTlsOptions> | undefined;
+  /** Milliseconds `connect()` may take, TCP connect and handshake together. */
   readonly connectTimeout: number;
+  /** The token sent in the hello for the server's `auth` check. */
   readonly token: string | undefined;
   /** `undefined` when reconnecting is off. */
   readonly reconnect: ResolvedReconnectOptions | undefined;
+  /** Whether a `request()` made while reconnecting waits for the link by default. */
   readonly waitForReconnect: boolean;
+  /** The options the connection gets. */
   readonly connection: ConnectionOptions;
 }
 

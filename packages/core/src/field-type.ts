@@ -2,16 +2,21 @@ import type { EnumObject, NetClassType, PrimitiveKind } from './type-spec';
 
 /** A primitive field type, resolved. */
 export interface PrimitiveFieldType {
+  /** Which primitive. */
   readonly kind: PrimitiveKind;
 }
 
 /** A registered enum, resolved: its wire name, its members and the set of their values. */
 export interface EnumFieldType {
+  /** Always `enum`. */
   readonly kind: 'enum';
+  /** The enum's wire name, given to `registerEnum`. */
   readonly name: string;
+  /** The enum object itself. */
   readonly object: EnumObject;
   /** Each member's name and value, in declaration order (without TypeScript's reverse entries). */
   readonly members: ReadonlyArray<readonly [name: string, value: string | number]>;
+  /** Every member's value, for checking what arrives. */
   readonly values: ReadonlySet<string | number>;
 }
 
@@ -21,32 +26,46 @@ export interface EnumFieldType {
  * up when needed, so classes may refer to each other (or themselves).
  */
 export interface ClassFieldType {
+  /** Always `class`. */
   readonly kind: 'class';
+  /** The registered class (a subclass instance fits too). */
   readonly ctor: NetClassType;
 }
 
 /** An array whose elements all have type `of`. */
 export interface ArrayFieldType {
+  /** Always `array`. */
   readonly kind: 'array';
+  /** The element type. */
   readonly of: FieldType;
 }
 
 /** A `Set` whose elements all have type `of`. */
 export interface SetFieldType {
+  /** Always `set`. */
   readonly kind: 'set';
+  /** The element type. */
   readonly of: FieldType;
 }
 
 /** A `Map` with string or number keys (`int`: integer numbers) and values of type `value`. */
 export interface MapFieldType {
+  /** Always `map`. */
   readonly kind: 'map';
-  readonly key: { readonly kind: 'string' | 'number' | 'int' };
+  /** The key type: strings or numbers. */
+  readonly key: {
+    /** Strings, numbers or integers. */
+    readonly kind: 'string' | 'number' | 'int';
+  };
+  /** The value type. */
   readonly value: FieldType;
 }
 
 /** A value of type `of` that may also be `undefined` (sent as absent in a field). */
 export interface OptionalFieldType {
+  /** Always `optional`. */
   readonly kind: 'optional';
+  /** The type when the field is present. */
   readonly of: FieldType;
 }
 
@@ -66,12 +85,15 @@ export interface FieldSchema {
   readonly key: string;
   /** The name on the wire (defaults to `key`). */
   readonly wireName: string;
+  /** The field's resolved type. */
   readonly type: FieldType;
 }
 
 /** A registered class's schema: its wire name and every declared field, inherited ones first. */
 export interface ClassSchema {
+  /** The class's wire name. */
   readonly name: string;
+  /** The class. */
   readonly ctor: NetClassType;
   /** Declared fields in declaration order, base class fields first. */
   readonly fields: readonly FieldSchema[];

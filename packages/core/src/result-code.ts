@@ -3,11 +3,17 @@
  * so a status frame or a log line can carry them as small integers.
  */
 export const ResultCode = {
+  /** The call succeeded (never thrown; the origin returns it). */
   Success: 0,
+  /** Starting failed: binding, listening or dialing. */
   StartFail: 1,
+  /** Stopping failed: closing or draining. */
   StopFail: 2,
+  /** What arrived (or was to be sent) cannot be encoded or revived. */
   BadData: 3,
+  /** The connection was refused, reset or closed. */
   BadConn: 4,
+  /** A handshake, request or idle deadline passed. */
   Timeout: 5,
 } as const;
 

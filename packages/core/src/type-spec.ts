@@ -12,21 +12,29 @@ export type PrimitiveKind = 'number' | 'int' | 'float' | 'string' | 'boolean' | 
 
 /** A primitive type descriptor, made by {@link t}. */
 export interface PrimitiveSpec {
+  /** Brands a descriptor made by {@link t}, to tell it from an enum object. @internal */
   readonly [SPEC]: true;
+  /** Which primitive. */
   readonly kind: PrimitiveKind;
 }
 
 /** An array type descriptor, made by {@link t.array}. */
 export interface ArraySpec {
+  /** Brands a descriptor made by {@link t}, to tell it from an enum object. @internal */
   readonly [SPEC]: true;
+  /** Always `array`. */
   readonly kind: 'array';
+  /** The element type. */
   readonly of: TypeSpec;
 }
 
 /** A set type descriptor, made by {@link t.set}. */
 export interface SetSpec {
+  /** Brands a descriptor made by {@link t}, to tell it from an enum object. @internal */
   readonly [SPEC]: true;
+  /** Always `set`. */
   readonly kind: 'set';
+  /** The element type. */
   readonly of: TypeSpec;
 }
 
@@ -35,16 +43,23 @@ export type MapKeySpec = StringConstructor | NumberConstructor | PrimitiveSpec;
 
 /** A map type descriptor, made by {@link t.map}. */
 export interface MapSpec {
+  /** Brands a descriptor made by {@link t}, to tell it from an enum object. @internal */
   readonly [SPEC]: true;
+  /** Always `map`. */
   readonly kind: 'map';
+  /** The key type. */
   readonly key: MapKeySpec;
+  /** The value type. */
   readonly value: TypeSpec;
 }
 
 /** A descriptor that wraps another type: {@link t.optional} or {@link t.nullable}. */
 export interface WrapperSpec {
+  /** Brands a descriptor made by {@link t}, to tell it from an enum object. @internal */
   readonly [SPEC]: true;
+  /** `optional` (the field may be absent) or `nullable` (it may be `null`). */
   readonly kind: 'optional' | 'nullable';
+  /** The wrapped type. */
   readonly of: TypeSpec;
 }
 

@@ -68,7 +68,9 @@ export interface OonServerOptions extends ConnectionOptions {
 
 /** Where a connecting client comes from, for an {@link AuthCheck}. */
 export interface ClientAddress {
+  /** The client's IP address (`undefined` over a Unix socket). */
   readonly address: string | undefined;
+  /** The client's port (`undefined` over a Unix socket). */
   readonly port: number | undefined;
 }
 
@@ -77,16 +79,25 @@ export type AuthCheck = (token: string | undefined, client: ClientAddress) => bo
 
 /** Options with every default filled in. */
 export interface ResolvedServerOptions {
+  /** Interface to bind. */
   readonly host: string;
+  /** TCP port (0: a free one). */
   readonly port: number;
   /** Set when listening on a Unix socket; `host` and `port` are then unused. */
   readonly path: string | undefined;
+  /** TLS, or `undefined` for plain TCP. */
   readonly tls: Readonly<ServerTlsOptions> | undefined;
+  /** Kernel accept queue length. */
   readonly backlog: number;
+  /** Connections held at once. */
   readonly maxConnections: number;
+  /** Milliseconds a dropped client's session is kept; 0 grants none. */
   readonly resumeWindow: number;
+  /** Sessions kept at once. */
   readonly maxSessions: number;
+  /** The token check, if any. */
   readonly auth: AuthCheck | undefined;
+  /** The options every peer's connection gets. */
   readonly connection: ConnectionOptions;
 }
 

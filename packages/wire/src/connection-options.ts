@@ -21,7 +21,7 @@ import type { WatchdogLimits } from './watchdog';
  */
 export type WireProtocol = 'oon' | 'oon-0.0.5';
 
-/** Options of {@link Connection}, shared by both endpoints; the codec options apply to every message. */
+/** Options of every connection, taken by `OonServer` (for each peer) and `OonClient`; the codec options apply to every message. */
 export interface ConnectionOptions extends CodecOptions {
   /**
    * The only codec this side offers (client) or accepts (server). Unset, both are spoken

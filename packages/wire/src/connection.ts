@@ -23,7 +23,7 @@ import { JsonCodec } from './json-codec';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
 import { errorFrame, readErrorReport, toOonError } from './error-report';
-import { droppedMessage, readRejection, rejectedFrame } from './message-rejection';
+import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable } from './message-rejection';
 import { RequestChannel } from './request-channel';
 import type { RequestOptions } from './requests';
 import { ReadGate } from './read-gate';
@@ -108,8 +108,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         writeFrame: (frame) => void this.#writeFrame(frame),
         refused: (error) => this.emit('error', error),
         maxFrameBytes: resolved.maxFrameBytes,
-        decode: (payload) => (this.#codec as Codec).decode(payload).object,
-        peekHead: (payload) => (this.#codec as FrameCodec).peekHead(payload, 0, payload.length),
+        read: (payload) => readMessage(this.#codec as FrameCodec, payload, 0, payload.length),
         dropped: (error) => this.emit('error', error),
         handle: (object, signal) =>
           this.#owner.handleRequest === undefined
@@ -438,11 +437,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (at < 0) return;
-    let message: NetMessage;
-    try {
-      message = (this.#codec as Codec).decodeSpan(buf, at, end);
-    } catch (err) {
-      this.#dropMessage(buf, at, end, toOonError(err));
+    const message = readMessage(this.#codec as FrameCodec, buf, at, end);
+    if (message instanceof Unreadable) {
+      this.#dropMessage(message);
       return;
     }
     const owner = this.#owner;
@@ -458,8 +455,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * dropped (with a session it was counted as received, so it is never resent), reported
    * here, and the peer is told in a Rejected frame, except on the origin's wire, which has none.
    */
-  #dropMessage(buf: Buffer, start: number, end: number, error: OonError): void {
-    const head = (this.#codec as FrameCodec).peekHead(buf, start, end);
+  #dropMessage({ error, head }: Unreadable): void {
     const told = !this.#options.origin;
     // Not once closing: our side of the stream is ended.
     if (told && this.#state === 'open') this.#writeFrame(rejectedFrame(head, error));

@@ -1,6 +1,7 @@
-import { BadDataError, createOonError, type OonError } from '@oon/core';
+import { BadDataError, createOonError, isErrorCode, type NetMessage, type OonError } from '@oon/core';
+import type { FrameCodec } from './codec';
 import { FrameKind } from './constants';
-import { parseReport, reportOf } from './error-report';
+import { parseReport, reportOf, toOonError } from './error-report';
 import { encodeFrame } from './frame-encoder';
 
 /**
@@ -24,6 +25,27 @@ export interface MessageRejection {
   readonly className?: string;
   /** Why, in the peer's words: a `BadData` `OonError`. */
   readonly error: OonError;
+}
+
+/** A message payload that could not be read: why, and what of its head could be. */
+export class Unreadable {
+  constructor(
+    readonly error: OonError,
+    readonly head: MessageHead,
+  ) {}
+}
+
+/**
+ * Decodes the message payload `buf[start, end)` of a whole frame. One that cannot be read
+ * is returned as {@link Unreadable} rather than thrown: it fails that message only, since
+ * the stream around it is still in step, and its sender is to be told which one.
+ */
+export function readMessage(codec: FrameCodec, buf: Uint8Array, start: number, end: number): NetMessage | Unreadable {
+  try {
+    return codec.decodeSpan(buf, start, end);
+  } catch (err) {
+    return new Unreadable(toOonError(err), codec.peekHead(buf, start, end));
+  }
 }
 
 /** The longest id or class name a Rejected frame repeats: a peer's id may be as long as its frame. */
@@ -68,8 +90,10 @@ export function rejectedFrame(head: MessageHead, error: OonError): Buffer {
 export function readRejection(payload: Buffer, peer: string): MessageRejection {
   const fields = parseReport(payload);
   const head = clipHead(fields['id'], fields['class']);
-  const report = reportOf({ code: 'BadData', ...fields });
-  const error = createOonError(report.code, `${peer} could not read ${describeHead(head, 'message')} and dropped it: ${report.message}`);
+  const report = reportOf(fields);
+  // A rejection is a message that could not be read: BadData unless the peer says otherwise, clearly.
+  const code = isErrorCode(fields['code']) ? report.code : 'BadData';
+  const error = createOonError(code, `${peer} could not read ${describeHead(head, 'message')} and dropped it: ${report.message}`);
   return { ...head, error };
 }
 

@@ -3,7 +3,9 @@ import { BadDataError, describeType, type ClassSchema, type EnumFieldType, type 
 
 /** A field as the handshake describes it: its wire name and its canonical type (`describeType`). */
 export interface FieldDescription {
+  /** The field's wire name. */
   readonly name: string;
+  /** Its type, written as `describeType` writes it (`number`, `Car[]`, `Map<string, Car>`). */
   readonly type: string;
 }
 
@@ -19,7 +21,9 @@ export interface ClassDescription {
 
 /** An enum member as the handshake describes it. */
 export interface EnumMemberDescription {
+  /** The member's name. */
   readonly name: string;
+  /** Its value, as sent. */
   readonly value: string | number;
 }
 
@@ -39,7 +43,9 @@ export interface EnumDescription {
 export interface RegistrySchema {
   /** sha-256, in lowercase hex, of the canonical JSON text `{"classes": […], "enums": […]}`. */
   readonly hash: string;
+  /** Every registered class. */
   readonly classes: readonly ClassDescription[];
+  /** Every registered enum. */
   readonly enums: readonly EnumDescription[];
 }
 

@@ -1,8 +1,8 @@
-import { BadConnError, BadDataError, createOonError, OonError, type NetMessageOptions } from '@oon/core';
+import { BadConnError, BadDataError, createOonError, OonError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { appFailureOf, errorReport, readErrorReport, toOonError, type AppFailure } from './error-report';
-import { describeHead, droppedMessage, rejectedFrame, type MessageHead } from './message-rejection';
+import { describeHead, droppedMessage, rejectedFrame, Unreadable } from './message-rejection';
 import { PendingRequests, type RequestOptions } from './requests';
 import { RequestWindow } from './request-window';
 
@@ -36,10 +36,8 @@ export interface RequestChannelIo {
   writeEncoded(frame: Buffer): Promise<void>;
   /** Writes a frame as it is. */
   writeFrame(frame: Buffer): void;
-  /** Decodes a message payload into its revived object; throws `BadData`. */
-  decode(payload: Buffer): object;
-  /** The id and class of a message payload that failed to decode, as far as they can be read. */
-  peekHead(payload: Buffer): MessageHead;
+  /** Decodes a message payload, or says why it cannot be read. */
+  read(payload: Buffer): NetMessage | Unreadable;
   /** A request of the peer's could not be read: it was answered with the error, the connection goes on. */
   dropped(error: BadDataError): void;
   /** The owner's answer to a request. */
@@ -111,19 +109,15 @@ export class RequestChannel {
       this.#refuse(id);
       return;
     }
-    const body = payload.subarray(ID_BYTES);
-    let object: object;
-    try {
-      object = this.#io.decode(body);
-    } catch (err) {
+    const request = this.#io.read(payload.subarray(ID_BYTES));
+    if (request instanceof Unreadable) {
       // The frame was whole, so the stream is fine: this request fails, not the connection.
-      const error = toOonError(err);
-      const head = this.#io.peekHead(body);
+      const { error, head } = request;
       this.#replyWithError(id, 'BadData', `${describeHead(head, 'request')} could not be read: ${error.message}`);
       this.#io.dropped(droppedMessage(head, 'request', this.#io.describePeer(), error, true));
       return;
     }
-    void this.#answer(id, object);
+    void this.#answer(id, request.object);
   }
 
   /** Handles a Response frame's payload: settles the request it answers. Throws `BadData` if malformed. */
@@ -157,18 +151,15 @@ export class RequestChannel {
    * An unknown id is a reply that came after its request timed out or was aborted: dropped.
    */
   #settleReply(id: number, body: Buffer): void {
-    let reply: object;
-    try {
-      reply = this.#io.decode(body);
-    } catch (err) {
-      const error = toOonError(err);
-      const head = this.#io.peekHead(body);
+    const reply = this.#io.read(body);
+    if (reply instanceof Unreadable) {
+      const { error, head } = reply;
       if (this.#io.isOpen()) this.#io.writeFrame(rejectedFrame(head, error));
       const peer = this.#io.describePeer();
       this.#pending.reject(id, new BadDataError(`${peer} answered with ${describeHead(head, 'reply')} that could not be read: ${error.message}`, { cause: error }));
       return;
     }
-    this.#pending.resolve(id, reply);
+    this.#pending.resolve(id, reply.object);
   }
 
   /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */

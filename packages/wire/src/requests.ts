@@ -22,7 +22,10 @@ export interface RequestOptions<R extends object = object> extends NetMessageOpt
  * `request()`'s options without `reply`: any reply is taken, typed as the caller says
  * (`request<R>()`) but unchecked. Pass `reply` for a reply that is checked to be an `R`.
  */
-export type UncheckedRequestOptions = Omit<RequestOptions, 'reply'> & { reply?: never };
+export type UncheckedRequestOptions = Omit<RequestOptions, 'reply'> & {
+  /** Never given here: without it the reply is not checked. */
+  reply?: never;
+};
 
 /**
  * Answers requests of one class: returns (or resolves to) the reply object. `signal`

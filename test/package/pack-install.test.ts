@@ -1,0 +1,226 @@
+/**
+ * Installs OON the way a user does: packs every public package with pnpm (which writes
+ * real version ranges for `workspace:`), installs the tarballs with plain npm into an
+ * empty project outside the workspace, and there compiles and runs a server and a client
+ * (test/package/user-project) once as CommonJS and once as ESM (`module: NodeNext`).
+ *
+ * Fails when a tarball still says `workspace:`, lacks its README or LICENSE, a built file
+ * requires a package its package.json does not declare, a second copy of
+ * class-transformer or @oon/core is installed or loaded, an entry point misses a listed
+ * export through `require` or `import`, or the revived objects are not real instances.
+ *
+ * Needs the build (`pnpm test` runs `tsc -b` first) and the npm registry, for the
+ * third-party packages the project installs.
+ */
+import { execFileSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { runNode } from '../support/node-process';
+import { PUBLIC_PACKAGES, ROOT } from '../support/packages';
+
+const PNPM = '10.34.9';
+const FIXTURE = join(__dirname, 'user-project');
+const TSC = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
+
+interface PackageJson {
+  name: string;
+  version: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  exports?: Record<string, unknown>;
+}
+
+let work: string;
+const timings: string[] = [];
+
+function timed<T>(label: string, run: () => T): T {
+  const start = Date.now();
+  try {
+    return run();
+  } finally {
+    timings.push(`${label} ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** pnpm itself when the suite runs under it, else the pinned version through npx. */
+function pnpm(args: string[], cwd: string): string {
+  const execPath = process.env['npm_execpath'] ?? '';
+  const [command, prefix] = /pnpm/.test(execPath)
+    ? [process.execPath, [execPath]]
+    : ['npx', ['--yes', `pnpm@${PNPM}`]];
+  return execFileSync(command, [...prefix, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`);
+  }
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)],
+  );
+}
+
+function sizeOf(dir: string): number {
+  return files(dir).reduce((sum, f) => sum + statSync(f).size, 0);
+}
+
+/** The package a bare specifier names (`@scope/name/sub` gives `@scope/name`), or undefined for relative and built-in ones. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier)) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Packages the built files of an installed package load (require) or name in types (import), that its package.json does not declare. */
+function undeclared(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+  const declared = new Set([pkg.name, ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+  const missing = new Set<string>();
+  for (const file of files(dir).filter((f) => /\.(c?js|mjs|d\.ts|d\.mts)$/.test(f))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:require\(|from |import\()\s*["']([^"']+)["']/g)) {
+      const name = packageOf(m[1] as string);
+      if (name !== undefined && !declared.has(name)) missing.add(`${pkg.name}: ${relative(dir, file)} loads ${name}`);
+    }
+  }
+  return [...missing];
+}
+
+/** Value names each entry's committed list gives (classes, functions, consts, enums). */
+function listedValues(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const entry of PUBLIC_PACKAGES.flatMap((p) => p.entries)) {
+    out[entry.specifier] = readFileSync(join(ROOT, entry.names), 'utf8')
+      .split('\n')
+      .filter((l) => /^(class|enum|function|const|const\+type) /.test(l))
+      .map((l) => l.split(' ')[1] as string)
+      .sort();
+  }
+  return out;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'oon-pack-'));
+  const tarballs = join(work, 'tarballs');
+  timed('pack', () => pnpm(['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballs], ROOT));
+  const project = join(work, 'project');
+  mkdirSync(project);
+  const dependencies: Record<string, string> = {
+    'class-transformer': '^0.5.1',
+    'reflect-metadata': '^0.2.2',
+  };
+  for (const p of PUBLIC_PACKAGES) {
+    const version = (JSON.parse(readFileSync(join(ROOT, p.dir, 'package.json'), 'utf8')) as PackageJson).version;
+    dependencies[p.name] = `file:../tarballs/${p.name.replace('@', '').replace('/', '-')}-${version}.tgz`;
+  }
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'oon-user', private: true, dependencies, devDependencies: { '@types/node': '^20.19.0' } }, null, 2),
+  );
+  timed('npm install', () => run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project));
+  for (const [flavour, type, module] of [
+    ['cjs', 'commonjs', 'commonjs'],
+    ['esm', 'module', 'NodeNext'],
+  ] as const) {
+    const dir = join(project, flavour);
+    cpSync(FIXTURE, join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module,
+          strict: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          esModuleInterop: true,
+          // Our .d.ts files are the same in both; checking them (and @types/node) once is enough.
+          skipLibCheck: flavour === 'cjs',
+          types: ['node'],
+          rootDir: 'src',
+          outDir: 'dist',
+        },
+      }),
+    );
+  }
+}, 240_000);
+
+afterAll(() => {
+  // Figures for the record: how long each step took, what a user downloads and installs.
+  const tarballs = join(work, 'tarballs');
+  const sizes = readdirSync(tarballs).map((f) => `${f} ${(statSync(join(tarballs, f)).size / 1024).toFixed(1)} KiB`);
+  const modules = join(work, 'project', 'node_modules');
+  const oon = sizeOf(join(modules, '@oon'));
+  const all = sizeOf(modules) - sizeOf(join(modules, '@types')) - sizeOf(join(modules, 'undici-types'));
+  process.stdout.write(
+    `pack-install: ${timings.join(', ')}\n  tarballs: ${sizes.join(', ')}\n` +
+      `  installed: @oon/* ${(oon / 1024).toFixed(0)} KiB, with class-transformer, reflect-metadata and eventemitter3 ${(all / 1024).toFixed(0)} KiB (without @types/node)\n`,
+  );
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed packages', () => {
+  it('say real version ranges, not workspace:, and ship a README, LICENSE and CHANGELOG', () => {
+    for (const p of PUBLIC_PACKAGES) {
+      const dir = join(work, 'project', 'node_modules', p.name);
+      const text = readFileSync(join(dir, 'package.json'), 'utf8');
+      expect({ name: p.name, workspace: text.includes('workspace:') }).toEqual({ name: p.name, workspace: false });
+      const shipped = readdirSync(dir).sort();
+      expect({ name: p.name, shipped: shipped.filter((f) => /^(README\.md|LICENSE|CHANGELOG\.md)$/.test(f)) }).toEqual({
+        name: p.name,
+        shipped: ['CHANGELOG.md', 'LICENSE', 'README.md'],
+      });
+    }
+  });
+
+  it('declare every package their built files load', () => {
+    const missing = PUBLIC_PACKAGES.flatMap((p) => undeclared(join(work, 'project', 'node_modules', p.name)));
+    expect(missing).toEqual([]);
+  });
+
+  it('install one copy of class-transformer and of @oon/core', () => {
+    const copies = files(join(work, 'project', 'node_modules'))
+      .filter((f) => /[/\\]node_modules[/\\](class-transformer|@oon[/\\]core)[/\\]package\.json$/.test(f))
+      .map((f) => relative(work, f));
+    expect(copies.sort()).toEqual([
+      join('project', 'node_modules', '@oon', 'core', 'package.json'),
+      join('project', 'node_modules', 'class-transformer', 'package.json'),
+    ]);
+  });
+});
+
+describe.each(['cjs', 'esm'])('a %s project', (flavour) => {
+  const dir = (): string => join(work, 'project', flavour);
+
+  it('compiles against the packages (the ESM one with skipLibCheck off, so their .d.ts are checked)', () => {
+    timed(`tsc ${flavour}`, () => run(process.execPath, [TSC, '-p', 'tsconfig.json'], dir()));
+  });
+
+  it('gets every listed export from every entry point', () => {
+    const names = JSON.parse(run(process.execPath, ['dist/entries.js'], dir())) as Record<string, string[]>;
+    expect(names).toEqual(listedValues());
+  });
+
+  it('runs a server and a client: the objects arrive revived, with one copy of class-transformer and @oon/core loaded', async () => {
+    const server = runNode(join(dir(), 'dist', 'server.js'), [], { withStderr: true });
+    const [, port] = await server.nextLine(/^port (\d+)$/);
+    const client = runNode(join(dir(), 'dist', 'client.js'), [port as string], { withStderr: true });
+    expect(await client.exited).toBe(0);
+    expect(await server.exited).toBe(0);
+    expect(server.lines).toEqual([
+      `port ${port}`,
+      'server got FordTruck with 2 wheels of 22/24 (instances: true)',
+      'copies {"transformer":1,"core":1}',
+    ]);
+    expect(client.lines).toEqual(['client got received FordTruck (instance: true)', 'copies {"transformer":1,"core":1}']);
+  });
+});
