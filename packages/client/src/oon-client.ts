@@ -37,7 +37,7 @@ import { Reconnector } from './reconnector';
  * what either side sent meanwhile is delivered once, in order (docs/reconnect.md).
  *
  * @example
- * ```ts
+ * ```ts fragment
  * const client = new OonClient<FordTruck>({ port: 9090 });
  * client.on('message', (truck) => truck.showInfo());
  * await client.connect();
@@ -143,7 +143,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * classes if it is not), and the promise is typed so.
    *
    * @example
-   * ```ts
+   * ```ts fragment
    * const receipt = await client.request(order, { reply: Receipt, timeout: 5_000 });
    * ```
    */

@@ -39,11 +39,18 @@ export interface NetClassOptions {
  * Every field may hold `null`.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { NetClass, NetField, t } from '@oon/core';
+ *
+ * @NetClass()
+ * class Car {
+ *   @NetField(t.number) speed: number | null = null; // a union: give its type
+ * }
+ *
  * @NetClass()
  * class TrucTrailer {
  *   @NetField(() => Car, { name: 'car_inside' }) carInside: Car | null = null;
- *   @NetField({ name: 'car_count' }) carCount = 0;
+ *   @NetField({ name: 'car_count' }) carCount: number = 0; // annotated: read from its metadata
  * }
  * ```
  */
@@ -103,11 +110,16 @@ function checkDesignType(where: string, designType: unknown): void {
  * `StartFail` error naming both.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { NetClass, NetField, registerEnum, t } from '@oon/core';
+ *
+ * enum CarMark { Volvo, Toyota, Ford }
+ * registerEnum(CarMark, 'CarMark');
+ *
  * @NetClass()
  * class Car {
  *   @NetField(() => CarMark) mark: CarMark | null = null;
- *   @NetField() speed: number | null = null;
+ *   @NetField(t.number) speed: number | null = null; // `number | null` is Object to TypeScript's metadata
  * }
  * ```
  */

@@ -26,7 +26,7 @@ export interface OonErrorOptions extends ErrorOptions {
  * which reach the caller intact.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * try { await client.connect(); }
  * catch (err) { if (err instanceof OonError && err.code === 'BadConn') retryLater(); }
  *

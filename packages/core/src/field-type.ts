@@ -116,7 +116,7 @@ export interface ClassSchema {
  * known there, else by their JavaScript name.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * describeType({ kind: 'array', of: { kind: 'int' } }); // 'array<int>'
  * describeType(field.type, (ctor) => registry.nameOf(ctor)); // 'cars.Car', its wire name
  * ```

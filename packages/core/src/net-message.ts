@@ -15,7 +15,7 @@ export interface NetMessageOptions {
  * One object on its way over the network, with its id: the origin's `_NetMessage`.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * const message = new NetMessage(truck, { ignore: ['speed'] });
  * ```
  */

@@ -203,7 +203,9 @@ export const defaultRegistry = new Registry();
  * Registers an enum under a wire name, in the default registry unless another is given.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { registerEnum } from '@oon/core';
+ *
  * export enum CarMark { Volvo, Toyota, Ford }
  * registerEnum(CarMark, 'CarMark');
  * ```

@@ -96,12 +96,20 @@ function primitive(kind: PrimitiveKind): PrimitiveSpec {
  * Type descriptors for `@NetField`, for the cases `design:type` cannot tell.
  *
  * @example
- * ```ts
- * @NetField(t.float) x = 0;              // written as 1.0, as Python writes floats
- * @NetField(t.array(Number)) numbers: number[] = [];
- * @NetField(() => t.map(String, [Car])) fleets = new Map<string, Car[]>();
- * @NetField(t.optional(t.date)) soldAt?: Date;
- * @NetField(t.json) table: Record<string, unknown> | null = null;
+ * ```ts run
+ * import { NetClass, NetField, t } from '@oon/core';
+ *
+ * @NetClass()
+ * class Car {}
+ *
+ * @NetClass()
+ * class Garage {
+ *   @NetField(t.float) x = 0; // written as 1.0, as Python writes floats
+ *   @NetField(t.array(Number)) numbers: number[] = [];
+ *   @NetField(() => t.map(String, [Car])) fleets = new Map<string, Car[]>();
+ *   @NetField(t.optional(t.date)) soldAt?: Date;
+ *   @NetField(t.json) table: Record<string, unknown> | null = null;
+ * }
  * ```
  */
 export const t = {

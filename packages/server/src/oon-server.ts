@@ -31,7 +31,7 @@ import { SessionTable, type SessionEntry } from './session-table';
  * client goes on undisturbed.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * const server = new OonServer<FordTruck>({ port: 9090 });
  * server.on('message', (truck, peer) => truck.showInfo());
  * server.on('connection', (peer) => peer.send(new VolvoCar()));

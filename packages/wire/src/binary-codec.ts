@@ -18,7 +18,7 @@ export type BinaryCodecOptions = CodecOptions;
  * read past its end. One instance keeps per-message state: give each connection its own.
  *
  * @example
- * ```ts
+ * ```ts fragment
  * const codec = new BinaryCodec({ registry });
  * const bytes = codec.encode(new NetMessage(car));
  * const again = codec.decode(bytes).object; // a Car
