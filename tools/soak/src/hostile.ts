@@ -1,8 +1,8 @@
 /**
  * Hostile peers for the soak: raw sockets that each misbehave in one way the limits
  * must catch. None of them ever gets anything but dropped: those that send a whole
- * message the server cannot read (`unknown class`, `proto key`) have that message
- * rejected, then fall silent, so heartbeats drop them.
+ * message the server cannot read (`unknown class`, `proto key`, `bad messages`) have
+ * each such message rejected, then fall silent, so heartbeats drop them.
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
@@ -29,6 +29,13 @@ export const HOSTILE_KINDS = {
   'unknown class': () => [HELLO, message('{"type": "Nope"}')],
   // Quoted: a bare `__proto__:` in an object literal would set the prototype, not a key.
   'proto key': () => [HELLO, message('{"type": "soak.Chat", "__proto__": {"polluted": true}}')],
+  // 1,000 whole messages the server cannot read (a class it lacks, a field of the wrong
+  // type): each is rejected on its own, a Rejected frame back, the link goes on; then
+  // silent, so heartbeats drop it.
+  'bad messages': () => [
+    HELLO,
+    ...Array.from({ length: 1_000 }, (_, i) => message(i % 2 === 0 ? '{"type": "Nope"}' : '{"type": "soak.Chat", "client": "x"}')),
+  ],
   // 20 MiB of echoes is more than loopback's kernel buffers hold, so the server's queue grows.
   'non-reader': () => [HELLO, ...Array.from({ length: 20_000 }, () => CHAT)],
   // Ignores the maxRequestsInFlight of the server's hello: all but the first ones are
