@@ -6,5 +6,5 @@ export const {
   errorFrame, checkLimits, sniffForeignProtocol, checkEndpointCodecOptions, parseHello, agreeCodec, acceptedCodec,
   clientHello, serverHello, encodeHello, parseSchema, diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES, Connection, isResumable,
   Session, SEQ_BYTES, encodeMessageFrame, Inbox, JsonDocumentSplitter, forInstancesOf, PendingRequests, RequestHandlers,
-  checkSocketPath,
+  checkSocketPath, quietly, rejectedQuietly, settle, CONTROL_ALLOWANCE_BYTES,
 } = internal;

@@ -219,12 +219,16 @@ describe('send', () => {
     expect(message.uuid).toBe(smallId);
   });
 
-  it('rejects a broadcast of an unregistered object with BadData', async () => {
+  it('reports a broadcast of an unregistered object as failed for each peer, with BadData, without rejecting', async () => {
     const { server, port } = await h.listeningServer();
     const connection = nextEvent(server, 'connection');
     await h.connectedClient(port);
-    await connection;
+    const [peer] = await connection;
 
-    await expectOonError(server.broadcast(new Bicycle()), 'BadData', /Bicycle/);
+    const result = await server.broadcast(new Bicycle());
+    expect(result).toMatchObject({ delivered: 0, evicted: 0, failed: 1 });
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]?.peer).toBe(peer);
+    await expectOonError(Promise.reject(result.failures[0]?.error), 'BadData', /Bicycle/);
   });
 });

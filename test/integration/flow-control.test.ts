@@ -136,7 +136,7 @@ describe('session flow control while connected', () => {
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(1_000);
     expect(settled.slice(0, written).every((o) => o.status === 'fulfilled')).toBe(true);
-    await expectOonError(Promise.reject(rejected[0]?.reason), 'BadConn', /ended before this message was written: it waited for acks of earlier messages \(maxBufferedBytes 4096\); 1000 messages were not acknowledged/);
+    await expectOonError(Promise.reject(rejected[0]?.reason), 'BadConn', /ended before this message was written: it waited for acks of earlier messages \(send window 4096\); 1000 messages were not acknowledged/);
     const [lost] = await lossReported;
     expect(lost).toBe(1_000);
     expect(client.stats).toMatchObject({ sent: 1_000, lost: 1_000 });
@@ -145,9 +145,9 @@ describe('session flow control while connected', () => {
 
 describe('session resend after a reconnect', () => {
   it.each([
-    ['maxBufferedBytes equal to maxPendingBytes (8 MiB each, the defaults)', {}],
-    ['maxBufferedBytes (8 MiB) above maxPendingBytes (1 MiB)', { maxPendingBytes: 1024 * 1024 }],
-  ])('resends ~8 MiB held while disconnected without evicting the server as a slow consumer: %s', async (_, limits) => {
+    ['the defaults (a 4 MiB window, maxPendingBytes 8 MiB)', {}, 4 * 1024 * 1024],
+    ['maxBufferedBytes (8 MiB) above maxPendingBytes (1 MiB): a 512 KiB window', { maxBufferedBytes: 8 * 1024 * 1024, maxPendingBytes: 1024 * 1024 }, 512 * 1024],
+  ])('resends its whole send window, held while disconnected, without evicting the server as a slow consumer: %s', async (_, limits, window) => {
     const { server, port } = await h.listeningServer<Chunk>();
     const proxy = await proxyTo(port);
     const atServer: number[] = [];
@@ -160,8 +160,10 @@ describe('session resend after a reconnect', () => {
     troubles.length = 0;
 
     const body = 'x'.repeat(16 * 1024);
-    const COUNT = 500; // 500 × ~16 KiB: just under 8 MiB
+    const COUNT = Math.floor(window / (16 * 1024 + 64)); // ~16 KiB frames: just under the window
     for (let n = 0; n < COUNT; n++) await client.send(new Chunk(n, body));
+    // What is held while disconnected is the window: one more is refused, not held.
+    await expectOonError(client.send(new Chunk(COUNT, body)), 'BadConn', new RegExp(`would pass the send window \\(${window}:`));
     const back = nextEvent(client, 'reconnect', 10_000);
     proxy.refuse = false;
     await back;
@@ -171,7 +173,7 @@ describe('session resend after a reconnect', () => {
     expect(atServer).toEqual(range(COUNT));
   });
 
-  it('resends ~8 MiB a server held for an absent client without evicting the client, with maxPendingBytes at 1 MiB', async () => {
+  it('resends the whole send window a server held for an absent client without evicting the client, with maxPendingBytes at 1 MiB', async () => {
     const { server, port } = await h.listeningServer<Chunk>({ maxPendingBytes: 1024 * 1024 });
     const proxy = await proxyTo(port);
     const troubles: string[] = [];
@@ -184,7 +186,7 @@ describe('session resend after a reconnect', () => {
     await waitUntil(() => !(peer as Peer).connected, 5_000, () => 'the server to see the link drop');
 
     const body = 'x'.repeat(16 * 1024);
-    const COUNT = 500;
+    const COUNT = Math.floor((512 * 1024) / (16 * 1024 + 64)); // the window: half of maxPendingBytes
     for (let n = 0; n < COUNT; n++) await (peer as Peer).send(new Chunk(n, body));
     const resumed = nextEvent(server, 'reconnect', 10_000);
     proxy.refuse = false;

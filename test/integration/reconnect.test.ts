@@ -227,7 +227,7 @@ describe('OonClient reconnect', () => {
       );
     }
     expect(refusal).toBeDefined();
-    await expectOonError(refusal as Promise<unknown>, 'BadConn', /would pass maxBufferedBytes \(2000\)/);
+    await expectOonError(refusal as Promise<unknown>, 'BadConn', /would pass the send window \(2000: maxBufferedBytes/);
     // Exactly the ticks whose frames (header, seq and binary payload) fit in 2000 bytes together.
     let fitting = 0;
     for (let held = sessionFrameBytes(new Tick(0)); held <= 2_000; held += sessionFrameBytes(new Tick(fitting))) fitting += 1;

@@ -137,7 +137,7 @@ describe('sending objects', () => {
     const toAlice = nextEvent(alice, 'message');
     const toBob = nextEvent(bob, 'message');
 
-    await server.broadcast(new VolvoCar(77, 6));
+    expect(await server.broadcast(new VolvoCar(77, 6))).toEqual({ delivered: 2, evicted: 0, failed: 0, failures: [] });
 
     const [[a], [b]] = await Promise.all([toAlice, toBob]);
     for (const car of [a, b]) {

@@ -16,6 +16,7 @@ import {
   Connection,
   forInstancesOf,
   isResumable,
+  rejectedQuietly,
   RequestHandlers,
   Session,
   type Inbox,
@@ -111,17 +112,19 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   /**
-   * Sends one object. Rejects with `BadConn` when not connected, `BadData` when the
-   * object cannot be sent. With a session (the default), once `maxBufferedBytes` of
-   * messages are unacknowledged, a send waits for the server's acks: `await` it to be
-   * paced by the server (a loop that never awaits holds what waits in memory). While
-   * reconnecting, the object is held and sent on the next link (up to
-   * `maxBufferedBytes`, past which this rejects with `BadConn`). A send still waiting
-   * when the session ends rejects with `BadConn`.
+   * Sends one object. Rejects with `BadConn` when not connected, or when the server is
+   * evicted as a slow consumer (what is held for it would pass `maxPendingBytes`: the
+   * link drops for good), `BadData` when the object cannot be sent. With a session (the
+   * default), past the send window (`maxBufferedBytes`) of unacknowledged messages a send
+   * waits for the server's acks: `await` it to be paced by the server (a loop that never
+   * awaits fills `maxPendingBytes`). While reconnecting, the object is held and sent on
+   * the next link (up to the send window, past which this rejects with `BadConn`). A
+   * send still waiting when the session ends rejects with `BadConn`. The promise is
+   * marked handled: dropping it cannot end the process.
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     const target = this.#connection ?? (this.#session?.ended === false ? this.#session : undefined);
-    if (target === undefined) return Promise.reject(this.#notConnected());
+    if (target === undefined) return rejectedQuietly(this.#notConnected());
     return target.send(object, options);
   }
 
@@ -402,8 +405,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     let session = this.#session;
     if (session === undefined || session.ended) {
       if (resumed) throw new BadDataError(`server says it resumed session ${id}, which this client never had`);
-      const { maxBufferedBytes } = this.#options.connection;
-      session = new Session({ id, peer: this.#where(), ...(maxBufferedBytes === undefined ? {} : { maxBufferedBytes }) });
+      const { maxBufferedBytes, maxPendingBytes } = this.#options.connection;
+      session = new Session({ id, peer: this.#where(), maxBufferedBytes, maxPendingBytes });
       this.#session = session;
     } else if (resumed && id !== session.id) {
       throw new BadDataError(`server resumed session ${id}, but this client asked for ${session.id}`);

@@ -4,5 +4,6 @@ export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS } from '@oon/wire';
 export { DEFAULT_BACKLOG, DEFAULT_MAX_SESSIONS, resolveServerOptions } from './options';
 export type { OonServerOptions, ResolvedServerOptions, ServerTlsOptions, Pem, AuthCheck, ClientAddress } from './options';
 export type { OonServerEvents } from './events';
+export type { BroadcastResult, BroadcastFailure } from './broadcast';
 export type { DisconnectReason } from '@oon/wire';
 export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';

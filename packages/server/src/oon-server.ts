@@ -19,6 +19,7 @@ import {
   type Hello,
   type SessionGrant,
 } from '@oon/wire/internal';
+import { broadcastTo, type BroadcastResult } from './broadcast';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
@@ -59,7 +60,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     this.#options = resolveServerOptions(options);
     this.#sessions = new SessionTable({
       window: this.#options.resumeWindow,
-      maxBufferedBytes: this.#options.connection.maxBufferedBytes,
+      limits: { maxBufferedBytes: this.#options.connection.maxBufferedBytes, maxPendingBytes: this.#options.connection.maxPendingBytes },
       maxSessions: this.#options.maxSessions,
       // The client that waited longest makes room: its session ends as if its window had passed.
       evict: (entry) => this.#endSession(entry, 'timeout'),
@@ -149,11 +150,15 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   }
 
   /**
-   * Sends one object to every connected client. Rejects with the first failure
-   * (`BadData` if the object cannot be sent at all).
+   * Sends one object to every client: those connected, and those whose session waits for
+   * them to reconnect. Waits on none of them and never rejects: resolves at once with
+   * what happened ({@link BroadcastResult}: delivered to N, evicted M, failed K, and why).
+   * A client that is not reading is evicted as a slow consumer once what is held for it
+   * would pass `maxPendingBytes` (its session ends, its `'loss'` is reported); the others
+   * go on. It does not pace the caller: to be paced by a client, await its `peer.send()`.
    */
-  async broadcast(object: object, options?: NetMessageOptions): Promise<void> {
-    await Promise.all([...this.#peers].map((peer) => peer.send(object, options)));
+  broadcast(object: object, options?: NetMessageOptions): Promise<BroadcastResult> {
+    return Promise.resolve(broadcastTo(this.#peers, object, options));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
 import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
-import type { Connection, Session } from '@oon/wire/internal';
+import type { Connection, SendOutcome, Session } from '@oon/wire/internal';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
@@ -51,15 +51,28 @@ export class Peer {
   }
 
   /**
-   * Sends one object to this peer. Rejects with `BadConn` if the peer is gone, or
-   * `BadData` if the object does not fit its schema or the frame limit. With a session,
-   * once `maxBufferedBytes` of messages are unacknowledged, a send waits for the
-   * client's acks (and rejects with `BadConn` if the session ends first). While a
-   * session waits for the client to reconnect, the object is held for it (up to
-   * `maxBufferedBytes`, past which this rejects with `BadConn`).
+   * Sends one object to this peer; resolves when it is handed to the operating system.
+   * Rejects with `BadConn` if the peer is gone, or is evicted as a slow consumer because
+   * what is held for it would pass `maxPendingBytes` (its session then ends); `BadData`
+   * if the object does not fit its schema or the frame limit. With a session, past the
+   * send window (`maxBufferedBytes`) of unacknowledged messages a send waits for the
+   * client's acks (and rejects with `BadConn` if the session ends first). While a session
+   * waits for the client to reconnect, the object is held for it (up to the send window,
+   * past which this rejects with `BadConn`). The promise is marked handled: an app that
+   * drops it is not ended by an unhandled rejection.
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     return this.#connection.send(object, options);
+  }
+
+  /** @internal What `broadcast()` uses: {@link Peer.send}, with a refusal returned rather than rejected. */
+  offer(object: object, options?: NetMessageOptions): SendOutcome {
+    return this.#connection.offer(object, options);
+  }
+
+  /** @internal True once the peer's current link was evicted as a slow consumer. */
+  get evicted(): boolean {
+    return this.#connection.evicted;
   }
 
   /**

@@ -1,5 +1,8 @@
 import { type DisconnectReason } from '@oon/wire';
-import { isResumable, Session, type Connection, type Hello, type SessionGrant } from '@oon/wire/internal';
+import { isResumable, Session, type Connection, type Hello, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
+
+/** The limits a session is made with. */
+type SessionLimits = Pick<SessionOptions, 'maxBufferedBytes' | 'maxPendingBytes'>;
 import type { Peer } from './peer';
 
 /** A client's session on the server, and what carries it now. */
@@ -25,14 +28,15 @@ export class SessionTable {
   readonly #entries = new Map<string, SessionEntry>();
   readonly #byConnection = new WeakMap<Connection, SessionEntry>();
   readonly #window: number;
-  readonly #maxBufferedBytes: number | undefined;
+  /** The limits each session is made with (its window comes from them). */
+  readonly #limits: SessionLimits;
   readonly #maxSessions: number;
   /** Ends a session to make room for a new one (the server reports its loss). */
   readonly #evict: (entry: SessionEntry) => void;
 
-  constructor(options: { window: number; maxBufferedBytes: number | undefined; maxSessions: number; evict: (entry: SessionEntry) => void }) {
+  constructor(options: { window: number; limits: SessionLimits; maxSessions: number; evict: (entry: SessionEntry) => void }) {
     this.#window = options.window;
-    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#limits = options.limits;
     this.#maxSessions = options.maxSessions;
     this.#evict = options.evict;
   }
@@ -59,7 +63,7 @@ export class SessionTable {
       return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received } };
     }
     if (!this.#makeRoom()) return undefined;
-    const session = new Session({ peer: connection.describePeer(), ...(this.#maxBufferedBytes === undefined ? {} : { maxBufferedBytes: this.#maxBufferedBytes }) });
+    const session = new Session({ peer: connection.describePeer(), ...this.#limits });
     const fresh: SessionEntry = { session, token: hello.token, peer: undefined, connection, expiry: undefined, waitingSince: undefined };
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);

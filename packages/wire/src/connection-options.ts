@@ -51,8 +51,10 @@ export interface ConnectionOptions extends CodecOptions {
    */
   partialFrameTimeout?: number;
   /**
-   * Bytes written and not yet taken by the peer; a send past it evicts the peer as a
-   * slow consumer (`BadConn`, reason `'slow consumer'`) instead of growing memory. @default 8 MiB
+   * Bytes held for the peer: written and not yet taken by it, and a session's messages
+   * not yet acknowledged (in flight or waiting for room in its window). A frame that
+   * would pass it evicts the peer as a slow consumer (`BadConn`, reason
+   * `'slow consumer'`; its session ends) instead of growing memory. @default 8 MiB
    */
   maxPendingBytes?: number;
   /**
@@ -67,9 +69,10 @@ export interface ConnectionOptions extends CodecOptions {
   /** Milliseconds a pinged peer has to answer (any bytes do) before it is dropped with `Timeout`. @default 20000 */
   pongTimeout?: number;
   /**
-   * Bytes of messages a resumable session may have sent and not had acknowledged
-   * (docs/reconnect.md). Connected, a `send()` past it waits for the peer's acks (it
-   * resolves once written); disconnected, it rejects with `BadConn`. @default 8 MiB
+   * A resumable session's send window: bytes of messages it may have sent and not had
+   * acknowledged (docs/reconnect.md), at most half of `maxPendingBytes` whatever is given.
+   * Connected, a `send()` past it waits for the peer's acks (it resolves once written);
+   * disconnected, it rejects with `BadConn`. @default 4 MiB
    */
   maxBufferedBytes?: number;
 }

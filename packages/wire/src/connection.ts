@@ -30,6 +30,7 @@ import { ReadGate } from './read-gate';
 import { Watchdog } from './watchdog';
 import { Outbox } from './outbox';
 import { FrameQueue } from './frame-queue';
+import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';
 
@@ -117,11 +118,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       },
       resolved.maxRequestsInFlight,
     );
-    // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
-    // handed over, and counting it would call a burst of one tick a slow consumer.
-    this.#outbox = new Outbox(() => this.#writer.socketPendingBytes, resolved.maxPendingBytes, () => this.#sessions.inFlightBytes);
     this.#watchdog = new Watchdog(resolved.watchdog, {
-      ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping)),
+      ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping), true),
       fail: (error) => this.#fail(error, 'timeout'),
       paused: () => this.#gate.paused,
       describePeer: () => this.describePeer(),
@@ -141,16 +139,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       release: () => this.#release(),
       open: (codec, binding) => this.#open(this.#createCodec(codec), binding),
     });
-    // Through the outbox and the read gate, like every other frame (the outbox allows for
-    // the session's messages in flight, which the session bounds), and its full inbox
-    // stops reading the same way.
+    // The session's messages are held against the outbox's bound when sent, not when
+    // written (a resend adds nothing); its full inbox stops reading through the read gate.
     this.#sessions = new SessionCarrier({
       describePeer: () => this.describePeer(),
-      writeFrame: (frame) => this.#writeAndWait(frame),
+      writeMessages: (frames) => this.#writeWhenOpen(frames),
+      writeControl: (frame) => void this.#writeFrame(frame, true),
+      admit: (bytes) => this.#admitWrite(bytes),
       refuseUnknown: (object) => this.#handshake.refuseUnknown(object),
       pause: () => this.#gate.pause('inbox full'),
       resume: () => this.#gate.resume('inbox full'),
     });
+    // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
+    // handed over, and counting it would call a burst of one tick a slow consumer.
+    this.#outbox = new Outbox(() => this.#writer.socketPendingBytes, resolved.maxPendingBytes, this.#sessions);
     const { origin, maxFrameBytes } = resolved;
     const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
     this.#inbound = new FrameQueue(decoder, !origin, {
@@ -227,14 +229,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /**
    * Sends one object. Resolves when the frame is handed to the operating system;
-   * rejects with `BadConn` when not open, or `BadData` when the object does not fit its
-   * schema or the frame would exceed `maxFrameBytes` (nothing is sent then).
+   * rejects with `BadConn` when not open or when the peer is evicted as a slow consumer
+   * (what is held for it would pass `maxPendingBytes`), or `BadData` when the object does
+   * not fit its schema or the frame would exceed `maxFrameBytes` (nothing is sent then).
+   * The promise is marked handled: dropping it cannot end the process.
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
+    return settle(this.offer(object, options));
+  }
+
+  /** {@link Connection.send}, with a refusal returned rather than rejected: what `broadcast()` counts. */
+  offer(object: object, options: NetMessageOptions = {}): SendOutcome {
     // With a session, sending goes on after this link drops: the session holds it for the next.
     const { session } = this.#sessions;
-    if (session !== undefined) return session.send(object, options);
-    return this.#write(FrameKind.Message, object, options);
+    if (session !== undefined) return session.offer(object, options);
+    return this.#offerWrite(FrameKind.Message, object, options);
+  }
+
+  /** True once the peer was evicted as a slow consumer. */
+  get evicted(): boolean {
+    return this.#reason === 'slow consumer';
   }
 
   /**
@@ -248,14 +262,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#options.origin) {
       return Promise.reject(new BadDataError("the origin's wire (oon 0.0.5) has no requests; use protocol 'oon' for request()"));
     }
-    if (this.#state !== 'open') return this.#write(FrameKind.Request, object, options) as Promise<never>;
+    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
     return this.#requests.request(object, options);
   }
 
   /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
   #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
+    return settle(this.#offerWrite(kind, object, options, prefix));
+  }
+
+  /** {@link Connection.#write}, with a refusal returned rather than rejected. */
+  #offerWrite(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): SendOutcome {
     const refused = this.#cannotSend(object);
-    if (refused !== undefined) return Promise.reject(refused);
+    if (refused !== undefined) return refused;
     return writeMessage(this.#out as MessageOut, kind, new NetMessage(object, options), prefix);
   }
 
@@ -282,26 +301,39 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`);
   }
 
-  /** Writes a whole frame (a session's, a request's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
+  /** Writes a whole frame (a queued request's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
   #writeAndWait(frame: Buffer): Promise<void> {
+    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
+    const refused = this.#admitWrite(frame.length);
+    return refused === undefined ? this.#writer.write(frame) : rejectedQuietly(refused);
+  }
+
+  /** Writes frames of a session's log, counted when they were sent; rejects when not open (the session keeps them to resend). */
+  #writeWhenOpen(frames: Buffer): Promise<void> {
     // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
-    if (this.#state !== 'open') return Promise.reject(this.#notOpen());
-    if (!this.#admitWrite(frame.length)) return Promise.reject(this.#error);
-    return this.#writer.write(frame);
+    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
+    return this.#writer.write(frames);
   }
 
   /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
-  #writeFrame(frame: Buffer): boolean {
-    if (!this.#admitWrite(frame.length)) return false;
+  #writeFrame(frame: Buffer, control = false): boolean {
+    if (this.#admitWrite(frame.length, control) !== undefined) return false;
     this.#writer.push(frame);
     return true;
   }
 
-  /** Whether `bytes` more may wait for the peer; if not, evicts it as a slow consumer. */
-  #admitWrite(bytes: number): boolean {
-    const refused = this.#outbox.refusal(bytes);
-    if (refused > 0) this.#evict(this.#outbox.slowConsumer(this.describePeer(), refused));
-    return refused === 0;
+  /**
+   * Whether `bytes` more may be held for the peer (a control frame may pass the bound by
+   * a little); if not, evicts it as a slow consumer and returns why. A connection already
+   * closing for another reason refuses the frame without evicting.
+   */
+  #admitWrite(bytes: number, control = false): OonError | undefined {
+    if (this.#reason === 'slow consumer') return this.#error;
+    const held = this.#outbox.refusal(bytes, control);
+    if (held === 0) return undefined;
+    const error = this.#outbox.slowConsumer(this.describePeer(), held);
+    this.#evict(error);
+    return error;
   }
 
   /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
@@ -379,7 +411,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         return;
       case FrameKind.Ping:
         // Not once closing: our side of the stream is ended.
-        if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong));
+        if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong), true);
         return;
       case FrameKind.Pong:
         return;
@@ -394,7 +426,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // Before the owner hears of the link: a request it makes at once already respects the peer's bound.
     this.#requests.setPeerLimit(this.#handshake.peerMaxRequestsInFlight);
     const { maxFrameBytes, origin } = this.#options;
-    this.#out = { writer: this.#writer, codec, maxFrameBytes, origin, admit: (bytes) => (this.#admitWrite(bytes) ? undefined : this.#error) };
+    this.#out = { writer: this.#writer, codec, maxFrameBytes, origin, admit: (bytes) => this.#admitWrite(bytes) };
     this.#state = 'open';
     this.#inbound.forgetStart();
     if (binding !== undefined) {

@@ -30,6 +30,8 @@ function newBatch(): Batch {
     resolve = res;
     reject = rej;
   });
+  // Senders share it, and one that dropped its promise must not end the process if the write fails.
+  promise.catch(() => {});
   return { promise, resolve, reject };
 }
 

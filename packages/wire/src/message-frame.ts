@@ -4,6 +4,7 @@ import { FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { toOonError } from './error-report';
 import { encodeFrame } from './frame-encoder';
 import type { FrameWriter } from './frame-writer';
+import type { SendOutcome } from './send-outcome';
 
 /** What {@link writeMessage} writes with, and the limits it keeps. */
 export interface MessageOut {
@@ -31,11 +32,12 @@ export function encodeMessageFrame(codec: Codec, kind: FrameKind, message: NetMe
 
 /**
  * Encodes a message into a frame of `kind` (behind `prefix`) straight into the writer's
- * batch and queues it; resolves when it is handed to the operating system. Rejects, with
- * nothing sent, with `BadData` when the object does not fit its schema or the frame
- * would exceed `maxFrameBytes`, and with the `admit` error for a slow consumer.
+ * batch and queues it: returns the promise that resolves when it is handed to the
+ * operating system. Returns instead, with nothing sent, `BadData` when the object does
+ * not fit its schema or the frame would exceed `maxFrameBytes`, and the `admit` error
+ * for a slow consumer.
  */
-export function writeMessage(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): Promise<void> {
+export function writeMessage(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): SendOutcome {
   const { writer, codec, maxFrameBytes } = out;
   if (out.origin || writer.frameOpen) return writeEncoded(out, kind, message, prefix);
   writer.beginFrame(kind, prefix);
@@ -43,13 +45,13 @@ export function writeMessage(out: MessageOut, kind: FrameKind, message: NetMessa
     codec.encodeInto(message, writer.out);
   } catch (err) {
     writer.abandonFrame();
-    return Promise.reject(toOonError(err));
+    return toOonError(err);
   }
   const size = writer.openFrameLength;
   const refused = size > maxFrameBytes ? overMaxFrameBytes(size, maxFrameBytes) : out.admit(FRAME_LENGTH_BYTES + size);
   if (refused === undefined) return writer.endFrame();
   writer.abandonFrame();
-  return Promise.reject(refused);
+  return refused;
 }
 
 /**
@@ -57,15 +59,14 @@ export function writeMessage(out: MessageOut, kind: FrameKind, message: NetMessa
  * and for a message sent while another is being encoded (a getter that sends): encoded
  * on its own, then copied into the batch.
  */
-function writeEncoded(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): Promise<void> {
+function writeEncoded(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): SendOutcome {
   let bytes: Buffer;
   try {
     bytes = out.origin ? originMessage(out.codec, message, out.maxFrameBytes) : encodeMessageFrame(out.codec, kind, message, out.maxFrameBytes, prefix);
   } catch (err) {
-    return Promise.reject(toOonError(err));
+    return toOonError(err);
   }
-  const refused = out.admit(bytes.length);
-  return refused !== undefined ? Promise.reject(refused) : out.writer.write(bytes);
+  return out.admit(bytes.length) ?? out.writer.write(bytes);
 }
 
 /** A message on the origin's wire: its bare text, within `maxFrameBytes`. */

@@ -1,50 +1,72 @@
 import { BadConnError } from '@oon/core';
 
 /**
- * The bound on a connection's write side: a peer that leaves more than
- * `maxPendingBytes` unread is refused further frames, so a peer that does not read
- * costs a bounded amount of memory. What counts is what the socket still holds for the
- * peer (its `writableLength`); bytes the kernel has taken do not, nor the frame writer's
- * batch of the current tick, which is handed over once it reaches 256 KiB.
+ * Bytes that control frames (ack, ping, pong, close) may take past `maxPendingBytes`:
+ * they are tiny, and one must not evict a peer that sits at the bound for a moment
+ * through no fault of its own (a session that resends what it held while the peer was
+ * away). A peer that floods pings and does not read still meets a bound.
+ */
+export const CONTROL_ALLOWANCE_BYTES = 64 * 1024;
+
+/** What a session holds for the peer over this connection (0 and 0 without one). */
+export interface HeldSession {
+  /** Bytes of every message not yet acknowledged: in flight, or waiting for room in the window. */
+  readonly heldBytes: number;
+  /** Of them, the bytes written to this connection (so perhaps still in its socket). */
+  readonly inFlightBytes: number;
+}
+
+/**
+ * The one bound on what a connection holds for its peer (`maxPendingBytes`): a peer
+ * past it is a slow consumer, evicted, so a peer that does not read costs a bounded
+ * amount of memory (docs/limits.md, "Slow consumers").
  *
- * A resumable session's messages are bounded by the session (`maxBufferedBytes`
- * unacknowledged; past it its sends wait for acks), and evicting its peer would free
- * none of them (the session keeps them to resend) yet end the link at once, at worst
- * right as it resumes and resends. So the bytes of session messages in flight are
- * allowed on top of the limit: session messages never make a peer a slow consumer, and
- * the rest (requests, replies, pings, acks) still may not pass `maxPendingBytes`.
+ * What counts: the session's messages not yet acknowledged (in flight, and the sends
+ * waiting for room in its window), and what the socket holds for the peer (its
+ * `writableLength`) beyond the session's messages in flight: those are copies of bytes
+ * the session already counts. A resend after a reconnect so adds nothing (the session
+ * counted those messages when they were sent), and a stuck peer, which acknowledges
+ * nothing, passes the bound as soon as more is sent to it. The frame writer's batch of
+ * the current tick is not counted until it is handed to the socket (at 256 KiB or at the
+ * end of the tick): a burst of one tick is not a slow consumer.
  */
 export class Outbox {
-  readonly #pending: () => number;
-  readonly #allowance: () => number;
+  readonly #socketPending: () => number;
+  readonly #session: HeldSession;
   readonly #maxPendingBytes: number;
 
-  /**
-   * `pending` tells how many bytes wait for the peer now; `allowance` how many of the
-   * session's bytes in flight may be among them, on top of `maxPendingBytes`.
-   */
-  constructor(pending: () => number, maxPendingBytes: number, allowance: () => number = () => 0) {
-    this.#pending = pending;
-    this.#allowance = allowance;
+  /** `socketPending` tells the bytes the socket holds for the peer now; `session` what a session holds for it. */
+  constructor(socketPending: () => number, maxPendingBytes: number, session: HeldSession) {
+    this.#socketPending = socketPending;
+    this.#session = session;
     this.#maxPendingBytes = maxPendingBytes;
   }
 
+  /** Bytes held for the peer now, each counted once. */
+  get held(): number {
+    const { heldBytes, inFlightBytes } = this.#session;
+    const socket = this.#socketPending();
+    return heldBytes + (socket > inFlightBytes ? socket - inFlightBytes : 0);
+  }
+
   /**
-   * Whether a frame of `bytes` may be queued: 0 if so, else the bytes already waiting
-   * (the frame would take them past the limit). One frame bigger than the limit still
-   * goes to a peer that has read everything.
+   * Whether `bytes` more may be held for the peer: 0 if so, else the bytes already held
+   * (the frame would take them past the bound). One frame bigger than the bound still
+   * goes to a peer for which nothing is held; a control frame may pass the bound by
+   * {@link CONTROL_ALLOWANCE_BYTES}.
    */
-  refusal(bytes: number): number {
-    const pending = this.#pending();
-    return pending > 0 && pending + bytes > this.#maxPendingBytes + this.#allowance() ? pending : 0;
+  refusal(bytes: number, control = false): number {
+    const held = this.held;
+    const limit = control ? this.#maxPendingBytes + CONTROL_ALLOWANCE_BYTES : this.#maxPendingBytes;
+    return held > 0 && held + bytes > limit ? held : 0;
   }
 
   /** The error a refused write evicts the peer with. */
-  slowConsumer(peer: string, pending: number): BadConnError {
-    const allowance = this.#allowance();
-    const session = allowance > 0 ? ` (and ${allowance} bytes of session messages in flight)` : '';
+  slowConsumer(peer: string, held: number): BadConnError {
+    const { heldBytes } = this.#session;
+    const session = heldBytes > 0 ? ` (${heldBytes} of them session messages not yet acknowledged)` : '';
     return new BadConnError(
-      `${peer} is not reading: ${pending} bytes wait to be sent, over maxPendingBytes (${this.#maxPendingBytes})${session}; evicted as a slow consumer`,
+      `${peer} is not reading: ${held} bytes are held for it${session}, and more would pass maxPendingBytes (${this.#maxPendingBytes}); evicted as a slow consumer. Raise maxPendingBytes if the peer is only slow, or send it less`,
     );
   }
 }

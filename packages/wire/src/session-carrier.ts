@@ -1,18 +1,24 @@
-import { BadDataError } from '@oon/core';
+import { BadDataError, type OonError } from '@oon/core';
 import type { Codec } from './codec';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { readSeq, SEQ_BYTES } from './seq';
+import type { HeldSession } from './outbox';
 import type { Session, SessionBinding, SessionLink } from './session';
 
 /** What a {@link SessionCarrier} needs from its connection. */
 export interface SessionCarrierIo {
   describePeer(): string;
   /**
-   * Writes a frame the way every frame of the connection is written (its bounded
-   * outbox); resolves when handed to the OS, rejects when the peer was evicted instead.
+   * Writes message frames of the session's log, in order with every other frame of the
+   * connection; resolves when handed to the OS, rejects when the connection is not open.
+   * Not held against the bound: the session counted them when they were sent.
    */
-  writeFrame(frame: Buffer): Promise<void>;
+  writeMessages(frames: Buffer): Promise<void>;
+  /** Writes a control frame (Ack, Close) through the connection's bound. */
+  writeControl(frame: Buffer): void;
+  /** Whether a new message of `bytes` may be held for the peer; if not, the peer was evicted and this is why. */
+  admit(bytes: number): OonError | undefined;
   /** The `BadData` for an object whose class the peer's hello did not list; `undefined` to send it. */
   refuseUnknown(object: object): BadDataError | undefined;
   /** Stops reading while the session's inbox is full (the connection's read gate). */
@@ -26,7 +32,7 @@ export interface SessionCarrierIo {
  * handles the Ack and Close frames. Without a session, messages pass unchanged and Ack
  * or Close frames are `BadData`.
  */
-export class SessionCarrier {
+export class SessionCarrier implements HeldSession {
   readonly #io: SessionCarrierIo;
   #session: Session | undefined;
   #link: SessionLink | undefined;
@@ -42,9 +48,14 @@ export class SessionCarrier {
   }
 
   /**
-   * Bytes of session messages written over this connection and not yet acknowledged
-   * (0 without a session): the session bounds them, so the outbox allows for them.
+   * Bytes of every message the session holds unacknowledged while this connection
+   * carries it (0 without one): the connection's bound counts them (docs/limits.md).
    */
+  get heldBytes(): number {
+    return this.#link === undefined ? 0 : (this.#session?.heldBytes(this.#link) ?? 0);
+  }
+
+  /** Of {@link SessionCarrier.heldBytes}, those written over this connection (so perhaps still in its socket). */
   get inFlightBytes(): number {
     return this.#link === undefined ? 0 : (this.#session?.inFlightBytes(this.#link) ?? 0);
   }
@@ -65,7 +76,9 @@ export class SessionCarrier {
       codec,
       maxFrameBytes,
       describePeer: () => io.describePeer(),
-      write: (frame) => io.writeFrame(frame),
+      write: (frames) => io.writeMessages(frames),
+      writeControl: (frame) => io.writeControl(frame),
+      admit: (bytes) => io.admit(bytes),
       refuseUnknown: (object) => io.refuseUnknown(object),
       pause: () => io.pause(),
       resume: () => io.resume(),
@@ -82,7 +95,7 @@ export class SessionCarrier {
    */
   payloadStart(buf: Buffer, start: number, end: number): number {
     if (this.#session === undefined) return start;
-    return this.#session.accept(readSeq(buf, 'message', start, end)) ? start + SEQ_BYTES : -1;
+    return this.#session.accept(readSeq(buf, 'message', start, end), end - start) ? start + SEQ_BYTES : -1;
   }
 
   /** An Ack frame: the peer received everything up to its seq. */
@@ -100,7 +113,7 @@ export class SessionCarrier {
   farewell(): void {
     if (this.#session === undefined) return;
     this.#session.flushAck();
-    this.#io.writeFrame(encodeFrame(FrameKind.Close)).catch(() => {});
+    this.#io.writeControl(encodeFrame(FrameKind.Close));
   }
 
   /** The connection closed: the session holds what it sends until its next link. */

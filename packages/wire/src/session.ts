@@ -1,28 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { BadConnError, BadDataError, NetMessage, type NetMessageOptions } from '@oon/core';
+import { BadConnError, BadDataError, NetMessage, type NetMessageOptions, type OonError } from '@oon/core';
 import type { Codec } from './codec';
-import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
+import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { Inbox } from './inbox';
 import { overMaxFrameBytes } from './message-frame';
 import { OutgoingLog } from './outgoing-log';
 import type { WaitGroup } from './wait-group';
 import { seqBytes } from './seq';
+import { settle, type SendOutcome } from './send-outcome';
+import { toOonError } from './error-report';
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
 
 /**
- * Bytes of messages a session may have sent and not had acknowledged: connected, a send
- * past it waits for the peer's acks; disconnected, it rejects. @default 8 MiB
+ * The send window: bytes of messages a session may have sent and not had acknowledged
+ * (connected, a send past it waits for the peer's acks), and may hold while
+ * disconnected (past it, a send rejects). At most half of `maxPendingBytes`, the bound
+ * on everything held for a peer. @default 4 MiB
  */
-export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** What a send that need not wait returns: one promise for all of them. */
 const RESOLVED = Promise.resolve();
 
 /** Messages received before an Ack is sent (at the end of the tick). */
 const ACK_EVERY = 64;
+/**
+ * Bytes of messages received before an Ack is sent (at the end of the tick): big
+ * messages are acknowledged as they come, not 64 at a time, so a sender whose window or
+ * `maxPendingBytes` is a few of them is not held up (or its peer evicted) by the Ack's delay.
+ */
+const ACK_EVERY_BYTES = 64 * 1024;
 /** Milliseconds an Ack may wait for more messages to acknowledge with it. */
 const ACK_DELAY = 20;
 
@@ -49,11 +59,20 @@ export interface SessionLink {
   readonly maxFrameBytes: number;
   describePeer(): string;
   /**
-   * Writes one or more whole frames; resolves when they are handed to the OS. `frames`
-   * is a view of the session's log: the link copies it before returning (the log reuses
-   * its memory once the frames are acknowledged).
+   * Writes one or more whole message frames of the log; resolves when they are handed to
+   * the OS. `frames` is a view of the session's log: the link copies it before returning
+   * (the log reuses its memory once the frames are acknowledged). Not held against the
+   * link's bound: they were counted when sent ({@link SessionLink.admit}).
    */
   write(frames: Buffer): Promise<void>;
+  /** Writes a control frame (an Ack), no one waiting for it, through the link's bound. */
+  writeControl(frame: Buffer): void;
+  /**
+   * Whether a new message of `bytes` may be held for the peer (the link's
+   * `maxPendingBytes`, which counts this session's messages); if not, the link has
+   * evicted the peer as a slow consumer, and this is the error.
+   */
+  admit(bytes: number): OonError | undefined;
   /** The `BadData` for an object whose class the peer's hello did not list; `undefined` to send it. */
   refuseUnknown(object: object): BadDataError | undefined;
   pause(): void;
@@ -78,8 +97,13 @@ export interface DeliveryStats {
 export interface SessionOptions {
   /** The session id. @default a random UUID */
   id?: string;
-  /** See {@link DEFAULT_MAX_BUFFERED_BYTES}. @default 8 MiB */
-  maxBufferedBytes?: number;
+  /** See {@link DEFAULT_MAX_BUFFERED_BYTES}. @default 4 MiB */
+  maxBufferedBytes?: number | undefined;
+  /**
+   * The links' bound on everything held for the peer: the window is at most half of it,
+   * so a sender that awaits its sends stays under it (docs/limits.md). @default 8 MiB
+   */
+  maxPendingBytes?: number | undefined;
   /** Who the peer is, for messages, while no link is attached. */
   peer: string;
 }
@@ -104,7 +128,8 @@ export class Session {
   /** Messages for `receive()`, kept across reconnects. */
   readonly inbox: Inbox<object>;
   readonly stats: DeliveryStats = { sent: 0, resent: 0, received: 0, duplicates: 0, lost: 0 };
-  readonly #maxBufferedBytes: number;
+  /** The send window: `maxBufferedBytes`, at most half of `maxPendingBytes`. */
+  readonly #window: number;
   #peer: string;
   #link: SessionLink | undefined;
   /** The codec and limit of the last link, to encode what is sent while detached. */
@@ -116,6 +141,7 @@ export class Session {
   readonly #outgoing: OutgoingLog;
   #received = 0;
   #unackedIn = 0;
+  #unackedInBytes = 0;
   #ackTimer: NodeJS.Timeout | undefined;
   /** An Ack is due at the end of this tick ({@link ACK_EVERY} messages came). */
   #ackQueued = false;
@@ -132,8 +158,8 @@ export class Session {
   constructor(options: SessionOptions) {
     this.#id = options.id ?? randomUUID();
     this.#peer = options.peer;
-    this.#maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    this.#outgoing = new OutgoingLog(this.#maxBufferedBytes);
+    this.#window = sendWindow(options.maxBufferedBytes, options.maxPendingBytes);
+    this.#outgoing = new OutgoingLog(this.#window);
     this.inbox = new Inbox<object>({
       what: 'message',
       onFull: () => {
@@ -162,13 +188,25 @@ export class Session {
     return this.#outgoing.length;
   }
 
+  /** The send window in bytes: `maxBufferedBytes`, at most half of `maxPendingBytes`. */
+  get window(): number {
+    return this.#window;
+  }
+
   /**
    * Bytes of this session's messages written to `link` and not yet acknowledged: what
-   * the link's socket may hold of them. The connection's outbox allows for them on top
-   * of `maxPendingBytes`, since the session already bounds them (docs/limits.md).
+   * the link's socket may hold of them, copies of bytes {@link Session.heldBytes} counts.
    */
   inFlightBytes(link: SessionLink): number {
     return link === this.#link ? this.#outgoing.flightBytes : 0;
+  }
+
+  /**
+   * Bytes of every message not yet acknowledged (in flight, or waiting for room in the
+   * window), while `link` carries the session: what the link's `maxPendingBytes` counts of it.
+   */
+  heldBytes(link: SessionLink): number {
+    return link === this.#link ? this.#outgoing.heldBytes : 0;
   }
 
   /** True while a connection carries the session. */
@@ -184,21 +222,28 @@ export class Session {
   /**
    * Numbers, encodes and keeps a message until the peer acknowledges it. Attached, it is
    * written once the window has room: at once while the peer keeps up (resolving when
-   * handed to the OS), else after the earlier messages, as the peer's acks free
-   * `maxBufferedBytes` (resolving when written; rejecting with `BadConn` if the session
-   * ends first). Detached, it is held for the next link and resolves at once, up to
-   * `maxBufferedBytes` held, past which this rejects with `BadConn`. Rejects with
-   * `BadData` when the object cannot be encoded, or its class is one the peer's hello did
-   * not list (nothing is kept then).
+   * handed to the OS), else after the earlier messages, as the peer's acks free room
+   * (resolving when written; rejecting with `BadConn` if the session ends first). A
+   * message that would take what is held for the peer past the link's `maxPendingBytes`
+   * evicts the peer as a slow consumer instead, and rejects with that `BadConn` (the
+   * session then ends). Detached, it is held for the next link and resolves at once, up
+   * to the window held, past which this rejects with `BadConn`. Rejects with `BadData`
+   * when the object cannot be encoded, or its class is one the peer's hello did not list
+   * (nothing is kept then). The promise is marked handled: dropping it cannot end the process.
    */
   send(object: object, options: NetMessageOptions = {}): Promise<void> {
+    return settle(this.offer(object, options));
+  }
+
+  /** {@link Session.send}, with a refusal returned rather than rejected: what `broadcast()` counts. */
+  offer(object: object, options: NetMessageOptions = {}): SendOutcome {
     const link = this.#link;
     const codec = link?.codec ?? this.#codec;
     if (this.#ended || codec === undefined) {
-      return Promise.reject(new BadConnError(`cannot send to ${this.#describePeer()}: the connection is closed and its session has ended`));
+      return new BadConnError(`cannot send to ${this.#describePeer()}: the connection is closed and its session has ended`);
     }
     const unknown = this.#refuseUnknown(object);
-    if (unknown !== undefined) return Promise.reject(unknown);
+    if (unknown !== undefined) return unknown;
     let payload: string | Uint8Array;
     let payloadBytes: number;
     try {
@@ -206,18 +251,12 @@ export class Session {
       payloadBytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
       this.#checkFrameBytes(payloadBytes);
     } catch (err) {
-      return Promise.reject(err);
+      return toOonError(err);
     }
     const queue = this.#outgoing;
     const frameBytes = OutgoingLog.frameBytes(payloadBytes);
-    // Detached nothing paces the sender: the bound is what keeps memory in check.
-    if (link === undefined && queue.heldBytes + frameBytes > this.#maxBufferedBytes) {
-      return Promise.reject(
-        new BadConnError(
-          `not connected to ${this.#describePeer()}, and ${queue.heldBytes} bytes already wait to be sent: this message would pass maxBufferedBytes (${this.#maxBufferedBytes}). Wait for the reconnect, or raise maxBufferedBytes`,
-        ),
-      );
-    }
+    const refused = link === undefined ? this.#refuseDetached(frameBytes) : link.admit(frameBytes);
+    if (refused !== undefined) return refused;
     // Behind a message that waits, or past the window: wait too, so order is kept.
     const now = link !== undefined && queue.caughtUp && queue.fits(frameBytes);
     queue.append(payload, payloadBytes);
@@ -225,6 +264,15 @@ export class Session {
     if (link === undefined) return RESOLVED;
     if (!now) return queue.wait();
     return this.#write(link, queue.take());
+  }
+
+  /** Detached nothing paces the sender: what may be held is the window, so a resend on the next link fits in it. */
+  #refuseDetached(frameBytes: number): BadConnError | undefined {
+    const held = this.#outgoing.heldBytes;
+    if (held === 0 || held + frameBytes <= this.#window) return undefined;
+    return new BadConnError(
+      `not connected to ${this.#describePeer()}, and ${held} bytes already wait to be sent: this message would pass the send window (${this.#window}: maxBufferedBytes, at most half of maxPendingBytes). Wait for the reconnect, or raise maxBufferedBytes`,
+    );
   }
 
   /**
@@ -265,6 +313,7 @@ export class Session {
     this.#id = id;
     this.#received = 0;
     this.#unackedIn = 0;
+    this.#unackedInBytes = 0;
     this.#outgoing.renumber();
   }
 
@@ -272,7 +321,7 @@ export class Session {
    * Checks an incoming message's seq: true to deliver it (it is next), false for a
    * duplicate (dropped and counted). A gap is `BadData`: the peer is out of step.
    */
-  accept(seq: number): boolean {
+  accept(seq: number, bytes = 0): boolean {
     if (seq <= this.#received) {
       this.stats.duplicates += 1;
       return false;
@@ -282,7 +331,7 @@ export class Session {
     }
     this.#received = seq;
     this.stats.received += 1;
-    this.#ackLater();
+    this.#ackLater(bytes);
     return true;
   }
 
@@ -343,9 +392,10 @@ export class Session {
    * acknowledges what came since, or nothing): a stream of messages then costs one timer
    * per delay, not one per Ack (setting and clearing it was 2.5% of a receiver's time).
    */
-  #ackLater(): void {
+  #ackLater(bytes: number): void {
     this.#unackedIn += 1;
-    if (this.#unackedIn < ACK_EVERY) this.#ackTimer ??= setTimeout(this.#ackDue, ACK_DELAY);
+    this.#unackedInBytes += bytes;
+    if (this.#unackedIn < ACK_EVERY && this.#unackedInBytes < ACK_EVERY_BYTES) this.#ackTimer ??= setTimeout(this.#ackDue, ACK_DELAY);
     else if (!this.#ackQueued) {
       this.#ackQueued = true;
       process.nextTick(this.#ackNow);
@@ -365,7 +415,8 @@ export class Session {
   #sendAck(): void {
     if (this.#unackedIn === 0 || this.#link === undefined) return;
     this.#unackedIn = 0;
-    this.#link.write(encodeFrame(FrameKind.Ack, seqBytes(this.#received))).catch(() => {});
+    this.#unackedInBytes = 0;
+    this.#link.writeControl(encodeFrame(FrameKind.Ack, seqBytes(this.#received)));
   }
 
   /**
@@ -404,7 +455,7 @@ export class Session {
   #failWaiters(waiting: WaitGroup[], lost: number, cause: BadConnError | undefined): void {
     if (waiting.length === 0) return;
     const failure = new BadConnError(
-      `the session with ${this.#describePeer()} ended before this message was written: it waited for acks of earlier messages (maxBufferedBytes ${this.#maxBufferedBytes}); ${lost} messages were not acknowledged`,
+      `the session with ${this.#describePeer()} ended before this message was written: it waited for acks of earlier messages (send window ${this.#window}); ${lost} messages were not acknowledged`,
       cause === undefined ? undefined : { cause },
     );
     for (const group of waiting) group.reject(failure);
@@ -430,4 +481,13 @@ export class Session {
   #describePeer(): string {
     return this.#link?.describePeer() ?? this.#peer;
   }
+}
+
+/**
+ * The send window: `maxBufferedBytes`, at most half of `maxPendingBytes`. Half, so that a
+ * full window, the message a sender awaits behind it, and the control frames of the
+ * link stay under the bound on everything held for the peer (docs/limits.md).
+ */
+function sendWindow(maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES): number {
+  return Math.max(1, Math.min(maxBufferedBytes, Math.floor(maxPendingBytes / 2)));
 }

@@ -21,5 +21,7 @@ export class WaitGroup {
       this.resolve = resolve;
       this.reject = reject;
     });
+    // A send whose caller dropped its promise must not end the process when the session ends.
+    this.promise.catch(() => {});
   }
 }

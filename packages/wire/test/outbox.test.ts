@@ -1,10 +1,15 @@
 import { BadConnError } from '@oon/core';
-import { Outbox } from '../src/outbox';
+import { CONTROL_ALLOWANCE_BYTES, Outbox, type HeldSession } from '../src/outbox';
+
+/** What a session holds, as the test sets it. */
+function heldSession(): HeldSession & { heldBytes: number; inFlightBytes: number } {
+  return { heldBytes: 0, inFlightBytes: 0 };
+}
 
 describe('Outbox', () => {
   it('admits frames until the bytes waiting would pass maxPendingBytes, then refuses, saying how many wait', () => {
     let pending = 0;
-    const outbox = new Outbox(() => pending, 100);
+    const outbox = new Outbox(() => pending, 100, heldSession());
     expect(outbox.refusal(60)).toBe(0);
     pending = 60;
     expect(outbox.refusal(40)).toBe(0);
@@ -12,34 +17,51 @@ describe('Outbox', () => {
     expect(outbox.refusal(1)).toBe(100);
   });
 
-  it('still admits one frame bigger than the limit when nothing waits', () => {
+  it('still admits one frame bigger than the limit when nothing is held', () => {
     let pending = 0;
-    const outbox = new Outbox(() => pending, 100);
+    const outbox = new Outbox(() => pending, 100, heldSession());
     expect(outbox.refusal(500)).toBe(0);
     pending = 500;
     expect(outbox.refusal(1)).toBe(500);
   });
 
-  it("allows a session's bytes in flight on top of the limit, and says so when it evicts all the same", () => {
+  it("counts a session's unacknowledged messages, and its bytes in the socket once: those in flight are copies of them", () => {
     let pending = 0;
-    let inFlight = 0;
-    const outbox = new Outbox(() => pending, 100, () => inFlight);
-    pending = 90;
-    inFlight = 50;
-    expect(outbox.refusal(60)).toBe(0);
-    pending = 150;
-    expect(outbox.refusal(1)).toBe(150);
-    inFlight = 0;
-    expect(outbox.refusal(1)).toBe(150);
-    inFlight = 50;
-    expect(outbox.slowConsumer('127.0.0.1:4000', 151).message).toBe(
-      '127.0.0.1:4000 is not reading: 151 bytes wait to be sent, over maxPendingBytes (100) (and 50 bytes of session messages in flight); evicted as a slow consumer',
+    const session = heldSession();
+    const outbox = new Outbox(() => pending, 100, session);
+    // 80 held by the session, 50 of them written and still in the socket: 80 held in all.
+    session.heldBytes = 80;
+    session.inFlightBytes = 50;
+    pending = 50;
+    expect(outbox.held).toBe(80);
+    expect(outbox.refusal(20)).toBe(0);
+    expect(outbox.refusal(21)).toBe(80);
+    // A ping in the socket beyond the session's frames counts too.
+    pending = 60;
+    expect(outbox.held).toBe(90);
+    // Messages waiting for room in the window (held, not in flight) count: a stuck peer passes the bound.
+    session.heldBytes = 120;
+    expect(outbox.refusal(1)).toBe(130);
+    expect(outbox.slowConsumer('127.0.0.1:4000', 130).message).toBe(
+      '127.0.0.1:4000 is not reading: 130 bytes are held for it (120 of them session messages not yet acknowledged), and more would pass maxPendingBytes (100); evicted as a slow consumer. Raise maxPendingBytes if the peer is only slow, or send it less',
     );
   });
 
-  it('words the eviction as BadConn naming the peer, the bytes and the limit', () => {
-    const error = new Outbox(() => 0, 100).slowConsumer('127.0.0.1:4000', 123);
+  it('lets control frames pass the bound by CONTROL_ALLOWANCE_BYTES, and no further', () => {
+    const session = heldSession();
+    const outbox = new Outbox(() => 0, 100, session);
+    session.heldBytes = 100;
+    expect(outbox.refusal(13)).toBe(100);
+    expect(outbox.refusal(13, true)).toBe(0);
+    session.heldBytes = 100 + CONTROL_ALLOWANCE_BYTES;
+    expect(outbox.refusal(13, true)).toBe(100 + CONTROL_ALLOWANCE_BYTES);
+  });
+
+  it('words the eviction as BadConn naming the peer, the bytes, the limit and what to raise', () => {
+    const error = new Outbox(() => 0, 100, heldSession()).slowConsumer('127.0.0.1:4000', 123);
     expect(error).toBeInstanceOf(BadConnError);
-    expect(error.message).toBe('127.0.0.1:4000 is not reading: 123 bytes wait to be sent, over maxPendingBytes (100); evicted as a slow consumer');
+    expect(error.message).toBe(
+      '127.0.0.1:4000 is not reading: 123 bytes are held for it, and more would pass maxPendingBytes (100); evicted as a slow consumer. Raise maxPendingBytes if the peer is only slow, or send it less',
+    );
   });
 });

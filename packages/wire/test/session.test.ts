@@ -37,6 +37,10 @@ function recordingLink(
       });
       return Promise.resolve();
     },
+    writeControl(frame) {
+      void this.write(frame);
+    },
+    admit: () => undefined,
     refuseUnknown,
     pause() {},
     resume() {},
@@ -82,7 +86,7 @@ describe('Session', () => {
         );
       }
       expect(refusal).toBeInstanceOf(BadConnError);
-      expect((refusal as Error).message).toMatch(/would pass maxBufferedBytes \(300\)/);
+      expect((refusal as Error).message).toMatch(/would pass the send window \(300: maxBufferedBytes/);
       expect(held).toBeGreaterThan(0);
 
       const next = recordingLink();
@@ -115,6 +119,41 @@ describe('Session', () => {
       expect(session.stats).toMatchObject({ sent: 20, resent: 0 });
     });
 
+    it('keeps its window to half of maxPendingBytes, the bound on all that is held for the peer', () => {
+      expect(new Session({ peer: 'p' }).window).toBe(4 * 1024 * 1024);
+      expect(new Session({ peer: 'p', maxPendingBytes: 1024 * 1024 }).window).toBe(512 * 1024);
+      expect(new Session({ peer: 'p', maxBufferedBytes: 1000, maxPendingBytes: 1024 * 1024 }).window).toBe(1000);
+    });
+
+    it("asks the link to admit each new message (its bound counts the session's), and keeps nothing it refuses", async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 40 });
+      const link = recordingLink();
+      const admitted: number[] = [];
+      let refusal: BadConnError | undefined;
+      link.admit = (bytes) => {
+        admitted.push(bytes);
+        return refusal;
+      };
+      session.attach(link, 0);
+      await session.send(new Note(1));
+      const waiting = session.send(new Note(2)); // past the window: it waits, admitted all the same
+      refusal = new BadConnError('evicted as a slow consumer');
+      await expect(session.send(new Note(3))).rejects.toBe(refusal);
+      expect(admitted).toHaveLength(3);
+      expect(session.unacknowledged).toBe(2);
+      expect(session.heldBytes(link)).toBe((admitted[0] as number) + (admitted[1] as number));
+      expect(session.inFlightBytes(link)).toBe(admitted[0]);
+      // The resend on a new link is not admitted again: it was counted when sent.
+      session.detach(link);
+      const next = recordingLink();
+      next.admit = () => refusal;
+      session.attach(next, 0);
+      expect(next.frames.map((f) => f.n)).toEqual([1]);
+      session.acknowledge(1);
+      await waiting;
+      expect(next.frames.map((f) => f.n)).toEqual([1, 2]);
+    });
+
     it('writes one message bigger than the window once the window is empty', async () => {
       const session = new Session({ peer: 'p', maxBufferedBytes: 40 });
       const link = recordingLink();
@@ -135,7 +174,7 @@ describe('Session', () => {
       const written = first.frames.length;
       session.detach(first);
       // Detached, the bound counts the waiting messages: no room for one more.
-      await expect(session.send(new Note(99))).rejects.toThrow(/would pass maxBufferedBytes \(300\)/);
+      await expect(session.send(new Note(99))).rejects.toThrow(/would pass the send window \(300: maxBufferedBytes/);
 
       const second = recordingLink();
       session.attach(second, 2);
@@ -275,6 +314,19 @@ describe('Session', () => {
       session.end();
     });
 
+    it('acknowledges at the end of the tick once 64 KiB of messages came, however few: big messages are not held up by the delay', async () => {
+      const session = new Session({ peer: 'p' });
+      const link = recordingLink();
+      session.attach(link, 0);
+      session.accept(1, 40 * 1024);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([]);
+      session.accept(2, 24 * 1024);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 2 }]);
+      session.end();
+    });
+
     it('acknowledges a short run after a short delay', async () => {
       const session = new Session({ peer: 'p' });
       const link = recordingLink();
@@ -368,7 +420,7 @@ describe('Session', () => {
       expect(settled.slice(0, 10 - rejected.length).every((o) => o.status === 'fulfilled')).toBe(true);
       const error = rejected[0]?.reason as BadConnError;
       expect(error).toBeInstanceOf(BadConnError);
-      expect(error.message).toMatch(/the session with test peer ended before this message was written: it waited for acks of earlier messages \(maxBufferedBytes 100\); 10 messages were not acknowledged/);
+      expect(error.message).toMatch(/the session with test peer ended before this message was written: it waited for acks of earlier messages \(send window 100\); 10 messages were not acknowledged/);
       expect(error.cause).toBe(cause);
       expect(session.stats.lost).toBe(10);
     });
