@@ -5,5 +5,5 @@ import core from './dist/index.js';
 export const {
   ResultCode, ERROR_CODES, isErrorCode, OonError, StartFailError, StopFailError, BadDataError, BadConnError,
   TimeoutError, createOonError, t, isTypeDescriptor, describeType, NetClass, NetField, Registry, defaultRegistry,
-  registerEnum, NetMessage, newMessageId, createInstance, isSameOrSubclass,
+  registerEnum, compareCodePoints, NetMessage, newMessageId, createInstance, isSameOrSubclass,
 } = core;

@@ -1,7 +1,9 @@
 /**
- * The schema handshake over real sockets: a server and a client with registries of their
- * own that disagree on a class both know fail to connect, each side saying what differs
- * from where it stands; classes only one side knows are fine until one is sent.
+ * The schema handshake over real sockets, with `schemaPolicy: 'strict'`: a server and a
+ * client with registries of their own that disagree on a class both know fail to
+ * connect, each side saying what differs from where it stands; classes only one side
+ * knows are fine until one is sent. (The default policy, 'compatible', is in
+ * schema-evolution.test.ts.)
  */
 import { NetClass, NetField, OonError, Registry, registerEnum, type TypeThunk } from '@oon/core';
 import { describeRegistry, encodeFrame, FrameKind } from '@oon/wire';
@@ -38,11 +40,11 @@ function markRegistry(members: Record<string, number>): Registry {
  * both to fail with BadData; returns the server's `'error'` and the client's rejection.
  */
 async function failedHandshake(serverRegistry: Registry, clientRegistry: Registry): Promise<{ server: OonError; client: OonError }> {
-  const { server, port } = await h.listeningServer({ registry: serverRegistry });
+  const { server, port } = await h.listeningServer({ registry: serverRegistry, schemaPolicy: 'strict' });
   const connections: unknown[] = [];
   server.on('connection', (peer) => connections.push(peer));
   const serverError = nextEvent(server, 'error');
-  const client = h.client(port, { registry: clientRegistry });
+  const client = h.client(port, { registry: clientRegistry, schemaPolicy: 'strict' });
 
   const clientError = await expectOonError(client.connect(), 'BadData');
 
@@ -136,7 +138,7 @@ describe('the schema handshake', () => {
 
   it('still serves clients whose schema agrees after refusing one', async () => {
     const serverRegistry = carRegistry(['speed', () => Number]);
-    const { server, port } = await h.listeningServer({ registry: serverRegistry });
+    const { server, port } = await h.listeningServer({ registry: serverRegistry, schemaPolicy: 'strict' });
     const refused = nextEvent(server, 'error');
     await expectOonError(h.client(port, { registry: carRegistry(['speed', () => String]) }).connect(), 'BadData', /Car\.speed/);
     await refused;
@@ -190,9 +192,9 @@ describe('classes only one side knows', () => {
     return { serverRegistry, clientRegistry };
   }
 
-  async function connectedPair() {
+  async function connectedPair(options: { schemaPolicy?: 'strict' } = {}) {
     const { serverRegistry, clientRegistry } = registries();
-    const { server, port } = await h.listeningServer({ registry: serverRegistry });
+    const { server, port } = await h.listeningServer({ registry: serverRegistry, ...options });
     const connected = nextEvent(server, 'connection');
     const client = await h.connectedClient(port, { registry: clientRegistry });
     const [peer] = await connected;
@@ -239,8 +241,32 @@ describe('classes only one side knows', () => {
     await expectOonError(client.request(make(clientRegistry, 'Plane', {})), 'BadData', /^peer does not know class `Plane`/);
   });
 
-  it('arrive as an unknown class when nested inside a class the peer knows: the peer rejects that message, the link goes on', async () => {
-    const { server, client, clientRegistry, make } = await connectedPair();
+  it.each(['binary', 'json'] as const)(
+    'are refused before writing when nested inside a class the peer knows, and the link stays up (%s codec)',
+    async (codec) => {
+      const { serverRegistry, clientRegistry } = registries();
+      const { server, port } = await h.listeningServer({ registry: serverRegistry, codec });
+      const client = await h.connectedClient(port, { registry: clientRegistry, codec });
+      const make = (name: string, fields: object): object => Object.assign(new (clientRegistry.classByName(name) as new () => object)(), fields);
+      const serverErrors: unknown[] = [];
+      server.on('error', (error) => serverErrors.push(error));
+
+      const err = await expectOonError(client.send(make('Garage', { car: make('SportsCar', { speed: 1 }) })), 'BadData');
+
+      expect(err.message).toBe(
+        'body.car: cannot send `SportsCar`: the peer\'s schema cannot read it: the reader has no class `SportsCar` (nor one with it as an alias) (rule class-missing). Nothing was sent; docs/evolution.md says which changes peers can read',
+      );
+      const arrived = nextEvent(server, 'message');
+      await client.send(make('Garage', { car: make('Car', { speed: 2 }) }));
+      expect((await arrived)[0]).toEqual(expect.objectContaining({ car: expect.objectContaining({ speed: 2 }) }));
+      expect(serverErrors).toEqual([]);
+      expect(client.connected).toBe(true);
+    },
+  );
+
+  it('under strict schemas, arrive as an unknown class when nested inside a class the peer knows: the peer rejects that message, the link goes on', async () => {
+    // Strict: the client has no peer schema to resolve by, so only the top-level class is checked before sending.
+    const { server, client, clientRegistry, make } = await connectedPair({ schemaPolicy: 'strict' });
     const serverError = nextEvent(server, 'error');
     const rejected = nextEvent(client, 'rejected');
     const troubles: unknown[] = [];
@@ -311,7 +337,7 @@ describe('on the wire', () => {
 
   it('a server refusing a schema sends its hello, with its schema, then the Error frame', async () => {
     const serverRegistry = carRegistry(['speed', () => Number]);
-    const { server, port } = await h.listeningServer({ registry: serverRegistry });
+    const { server, port } = await h.listeningServer({ registry: serverRegistry, schemaPolicy: 'strict' });
     server.on('error', () => {});
     const raw = await h.rawPeer(port);
 

@@ -10,6 +10,7 @@ import {
   type ReceiveOptions,
   type RequestHandler,
   type RequestOptions,
+  type SchemaProblems,
   type UncheckedRequestOptions,
 } from '@oon/wire';
 import {
@@ -83,6 +84,15 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    */
   get status(): ClientStatus {
     return this.#status;
+  }
+
+  /**
+   * What cannot travel between this client's schema and the server's, per class and
+   * direction (docs/evolution.md), for the current (else the last) connection:
+   * `undefined` when the server's schema is the client's, or before connecting.
+   */
+  get schemaProblems(): SchemaProblems | undefined {
+    return (this.#connection ?? this.#lastConnection)?.schemaProblems;
   }
 
   /**

@@ -10,6 +10,11 @@ export interface NetFieldOptions {
   name?: string;
   /** The field's type, where `design:type` cannot tell it (arrays, enums, floats, classes declared later). */
   type?: TypeThunk | TypeDescriptor;
+  /**
+   * Wire names this field had before (a rename): a peer still sending an old name is
+   * read into this field (docs/evolution.md). The current name wins over an alias.
+   */
+  aliases?: readonly string[];
 }
 
 /** Options of {@link NetClass}. */
@@ -24,6 +29,11 @@ export interface NetClassOptions {
    * per instance sent. @default false
    */
   references?: boolean;
+  /**
+   * Wire names this class had before (a rename): a peer still sending an old name is
+   * read as this class (docs/evolution.md). A class registered under that name wins.
+   */
+  aliases?: readonly string[];
 }
 
 /**
@@ -74,7 +84,8 @@ export function NetField(
     }
     const designType: unknown = Reflect.getMetadata('design:type', prototype, key);
     if (options.type === undefined && !hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType);
-    const field: FieldDeclaration = { key, wireName: options.name ?? key, type: options.type, designType };
+    const aliases = checkAliases(`@NetField on ${ctor.name}.${key}`, options.aliases);
+    const field: FieldDeclaration = { key, wireName: options.name ?? key, type: options.type, designType, aliases };
     recordFieldDeclaration(ctor, field);
   };
 }
@@ -126,6 +137,18 @@ function checkDesignType(where: string, designType: unknown): void {
 export function NetClass(nameOrOptions: string | NetClassOptions = {}): <C extends NetClassType>(target: C) => void {
   const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
   return (target) => {
-    (options.registry ?? defaultRegistry).register(target, options.name, { references: options.references ?? false });
+    const aliases = checkAliases(`@NetClass on ${target.name}`, options.aliases);
+    (options.registry ?? defaultRegistry).register(target, options.name, { references: options.references ?? false, aliases });
   };
 }
+
+/** An alias list as given, frozen; a mistake in it is a `TypeError` at decoration time. */
+function checkAliases(where: string, aliases: readonly string[] | undefined): readonly string[] {
+  if (aliases === undefined) return NO_ALIASES;
+  if (!Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string' && a.length > 0)) {
+    throw new TypeError(`${where}: aliases must be an array of non-empty strings (the wire names it had before)`);
+  }
+  return Object.freeze([...aliases]);
+}
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);

@@ -12,6 +12,8 @@ export interface FieldDeclaration {
   readonly type: TypeThunk | TypeDescriptor | undefined;
   /** What TypeScript emitted as `design:type`, used when no explicit type was given. */
   readonly designType: unknown;
+  /** Wire names the field had before, read into it from a peer that still uses them. */
+  readonly aliases?: readonly string[];
 }
 
 /** Adds or replaces one of a class's own field declarations. */

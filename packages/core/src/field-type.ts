@@ -87,6 +87,8 @@ export interface FieldSchema {
   readonly wireName: string;
   /** The field's resolved type. */
   readonly type: FieldType;
+  /** Wire names the field had before (`@NetField({ aliases })`), read into it from an older peer. */
+  readonly aliases: readonly string[];
 }
 
 /** A registered class's schema: its wire name and every declared field, inherited ones first. */
@@ -106,6 +108,8 @@ export interface ClassSchema {
    * twice in one message is sent once and arrives as one object (cycles allowed).
    */
   readonly references: boolean;
+  /** Wire names the class had before (`@NetClass({ aliases })`), read as it from an older peer. */
+  readonly aliases: readonly string[];
 }
 
 /**

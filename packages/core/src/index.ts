@@ -40,7 +40,7 @@ export type {
 } from './field-type';
 export { NetClass, NetField } from './decorators';
 export type { NetClassOptions, NetFieldOptions } from './decorators';
-export { Registry, defaultRegistry, registerEnum } from './registry';
+export { Registry, defaultRegistry, registerEnum, compareCodePoints } from './registry';
 export type { RegisterOptions } from './registry';
 export { NetMessage, newMessageId } from './net-message';
 export type { NetMessageOptions } from './net-message';

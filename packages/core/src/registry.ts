@@ -8,6 +8,8 @@ import { isTypeDescriptor, t, type EnumObject, type MapKeySpec, type NetClassTyp
 export interface RegisterOptions {
   /** Track instances by identity (shared references and cycles). @default false */
   readonly references?: boolean;
+  /** Wire names the class had before, read as it from a peer that still uses them. @default [] */
+  readonly aliases?: readonly string[];
 }
 
 /**
@@ -25,10 +27,12 @@ export class Registry {
   readonly #enumsByObject = new Map<EnumObject, EnumFieldType>();
   readonly #schemas = new Map<NetClassType, ClassSchema>();
   readonly #tracked = new Set<NetClassType>();
+  readonly #aliases = new Map<NetClassType, readonly string[]>();
 
   /** Registers a class under a wire name; registering the same class twice under one name is a no-op. */
   register(ctor: NetClassType, name: string = ctor.name, options: RegisterOptions = {}): void {
     if (options.references === true) this.#tracked.add(ctor);
+    if (options.aliases !== undefined && options.aliases.length > 0) this.#aliases.set(ctor, Object.freeze([...options.aliases]));
     if (this.#namesByClass.get(ctor) === name) return;
     this.#claim(name, `class ${ctor.name}`);
     const previous = this.#namesByClass.get(ctor);
@@ -109,6 +113,7 @@ export class Registry {
       fieldsByWireOrder: Object.freeze([...fields].sort((a, b) => compareCodePoints(a.wireName, b.wireName))),
       fieldByWireName: new Map(fields.map((f) => [f.wireName, f])),
       references: this.#tracked.has(ctor),
+      aliases: this.#aliases.get(ctor) ?? NO_ALIASES,
     });
     this.#schemas.set(ctor, schema);
     return schema;
@@ -132,7 +137,7 @@ export class Registry {
     if (decl.type === undefined) spec = withTransformerType(decl.designType as TypeSpec, transformerType(ctor, decl.key));
     else if (isTypeDescriptor(decl.type)) spec = decl.type;
     else spec = callThunk(decl.type, where);
-    return Object.freeze({ key: decl.key, wireName: decl.wireName, type: this.#resolveSpec(spec, where) });
+    return Object.freeze({ key: decl.key, wireName: decl.wireName, type: this.#resolveSpec(spec, where), aliases: decl.aliases ?? NO_ALIASES });
   }
 
   #resolveSpec(spec: TypeSpec, where: string): FieldType {
@@ -196,6 +201,8 @@ function withTransformerType(designType: TypeSpec, element: TypeSpec | undefined
   return element;
 }
 
+const NO_ALIASES: readonly string[] = Object.freeze([]);
+
 /** The registry `@NetClass()` and `registerEnum()` use unless told otherwise. */
 export const defaultRegistry = new Registry();
 
@@ -245,11 +252,12 @@ function enumMembers(object: EnumObject): Array<readonly [string, string | numbe
 }
 
 /**
- * Sorts as Python sorts `dir()`: by code point, not by locale. That is UTF-16 code unit
+ * The order fields travel in on the wire (`fieldsByWireOrder`), for wire names:
+ * sorts as Python sorts `dir()`: by code point, not by locale. That is UTF-16 code unit
  * order except that a surrogate (half of a code point above U+FFFF) must sort after
  * U+E000..U+FFFF, so units from U+D800 up are shifted before comparing.
  */
-function compareCodePoints(a: string, b: string): number {
+export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

@@ -252,8 +252,8 @@ describe('Registry', () => {
       expect(schema.name).toBe('shop.Item');
       expect(schema.ctor).toBe(Item);
       expect(schema.fields).toEqual([
-        { key: 'title', wireName: 'title', type: { kind: 'string' } },
-        { key: 'price', wireName: 'price', type: { kind: 'float' } },
+        { key: 'title', wireName: 'title', type: { kind: 'string' }, aliases: [] },
+        { key: 'price', wireName: 'price', type: { kind: 'float' }, aliases: [] },
       ]);
     });
 

@@ -1,5 +1,5 @@
 import { newMessageId, type NetMessageOptions } from '@oon/core';
-import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
+import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, SchemaProblems, UncheckedRequestOptions } from '@oon/wire';
 import type { Connection, SendOutcome, Session } from '@oon/wire/internal';
 
 /**
@@ -40,6 +40,14 @@ export class Peer {
   /** True while a link to the client is up; false while a session waits for it to reconnect. */
   get connected(): boolean {
     return this.#connection.open;
+  }
+
+  /**
+   * What cannot travel between this server's schema and the client's, per class and
+   * direction (docs/evolution.md): `undefined` when the client's schema is the server's.
+   */
+  get schemaProblems(): SchemaProblems | undefined {
+    return this.#connection.schemaProblems;
   }
 
   /**

@@ -1,6 +1,9 @@
 import { BadDataError, type ClassSchema, type FieldSchema, type FieldType } from '@oon/core';
 import { badMapKey, badTag, Tag, wrongType, type ClassCodec } from './binary-format';
+import type { ResolvingRuntime } from './binary-resolved';
 import type { BinaryRuntime } from './binary-types';
+import type { ClassResolution } from './schema-resolution';
+import { parseSchemaType, type SchemaType } from './schema-type';
 import { checkStringBytes, tooDeep, tooLong } from './codec-options';
 
 /** A float64 and its bytes, for writing doubles inline. */
@@ -8,7 +11,7 @@ const F64 = new Float64Array(1);
 const F64B = new Uint8Array(F64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The compiled parts of a class codec. */
+/** The compiled parts of a class codec (`skip` and the rest are the engine's). */
 export type CompiledClass = Pick<ClassCodec, 'encode' | 'fill' | 'create'>;
 
 /**
@@ -22,19 +25,15 @@ export type CompiledClass = Pick<ClassCodec, 'encode' | 'fill' | 'create'>;
  * code refers to (class codecs, types, messages) is passed in the constants array `K`
  * and bound to one `const` each.
  */
-export function compileClass(rt: BinaryRuntime, schema: ClassSchema): CompiledClass {
+export function compileClass(rt: BinaryRuntime, schema: ClassSchema, dropped?: ReadonlySet<string>): CompiledClass {
   const g = new Source(rt, schema.name);
   const ctor = g.ref(schema.ctor);
   // Wire order (by wire name), not declaration order: the handshake accepts two sides that
   // declare the same fields in another order, so a field's position must not depend on it.
-  const encode = schema.fieldsByWireOrder.map((f) => encodeField(g, f)).join('\n');
+  const encode = schema.fieldsByWireOrder.map((f) => encodeField(g, f, dropped?.has(f.wireName) === true)).join('\n');
   const fill = schema.fieldsByWireOrder.map((f) => fillField(g, f)).join('\n');
-  const name = schema.name.replace(/[^A-Za-z0-9_$]/g, '_');
-  // Each constant gets its own binding, which optimised code reads as a constant, not an array element.
-  const bindings = g.constants.map((_, i) => `k${i} = K[${i}]`).join(', ');
-  const source = `const { K, rt, wrongType, badTag, badMapKey, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE } = h;
-const ${bindings};
-return {
+  const name = functionName(schema.name);
+  return build<CompiledClass>(g, `{
   create: function create_${name}() { return new ${ctor}(); },
   encode: function encode_${name}(st, o, depth) {
     const w = st.w, ig = st.ignore;
@@ -46,10 +45,63 @@ ${encode}
     let t;
 ${fill}
   },
-};`;
+}`);
+}
+
+/**
+ * Generates the decoder of a peer's class that differs from this side's (`schema`),
+ * by its resolution (docs/evolution.md): the writer's fields in the writer's wire order,
+ * each read into this side's field it maps to (by name or alias) with this side's type
+ * (every lossless widening reads the writer's bytes as they are), or stepped over when
+ * this side lacks it. Fields this side has and the writer lacks keep their initial value.
+ */
+export function compileResolvedFill(rt: ResolvingRuntime, schema: ClassSchema, resolution: ClassResolution): ClassCodec['fill'] {
+  const g = new Source(rt, schema.name);
+  const fields = resolution.fields
+    .map(({ writer, reader }) => {
+      const field = reader === undefined ? undefined : schema.fieldByWireName.get(reader.name);
+      return field === undefined ? skipField(g, writer.name, parseSchemaType(writer.type)) : fillField(g, field);
+    })
+    .join('\n');
+  const name = functionName(`${resolution.writer.name}_as_${schema.name}`);
+  return build<ClassCodec['fill']>(
+    g,
+    `function fill_${name}(st, o, depth) {
+    const r = st.r, ig = st.ignore;
+    let t;
+${fields}
+  }`,
+  );
+}
+
+function functionName(wireName: string): string {
+  return wireName.replace(/[^A-Za-z0-9_$]/g, '_');
+}
+
+/** Compiles `expression` with the helpers and the constants `g` collected bound as locals. */
+function build<T>(g: Source, expression: string): T {
+  const rt = g.rt;
+  // Each constant gets its own binding, which optimised code reads as a constant, not an array element.
+  const bindings = g.constants.map((_, i) => `k${i} = K[${i}]`).join(', ');
+  const source = `const { K, rt, wrongType, badTag, badMapKey, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE } = h;
+${bindings === '' ? '' : `const ${bindings};`}
+return ${expression};`;
   const { maxDepth, maxCollectionLength: maxLength, maxStringBytes: maxBytes } = rt.options;
   const helpers = { K: g.constants, rt, wrongType, badTag, badMapKey, checkStringBytes, tooDeep, tooLong, constructorFailed, maxDepth, maxLength, maxBytes, F64, F64B, LE: LITTLE_ENDIAN };
-  return (new Function('h', source) as (h: typeof helpers) => CompiledClass)(helpers);
+  return (new Function('h', source) as (h: typeof helpers) => T)(helpers);
+}
+
+/** Steps over a field only the writer has: a number in line (the common case), anything else by its type. */
+function skipField(g: Source, wireName: string, type: SchemaType): string {
+  const where = g.ref(`${g.owner}.${wireName}`);
+  const inline =
+    type.kind === 'number' || type.kind === 'int' || type.kind === 'float'
+      ? `if (t === ${Tag.A}) r.zigzag(); else if (t === ${Tag.B}) r.f64(); else `
+      : type.kind === 'boolean'
+        ? `if (t === ${Tag.A} || t === ${Tag.B}) {} else `
+        : '';
+  return `    t = r.u8();
+    if (t !== ${Tag.Absent}) { ${inline}rt.skipValue(st, ${g.ref(type)}, t, depth + 1, ${where}); }`;
 }
 
 /** Collects the constants generated code refers to, and hands out unique variable names. */
@@ -74,19 +126,21 @@ class Source {
     return ref;
   }
 
-  /** A fresh variable name. */
+  /** A fresh variable name; the `_` keeps it apart from the constants' `k0`, `k1`…, which it would shadow. */
   name(prefix: string): string {
-    return `${prefix}${this.#next++}`;
+    return `${prefix}_${this.#next++}`;
   }
 }
 
-function encodeField(g: Source, field: FieldSchema): string {
+/** A field the peer skips (`dropped`) is written between marks: an object the peer cannot read may be in it. */
+function encodeField(g: Source, field: FieldSchema, dropped: boolean): string {
   const where = g.ref(`${g.owner}.${field.wireName}`);
-  return `    v = o[${JSON.stringify(field.key)}];
+  const write = `    v = o[${JSON.stringify(field.key)}];
     if (ig !== undefined && ${ignoreTest(field)}) w.u8(${Tag.Absent});
     else {
 ${writeValue(g, field.type, 'v', 1, where)}
     }`;
+  return dropped ? `    st.dropped++;\n${write}\n    st.dropped--;` : write;
 }
 
 function fillField(g: Source, field: FieldSchema): string {
@@ -343,8 +397,23 @@ function ignoreTest(field: FieldSchema): string {
   return field.key === field.wireName ? `ig.has(${key})` : `(ig.has(${key}) || ig.has(${JSON.stringify(field.wireName)}))`;
 }
 
-/** The error for a constructor that throws while reviving. */
-export function constructorFailed(schema: ClassSchema, cause: unknown): BadDataError {
+/** Errors `create` throws on purpose, each with the error to report instead, given where the object was. */
+const selfExplaining = new WeakMap<object, (where: string) => BadDataError>();
+
+/**
+ * An error for `create` to throw on purpose (a peer's class this side cannot read), so it
+ * is reported as `explain(where)` rather than as a throwing constructor.
+ */
+export function refusedRevival(explain: (where: string) => BadDataError): BadDataError {
+  const error = explain('');
+  selfExplaining.set(error, explain);
+  return error;
+}
+
+/** The error for a constructor that throws while reviving (or the reason `create` refused, at `where`). */
+export function constructorFailed(schema: ClassSchema, cause: unknown, where = schema.name): BadDataError {
+  const explain = typeof cause === 'object' && cause !== null ? selfExplaining.get(cause) : undefined;
+  if (explain !== undefined) return explain(where);
   return new BadDataError(
     `cannot revive ${schema.name}: \`new ${schema.ctor.name}()\` threw (${String(cause)}); its constructor must work with no arguments`,
     { cause },

@@ -14,13 +14,19 @@ import {
   type EncodeState,
   type TypeCodec,
 } from './binary-format';
-import { buildTypeCodec, type BinaryRuntime } from './binary-types';
+import { peerCodecs, skipValue, UNREAD, type ResolvingRuntime } from './binary-resolved';
+import { buildTypeCodec } from './binary-types';
 import { ByteReader } from './byte-reader';
 import { ByteWriter } from './byte-writer';
 import { tooDeep, type ResolvedCodecOptions } from './codec-options';
 import { findCycle } from './cycle-finder';
 import { describeJson, isPlainObject } from './json-values';
+import { JsonPeer } from './json-peer';
 import { JsonWriter } from './json-writer';
+import { describeRegistry } from './registry-schema';
+import { agreeSchemas, cannotSend } from './schema-agreement';
+import type { ClassResolution } from './schema-resolution';
+import type { SchemaType } from './schema-type';
 import { hasValidation, validateRevived } from './validation';
 
 /**
@@ -29,7 +35,7 @@ import { hasValidation, validateRevived } from './validation';
  * the generated code calls back into (the {@link BinaryRuntime}). Not exported: the
  * public surface is `BinaryCodec`'s `encode` and `decode`.
  */
-export class BinaryEngine implements BinaryRuntime {
+export class BinaryEngine implements ResolvingRuntime {
   readonly options: ResolvedCodecOptions;
   readonly #byCtor = new Map<Function, ClassCodec>();
   readonly #byName = new Map<string, ClassCodec>();
@@ -43,9 +49,25 @@ export class BinaryEngine implements BinaryRuntime {
   #spare: DecodeState | undefined = newDecodeState();
   #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
   #spareWriter: ByteWriter | undefined = new ByteWriter();
+  /** With a peer schema: this side's classes the peer cannot read, by wire name. */
+  #refused: ReadonlyMap<string, ClassResolution> | undefined;
+  /** With a peer schema: per class of this side, the fields the peer skips. */
+  #droppedByPeer: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  /** With a peer schema: the peer's class names read by a decoder of their own, not by this side's codec. */
+  #peerNamed: ReadonlySet<string> | undefined;
 
   constructor(options: ResolvedCodecOptions) {
     this.options = options;
+    if (options.peerSchema !== undefined) this.#agree(options.peerSchema);
+  }
+
+  /** Prepares to write for, and read from, a peer whose schema differs (docs/evolution.md). */
+  #agree(peerSchema: NonNullable<ResolvedCodecOptions['peerSchema']>): void {
+    const agreement = agreeSchemas(describeRegistry(this.options.registry), peerSchema);
+    this.#refused = agreement.refused;
+    this.#droppedByPeer = agreement.dropped;
+    this.#peerNamed = new Set([...agreement.receive.classes].filter(([, r]) => !r.identical || r.problems.length > 0).map(([name]) => name));
+    for (const [name, cc] of peerCodecs(this, agreement)) this.#remember(name, cc);
   }
 
   /** Encodes a message: `[u8 version][uuid][root object]`. */
@@ -75,6 +97,7 @@ export class BinaryEngine implements BinaryRuntime {
     st.gen = ++this.#gen;
     st.nextClassId = 0;
     st.refs = undefined;
+    st.dropped = 0;
     st.ignore = message.ignore.length === 0 ? undefined : new Set(message.ignore);
     st.root = message.object;
     try {
@@ -177,7 +200,8 @@ export class BinaryEngine implements BinaryRuntime {
     const variants: ClassCodec[] = [];
     for (const name of registry.classNames()) {
       const ctor = registry.classByName(name);
-      if (ctor === undefined || !isSameOrSubclass(ctor, declared)) continue;
+      // A class the peer cannot read takes the generic path, which refuses it.
+      if (ctor === undefined || !isSameOrSubclass(ctor, declared) || this.#refused?.has(name) === true) continue;
       let cc: ClassCodec;
       try {
         cc = this.#classCodecFor(ctor, '');
@@ -219,7 +243,7 @@ export class BinaryEngine implements BinaryRuntime {
     try {
       object = cc.create();
     } catch (cause) {
-      throw constructorFailed(cc.schema, cause);
+      throw constructorFailed(cc.schema, cause, where);
     }
     if (tag === ObjectTag.Tracked) {
       if (!cc.tracked && !this.options.references) {
@@ -242,7 +266,7 @@ export class BinaryEngine implements BinaryRuntime {
     try {
       object = cc.create();
     } catch (cause) {
-      throw constructorFailed(cc.schema, cause);
+      throw constructorFailed(cc.schema, cause, where);
     }
     cc.fill(st, object, depth);
     if (cc.validate) st.toValidate.push(object);
@@ -263,6 +287,14 @@ export class BinaryEngine implements BinaryRuntime {
    * walk showed in the profile of every message.
    */
   #checkExtends(cc: ClassCodec, declared: Function, where: string): void {
+    // A peer's class this side cannot read says why itself, rather than as a class mismatch.
+    if (!cc.readable) {
+      try {
+        cc.create();
+      } catch (cause) {
+        throw constructorFailed(cc.schema, cause, where);
+      }
+    }
     if (!isSameOrSubclass(cc.ctor, declared)) {
       throw new BadDataError(`${where}: expected ${declared.name}, got ${cc.schema.name}, which does not extend it`);
     }
@@ -295,6 +327,7 @@ export class BinaryEngine implements BinaryRuntime {
     const id = st.r.varuint();
     const object = id < st.objectCount ? st.objects[id] : undefined;
     if (object === undefined) throw new BadDataError(`${where}: a reference to object ${id}, which was not sent before it`);
+    if (object === UNREAD) throw new BadDataError(`${where}: a reference to object ${id}, of a class of the peer's this side cannot read`);
     if (declared !== undefined && !isSameOrSubclass(object.constructor, declared)) {
       throw new BadDataError(`${where}: expected ${declared.name}, got a reference to a ${object.constructor.name}, which does not extend it`);
     }
@@ -335,9 +368,9 @@ export class BinaryEngine implements BinaryRuntime {
       }
       cc = this.#classCodecFor(ctor, where);
     }
-    if (fieldCount !== cc.schema.fields.length) {
+    if (fieldCount !== cc.fieldCount) {
       throw new BadDataError(
-        `${where}: the peer's ${name} has ${fieldCount} fields, this side's has ${cc.schema.fields.length}; both sides must declare ${name} the same`,
+        `${where}: the peer's ${name} has ${fieldCount} fields, this side's has ${cc.fieldCount}; both sides must declare ${name} the same, or connect with their schemas (docs/evolution.md)`,
       );
     }
     this.#recent[st.classCount] = cc;
@@ -376,6 +409,21 @@ export class BinaryEngine implements BinaryRuntime {
     return undefined;
   }
 
+  /** This side's codec of a registered class (see {@link ResolvingRuntime.classCodecOf}). */
+  classCodecOf(ctor: Function): ClassCodec {
+    return this.#classCodecFor(ctor, '');
+  }
+
+  /** See {@link ResolvingRuntime.readClass}. */
+  readClass(st: DecodeState, where: string): ClassCodec {
+    return this.#readClass(st, where);
+  }
+
+  /** Steps over a value of a peer's type that this side does not read (see `skipValue`). */
+  skipValue(st: DecodeState, type: SchemaType, tag: number, depth: number, where: string): void {
+    skipValue(this, st, type, tag, depth, where);
+  }
+
   /** The class codec of a registered class, compiled on first use. */
   #classCodecFor(ctor: Function, where: string): ClassCodec {
     const known = this.#byCtor.get(ctor);
@@ -391,37 +439,50 @@ export class BinaryEngine implements BinaryRuntime {
     definition.u8(0);
     definition.str(schema.name);
     definition.varuint(schema.fields.length);
-    const cc: ClassCodec = {
+    const dropped = this.#droppedByPeer?.get(schema.name);
+    const own: ClassCodec = {
       ctor: schema.ctor,
       schema,
       nameBytes,
       definition: Uint8Array.from(definition.finish()),
+      fieldCount: schema.fields.length,
       tracked: schema.references,
       validate: this.options.validate && hasValidation(ctor),
+      readable: true,
       gen: 0,
       id: 0,
       extendsChecked: undefined,
       // Compiled on first call, so classes that refer to each other compile in any order.
       create: () => {
-        Object.assign(cc, compileClass(this, schema));
-        return cc.create();
+        Object.assign(own, compileClass(this, schema, dropped));
+        return own.create();
       },
       encode: (st, o, depth) => {
-        Object.assign(cc, compileClass(this, schema));
-        cc.encode(st, o, depth);
+        Object.assign(own, compileClass(this, schema, dropped));
+        own.encode(st, o, depth);
       },
       fill: (st, o, depth) => {
-        Object.assign(cc, compileClass(this, schema));
-        cc.fill(st, o, depth);
+        Object.assign(own, compileClass(this, schema, dropped));
+        own.fill(st, o, depth);
       },
+      // An object in a field no one reads is still read whole: its class is this side's own.
+      skip: (st, depth) => own.fill(st, own.create(), depth),
     };
+    const refused = this.#refused?.get(schema.name);
+    const cc = refused === undefined ? own : refusing(own, refused);
     this.#byCtor.set(ctor, cc);
-    this.#byName.set(schema.name, cc);
+    // The peer's differing class of this name is read by its own decoder, not by this one.
+    if (this.#peerNamed?.has(schema.name) !== true) this.#remember(schema.name, cc);
+    return cc;
+  }
+
+  /** Makes a class codec the one read for a wire name in a payload. */
+  #remember(name: string, cc: ClassCodec): void {
+    this.#byName.set(name, cc);
     const key = nameKey(cc.nameBytes, 0, cc.nameBytes.length);
     const bucket = this.#byNameKey.get(key);
     if (bucket === undefined) this.#byNameKey.set(key, [cc]);
     else bucket.push(cc);
-    return cc;
   }
 }
 
@@ -449,7 +510,25 @@ function nameKey(buf: Uint8Array, start: number, length: number): number {
 }
 
 function newEncodeState(w: ByteWriter): EncodeState {
-  return { w, gen: 0, nextClassId: 0, refs: undefined, ignore: undefined, root: EMPTY };
+  return { w, gen: 0, nextClassId: 0, refs: undefined, ignore: undefined, root: EMPTY, dropped: 0 };
+}
+
+/**
+ * A codec of this side's class that the peer cannot read: writing one fails the message,
+ * unless it sits in a field the peer skips (`st.dropped`), where it is never read.
+ */
+function refusing(inner: ClassCodec, resolution: ClassResolution): ClassCodec {
+  const codec: ClassCodec = {
+    ...inner,
+    create: () => inner.create(),
+    fill: (st, o, depth) => inner.fill(st, o, depth),
+    skip: (st, depth) => inner.skip(st, depth),
+    encode: (st, o, depth) => {
+      if (st.dropped === 0) throw cannotSend(resolution, resolution.writer.name);
+      inner.encode(st, o, depth);
+    },
+  };
+  return codec;
 }
 
 function newDecodeState(): DecodeState {
@@ -464,7 +543,7 @@ function newDecodeState(): DecodeState {
 function withFullPath(err: unknown, options: ResolvedCodecOptions, message: NetMessage): unknown {
   if (!(err instanceof BadDataError)) return err;
   try {
-    new JsonWriter(options, false, message).write(message);
+    new JsonWriter(options, false, message, options.peerSchema === undefined ? undefined : new JsonPeer(options.registry, options.peerSchema)).write(message);
   } catch (detailed) {
     if (detailed instanceof BadDataError) return detailed;
   }

@@ -38,6 +38,11 @@ export interface EncodeState {
   refs: Map<object, number> | undefined;
   ignore: ReadonlySet<string> | undefined;
   root: object;
+  /**
+   * Above 0 while writing a field the peer's schema skips (docs/evolution.md): an object
+   * of a class the peer cannot read may go there, since the peer never reads it.
+   */
+  dropped: number;
 }
 
 /** What one decoding carries from object to object. */
@@ -61,6 +66,8 @@ export interface ClassCodec {
   readonly nameBytes: Uint8Array;
   /** What names the class in a message the first time: `varuint 0, string name, varuint field count`. */
   readonly definition: Uint8Array;
+  /** How many fields a payload carries for the class: the writer's count, which may differ from this side's (a peer's older class). */
+  readonly fieldCount: number;
   readonly tracked: boolean;
   readonly validate: boolean;
   /** The message this class was last named in, and its id there. */
@@ -74,6 +81,10 @@ export interface ClassCodec {
   encode(st: EncodeState, o: object, depth: number): void;
   /** Reads the fields into `o`, built by `new Ctor()`. */
   fill(st: DecodeState, o: Record<string, unknown>, depth: number): void;
+  /** Steps over the fields of an object no one reads (in a field this side's schema lacks). */
+  skip(st: DecodeState, depth: number): void;
+  /** False for a peer's class this side cannot read (`create` throws why): a tracked one is then not built, even where skipped. */
+  readonly readable: boolean;
 }
 
 /** Writes and reads one value of a field type; `read` gets the tag already read. */

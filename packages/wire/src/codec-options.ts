@@ -1,6 +1,7 @@
 import { BadDataError, defaultRegistry, type Registry } from '@oon/core';
 import type { CodecLimits } from './codec';
 import { DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_BYTES } from './constants';
+import type { RegistrySchema } from './registry-schema';
 
 /** Options both codecs take. */
 export interface CodecOptions extends CodecLimits {
@@ -18,6 +19,14 @@ export interface CodecOptions extends CodecLimits {
    * a failure is `BadData` and the message is not delivered. @default true
    */
   validate?: boolean;
+  /**
+   * The schema of the peer's registry (its hello's, or a snapshot: `describeRegistry`)
+   * when it differs from this side's: payloads the peer wrote are read by the rules of
+   * docs/evolution.md (fields skipped, defaulted, renamed, widened), and an object the
+   * peer could not read is refused with `BadData` before anything is written. A
+   * connection sets it itself. @default undefined (both sides have the same schema)
+   */
+  peerSchema?: RegistrySchema | undefined;
 }
 
 /** {@link CodecOptions} with every default filled in. */
@@ -28,6 +37,7 @@ export interface ResolvedCodecOptions {
   readonly maxStringBytes: number;
   readonly references: boolean;
   readonly validate: boolean;
+  readonly peerSchema: RegistrySchema | undefined;
 }
 
 /** The codecs an endpoint may be restricted to with its `codec` option. */
@@ -53,6 +63,7 @@ export function resolveCodecOptions(options: CodecOptions): ResolvedCodecOptions
     maxStringBytes: limit('maxStringBytes', options.maxStringBytes, DEFAULT_MAX_STRING_BYTES),
     references: options.references ?? false,
     validate: options.validate ?? true,
+    peerSchema: options.peerSchema,
   });
 }
 

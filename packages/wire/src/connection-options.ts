@@ -11,6 +11,7 @@ import {
   DEFAULT_PONG_TIMEOUT,
 } from './constants';
 import { SUPPORTED_CODECS, type Hello } from './handshake';
+import type { SchemaPolicy } from './handshake-driver';
 import type { MessageRejection } from './message-rejection';
 import type { SessionBinding, SessionHello } from './session';
 import type { WatchdogLimits } from './watchdog';
@@ -75,6 +76,15 @@ export interface ConnectionOptions extends CodecOptions {
    * disconnected, it rejects with `BadConn`. @default 4 MiB
    */
   maxBufferedBytes?: number;
+  /**
+   * What a peer whose registry differs from this side's does to the handshake.
+   * `'compatible'`: connect, and read each class by the rules of docs/evolution.md
+   * (fields skipped, defaulted, renamed through aliases, widened); a class the other side
+   * cannot read fails only the messages that carry it, with `BadData` naming the class,
+   * field and rule, before anything is sent. `'strict'`: fail the handshake on any
+   * difference in a class or enum both sides register. @default 'compatible'
+   */
+  schemaPolicy?: SchemaPolicy;
 }
 
 /** The server's grant of a session: what its hello says, and the session to run. */
@@ -181,7 +191,14 @@ export interface ResolvedConnectionOptions {
   readonly maxRequestsInFlight: number;
   /** Speaking the origin's wire: no frames, no hello, no error reports. */
   readonly origin: boolean;
+  readonly schemaPolicy: SchemaPolicy;
   readonly watchdog: WatchdogLimits;
+}
+
+function schemaPolicy(policy: SchemaPolicy | undefined): SchemaPolicy {
+  if (policy === undefined) return 'compatible';
+  if (policy !== 'compatible' && policy !== 'strict') throw new TypeError(`schemaPolicy must be 'compatible' or 'strict', got ${String(policy)}`);
+  return policy;
 }
 
 /** Fills in a connection's defaults; throws `TypeError`/`RangeError` on a bad codec option. */
@@ -198,6 +215,7 @@ export function resolveConnectionOptions(options: ConnectionOptions): ResolvedCo
     maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
     maxRequestsInFlight: options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT,
     origin: options.protocol === 'oon-0.0.5',
+    schemaPolicy: schemaPolicy(options.schemaPolicy),
     watchdog: {
       partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,
       pingInterval: options.pingInterval ?? DEFAULT_PING_INTERVAL,

@@ -20,6 +20,8 @@ import {
   type ResolvedConnectionOptions,
 } from './connection-options';
 import { JsonCodec } from './json-codec';
+import type { RegistrySchema } from './registry-schema';
+import type { SchemaProblems } from './schema-agreement';
 import { JsonDocumentSplitter } from './json-document-splitter';
 import { Inbox } from './inbox';
 import { errorFrame, readErrorReport, toOonError } from './error-report';
@@ -130,6 +132,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       codecs: resolved.codecs,
       maxFrameBytes: resolved.maxFrameBytes,
       maxRequestsInFlight: resolved.maxRequestsInFlight,
+      schemaPolicy: resolved.schemaPolicy,
       describePeer: () => this.describePeer(),
       writeHello: (frame) => this.#writer.push(frame),
       onPeerError: (payload) => this.#onPeerError(payload),
@@ -137,7 +140,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       ending: () => this.#ending,
       hold: () => this.#inbound.hold(),
       release: () => this.#release(),
-      open: (codec, binding) => this.#open(this.#createCodec(codec), binding),
+      open: (codec, binding, peerSchema) => this.#open(this.#createCodec(codec, peerSchema), binding),
     });
     // The session's messages are held against the outbox's bound when sent, not when
     // written (a resend adds nothing); its full inbox stops reading through the read gate.
@@ -201,6 +204,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** True when the peer closed on purpose (a Close frame): its session is over, not to be resumed. */
   get peerClosedSession(): boolean {
     return this.#sessions.peerClosed;
+  }
+
+  /**
+   * What cannot travel between the two sides' schemas, per class and direction, once the
+   * handshake is done: `undefined` when the peer's schema is this side's (or it sent
+   * none); each problem names the class, field and rule (docs/evolution.md).
+   */
+  get schemaProblems(): SchemaProblems | undefined {
+    return this.#handshake.schemaProblems;
   }
 
   /** True once the handshake is done and until the connection starts closing. */
@@ -455,8 +467,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#inbound.release();
   }
 
-  #createCodec(name: string): FrameCodec {
-    return name === 'json' ? new JsonCodec(this.#options.codecOptions) : new BinaryCodec(this.#options.codecOptions);
+  /** The agreed codec, reading and writing by the peer's schema when it differs from ours. */
+  #createCodec(name: string, peerSchema: RegistrySchema | undefined): FrameCodec {
+    const options = peerSchema === undefined ? this.#options.codecOptions : { ...this.#options.codecOptions, peerSchema };
+    return name === 'json' ? new JsonCodec(options) : new BinaryCodec(options);
   }
 
   #onMessage(buf: Buffer, start: number, end: number): void {

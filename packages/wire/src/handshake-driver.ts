@@ -4,6 +4,7 @@ import type { ConnectionOwner, DisconnectReason, SessionGrant } from './connecti
 import { acceptedCodec, agreeCodec, clientHello, encodeHello, parseHello, refuseUnknownToPeer, serverHello, type Hello } from './handshake';
 import { toOonError } from './error-report';
 import { describeRegistry, type RegistrySchema } from './registry-schema';
+import { agreeSchemas, agreementProblems, type SchemaProblems } from './schema-agreement';
 import { checkSchemas } from './schema-diff';
 import type { SessionBinding } from './session';
 
@@ -16,6 +17,8 @@ export interface HandshakeIo {
   readonly maxFrameBytes: number;
   /** Our bound on the peer's requests in flight, announced in our hello. */
   readonly maxRequestsInFlight: number;
+  /** What a schema that differs from ours does to the handshake (`ConnectionOptions.schemaPolicy`). */
+  readonly schemaPolicy: SchemaPolicy;
   describePeer(): string;
   /** Writes our hello, straight to the socket: nothing else is queued before it. */
   writeHello(frame: Buffer): void;
@@ -27,9 +30,21 @@ export interface HandshakeIo {
   /** Stops handling frames (and reading) until `release()`: the peer's frames behind its hello wait. */
   hold(): void;
   release(): void;
-  /** The handshake is done: open with the agreed codec and, if one was agreed, the session. */
-  open(codec: string, binding: SessionBinding | undefined): void;
+  /**
+   * The handshake is done: open with the agreed codec and, if one was agreed, the
+   * session; `peerSchema` is the peer's schema when it differs from ours (the codec
+   * then reads and writes by docs/evolution.md).
+   */
+  open(codec: string, binding: SessionBinding | undefined, peerSchema: RegistrySchema | undefined): void;
 }
+
+/**
+ * What a peer schema that differs from this side's does to the handshake: `'compatible'`
+ * connects and resolves each class by docs/evolution.md (a class the other side cannot
+ * read fails only the messages that carry it); `'strict'` fails the handshake on any
+ * difference in a class or enum both sides register.
+ */
+export type SchemaPolicy = 'compatible' | 'strict';
 
 /**
  * Drives the OON handshake of one connection (docs/protocol.md, "Handshake"): sends our
@@ -46,6 +61,9 @@ export class HandshakeDriver {
   /** The wire names of the peer's classes, once its hello listed them and they differ from ours. */
   #peerClasses: ReadonlySet<string> | undefined;
   #peerMaxRequests: number | undefined;
+  /** The peer's schema, when it differs from ours and the policy is `'compatible'`. */
+  #peerSchema: RegistrySchema | undefined;
+  #problems: SchemaProblems | undefined;
 
   constructor(io: HandshakeIo) {
     this.#io = io;
@@ -56,13 +74,24 @@ export class HandshakeDriver {
   start(): void {
     const { owner, codecs, maxRequestsInFlight } = this.#io;
     if (owner.role === 'client') {
-      this.#sendHello((schema) => clientHello(schema, { token: owner.token, codecs, session: owner.sessionRequest?.(), maxRequestsInFlight }));
+      this.#sendHello((schema) =>
+        clientHello(schema, { token: owner.token, codecs, session: owner.sessionRequest?.(), maxRequestsInFlight, schemaPolicy: this.#io.schemaPolicy }),
+      );
     }
   }
 
   /** The peer's bound on our requests in flight, once its hello is read; `undefined` when it announced none. */
   get peerMaxRequestsInFlight(): number | undefined {
     return this.#peerMaxRequests;
+  }
+
+  /**
+   * What cannot travel between the two schemas, per class and direction: `undefined`
+   * when the peer's schema is ours (or it sent none), empty lists when every class
+   * both register can be read by the other.
+   */
+  get schemaProblems(): SchemaProblems | undefined {
+    return this.#problems;
   }
 
   /**
@@ -110,7 +139,7 @@ export class HandshakeDriver {
       io.fail(toOonError(err), 'bad data');
       return;
     }
-    io.open(codec, binding);
+    io.open(codec, binding, this.#peerSchema);
   }
 
   /** Server side: lets the owner admit the client (frames behind the hello wait), then answers with our hello. */
@@ -127,13 +156,14 @@ export class HandshakeDriver {
     if (io.ending()) return;
     // Our hello goes out even when the schemas disagree, so the client can word the
     // differences from its own side; the Error frame follows it.
-    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs: io.codecs, session: grant?.hello, maxRequestsInFlight: io.maxRequestsInFlight }))) return;
+    const { codecs, maxRequestsInFlight, schemaPolicy } = io;
+    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs, session: grant?.hello, maxRequestsInFlight, schemaPolicy }))) return;
     const mismatch = this.#checkPeerSchema(hello);
     if (mismatch !== undefined) {
       io.fail(mismatch, 'bad data');
       return;
     }
-    io.open(codec, grant?.binding);
+    io.open(codec, grant?.binding, this.#peerSchema);
     io.release();
   }
 
@@ -149,11 +179,20 @@ export class HandshakeDriver {
     }
   }
 
-  /** Compares the peer's schema with ours: a `BadData` listing the differences, if any. */
+  /**
+   * Compares the peer's schema with ours. Strict: a `BadData` listing the differences,
+   * if any. Compatible: never fails; a differing schema is resolved class by class, and
+   * what cannot be read either way is kept for `schemaProblems`.
+   */
   #checkPeerSchema(hello: Hello): OonError | undefined {
     if (hello.schema === undefined || this.#schema === undefined) return undefined;
     // An equal hash means the peer knows every class we do: nothing to refuse on send.
-    if (hello.schema.hash !== this.#schema.hash) this.#peerClasses = new Set(hello.schema.classes.map((c) => c.name));
-    return checkSchemas(this.#schema, hello.schema);
+    if (hello.schema.hash === this.#schema.hash) return undefined;
+    this.#peerClasses = new Set(hello.schema.classes.map((c) => c.name));
+    // Strict on either side is strict for both, so each words the differences from its side.
+    if (this.#io.schemaPolicy === 'strict' || hello.schemaPolicy === 'strict') return checkSchemas(this.#schema, hello.schema);
+    this.#peerSchema = hello.schema;
+    this.#problems = agreementProblems(agreeSchemas(this.#schema, hello.schema));
+    return undefined;
   }
 }

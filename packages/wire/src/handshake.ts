@@ -30,6 +30,11 @@ export interface Hello {
    * peer queues requests past it. Absent: no bound announced (an older or hand-written peer).
    */
   readonly maxRequestsInFlight?: number;
+  /**
+   * `'strict'` when the sender fails the handshake on any schema difference; then both
+   * sides do, each wording the differences from its side. Absent: `'compatible'`.
+   */
+  readonly schemaPolicy?: 'strict';
 }
 
 /** Codecs this build speaks, most preferred first: the compiled binary codec, then the JSON one. */
@@ -43,6 +48,8 @@ export interface HelloOptions {
   readonly session?: SessionHello | undefined;
   /** This side's bound on the peer's requests in flight; none announced when left out or `undefined`. */
   readonly maxRequestsInFlight?: number | undefined;
+  /** This side's schema policy; only `'strict'` is announced. */
+  readonly schemaPolicy?: 'compatible' | 'strict' | undefined;
 }
 
 /** What a client hello carries besides the schema. */
@@ -62,6 +69,7 @@ export function clientHello(schema: RegistrySchema, options: ClientHelloOptions 
     schema,
     ...(session === undefined ? {} : { session }),
     ...(maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight }),
+    ...(options.schemaPolicy === 'strict' ? { schemaPolicy: 'strict' as const } : {}),
   };
 }
 
@@ -76,6 +84,7 @@ export function serverHello(codec: string, schema: RegistrySchema, options: Hell
     schema,
     ...(session === undefined ? {} : { session }),
     ...(maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight }),
+    ...(options.schemaPolicy === 'strict' ? { schemaPolicy: 'strict' as const } : {}),
   };
 }
 
@@ -124,6 +133,7 @@ export function parseHello(payload: Buffer): Hello {
     ...(h.schema === undefined ? {} : { schema: parseSchema(h.schema) }),
     ...(h.session === undefined ? {} : { session: parseSessionHello(h.session) }),
     ...(h.maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight: parseRequestBound(h.maxRequestsInFlight) }),
+    ...(h.schemaPolicy === 'strict' ? { schemaPolicy: 'strict' as const } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { BadDataError, NetMessage } from '@oon/core';
 import type { ByteWriter } from './byte-writer';
 import type { FrameCodec } from './codec';
 import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } from './codec-options';
+import { JsonPeer } from './json-peer';
 import { JsonReader } from './json-reader';
 import { describeJson, isPlainObject, parseJson } from './json-values';
 import { JsonWriter } from './json-writer';
@@ -11,7 +12,8 @@ import { clipHead, type MessageHead } from './message-rejection';
 export interface JsonCodecOptions extends CodecOptions {
   /**
    * Write only what the origin (Python oon 0.0.5) can read: a list holding objects is
-   * refused with `BadData` rather than sent to a peer that would fail on it.
+   * refused with `BadData` rather than sent to a peer that would fail on it. Reading, a
+   * body key no field is declared for is skipped, as the origin did.
    * @default false
    */
   originOnly?: boolean;
@@ -31,15 +33,17 @@ export class JsonCodec implements FrameCodec {
   readonly name = 'json';
   readonly #options: ResolvedCodecOptions;
   readonly #originOnly: boolean;
+  readonly #peer: JsonPeer | undefined;
 
   constructor(options: JsonCodecOptions = {}) {
     this.#options = resolveCodecOptions(options);
     this.#originOnly = options.originOnly ?? false;
+    this.#peer = options.peerSchema === undefined ? undefined : new JsonPeer(this.#options.registry, options.peerSchema);
   }
 
   /** Encodes a message as the origin's JSON text. */
   encode(message: NetMessage): string {
-    return new JsonWriter(this.#options, this.#originOnly, message).write(message);
+    return new JsonWriter(this.#options, this.#originOnly, message, this.#peer).write(message);
   }
 
   /**
@@ -62,7 +66,8 @@ export class JsonCodec implements FrameCodec {
     const uuid = head['uuid'];
     if (uuid === undefined) throw new BadDataError('message head has no "uuid"');
     if (typeof uuid !== 'string') throw new BadDataError(`message head "uuid" must be a string, got ${describeJson(uuid)}`);
-    const object = new JsonReader(this.#options, ignore).read(doc['body']);
+    // The origin read what it knew of a body and ignored the rest; so does its wire here.
+    const object = new JsonReader(this.#options, ignore, this.#peer, this.#originOnly).read(doc['body']);
     return new NetMessage(object, { uuid, ignore });
   }
 

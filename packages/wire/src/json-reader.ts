@@ -10,9 +10,14 @@ import {
   type NetClassType,
 } from '@oon/core';
 import { checkStringBytes, tooDeep, tooLong, tooManyBytes, type ResolvedCodecOptions } from './codec-options';
+import type { JsonPeer } from './json-peer';
 import { describeJson, isPlainObject } from './json-values';
+import { cannotReceive } from './schema-agreement';
 import { optionalFields } from './schema-extras';
 import { hasValidation, validateRevived } from './validation';
+
+/** Stands in for a shared object in a field this side skipped. */
+const UNREAD: object = Object.freeze(Object.create(null) as object);
 
 const BIGINT_TEXT = /^-?[0-9]+$/;
 const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -27,10 +32,19 @@ export class JsonReader {
   /** Objects sent with `"$id"`, by id, for `{"$ref": id}`. */
   readonly #objects: object[] = [];
   readonly #toValidate: object[] = [];
+  readonly #peer: JsonPeer | undefined;
+  /** The origin's way: a key this side's class lacks is skipped, not refused. */
+  readonly #lenient: boolean;
 
-  constructor(options: ResolvedCodecOptions, ignore: readonly string[]) {
+  /**
+   * `peer`: a peer whose schema differs, whose classes are read by their resolution
+   * (docs/evolution.md). `lenient`: skip keys no field is declared for, as the origin did.
+   */
+  constructor(options: ResolvedCodecOptions, ignore: readonly string[], peer?: JsonPeer, lenient = false) {
     this.#options = options;
     this.#ignore = ignore.length === 0 ? undefined : new Set(ignore);
+    this.#peer = peer;
+    this.#lenient = lenient;
   }
 
   /** Revives the body, then validates; throws `BadData`. */
@@ -49,8 +63,10 @@ export class JsonReader {
     if (typeof typeName !== 'string') {
       throw new BadDataError(`${path}: object has no "type" naming its class (expected ${expected})`);
     }
-    const ctor = this.#options.registry.classByName(typeName);
+    const resolved = this.#peer?.classNamed(typeName);
+    const ctor = resolved === undefined ? this.#options.registry.classByName(typeName) : resolved.ctor;
     if (ctor === undefined) {
+      if (resolved !== undefined) throw cannotReceive(resolved.resolution, path);
       throw new BadDataError(
         `${path}: unknown class \`${typeName}\`; register it with @NetClass() on the receiving side, and import the module that declares it (a type-only import registers nothing)`,
       );
@@ -64,16 +80,45 @@ export class JsonReader {
     const ignore = this.#ignore;
     for (const wireName of Object.keys(json)) {
       if (wireName === 'type' || wireName === '$id' || ignore?.has(wireName)) continue;
-      const field = schema.fieldByWireName.get(wireName);
-      if (field === undefined) throw new BadDataError(`${path}: class ${typeName} has no field \`${wireName}\``);
+      // A peer's class that differs is read by its resolution: a field this side lacks is skipped.
+      const field = resolved === undefined ? schema.fieldByWireName.get(wireName) : resolved.fields.get(wireName);
+      if (field === undefined) {
+        if (resolved?.fields.has(wireName) === true) this.#skipped(json[wireName], depth + 1);
+        else if (!this.#lenient) throw new BadDataError(`${path}: class ${typeName} has no field \`${wireName}\``);
+        continue;
+      }
       if (ignore?.has(field.key)) continue;
       instance[field.key] = this.#value(json[wireName], field.type, `${path}.${wireName}`, depth + 1);
     }
-    for (const field of optionalFields(schema)) {
-      if (!Object.hasOwn(json, field.wireName) && ignore?.has(field.key) !== true && ignore?.has(field.wireName) !== true) instance[field.key] = undefined;
+    // An optional field the writer has, left out, was undefined there; one it lacks keeps its initial value.
+    for (const [wireName, field] of resolved === undefined ? optionalFields(schema) : resolved.optional) {
+      if (!Object.hasOwn(json, wireName) && ignore?.has(field.key) !== true && ignore?.has(wireName) !== true) instance[field.key] = undefined;
     }
     if (this.#options.validate && hasValidation(ctor)) this.#toValidate.push(instance);
     return instance;
+  }
+
+  /**
+   * Steps over a value this side does not read. A shared object in it (`"$id"`) is still
+   * revived when this side can read its class, or stands as unread, so the ids after it
+   * line up and a later reference finds it (or is refused).
+   */
+  #skipped(json: unknown, depth: number): void {
+    if (typeof json !== 'object' || json === null || depth > this.#options.maxDepth) return;
+    if (isPlainObject(json) && Object.hasOwn(json, '$id') && typeof json['type'] === 'string') {
+      if (this.#canRead(json['type'])) {
+        this.#object(json, undefined, 'a skipped field', depth);
+        return;
+      }
+      this.#objects.push(UNREAD);
+    }
+    for (const item of Array.isArray(json) ? json : Object.values(json)) this.#skipped(item, depth + 1);
+  }
+
+  /** Whether an object of the peer's class of this wire name can be revived here. */
+  #canRead(name: string): boolean {
+    const peer = this.#peer?.classNamed(name);
+    return peer === undefined ? this.#options.registry.classByName(name) !== undefined : peer.ctor !== undefined;
   }
 
   #remember(instance: object, id: unknown, schema: ClassSchema, path: string): void {
@@ -87,6 +132,7 @@ export class JsonReader {
   #reference(id: unknown, declared: NetClassType | undefined, path: string): object {
     const object = typeof id === 'number' ? this.#objects[id] : undefined;
     if (object === undefined) throw new BadDataError(`${path}: {"$ref": ${describeJson(id)}} names no object sent before it`);
+    if (object === UNREAD) throw new BadDataError(`${path}: {"$ref": ${describeJson(id)}} names an object in a field this side's schema lacks, which it did not read`);
     if (declared !== undefined && !isSameOrSubclass(object.constructor, declared)) {
       throw new BadDataError(`${path}: expected ${declared.name}, got a reference to a ${object.constructor.name}, which does not extend it`);
     }

@@ -10,7 +10,9 @@ import {
 import { checkStringBytes, tooDeep, tooLong, tooManyBytes, type ResolvedCodecOptions } from './codec-options';
 import { findCycle } from './cycle-finder';
 import { describeJson } from './json-values';
+import type { JsonPeer } from './json-peer';
 import { pyFloat, pyInt, pyNumber, pyString } from './python-json';
+import { cannotSend } from './schema-agreement';
 
 /**
  * One encoding by the JSON codec: walks a message's object by its schema and writes the
@@ -23,9 +25,14 @@ export class JsonWriter {
   readonly #ignore: ReadonlySet<string> | undefined;
   readonly #root: object;
   #refs: Map<object, number> | undefined;
+  /** A peer whose schema differs: what it cannot read is refused, unless in a field it skips. */
+  readonly #peer: JsonPeer | undefined;
+  /** Above 0 while writing a field the peer skips. */
+  #dropped = 0;
 
-  constructor(options: ResolvedCodecOptions, originOnly: boolean, message: NetMessage) {
+  constructor(options: ResolvedCodecOptions, originOnly: boolean, message: NetMessage, peer?: JsonPeer) {
     this.#options = options;
+    this.#peer = peer;
     this.#originOnly = originOnly;
     this.#ignore = message.ignore.length === 0 ? undefined : new Set(message.ignore);
     this.#root = message.object;
@@ -49,6 +56,10 @@ export class JsonWriter {
       throw new BadDataError(`${path}: expected ${declared.name}, got ${name}, which does not extend it`);
     }
     const schema = registry.schemaOf(ctor as NetClassType);
+    const peer = this.#peer;
+    const refused = peer?.refused.get(name);
+    if (refused !== undefined && this.#dropped === 0) throw cannotSend(refused, path);
+    const dropped = peer?.dropped.get(name);
     let out = `{"type": ${pyString(name)}`;
     if (this.#options.references || schema.references) {
       if (this.#originOnly) throw cannotCarry(path, `shared references (${name} is sent with references)`);
@@ -65,7 +76,10 @@ export class JsonWriter {
       if (ignore !== undefined && (ignore.has(field.key) || ignore.has(field.wireName))) continue;
       const item = record[field.key];
       if (item === undefined && field.type.kind === 'optional') continue;
+      const skipped = dropped?.has(field.wireName) === true;
+      if (skipped) this.#dropped++;
       out += `, ${pyString(field.wireName)}: ${this.#value(item, field.type, `${path}.${field.wireName}`, depth + 1)}`;
+      if (skipped) this.#dropped--;
     }
     return out + '}';
   }

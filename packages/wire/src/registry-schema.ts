@@ -7,6 +7,13 @@ export interface FieldDescription {
   readonly name: string;
   /** Its type, written as `describeType` writes it (`number`, `Car[]`, `Map<string, Car>`). */
   readonly type: string;
+  /** Wire names the field had before (`@NetField({ aliases })`); left out when none. */
+  readonly aliases?: readonly string[];
+  /**
+   * True when the class has no default for the field: `new Ctor()` leaves it `undefined`
+   * and its type is not `t.optional`. A peer that never sends it cannot be read (docs/evolution.md). Left out when false.
+   */
+  readonly required?: true;
 }
 
 /** A class as the handshake describes it. */
@@ -17,6 +24,8 @@ export interface ClassDescription {
   readonly parent: string | null;
   /** Every field, inherited ones first, in declaration order. */
   readonly fields: readonly FieldDescription[];
+  /** Wire names the class had before (`@NetClass({ aliases })`); left out when none. */
+  readonly aliases?: readonly string[];
 }
 
 /** An enum member as the handshake describes it. */
@@ -77,8 +86,14 @@ export function describeRegistry(registry: Registry): RegistrySchema {
 /** The hash a schema of these classes and enums carries: sha-256 of their canonical JSON. */
 export function schemaHash(classes: readonly ClassDescription[], enums: readonly EnumDescription[]): string {
   // Built field by field so the key order is fixed whatever object was passed in.
+  // Aliases and `required` only when present, so a registry using neither keeps the hash it had before them.
   const canonical = JSON.stringify({
-    classes: classes.map((c) => ({ name: c.name, parent: c.parent, fields: c.fields.map((f) => ({ name: f.name, type: f.type })) })),
+    classes: classes.map((c) => ({
+      name: c.name,
+      parent: c.parent,
+      fields: c.fields.map((f) => ({ name: f.name, type: f.type, ...(f.aliases === undefined ? {} : { aliases: f.aliases }), ...(f.required === true ? { required: true } : {}) })),
+      ...(c.aliases === undefined ? {} : { aliases: c.aliases }),
+    })),
     enums: enums.map((e) => ({ name: e.name, members: e.members.map((m) => ({ name: m.name, value: m.value })) })),
   });
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
@@ -86,11 +101,31 @@ export function schemaHash(classes: readonly ClassDescription[], enums: readonly
 
 function describeClass(schema: ClassSchema, registry: Registry): ClassDescription {
   const nameOf = (ctor: Function): string | undefined => registry.nameOf(ctor);
+  const defaults = sampleInstance(schema);
   return {
     name: schema.name,
     parent: parentName(schema.ctor, registry),
-    fields: schema.fields.map((field) => ({ name: field.wireName, type: describeType(field.type, nameOf) })),
+    fields: schema.fields.map((field) => ({
+      name: field.wireName,
+      type: describeType(field.type, nameOf),
+      ...(field.aliases.length === 0 ? {} : { aliases: [...field.aliases] }),
+      ...(defaults !== undefined && field.type.kind !== 'optional' && defaults[field.key] === undefined ? { required: true as const } : {}),
+    })),
+    ...(schema.aliases.length === 0 ? {} : { aliases: [...schema.aliases] }),
   };
+}
+
+/**
+ * `new Ctor()`, to see which fields it gives a default: what a reader keeps for a field
+ * the writer lacks. A constructor that throws cannot revive anything; no field is called
+ * required for it then (revival says what is wrong).
+ */
+function sampleInstance(schema: ClassSchema): Record<string, unknown> | undefined {
+  try {
+    return new schema.ctor() as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeEnum(type: EnumFieldType): EnumDescription {
@@ -149,13 +184,23 @@ function parseClass(value: unknown, path: string): ClassDescription {
   const entry = record(value, path);
   const parent = entry['parent'];
   if (parent !== null && typeof parent !== 'string') throw new BadDataError(`peer hello: ${path}.parent must be a string or null`);
-  const fields = list(entry['fields'], `${path}.fields`).map((field, i) => {
-    const f = record(field, `${path}.fields[${i}]`);
-    return { name: text(f['name'], `${path}.fields[${i}].name`), type: text(f['type'], `${path}.fields[${i}].type`) };
+  const fields = list(entry['fields'], `${path}.fields`).map((field, i): FieldDescription => {
+    const where = `${path}.fields[${i}]`;
+    const f = record(field, where);
+    const required = f['required'];
+    if (required !== undefined && required !== true) throw new BadDataError(`peer hello: ${where}.required must be true or left out`);
+    const aliases = aliasList(f['aliases'], `${where}.aliases`);
+    return {
+      name: text(f['name'], `${where}.name`),
+      type: text(f['type'], `${where}.type`),
+      ...(aliases === undefined ? {} : { aliases }),
+      ...(required === true ? { required } : {}),
+    };
   });
   const name = text(entry['name'], `${path}.name`);
   unique(fields, 'field', `class \`${clip(name)}\``);
-  return { name, parent, fields };
+  const aliases = aliasList(entry['aliases'], `${path}.aliases`);
+  return { name, parent, fields, ...(aliases === undefined ? {} : { aliases }) };
 }
 
 function parseEnum(value: unknown, path: string): EnumDescription {
@@ -171,6 +216,11 @@ function parseEnum(value: unknown, path: string): EnumDescription {
   const name = text(entry['name'], `${path}.name`);
   unique(members, 'member', `enum \`${clip(name)}\``);
   return { name, members };
+}
+
+function aliasList(value: unknown, path: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  return list(value, path).map((alias, i) => text(alias, `${path}[${i}]`));
 }
 
 function record(value: unknown, path: string): Record<string, unknown> {

@@ -257,6 +257,32 @@ describe('BinaryCodec', () => {
       expectBadData(() => codec.decode(good.subarray(0, good.length - 3)), 'truncated');
       expect(codec.decode(good).object).toStrictEqual(Object.assign(new Diary(), { visits: new Map([['a', new Set([new Date(5)])]]) }));
     });
+    it('writes and reads a Map<string, Class> whose generated loop variables outnumber the constants before it', () => {
+      // The loop over `byPlate` named its key after a counter: here `k5`, the name of the
+      // class codec's constant, which it shadowed, so the key string was used as the codec.
+      const fleet = new Registry();
+      @NetClass({ registry: fleet, name: 'Person' })
+      class Person {
+        @NetField() name: string = '';
+      }
+      @NetClass({ registry: fleet, name: 'Car' })
+      class Car {
+        @NetField(() => Person) owner: Person | null = null;
+        @NetField() speed: number = 0;
+      }
+      @NetClass({ registry: fleet, name: 'Yard' })
+      class Yard {
+        @NetField(() => t.set(Car)) parked = new Set<Car>();
+        @NetField(() => Car) best: Car | null = null;
+        @NetField(() => [Car]) cars: Car[] = [];
+        @NetField(() => t.map(String, Car)) byPlate = new Map<string, Car>();
+        @NetField() label: string = 'main';
+      }
+      const codec = new BinaryCodec({ registry: fleet });
+      const yard = Object.assign(new Yard(), { byPlate: new Map([['x', Object.assign(new Car(), { owner: Object.assign(new Person(), { name: 'Ada' }) })]]) });
+
+      expect(codec.decode(codec.encode(new NetMessage(yard))).object).toStrictEqual(yard);
+    });
   });
 
   describe('its reused buffer', () => {
