@@ -9,8 +9,17 @@ import { connect, type Socket } from 'node:net';
 import { encodeFrame, FrameKind } from '@oon/wire';
 
 const HELLO = encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'] }));
-const message = (body: string): Buffer => encodeFrame(FrameKind.Message, `{"head": {"uuid": "0123456789"}, "body": ${body}}`);
-const CHAT = message(`{"type": "soak.Chat", "client": -1, "seq": 0, "text": "${'n'.repeat(1024)}"}`);
+/** A hello that asks for a resumable session: the server then numbers what it sends and keeps it until acknowledged. */
+const SESSION_HELLO = encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session: { received: 0 } }));
+const message = (body: string, prefix?: Uint8Array): Buffer => encodeFrame(FrameKind.Message, `{"head": {"uuid": "0123456789"}, "body": ${body}}`, prefix);
+const CHAT_BODY = `{"type": "soak.Chat", "client": -1, "seq": 0, "text": "${'n'.repeat(1024)}"}`;
+const CHAT = message(CHAT_BODY);
+/** The u64 seq in front of a session's message. */
+const seq = (n: number): Buffer => {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64BE(BigInt(n));
+  return bytes;
+};
 /** A Request frame for a Chat, which the soak's server answers slowly (`SOAK_HANDLER_MS`). */
 const request = (id: number): Buffer => {
   const prefix = Buffer.alloc(4);
@@ -38,6 +47,9 @@ export const HOSTILE_KINDS = {
   ],
   // 20 MiB of echoes is more than loopback's kernel buffers hold, so the server's queue grows.
   'non-reader': () => [HELLO, ...Array.from({ length: 20_000 }, () => CHAT)],
+  // The same with a session: the echoes it never reads nor acknowledges are held for it
+  // unacknowledged, and count against maxPendingBytes like the socket's bytes.
+  'stalled session': () => [SESSION_HELLO, ...Array.from({ length: 20_000 }, (_, i) => message(CHAT_BODY, seq(i + 1)))],
   // Ignores the maxRequestsInFlight of the server's hello: all but the first ones are
   // refused with an error reply, unhandled. Then silent, so heartbeats drop it.
   'request flood': () => [HELLO, ...Array.from({ length: 5_000 }, (_, i) => request(i + 1))],
@@ -57,7 +69,7 @@ export function unleash(port: number, kind: HostileKind, sockets: Set<Socket>): 
       resolve();
     });
     socket.once('connect', () => {
-      if (kind === 'non-reader') socket.pause();
+      if (kind === 'non-reader' || kind === 'stalled session') socket.pause();
       else socket.resume();
       for (const bytes of HOSTILE_KINDS[kind]()) socket.write(bytes);
     });
