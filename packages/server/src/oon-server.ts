@@ -4,6 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
   DEFAULT_CLOSE_GRACE,
+  FAULT_CLOSE_GRACE,
   type AnyClass,
   type DisconnectReason,
   type ReceiveOptions,
@@ -16,6 +17,7 @@ import {
   Inbox,
   RequestHandlers,
   type Hello,
+  type ResumeProof,
   type SessionGrant,
 } from '@oon/wire/internal';
 import { broadcastTo, type BroadcastResult } from './broadcast';
@@ -23,9 +25,6 @@ import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
 import { SessionTable, type SessionEntry } from './session-table';
-
-/** Milliseconds a refused client has to close before its socket is destroyed. */
-const REFUSED_GRACE_MS = 1_000;
 
 /**
  * Accepts OON clients and revives what they send into instances of registered classes.
@@ -214,7 +213,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     socket.setNoDelay(true);
     const connection: Connection = new Connection(socket, this.#options.connection, {
       role: 'server',
-      admit: (hello) => this.#admit(hello, socket, connection),
+      admit: (hello, proof) => this.#admit(hello, socket, connection, proof),
       onOpen: () => this.#onOpen(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       // The peer of a link is known from its onOpen, before any of its messages.
@@ -230,37 +229,47 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
         }
       },
     );
-    connection.once('close', (reason) => {
+    connection.once('close', (reason, error) => {
       this.#connections.delete(connection);
       const entry = this.#sessions.entryOf(connection);
       if (entry === undefined || this.#peerOf.has(connection)) return;
       // A session was granted to a link that never opened: a new one has no peer to keep it for.
       if (entry.peer === undefined) {
         if (entry.connection === connection) this.#sessions.end(entry);
-      } else this.#onLinkClosed(connection, entry.peer, reason);
+      } else this.#onLinkClosed(connection, entry.peer, reason, error);
     });
   }
 
   /**
    * Turns a client away without a Connection: an Error frame says why (the client's
    * `connect()` rejects with it, as `BadConn`), then the socket closes; one that does
-   * not close within {@link REFUSED_GRACE_MS} is destroyed.
+   * not close within `FAULT_CLOSE_GRACE` is destroyed, whatever it still sends (an idle
+   * timeout would let a peer that trickles bytes keep its socket for ever).
    */
   #refuse(socket: Socket, reason: string): void {
     this.#refused.add(socket);
-    socket.once('close', () => this.#refused.delete(socket));
+    const destroy = setTimeout(() => socket.destroy(), FAULT_CLOSE_GRACE);
+    socket.once('close', () => {
+      clearTimeout(destroy);
+      this.#refused.delete(socket);
+    });
     socket.on('error', () => {});
-    socket.setTimeout(REFUSED_GRACE_MS, () => socket.destroy());
     socket.resume(); // drop what it sends, so its FIN is seen
     socket.end(errorFrame('BadConn', reason));
     this.emit('error', new BadConnError(`refused client ${String(socket.remoteAddress)}:${String(socket.remotePort)}: ${reason}`), undefined);
   }
 
   /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
-  async #admit(hello: Hello, socket: Socket, connection: Connection): Promise<SessionGrant | undefined> {
+  async #admit(hello: Hello, socket: Socket, connection: Connection, proof: ResumeProof | undefined): Promise<SessionGrant | undefined> {
     await this.#authenticate(hello, socket);
     if (this.#closing !== undefined) return undefined;
-    return this.#sessions.grant(hello, connection);
+    const grant = this.#sessions.grant(hello, connection, proof);
+    if (grant?.forged === true) {
+      // Someone who saw the session id (or a whole earlier resume) tried to take it over.
+      const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} without proof of its secret: not resumed (a new session was granted), and the session's own link is untouched`;
+      this.emit('error', new BadConnError(message), undefined);
+    }
+    return grant;
   }
 
   async #authenticate(hello: Hello, socket: Socket): Promise<void> {
@@ -289,9 +298,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     this.#peerOf.set(connection, peer);
     connection.on('error', (err) => this.emit('error', err, peer));
     connection.on('rejected', (rejection) => this.emit('rejected', rejection, peer));
-    connection.once('close', (reason) => this.#onLinkClosed(connection, peer, reason));
-    if (resumed !== undefined) {
-      this.emit('reconnect', peer);
+    connection.once('close', (reason, error) => this.#onLinkClosed(connection, peer, reason, error));
+    if (resumed !== undefined && entry !== undefined) {
+      this.emit('reconnect', peer, this.#sessions.back(entry));
       return;
     }
     if (entry !== undefined) entry.peer = peer;
@@ -300,16 +309,18 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     this.emit('connection', peer);
   }
 
-  /** A peer's link closed: it is gone, unless its session waits for it to come back. */
-  #onLinkClosed(connection: Connection, peer: Peer, reason: DisconnectReason): void {
+  /** A peer's link closed: it is away if its session waits for it to come back, else gone. */
+  #onLinkClosed(connection: Connection, peer: Peer, reason: DisconnectReason, error: OonError | undefined): void {
     const entry = this.#sessions.entryOf(connection);
     if (entry === undefined) {
       this.#forget(peer, connection.inbox);
       this.emit('disconnect', peer, reason);
       return;
     }
-    const outcome = this.#sessions.linkClosed(connection, reason, this.#closing !== undefined, () => this.#endSession(entry, reason));
+    // The resume window is a deadline the client missed: its session ends as a timeout.
+    const outcome = this.#sessions.linkClosed(connection, reason, this.#closing !== undefined, () => this.#endSession(entry, 'timeout'));
     if (outcome === 'ended') this.#endSession(entry, reason);
+    else if (outcome === 'away') this.emit('away', peer, reason, error);
   }
 
   /**

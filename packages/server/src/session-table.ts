@@ -1,5 +1,5 @@
 import { type DisconnectReason } from '@oon/wire';
-import { Session, type Connection, type Hello, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
+import { checkSessionProof, isResumable, randomSecret, Session, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
 
 /** The limits a session is made with. */
 type SessionLimits = Pick<SessionOptions, 'maxBufferedBytes' | 'maxPendingBytes'>;
@@ -10,18 +10,17 @@ export interface SessionEntry {
   readonly session: Session;
   /** The token the client authenticated with: only the same token may resume the session. */
   readonly token: string | undefined;
+  /** Sent once, in the hello that granted the session: resuming takes proof of it. */
+  readonly secret: Buffer;
   /** Set once the first link's handshake is done. */
   peer: Peer | undefined;
   /** The live link, if any; `undefined` while the session waits for the client. */
   connection: Connection | undefined;
   /** Ends the session when the resume window passes. */
   expiry: NodeJS.Timeout | undefined;
-  /** When the link dropped (`Date.now()`), while the session waits for the client. */
-  waitingSince?: number;
+  /** When the link dropped (`Date.now()`), while the session waits for the client: set once per absence. */
+  waitingSince: number | undefined;
 }
-
-/** Link ends after which a client may come back and resume; the others end the session. */
-const RESUMABLE: ReadonlySet<DisconnectReason> = new Set(['remote close', 'connection error', 'timeout']);
 
 /**
  * The server's sessions, by id: grants a new one or resumes one a client names in its
@@ -45,16 +44,20 @@ export class SessionTable {
   }
 
   /**
-   * The session for a client's hello: the one it names, if the server still has it
-   * (a link it still holds for it is dropped), else a new one. None if the client asked
-   * for none or sessions are off (`resumeWindow: 0`).
+   * The session for a client's hello: the one it names, if the server still has it and
+   * the client proved it holds the session's secret (a link the server still holds for
+   * it is then dropped), else a new one. None if the client asked for none or sessions
+   * are off (`resumeWindow: 0`). `forged` is set when the hello named a live session
+   * without its secret (or with another token): that session and its link are untouched.
    */
-  grant(hello: Hello, connection: Connection): SessionGrant | undefined {
+  grant(hello: Hello, connection: Connection, proof: ResumeProof | undefined): (SessionGrant & { readonly forged: boolean }) | undefined {
     const wanted = hello.session;
     if (wanted === undefined || this.#window === 0) return undefined;
     const entry = wanted.id === undefined ? undefined : this.#entries.get(wanted.id);
-    // A session id is not a credential by itself: a client with another token gets a new session.
-    if (entry !== undefined && !entry.session.ended && entry.token === hello.token) {
+    const live = entry !== undefined && !entry.session.ended;
+    // A session id is not a credential: only its secret, and the token that opened it, resume it.
+    const proven = live && entry.token === hello.token && proof !== undefined && checkSessionProof(entry.secret, proof.nonce, entry.session.id, proof.proof);
+    if (proven) {
       clearTimeout(entry.expiry);
       entry.expiry = undefined;
       const stale = entry.connection;
@@ -63,14 +66,19 @@ export class SessionTable {
       // The client is back on a new link before the server saw the old one die.
       if (stale !== undefined) void stale.close(false);
       const { session } = entry;
-      return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received } };
+      return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received }, forged: false };
     }
     if (!this.#makeRoom()) return undefined;
     const session = new Session({ peer: connection.describePeer(), ...this.#limits });
-    const fresh: SessionEntry = { session, token: hello.token, peer: undefined, connection, expiry: undefined };
+    const secret = randomSecret();
+    const fresh: SessionEntry = { session, token: hello.token, secret, peer: undefined, connection, expiry: undefined, waitingSince: undefined };
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
-    return { hello: { id: session.id, resumed: false, received: 0 }, binding: { session, peerReceived: 0 } };
+    return {
+      hello: { id: session.id, resumed: false, received: 0, secret: secret.toString('base64') },
+      binding: { session, peerReceived: 0 },
+      forged: live,
+    };
   }
 
   /**
@@ -97,19 +105,28 @@ export class SessionTable {
   }
 
   /**
-   * A connection closed: `'superseded'` if its session already runs on a newer link,
-   * `'kept'` if the session waits for the client (then `onExpire` runs when the window
-   * passes), else `'ended'`: the caller ends the session.
+   * A connection closed: `'superseded'` if its session already runs on a newer link;
+   * `'away'` if the session now waits for the client (then `onExpire` runs when the
+   * window passes), `'still away'` if it already did (a link that failed to resume it);
+   * else `'ended'`: the caller ends the session.
    */
-  linkClosed(connection: Connection, reason: DisconnectReason, shuttingDown: boolean, onExpire: () => void): 'superseded' | 'kept' | 'ended' {
+  linkClosed(connection: Connection, reason: DisconnectReason, shuttingDown: boolean, onExpire: () => void): 'superseded' | 'away' | 'still away' | 'ended' {
     const entry = this.#byConnection.get(connection);
     if (entry === undefined) return 'ended';
     if (entry.connection !== connection) return 'superseded';
     entry.connection = undefined;
-    if (shuttingDown || connection.peerClosedSession || entry.session.ended || !RESUMABLE.has(reason)) return 'ended';
+    if (shuttingDown || connection.peerClosedSession || entry.session.ended || !isResumable(reason)) return 'ended';
     entry.expiry = setTimeout(onExpire, this.#window);
+    if (entry.waitingSince !== undefined) return 'still away';
     entry.waitingSince = Date.now();
-    return 'kept';
+    return 'away';
+  }
+
+  /** The client resumed its session on a live link: how long it was away, in ms (0 if the server never saw it leave). */
+  back(entry: SessionEntry): number {
+    const since = entry.waitingSince;
+    entry.waitingSince = undefined;
+    return since === undefined ? 0 : Date.now() - since;
   }
 
   /** Forgets a session and ends it; returns how many messages it never got acknowledged. */

@@ -40,6 +40,13 @@ export const FrameKind = {
    * JSON `{id, class, code, message}`: the message's id and class (when readable), and why.
    */
   Rejected: 10,
+  /**
+   * Handshake only, server to a client whose hello names a session to resume: a fresh
+   * random nonce (32 bytes) the client must prove the session's secret over.
+   */
+  Challenge: 11,
+  /** Handshake only, the client's answer to a Challenge: HMAC-SHA256 of the nonce under the session's secret (32 bytes). */
+  Proof: 12,
 } as const;
 
 /** A frame kind byte. */
@@ -65,6 +72,16 @@ export const DEFAULT_HANDSHAKE_TIMEOUT = 5_000;
  * flushed, the peer's close awaited) before destroying the socket. @default 10000
  */
 export const DEFAULT_CLOSE_GRACE = 10_000;
+
+/**
+ * Milliseconds a connection dropped for a fault (a bad frame, a missed deadline: the
+ * handshake, a partial frame, a ping) is kept after its Error frame and end are written,
+ * for the peer to read them and close; then the socket is destroyed. Short, and not
+ * `closeGrace`: a peer at fault that does not read would otherwise hold its socket (and
+ * its slot) for the whole grace a graceful `close()` gives. The lesser of this and
+ * `closeGrace` applies. Also how long a server lets a refused client read why.
+ */
+export const FAULT_CLOSE_GRACE = 1_000;
 
 /** Milliseconds a peer may take to finish a frame it has started (slowloris guard). @default 10000 */
 export const DEFAULT_PARTIAL_FRAME_TIMEOUT = 10_000;
@@ -95,3 +112,12 @@ export const DEFAULT_MAX_COLLECTION_LENGTH = 100_000;
 
 /** Most UTF-8 bytes in one string (and bytes in one `t.bytes` value) a codec writes or reads. @default 1 MiB */
 export const DEFAULT_MAX_STRING_BYTES = 1024 * 1024;
+
+/**
+ * Most decimal digits in one `bigint` the JSON codec writes or reads. Decimal text is
+ * parsed in superlinear time (900,000 digits: 100 ms; 4,096: 0.05 ms), so one peer
+ * could spend the server's CPU with a few large frames; at this bound a frame full of
+ * bigints costs about what a frame of other JSON does. 4,096 digits hold a 13,600-bit
+ * integer. The binary codec sends hex, read in linear time. @default 4096
+ */
+export const DEFAULT_MAX_BIGINT_DIGITS = 4096;
