@@ -1,10 +1,11 @@
 import { OonError, type NetMessageOptions } from '@oon/core';
-import type { Peer } from './peer';
+import { SharedMessage } from '@oon/wire/internal';
+import type { Peer, PeerData } from './peer';
 
 /** One peer `broadcast()` could not hand the message to, and why. */
-export interface BroadcastFailure {
+export interface BroadcastFailure<Data extends object = PeerData, Identity extends object = object> {
   /** The peer that did not take the message. */
-  readonly peer: Peer;
+  readonly peer: Peer<Data, Identity>;
   /** `BadConn` (evicted, gone, or its session full while it reconnects) or `BadData` (the peer cannot take this object). */
   readonly error: OonError;
 }
@@ -14,7 +15,7 @@ export interface BroadcastFailure {
  * over, not what arrived: a peer's own `send()` promise, or its session's
  * acknowledgements, say that.
  */
-export interface BroadcastResult {
+export interface BroadcastResult<Data extends object = PeerData, Identity extends object = object> {
   /**
    * Peers the message was handed to: written to their link, or held for them within
    * their bound (`maxPendingBytes`) to be written as they read or once they reconnect.
@@ -25,17 +26,25 @@ export interface BroadcastResult {
   /** Peers that could not take the message for another reason (gone, or it cannot be sent to them). */
   readonly failed: number;
   /** Each peer evicted or failed, with its error. */
-  readonly failures: readonly BroadcastFailure[];
+  readonly failures: readonly BroadcastFailure<Data, Identity>[];
 }
 
-/** Hands `object` to each peer in turn; a refusal is counted, never thrown. */
-export function broadcastTo(peers: Iterable<Peer>, object: object, options: NetMessageOptions | undefined): BroadcastResult {
+/**
+ * Hands `object` to each peer in turn, encoded once per codec (a `SharedMessage`: every
+ * peer gets the same payload and message id); a refusal is counted, never thrown.
+ */
+export function broadcastTo<Data extends object, Identity extends object>(
+  peers: Iterable<Peer<Data, Identity>>,
+  object: object,
+  options: NetMessageOptions | undefined,
+): BroadcastResult<Data, Identity> {
+  const shared = new SharedMessage(object, options);
   let delivered = 0;
   let evicted = 0;
-  const failures: BroadcastFailure[] = [];
+  const failures: BroadcastFailure<Data, Identity>[] = [];
   for (const peer of peers) {
     const wasEvicted = peer.evicted;
-    const outcome = peer.offer(object, options);
+    const outcome = peer.offerShared(shared);
     if (!(outcome instanceof OonError)) {
       delivered += 1;
       continue;

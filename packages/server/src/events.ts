@@ -1,19 +1,22 @@
 import type { AddressInfo } from 'node:net';
 import type { NetMessage, OonError } from '@oon/core';
 import type { DisconnectReason, MessageRejection } from '@oon/wire';
-import type { Peer } from './peer';
+import type { Peer, PeerData } from './peer';
 
-/** Events emitted by {@link OonServer}; `T` is the type of the objects clients send. */
-export interface OonServerEvents<T extends object = object> {
+/**
+ * Events emitted by {@link OonServer}; `T` is the type of the objects clients send,
+ * `Data` and `Identity` type each peer's `data` and `identity`.
+ */
+export interface OonServerEvents<T extends object = object, Data extends object = PeerData, Identity extends object = object> {
   /** The server is accepting connections. */
   listening: [address: AddressInfo];
   /**
    * A new client connected and finished the handshake (a client that resumes its
    * session is not new: see `reconnect`).
    */
-  connection: [peer: Peer];
+  connection: [peer: Peer<Data, Identity>];
   /** A client sent an object: a live instance of its registered class. */
-  message: [object: T, peer: Peer, message: NetMessage<T>];
+  message: [object: T, peer: Peer<Data, Identity>, message: NetMessage<T>];
   /**
    * A client's link dropped and its session is kept for it: it may come back within
    * `resumeWindow` (`reconnect`), or not (`disconnect`). Meanwhile `peer.connected` is
@@ -23,13 +26,13 @@ export interface OonServerEvents<T extends object = object> {
    * `resumeWindow`. `reason` is the link's end; `error` says what failed, if anything did.
    * Once per absence, however many attempts the client makes to come back.
    */
-  away: [peer: Peer, reason: DisconnectReason, error: OonError | undefined];
+  away: [peer: Peer<Data, Identity>, reason: DisconnectReason, error: OonError | undefined];
   /**
    * A client whose link dropped came back within `resumeWindow` and resumed its session:
    * the same `peer`, nothing lost. `awayMs` is how long it was away (0 when it came back
    * on a new link before the server saw the old one drop: then no `away` preceded this).
    */
-  reconnect: [peer: Peer, awayMs: number];
+  reconnect: [peer: Peer<Data, Identity>, awayMs: number];
   /**
    * A client is gone for good, and why: it closed, its link ended without a session to
    * keep (`reconnect: false`, bad data, refused, a slow consumer), its session ended
@@ -37,18 +40,18 @@ export interface OonServerEvents<T extends object = object> {
    * room under `maxSessions`, `'local close'` when the server closed), or the server
    * closed. Emitted once per peer, last.
    */
-  disconnect: [peer: Peer, reason: DisconnectReason];
+  disconnect: [peer: Peer<Data, Identity>, reason: DisconnectReason];
   /**
    * Messages sent to `peer` that it never acknowledged, given up when its session ended
    * (the window passed, it closed mid-stream, or the server closed). Never silent.
    */
-  loss: [count: number, peer: Peer];
+  loss: [count: number, peer: Peer<Data, Identity>];
   /**
    * `peer` could not read a message the server sent it (a class it lacks, a value of the
    * wrong type, a failed class-validator constraint) and dropped it, naming its id and
    * class; the connection goes on. A request it cannot read rejects that request instead.
    */
-  rejected: [rejection: MessageRejection, peer: Peer];
+  rejected: [rejection: MessageRejection, peer: Peer<Data, Identity>];
   /**
    * A fault with no promise to report it to: a client sent a message that could not be
    * read (it is dropped, the client is told, it stays connected) or a stream that could
@@ -57,7 +60,7 @@ export interface OonServerEvents<T extends object = object> {
    * stays connected). `peer` is unset before the handshake.
    * Nothing throws if no one listens: listen for it.
    */
-  error: [error: OonError, peer: Peer | undefined];
+  error: [error: OonError, peer: Peer<Data, Identity> | undefined];
   /** The server stopped and every connection is closed. */
   close: [];
 }

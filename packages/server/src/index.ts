@@ -1,5 +1,8 @@
 export { OonServer } from './oon-server';
 export { Peer } from './peer';
+export type { PeerData } from './peer';
+export { BroadcastOperator } from './broadcast-operator';
+export type { Room } from './rooms';
 export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS } from '@oon/wire';
 export {
   DEFAULT_BACKLOG,

@@ -21,10 +21,12 @@ import {
   type ResumeProof,
   type SessionGrant,
 } from '@oon/wire/internal';
-import { broadcastTo, type BroadcastResult } from './broadcast';
+import type { BroadcastResult } from './broadcast';
+import { BroadcastOperator } from './broadcast-operator';
+import { RoomIndex, type Room } from './rooms';
 import type { OonServerEvents } from './events';
-import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
-import { Peer } from './peer';
+import { resolveServerOptions, type AuthCheck, type OonServerOptions, type ResolvedServerOptions } from './options';
+import { Peer, type PeerData } from './peer';
 import { SessionTable, type SessionEntry } from './session-table';
 import { addressKey, ConnectionSlots } from './connection-slots';
 import { AuthThrottle } from './auth-throttle';
@@ -35,6 +37,9 @@ import { AuthThrottle } from './auth-throttle';
  * A client that sends anything wrong is dropped with an `'error'` event; every other
  * client goes on undisturbed.
  *
+ * `T` is the type of what clients send; `Data` types each `peer.data` (the app's state
+ * per client); `Identity` is what the `auth` check resolves to, read as `peer.identity`.
+ *
  * @example
  * ```ts fragment
  * const server = new OonServer<FordTruck>({ port: 9090 });
@@ -43,26 +48,34 @@ import { AuthThrottle } from './auth-throttle';
  * await server.listen();
  * ```
  */
-export class OonServer<T extends object = object> extends EventEmitter<OonServerEvents<T>> {
+export class OonServer<T extends object = object, Data extends object = PeerData, Identity extends object = object> extends EventEmitter<
+  OonServerEvents<T, Data, Identity>
+> {
   readonly #options: ResolvedServerOptions;
-  readonly #peers = new Set<Peer>();
+  readonly #peers = new Set<Peer<Data, Identity>>();
+  /** Who is in which room (this node's). */
+  readonly #rooms = new RoomIndex<Peer<Data, Identity>>();
+  /** Every peer, and the rooms: what broadcasts are aimed within. */
+  readonly #scope = { all: () => this.#peers, rooms: this.#rooms };
+  /** What `auth` resolved to for each connection it admitted with an identity, until its peer has it. */
+  readonly #identityOf = new WeakMap<Connection, Identity>();
   /** Every accepted socket's connection, handshaking or not, so `close()` leaves none behind. */
   readonly #connections = new Set<Connection>();
   #server: Server | undefined;
   #closing: Promise<void> | undefined;
-  readonly #handlers = new RequestHandlers<Peer>();
+  readonly #handlers = new RequestHandlers<Peer<Data, Identity>>();
   /** The peer of each connection that finished its handshake, for request handlers. */
-  readonly #peerOf = new WeakMap<Connection, Peer>();
+  readonly #peerOf = new WeakMap<Connection, Peer<Data, Identity>>();
   /** Sockets refused (server full or closing), told why and closing: `close()` destroys those left. */
   readonly #refused = new Set<Socket>();
   /** Peers for `accept()`: held only while no one listens for `'connection'`. */
-  #accepted = new Inbox<Peer>({ what: 'connection' });
-  readonly #sessions: SessionTable;
+  #accepted = new Inbox<Peer<Data, Identity>>({ what: 'connection' });
+  readonly #sessions: SessionTable<Peer<Data, Identity>>;
   /** Connections counted in all, in their handshake, and per address: who is refused on accept. */
   readonly #slots: ConnectionSlots;
   readonly #authThrottle: AuthThrottle;
 
-  constructor(options: OonServerOptions = {}) {
+  constructor(options: OonServerOptions<Identity> = {}) {
     super();
     this.#options = resolveServerOptions(options);
     this.#slots = new ConnectionSlots(this.#options);
@@ -77,7 +90,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   }
 
   /** The clients connected now (after their handshake), and those whose session waits for them to reconnect. */
-  get peers(): ReadonlySet<Peer> {
+  get peers(): ReadonlySet<Peer<Data, Identity>> {
     return this.#peers;
   }
 
@@ -104,7 +117,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     const server = this.#createServer();
     this.#server = server;
     this.#closing = undefined;
-    this.#accepted = new Inbox<Peer>({ what: 'connection' });
+    this.#accepted = new Inbox<Peer<Data, Identity>>({ what: 'connection' });
     const { host, port, path, backlog } = this.#options;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -130,7 +143,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
    * signal's reason when aborted, and with `BadConn` once the server is closed.
    * Peers are held for `accept()` only while no one listens for `'connection'`.
    */
-  accept(options?: ReceiveOptions): Promise<Peer> {
+  accept(options?: ReceiveOptions): Promise<Peer<Data, Identity>> {
     return this.#accepted.receive(options);
   }
 
@@ -139,7 +152,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
    * `server.onMessage(FordTruck, (truck, peer) => truck.showInfo())`. Returns a function
    * that removes the listener.
    */
-  onMessage<C extends object>(type: AnyClass<C>, listener: (object: C, peer: Peer, message: NetMessage<T>) => void): () => void {
+  onMessage<C extends object>(type: AnyClass<C>, listener: (object: C, peer: Peer<Data, Identity>, message: NetMessage<T>) => void): () => void {
     const relay = forInstancesOf(type, listener);
     this.on('message', relay);
     return () => this.off('message', relay);
@@ -154,7 +167,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
    * closes: `server.handle(Report, (r, peer, signal) => build(r, { signal }))`.
    * Returns a function that removes the handler.
    */
-  handle<C extends object>(type: AnyClass<C>, handler: RequestHandler<C, Peer>): () => void {
+  handle<C extends object>(type: AnyClass<C>, handler: RequestHandler<C, Peer<Data, Identity>>): () => void {
     return this.#handlers.set(type, handler);
   }
 
@@ -166,8 +179,31 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
    * would pass `maxPendingBytes` (its session ends, its `'loss'` is reported); the others
    * go on. It does not pace the caller: to be paced by a client, await its `peer.send()`.
    */
-  broadcast(object: object, options?: NetMessageOptions): Promise<BroadcastResult> {
-    return Promise.resolve(broadcastTo(this.#peers, object, options));
+  broadcast(object: object, options?: NetMessageOptions): Promise<BroadcastResult<Data, Identity>> {
+    return this.#everyone().send(object, options);
+  }
+
+  /**
+   * Aims a broadcast at the peers in `room` (or in any of several; chain `.to()` for
+   * more, `.except()` to leave some out): `await server.to('order:42').send(update)`.
+   * Peers join rooms with `peer.join(room)`.
+   */
+  to(room: Room | readonly Room[]): BroadcastOperator<Data, Identity> {
+    return this.#everyone().to(room);
+  }
+
+  /** The same as {@link OonServer.to}: `await server.in('order:42').count()`, `.peers()`. */
+  in(room: Room | readonly Room[]): BroadcastOperator<Data, Identity> {
+    return this.#everyone().to(room);
+  }
+
+  /** Aims a broadcast at every peer except those in `room` and the peer `peer` (or each of several): `server.except(sender).send(obj)`. */
+  except(target: Room | Peer<Data, Identity> | readonly (Room | Peer<Data, Identity>)[]): BroadcastOperator<Data, Identity> {
+    return this.#everyone().except(target);
+  }
+
+  #everyone(): BroadcastOperator<Data, Identity> {
+    return new BroadcastOperator(this.#scope);
   }
 
   /**
@@ -230,8 +266,8 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       },
       hasMessageListeners: () => this.listenerCount('message') > 0,
       // The peer of a link is known from its onOpen, before any of its messages.
-      onMessage: (object, message) => this.emit('message', object as T, this.#peerOf.get(connection) as Peer, message as NetMessage<T>),
-      handleRequest: (object, signal) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer, signal),
+      onMessage: (object, message) => this.emit('message', object as T, this.#peerOf.get(connection) as Peer<Data, Identity>, message as NetMessage<T>),
+      handleRequest: (object, signal) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer<Data, Identity>, signal),
     });
     this.#connections.add(connection);
     connection.ready.catch(
@@ -275,7 +311,8 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
 
   /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
   async #admit(hello: Hello, socket: Socket, connection: Connection, proof: ResumeProof | undefined): Promise<SessionGrant | undefined> {
-    await this.#authenticate(hello, socket);
+    const identity = await this.#authenticate(hello, socket);
+    if (identity !== undefined) this.#identityOf.set(connection, identity);
     if (this.#closing !== undefined) return undefined;
     const grant = this.#sessions.grant(hello, connection, proof);
     if (grant?.refused !== undefined) {
@@ -286,19 +323,21 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     return grant;
   }
 
-  async #authenticate(hello: Hello, socket: Socket): Promise<void> {
-    const { auth } = this.#options;
-    if (auth === undefined) return;
-    let admitted = false;
+  /** Runs `auth`: the identity it resolved to, `undefined` for `true`; refuses anything else, so nothing fails open. */
+  async #authenticate(hello: Hello, socket: Socket): Promise<Identity | undefined> {
+    // Resolved options hold the check untyped; the constructor took it as returning `Identity`.
+    const auth = this.#options.auth as AuthCheck<Identity> | undefined;
+    if (auth === undefined) return undefined;
+    let verdict: boolean | Identity = false;
     try {
-      admitted = await auth(hello.token, { address: socket.remoteAddress, port: socket.remotePort });
+      verdict = await auth(hello.token, { address: socket.remoteAddress, port: socket.remotePort });
     } catch (cause) {
       throw new BadConnError('authentication failed: the server could not check the token', { cause });
     }
-    if (!admitted) {
-      await this.#authThrottle.refused(addressKey(socket.remoteAddress));
-      throw new BadConnError(hello.token === undefined ? 'authentication failed: no token given; pass `token` to OonClient' : 'authentication failed: the token was refused');
-    }
+    if (verdict === true) return undefined;
+    if (typeof verdict === 'object' && verdict !== null) return verdict;
+    await this.#authThrottle.refused(addressKey(socket.remoteAddress));
+    throw new BadConnError(hello.token === undefined ? 'authentication failed: no token given; pass `token` to OonClient' : 'authentication failed: the token was refused');
   }
 
   #onOpen(connection: Connection): void {
@@ -306,10 +345,11 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     const resumed = entry?.peer;
     const peer =
       resumed ??
-      new Peer(connection, entry?.session, this.#options.connection.closeGrace ?? DEFAULT_CLOSE_GRACE, () => {
+      new Peer<Data, Identity>(connection, this.#rooms, entry?.session, this.#options.connection.closeGrace ?? DEFAULT_CLOSE_GRACE, () => {
         if (entry !== undefined) this.#endSession(entry, 'local close');
       });
     peer.relink(connection);
+    peer.setIdentity(this.#identityOf.get(connection));
     this.#peerOf.set(connection, peer);
     connection.on('error', (err) => this.emit('error', err, peer));
     connection.on('rejected', (rejection) => this.emit('rejected', rejection, peer));
@@ -325,7 +365,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   }
 
   /** A peer's link closed: it is away if its session waits for it to come back, else gone. */
-  #onLinkClosed(connection: Connection, peer: Peer, reason: DisconnectReason, error: OonError | undefined): void {
+  #onLinkClosed(connection: Connection, peer: Peer<Data, Identity>, reason: DisconnectReason, error: OonError | undefined): void {
     const entry = this.#sessions.entryOf(connection);
     if (entry === undefined) {
       this.#forget(peer, connection.inbox);
@@ -346,13 +386,14 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
    * or a server that never calls accept() (event-driven, no 'connection' listener) would
    * keep every peer it ever had.
    */
-  #forget(peer: Peer, inbox: Inbox<object>): void {
+  #forget(peer: Peer<Data, Identity>, inbox: Inbox<object>): void {
     this.#peers.delete(peer);
+    peer.markGone();
     if (inbox.size === 0) this.#accepted.remove(peer);
   }
 
   /** Ends a session for good: the peer is gone, and what it never acknowledged is reported lost. */
-  #endSession(entry: SessionEntry, reason: DisconnectReason): void {
+  #endSession(entry: SessionEntry<Peer<Data, Identity>>, reason: DisconnectReason): void {
     if (entry.session.ended) return;
     const lost = this.#sessions.end(entry);
     const { peer } = entry;

@@ -46,7 +46,7 @@ export interface ServerTlsOptions {
 }
 
 /** Options of {@link OonServer}; the connection options apply to every peer. */
-export interface OonServerOptions extends ConnectionOptions {
+export interface OonServerOptions<Identity extends object = object> extends ConnectionOptions {
   /** Interface to bind. Not with `path`. @default '127.0.0.1' */
   host?: string;
   /** TCP port; 0 picks a free one (read it from `server.address()`). Not with `path`. @default 9090 */
@@ -98,7 +98,8 @@ export interface OonServerOptions extends ConnectionOptions {
   maxSessions?: number;
   /**
    * Checks each client's `token` (sent in its hello) before anything else is accepted
-   * from it: resolve to `true` to admit. A refused client's `connect()` rejects with
+   * from it: resolve to `true` to admit, or to an object saying who the client is (its
+   * identity, read as `peer.identity` in every handler); anything else refuses. A refused client's `connect()` rejects with
    * `BadConn` ("authentication failed"). No check by default. Each refusal from an
    * address waits longer before it is sent (50 ms, doubling per failure in the last
    * minute, at most 2 s and half of `handshakeTimeout`), so one address cannot guess
@@ -106,7 +107,7 @@ export interface OonServerOptions extends ConnectionOptions {
    * `'oon-0.0.5'` (a `TypeError`): the origin's wire has no hello to carry a token; use
    * `tls.mutual` there.
    */
-  auth?: AuthCheck;
+  auth?: AuthCheck<Identity>;
 }
 
 /** Where a connecting client comes from, for an {@link AuthCheck}. */
@@ -117,8 +118,11 @@ export interface ClientAddress {
   readonly port: number | undefined;
 }
 
-/** Decides whether to admit a client from its token. */
-export type AuthCheck = (token: string | undefined, client: ClientAddress) => boolean | Promise<boolean>;
+/**
+ * Decides whether to admit a client from its token: `true` admits it, an object admits
+ * it as that identity (`peer.identity`), `false` refuses it.
+ */
+export type AuthCheck<Identity extends object = object> = (token: string | undefined, client: ClientAddress) => boolean | Identity | Promise<boolean | Identity>;
 
 /** Options with every default filled in. */
 export interface ResolvedServerOptions {

@@ -1,14 +1,33 @@
 import { BadConnError, newMessageId, type NetMessageOptions } from '@oon/core';
 import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, SchemaProblems, UncheckedRequestOptions } from '@oon/wire';
-import { describeLinkLoss, type Connection, type LinkLoss, type SendOutcome, type Session } from '@oon/wire/internal';
+import { describeLinkLoss, type Connection, type LinkLoss, type SendOutcome, type Session, type SharedMessage } from '@oon/wire/internal';
+import type { Room, RoomIndex } from './rooms';
+import { roomNames } from './room-names';
+
+/** What `peer.data` is unless the server says otherwise: fields of the app's choosing, read as `unknown`. */
+export type PeerData = Record<string, unknown>;
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
- * `send` of its own. A client that reconnects and resumes its session keeps its `Peer`.
+ * `send` of its own. A client that reconnects and resumes its session keeps its `Peer`,
+ * with its rooms, `data` and `identity`.
+ *
+ * `Data` types {@link Peer.data}; `Identity` is what the server's `auth` check resolved
+ * to ({@link Peer.identity}). Both are the server's type parameters: `OonServer<T, Data, Identity>`.
  */
-export class Peer {
+export class Peer<Data extends object = PeerData, Identity extends object = object> {
   /** An id for logs and maps, unique within this process (10 hex characters). */
   readonly id: string = newMessageId();
+  /**
+   * The app's own state for this client, kept for as long as the peer (across resumed
+   * links). It starts as an empty object: declare fields the app sets later as optional,
+   * or set them in the `'connection'` handler.
+   */
+  data: Data = {} as Data;
+  #identity: Identity | undefined;
+  readonly #rooms: RoomIndex<Peer<Data, Identity>>;
+  /** The rooms it was in when it left, once gone (it is then in none). */
+  #roomsAtExit: ReadonlySet<Room> | undefined;
   #connection: Connection;
   readonly #session: Session | undefined;
   readonly #closeGrace: number;
@@ -17,8 +36,9 @@ export class Peer {
   #away: LinkLoss | undefined;
 
   /** @internal Peers are made by the server. */
-  constructor(connection: Connection, session?: Session, closeGrace = 0, endSession: () => void = () => {}) {
+  constructor(connection: Connection, rooms: RoomIndex<Peer<Data, Identity>>, session?: Session, closeGrace = 0, endSession: () => void = () => {}) {
     this.#connection = connection;
+    this.#rooms = rooms;
     this.#session = session;
     this.#closeGrace = closeGrace;
     this.#endSession = endSession;
@@ -28,6 +48,52 @@ export class Peer {
   relink(connection: Connection): void {
     this.#connection = connection;
     this.#away = undefined;
+  }
+
+  /** @internal What the server's `auth` check resolved to for the client's latest link. */
+  setIdentity(identity: Identity | undefined): void {
+    this.#identity = identity;
+  }
+
+  /** @internal The peer is gone for good: it leaves every room, and `rooms` keeps what it was in. */
+  markGone(): void {
+    if (this.#roomsAtExit !== undefined) return;
+    this.#roomsAtExit = new Set(this.#rooms.roomsOf(this));
+    this.#rooms.leaveAll(this);
+  }
+
+  /**
+   * Who the server's `auth` check said this client is: what it resolved to when it
+   * resolved to an object rather than `true` (checked again, and replaced, on each
+   * resumed link); `undefined` without `auth` or when it resolved to `true`.
+   */
+  get identity(): Identity | undefined {
+    return this.#identity;
+  }
+
+  /**
+   * Puts this peer in `room` (or each of several): `server.to(room).send()` then reaches
+   * it. Joining again is a no-op. It stays in its rooms while away (link down, session
+   * kept: what the room is sent is held for it) and leaves them all when it is gone for
+   * good (just before `'disconnect'`); joining a peer that is gone does nothing.
+   * Throws a `TypeError` for a room that is not a string.
+   */
+  join(room: Room | readonly Room[]): void {
+    const rooms = roomNames(room, 'peer.join');
+    if (this.#roomsAtExit === undefined) this.#rooms.join(this, rooms);
+  }
+
+  /** Takes this peer out of `room` (or each of several); leaving a room it is not in is a no-op. Throws a `TypeError` for a room that is not a string. */
+  leave(room: Room | readonly Room[]): void {
+    for (const one of roomNames(room, 'peer.leave')) this.#rooms.leave(this, one);
+  }
+
+  /**
+   * The rooms this peer is in. Once it is gone (`'disconnect'` and after), the rooms it
+   * was in when it left, for "left the room" notices; it is then in none of them.
+   */
+  get rooms(): ReadonlySet<Room> {
+    return this.#roomsAtExit ?? new Set(this.#rooms.roomsOf(this));
   }
 
   /** @internal The link was lost and the session is kept for the client (the server's `'away'`). */
@@ -81,9 +147,9 @@ export class Peer {
     return this.#connection.send(object, options);
   }
 
-  /** @internal What `broadcast()` uses: {@link Peer.send}, with a refusal returned rather than rejected. */
-  offer(object: object, options?: NetMessageOptions): SendOutcome {
-    return this.#connection.offer(object, options);
+  /** @internal What a broadcast uses: {@link Peer.send}, with a refusal returned rather than rejected, of a payload encoded once for every peer of the same codec. */
+  offerShared(shared: SharedMessage): SendOutcome {
+    return this.#connection.offerShared(shared);
   }
 
   /** @internal True once the peer's current link was evicted as a slow consumer. */
@@ -153,3 +219,4 @@ export class Peer {
     return this.#connection.describePeer();
   }
 }
+

@@ -3,17 +3,16 @@ import { checkSessionProof, isResumable, randomSecret, Session, type Connection,
 
 /** The limits a session is made with. */
 type SessionLimits = Pick<SessionOptions, 'maxBufferedBytes' | 'maxPendingBytes'>;
-import type { Peer } from './peer';
 
-/** A client's session on the server, and what carries it now. */
-export interface SessionEntry {
+/** A client's session on the server, and what carries it now; `P` is the server's peer type. */
+export interface SessionEntry<P> {
   readonly session: Session;
   /** The token the client authenticated with: only the same token may resume the session. */
   readonly token: string | undefined;
   /** Sent once, in the hello that granted the session: resuming takes proof of it. */
   readonly secret: Buffer;
   /** Set once the first link's handshake is done. */
-  peer: Peer | undefined;
+  peer: P | undefined;
   /** The live link, if any; `undefined` while the session waits for the client. */
   connection: Connection | undefined;
   /** Ends the session when the resume window passes. */
@@ -26,17 +25,17 @@ export interface SessionEntry {
  * The server's sessions, by id: grants a new one or resumes one a client names in its
  * hello, and keeps a session whose link dropped until its resume window passes.
  */
-export class SessionTable {
-  readonly #entries = new Map<string, SessionEntry>();
-  readonly #byConnection = new WeakMap<Connection, SessionEntry>();
+export class SessionTable<P> {
+  readonly #entries = new Map<string, SessionEntry<P>>();
+  readonly #byConnection = new WeakMap<Connection, SessionEntry<P>>();
   readonly #window: number;
   /** The limits each session is made with (its window comes from them). */
   readonly #limits: SessionLimits;
   readonly #maxSessions: number;
   /** Ends a session to make room for a new one (the server reports its loss). */
-  readonly #evict: (entry: SessionEntry) => void;
+  readonly #evict: (entry: SessionEntry<P>) => void;
 
-  constructor(options: { window: number; limits: SessionLimits; maxSessions: number; evict: (entry: SessionEntry) => void }) {
+  constructor(options: { window: number; limits: SessionLimits; maxSessions: number; evict: (entry: SessionEntry<P>) => void }) {
     this.#window = options.window;
     this.#limits = options.limits;
     this.#maxSessions = options.maxSessions;
@@ -73,7 +72,7 @@ export class SessionTable {
     if (!this.#makeRoom()) return undefined;
     const session = new Session({ peer: connection.describePeer(), ...this.#limits });
     const secret = randomSecret();
-    const fresh: SessionEntry = { session, token: hello.token, secret, peer: undefined, connection, expiry: undefined, waitingSince: undefined };
+    const fresh: SessionEntry<P> = { session, token: hello.token, secret, peer: undefined, connection, expiry: undefined, waitingSince: undefined };
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
     return {
@@ -90,7 +89,7 @@ export class SessionTable {
    */
   #makeRoom(): boolean {
     if (this.#entries.size < this.#maxSessions) return true;
-    let oldest: SessionEntry | undefined;
+    let oldest: SessionEntry<P> | undefined;
     for (const entry of this.#entries.values()) {
       // A link that is closing counts as gone: its session is about to wait.
       const waiting = entry.connection === undefined || !entry.connection.open;
@@ -102,7 +101,7 @@ export class SessionTable {
   }
 
   /** The session a connection carries (or carried). */
-  entryOf(connection: Connection): SessionEntry | undefined {
+  entryOf(connection: Connection): SessionEntry<P> | undefined {
     return this.#byConnection.get(connection);
   }
 
@@ -125,14 +124,14 @@ export class SessionTable {
   }
 
   /** The client resumed its session on a live link: how long it was away, in ms (0 if the server never saw it leave). */
-  back(entry: SessionEntry): number {
+  back(entry: SessionEntry<P>): number {
     const since = entry.waitingSince;
     entry.waitingSince = undefined;
     return since === undefined ? 0 : Date.now() - since;
   }
 
   /** Forgets a session and ends it; returns how many messages it never got acknowledged. */
-  end(entry: SessionEntry): number {
+  end(entry: SessionEntry<P>): number {
     clearTimeout(entry.expiry);
     entry.expiry = undefined;
     this.#entries.delete(entry.session.id);
@@ -140,7 +139,7 @@ export class SessionTable {
   }
 
   /** Every session still kept. */
-  all(): SessionEntry[] {
+  all(): SessionEntry<P>[] {
     return [...this.#entries.values()];
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { ErrorCode, NetMessage, OonError } from '@oon/core';
-import { OonServer, type DisconnectReason, type Peer } from '@oon/server';
+import { OonServer, type BroadcastOperator, type BroadcastResult, type DisconnectReason, type Peer } from '@oon/server';
 import { FordTruck, VolvoCar } from '../../../examples/cars/src/cars';
 
 export function serverEventTypes(): void {
@@ -103,5 +103,68 @@ export function serverEventTypes(): void {
     void anything;
     // @ts-expect-error m is only an object
     m.showInfo();
+  });
+}
+
+/** `peer.data`, `peer.identity` and rooms, typed by the server's type parameters. */
+export function peerStateTypes(): void {
+  interface User {
+    readonly id: string;
+  }
+  interface Game {
+    score?: number;
+  }
+  const server = new OonServer<FordTruck, Game, User>({ port: 0, auth: async (token) => (token === 'ok' ? { id: 'u1' } : false) });
+  server.on('connection', (peer) => {
+    const who: User | undefined = peer.identity;
+    const id: string | undefined = peer.identity?.id;
+    peer.data.score = 1;
+    const score: number | undefined = peer.data.score;
+    peer.join('lobby');
+    peer.join(['a', 'b']);
+    peer.leave('a');
+    const rooms: ReadonlySet<string> = peer.rooms;
+    void [who, id, score, rooms];
+    // @ts-expect-error identity may be undefined (auth resolved to true, or no auth)
+    const sure: User = peer.identity;
+    // @ts-expect-error Game has no name
+    peer.data.name = 'x';
+    // @ts-expect-error a room is a string
+    peer.join(42);
+    void sure;
+  });
+  server.on('message', (truck, peer) => {
+    const score: number | undefined = peer.data.score;
+    const id: string | undefined = peer.identity?.id;
+    void [truck, score, id];
+  });
+  server.on('disconnect', (peer) => void peer.data.score);
+  server.handle(FordTruck, (truck, peer) => {
+    void peer.identity?.id;
+    return truck;
+  });
+  server.onMessage(VolvoCar, (car, peer) => void peer.data.score);
+
+  // Broadcasts aimed by room resolve with the same result as broadcast(), typed with the server's peers.
+  void (async () => {
+    const aimed: BroadcastResult<Game, User> = await server.to('lobby').except('muted').send(new VolvoCar());
+    const all: BroadcastResult<Game, User> = await server.broadcast(new VolvoCar());
+    const failed: Peer<Game, User> | undefined = aimed.failures[0]?.peer;
+    const operator: BroadcastOperator<Game, User> = server.in(['a', 'b']);
+    const peers: Peer<Game, User>[] = await operator.peers();
+    const count: number = await server.in('lobby').count();
+    const first = peers[0];
+    if (first !== undefined) void server.except(first).send(new VolvoCar());
+    void [all, failed, count];
+  })();
+
+  // @ts-expect-error auth resolves to a User (or a boolean), not a string
+  new OonServer<FordTruck, Game, User>({ auth: () => 'u1' });
+  // Existing type parameters keep working: one, or none.
+  const plain = new OonServer<FordTruck>({ port: 0, auth: () => true });
+  plain.on('connection', (peer) => {
+    const untyped: unknown = peer.data['anything'];
+    const identity: object | undefined = peer.identity;
+    void [untyped, identity];
   });
 }

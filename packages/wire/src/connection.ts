@@ -7,7 +7,8 @@ import { FAULT_CLOSE_GRACE, FrameKind } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { FrameWriter } from './frame-writer';
-import { encodeMessageFrame, writeMessage, type MessageOut } from './message-frame';
+import { encodeMessageFrame, writeMessage, writePayload, type MessageOut } from './message-frame';
+import { isRefusal, type PayloadKey, type SharedMessage } from './shared-message';
 import type { SessionBinding } from './session';
 import { SessionCarrier } from './session-carrier';
 import { HandshakeDriver } from './handshake-driver';
@@ -62,6 +63,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #codec: FrameCodec | undefined;
   /** How messages are written, once the codec is agreed. */
   #out: MessageOut | undefined;
+  /** Which links write the same payload for a message as this one (set with the codec). */
+  #payloadKey: PayloadKey = '';
   #state: State = 'handshaking';
   #reason: DisconnectReason | undefined;
   /** The peer as `host:port`, once known. */
@@ -186,6 +189,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (origin) {
       // The origin has no handshake: the connection opens with the socket (once the
       // owner holds this object: nothing can arrive before the next I/O turn).
+      this.#payloadKey = 'oon-0.0.5';
       queueMicrotask(() => this.#open(new JsonCodec({ ...resolved.codecOptions, originOnly: true })));
       return;
     }
@@ -256,6 +260,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const { session } = this.#sessions;
     if (session !== undefined) return session.offer(object, options);
     return this.#offerWrite(FrameKind.Message, object, options);
+  }
+
+  /**
+   * {@link Connection.offer} of a message sent to many peers: the payload encoded once for
+   * every link of this one's codec is shared, and only the frame around it (with a
+   * session, its seq) is written for this peer.
+   */
+  offerShared(shared: SharedMessage): SendOutcome {
+    const { session } = this.#sessions;
+    if (session !== undefined) return session.offerShared(shared);
+    const refused = this.#cannotSend(shared.message.object);
+    if (refused !== undefined) return refused;
+    const out = this.#out as MessageOut;
+    const payload = shared.payloadFor(this.#payloadKey, out.codec);
+    return isRefusal(payload) ? payload : writePayload(out, FrameKind.Message, payload);
   }
 
   /** True once the peer was evicted as a slow consumer. */
@@ -444,7 +463,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (binding !== undefined) {
       // Attached before the owner hears of the link, so what it sends at once is sequenced.
       try {
-        this.#sessions.attach(binding, codec, this.#options.maxFrameBytes);
+        this.#sessions.attach(binding, codec, this.#options.maxFrameBytes, this.#payloadKey);
       } catch (err) {
         this.#fail(toOonError(err), 'bad data');
         return;
@@ -470,7 +489,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The agreed codec, reading and writing by the peer's schema when it differs from ours. */
   #createCodec(name: string, peerSchema: RegistrySchema | undefined): FrameCodec {
     const options = peerSchema === undefined ? this.#options.codecOptions : { ...this.#options.codecOptions, peerSchema };
-    return name === 'json' ? new JsonCodec(options) : new BinaryCodec(options);
+    const codec = name === 'json' ? new JsonCodec(options) : new BinaryCodec(options);
+    // Links of one owner share its codec options: only a peer schema of its own makes the bytes differ.
+    this.#payloadKey = peerSchema === undefined ? name : codec;
+    return codec;
   }
 
   #onMessage(buf: Buffer, start: number, end: number): void {

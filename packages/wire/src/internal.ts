@@ -23,6 +23,8 @@ export { SEQ_BYTES } from './seq';
 export { checkSessionProof, randomSecret, sessionProof, SESSION_SECRET_BYTES } from './session-proof';
 export type { SessionHello, SessionBinding, SessionLink, SessionOptions } from './session';
 export { encodeMessageFrame } from './message-frame';
+export { SharedMessage } from './shared-message';
+export type { PayloadKey } from './shared-message';
 export { quietly, rejectedQuietly, settle } from './send-outcome';
 export type { SendOutcome } from './send-outcome';
 export { CONTROL_ALLOWANCE_BYTES } from './outbox';

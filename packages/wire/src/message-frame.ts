@@ -3,7 +3,7 @@ import type { Codec, FrameCodec } from './codec';
 import { FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { toOonError } from './error-report';
 import { encodeFrame } from './frame-encoder';
-import type { FrameWriter } from './frame-writer';
+import { FrameWriter } from './frame-writer';
 import type { SendOutcome } from './send-outcome';
 
 /** What {@link writeMessage} writes with, and the limits it keeps. */
@@ -67,6 +67,22 @@ function writeEncoded(out: MessageOut, kind: FrameKind, message: NetMessage, pre
     return toOonError(err);
   }
   return out.admit(bytes.length) ?? out.writer.write(bytes);
+}
+
+/**
+ * Writes a payload already encoded (a `SharedMessage`'s, shared by many peers) as a
+ * frame of `kind`: only the header is written for this peer. Returns, with nothing sent,
+ * `BadData` for a frame over `maxFrameBytes` and the `admit` error for a slow consumer.
+ */
+export function writePayload(out: MessageOut, kind: FrameKind, payload: Uint8Array): SendOutcome {
+  const { writer, maxFrameBytes } = out;
+  if (out.origin) {
+    if (payload.length > maxFrameBytes) return overMaxFrameBytes(payload.length, maxFrameBytes);
+    return out.admit(payload.length) ?? writer.write(payload);
+  }
+  const size = FrameWriter.frameLength(payload);
+  if (size > maxFrameBytes) return overMaxFrameBytes(size, maxFrameBytes);
+  return out.admit(FRAME_LENGTH_BYTES + size) ?? writer.writeFrame(kind, payload);
 }
 
 /** A message on the origin's wire: its bare text, within `maxFrameBytes`. */

@@ -1,5 +1,6 @@
 import { BadDataError, type OonError } from '@oon/core';
 import type { Codec } from './codec';
+import type { PayloadKey } from './shared-message';
 import { FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { readSeq, SEQ_BYTES } from './seq';
@@ -69,11 +70,12 @@ export class SessionCarrier implements HeldSession {
    * Runs the session over this connection, resending what the peer has not received.
    * Throws `BadData` if the peer claims to have received more than was sent.
    */
-  attach({ session, peerReceived }: SessionBinding, codec: Codec, maxFrameBytes: number): void {
+  attach({ session, peerReceived }: SessionBinding, codec: Codec, maxFrameBytes: number, payloadKey: PayloadKey): void {
     const io = this.#io;
     this.#session = session;
     this.#link = {
       codec,
+      payloadKey,
       maxFrameBytes,
       describePeer: () => io.describePeer(),
       write: (frames) => io.writeMessages(frames),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadConnError, BadDataError, NetMessage, type NetMessageOptions, type OonError } from '@oon/core';
+import { BadConnError, BadDataError, NetMessage, OonError, type NetMessageOptions } from '@oon/core';
 import type { Codec } from './codec';
 import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
@@ -10,6 +10,7 @@ import type { WaitGroup } from './wait-group';
 import { seqBytes } from './seq';
 import { settle, type SendOutcome } from './send-outcome';
 import { toOonError } from './error-report';
+import type { PayloadKey, SharedMessage } from './shared-message';
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
@@ -60,6 +61,8 @@ export interface SessionBinding {
 /** What a session needs from the connection it runs over. */
 export interface SessionLink {
   readonly codec: Codec;
+  /** Which links share an encoding of a message sent to many ({@link SharedMessage}). */
+  readonly payloadKey: PayloadKey;
   readonly maxFrameBytes: number;
   describePeer(): string;
   /**
@@ -138,6 +141,8 @@ export class Session {
   #link: SessionLink | undefined;
   /** The codec and limit of the last link, to encode what is sent while detached. */
   #codec: Codec | undefined;
+  /** The last link's payload key, for what is sent while detached (encoded with `#codec`). */
+  #payloadKey: PayloadKey = '';
   #maxFrameBytes = 0;
   /** The last link's check of the peer's classes: what is sent while detached goes to the same peer. */
   #refuseUnknown: SessionLink['refuseUnknown'] = () => undefined;
@@ -241,6 +246,16 @@ export class Session {
 
   /** {@link Session.send}, with a refusal returned rather than rejected: what `broadcast()` counts. */
   offer(object: object, options: NetMessageOptions = {}): SendOutcome {
+    return this.#offer(object, (codec) => codec.encode(new NetMessage(object, options)));
+  }
+
+  /** {@link Session.offer} of a message sent to many peers: its payload is the one encoded for this link's key, shared. */
+  offerShared(shared: SharedMessage): SendOutcome {
+    return this.#offer(shared.message.object, (codec) => shared.payloadFor(this.#link?.payloadKey ?? this.#payloadKey, codec));
+  }
+
+  /** Numbers and keeps the payload `encode` gives (or throws, or returns as a refusal). */
+  #offer(object: object, encode: (codec: Codec) => string | Uint8Array | OonError): SendOutcome {
     const link = this.#link;
     const codec = link?.codec ?? this.#codec;
     if (this.#ended || codec === undefined) {
@@ -248,10 +263,11 @@ export class Session {
     }
     const unknown = this.#refuseUnknown(object);
     if (unknown !== undefined) return unknown;
-    let payload: string | Uint8Array;
+    let payload: string | Uint8Array | OonError;
     let payloadBytes: number;
     try {
-      payload = codec.encode(new NetMessage(object, options));
+      payload = encode(codec);
+      if (payload instanceof OonError) return payload;
       payloadBytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
       this.#checkFrameBytes(payloadBytes);
     } catch (err) {
@@ -296,6 +312,7 @@ export class Session {
     // (all or nothing), so a link that fails it leaves the log as the next link expects.
     if (previous !== undefined && previous.name !== link.codec.name) this.#reencode(previous, link.codec);
     this.#codec = link.codec;
+    this.#payloadKey = link.payloadKey;
     this.#pump(link);
     if (this.#paused) link.pause();
   }

@@ -26,6 +26,7 @@ function recordingLink(
   const decoder = new FrameDecoder();
   return {
     codec,
+    payloadKey: codec.name,
     maxFrameBytes: 1024 * 1024,
     frames,
     describePeer: () => 'test peer',
