@@ -135,6 +135,8 @@ describe('a client stopped with SIGSTOP while the server broadcasts 400 × 512 K
     expect(troubles).toEqual([]);
     // Every chunk reached the honest client; the stuck one took a few before it was evicted.
     expect(done.totals).toMatchObject({ evicted: 1, failed: 0 });
+    // The evicted peer is gone, its session with it (nothing kept for it to resume).
+    expect(done.peers).toBe(1);
     const toStuck = (done.totals?.delivered ?? 0) - COUNT;
     expect(toStuck).toBeGreaterThanOrEqual(1);
     expect(toStuck).toBeLessThan(20);
