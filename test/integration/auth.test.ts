@@ -5,6 +5,7 @@
 import { NetMessage, OonError } from '@oon/core';
 import { encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
 import { VolvoCar } from '../../examples/cars/src/cars';
+import { OonServer } from '@oon/server';
 import { harness, helloFrame, nextEvent, within } from '../support/harness';
 
 const h = harness();
@@ -82,5 +83,13 @@ describe('OonServer auth', () => {
     await within(1_000, raw.closed, 'the refused peer being dropped');
 
     expect(messages).toEqual([]);
+  });
+
+  it("refuses auth on the origin's wire at construction (TypeError): it has no hello to carry a token, so auth would never run", () => {
+    expect(() => new OonServer({ port: 0, protocol: 'oon-0.0.5', auth: () => false })).toThrow(
+      new TypeError(
+        "auth cannot guard protocol 'oon-0.0.5': the origin's wire has no hello to carry a token, so every client would be admitted. Use TLS client certificates (tls: { mutual: true, ca }) or protocol 'oon'",
+      ),
+    );
   });
 });

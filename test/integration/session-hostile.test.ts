@@ -5,6 +5,7 @@
  */
 import { NetMessage, type OonError } from '@oon/core';
 import { encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
+import { sessionProof } from '@oon/wire/internal';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { decodeFrames, harness, nextEvent, within } from '../support/harness';
 import { waitUntil } from '../support/wait-until';
@@ -63,24 +64,47 @@ describe('a hostile peer on a session connection', () => {
     expect(peer.stats).toMatchObject({ received: 3, duplicates: 2 });
   });
 
-  it('resumes a session only for the token that opened it: another token gets a new session', async () => {
-    const { port } = await h.listeningServer({ auth: () => true });
-    const answer = async (session: object, token: string): Promise<{ id: string; resumed: boolean }> => {
+  it('resumes a session only for the token that opened it, with proof of its secret: another token gets a new session', async () => {
+    const { server, port } = await h.listeningServer({ auth: () => true });
+    server.on('error', () => {});
+    type Granted = { id: string; resumed: boolean; secret?: string };
+    /** Sends a hello; answers a challenge with the proof under `secret`; resolves with the server's grant. */
+    const answer = async (session: { id?: string; received: number }, token: string, secret?: string): Promise<Granted> => {
       const raw = await h.rawPeer(port);
       await raw.write(encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], token, session })));
-      await waitUntil(() => decodeFrames(raw.received()).length > 0, 2_000, () => 'the server hello');
-      const [hello] = decodeFrames(raw.received());
-      return (JSON.parse(hello?.payload.toString() ?? '{}') as { session: { id: string; resumed: boolean } }).session;
+      await waitUntil(() => decodeFrames(raw.received()).length > 0, 2_000, () => 'the server answer');
+      const [first] = decodeFrames(raw.received());
+      if (first?.kind === FrameKind.Challenge) {
+        expect(first.payload.length).toBe(32);
+        await raw.write(encodeFrame(FrameKind.Proof, sessionProof(Buffer.from(secret ?? '', 'base64'), first.payload, session.id ?? '')));
+      }
+      await waitUntil(() => decodeFrames(raw.received()).some((f) => f.kind === FrameKind.Hello), 2_000, () => 'the server hello');
+      const hello = decodeFrames(raw.received()).find((f) => f.kind === FrameKind.Hello);
+      return (JSON.parse(hello?.payload.toString() ?? '{}') as { session: Granted }).session;
     };
     const opened = await answer({ received: 0 }, 'alice');
-    expect(opened.resumed).toBe(false);
+    expect(opened).toMatchObject({ resumed: false, secret: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
 
-    const stranger = await answer({ id: opened.id, received: 0 }, 'mallory');
+    const stranger = await answer({ id: opened.id, received: 0 }, 'mallory', opened.secret);
     expect(stranger.resumed).toBe(false);
     expect(stranger.id).not.toBe(opened.id);
 
-    const owner = await answer({ id: opened.id, received: 0 }, 'alice');
+    const owner = await answer({ id: opened.id, received: 0 }, 'alice', opened.secret);
     expect(owner).toEqual({ id: opened.id, resumed: true, received: 0 });
+  });
+
+  it('drops a client that answers the session challenge with anything but a proof', async () => {
+    const { server, port } = await h.listeningServer();
+    const failed = nextEvent(server, 'error');
+    const raw = await h.rawPeer(port);
+    await raw.write(sessionHello({ id: 'whatever', received: 0 }));
+    await waitUntil(() => decodeFrames(raw.received()).length > 0, 2_000, () => 'the challenge');
+    expect(decodeFrames(raw.received())[0]?.kind).toBe(FrameKind.Challenge);
+    await raw.write(tickFrame(0, 1));
+    const [err] = await failed;
+    expect(err.code).toBe('BadData');
+    expect(err.message).toMatch(/answered the session challenge with a frame of kind 2, not a proof/);
+    await within(2_000, raw.closed, 'the peer being dropped');
   });
 
   it('refuses a hello whose session is malformed with BadData', async () => {

@@ -19,6 +19,7 @@ import {
   rejectedQuietly,
   RequestHandlers,
   Session,
+  sessionProof,
   type Inbox,
   type SessionBinding,
   type SessionHello,
@@ -56,6 +57,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   #status: ClientStatus = 'idle';
   /** The resumable session, from the first connect until `close()` (or giving up). */
   #session: Session | undefined;
+  /** The session's secret, from the hello that granted it: resuming proves it (docs/protocol.md). */
+  #sessionSecret: Buffer | undefined;
   /** Whether the last handshake resumed the session, for the `'reconnect'` event. */
   #resumed = false;
   #reconnector: Reconnector | undefined;
@@ -315,7 +318,11 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
       ...(this.#options.reconnect === undefined
         ? {}
-        : { sessionRequest: () => this.#sessionRequest(), bindSession: (granted: SessionHello) => this.#bindSession(granted) }),
+        : {
+            sessionRequest: () => this.#sessionRequest(),
+            proveSession: (nonce: Buffer) => this.#proveSession(nonce),
+            bindSession: (granted: SessionHello) => this.#bindSession(granted),
+          }),
       onOpen: () => this.#attach(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       onMessage: (object, message) => this.emit('message', object as T, message as NetMessage<T>),
@@ -379,10 +386,22 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     this.emit('error', error);
   }
 
-  /** What the hello asks for: the session to resume (if any) and the last message received in it. */
+  /**
+   * What the hello asks for: the session to resume (if any) and the last message received
+   * in it. A session granted without a secret (a hand-written server) cannot be resumed:
+   * the server then grants a new one, and the session restarts in it.
+   */
   #sessionRequest(): SessionHello {
     const session = this.#session;
-    return session === undefined || session.ended ? { received: 0 } : { id: session.id, received: session.received };
+    if (session === undefined || session.ended) return { received: 0 };
+    return this.#sessionSecret === undefined ? { received: session.received } : { id: session.id, received: session.received };
+  }
+
+  /** Proof of the session's secret over the server's challenge. */
+  #proveSession(nonce: Buffer): Buffer {
+    const session = this.#session;
+    if (session === undefined || this.#sessionSecret === undefined) throw new BadDataError('server sent a session challenge, but this client asked to resume no session');
+    return sessionProof(this.#sessionSecret, nonce, session.id);
   }
 
   /** The server's answer: resume the session, or (it has lost it) restart it and resend what it lacks. */
@@ -400,6 +419,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     } else if (!resumed) {
       session.restart(id);
     }
+    // Only a new session's grant carries its secret; a resumed one keeps the one it had.
+    if (!resumed) this.#sessionSecret = granted.secret === undefined ? undefined : Buffer.from(granted.secret, 'base64');
     this.#resumed = resumed;
     return { session, peerReceived: resumed ? received : 0 };
   }

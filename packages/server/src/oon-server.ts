@@ -16,6 +16,7 @@ import {
   Inbox,
   RequestHandlers,
   type Hello,
+  type ResumeProof,
   type SessionGrant,
 } from '@oon/wire/internal';
 import { broadcastTo, type BroadcastResult } from './broadcast';
@@ -214,7 +215,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     socket.setNoDelay(true);
     const connection: Connection = new Connection(socket, this.#options.connection, {
       role: 'server',
-      admit: (hello) => this.#admit(hello, socket, connection),
+      admit: (hello, proof) => this.#admit(hello, socket, connection, proof),
       onOpen: () => this.#onOpen(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       // The peer of a link is known from its onOpen, before any of its messages.
@@ -257,10 +258,16 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   }
 
   /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
-  async #admit(hello: Hello, socket: Socket, connection: Connection): Promise<SessionGrant | undefined> {
+  async #admit(hello: Hello, socket: Socket, connection: Connection, proof: ResumeProof | undefined): Promise<SessionGrant | undefined> {
     await this.#authenticate(hello, socket);
     if (this.#closing !== undefined) return undefined;
-    return this.#sessions.grant(hello, connection);
+    const grant = this.#sessions.grant(hello, connection, proof);
+    if (grant?.forged === true) {
+      // Someone who saw the session id (or a whole earlier resume) tried to take it over.
+      const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} without proof of its secret: not resumed (a new session was granted), and the session's own link is untouched`;
+      this.emit('error', new BadConnError(message), undefined);
+    }
+    return grant;
   }
 
   async #authenticate(hello: Hello, socket: Socket): Promise<void> {

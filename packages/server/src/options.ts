@@ -62,7 +62,9 @@ export interface OonServerOptions extends ConnectionOptions {
   /**
    * Checks each client's `token` (sent in its hello) before anything else is accepted
    * from it: resolve to `true` to admit. A refused client's `connect()` rejects with
-   * `BadConn` ("authentication failed"). No check by default.
+   * `BadConn` ("authentication failed"). No check by default. Not with protocol
+   * `'oon-0.0.5'` (a `TypeError`): the origin's wire has no hello to carry a token; use
+   * `tls.mutual` there.
    */
   auth?: AuthCheck;
 }
@@ -126,6 +128,12 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   }
   checkLimits(connection);
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
+  // The origin's wire has no hello, so no token: `auth` would never run and every client would be admitted.
+  if (auth !== undefined && connection.protocol === 'oon-0.0.5') {
+    throw new TypeError(
+      "auth cannot guard protocol 'oon-0.0.5': the origin's wire has no hello to carry a token, so every client would be admitted. Use TLS client certificates (tls: { mutual: true, ca }) or protocol 'oon'",
+    );
+  }
   checkEndpointCodecOptions(connection);
   if (tls !== undefined) checkServerTls(tls);
   if (!(resumeWindow >= 0)) throw new RangeError(`resumeWindow must be a number of milliseconds, 0 or more, got ${String(resumeWindow)}`);

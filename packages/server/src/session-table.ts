@@ -1,5 +1,5 @@
 import { type DisconnectReason } from '@oon/wire';
-import { Session, type Connection, type Hello, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
+import { checkSessionProof, randomSecret, Session, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
 
 /** The limits a session is made with. */
 type SessionLimits = Pick<SessionOptions, 'maxBufferedBytes' | 'maxPendingBytes'>;
@@ -10,6 +10,8 @@ export interface SessionEntry {
   readonly session: Session;
   /** The token the client authenticated with: only the same token may resume the session. */
   readonly token: string | undefined;
+  /** Sent once, in the hello that granted the session: resuming takes proof of it. */
+  readonly secret: Buffer;
   /** Set once the first link's handshake is done. */
   peer: Peer | undefined;
   /** The live link, if any; `undefined` while the session waits for the client. */
@@ -45,16 +47,20 @@ export class SessionTable {
   }
 
   /**
-   * The session for a client's hello: the one it names, if the server still has it
-   * (a link it still holds for it is dropped), else a new one. None if the client asked
-   * for none or sessions are off (`resumeWindow: 0`).
+   * The session for a client's hello: the one it names, if the server still has it and
+   * the client proved it holds the session's secret (a link the server still holds for
+   * it is then dropped), else a new one. None if the client asked for none or sessions
+   * are off (`resumeWindow: 0`). `forged` is set when the hello named a live session
+   * without its secret (or with another token): that session and its link are untouched.
    */
-  grant(hello: Hello, connection: Connection): SessionGrant | undefined {
+  grant(hello: Hello, connection: Connection, proof: ResumeProof | undefined): (SessionGrant & { readonly forged: boolean }) | undefined {
     const wanted = hello.session;
     if (wanted === undefined || this.#window === 0) return undefined;
     const entry = wanted.id === undefined ? undefined : this.#entries.get(wanted.id);
-    // A session id is not a credential by itself: a client with another token gets a new session.
-    if (entry !== undefined && !entry.session.ended && entry.token === hello.token) {
+    const live = entry !== undefined && !entry.session.ended;
+    // A session id is not a credential: only its secret, and the token that opened it, resume it.
+    const proven = live && entry.token === hello.token && proof !== undefined && checkSessionProof(entry.secret, proof.nonce, entry.session.id, proof.proof);
+    if (proven) {
       clearTimeout(entry.expiry);
       entry.expiry = undefined;
       const stale = entry.connection;
@@ -63,14 +69,19 @@ export class SessionTable {
       // The client is back on a new link before the server saw the old one die.
       if (stale !== undefined) void stale.close(false);
       const { session } = entry;
-      return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received } };
+      return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received }, forged: false };
     }
     if (!this.#makeRoom()) return undefined;
     const session = new Session({ peer: connection.describePeer(), ...this.#limits });
-    const fresh: SessionEntry = { session, token: hello.token, peer: undefined, connection, expiry: undefined };
+    const secret = randomSecret();
+    const fresh: SessionEntry = { session, token: hello.token, secret, peer: undefined, connection, expiry: undefined };
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
-    return { hello: { id: session.id, resumed: false, received: 0 }, binding: { session, peerReceived: 0 } };
+    return {
+      hello: { id: session.id, resumed: false, received: 0, secret: secret.toString('base64') },
+      binding: { session, peerReceived: 0 },
+      forged: live,
+    };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { BadDataError, defaultRegistry, type Registry } from '@oon/core';
 import type { CodecLimits } from './codec';
-import { DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_BYTES } from './constants';
+import { DEFAULT_MAX_BIGINT_DIGITS, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_BYTES } from './constants';
 import type { RegistrySchema } from './registry-schema';
 
 /** Options both codecs take. */
@@ -35,6 +35,7 @@ export interface ResolvedCodecOptions {
   readonly maxDepth: number;
   readonly maxCollectionLength: number;
   readonly maxStringBytes: number;
+  readonly maxBigIntDigits: number;
   readonly references: boolean;
   readonly validate: boolean;
   readonly peerSchema: RegistrySchema | undefined;
@@ -61,6 +62,7 @@ export function resolveCodecOptions(options: CodecOptions): ResolvedCodecOptions
     maxDepth: limit('maxDepth', options.maxDepth, DEFAULT_MAX_DEPTH),
     maxCollectionLength: limit('maxCollectionLength', options.maxCollectionLength, DEFAULT_MAX_COLLECTION_LENGTH),
     maxStringBytes: limit('maxStringBytes', options.maxStringBytes, DEFAULT_MAX_STRING_BYTES),
+    maxBigIntDigits: limit('maxBigIntDigits', options.maxBigIntDigits, DEFAULT_MAX_BIGINT_DIGITS),
     references: options.references ?? false,
     validate: options.validate ?? true,
     peerSchema: options.peerSchema,
@@ -91,6 +93,13 @@ export function tooLong(path: string, what: string, length: number, max: number)
 /** The error for a string (or bytes) over `maxStringBytes`. */
 export function tooManyBytes(path: string, what: string, bytes: number, max: number): BadDataError {
   return new BadDataError(`${path}: ${what} of ${bytes} bytes is over maxStringBytes (${max})`);
+}
+
+/** The error for a bigint over `maxBigIntDigits` in the JSON codec. */
+export function tooManyDigits(path: string, digits: number, max: number): BadDataError {
+  return new BadDataError(
+    `${path}: a bigint of ${digits} decimal digits is over maxBigIntDigits (${max}) of the JSON codec; raise maxBigIntDigits on both sides, or use the binary codec, which sends bigints in hex`,
+  );
 }
 
 /** Checks a string against `maxStringBytes` without measuring its UTF-8 length unless it could be over. */

@@ -10,6 +10,12 @@ export interface CodecLimits {
   maxCollectionLength?: number;
   /** Most UTF-8 bytes in one string, and bytes in one `t.bytes` value. @default 1 MiB */
   maxStringBytes?: number;
+  /**
+   * Most decimal digits in one `bigint` the JSON codec writes or reads (its decimal text
+   * takes superlinear time to parse); the binary codec's hex form is bounded by
+   * `maxStringBytes`. @default 4096
+   */
+  maxBigIntDigits?: number;
 }
 
 /** Turns messages into payloads and back. One instance serves one registry. */

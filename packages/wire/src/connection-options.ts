@@ -92,6 +92,12 @@ export interface SessionGrant {
   readonly binding: SessionBinding;
 }
 
+/** A resuming client's answer to the server's challenge: the nonce sent, and the client's proof over it. */
+export interface ResumeProof {
+  readonly nonce: Buffer;
+  readonly proof: Buffer;
+}
+
 /** What the endpoint that owns a connection tells it. */
 export interface ConnectionOwner {
   /** The client speaks first in the handshake; the server answers. */
@@ -100,11 +106,14 @@ export interface ConnectionOwner {
   readonly token?: string;
   /**
    * Server only: decides whether to admit a client from its hello; rejects (with an
-   * `OonError`, usually `BadConn`) to refuse it. Frames behind the hello wait.
+   * `OonError`, usually `BadConn`) to refuse it. Frames behind the hello wait. A hello
+   * that names a session comes with the client's `proof` of the session's secret.
    */
-  admit?(hello: Hello): Promise<SessionGrant | undefined>;
+  admit?(hello: Hello, proof: ResumeProof | undefined): Promise<SessionGrant | undefined>;
   /** Client only: the `session` of its hello, to ask for a resumable session; none without it. */
   sessionRequest?(): SessionHello;
+  /** Client only: the proof over the server's challenge `nonce` of the secret of the session its hello names. */
+  proveSession?(nonce: Buffer): Buffer;
   /** Client only: the server granted a session (its hello's `session`): the session to run. Throws `BadData` if the answer is wrong. */
   bindSession?(granted: SessionHello): SessionBinding;
   /**

@@ -134,7 +134,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       maxRequestsInFlight: resolved.maxRequestsInFlight,
       schemaPolicy: resolved.schemaPolicy,
       describePeer: () => this.describePeer(),
-      writeHello: (frame) => this.#writer.push(frame),
+      writeHandshake: (frame) => this.#writer.push(frame),
       onPeerError: (payload) => this.#onPeerError(payload),
       fail: (error, reason) => this.#fail(error, reason),
       ending: () => this.#ending,

@@ -1,12 +1,14 @@
 import { BadDataError, type OonError, type Registry } from '@oon/core';
 import { FrameKind } from './constants';
-import type { ConnectionOwner, DisconnectReason, SessionGrant } from './connection-options';
+import type { ConnectionOwner, DisconnectReason, ResumeProof, SessionGrant } from './connection-options';
+import { encodeFrame } from './frame-encoder';
 import { acceptedCodec, agreeCodec, clientHello, encodeHello, parseHello, refuseUnknownToPeer, serverHello, type Hello } from './handshake';
 import { toOonError } from './error-report';
 import { describeRegistry, type RegistrySchema } from './registry-schema';
 import { agreeSchemas, agreementProblems, type SchemaProblems } from './schema-agreement';
 import { checkSchemas } from './schema-diff';
 import type { SessionBinding } from './session';
+import { randomSecret } from './session-proof';
 
 /** What a {@link HandshakeDriver} needs from its connection. */
 export interface HandshakeIo {
@@ -20,8 +22,8 @@ export interface HandshakeIo {
   /** What a schema that differs from ours does to the handshake (`ConnectionOptions.schemaPolicy`). */
   readonly schemaPolicy: SchemaPolicy;
   describePeer(): string;
-  /** Writes our hello, straight to the socket: nothing else is queued before it. */
-  writeHello(frame: Buffer): void;
+  /** Writes a frame of the handshake (our hello, a Challenge, a Proof), straight to the socket: nothing else is queued before it. */
+  writeHandshake(frame: Buffer): void;
   /** The peer's Error frame: it refused us, or could not even send its hello. */
   onPeerError(payload: Buffer): void;
   fail(error: OonError, reason: DisconnectReason): void;
@@ -61,6 +63,8 @@ export class HandshakeDriver {
   /** The wire names of the peer's classes, once its hello listed them and they differ from ours. */
   #peerClasses: ReadonlySet<string> | undefined;
   #peerMaxRequests: number | undefined;
+  /** Server side: the client's hello and the nonce it was challenged with, while its Proof is awaited. */
+  #challenged: { hello: Hello; codec: string; nonce: Buffer } | undefined;
   /** The peer's schema, when it differs from ours and the policy is `'compatible'`. */
   #peerSchema: RegistrySchema | undefined;
   #problems: SchemaProblems | undefined;
@@ -102,11 +106,19 @@ export class HandshakeDriver {
     return refuseUnknownToPeer(this.#peerClasses, this.#io.registry, object, this.#describePeer);
   }
 
-  /** Handles a frame that arrived before the handshake finished: the peer's hello, or its Error frame. */
+  /** Handles a frame that arrived before the handshake finished: the peer's hello, a Challenge or Proof, or its Error frame. */
   onFrame(kind: number, payload: Buffer): void {
     const io = this.#io;
     if (kind === FrameKind.Error) {
       io.onPeerError(payload);
+      return;
+    }
+    if (this.#challenged !== undefined) {
+      this.#onProof(kind, payload, this.#challenged);
+      return;
+    }
+    if (kind === FrameKind.Challenge && io.owner.role === 'client') {
+      this.#prove(payload);
       return;
     }
     if (kind !== FrameKind.Hello) {
@@ -124,7 +136,9 @@ export class HandshakeDriver {
     }
     this.#peerMaxRequests = hello.maxRequestsInFlight;
     if (io.owner.role === 'server') {
-      void this.#admit(hello, codec);
+      // A client that names a session proves it holds its secret before anything else.
+      if (hello.session?.id !== undefined) this.#challenge(hello, codec);
+      else void this.#admit(hello, codec, undefined);
       return;
     }
     const mismatch = this.#checkPeerSchema(hello);
@@ -142,13 +156,45 @@ export class HandshakeDriver {
     io.open(codec, binding, this.#peerSchema);
   }
 
+  /** Server side: sends a fresh nonce to a client that asks to resume a session; its Proof is awaited. */
+  #challenge(hello: Hello, codec: string): void {
+    const nonce = randomSecret();
+    this.#challenged = { hello, codec, nonce };
+    this.#io.writeHandshake(encodeFrame(FrameKind.Challenge, nonce));
+  }
+
+  /** Server side: the client's answer to our Challenge; anything else is `BadData`. */
+  #onProof(kind: number, payload: Buffer, challenged: { hello: Hello; codec: string; nonce: Buffer }): void {
+    this.#challenged = undefined;
+    if (kind !== FrameKind.Proof) {
+      this.#io.fail(new BadDataError(`peer answered the session challenge with a frame of kind ${kind}, not a proof`), 'bad data');
+      return;
+    }
+    // A copy: the payload is a view of the received chunk.
+    void this.#admit(challenged.hello, challenged.codec, { nonce: challenged.nonce, proof: Buffer.from(payload) });
+  }
+
+  /** Client side: answers the server's Challenge with proof of the session's secret. */
+  #prove(nonce: Buffer): void {
+    const io = this.#io;
+    let proof: Buffer;
+    try {
+      if (io.owner.proveSession === undefined) throw new BadDataError('server sent a session challenge, but this side asked to resume no session');
+      proof = io.owner.proveSession(nonce);
+    } catch (err) {
+      io.fail(toOonError(err), 'bad data');
+      return;
+    }
+    io.writeHandshake(encodeFrame(FrameKind.Proof, proof));
+  }
+
   /** Server side: lets the owner admit the client (frames behind the hello wait), then answers with our hello. */
-  async #admit(hello: Hello, codec: string): Promise<void> {
+  async #admit(hello: Hello, codec: string, proof: ResumeProof | undefined): Promise<void> {
     const io = this.#io;
     io.hold();
     let grant: SessionGrant | undefined;
     try {
-      grant = await io.owner.admit?.(hello);
+      grant = await io.owner.admit?.(hello, proof);
     } catch (err) {
       io.fail(toOonError(err), 'refused');
       return;
@@ -171,7 +217,7 @@ export class HandshakeDriver {
   #sendHello(make: (schema: RegistrySchema) => Hello): boolean {
     try {
       this.#schema = describeRegistry(this.#io.registry);
-      this.#io.writeHello(encodeHello(make(this.#schema), this.#io.maxFrameBytes));
+      this.#io.writeHandshake(encodeHello(make(this.#schema), this.#io.maxFrameBytes));
       return true;
     } catch (err) {
       this.#io.fail(toOonError(err), 'bad data');

@@ -3,6 +3,10 @@ import { FRAME_LENGTH_BYTES, FrameKind, PROTOCOL_VERSION } from './constants';
 import { encodeFrame } from './frame-encoder';
 import { parseSchema, type RegistrySchema } from './registry-schema';
 import type { SessionHello } from './session';
+import { SESSION_SECRET_BYTES } from './session-proof';
+
+/** A session secret in a hello: 32 bytes in base64, padding included. */
+const SECRET_TEXT = /^[A-Za-z0-9+/]{43}=$/;
 
 /**
  * A `hello`: the JSON payload of the Hello frame. The client sends its hello first; the
@@ -151,10 +155,14 @@ function parseSessionHello(value: unknown): SessionHello {
   }
   if (s.id !== undefined && (typeof s.id !== 'string' || s.id.length > 128)) throw new BadDataError('peer hello has a session id that is not a short string');
   if (s.resumed !== undefined && typeof s.resumed !== 'boolean') throw new BadDataError('peer hello has a session `resumed` that is not a boolean');
+  if (s.secret !== undefined && (typeof s.secret !== 'string' || !SECRET_TEXT.test(s.secret))) {
+    throw new BadDataError(`peer hello has a session secret that is not ${SESSION_SECRET_BYTES} bytes in base64`);
+  }
   return {
     received: s.received as number,
     ...(s.id === undefined ? {} : { id: s.id }),
     ...(s.resumed === undefined ? {} : { resumed: s.resumed }),
+    ...(s.secret === undefined ? {} : { secret: s.secret }),
   };
 }
 

@@ -7,7 +7,7 @@ import {
   type NetClassType,
   type NetMessage,
 } from '@oon/core';
-import { checkStringBytes, tooDeep, tooLong, tooManyBytes, type ResolvedCodecOptions } from './codec-options';
+import { checkStringBytes, tooDeep, tooLong, tooManyBytes, tooManyDigits, type ResolvedCodecOptions } from './codec-options';
 import { findCycle } from './cycle-finder';
 import { describeJson } from './json-values';
 import type { JsonPeer } from './json-peer';
@@ -118,7 +118,7 @@ export class JsonWriter {
         }
         break;
       case 'bigint':
-        if (typeof value === 'bigint') return `{"type": "bigint", "value": "${value.toString()}"}`;
+        if (typeof value === 'bigint') return `{"type": "bigint", "value": "${this.#bigint(value, path)}"}`;
         break;
       case 'bytes':
         if (value instanceof Uint8Array) {
@@ -188,6 +188,14 @@ export class JsonWriter {
   }
 
   /** Writes a free JSON value (a `t.json` field) with Python's formatting, keys in insertion order. */
+  /** A bigint's decimal digits, refused past `maxBigIntDigits`: the peer would refuse them unread. */
+  #bigint(value: bigint, path: string): string {
+    const text = value.toString();
+    const digits = value < 0n ? text.length - 1 : text.length;
+    if (digits > this.#options.maxBigIntDigits) throw tooManyDigits(path, digits, this.#options.maxBigIntDigits);
+    return text;
+  }
+
   #plain(value: unknown, path: string, depth: number): string {
     this.#checkDepth(path, depth);
     if (value === null) return 'null';

@@ -40,11 +40,15 @@ const ACK_DELAY = 20;
  * The `session` field of a hello. The client's says which session it wants to resume
  * (`id`, absent for a new one) and the last seq it received in it; the server's names
  * the session granted, whether it was `resumed`, and the last seq it received in it.
+ * A new session's grant also carries its `secret`, the only time it travels: resuming
+ * takes proof of it (docs/protocol.md, "Resuming a session").
  */
 export interface SessionHello {
   readonly id?: string;
   readonly resumed?: boolean;
   readonly received: number;
+  /** The new session's secret, base64 (server hello, `resumed: false` only). */
+  readonly secret?: string;
 }
 
 /** A session and where to resume sending: the peer's last received seq. */

@@ -13,6 +13,10 @@ import {
   parseHello,
   parseSchema,
   serverHello,
+  checkSessionProof,
+  randomSecret,
+  sessionProof,
+  SESSION_SECRET_BYTES,
 } from '@oon/wire/internal';
 import { expectBadData } from '../../../test/support/expect-bad-data';
 
@@ -348,5 +352,28 @@ describe('hellos', () => {
       () => encodeHello(clientHello(schema), size - 1),
       `this side's hello is ${size} bytes with the schema of its 3 classes and 1 enums, over maxFrameBytes (${size - 1}): raise maxFrameBytes on both sides, or register fewer classes in the registry this connection uses`,
     );
+  });
+});
+
+describe('session proof', () => {
+  const secret = randomSecret();
+  const nonce = randomSecret();
+
+  it('reads a granted secret from a hello, and refuses one that is not 32 bytes of base64', () => {
+    const hello = (session: object): Buffer => Buffer.from(JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session }));
+    expect(parseHello(hello({ id: 'a', resumed: false, received: 0, secret: secret.toString('base64') })).session?.secret).toBe(secret.toString('base64'));
+    for (const bad of [secret.subarray(0, 16).toString('base64'), 42, `${secret.toString('base64').slice(0, -1)}!`]) {
+      expect(() => parseHello(hello({ id: 'a', received: 0, secret: bad }))).toThrow(new BadDataError('peer hello has a session secret that is not 32 bytes in base64'));
+    }
+  });
+
+  it('holds only for the same secret, nonce and session id', () => {
+    const proof = sessionProof(secret, nonce, 'session-1');
+    expect(proof).toHaveLength(SESSION_SECRET_BYTES);
+    expect(checkSessionProof(secret, nonce, 'session-1', proof)).toBe(true);
+    expect(checkSessionProof(randomSecret(), nonce, 'session-1', proof)).toBe(false);
+    expect(checkSessionProof(secret, randomSecret(), 'session-1', proof)).toBe(false);
+    expect(checkSessionProof(secret, nonce, 'session-2', proof)).toBe(false);
+    expect(checkSessionProof(secret, nonce, 'session-1', proof.subarray(0, 31))).toBe(false);
   });
 });

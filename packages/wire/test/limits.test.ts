@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_COLLECTION_LENGTH,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_STRING_BYTES,
+  DEFAULT_MAX_BIGINT_DIGITS,
   JsonCodec,
   type Codec,
   type CodecOptions,
@@ -25,6 +26,7 @@ class Bag {
   @NetField(t.string) text = '';
   @NetField(t.bytes) raw: Uint8Array | null = null;
   @NetField(t.json) free: unknown = null;
+  @NetField(t.bigint) big: bigint | null = null;
 }
 
 const CODECS: ReadonlyArray<readonly [string, (options?: CodecOptions) => Codec]> = [
@@ -49,7 +51,7 @@ function deepPayload(codecName: string, depth: number): Buffer {
 }
 
 it('has the documented defaults', () => {
-  expect([DEFAULT_MAX_DEPTH, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_STRING_BYTES]).toEqual([64, 100_000, 1024 * 1024]);
+  expect([DEFAULT_MAX_DEPTH, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_STRING_BYTES, DEFAULT_MAX_BIGINT_DIGITS]).toEqual([64, 100_000, 1024 * 1024, 4096]);
 });
 
 describe.each(CODECS)('limits of the %s codec', (codecName, makeCodec) => {
@@ -121,5 +123,40 @@ describe.each(CODECS)('limits of the %s codec', (codecName, makeCodec) => {
       expectBadData(() => small.decode(codec.encode(new NetMessage(bag({ text: 'x'.repeat(9) })))), 'over maxStringBytes (8)');
       expectBadData(() => small.decode(codec.encode(new NetMessage(bag({ raw: Buffer.alloc(12) })))), 'over maxStringBytes (8)');
     });
+  });
+});
+
+describe('maxBigIntDigits (the JSON codec: decimal text parses in superlinear time)', () => {
+  const json = new JsonCodec({ registry });
+  const big = (digits: number, sign = ''): bigint => BigInt(`${sign}${'9'.repeat(digits)}`);
+  const bag = (value: bigint): Bag => Object.assign(new Bag(), { big: value });
+  /** A payload written by hand, as a hostile peer would, with `digits` decimal digits. */
+  const payload = (digits: string): string => `{"head": {"uuid": "x"}, "body": {"type": "Bag", "big": {"type": "bigint", "value": "${digits}"}}}`;
+
+  it('reads and writes a bigint of 4,096 digits either sign, the default limit', () => {
+    for (const value of [big(DEFAULT_MAX_BIGINT_DIGITS), big(DEFAULT_MAX_BIGINT_DIGITS, '-')]) {
+      expect((json.decode(json.encode(new NetMessage(bag(value)))).object as Bag).big).toBe(value);
+    }
+  });
+
+  it('refuses one digit more before parsing it, reading and writing, naming the limit and the path', () => {
+    expectBadData(
+      () => json.decode(payload('7'.repeat(900_000))),
+      'body.big: a bigint of 900000 decimal digits is over maxBigIntDigits (4096) of the JSON codec; raise maxBigIntDigits on both sides, or use the binary codec',
+    );
+    expectBadData(() => json.decode(payload(`-${'7'.repeat(4097)}`)), 'a bigint of 4097 decimal digits is over maxBigIntDigits (4096)');
+    expectBadData(() => json.encode(new NetMessage(bag(big(4097)))), 'body.big: a bigint of 4097 decimal digits is over maxBigIntDigits (4096)');
+  });
+
+  it('follows the option, and refuses one that is not a positive integer', () => {
+    const small = new JsonCodec({ registry, maxBigIntDigits: 3 });
+    expect((small.decode(payload('-999')).object as Bag).big).toBe(-999n);
+    expectBadData(() => small.decode(payload('1000')), 'over maxBigIntDigits (3)');
+    expect(() => new JsonCodec({ registry, maxBigIntDigits: 0 })).toThrow(new RangeError('maxBigIntDigits must be a positive integer, got 0'));
+  });
+
+  it('leaves the binary codec alone: it sends hex, read in linear time', () => {
+    const binary = new BinaryCodec({ registry });
+    expect((binary.decode(binary.encode(new NetMessage(bag(big(5000))))).object as Bag).big).toBe(big(5000));
   });
 });
