@@ -320,7 +320,12 @@ describe('OonClient reconnect', () => {
 
     expect(client.status).toBe('closed');
     expect(client.stats).toBeUndefined();
-    await expectOonError(client.send(new Tick(1)), 'BadConn', /not connected/);
+    // Says what happened to the link, not "connect first".
+    await expectOonError(
+      client.send(new Tick(1)),
+      'BadConn',
+      /^the link to 127\.0\.0\.1:\d+ was lost \d+ ms ago \((remote close|connection error).*\); reconnect is off \(reconnect: false\), connect\(\) to start again$/,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(reconnecting).toEqual([]);
   });

@@ -4,54 +4,25 @@
  * process had not acknowledged. Nothing is lost; what the dead process received but had
  * not yet acknowledged arrives twice, and the test counts it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
+import { exampleProcesses, streamTicks, type ExampleProcess } from '../support/example-process';
 import { harness, nextEvent } from '../support/harness';
 import { waitUntil } from '../support/wait-until';
 
-const SERVER = join(__dirname, '..', '..', 'examples', 'reconnect', 'dist', 'server.js');
-
 const h = harness();
-const children = new Set<ChildProcess>();
+const processes = exampleProcesses();
 afterEach(async () => {
   await h.closeAll();
-  for (const child of children) child.kill('SIGKILL');
+  processes.killAll();
 });
 
-/** A running `examples/reconnect` server process and the ticks it printed. */
-interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly got: number[];
-  readonly exited: Promise<NodeJS.Signals | number | null>;
+/** Starts the compiled example server on `port` (0: a free one) and waits for it to listen. */
+async function startServer(port = 0): Promise<ExampleProcess & { port: number }> {
+  const server = processes.start('server', [port]);
+  const listening = await server.line(/^listening \d+$/);
+  return { ...server, port: Number(listening.slice(10)) };
 }
-
-/** Starts the compiled example server; `pnpm test` builds it first (`tsc -b`). */
-async function startServer(port = 0): Promise<ServerProcess> {
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} is not built: run \`tsc -b\` (pnpm test does) first`);
-  const child = spawn(process.execPath, [SERVER, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve(signal ?? code);
-    }),
-  );
-  const got: number[] = [];
-  const listening = new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      if (line.startsWith('got ')) got.push(Number(line.slice(4)));
-      else if (line.startsWith('listening ')) resolve(Number(line.slice(10)));
-    });
-    void exited.then((end) => reject(new Error(`server process ended (${String(end)}) before listening`)));
-  });
-  return { child, port: await listening, got, exited };
-}
-
 
 const isIncreasing = (list: number[]): boolean => list.every((n, i) => i === 0 || n > (list[i - 1] as number));
 
@@ -64,13 +35,7 @@ describe('a server killed with SIGKILL and restarted', () => {
     client.on('reconnect', (info) => reconnects.push(info));
     await client.connect();
 
-    const sending = (async () => {
-      for (let n = 0; n < TOTAL; n++) {
-        const sent = client.send(new Tick(n));
-        // About 2 s of streaming, so the kill lands mid-stream; while down, sends are held at once.
-        if (n % 100 === 99) await Promise.all([sent, new Promise((resolve) => setTimeout(resolve, 20))]);
-      }
-    })();
+    const sending = streamTicks(client, TOTAL);
     await waitUntil(() => first.got.length >= 3_000, 20_000, () => `the first server to get 3000 ticks (has ${first.got.length})`);
     const back = nextEvent(client, 'reconnect', 20_000);
     first.child.kill('SIGKILL');

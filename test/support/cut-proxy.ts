@@ -183,3 +183,24 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
   };
   return proxy;
 }
+
+/** Proxies a test file opens, remembered so one `closeAll()` (in `afterEach`) closes them. */
+export interface CutProxies {
+  /** A new proxy in front of `127.0.0.1:targetPort`. */
+  to(targetPort: number): Promise<CutProxy>;
+  closeAll(): Promise<void>;
+}
+
+export function cutProxies(): CutProxies {
+  const open: CutProxy[] = [];
+  return {
+    async to(targetPort) {
+      const proxy = await cutProxy(targetPort);
+      open.push(proxy);
+      return proxy;
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((p) => p.close()));
+    },
+  };
+}

@@ -1,9 +1,9 @@
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import type { Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
   DEFAULT_CLOSE_GRACE,
+  DEFAULT_REQUEST_TIMEOUT,
   type AnyClass,
   type DeliveryStats,
   type DisconnectReason,
@@ -16,6 +16,7 @@ import {
 import {
   Connection,
   forInstancesOf,
+  isResumable,
   rejectedQuietly,
   RequestHandlers,
   Session,
@@ -25,11 +26,11 @@ import {
   type SessionHello,
 } from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
-import { resolveClientOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
+import { openSocket, socketConnected } from './dial';
+import { LinkHistory } from './link-history';
+import { LinkWaiters } from './link-waiters';
+import { resolveClientOptions, type ClientRequestOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
 import { Reconnector } from './reconnector';
-
-/** Link ends the client recovers from by reconnecting; the others (its own close, a refusal, bad data) are final. */
-const RECONNECTABLE: ReadonlySet<DisconnectReason> = new Set(['remote close', 'connection error', 'timeout']);
 
 /**
  * Connects to an `OonServer` and exchanges objects with it:
@@ -64,6 +65,10 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   #reconnector: Reconnector | undefined;
   /** Set by `close()`: a link that drops now is not reconnected. */
   #closing = false;
+  /** How the last link ended, for the message of a call made while not connected. */
+  readonly #history = new LinkHistory();
+  /** Requests waiting for the link to come back (`waitForReconnect`). */
+  readonly #waiters = new LinkWaiters();
 
   constructor(options: OonClientOptions = {}) {
     super();
@@ -132,9 +137,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
     const target = this.#connection ?? (this.#session?.ended === false ? this.#session : undefined);
-    if (target === undefined) {
-      return rejectedQuietly(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
-    }
+    if (target === undefined) return rejectedQuietly(this.#notConnected());
     return target.send(object, options);
   }
 
@@ -147,6 +150,11 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * read the request (the connection goes on). Past the server's `maxRequestsInFlight` a
    * request waits its turn here, its deadline running.
    *
+   * Made while the client is reconnecting, it waits for the link (its deadline running)
+   * and is sent on it, or with `waitForReconnect: false` rejects at once with `BadConn`
+   * saying when and why the link was lost; it also rejects, with what ended it, if
+   * reconnecting stops first.
+   *
    * With `reply: Receipt` the reply is checked to be a `Receipt` (a `BadData` naming both
    * classes if it is not), and the promise is typed so.
    *
@@ -155,15 +163,41 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * const receipt = await client.request(order, { reply: Receipt, timeout: 5_000 });
    * ```
    */
-  request<R extends object>(object: object, options: RequestOptions<R> & { reply: AnyClass<R> }): Promise<R>;
+  request<R extends object>(object: object, options: ClientRequestOptions<R> & { reply: AnyClass<R> }): Promise<R>;
   /** As above, the reply unchecked: typed `R` on the caller's word. */
-  request<R extends object = object>(object: object, options?: UncheckedRequestOptions): Promise<R>;
-  request<R extends object>(object: object, options?: RequestOptions): Promise<R> {
-    if (this.#connection === undefined) {
-      return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
+  request<R extends object = object>(object: object, options?: UncheckedRequestOptions & Pick<ClientRequestOptions, 'waitForReconnect'>): Promise<R>;
+  request<R extends object>(object: object, options: ClientRequestOptions = {}): Promise<R> {
+    const { waitForReconnect = this.#options.waitForReconnect, ...requestOptions } = options;
+    const connection = this.#connection;
+    if (connection?.open !== true && waitForReconnect && this.#linkMayComeBack()) {
+      return this.#requestOnNextLink(object, requestOptions) as Promise<R>;
     }
+    if (connection === undefined) return Promise.reject(this.#notConnected());
     // Checked against `reply` when given (the first overload), else on the caller's word.
-    return this.#connection.request(object, options) as Promise<R>;
+    return connection.request(object, requestOptions) as Promise<R>;
+  }
+
+  /** True while a dropped link is (or may be about to be) reconnected. */
+  #linkMayComeBack(): boolean {
+    return !this.#closing && this.#options.reconnect !== undefined && (this.#status === 'reconnecting' || this.#status === 'connected');
+  }
+
+  /** Waits for the link to come back, within the request's deadline, then sends the request on it. */
+  async #requestOnNextLink(object: object, options: RequestOptions): Promise<object> {
+    const { timeout = DEFAULT_REQUEST_TIMEOUT, signal } = options;
+    const started = Date.now();
+    await this.#waiters.wait(timeout, signal, () => {
+      const what = `${object.constructor.name} request to ${this.#where()}`;
+      return `no reply to ${what} within ${timeout} ms (request timeout): it waited for the link all along; ${this.#history.describe(this.#where(), this.#status)}`;
+    });
+    const connection = this.#connection;
+    if (connection === undefined) throw this.#notConnected();
+    return connection.request(object, { ...options, timeout: Math.max(1, timeout - (Date.now() - started)) });
+  }
+
+  /** `BadConn` for a call that needs the link while there is none, saying why there is none. */
+  #notConnected(): BadConnError {
+    return new BadConnError(this.#history.describe(this.#where(), this.#status));
   }
 
   /**
@@ -186,16 +220,14 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    */
   receive<R extends T = T>(options?: ReceiveOptions): Promise<R> {
     const inbox = this.#inbox();
-    if (inbox === undefined) {
-      return Promise.reject(new BadConnError(`not connected to ${this.#where()}: await connect() first`));
-    }
+    if (inbox === undefined) return Promise.reject(this.#notConnected());
     return inbox.receive(options) as Promise<R>;
   }
 
   /** Every object the server sends, until the connection (or, reconnecting, the session) ends: `for await (const obj of client.messages())`. */
   async *messages<R extends T = T>(): AsyncGenerator<R, void, undefined> {
     const inbox = this.#inbox();
-    if (inbox === undefined) throw new BadConnError(`not connected to ${this.#where()}: await connect() first`);
+    if (inbox === undefined) throw this.#notConnected();
     for await (const object of inbox) yield object as R;
   }
 
@@ -251,6 +283,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    */
   async close(): Promise<void> {
     this.#closing = true;
+    this.#history.closed();
+    this.#waiters.fail(new BadConnError(`the client was closed before the link to ${this.#where()} came back`));
     this.#reconnector?.cancel();
     await this.#connecting?.catch(() => {});
     const connection = this.#connection;
@@ -272,7 +306,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
 
   async #dial(): Promise<void> {
     const { connectTimeout } = this.#options;
-    const socket = this.#openSocket();
+    const socket = openSocket(this.#options);
     socket.setNoDelay(true);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -291,28 +325,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     }
   }
 
-  /** Dials the configured transport: a Unix socket, TLS, or plain TCP. */
-  #openSocket(): Socket {
-    const { host, port, path, tls } = this.#options;
-    const where = path === undefined ? { host, port } : { path };
-    if (tls === undefined) return netConnect(where);
-    // SNI carries host names only; an IP address is checked against the certificate's IP entries.
-    const servername = tls.servername ?? (path === undefined && isIP(host) === 0 ? host : undefined);
-    return tlsConnect({ ...where, ...tls, ...(servername === undefined ? {} : { servername }) });
-  }
-
   async #handshake(socket: Socket): Promise<void> {
-    const secure = this.#options.tls !== undefined;
-    await new Promise<void>((resolve, reject) => {
-      socket.once(secure ? 'secureConnect' : 'connect', resolve);
-      socket.once('error', (err: NodeJS.ErrnoException) => {
-        const failure =
-          secure && !socket.connecting
-            ? `TLS handshake with ${this.#where()} failed (${err.code ?? err.message}): ${err.message}; check tls.ca (and tls.key/cert if the server asks for a client certificate)`
-            : `cannot connect to ${this.#where()} (${err.code ?? err.message}); is the server running?`;
-        reject(new BadConnError(failure, { cause: err }));
-      });
-    });
+    await socketConnected(socket, this.#options.tls !== undefined, this.#where());
     const connection: Connection = new Connection(socket, this.#options.connection, {
       role: 'client',
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
@@ -342,16 +356,20 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     connection.on('error', (err) => this.emit('error', err));
     connection.on('rejected', (rejection) => this.emit('rejected', rejection));
     connection.once('close', (reason, error) => this.#onLinkClosed(connection, reason, error));
+    this.#waiters.up();
     this.emit('connect');
   }
 
   #onLinkClosed(connection: Connection, reason: DisconnectReason, error: OonError | undefined): void {
     if (this.#connection === connection) this.#connection = undefined;
     this.#lastConnection = connection;
-    const again = !this.#closing && this.#options.reconnect !== undefined && RECONNECTABLE.has(reason) && !connection.peerClosedSession;
+    const again = !this.#closing && this.#options.reconnect !== undefined && isResumable(reason) && !connection.peerClosedSession;
+    if (this.#closing) this.#history.closed();
+    else this.#history.lost(reason, error, again ? 'reconnecting' : this.#options.reconnect === undefined ? 'reconnect off' : 'not retried');
     if (!again && !this.#closing) {
       this.#status = 'closed';
       this.#endSession(error);
+      this.#waiters.fail(this.#notConnected());
     }
     this.emit('disconnect', reason, error);
     if (again) void this.#reconnect();
@@ -364,7 +382,10 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     this.#status = 'reconnecting';
     const resentBefore = this.#session?.stats.resent ?? 0;
     const reconnector = new Reconnector(policy, {
-      waiting: (attempt, delay) => this.emit('reconnecting', attempt, delay),
+      waiting: (attempt, delay) => {
+        this.#history.attempting(attempt);
+        this.emit('reconnecting', attempt, delay);
+      },
       attempt: () => this.#track(this.#dial()),
       // The server refused us (auth) or speaks something else: trying again cannot help.
       isFinal: (err) => err instanceof BadDataError || (err instanceof BadConnError && /authentication failed/.test(err.message)),
@@ -382,7 +403,9 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     const why = cause instanceof Error ? cause.message : String(cause);
     const error = new BadConnError(`gave up reconnecting to ${this.#where()} after ${outcome.attempts} attempts: ${why}`, { cause });
     this.#status = 'closed';
+    this.#history.gaveUp(outcome.attempts, why);
     this.#endSession(error);
+    this.#waiters.fail(error);
     this.emit('error', error);
   }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions } from '@oon/wire';
+import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions, type RequestOptions } from '@oon/wire';
 import { checkEndpointCodecOptions, checkLimits, checkSocketPath } from '@oon/wire/internal';
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff';
 
@@ -40,6 +40,23 @@ export interface OonClientOptions extends ConnectionOptions {
    * jitter from `initialDelay` to `maxDelay`. @default { initialDelay: 100, maxDelay: 30000, maxAttempts: Infinity }
    */
   reconnect?: boolean | ReconnectOptions;
+  /**
+   * What `request()` does while the client is reconnecting: wait for the link to come
+   * back (within the request's own `timeout`; it is then sent once, on the new link), or,
+   * with `false`, reject at once with `BadConn` saying the link is being reconnected.
+   * Waiting is the default because the request has not been sent yet, so waiting cannot
+   * run it twice, a reconnect usually takes far less than a request's timeout, and
+   * `send()` holds messages the same way. A request already sent when the link drops
+   * still rejects (whether the server ran it is unknown). Each request can override it.
+   * @default true
+   */
+  waitForReconnect?: boolean;
+}
+
+/** Options of {@link OonClient.request}: those of every request, and what to do while reconnecting. */
+export interface ClientRequestOptions<R extends object = object> extends RequestOptions<R> {
+  /** Overrides the client's {@link OonClientOptions.waitForReconnect} for this request. */
+  waitForReconnect?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -58,13 +75,25 @@ export interface ResolvedClientOptions {
   readonly token: string | undefined;
   /** `undefined` when reconnecting is off. */
   readonly reconnect: ResolvedReconnectOptions | undefined;
+  /** Whether a `request()` made while reconnecting waits for the link by default. */
+  readonly waitForReconnect: boolean;
   /** The options the connection gets. */
   readonly connection: ConnectionOptions;
 }
 
 /** Validates and completes client options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveClientOptions(options: OonClientOptions = {}): ResolvedClientOptions {
-  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, tls, connectTimeout = DEFAULT_CONNECT_TIMEOUT, token, reconnect, ...connection } = options;
+  const {
+    host = DEFAULT_HOST,
+    port = DEFAULT_PORT,
+    path,
+    tls,
+    connectTimeout = DEFAULT_CONNECT_TIMEOUT,
+    token,
+    reconnect,
+    waitForReconnect = true,
+    ...connection
+  } = options;
   checkSocketPath(options);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
@@ -73,6 +102,7 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
   checkLimits(connection);
   if (!(connectTimeout > 0)) throw new RangeError(`connectTimeout must be a positive number of milliseconds, got ${String(connectTimeout)}`);
   checkEndpointCodecOptions(connection);
+  if (typeof waitForReconnect !== 'boolean') throw new TypeError(`waitForReconnect must be true or false, got ${String(waitForReconnect)}`);
   if (tls !== undefined) {
     if (typeof tls !== 'object' || tls === null) throw new TypeError('tls must be an object { ca?, key?, cert?, servername? }');
     if ((tls.key === undefined) !== (tls.cert === undefined)) throw new TypeError('tls needs both `key` and `cert` for a client certificate, or neither');
@@ -86,6 +116,7 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     token,
     // The origin's wire has no sessions: nothing could be resumed, so it never reconnects.
     reconnect: connection.protocol === 'oon-0.0.5' ? undefined : resolveReconnectOptions(reconnect),
+    waitForReconnect,
     connection: Object.freeze(connection),
   });
 }

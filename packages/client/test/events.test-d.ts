@@ -46,6 +46,9 @@ export function clientEventTypes(): void {
     const lost: number = count;
     void lost;
   });
+  void client.request<FordTruck>(new VolvoCar(), { timeout: 1_000, waitForReconnect: false }).then((truck) => truck.showInfo());
+  // @ts-expect-error waitForReconnect is a boolean
+  void client.request(new VolvoCar(), { waitForReconnect: 'yes' });
   const status: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' = client.status;
   void status;
   // @ts-expect-error loss carries a count, not a list

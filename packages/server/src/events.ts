@@ -7,18 +7,37 @@ import type { Peer } from './peer';
 export interface OonServerEvents<T extends object = object> {
   /** The server is accepting connections. */
   listening: [address: AddressInfo];
-  /** A client connected and finished the handshake. */
+  /**
+   * A new client connected and finished the handshake (a client that resumes its
+   * session is not new: see `reconnect`).
+   */
   connection: [peer: Peer];
   /** A client sent an object: a live instance of its registered class. */
   message: [object: T, peer: Peer, message: NetMessage<T>];
   /**
-   * A client is gone, and why. A client with a session (one that reconnects) is gone
-   * when it closes on purpose, or when its link dropped and it did not resume within
-   * `resumeWindow`; a short drop it recovers from is not a disconnect.
+   * A client's link dropped and its session is kept for it: it may come back within
+   * `resumeWindow` (`reconnect`), or not (`disconnect`). Meanwhile `peer.connected` is
+   * false and `peer.send()` holds messages for it. For presence, this is "away": it
+   * comes as soon as the link is seen to drop (at once for a closed or reset link,
+   * after the heartbeat's `pingInterval` + `pongTimeout` for a silent one), not after
+   * `resumeWindow`. `reason` is the link's end; `error` says what failed, if anything did.
+   * Once per absence, however many attempts the client makes to come back.
+   */
+  away: [peer: Peer, reason: DisconnectReason, error: OonError | undefined];
+  /**
+   * A client whose link dropped came back within `resumeWindow` and resumed its session:
+   * the same `peer`, nothing lost. `awayMs` is how long it was away (0 when it came back
+   * on a new link before the server saw the old one drop: then no `away` preceded this).
+   */
+  reconnect: [peer: Peer, awayMs: number];
+  /**
+   * A client is gone for good, and why: it closed, its link ended without a session to
+   * keep (`reconnect: false`, bad data, refused, a slow consumer), its session ended
+   * (`'timeout'` when it did not come back within `resumeWindow` or was ended to make
+   * room under `maxSessions`, `'local close'` when the server closed), or the server
+   * closed. Emitted once per peer, last.
    */
   disconnect: [peer: Peer, reason: DisconnectReason];
-  /** A client's link dropped and it came back within `resumeWindow`: the same `peer`, nothing lost. */
-  reconnect: [peer: Peer];
   /**
    * Messages sent to `peer` that it never acknowledged, given up when its session ended
    * (the window passed, it closed mid-stream, or the server closed). Never silent.

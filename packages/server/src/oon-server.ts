@@ -4,6 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
   DEFAULT_CLOSE_GRACE,
+  FAULT_CLOSE_GRACE,
   type AnyClass,
   type DisconnectReason,
   type ReceiveOptions,
@@ -24,9 +25,6 @@ import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
 import { SessionTable, type SessionEntry } from './session-table';
-
-/** Milliseconds a refused client has to close before its socket is destroyed. */
-const REFUSED_GRACE_MS = 1_000;
 
 /**
  * Accepts OON clients and revives what they send into instances of registered classes.
@@ -231,27 +229,31 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
         }
       },
     );
-    connection.once('close', (reason) => {
+    connection.once('close', (reason, error) => {
       this.#connections.delete(connection);
       const entry = this.#sessions.entryOf(connection);
       if (entry === undefined || this.#peerOf.has(connection)) return;
       // A session was granted to a link that never opened: a new one has no peer to keep it for.
       if (entry.peer === undefined) {
         if (entry.connection === connection) this.#sessions.end(entry);
-      } else this.#onLinkClosed(connection, entry.peer, reason);
+      } else this.#onLinkClosed(connection, entry.peer, reason, error);
     });
   }
 
   /**
    * Turns a client away without a Connection: an Error frame says why (the client's
    * `connect()` rejects with it, as `BadConn`), then the socket closes; one that does
-   * not close within {@link REFUSED_GRACE_MS} is destroyed.
+   * not close within `FAULT_CLOSE_GRACE` is destroyed, whatever it still sends (an idle
+   * timeout would let a peer that trickles bytes keep its socket for ever).
    */
   #refuse(socket: Socket, reason: string): void {
     this.#refused.add(socket);
-    socket.once('close', () => this.#refused.delete(socket));
+    const destroy = setTimeout(() => socket.destroy(), FAULT_CLOSE_GRACE);
+    socket.once('close', () => {
+      clearTimeout(destroy);
+      this.#refused.delete(socket);
+    });
     socket.on('error', () => {});
-    socket.setTimeout(REFUSED_GRACE_MS, () => socket.destroy());
     socket.resume(); // drop what it sends, so its FIN is seen
     socket.end(errorFrame('BadConn', reason));
     this.emit('error', new BadConnError(`refused client ${String(socket.remoteAddress)}:${String(socket.remotePort)}: ${reason}`), undefined);
@@ -296,9 +298,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     this.#peerOf.set(connection, peer);
     connection.on('error', (err) => this.emit('error', err, peer));
     connection.on('rejected', (rejection) => this.emit('rejected', rejection, peer));
-    connection.once('close', (reason) => this.#onLinkClosed(connection, peer, reason));
-    if (resumed !== undefined) {
-      this.emit('reconnect', peer);
+    connection.once('close', (reason, error) => this.#onLinkClosed(connection, peer, reason, error));
+    if (resumed !== undefined && entry !== undefined) {
+      this.emit('reconnect', peer, this.#sessions.back(entry));
       return;
     }
     if (entry !== undefined) entry.peer = peer;
@@ -307,16 +309,18 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     this.emit('connection', peer);
   }
 
-  /** A peer's link closed: it is gone, unless its session waits for it to come back. */
-  #onLinkClosed(connection: Connection, peer: Peer, reason: DisconnectReason): void {
+  /** A peer's link closed: it is away if its session waits for it to come back, else gone. */
+  #onLinkClosed(connection: Connection, peer: Peer, reason: DisconnectReason, error: OonError | undefined): void {
     const entry = this.#sessions.entryOf(connection);
     if (entry === undefined) {
       this.#forget(peer, connection.inbox);
       this.emit('disconnect', peer, reason);
       return;
     }
-    const outcome = this.#sessions.linkClosed(connection, reason, this.#closing !== undefined, () => this.#endSession(entry, reason));
+    // The resume window is a deadline the client missed: its session ends as a timeout.
+    const outcome = this.#sessions.linkClosed(connection, reason, this.#closing !== undefined, () => this.#endSession(entry, 'timeout'));
     if (outcome === 'ended') this.#endSession(entry, reason);
+    else if (outcome === 'away') this.emit('away', peer, reason, error);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { type DisconnectReason } from '@oon/wire';
-import { checkSessionProof, randomSecret, Session, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
+import { checkSessionProof, isResumable, randomSecret, Session, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
 
 /** The limits a session is made with. */
 type SessionLimits = Pick<SessionOptions, 'maxBufferedBytes' | 'maxPendingBytes'>;
@@ -18,12 +18,9 @@ export interface SessionEntry {
   connection: Connection | undefined;
   /** Ends the session when the resume window passes. */
   expiry: NodeJS.Timeout | undefined;
-  /** When the link dropped (`Date.now()`), while the session waits for the client. */
-  waitingSince?: number;
+  /** When the link dropped (`Date.now()`), while the session waits for the client: set once per absence. */
+  waitingSince: number | undefined;
 }
-
-/** Link ends after which a client may come back and resume; the others end the session. */
-const RESUMABLE: ReadonlySet<DisconnectReason> = new Set(['remote close', 'connection error', 'timeout']);
 
 /**
  * The server's sessions, by id: grants a new one or resumes one a client names in its
@@ -74,7 +71,7 @@ export class SessionTable {
     if (!this.#makeRoom()) return undefined;
     const session = new Session({ peer: connection.describePeer(), ...this.#limits });
     const secret = randomSecret();
-    const fresh: SessionEntry = { session, token: hello.token, secret, peer: undefined, connection, expiry: undefined };
+    const fresh: SessionEntry = { session, token: hello.token, secret, peer: undefined, connection, expiry: undefined, waitingSince: undefined };
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
     return {
@@ -108,19 +105,28 @@ export class SessionTable {
   }
 
   /**
-   * A connection closed: `'superseded'` if its session already runs on a newer link,
-   * `'kept'` if the session waits for the client (then `onExpire` runs when the window
-   * passes), else `'ended'`: the caller ends the session.
+   * A connection closed: `'superseded'` if its session already runs on a newer link;
+   * `'away'` if the session now waits for the client (then `onExpire` runs when the
+   * window passes), `'still away'` if it already did (a link that failed to resume it);
+   * else `'ended'`: the caller ends the session.
    */
-  linkClosed(connection: Connection, reason: DisconnectReason, shuttingDown: boolean, onExpire: () => void): 'superseded' | 'kept' | 'ended' {
+  linkClosed(connection: Connection, reason: DisconnectReason, shuttingDown: boolean, onExpire: () => void): 'superseded' | 'away' | 'still away' | 'ended' {
     const entry = this.#byConnection.get(connection);
     if (entry === undefined) return 'ended';
     if (entry.connection !== connection) return 'superseded';
     entry.connection = undefined;
-    if (shuttingDown || connection.peerClosedSession || entry.session.ended || !RESUMABLE.has(reason)) return 'ended';
+    if (shuttingDown || connection.peerClosedSession || entry.session.ended || !isResumable(reason)) return 'ended';
     entry.expiry = setTimeout(onExpire, this.#window);
+    if (entry.waitingSince !== undefined) return 'still away';
     entry.waitingSince = Date.now();
-    return 'kept';
+    return 'away';
+  }
+
+  /** The client resumed its session on a live link: how long it was away, in ms (0 if the server never saw it leave). */
+  back(entry: SessionEntry): number {
+    const since = entry.waitingSince;
+    entry.waitingSince = undefined;
+    return since === undefined ? 0 : Date.now() - since;
   }
 
   /** Forgets a session and ends it; returns how many messages it never got acknowledged. */

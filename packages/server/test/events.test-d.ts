@@ -50,10 +50,23 @@ export function serverEventTypes(): void {
     const who: Peer = peer;
     void [lost, who];
   });
-  server.on('reconnect', (peer) => {
+  server.on('away', (peer, reason, error) => {
     const who: Peer = peer;
-    void who;
+    const why: DisconnectReason = reason;
+    const what: OonError | undefined = error;
+    void [who, why, what];
   });
+  server.on('reconnect', (peer, awayMs) => {
+    const who: Peer = peer;
+    const away: number = awayMs;
+    void [who, away];
+  });
+  // @ts-expect-error the away error may be undefined (a clean close has none)
+  server.on('away', (peer: Peer, reason: DisconnectReason, error: OonError) => void [peer, reason, error]);
+  // @ts-expect-error reconnect gives how long the peer was away as a number of ms
+  server.on('reconnect', (peer: Peer, awayMs: string) => void [peer, awayMs]);
+  // @ts-expect-error presence has away, reconnect and disconnect; there is no 'back'
+  server.on('back', () => {});
   // @ts-expect-error loss names the count first, then the peer
   server.on('loss', (peer: Peer, count: number) => void [peer, count]);
   server.on('error', (err, peer) => {

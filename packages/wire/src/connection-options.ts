@@ -42,7 +42,8 @@ export interface ConnectionOptions extends CodecOptions {
   handshakeTimeout?: number;
   /**
    * Milliseconds `close()` lets what is in flight finish (frames already queued are
-   * flushed, the peer's close is awaited) before destroying the socket. @default 10000
+   * flushed, the peer's close is awaited) before destroying the socket. A connection
+   * dropped for a fault waits at most `FAULT_CLOSE_GRACE` (1 s) instead. @default 10000
    */
   closeGrace?: number;
   /**
@@ -141,7 +142,11 @@ export interface ConnectionOwner {
   handleRequest?(object: object, signal: AbortSignal): Promise<object>;
 }
 
-/** Why a connection ended, as `'close'` and `'disconnect'` events report it. */
+/**
+ * Why a connection ended, as `'close'` and `'disconnect'` events report it. `'timeout'`
+ * is a deadline missed on either side: one of ours (handshake, partial frame, heartbeat),
+ * or the peer's, when its Error frame has code `Timeout` (it gave up on our heartbeat).
+ */
 export type DisconnectReason =
   | 'local close'
   | 'remote close'
@@ -151,6 +156,19 @@ export type DisconnectReason =
   | 'connection error'
   | 'timeout'
   | 'slow consumer';
+
+const RESUMABLE: ReadonlySet<DisconnectReason> = new Set<DisconnectReason>(['remote close', 'connection error', 'timeout']);
+
+/**
+ * Whether a session outlives a link that ended for `reason`: yes when the link was lost
+ * (the peer went away, the network failed, a deadline passed on either side, such as a
+ * process stopped or a laptop asleep missing heartbeats); no when an end was meant (a
+ * close, a refusal) or the stream cannot be trusted (bad data) or kept up with (a slow
+ * consumer). The client reconnects, and the server keeps the session, on the same rule.
+ */
+export function isResumable(reason: DisconnectReason): boolean {
+  return RESUMABLE.has(reason);
+}
 
 /** Events emitted by {@link Connection}. */
 export interface ConnectionEvents {

@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
 import type { Codec, FrameCodec } from './codec';
 import { BinaryCodec } from './binary-codec';
-import { FrameKind } from './constants';
+import { FAULT_CLOSE_GRACE, FrameKind } from './constants';
 import { FrameDecoder } from './frame-decoder';
 import { encodeFrame } from './frame-encoder';
 import { FrameWriter } from './frame-writer';
@@ -371,7 +371,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
       this.#state = 'closing';
       this.#writer.end();
-      this.#scheduleDestroy();
+      this.#scheduleDestroy(this.#options.closeGrace);
     }
     return this.closed;
   }
@@ -517,9 +517,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
   }
 
+  /**
+   * The peer dropped us and said why. A deadline it gave up on (we did not answer its
+   * ping: a process stopped, a laptop asleep) is a `'timeout'`, as if our own watchdog
+   * had fired: the link may be resumed. Anything else is a refusal.
+   */
   #onPeerError(payload: Buffer): void {
     const report = readErrorReport(payload);
-    this.#fail(createOonError(report.code, `${this.describePeer()} dropped the connection: ${report.message}`), 'rejected by peer', false);
+    const reason = report.code === 'Timeout' ? 'timeout' : 'rejected by peer';
+    this.#fail(createOonError(report.code, `${this.describePeer()} dropped the connection: ${report.message}`), reason, false);
   }
 
   /** Drops the connection for a fault: reports it (to the owner and, unless it came from them, the peer) and closes. */
@@ -533,13 +539,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (wasOpen) this.emit('error', error);
     this.#writer.end(tellPeer && !this.#options.origin ? errorFrame(error.code, error.message) : undefined);
     // A socket held paused (a server failing a hello it was admitting) must read, and
-    // drop, what the peer still sends, or it never sees the peer's FIN and waits closeGrace.
+    // drop, what the peer still sends, or it never sees the peer's FIN.
     this.#socket.resume();
-    this.#scheduleDestroy();
+    // Not closeGrace: a peer at fault that does not read would hold the socket that long.
+    this.#scheduleDestroy(Math.min(FAULT_CLOSE_GRACE, this.#options.closeGrace));
   }
 
-  #scheduleDestroy(): void {
-    this.#destroyTimer ??= setTimeout(() => this.#socket.destroy(), this.#options.closeGrace);
+  /** Destroys the socket `ms` from now unless it closes first (the peer read our end and closed too). */
+  #scheduleDestroy(ms: number): void {
+    this.#destroyTimer ??= setTimeout(() => this.#socket.destroy(), ms);
   }
 
   #onEnd(): void {

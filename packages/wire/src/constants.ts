@@ -73,6 +73,16 @@ export const DEFAULT_HANDSHAKE_TIMEOUT = 5_000;
  */
 export const DEFAULT_CLOSE_GRACE = 10_000;
 
+/**
+ * Milliseconds a connection dropped for a fault (a bad frame, a missed deadline: the
+ * handshake, a partial frame, a ping) is kept after its Error frame and end are written,
+ * for the peer to read them and close; then the socket is destroyed. Short, and not
+ * `closeGrace`: a peer at fault that does not read would otherwise hold its socket (and
+ * its slot) for the whole grace a graceful `close()` gives. The lesser of this and
+ * `closeGrace` applies. Also how long a server lets a refused client read why.
+ */
+export const FAULT_CLOSE_GRACE = 1_000;
+
 /** Milliseconds a peer may take to finish a frame it has started (slowloris guard). @default 10000 */
 export const DEFAULT_PARTIAL_FRAME_TIMEOUT = 10_000;
 

@@ -14,6 +14,7 @@ export type { Hello, HelloOptions, ClientHelloOptions } from './handshake';
 export { parseSchema } from './registry-schema';
 export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
 export { Connection } from './connection';
+export { isResumable } from './connection-options';
 export type { ConnectionEvents, ConnectionOwner, ResumeProof, SessionGrant } from './connection-options';
 export { Session } from './session';
 export { SEQ_BYTES } from './seq';
