@@ -1,7 +1,14 @@
 export { OonServer } from './oon-server';
 export { Peer } from './peer';
 export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS } from '@oon/wire';
-export { DEFAULT_BACKLOG, DEFAULT_MAX_SESSIONS, resolveServerOptions } from './options';
+export {
+  DEFAULT_BACKLOG,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_HANDSHAKING,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  DEFAULT_MAX_HANDSHAKING_PER_ADDRESS,
+  resolveServerOptions,
+} from './options';
 export type { OonServerOptions, ResolvedServerOptions, ServerTlsOptions, Pem, AuthCheck, ClientAddress } from './options';
 export type { OonServerEvents } from './events';
 export type { BroadcastResult, BroadcastFailure } from './broadcast';

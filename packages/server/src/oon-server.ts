@@ -25,6 +25,8 @@ import type { OonServerEvents } from './events';
 import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer } from './peer';
 import { SessionTable, type SessionEntry } from './session-table';
+import { addressKey, ConnectionSlots } from './connection-slots';
+import { AuthThrottle } from './auth-throttle';
 
 /**
  * Accepts OON clients and revives what they send into instances of registered classes.
@@ -55,10 +57,14 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   /** Peers for `accept()`: held only while no one listens for `'connection'`. */
   #accepted = new Inbox<Peer>({ what: 'connection' });
   readonly #sessions: SessionTable;
+  /** Connections counted in all, in their handshake, and per address: who is refused on accept. */
+  readonly #slots: ConnectionSlots;
+  readonly #authThrottle = new AuthThrottle();
 
   constructor(options: OonServerOptions = {}) {
     super();
     this.#options = resolveServerOptions(options);
+    this.#slots = new ConnectionSlots(this.#options);
     this.#sessions = new SessionTable({
       window: this.#options.resumeWindow,
       limits: { maxBufferedBytes: this.#options.connection.maxBufferedBytes, maxPendingBytes: this.#options.connection.maxPendingBytes },
@@ -205,16 +211,21 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       this.#refuse(socket, `server ${this.#where()} is closing`);
       return;
     }
-    const { maxConnections } = this.#options;
-    if (this.#connections.size >= maxConnections) {
-      this.#refuse(socket, `server ${this.#where()} is full: maxConnections (${maxConnections}) reached; try again later`);
+    const address = addressKey(socket.remoteAddress);
+    const refusal = this.#slots.refusal(address, this.#where());
+    if (refusal !== undefined) {
+      this.#refuse(socket, refusal);
       return;
     }
+    const slot = this.#slots.take(address);
     socket.setNoDelay(true);
     const connection: Connection = new Connection(socket, this.#options.connection, {
       role: 'server',
       admit: (hello, proof) => this.#admit(hello, socket, connection, proof),
-      onOpen: () => this.#onOpen(connection),
+      onOpen: () => {
+        slot.opened();
+        this.#onOpen(connection);
+      },
       hasMessageListeners: () => this.listenerCount('message') > 0,
       // The peer of a link is known from its onOpen, before any of its messages.
       onMessage: (object, message) => this.emit('message', object as T, this.#peerOf.get(connection) as Peer, message as NetMessage<T>),
@@ -231,6 +242,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     );
     connection.once('close', (reason, error) => {
       this.#connections.delete(connection);
+      slot.release();
       const entry = this.#sessions.entryOf(connection);
       if (entry === undefined || this.#peerOf.has(connection)) return;
       // A session was granted to a link that never opened: a new one has no peer to keep it for.
@@ -282,6 +294,7 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
       throw new BadConnError('authentication failed: the server could not check the token', { cause });
     }
     if (!admitted) {
+      await this.#authThrottle.refused(addressKey(socket.remoteAddress));
       throw new BadConnError(hello.token === undefined ? 'authentication failed: no token given; pass `token` to OonClient' : 'authentication failed: the token was refused');
     }
   }

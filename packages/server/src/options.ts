@@ -4,6 +4,26 @@ import { checkEndpointCodecOptions, checkLimits, checkSocketPath } from '@oon/wi
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
 
+/**
+ * Connections a server holds in their handshake at once (from every address). A
+ * handshake takes a round trip, so 1,000 at once is a flood of new clients (or of
+ * silent sockets, each held up to `handshakeTimeout`). @default 1000
+ */
+export const DEFAULT_MAX_HANDSHAKING = 1_000;
+
+/**
+ * Connections a server holds from one remote address (an IPv6 /64), handshaking or
+ * open: so that filling `maxConnections` takes ten addresses at least. @default 1000
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+
+/**
+ * Connections from one remote address (an IPv6 /64) in their handshake at once: one
+ * address opening silent sockets is refused past it, and everyone else still gets in.
+ * @default 64
+ */
+export const DEFAULT_MAX_HANDSHAKING_PER_ADDRESS = 64;
+
 /** Sessions a server keeps at once, live or waiting for their client. @default 10000 */
 export const DEFAULT_MAX_SESSIONS = 10_000;
 
@@ -46,6 +66,24 @@ export interface OonServerOptions extends ConnectionOptions {
    */
   maxConnections?: number;
   /**
+   * Connections held at once that have not finished their handshake (hello, `auth`),
+   * from every address; the next is refused the same way ("maxHandshaking … in their
+   * handshake; try again later"). @default 1000
+   */
+  maxHandshaking?: number;
+  /**
+   * Connections held at once from one remote address (IPv4, or an IPv6 /64),
+   * handshaking or open; the next from it is refused ("maxConnectionsPerAddress"). Not
+   * applied on a Unix socket, whose peers have no address. @default 1000
+   */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Connections from one remote address (IPv4, or an IPv6 /64) in their handshake at
+   * once; the next from it is refused ("maxHandshakingPerAddress"), so silent sockets
+   * from one address cannot keep others out. Not applied on a Unix socket. @default 64
+   */
+  maxHandshakingPerAddress?: number;
+  /**
    * Milliseconds a client's session is kept after its link drops, for the client to
    * reconnect and resume it without loss (docs/reconnect.md). Past it the session is
    * dropped and a `'loss'` event names how many messages never reached the client.
@@ -62,7 +100,9 @@ export interface OonServerOptions extends ConnectionOptions {
   /**
    * Checks each client's `token` (sent in its hello) before anything else is accepted
    * from it: resolve to `true` to admit. A refused client's `connect()` rejects with
-   * `BadConn` ("authentication failed"). No check by default. Not with protocol
+   * `BadConn` ("authentication failed"). No check by default. Each refusal from an
+   * address waits longer before it is sent (50 ms, doubling per failure in the last
+   * minute, at most 2 s), so one address cannot guess tokens quickly. Not with protocol
    * `'oon-0.0.5'` (a `TypeError`): the origin's wire has no hello to carry a token; use
    * `tls.mutual` there.
    */
@@ -94,6 +134,12 @@ export interface ResolvedServerOptions {
   readonly backlog: number;
   /** Connections held at once. */
   readonly maxConnections: number;
+  /** Connections in their handshake at once. */
+  readonly maxHandshaking: number;
+  /** Connections from one address at once. */
+  readonly maxConnectionsPerAddress: number;
+  /** Connections from one address in their handshake at once. */
+  readonly maxHandshakingPerAddress: number;
   /** Milliseconds a dropped client's session is kept; 0 grants none. */
   readonly resumeWindow: number;
   /** Sessions kept at once. */
@@ -113,6 +159,9 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     tls,
     backlog = DEFAULT_BACKLOG,
     maxConnections = DEFAULT_MAX_CONNECTIONS,
+    maxHandshaking = DEFAULT_MAX_HANDSHAKING,
+    maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    maxHandshakingPerAddress = DEFAULT_MAX_HANDSHAKING_PER_ADDRESS,
     resumeWindow = DEFAULT_RESUME_WINDOW,
     maxSessions = DEFAULT_MAX_SESSIONS,
     auth,
@@ -123,8 +172,9 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw new RangeError(`maxConnections must be a positive integer, got ${String(maxConnections)}`);
+  const slots = { maxConnections, maxHandshaking, maxConnectionsPerAddress, maxHandshakingPerAddress };
+  for (const [name, value] of Object.entries(slots)) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
   }
   checkLimits(connection);
   if (auth !== undefined && typeof auth !== 'function') throw new TypeError('auth must be a function (token, client) => boolean');
@@ -144,7 +194,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     path,
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     backlog,
-    maxConnections,
+    ...slots,
     resumeWindow,
     maxSessions,
     auth,

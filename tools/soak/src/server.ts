@@ -36,6 +36,10 @@ export async function runServer(): Promise<void> {
     host: '127.0.0.1',
     port: 0,
     ...SOAK_SERVER_LIMITS,
+    // Every soak client, honest or hostile, comes from 127.0.0.1: the per-address bounds
+    // would turn the crowd away as one host.
+    maxConnectionsPerAddress: 100_000,
+    maxHandshakingPerAddress: 100_000,
     ...(MAX_REQUESTS_IN_FLIGHT === undefined ? {} : { maxRequestsInFlight: Number(MAX_REQUESTS_IN_FLIGHT) }),
   });
   const errors: Record<string, number> = {};
