@@ -7,7 +7,7 @@ import type { OonServer } from '@oon/server';
 import type { OonClient } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { cutProxies } from '../support/cut-proxy';
-import { harness, nextEvent } from '../support/harness';
+import { expectOonError, harness, nextEvent } from '../support/harness';
 
 const h = harness();
 const proxies = cutProxies();
@@ -108,6 +108,19 @@ describe('server presence events', () => {
     proxy.refuse = false;
     await nextEvent(client, 'reconnect', 5_000);
     expect(log.events.map(([name]) => name)).toEqual(['away', 'reconnect', 'away', 'reconnect', 'away', 'reconnect']);
+  });
+
+  it("peer.request() while the client is away rejects at once saying when and why its link was lost", async () => {
+    const { server, proxy, peer } = await throughProxy();
+    proxy.refuse = true;
+    const away = nextEvent(server, 'away');
+    proxy.cutNow();
+    await away;
+    await expectOonError(
+      peer.request(new Tick(1)),
+      'BadConn',
+      /^127\.0\.0\.1:\d+ is away: the link to 127\.0\.0\.1:\d+ was lost \d+ ms ago \((remote close|connection error: .*)\); its session is kept for it to come back within resumeWindow, but requests are not held: retry after the server's 'reconnect' event$/,
+    );
   });
 
   it('a client without a session (reconnect: false) is gone when its link drops: disconnect, no away', async () => {

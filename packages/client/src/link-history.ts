@@ -1,14 +1,10 @@
 import type { OonError } from '@oon/core';
 import type { DisconnectReason } from '@oon/wire';
+import { describeLinkLoss, type LinkLoss } from '@oon/wire/internal';
 import type { ClientStatus } from './events';
 
 /** How the client's last link ended, if it was not reconnected. */
 type Ending = 'reconnecting' | 'not retried' | 'reconnect off' | 'gave up' | 'closed';
-
-/** `1.2 s` or `350 ms`: a duration for a message. */
-function formatDuration(ms: number): string {
-  return ms < 1_000 ? `${ms} ms` : `${(ms / 1_000).toFixed(1)} s`;
-}
 
 /**
  * What an {@link OonClient} remembers of its link's last end (when, why, the reconnect
@@ -16,16 +12,14 @@ function formatDuration(ms: number): string {
  * says what happened rather than "connect first".
  */
 export class LinkHistory {
-  #lostAt: number | undefined;
-  #why = '';
+  #loss: LinkLoss | undefined;
   #ending: Ending = 'closed';
   #attempt = 0;
   #gaveUp = '';
 
   /** The link ended for `reason` (with `error`, unless it was clean); `retried` says whether a reconnect follows. */
   lost(reason: DisconnectReason, error: OonError | undefined, retried: 'reconnecting' | 'not retried' | 'reconnect off'): void {
-    this.#lostAt = Date.now();
-    this.#why = error === undefined ? reason : `${reason}: ${error.message}`;
+    this.#loss = { at: Date.now(), reason, error };
     this.#ending = retried;
     this.#attempt = 0;
   }
@@ -44,16 +38,16 @@ export class LinkHistory {
   /** `close()` was called: what went before no longer matters. */
   closed(): void {
     this.#ending = 'closed';
-    this.#lostAt = undefined;
+    this.#loss = undefined;
   }
 
   /** Why the client is not connected to `where` now, in `status`, as a sentence for a `BadConn` message. */
   describe(where: string, status: ClientStatus): string {
     if (status === 'idle') return `not connected to ${where}: await connect() first`;
     if (status === 'connecting') return `not connected to ${where} yet: connect() has not finished; await it first`;
-    const lostAt = this.#lostAt;
-    if (lostAt === undefined || this.#ending === 'closed') return `not connected to ${where}: the client was closed; connect() to start again`;
-    const lost = `the link to ${where} was lost ${formatDuration(Date.now() - lostAt)} ago (${this.#why})`;
+    const loss = this.#loss;
+    if (loss === undefined || this.#ending === 'closed') return `not connected to ${where}: the client was closed; connect() to start again`;
+    const lost = describeLinkLoss(where, loss);
     switch (this.#ending) {
       case 'reconnecting':
         return `${lost}; reconnecting, attempt ${Math.max(1, this.#attempt)}`;

@@ -333,7 +333,10 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     // The resume window is a deadline the client missed: its session ends as a timeout.
     const outcome = this.#sessions.linkClosed(connection, reason, this.#closing !== undefined, () => this.#endSession(entry, 'timeout'));
     if (outcome === 'ended') this.#endSession(entry, reason);
-    else if (outcome === 'away') this.emit('away', peer, reason, error);
+    else if (outcome === 'away') {
+      peer.markAway({ at: Date.now(), reason, error });
+      this.emit('away', peer, reason, error);
+    }
   }
 
   /**

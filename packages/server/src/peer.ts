@@ -1,6 +1,6 @@
-import { newMessageId, type NetMessageOptions } from '@oon/core';
+import { BadConnError, newMessageId, type NetMessageOptions } from '@oon/core';
 import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, SchemaProblems, UncheckedRequestOptions } from '@oon/wire';
-import type { Connection, SendOutcome, Session } from '@oon/wire/internal';
+import { describeLinkLoss, type Connection, type LinkLoss, type SendOutcome, type Session } from '@oon/wire/internal';
 
 /**
  * One client connected to an {@link OonServer}: the origin's `_NetClient`, with a
@@ -13,6 +13,8 @@ export class Peer {
   readonly #session: Session | undefined;
   readonly #closeGrace: number;
   readonly #endSession: () => void;
+  /** How its link was lost, while its session waits for it to come back. */
+  #away: LinkLoss | undefined;
 
   /** @internal Peers are made by the server. */
   constructor(connection: Connection, session?: Session, closeGrace = 0, endSession: () => void = () => {}) {
@@ -25,6 +27,12 @@ export class Peer {
   /** @internal The client resumed its session over a new connection. */
   relink(connection: Connection): void {
     this.#connection = connection;
+    this.#away = undefined;
+  }
+
+  /** @internal The link was lost and the session is kept for the client (the server's `'away'`). */
+  markAway(loss: LinkLoss): void {
+    this.#away = loss;
   }
 
   /** The peer's IP address (of its latest link); `undefined` on a Unix socket. */
@@ -89,7 +97,8 @@ export class Peer {
    * (default 30 s), with `BadConn` if the peer leaves first, with the client handler's
    * error when it fails (with its `appCode` and `details`, if it gave them), and with
    * `BadData` when the client could not read the request (the connection goes on).
-   * Requests are not held across reconnects. Past the client's `maxRequestsInFlight` a
+   * Requests are not held across reconnects: made while the client is away, it rejects
+   * with `BadConn` saying when and why its link was lost. Past the client's `maxRequestsInFlight` a
    * request waits its turn here, its deadline running. With `reply: Receipt` the reply is
    * checked to be a `Receipt` (a `BadData` naming both classes if it is not), and typed so.
    */
@@ -97,6 +106,15 @@ export class Peer {
   /** As above, the reply unchecked: typed `R` on the caller's word. */
   request<R extends object = object>(object: object, options?: UncheckedRequestOptions): Promise<R>;
   request<R extends object>(object: object, options?: RequestOptions): Promise<R> {
+    const away = this.#away;
+    if (away !== undefined && this.#session?.ended === false) {
+      const where = this.toString();
+      return Promise.reject(
+        new BadConnError(
+          `${where} is away: ${describeLinkLoss(where, away)}; its session is kept for it to come back within resumeWindow, but requests are not held: retry after the server's 'reconnect' event`,
+        ),
+      );
+    }
     // Checked against `reply` when given (the first overload), else on the caller's word.
     return this.#connection.request(object, options) as Promise<R>;
   }

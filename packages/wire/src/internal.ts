@@ -15,6 +15,8 @@ export { parseSchema } from './registry-schema';
 export { diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES } from './schema-diff';
 export { Connection } from './connection';
 export { isResumable } from './connection-options';
+export { describeLinkLoss } from './link-loss';
+export type { LinkLoss } from './link-loss';
 export type { ConnectionEvents, ConnectionOwner, ResumeProof, SessionGrant } from './connection-options';
 export { Session } from './session';
 export { SEQ_BYTES } from './seq';

@@ -50,6 +50,11 @@ export const HOSTILE_KINDS = {
   // The same with a session: the echoes it never reads nor acknowledges are held for it
   // unacknowledged, and count against maxPendingBytes like the socket's bytes.
   'stalled session': () => [SESSION_HELLO, ...Array.from({ length: 20_000 }, (_, i) => message(CHAT_BODY, seq(i + 1)))],
+  // A frame of a kind OON does not use (a fault: the link drops), then it neither reads
+  // nor closes, and trickles a byte every 100 ms: the server must destroy its socket
+  // FAULT_CLOSE_GRACE (1 s) after the Error frame, not after closeGrace. Its writes meet
+  // the reset of the destroyed socket, which is how it learns it was dropped.
+  'faulted trickler': () => [HELLO, encodeFrame(42 as FrameKind, 'x')],
   // Ignores the maxRequestsInFlight of the server's hello: all but the first ones are
   // refused with an error reply, unhandled. Then silent, so heartbeats drop it.
   'request flood': () => [HELLO, ...Array.from({ length: 5_000 }, (_, i) => request(i + 1))],
@@ -58,20 +63,31 @@ export const HOSTILE_KINDS = {
 /** A kind of hostile peer. */
 export type HostileKind = keyof typeof HOSTILE_KINDS;
 
-/** Connects one hostile peer of `kind`; resolves when the server has dropped it (or it is destroyed). */
-export function unleash(port: number, kind: HostileKind, sockets: Set<Socket>): Promise<void> {
+/** Kinds that never read what the server sends. */
+const NON_READERS: ReadonlySet<HostileKind> = new Set(['non-reader', 'stalled session', 'faulted trickler']);
+
+/**
+ * Connects one hostile peer of `kind`; resolves when the server has dropped it (or it is
+ * destroyed), with the milliseconds from its connect to its close.
+ */
+export function unleash(port: number, kind: HostileKind, sockets: Set<Socket>): Promise<number> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
+    let connectedAt = Date.now();
+    let trickle: NodeJS.Timeout | undefined;
     sockets.add(socket);
     socket.on('error', () => {});
     socket.once('close', () => {
+      clearInterval(trickle);
       sockets.delete(socket);
-      resolve();
+      resolve(Date.now() - connectedAt);
     });
     socket.once('connect', () => {
-      if (kind === 'non-reader' || kind === 'stalled session') socket.pause();
+      connectedAt = Date.now();
+      if (NON_READERS.has(kind)) socket.pause();
       else socket.resume();
       for (const bytes of HOSTILE_KINDS[kind]()) socket.write(bytes);
+      if (kind === 'faulted trickler') trickle = setInterval(() => socket.write(Buffer.of(0)), 100);
     });
   });
 }

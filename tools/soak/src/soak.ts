@@ -110,11 +110,16 @@ async function main(): Promise<void> {
   const hostileSockets = new Set<Socket>();
   const unleashed: Record<string, number> = {};
   const dropped: Record<string, number> = {};
+  /** The longest a hostile peer of each kind stayed connected before the server dropped it. */
+  const slowestDrop: Record<string, number> = {};
   let k = 0;
   const hostileTimer = setInterval(() => {
     const kind = kinds[k++ % kinds.length] as HostileKind;
     count(unleashed, kind);
-    void unleash(port, kind, hostileSockets).then(() => count(dropped, kind));
+    void unleash(port, kind, hostileSockets).then((ms) => {
+      count(dropped, kind);
+      slowestDrop[kind] = Math.max(slowestDrop[kind] ?? 0, ms);
+    });
   }, HOSTILE_EVERY_MS);
 
   const start = Date.now();
@@ -141,6 +146,7 @@ async function main(): Promise<void> {
   const stillConnected = talkers.filter((t) => t.client.connected).length;
   // Taken before this side destroys what is left, so only the server's drops count.
   const droppedByServer = { ...dropped };
+  const slowestDropByServer = { ...slowestDrop };
   const hostileStillOpen = hostileSockets.size;
   await Promise.all(talkers.map((t) => t.client.close()));
   for (const socket of hostileSockets) socket.destroy();
@@ -162,6 +168,7 @@ async function main(): Promise<void> {
     'honest-client troubles': troubles,
     'hostile peers unleashed': unleashed,
     'hostile peers dropped by the server': droppedByServer,
+    'hostile peers: longest connected before the server dropped one, ms': slowestDropByServer,
     'hostile peers still open at the end (within their deadlines)': hostileStillOpen,
     'server RSS after warm-up': warm === undefined ? 'n/a' : mib(warm.rss),
     'server RSS at the end (all connected)': mib(end.rss),
