@@ -66,7 +66,8 @@ describe('a hostile peer on a session connection', () => {
 
   it('resumes a session only for the token that opened it, with proof of its secret: another token gets a new session', async () => {
     const { server, port } = await h.listeningServer({ auth: () => true });
-    server.on('error', () => {});
+    const errors: string[] = [];
+    server.on('error', (err) => errors.push(err.message));
     type Granted = { id: string; resumed: boolean; secret?: string };
     /** Sends a hello; answers a challenge with the proof under `secret`; resolves with the server's grant. */
     const answer = async (session: { id?: string; received: number }, token: string, secret?: string): Promise<Granted> => {
@@ -91,6 +92,7 @@ describe('a hostile peer on a session connection', () => {
 
     const owner = await answer({ id: opened.id, received: 0 }, 'alice', opened.secret);
     expect(owner).toEqual({ id: opened.id, resumed: true, received: 0 });
+    expect(errors).toEqual([expect.stringMatching(`named session ${opened.id} with another token than the one that opened it: not resumed`)]);
   });
 
   it('drops a client that answers the session challenge with anything but a proof', async () => {

@@ -276,9 +276,9 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
     await this.#authenticate(hello, socket);
     if (this.#closing !== undefined) return undefined;
     const grant = this.#sessions.grant(hello, connection, proof);
-    if (grant?.forged === true) {
+    if (grant?.refused !== undefined) {
       // Someone who saw the session id (or a whole earlier resume) tried to take it over.
-      const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} without proof of its secret: not resumed (a new session was granted), and the session's own link is untouched`;
+      const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} ${grant.refused}: not resumed (a new session was granted), and the session's own link is untouched`;
       this.emit('error', new BadConnError(message), undefined);
     }
     return grant;

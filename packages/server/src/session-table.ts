@@ -47,17 +47,19 @@ export class SessionTable {
    * The session for a client's hello: the one it names, if the server still has it and
    * the client proved it holds the session's secret (a link the server still holds for
    * it is then dropped), else a new one. None if the client asked for none or sessions
-   * are off (`resumeWindow: 0`). `forged` is set when the hello named a live session
-   * without its secret (or with another token): that session and its link are untouched.
+   * are off (`resumeWindow: 0`). `refused` says why, when the hello named a live session
+   * and did not get it: that session and its link are untouched.
    */
-  grant(hello: Hello, connection: Connection, proof: ResumeProof | undefined): (SessionGrant & { readonly forged: boolean }) | undefined {
+  grant(hello: Hello, connection: Connection, proof: ResumeProof | undefined): (SessionGrant & { readonly refused: string | undefined }) | undefined {
     const wanted = hello.session;
     if (wanted === undefined || this.#window === 0) return undefined;
     const entry = wanted.id === undefined ? undefined : this.#entries.get(wanted.id);
     const live = entry !== undefined && !entry.session.ended;
     // A session id is not a credential: only its secret, and the token that opened it, resume it.
-    const proven = live && entry.token === hello.token && proof !== undefined && checkSessionProof(entry.secret, proof.nonce, entry.session.id, proof.proof);
-    if (proven) {
+    let refused: string | undefined;
+    if (live && (proof === undefined || !checkSessionProof(entry.secret, proof.nonce, entry.session.id, proof.proof))) refused = 'without proof of its secret';
+    else if (live && entry.token !== hello.token) refused = 'with another token than the one that opened it';
+    if (live && refused === undefined) {
       clearTimeout(entry.expiry);
       entry.expiry = undefined;
       const stale = entry.connection;
@@ -66,7 +68,7 @@ export class SessionTable {
       // The client is back on a new link before the server saw the old one die.
       if (stale !== undefined) void stale.close(false);
       const { session } = entry;
-      return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received }, forged: false };
+      return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received }, refused };
     }
     if (!this.#makeRoom()) return undefined;
     const session = new Session({ peer: connection.describePeer(), ...this.#limits });
@@ -77,7 +79,7 @@ export class SessionTable {
     return {
       hello: { id: session.id, resumed: false, received: 0, secret: secret.toString('base64') },
       binding: { session, peerReceived: 0 },
-      forged: live,
+      refused,
     };
   }
 

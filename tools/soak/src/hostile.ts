@@ -4,7 +4,7 @@
  * message the server cannot read (`unknown class`, `proto key`, `bad messages`) have
  * each such message rejected, then fall silent, so heartbeats drop them.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { encodeFrame, FrameKind } from '@oon/wire';
 
@@ -50,6 +50,12 @@ export const HOSTILE_KINDS = {
   // The same with a session: the echoes it never reads nor acknowledges are held for it
   // unacknowledged, and count against maxPendingBytes like the socket's bytes.
   'stalled session': () => [SESSION_HELLO, ...Array.from({ length: 20_000 }, (_, i) => message(CHAT_BODY, seq(i + 1)))],
+  // Names a session it never had and answers the server's challenge with a guessed proof:
+  // it gets a new session of its own, then falls silent, so heartbeats drop it.
+  'session thief': () => [
+    encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session: { id: randomUUID(), received: 0 } })),
+    encodeFrame(FrameKind.Proof, randomBytes(32)),
+  ],
   // A frame of a kind OON does not use (a fault: the link drops), then it neither reads
   // nor closes, and trickles a byte every 100 ms: the server must destroy its socket
   // FAULT_CLOSE_GRACE (1 s) after the Error frame, not after closeGrace. Its writes meet
