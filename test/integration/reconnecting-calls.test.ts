@@ -5,12 +5,14 @@
  * saying the link is being reconnected. Real sockets, through a proxy that cuts the link
  * and refuses new ones until told.
  */
+import type { Socket } from 'node:net';
 import { TimeoutError } from '@oon/core';
+import { encodeFrame, type FrameKind } from '@oon/wire';
 import type { OonClient } from '@oon/client';
 import type { OonServer } from '@oon/server';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { cutProxies, type CutProxy } from '../support/cut-proxy';
-import { expectOonError, harness, nextEvent } from '../support/harness';
+import { expectOonError, harness, helloFrame, nextEvent } from '../support/harness';
 
 const h = harness();
 const proxies = cutProxies();
@@ -124,6 +126,30 @@ describe('a call while the client is reconnecting', () => {
     proxy.refuse = false;
     await client.flush({ timeout: 5_000 });
     expect(got).toEqual([1, 2]);
+  });
+
+  it('after a drop that is not retried (the server sent bad data), calls say so', async () => {
+    const { port } = await h.rawServer((socket: Socket) => {
+      socket.write(helloFrame());
+      setTimeout(() => socket.write(encodeFrame(42 as FrameKind, 'x')), 20);
+    });
+    const client = await h.connectedClient(port, { reconnect: FAST });
+    const [reason] = await nextEvent(client, 'disconnect');
+    expect(reason).toBe('bad data');
+    expect(client.status).toBe('closed');
+    await expectOonError(
+      client.request(new Tick(1)),
+      'BadConn',
+      new RegExp(String.raw`^the link to ${WHERE} was lost \d+ ms ago \(bad data: peer sent a frame of kind 42, which OON protocol v1 does not use here\), which is not retried; connect\(\) to start again$`),
+    );
+  });
+
+  it('during connect(), calls say it has not finished', async () => {
+    const { port } = await h.rawServer(); // accepts and never says hello
+    const client = h.client(port, { connectTimeout: 300 });
+    const connecting = client.connect().catch(() => {});
+    await expectOonError(client.request(new Tick(1)), 'BadConn', /^not connected to 127\.0\.0\.1:\d+ yet: connect\(\) has not finished; await it first$/);
+    await connecting;
   });
 
   it('before connect(), calls say to connect first', async () => {
