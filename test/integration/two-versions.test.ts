@@ -97,8 +97,10 @@ describe('a rolling restart from v1 to v2', () => {
       const missing = Array.from({ length: COUNT }, (_, i) => i + 1).filter((n) => !numbers.includes(n));
       expect({ name, missing }).toEqual({ name, missing: [] });
       const backs = c.lines.filter((l) => l.startsWith('back ')).map((l) => JSON.parse(l.slice(5)) as { resumed: boolean; resent: number });
-      // One new session per server process after the first: each restart is a new process.
-      expect(backs.map((b) => b.resumed)).toEqual([false, false]);
+      // A new session after each restart the client was still streaming through: each server is a new process.
+      // (A loaded machine may let a client finish before the last restart.)
+      expect(backs.length).toBeGreaterThanOrEqual(1);
+      expect(backs.every((b) => !b.resumed)).toBe(true);
       const resent = backs.reduce((sum, b) => sum + b.resent, 0);
       expect(numbers.length - COUNT).toBeLessThanOrEqual(resent);
       if (process.env['OON_FIGURES'] !== undefined) console.log(JSON.stringify({ name, received: numbers.length, duplicates: numbers.length - COUNT, resent }));
