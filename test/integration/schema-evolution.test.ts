@@ -122,11 +122,11 @@ describe.each(['binary', 'json'] as const)('a v1 client and a v2 server (%s code
 
     const refused = await expectOonError(client.send(Object.assign(new v1.Quote(), { price: 3 })), 'BadData');
     expect(refused.message).toBe(
-      "body: cannot send `Quote`: the peer's schema cannot read it: `Quote.price` is number in the writer's schema, string in the reader's: a number cannot be read as a string (rule type-changed). Nothing was sent; docs/evolution.md says which changes peers can read",
+      "body: cannot send `Quote`: the peer's schema cannot read it: `Quote.price` is number in this side's schema, string in the peer's: a number cannot be read as a string (rule type-changed). Nothing was sent; docs/evolution.md says which changes peers can read",
     );
     await expectOonError(client.request(new v1.Quote()), 'BadData', /cannot send `Quote`/);
     await expectOonError(peer.send(new v2.Person()), 'BadData', /^peer does not know class `Person`/);
-    await expectOonError(peer.send(new v2.Quote()), 'BadData', /cannot send `Quote`: .*string in the writer's schema, number in the reader's/);
+    await expectOonError(peer.send(new v2.Quote()), 'BadData', /cannot send `Quote`: .*string in this side's schema, number in the peer's/);
 
     const next = nextEvent(server, 'message');
     await client.send(Object.assign(new v1.Ping(), { n: 9 }));

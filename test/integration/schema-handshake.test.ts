@@ -254,7 +254,7 @@ describe('classes only one side knows', () => {
       const err = await expectOonError(client.send(make('Garage', { car: make('SportsCar', { speed: 1 }) })), 'BadData');
 
       expect(err.message).toBe(
-        'body.car: cannot send `SportsCar`: the peer\'s schema cannot read it: the reader has no class `SportsCar` (nor one with it as an alias) (rule class-missing). Nothing was sent; docs/evolution.md says which changes peers can read',
+        'body.car: cannot send `SportsCar`: the peer\'s schema cannot read it: the peer has no class `SportsCar` (nor one with it as an alias) (rule class-missing). Nothing was sent; docs/evolution.md says which changes peers can read',
       );
       const arrived = nextEvent(server, 'message');
       await client.send(make('Garage', { car: make('Car', { speed: 2 }) }));

@@ -132,4 +132,11 @@ describe('connection slots before auth', () => {
     expect(refusals[3]).toBeGreaterThanOrEqual(390);
     expect(admittedMs).toBeLessThan(refusals[4] as number);
   });
+
+  it('keeps the wait under half of handshakeTimeout, so a refused client still hears why rather than a timeout', async () => {
+    const { port } = await h.listeningServer({ auth: () => false, handshakeTimeout: 300 });
+    for (let i = 0; i < 5; i++) {
+      await expectOonError(h.client(port, { token: 'guess' }).connect(), 'BadConn', /authentication failed: the token was refused/);
+    }
+  });
 });

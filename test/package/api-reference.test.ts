@@ -1,5 +1,5 @@
 /**
- * `pnpm docs` builds the API reference with typedoc (typedoc.json). This runs the same
+ * `pnpm run docs` builds the API reference with typedoc (typedoc.json). This runs the same
  * configuration without writing the site (`--emit none`): it fails on any typedoc
  * warning, which includes an exported symbol or member without a doc comment
  * (`validation.notDocumented`), a broken `{@link}`, and a type the public API names but

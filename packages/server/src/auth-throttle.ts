@@ -1,7 +1,10 @@
 /** Milliseconds the first refused `auth` from an address waits before its refusal; doubled per failure since. */
 export const AUTH_DELAY_BASE_MS = 50;
 
-/** The longest wait before a refusal: under the default `handshakeTimeout` (5 s), so the client still hears why. */
+/**
+ * The longest wait before a refusal, and at most half of `handshakeTimeout`, so the
+ * handshake deadline does not pass first and the client still hears why.
+ */
 export const AUTH_DELAY_MAX_MS = 2_000;
 
 /** Milliseconds without a failure after which an address's count is forgotten. */
@@ -17,7 +20,8 @@ interface Failures {
 
 /**
  * Slows an address that keeps failing `auth`: each refusal waits
- * {@link AUTH_DELAY_BASE_MS} × 2^(failures so far), at most {@link AUTH_DELAY_MAX_MS},
+ * {@link AUTH_DELAY_BASE_MS} × 2^(failures so far), at most {@link AUTH_DELAY_MAX_MS}
+ * (and half of `handshakeTimeout`),
  * before the client is told. The connection holds one of its address's handshake slots
  * meanwhile (`maxHandshakingPerAddress`), so an address guessing tokens in parallel
  * gets a few guesses a second, not thousands. A client that passes is never delayed, and
@@ -27,6 +31,12 @@ interface Failures {
 export class AuthThrottle {
   /** In order of last failure, oldest first (re-inserted on each failure). */
   readonly #failures = new Map<string, Failures>();
+  readonly #maxDelay: number;
+
+  /** `handshakeTimeout`: the waits stay under half of it. */
+  constructor(handshakeTimeout: number) {
+    this.#maxDelay = Math.min(AUTH_DELAY_MAX_MS, handshakeTimeout / 2);
+  }
 
   /** Records a refusal from `address` and resolves when its client may be told. */
   refused(address: string | undefined): Promise<void> {
@@ -37,7 +47,7 @@ export class AuthThrottle {
     this.#failures.delete(address);
     if (this.#failures.size >= AUTH_TRACKED_ADDRESSES) this.#failures.delete(this.#failures.keys().next().value as string);
     this.#failures.set(address, { count, last: now });
-    const delay = Math.min(AUTH_DELAY_MAX_MS, AUTH_DELAY_BASE_MS * 2 ** Math.min(count - 1, 16));
+    const delay = Math.min(this.#maxDelay, AUTH_DELAY_BASE_MS * 2 ** Math.min(count - 1, 16));
     // Unref'd: a refusal still waiting does not keep a closed server's process alive.
     return new Promise((resolve) => setTimeout(resolve, delay).unref());
   }

@@ -4,6 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
   DEFAULT_CLOSE_GRACE,
+  DEFAULT_HANDSHAKE_TIMEOUT,
   FAULT_CLOSE_GRACE,
   type AnyClass,
   type DisconnectReason,
@@ -59,12 +60,13 @@ export class OonServer<T extends object = object> extends EventEmitter<OonServer
   readonly #sessions: SessionTable;
   /** Connections counted in all, in their handshake, and per address: who is refused on accept. */
   readonly #slots: ConnectionSlots;
-  readonly #authThrottle = new AuthThrottle();
+  readonly #authThrottle: AuthThrottle;
 
   constructor(options: OonServerOptions = {}) {
     super();
     this.#options = resolveServerOptions(options);
     this.#slots = new ConnectionSlots(this.#options);
+    this.#authThrottle = new AuthThrottle(this.#options.connection.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT);
     this.#sessions = new SessionTable({
       window: this.#options.resumeWindow,
       limits: { maxBufferedBytes: this.#options.connection.maxBufferedBytes, maxPendingBytes: this.#options.connection.maxPendingBytes },

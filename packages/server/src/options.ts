@@ -101,7 +101,8 @@ export interface OonServerOptions extends ConnectionOptions {
    * from it: resolve to `true` to admit. A refused client's `connect()` rejects with
    * `BadConn` ("authentication failed"). No check by default. Each refusal from an
    * address waits longer before it is sent (50 ms, doubling per failure in the last
-   * minute, at most 2 s), so one address cannot guess tokens quickly. Not with protocol
+   * minute, at most 2 s and half of `handshakeTimeout`), so one address cannot guess
+   * tokens quickly. Not with protocol
    * `'oon-0.0.5'` (a `TypeError`): the origin's wire has no hello to carry a token; use
    * `tls.mutual` there.
    */

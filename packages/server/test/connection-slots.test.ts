@@ -36,7 +36,7 @@ describe('ConnectionSlots', () => {
 
 describe('AuthThrottle', () => {
   it('remembers at most AUTH_TRACKED_ADDRESSES addresses', () => {
-    const throttle = new AuthThrottle();
+    const throttle = new AuthThrottle(5_000);
     for (let i = 0; i < AUTH_TRACKED_ADDRESSES + 100; i++) void throttle.refused(`10.0.${i >> 8}.${i & 255}`);
     expect(throttle.size).toBe(AUTH_TRACKED_ADDRESSES);
   });

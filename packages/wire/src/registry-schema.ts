@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadDataError, describeType, type ClassSchema, type EnumFieldType, type Registry } from '@oon/core';
+import { BadDataError, defaultRegistry, describeType, type ClassSchema, type EnumFieldType, type Registry } from '@oon/core';
 
 /** A field as the handshake describes it: its wire name and its canonical type (`describeType`). */
 export interface FieldDescription {
@@ -65,8 +65,10 @@ const described = new WeakMap<Registry, { readonly size: string; readonly schema
  * Describes every class and enum of a registry for the handshake, resolving every
  * field type now. Cached until the registry gains a class or enum. Throws `BadData`
  * naming the class and field if a type thunk throws or names something OON cannot send.
+ * Kept in a repository as a snapshot, it is what `checkCompatibility` and
+ * `oon schema check` compare the next version with (docs/evolution.md).
  */
-export function describeRegistry(registry: Registry): RegistrySchema {
+export function describeRegistry(registry: Registry = defaultRegistry): RegistrySchema {
   const size = `${registry.classNames().length}/${registry.enumNames().length}`;
   const cached = described.get(registry);
   if (cached !== undefined && cached.size === size) return cached.schema;

@@ -36,7 +36,7 @@ export function agreeSchemas(ours: RegistrySchema, peer: RegistrySchema): Schema
   const key = `${ours.hash}/${peer.hash}`;
   let agreement = agreements.get(key);
   if (agreement === undefined) {
-    agreement = agree(resolveSchemas(ours, peer), resolveSchemas(peer, ours));
+    agreement = agree(resolveSchemas(ours, peer, { writer: 'this side', reader: 'the peer' }), resolveSchemas(peer, ours, { writer: 'the peer', reader: 'this side' }));
     if (agreements.size >= MAX_AGREEMENTS) agreements.delete(agreements.keys().next().value as string);
     agreements.set(key, agreement);
   }

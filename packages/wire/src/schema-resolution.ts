@@ -58,6 +58,16 @@ export interface ClassResolution {
   readonly identical: boolean;
 }
 
+/** What problems call the two sides: `writer: 'this side', reader: 'the peer'` words them for a sender. */
+export interface ResolutionSides {
+  /** The side whose schema is written: `the writer`, `this side`, `the older version`. */
+  readonly writer: string;
+  /** The side that reads: `the reader`, `the peer`, `the newer version`. */
+  readonly reader: string;
+}
+
+const WRITER_READER: ResolutionSides = { writer: 'the writer', reader: 'the reader' };
+
 /** How every class of one writer is read by one reader. */
 export interface SchemaResolution {
   /** By the writer's wire name. */
@@ -72,8 +82,8 @@ export interface SchemaResolution {
  * else is a {@link SchemaProblem} naming its rule. Pure data: both sides of a
  * connection compute both directions from the two hellos.
  */
-export function resolveSchemas(writer: RegistrySchema, reader: RegistrySchema): SchemaResolution {
-  const ctx = new Context(writer, reader);
+export function resolveSchemas(writer: RegistrySchema, reader: RegistrySchema, sides: ResolutionSides = WRITER_READER): SchemaResolution {
+  const ctx = new Context(writer, reader, sides);
   const classes = new Map<string, ClassResolution>();
   for (const cls of writer.classes) classes.set(cls.name, ctx.resolveClass(cls));
   return { classes };
@@ -86,8 +96,13 @@ class Context {
   readonly #readerByAlias = new Map<string, ClassDescription>();
   readonly #writerEnums: ReadonlyMap<string, EnumDescription>;
   readonly #readerEnums: ReadonlyMap<string, EnumDescription>;
+  /** `the writer`, `the reader`, and their possessives, as the messages say them. */
+  readonly #w: string;
+  readonly #r: string;
 
-  constructor(writer: RegistrySchema, reader: RegistrySchema) {
+  constructor(writer: RegistrySchema, reader: RegistrySchema, sides: ResolutionSides) {
+    this.#w = sides.writer;
+    this.#r = sides.reader;
     this.#writerClasses = new Map(writer.classes.map((c) => [c.name, c]));
     this.#readerClasses = new Map(reader.classes.map((c) => [c.name, c]));
     for (const cls of reader.classes) for (const alias of cls.aliases ?? []) if (!this.#readerByAlias.has(alias)) this.#readerByAlias.set(alias, cls);
@@ -107,8 +122,8 @@ class Context {
     if (reader === undefined) {
       const enumThere = this.#readerEnums.has(writer.name);
       const problem: SchemaProblem = enumThere
-        ? { rule: SchemaRule.KindChanged, class: writer.name, message: `\`${name}\` is a class in the writer's schema, an enum in the reader's` }
-        : { rule: SchemaRule.ClassMissing, class: writer.name, message: `the reader has no class \`${name}\` (nor one with it as an alias)` };
+        ? { rule: SchemaRule.KindChanged, class: writer.name, message: `\`${name}\` is a class in ${this.#w}'s schema, an enum in ${this.#r}'s` }
+        : { rule: SchemaRule.ClassMissing, class: writer.name, message: `${this.#r} has no class \`${name}\` (nor one with it as an alias)` };
       return { writer, reader, fields: byWireOrder.map((f) => ({ writer: f, reader: undefined })), problems: [problem], identical: false };
     }
     const problems: SchemaProblem[] = [...this.#parentProblems(writer, reader)];
@@ -121,7 +136,7 @@ class Context {
       const why = this.readable(parseSchemaType(wf.type), parseSchemaType(rf.type));
       if (why === undefined) continue;
       const rule = why.rule;
-      problems.push({ rule, class: writer.name, field: rf.name, message: `\`${name}.${clip(fieldLabel(wf, rf))}\` is ${clip(wf.type)} in the writer's schema, ${clip(rf.type)} in the reader's: ${why.reason}` });
+      problems.push({ rule, class: writer.name, field: rf.name, message: `\`${name}.${clip(this.#fieldLabel(wf, rf))}\` is ${clip(wf.type)} in ${this.#w}'s schema, ${clip(rf.type)} in ${this.#r}'s: ${why.reason}` });
     }
     for (const rf of reader.fields) {
       if (read.has(rf) || rf.required !== true) continue;
@@ -129,7 +144,7 @@ class Context {
         rule: SchemaRule.RequiredFieldMissing,
         class: writer.name,
         field: rf.name,
-        message: `the reader's \`${clip(reader.name)}.${clip(rf.name)}\` has no default (its class leaves it undefined) and the writer never sends it: give it an initializer or make it t.optional`,
+        message: `${this.#r}'s \`${clip(reader.name)}.${clip(rf.name)}\` has no default (its class leaves it undefined) and ${this.#w} never sends it: give it an initializer or make it t.optional`,
       });
     }
     const identical =
@@ -165,18 +180,23 @@ class Context {
         yield {
           rule: SchemaRule.ParentChanged,
           class: writer.name,
-          message: `\`${clip(writer.name)}\` extends \`${clip(p)}\` in the writer's schema, but the reader's \`${clip(reader.name)}\` does not extend \`${clip(there.name)}\`: it would be refused in a field declared as \`${clip(there.name)}\``,
+          message: `\`${clip(writer.name)}\` extends \`${clip(p)}\` in ${this.#w}'s schema, but ${this.#r}'s \`${clip(reader.name)}\` does not extend \`${clip(there.name)}\`: it would be refused in a field declared as \`${clip(there.name)}\``,
         };
       }
       p = this.#writerClasses.get(p)?.parent ?? null;
     }
   }
 
+  /** `speed`, or `carCount (the reader's count)` for a field read through an alias. */
+  #fieldLabel(writer: FieldDescription, reader: FieldDescription): string {
+    return writer.name === reader.name ? reader.name : `${writer.name} (${this.#r}'s ${reader.name})`;
+  }
+
   /** `undefined` when a value of the writer's type reads losslessly as the reader's; else why not. */
   readable(w: SchemaType, r: SchemaType): { rule: SchemaRule; reason: string } | undefined {
     if (w.kind === 'null') return undefined; // only ever null, which every field holds
     if (r.kind === 'optional') return this.readable(w.kind === 'optional' ? w.of : w, r.of);
-    if (w.kind === 'optional') return changed('the writer may leave it undefined, which the reader cannot hold; make the reader t.optional too');
+    if (w.kind === 'optional') return changed(`${this.#w} may leave it undefined, which ${this.#r} cannot hold; make ${this.#r}'s t.optional too`);
     switch (w.kind) {
       case 'number':
       case 'int':
@@ -213,20 +233,20 @@ class Context {
       .slice(0, 5)
       .map((m) => `\`${clip(m.name)}\` = ${clip(JSON.stringify(m.value))}`)
       .join(', ');
-    return { rule: SchemaRule.EnumMemberMissing, reason: `the reader's enum ${clip(name)} lacks ${listed}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}` };
+    return { rule: SchemaRule.EnumMemberMissing, reason: `${this.#r}'s enum ${clip(name)} lacks ${listed}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}` };
   }
 
   #classReadable(name: string, r: SchemaType): { rule: SchemaRule; reason: string } | undefined {
     if (r.kind !== 'class') return changed(`an object of class ${clip(name)} cannot be read as ${article(r.kind)}`);
     const there = this.readerClass(name);
-    if (there === undefined) return { rule: SchemaRule.ClassMissing, reason: `the reader has no class \`${clip(name)}\`` };
+    if (there === undefined) return { rule: SchemaRule.ClassMissing, reason: `${this.#r} has no class \`${clip(name)}\`` };
     if (there.name === r.name) return undefined;
     // A field narrowed to a parent still holds the class: the reader's own class must extend it.
     for (let p = there.parent, guard = 0; p !== null && guard < 1000; guard++) {
       if (p === r.name) return undefined;
       p = this.#readerClasses.get(p)?.parent ?? null;
     }
-    return changed(`the reader reads ${clip(name)} as its \`${clip(there.name)}\`, which is not \`${clip(r.name)}\` and does not extend it`);
+    return changed(`${this.#r} reads ${clip(name)} as its \`${clip(there.name)}\`, which is not \`${clip(r.name)}\` and does not extend it`);
   }
 }
 
@@ -239,7 +259,4 @@ function changed(reason: string): { rule: SchemaRule; reason: string } {
   return { rule: SchemaRule.TypeChanged, reason };
 }
 
-/** `speed`, or `carCount (now count)` for a field read through an alias. */
-function fieldLabel(writer: FieldDescription, reader: FieldDescription): string {
-  return writer.name === reader.name ? reader.name : `${writer.name} (the reader's ${reader.name})`;
-}
+

@@ -3,7 +3,7 @@
  * schemas, with the problem it reports (or none).
  */
 import { NetClass, NetField, Registry, registerEnum, t } from '@oon/core';
-import { describeRegistry, resolveSchemas, SchemaRule, type ClassResolution, type RegistrySchema } from '@oon/wire';
+import { checkCompatibility, describeRegistry, resolveSchemas, SchemaRule, type ClassResolution, type RegistrySchema } from '@oon/wire';
 
 /** The schema of a registry that `declare` fills. */
 function schemaOf(declare: (registry: Registry) => void): RegistrySchema {
@@ -253,7 +253,7 @@ describe('resolveSchemas()', () => {
     it.each([
       ['number', 'string', t.number, t.string, 'a number cannot be read as a string'],
       ['number', 'int', t.number, t.int, 'a number cannot be read as an int without loss'],
-      ['optional<string>', 'string', t.optional(t.string), t.string, 'the writer may leave it undefined, which the reader cannot hold; make the reader t.optional too'],
+      ['optional<string>', 'string', t.optional(t.string), t.string, "the writer may leave it undefined, which the reader cannot hold; make the reader's t.optional too"],
       ['array<int>', 'set<int>', t.array(t.int), t.set(t.int), 'an array cannot be read as a set'],
       ['map<string, int>', 'map<int, int>', t.map(t.string, t.int), t.map(t.int, t.int), 'map keys of type string cannot be read as int'],
       ['date', 'string', t.date, t.string, 'a date cannot be read as a string'],
@@ -307,5 +307,61 @@ describe('resolveSchemas()', () => {
       ]);
       expect(resolve(v1, other).problems).toEqual([{ rule: SchemaRule.KindChanged, class: 'Car', message: "`Car` is a class in the writer's schema, an enum in the reader's" }]);
     });
+  });
+});
+
+describe('checkCompatibility()', () => {
+  const summary = (older: RegistrySchema, newer: RegistrySchema): string[] => checkCompatibility(older, newer).map((p) => `${p.writer} writes ${p.class}: ${p.rule}`);
+
+  it('passes a version that adds a class or a field with a default, and removes a field', () => {
+    const newer = schemaOf((registry) => {
+      @NetClass({ registry, name: 'Car' })
+      class Car {
+        @NetField() speed: number = 0;
+        @NetField(t.int) wheels: number = 4;
+        @NetField() colour: string = 'red';
+      }
+      @NetClass({ registry, name: 'Boat' })
+      class Boat {}
+      void [Car, Boat];
+    });
+    expect(checkCompatibility(v1, newer)).toEqual([]);
+  });
+
+  it('fails a removed class one way, and a renamed one the other way unless the old name is kept', () => {
+    expect(summary(v1, schemaOf(() => {}))).toEqual(['older writes Car: class-missing']);
+    const renamed = schemaOf((registry) => {
+      @NetClass({ registry, name: 'Automobile', aliases: ['Car'] })
+      class Automobile {
+        @NetField() speed: number = 0;
+        @NetField(t.int) wheels: number = 4;
+        @NetField() plate: string = '';
+      }
+      void Automobile;
+    });
+    const [problem] = checkCompatibility(v1, renamed);
+    expect(problem).toEqual({
+      rule: SchemaRule.ClassMissing,
+      class: 'Automobile',
+      writer: 'newer',
+      message: 'the older version has no class `Automobile` (nor one with it as an alias)',
+    });
+    expect(summary(v1, renamed)).toEqual(['newer writes Automobile: class-missing']);
+  });
+
+  it('fails a type change both ways, each problem worded from the versions', () => {
+    const newer = schemaOf((registry) => {
+      @NetClass({ registry, name: 'Car' })
+      class Car {
+        @NetField() speed: string = '';
+        @NetField(t.int) wheels: number = 4;
+        @NetField() plate: string = '';
+      }
+      void Car;
+    });
+    expect(checkCompatibility(v1, newer).map((p) => p.message)).toEqual([
+      "`Car.speed` is number in the older version's schema, string in the newer version's: a number cannot be read as a string",
+      "`Car.speed` is string in the newer version's schema, number in the older version's: a string cannot be read as a number",
+    ]);
   });
 });
