@@ -9,14 +9,17 @@ import { encodeFrame, FAULT_CLOSE_GRACE, FrameKind } from '@oon/wire';
 import { errorFrame } from '@oon/wire/internal';
 import type { ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
+import { cutProxies } from '../support/cut-proxy';
 import { exampleProcesses, streamTicks } from '../support/example-process';
 import { expectOonError, harness, nextEvent } from '../support/harness';
 import { waitUntil } from '../support/wait-until';
 
 const h = harness();
 const processes = exampleProcesses();
+const proxies = cutProxies();
 afterEach(async () => {
   await h.closeAll();
+  await proxies.closeAll();
   processes.killAll();
 });
 
@@ -161,5 +164,37 @@ describe('an Error frame saying Timeout: the peer gave up on our heartbeat', () 
     expect(error?.message).toBe(`127.0.0.1:${port} dropped the connection: ${PING_TIMEOUT_REPORT}`);
     expect((await retrying)[0]).toBe(1);
     expect(client.status).toBe('reconnecting');
+  });
+});
+
+/** Blocks this whole process for `ms`, as a suspension does: no timer or socket is served. */
+function suspendFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Busy: nothing else of this process runs.
+  }
+}
+
+describe('a client whose machine slept while the server dropped it', () => {
+  it('reconnects as soon as it wakes (its first tick, late, pings), not a pingInterval of silence later', async () => {
+    const { server, port } = await h.listeningServer({ pingInterval: HEARTBEAT_MS, pongTimeout: HEARTBEAT_MS });
+    const proxy = await proxies.to(port);
+    const connected = nextEvent(server, 'connection');
+    // Its own heartbeat is slow: without the wake-up ping it would notice after 5 s of silence.
+    await h.connectedClient(proxy.port, { pingInterval: 5_000, pongTimeout: 5_000, reconnect: { initialDelay: 10, maxDelay: 50 } });
+    const [peer] = await connected;
+
+    const away = nextEvent(server, 'away', 5_000);
+    proxy.blackhole = true; // the machine sleeps: nothing passes, and the server's FIN is lost
+    await away;
+    const back = nextEvent(server, 'reconnect', 10_000);
+    suspendFor(2_600); // asleep: the client's timers do not run (its tick is 1.25 s)
+    proxy.blackhole = false;
+    const wokeAt = Date.now();
+    const [backPeer] = await back;
+    const backAfter = Date.now() - wokeAt;
+    if (process.env.OON_FIGURES) console.log(`back ${backAfter} ms after waking`);
+    expect(backPeer).toBe(peer);
+    expect(backAfter).toBeLessThan(1_500);
   });
 });

@@ -68,6 +68,14 @@ export interface CutProxy {
   readonly cuts: number;
   /** While true, new links are refused: their socket is destroyed at once. */
   refuse: boolean;
+  /**
+   * While true, the network is down without a word (a laptop asleep, a route gone): bytes
+   * are dropped both ways, and a side that closes is not told to the other (its FIN is
+   * lost). Once false again, the first bytes the client sends on a link whose server side
+   * is gone close the client's side, as a host answers a segment for a socket it no
+   * longer has with a reset.
+   */
+  blackhole: boolean;
   /** Cuts every live link now, wherever the bytes are. */
   cutNow(): void;
   /**
@@ -103,7 +111,11 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
   const forward = (link: Link, from: Socket, to: Socket): void => {
     const tracker = new FrameTracker();
     from.on('data', (chunk: Buffer) => {
-      if (link.cut) return;
+      if (link.cut || proxy.blackhole) return;
+      if (to.destroyed) {
+        from.destroy();
+        return;
+      }
       const at = tracker.advance(chunk, armed?.plan);
       if (at < 0) {
         if (!to.write(chunk)) from.pause();
@@ -142,6 +154,8 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
     // Once a cut is under way, the half that carries the cut frame closes on its own.
     const onClose = (): void => {
       if (link.cut) links.delete(link);
+      // A FIN lost in the blackhole: the other side finds out when it next sends.
+      else if (proxy.blackhole && !(client.destroyed && upstream.destroyed)) return;
       else destroy(link);
     };
     client.once('close', onClose);
@@ -156,6 +170,7 @@ export async function cutProxy(targetPort: number): Promise<CutProxy> {
       return cuts;
     },
     refuse: false,
+    blackhole: false,
     cutNow() {
       for (const link of [...links]) {
         cuts += 1;

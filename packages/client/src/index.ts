@@ -7,3 +7,5 @@ export { DEFAULT_RECONNECT_INITIAL_DELAY, DEFAULT_RECONNECT_MAX_DELAY } from './
 export type { ReconnectOptions, ResolvedReconnectOptions } from './backoff';
 export type { DisconnectReason } from '@oon/wire';
 export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
+// The other @oon/wire types this package's signatures name, so a project needs no direct @oon/wire dependency.
+export type { AnyClass, ConnectionOptions, DeliveryStats, ReceiveOptions, RequestHandler, SchemaProblems } from '@oon/wire';

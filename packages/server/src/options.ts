@@ -91,15 +91,17 @@ export interface OonServerOptions<Identity extends object = object> extends Conn
    */
   resumeWindow?: number;
   /**
-   * Sessions kept at once (each holds up to `maxBufferedBytes`). When full, the session
-   * that has waited longest for its client is ended (reported as `'loss'`), and if none
+   * Sessions kept at once (each holds up to its send window while its client is away:
+   * `maxBufferedBytes`, at most half of `maxPendingBytes`). When full, the session that
+   * has waited longest for its client is ended (reported as `'loss'`), and if none
    * waits, a new client gets a plain connection without one. @default 10000
    */
   maxSessions?: number;
   /**
    * Checks each client's `token` (sent in its hello) before anything else is accepted
    * from it: resolve to `true` to admit, or to an object saying who the client is (its
-   * identity, read as `peer.identity` in every handler); anything else refuses. A refused client's `connect()` rejects with
+   * identity, read as `peer.identity` in every handler); anything else refuses. A refused
+   * client's `connect()` rejects with
    * `BadConn` ("authentication failed"). No check by default. Each refusal from an
    * address waits longer before it is sent (50 ms, doubling per failure in the last
    * minute, at most 2 s and half of `handshakeTimeout`), so one address cannot guess

@@ -25,6 +25,13 @@ export interface WatchdogActions {
 const NONE = -1;
 
 /**
+ * Milliseconds a tick may come late before this process is taken to have been suspended
+ * (a laptop asleep, SIGSTOP, a VM paused): its timers did not run, so its clocks did
+ * not move, and the link may have died meanwhile without a word reaching it.
+ */
+const SUSPENDED_AFTER_MS = 1_000;
+
+/**
  * The deadlines of one connection, on one interval timer: it drops a peer that stalls
  * mid-frame (`partialFrameTimeout`), pings a silent one (`pingInterval`) and drops it if
  * it stays silent (`pongTimeout`), all with `Timeout`.
@@ -34,6 +41,13 @@ const NONE = -1;
  * fires between N and 1.25 N ms. Any bytes from the peer count as an answer to a ping:
  * a peer that is sending is alive. While this side is not reading (its inbox is full),
  * neither the peer's silence nor its unfinished frame counts against it.
+ *
+ * Ticks, not the clock, measure the deadlines, so a process that was suspended does not
+ * blame the peer for the time it slept. But the peer may have dropped it meanwhile, and
+ * on a machine that slept its FIN or reset may never have arrived: a tick that comes
+ * more than {@link SUSPENDED_AFTER_MS} late pings at once (one clock read per tick), so
+ * a dead link is found within a round trip of waking (the ping meets a reset) and a live
+ * one just answers, instead of waiting out `pingInterval` of silence first.
  */
 export class Watchdog {
   readonly #actions: WatchdogActions;
@@ -47,6 +61,8 @@ export class Watchdog {
   #partialSince = NONE;
   #pingSentAt = NONE;
   #heartbeat = false;
+  /** `Date.now()` at the last tick, to notice a tick that came far too late (a suspension). */
+  #tickedAt = Date.now();
 
   constructor(limits: WatchdogLimits, actions: WatchdogActions) {
     this.#limits = limits;
@@ -83,6 +99,9 @@ export class Watchdog {
 
   #tick(): void {
     const now = ++this.#ticks;
+    const wall = Date.now();
+    const woke = wall - this.#tickedAt > this.#tickMs + SUSPENDED_AFTER_MS;
+    this.#tickedAt = wall;
     if (this.#heard) {
       this.#heard = false;
       this.#heardAt = now;
@@ -107,7 +126,7 @@ export class Watchdog {
       }
       return;
     }
-    if (this.#elapsed(this.#heardAt) >= pingInterval) {
+    if (woke || this.#elapsed(this.#heardAt) >= pingInterval) {
       this.#pingSentAt = now;
       this.#actions.ping();
     }

@@ -123,6 +123,35 @@ describe('Watchdog', () => {
       expect(probe.pings).toBe(0);
     });
 
+    it('pings at once after this process was suspended (a tick over 1 s late), and blames the peer for none of the time', () => {
+      probe = watch({ pingInterval: 10_000, pongTimeout: 10_000 });
+      probe.dog.startHeartbeat();
+      jest.advanceTimersByTime(5_000);
+      probe.dog.onBytes(false, true);
+      jest.advanceTimersByTime(2_500);
+      expect(probe.pings).toBe(0);
+      // An hour asleep: the clock jumps, and no timer ran meanwhile.
+      jest.setSystemTime(Date.now() + 3_600_000);
+      jest.advanceTimersByTime(2_500);
+      expect(probe.pings).toBe(1);
+      expect(probe.failures).toEqual([]);
+      // A peer that answers is kept; the usual rhythm resumes.
+      probe.dog.onBytes(false, true);
+      jest.advanceTimersByTime(7_500);
+      expect(probe.pings).toBe(1);
+      expect(probe.failures).toEqual([]);
+    });
+
+    it('takes a tick late by less than a second for a busy event loop, not a suspension', () => {
+      probe = watch({ pingInterval: 10_000, pongTimeout: 10_000 });
+      probe.dog.startHeartbeat();
+      probe.dog.onBytes(false, true);
+      jest.advanceTimersByTime(2_500);
+      jest.setSystemTime(Date.now() + 900);
+      jest.advanceTimersByTime(2_500);
+      expect(probe.pings).toBe(0);
+    });
+
     it('is off with pingInterval 0, and stop() ends every deadline', () => {
       probe = watch({ pingInterval: 0, pongTimeout: 200, partialFrameTimeout: 100 });
       probe.dog.startHeartbeat();
