@@ -9,6 +9,7 @@ import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, type Code
 import { JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
+import { aWriterItem, reader, readerSchema, writer, writerSchema } from './evolved';
 
 /** The frame limit the stream decoders run with: small, so lengths at the limit are common. */
 export const FUZZ_MAX_FRAME_BYTES = 256;
@@ -47,6 +48,12 @@ export const anObject: fc.Arbitrary<object> = fc.oneof(
 
 const json = new JsonCodec();
 const binary = new BinaryCodec();
+/** A writer and a reader of two versions of one model, each with the other's schema, as a connection makes them. */
+const evolved = {
+  binary: { writer: new BinaryCodec({ registry: writer, peerSchema: readerSchema }), reader: new BinaryCodec({ registry: reader, peerSchema: writerSchema }) },
+  json: { writer: new JsonCodec({ registry: writer, peerSchema: readerSchema }), reader: new JsonCodec({ registry: reader, peerSchema: writerSchema }) },
+};
+const evolvedPayloads = (codec: Codec) => aWriterItem.map((item) => toBytes(codec.encode(new NetMessage(item))));
 const encoded = (codec: Codec) => anObject.map((object) => toBytes(codec.encode(new NetMessage(object))));
 
 function toBytes(payload: string | Uint8Array): Uint8Array {
@@ -106,6 +113,16 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     },
   },
   {
+    name: 'binary codec reading a peer\'s other version',
+    valid: evolvedPayloads(evolved.binary.writer),
+    decode: (bytes) => onlyRegistered(evolved.binary.reader.decode(bytes).object),
+  },
+  {
+    name: 'JSON codec reading a peer\'s other version',
+    valid: evolvedPayloads(evolved.json.writer),
+    decode: (bytes) => onlyRegistered(evolved.json.reader.decode(bytes).object),
+  },
+  {
     name: 'hello reader',
     valid: fc
       .record({ protocol: fc.constant('oon'), version: fc.constant(1), codecs: fc.array(fc.string()), token: fc.option(fc.string()) })
@@ -113,3 +130,16 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     decode: (bytes) => parseHello(Buffer.from(bytes)),
   },
 ];
+
+/** A resolved decoder never builds an object of a class the reader does not register: fails the property if it does. */
+function onlyRegistered(value: unknown, seen = new Set<unknown>()): unknown {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
+  seen.add(value);
+  if (value instanceof Map || value instanceof Set || Array.isArray(value)) {
+    for (const item of value instanceof Map ? value.values() : value) onlyRegistered(item, seen);
+    return value;
+  }
+  if (reader.nameOf(value.constructor) === undefined) throw new Error(`decoded an object of ${value.constructor.name}, which the reader does not register`);
+  for (const item of Object.values(value)) onlyRegistered(item, seen);
+  return value;
+}
