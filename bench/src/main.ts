@@ -3,12 +3,14 @@
  * written to bench/results.md. Never part of `pnpm test`.
  *
  * Flags: `--quick` (shorter runs, for trying the bench; figures are rougher),
- * `--codecs` or `--transport` (only that half), `--only=TEXT` (only transports whose name
+ * `--codecs` or `--transport` (only that half; the codec half includes the schema
+ * evolution case, `--evolution` runs only it), `--only=TEXT` (only transports whose name
  * contains TEXT, for profiling one with `node --cpu-prof`), `--no-write` (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCodecs, type CodecResult } from './codec-bench';
+import { benchEvolution, evolutionTable, type EvolutionResult } from './evolution-bench';
 import type { MeasureOptions } from './measure';
 import { codecTable, loadNow, machineLine, reportMarkdown, transportTable } from './report';
 import { TRANSPORT_CONTENDERS } from './transport/contenders';
@@ -18,7 +20,8 @@ async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const quick = args.has('--quick');
-  const codecsOnly = args.has('--codecs');
+  const evolutionOnly = args.has('--evolution');
+  const codecsOnly = args.has('--codecs') || evolutionOnly;
   const transportOnly = args.has('--transport');
   const measureOptions: MeasureOptions = quick ? { rounds: 3, roundMs: 100, warmupMs: 100 } : { rounds: 7, roundMs: 300, warmupMs: 500 };
   const transportOptions: TransportBenchOptions = quick ? { durationMs: 400, warmupMs: 200, warmupRequests: 500, requests: 1500 } : {};
@@ -26,19 +29,24 @@ async function main(): Promise<void> {
   console.log(`${machineLine()}; load average ${loadBefore.join(', ')}`);
 
   const codecs: CodecResult[] = [];
-  if (!transportOnly) {
+  if (!transportOnly && !evolutionOnly) {
     for (const size of ['small', 'medium', 'large'] as const) {
       const results = benchCodecs(size, measureOptions);
       codecs.push(...results);
       console.log(`\n${codecTable(size, results)}`);
     }
   }
+  let evolution: EvolutionResult[] = [];
+  if (!transportOnly) {
+    evolution = benchEvolution(measureOptions);
+    console.log(`\n${evolutionTable(evolution)}`);
+  }
   const transports: TransportResult[] = [];
   if (!codecsOnly) {
     transports.push(...(await benchTransports(TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only)), transportOptions)));
     console.log(`\n${transportTable(transports)}`);
   }
-  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow() }, codecs, transports);
+  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow() }, codecs, transports, evolution.length === 0 ? undefined : evolutionTable(evolution));
   const targets = report.slice(report.indexOf('## Targets'));
   console.log(`\n${targets}`);
   if (!args.has('--no-write')) {

@@ -84,7 +84,7 @@ export function targetLines(codecs: readonly CodecResult[], transports: readonly
 }
 
 /** The whole report, as Markdown. */
-export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], transports: readonly TransportResult[]): string {
+export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], transports: readonly TransportResult[], evolution?: string): string {
   const sizes = (['small', 'medium', 'large'] as const).filter((s) => codecs.some((r) => r.size === s));
   return [
     '# OON benchmark results',
@@ -100,6 +100,9 @@ export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], tr
     '1 mean OON is faster.',
     '',
     ...sizes.flatMap((size) => [`## Codecs: ${size}`, '', codecTable(size, codecs.filter((r) => r.size === size)), '']),
+    ...(evolution === undefined
+      ? []
+      : ['## Schema evolution (docs/evolution.md)', '', 'The same batch between two sides that declare the class alike, and between a writer and a', "reader whose classes differ, each codec made with the other side's schema as a connection makes it.", '', evolution, '']),
     ...(transports.length === 0
       ? []
       : [

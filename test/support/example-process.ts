@@ -26,16 +26,17 @@ export interface ExampleProcess {
 
 /** Starts and tracks example processes; `killAll()` (in `afterEach`) leaves none running. */
 export interface ExampleProcesses {
-  /** `node examples/reconnect/dist/<program>.js ...args`. */
-  start(program: 'server' | 'client', args: ReadonlyArray<string | number>): ExampleProcess;
+  /** `node <dist>/<program>.js ...args` (`examples/reconnect/dist` unless told otherwise). */
+  start(program: string, args: ReadonlyArray<string | number>): ExampleProcess;
   killAll(): void;
 }
 
-export function exampleProcesses(): ExampleProcesses {
+/** Programs of `dist`, a compiled directory: by default `examples/reconnect`'s. */
+export function exampleProcesses(dist: string = DIST): ExampleProcesses {
   const running = new Set<ChildProcess>();
   return {
     start(program, args) {
-      const script = join(DIST, `${program}.js`);
+      const script = join(dist, `${program}.js`);
       if (!existsSync(script)) throw new Error(`${script} is not built: run \`tsc -b\` (pnpm test does) first`);
       const child = spawn(process.execPath, [script, ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
       running.add(child);

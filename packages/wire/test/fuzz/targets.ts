@@ -10,6 +10,7 @@ import { JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
 import { readRejection } from '../../src/message-rejection';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
+import { aWriterItem, reader, readerSchema, writer, writerSchema } from './evolved';
 
 /** The frame limit the stream decoders run with: small, so lengths at the limit are common. */
 export const FUZZ_MAX_FRAME_BYTES = 256;
@@ -59,6 +60,12 @@ const json = new JsonCodec();
 const jsonBigints = new JsonCodec({ maxBigIntDigits: FUZZ_MAX_BIGINT_DIGITS });
 const aBigint = fc.bigInt({ min: -(10n ** 64n) + 1n, max: 10n ** 64n - 1n });
 const binary = new BinaryCodec();
+/** A writer and a reader of two versions of one model, each with the other's schema, as a connection makes them. */
+const evolved = {
+  binary: { writer: new BinaryCodec({ registry: writer, peerSchema: readerSchema }), reader: new BinaryCodec({ registry: reader, peerSchema: writerSchema }) },
+  json: { writer: new JsonCodec({ registry: writer, peerSchema: readerSchema }), reader: new JsonCodec({ registry: reader, peerSchema: writerSchema }) },
+};
+const evolvedPayloads = (codec: Codec) => aWriterItem.map((item) => toBytes(codec.encode(new NetMessage(item))));
 const encoded = (codec: Codec) => anObject.map((object) => toBytes(codec.encode(new NetMessage(object))));
 
 function toBytes(payload: string | Uint8Array): Uint8Array {
@@ -118,6 +125,16 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     },
   },
   {
+    name: 'binary codec reading a peer\'s other version',
+    valid: evolvedPayloads(evolved.binary.writer),
+    decode: (bytes) => onlyRegistered(evolved.binary.reader.decode(bytes).object),
+  },
+  {
+    name: 'JSON codec reading a peer\'s other version',
+    valid: evolvedPayloads(evolved.json.writer),
+    decode: (bytes) => onlyRegistered(evolved.json.reader.decode(bytes).object),
+  },
+  {
     name: 'hello reader',
     valid: fc
       .record(
@@ -159,3 +176,16 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     decode: (bytes) => jsonBigints.decode(bytes),
   },
 ];
+
+/** A resolved decoder never builds an object of a class the reader does not register: fails the property if it does. */
+function onlyRegistered(value: unknown, seen = new Set<unknown>()): unknown {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
+  seen.add(value);
+  if (value instanceof Map || value instanceof Set || Array.isArray(value)) {
+    for (const item of value instanceof Map ? value.values() : value) onlyRegistered(item, seen);
+    return value;
+  }
+  if (reader.nameOf(value.constructor) === undefined) throw new Error(`decoded an object of ${value.constructor.name}, which the reader does not register`);
+  for (const item of Object.values(value)) onlyRegistered(item, seen);
+  return value;
+}
