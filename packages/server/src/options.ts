@@ -91,8 +91,9 @@ export interface OonServerOptions extends ConnectionOptions {
    */
   resumeWindow?: number;
   /**
-   * Sessions kept at once (each holds up to `maxBufferedBytes`). When full, the session
-   * that has waited longest for its client is ended (reported as `'loss'`), and if none
+   * Sessions kept at once (each holds up to its send window while its client is away:
+   * `maxBufferedBytes`, at most half of `maxPendingBytes`). When full, the session that
+   * has waited longest for its client is ended (reported as `'loss'`), and if none
    * waits, a new client gets a plain connection without one. @default 10000
    */
   maxSessions?: number;

@@ -60,7 +60,7 @@ async function broadcast(command: Extract<Command, { kind: 'broadcast' }>): Prom
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     await delivered;
   }
-  report({ kind: 'done', totals, rssBefore, rssPeak });
+  report({ kind: 'done', totals, rssBefore, rssPeak, peers: server.peers.size });
 }
 
 onCommand((command) => {

@@ -29,7 +29,16 @@ export type Report =
   | { readonly kind: 'disconnect'; readonly port?: number; readonly reason: string }
   | { readonly kind: 'loss'; readonly port?: number; readonly count: number }
   | { readonly kind: 'settled'; readonly what: string; readonly settled: Settled }
-  | { readonly kind: 'done'; readonly totals?: BroadcastTotals; readonly rssBefore: number; readonly rssPeak: number; readonly status?: string };
+  | {
+      readonly kind: 'done';
+      readonly totals?: BroadcastTotals;
+      readonly rssBefore: number;
+      readonly rssPeak: number;
+      /** A client's status at the end. */
+      readonly status?: string;
+      /** The peers a server still has at the end (connected, or with a session kept for them). */
+      readonly peers?: number;
+    };
 
 /** A message from the test to a program. */
 export type Command =
