@@ -14,7 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runNode } from '../support/node-process';
@@ -179,6 +179,24 @@ describe('the packed packages', () => {
         name: p.name,
         shipped: ['CHANGELOG.md', 'LICENSE', 'README.md'],
       });
+    }
+  });
+
+  it('say MIT, engines node >= 20, sideEffects false, and give each entry types for import and require', () => {
+    for (const p of PUBLIC_PACKAGES) {
+      const dir = join(work, 'project', 'node_modules', p.name);
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson & Record<string, unknown>;
+      type Condition = { types?: string; default?: string };
+      const entries = Object.entries(pkg.exports ?? {}).filter(([key]) => key !== './package.json') as Array<[string, { import?: Condition; require?: Condition }]>;
+      const shipped = entries.flatMap(([, c]) => [c.import?.types, c.import?.default, c.require?.types, c.require?.default]);
+      expect({ name: p.name, license: pkg['license'], engines: pkg['engines'], sideEffects: pkg['sideEffects'] }).toEqual({
+        name: p.name,
+        license: 'MIT',
+        engines: { node: '>=20' },
+        sideEffects: false,
+      });
+      expect(entries.map(([key]) => key)).toEqual(p.entries.map((e) => `.${e.specifier.slice(p.name.length)}`));
+      expect(shipped.filter((f) => f === undefined || !existsSync(join(dir, f)))).toEqual([]);
     }
   });
 

@@ -17,7 +17,9 @@ type Mutation =
 const EDGE_LENGTHS = [0, 1, 2, FUZZ_MAX_FRAME_BYTES - 1, FUZZ_MAX_FRAME_BYTES, FUZZ_MAX_FRAME_BYTES + 1, 0x7fffffff, 0x80000000, 0xffffffff];
 
 /** JSON that attacks revival or the parser. */
-const TOKENS = ['"__proto__"', '"constructor"', '"prototype"', '"type"', '{', '}', '[', ']', '"', '\\', ':', ',', 'null', '1e999', '-0', '"\\ud800"', '\u0000', '\u2028', '{"type": "Object"}', '[[[[[[[[[['];
+const TOKENS = ['"__proto__"', '"constructor"', '"prototype"', '"type"', '{', '}', '[', ']', '"', '\\', ':', ',', 'null', '1e999', '-0', '"\\ud800"', '\u0000', '\u2028', '{"type": "Object"}', '[[[[[[[[[[',
+  // Digits past the JSON bigints target's maxBigIntDigits, spliced into a bigint's string.
+  '9'.repeat(100)];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),

@@ -4,9 +4,10 @@
  * valid inputs to mutate. Adding a codec is one more entry in {@link FUZZ_TARGETS}.
  */
 import fc from 'fast-check';
-import { NetMessage } from '@oon/core';
+import { NetClass, NetField, NetMessage, t } from '@oon/core';
 import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
 import { JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
+import { readRejection } from '../../src/message-rejection';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
 import { aWriterItem, reader, readerSchema, writer, writerSchema } from './evolved';
@@ -46,7 +47,18 @@ export const anObject: fc.Arbitrary<object> = fc.oneof(
   }).map((fields) => Object.assign(new Everything(), fields) as object),
 );
 
+/** A class with a bigint, for the JSON codec's digit limit (`maxBigIntDigits`). */
+@NetClass('fuzz.Big')
+class Big {
+  @NetField(t.bigint) value: bigint | null = null;
+}
+
+/** Digits the `JSON bigints` target allows: small, so mutated lengths cross the limit often. */
+const FUZZ_MAX_BIGINT_DIGITS = 64;
+
 const json = new JsonCodec();
+const jsonBigints = new JsonCodec({ maxBigIntDigits: FUZZ_MAX_BIGINT_DIGITS });
+const aBigint = fc.bigInt({ min: -(10n ** 64n) + 1n, max: 10n ** 64n - 1n });
 const binary = new BinaryCodec();
 /** A writer and a reader of two versions of one model, each with the other's schema, as a connection makes them. */
 const evolved = {
@@ -125,9 +137,43 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   {
     name: 'hello reader',
     valid: fc
-      .record({ protocol: fc.constant('oon'), version: fc.constant(1), codecs: fc.array(fc.string()), token: fc.option(fc.string()) })
+      .record(
+        {
+          protocol: fc.constant('oon'),
+          version: fc.constant(1),
+          codecs: fc.array(fc.string()),
+          token: fc.option(fc.string()),
+          maxRequestsInFlight: fc.integer({ min: 1, max: 1 << 20 }),
+          schemaPolicy: fc.constant('strict'),
+          // A resume names a session; a grant also carries its secret (32 bytes, base64).
+          session: fc.record(
+            {
+              id: fc.string({ maxLength: 40 }),
+              resumed: fc.boolean(),
+              received: fc.nat(),
+              secret: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+            },
+            { requiredKeys: ['received'] },
+          ),
+        },
+        { requiredKeys: ['protocol', 'version', 'codecs'] },
+      )
       .map((hello) => Buffer.from(JSON.stringify(hello)) as Uint8Array),
     decode: (bytes) => parseHello(Buffer.from(bytes)),
+  },
+  {
+    // A Rejected frame's payload: which of our messages the peer dropped, and why.
+    name: 'rejection reader',
+    valid: fc
+      .record({ id: fc.string(), class: fc.string(), code: fc.constantFrom('BadData', 'BadConn', 'Timeout', 'Nope'), message: fc.string() }, { requiredKeys: [] })
+      .map((report) => Buffer.from(JSON.stringify(report)) as Uint8Array),
+    decode: (bytes) => readRejection(Buffer.from(bytes), 'fuzz peer'),
+  },
+  {
+    // Decimal bigints are parsed only under maxBigIntDigits: a long one is BadData, never slow.
+    name: 'JSON bigints',
+    valid: aBigint.map((value) => toBytes(json.encode(new NetMessage(Object.assign(new Big(), { value }))))),
+    decode: (bytes) => jsonBigints.decode(bytes),
   },
 ];
 
