@@ -1,5 +1,5 @@
 import { BadDataError } from '@oon/core';
-import type { RegistrySchema } from './registry-schema';
+import { schemaHash, type RegistrySchema } from './registry-schema';
 import { resolveSchemas, type ClassResolution, type SchemaProblem, type SchemaResolution } from './schema-resolution';
 
 /**
@@ -33,7 +33,9 @@ const MAX_AGREEMENTS = 64;
 
 /** The agreement between this side's schema and the peer's, computed once per pair of schemas. */
 export function agreeSchemas(ours: RegistrySchema, peer: RegistrySchema): SchemaAgreement {
-  const key = `${ours.hash}/${peer.hash}`;
+  // The peer's hash is hashed again here, not taken as stated: a peer stating another's
+  // hash with a schema of its own would otherwise choose how later peers are read.
+  const key = `${ours.hash}/${schemaHash(peer.classes, peer.enums)}`;
   let agreement = agreements.get(key);
   if (agreement === undefined) {
     agreement = agree(resolveSchemas(ours, peer, { writer: 'this side', reader: 'the peer' }), resolveSchemas(peer, ours, { writer: 'the peer', reader: 'this side' }));

@@ -271,3 +271,31 @@ describe("the origin's wire (no hello, so no writer schema)", () => {
     expect(() => new JsonCodec({ registry }).decode('{"head": {"uuid": "u"}, "body": {"type": "Car", "colour": "red"}}')).toThrow('body: class Car has no field `colour`');
   });
 });
+
+describe('a peer that states another schema hash than its own', () => {
+  /** A registry of one class `Lied`, seen nowhere else in this file (agreements are cached per pair of schemas). */
+  function declare(fields: 'old' | 'new', suffix: string) {
+    const registry = new Registry();
+    @NetClass({ registry, name: `Lied.${suffix}` })
+    class Lied {
+      @NetField() speed: number = 0;
+      @NetField() colour: string = 'red';
+    }
+    if (fields === 'old') NetField(t.int)(Lied.prototype, 'wheels');
+    return { registry, Lied };
+  }
+
+  it.each(['binary', 'json'] as const)('does not choose how a later peer with that hash is read (%s codec)', (codecName) => {
+    const older = declare('old', codecName);
+    const newer = declare('new', codecName);
+    const honest = describeRegistry(older.registry);
+    // The newer side's own schema under the honest peer's hash, resolved first.
+    const liar = { ...describeRegistry(declare('new', codecName).registry), hash: honest.hash };
+    void (codecName === 'binary' ? new BinaryCodec({ registry: newer.registry, peerSchema: liar }) : new JsonCodec({ registry: newer.registry, peerSchema: liar }));
+
+    const payload = codec(codecName, older.registry, newer.registry).encode(new NetMessage(Object.assign(new older.Lied(), { speed: 9, colour: 'blue', wheels: 5 })));
+    const reader = codecName === 'binary' ? new BinaryCodec({ registry: newer.registry, peerSchema: honest }) : new JsonCodec({ registry: newer.registry, peerSchema: honest });
+
+    expect(reader.decode(payload).object).toEqual(Object.assign(new newer.Lied(), { speed: 9, colour: 'blue' }));
+  });
+});
