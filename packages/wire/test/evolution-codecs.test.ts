@@ -4,7 +4,9 @@
  * schema, so the writer refuses what the reader cannot read and the reader resolves.
  */
 import { BadDataError, NetClass, NetField, NetMessage, Registry, registerEnum, t } from '@oon/core';
+import fc from 'fast-check';
 import { BinaryCodec, describeRegistry, JsonCodec, type Codec } from '@oon/wire';
+import { aWriterItem, reader, ReaderItem, readerSchema, writer, WriterItem, writerSchema } from './fuzz/evolved';
 
 type CodecName = 'binary' | 'json';
 
@@ -297,5 +299,32 @@ describe('a peer that states another schema hash than its own', () => {
     const reader = codecName === 'binary' ? new BinaryCodec({ registry: newer.registry, peerSchema: honest }) : new JsonCodec({ registry: newer.registry, peerSchema: honest });
 
     expect(reader.decode(payload).object).toEqual(Object.assign(new newer.Lied(), { speed: 9, colour: 'blue' }));
+  });
+});
+
+describe('resolved decoders on random values', () => {
+  /** What the reader should make of a writer's item: `count` read into `total`, `owner` skipped, `colour` defaulted. */
+  function expected(item: WriterItem, seen = new Map<WriterItem, ReaderItem>()): ReaderItem {
+    const known = seen.get(item);
+    if (known !== undefined) return known;
+    const out = Object.assign(new ReaderItem(), { id: item.id, total: item.count, mark: item.mark, label: item.label });
+    seen.set(item, out);
+    out.parts = item.parts.map((p) => expected(p, seen));
+    out.named = new Map([...item.named].map(([k, v]) => [k, expected(v, seen)]));
+    return out;
+  }
+
+  it.each(['binary', 'json'] as const)('revive each writer item as the reader item it should be (%s codec)', (name) => {
+    const make = (registry: Registry, peer: typeof writerSchema) => (name === 'binary' ? new BinaryCodec({ registry, peerSchema: peer }) : new JsonCodec({ registry, peerSchema: peer }));
+    const from = make(writer, readerSchema);
+    const to = make(reader, writerSchema);
+    fc.assert(
+      fc.property(aWriterItem, (item) => {
+        const arrived = to.decode(from.encode(new NetMessage(item))).object;
+        expect(arrived).toEqual(expected(item));
+        expect(arrived).toBeInstanceOf(ReaderItem);
+      }),
+      { numRuns: 300, seed: 20261205 },
+    );
   });
 });
