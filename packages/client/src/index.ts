@@ -8,4 +8,4 @@ export type { ReconnectOptions, ResolvedReconnectOptions } from './backoff';
 export type { DisconnectReason } from '@oon/wire';
 export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
 // The other @oon/wire types this package's signatures name, so a project needs no direct @oon/wire dependency.
-export type { AnyClass, ConnectionOptions, DeliveryStats, ReceiveOptions, RequestHandler, SchemaProblems } from '@oon/wire';
+export type { AnyClass, ConnectionOptions, DeliveryStats, Logger, ReceiveOptions, RequestHandler, SchemaProblems } from '@oon/wire';

@@ -12,6 +12,7 @@ import {
   type RequestOptions,
   type SchemaProblems,
   type UncheckedRequestOptions,
+  type Logger,
 } from '@oon/wire';
 import {
   Connection,
@@ -24,6 +25,9 @@ import {
   type Inbox,
   type SessionBinding,
   type SessionHello,
+  log,
+  logFault,
+  logLinkClosed,
 } from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
 import { openSocket, socketConnected } from './dial';
@@ -353,10 +357,14 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   #attach(connection: Connection): void {
     this.#connection = connection;
     this.#status = 'connected';
-    connection.on('error', (err) => this.emit('error', err));
-    connection.on('rejected', (rejection) => this.emit('rejected', rejection));
+    connection.on('error', (err) => this.#fault(err));
+    connection.on('rejected', (rejection) => {
+      log(this.#logger, 'warn', `server ${this.#where()} could not read message ${rejection.id ?? '(no id)'}: ${rejection.error.message}`, { event: 'rejected', peer: this.#where(), code: rejection.error.code });
+      this.emit('rejected', rejection);
+    });
     connection.once('close', (reason, error) => this.#onLinkClosed(connection, reason, error));
     this.#waiters.up();
+    log(this.#logger, 'debug', `connected to ${this.#where()}`, { event: 'connect', peer: this.#where() });
     this.emit('connect');
   }
 
@@ -371,6 +379,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       this.#endSession(error);
       this.#waiters.fail(this.#notConnected());
     }
+    logLinkClosed(this.#logger, this.#where(), reason, this.#closing ? 'the client is closed' : again ? 'reconnecting' : 'not reconnecting', error);
     this.emit('disconnect', reason, error);
     if (again) void this.#reconnect();
   }
@@ -384,6 +393,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     const reconnector = new Reconnector(policy, {
       waiting: (attempt, delay) => {
         this.#history.attempting(attempt);
+        log(this.#logger, 'info', `reconnecting to ${this.#where()}: attempt ${attempt} in ${Math.round(delay)} ms`, { event: 'reconnecting', peer: this.#where(), attempt, delay });
         this.emit('reconnecting', attempt, delay);
       },
       attempt: () => this.#track(this.#dial()),
@@ -395,7 +405,10 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     if (this.#reconnector === reconnector) this.#reconnector = undefined;
     if (outcome.kind === 'connected') {
       const resent = (this.#session?.stats.resent ?? 0) - resentBefore;
-      this.emit('reconnect', { attempts: outcome.attempts, resumed: this.#resumed, resent });
+      const resumed = this.#resumed;
+      const how = resumed ? `resumed the session, ${resent} messages resent` : 'the server had lost the session: a new one was started';
+      log(this.#logger, 'info', `reconnected to ${this.#where()} after ${outcome.attempts} attempts; ${how}`, { event: 'reconnect', peer: this.#where(), attempts: outcome.attempts, resumed, resent });
+      this.emit('reconnect', { attempts: outcome.attempts, resumed, resent });
       return;
     }
     if (outcome.kind === 'cancelled') return;
@@ -406,7 +419,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     this.#history.gaveUp(outcome.attempts, why);
     this.#endSession(error);
     this.#waiters.fail(error);
-    this.emit('error', error);
+    this.#fault(error);
   }
 
   /**
@@ -453,7 +466,20 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     const session = this.#session;
     if (session === undefined || session.ended) return;
     const lost = session.end(error instanceof BadConnError ? error : undefined);
-    if (lost > 0) this.emit('loss', lost);
+    if (lost > 0) {
+      log(this.#logger, 'warn', `session with ${this.#where()} ended with ${lost} messages the server never acknowledged: lost`, { event: 'loss', peer: this.#where(), lost });
+      this.emit('loss', lost);
+    }
+  }
+
+  /** Every `'error'` the client raises: logged, then emitted. */
+  #fault(error: OonError): void {
+    logFault(this.#logger, error, { who: `server ${this.#where()}`, address: this.#where() });
+    this.emit('error', error);
+  }
+
+  get #logger(): Logger | undefined {
+    return this.#options.connection.logger;
   }
 
   #where(): string {

@@ -1,5 +1,5 @@
 import { DEFAULT_HOST, DEFAULT_PORT, type ConnectionOptions, type RequestOptions } from '@oon/wire';
-import { checkEndpointCodecOptions, checkLimits, checkSocketPath } from '@oon/wire/internal';
+import { checkEndpointCodecOptions, checkLogger, checkLimits, checkSocketPath } from '@oon/wire/internal';
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff';
 
 /** Milliseconds `connect()` may take, TCP connect and handshake together. @default 10000 */
@@ -102,6 +102,7 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
   checkLimits(connection);
   if (!(connectTimeout > 0)) throw new RangeError(`connectTimeout must be a positive number of milliseconds, got ${String(connectTimeout)}`);
   checkEndpointCodecOptions(connection);
+  checkLogger(connection.logger);
   if (typeof waitForReconnect !== 'boolean') throw new TypeError(`waitForReconnect must be true or false, got ${String(waitForReconnect)}`);
   if (tls !== undefined) {
     if (typeof tls !== 'object' || tls === null) throw new TypeError('tls must be an object { ca?, key?, cert?, servername? }');

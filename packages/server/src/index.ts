@@ -18,4 +18,4 @@ export type { BroadcastResult, BroadcastFailure } from './broadcast';
 export type { DisconnectReason } from '@oon/wire';
 export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
 // The other @oon/wire types this package's signatures name, so a project needs no direct @oon/wire dependency.
-export type { AnyClass, ConnectionOptions, DeliveryStats, ReceiveOptions, RequestHandler, SchemaProblems } from '@oon/wire';
+export type { AnyClass, ConnectionOptions, DeliveryStats, Logger, ReceiveOptions, RequestHandler, SchemaProblems } from '@oon/wire';

@@ -8,6 +8,7 @@ import {
   FAULT_CLOSE_GRACE,
   type AnyClass,
   type DisconnectReason,
+  type Logger,
   type ReceiveOptions,
   type RequestHandler,
 } from '@oon/wire';
@@ -16,6 +17,9 @@ import {
   errorFrame,
   forInstancesOf,
   Inbox,
+  log,
+  logFault,
+  logLinkClosed,
   RequestHandlers,
   type Hello,
   type ResumeProof,
@@ -129,7 +133,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
       server.once('error', onError);
       server.listen(path === undefined ? { host, port, backlog } : { path, backlog }, () => {
         server.off('error', onError);
-        server.on('error', (err) => this.emit('error', new StartFailError(`server socket failed: ${err.message}`, { cause: err }), undefined));
+        server.on('error', (err) => this.#fault(new StartFailError(`server socket failed: ${err.message}`, { cause: err })));
         const address = this.address() as AddressInfo;
         this.emit('listening', address);
         resolve(address);
@@ -223,7 +227,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     const server = createTlsServer({ ...secure, requestCert: mutual, rejectUnauthorized: mutual }, (socket) => this.#accept(socket));
     server.on('tlsClientError', (err, socket) => {
       const from = socket.remoteAddress === undefined ? 'a client' : `client ${socket.remoteAddress}:${String(socket.remotePort)}`;
-      this.emit('error', new BadConnError(`TLS handshake with ${from} failed: ${err.message}`, { cause: err }), undefined);
+      this.#fault(new BadConnError(`TLS handshake with ${from} failed: ${err.message}`, { cause: err }));
     });
     return server;
   }
@@ -274,7 +278,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
       (err: unknown) => {
         if (err instanceof OonError && !(err instanceof BadConnError && this.#closing !== undefined)) {
           const message = `client ${connection.describePeer()} failed the handshake: ${err.message}`;
-          this.emit('error', createOonError(err.code, message, { cause: err }), undefined);
+          this.#fault(createOonError(err.code, message, { cause: err }));
         }
       },
     );
@@ -306,7 +310,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     socket.on('error', () => {});
     socket.resume(); // drop what it sends, so its FIN is seen
     socket.end(errorFrame('BadConn', reason));
-    this.emit('error', new BadConnError(`refused client ${String(socket.remoteAddress)}:${String(socket.remotePort)}: ${reason}`), undefined);
+    this.#fault(new BadConnError(`refused client ${String(socket.remoteAddress)}:${String(socket.remotePort)}: ${reason}`));
   }
 
   /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
@@ -318,7 +322,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     if (grant?.refused !== undefined) {
       // Someone who saw the session id (or a whole earlier resume) tried to take it over.
       const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} ${grant.refused}: not resumed (a new session was granted), and the session's own link is untouched`;
-      this.emit('error', new BadConnError(message), undefined);
+      this.#fault(new BadConnError(message));
     }
     return grant;
   }
@@ -351,16 +355,22 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     peer.relink(connection);
     peer.setIdentity(this.#identityOf.get(connection));
     this.#peerOf.set(connection, peer);
-    connection.on('error', (err) => this.emit('error', err, peer));
-    connection.on('rejected', (rejection) => this.emit('rejected', rejection, peer));
+    connection.on('error', (err) => this.#fault(err, peer));
+    connection.on('rejected', (rejection) => {
+      log(this.#logger, 'warn', `client ${String(peer)} could not read message ${rejection.id ?? '(no id)'}: ${rejection.error.message}`, { event: 'rejected', peer: String(peer), code: rejection.error.code });
+      this.emit('rejected', rejection, peer);
+    });
     connection.once('close', (reason, error) => this.#onLinkClosed(connection, peer, reason, error));
     if (resumed !== undefined && entry !== undefined) {
-      this.emit('reconnect', peer, this.#sessions.back(entry));
+      const back = this.#sessions.back(entry);
+      log(this.#logger, 'info', `client ${String(peer)} came back and resumed its session`, { event: 'reconnect', peer: String(peer) });
+      this.emit('reconnect', peer, back);
       return;
     }
     if (entry !== undefined) entry.peer = peer;
     this.#peers.add(peer);
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
+    log(this.#logger, 'debug', `client ${String(peer)} connected`, { event: 'connection', peer: String(peer) });
     this.emit('connection', peer);
   }
 
@@ -369,6 +379,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     const entry = this.#sessions.entryOf(connection);
     if (entry === undefined) {
       this.#forget(peer, connection.inbox);
+      logLinkClosed(this.#logger, String(peer), reason, 'the client is gone', error);
       this.emit('disconnect', peer, reason);
       return;
     }
@@ -377,6 +388,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     if (outcome === 'ended') this.#endSession(entry, reason);
     else if (outcome === 'away') {
       peer.markAway({ at: Date.now(), reason, error });
+      logLinkClosed(this.#logger, String(peer), reason, `its session waits ${this.#options.resumeWindow} ms for it to come back`, error);
       this.emit('away', peer, reason, error);
     }
   }
@@ -399,8 +411,22 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     const { peer } = entry;
     if (peer === undefined) return;
     this.#forget(peer, entry.session.inbox);
-    if (lost > 0) this.emit('loss', lost, peer);
+    if (lost > 0) {
+      log(this.#logger, 'warn', `session of client ${String(peer)} ended (${reason}) with ${lost} messages it never acknowledged: lost`, { event: 'loss', peer: String(peer), lost });
+      this.emit('loss', lost, peer);
+    }
+    log(this.#logger, reason === 'local close' ? 'debug' : 'info', `client ${String(peer)} is gone (${reason}); its session ended`, { event: 'disconnect', peer: String(peer), reason });
     this.emit('disconnect', peer, reason);
+  }
+
+  /** Every `'error'` the server raises: logged, then emitted. */
+  #fault(error: OonError, peer?: Peer<Data, Identity>): void {
+    logFault(this.#logger, error, peer === undefined ? undefined : { who: `client ${String(peer)}`, address: String(peer) });
+    this.emit('error', error, peer);
+  }
+
+  get #logger(): Logger | undefined {
+    return this.#options.connection.logger;
   }
 
   #where(): string {

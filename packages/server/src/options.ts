@@ -1,5 +1,5 @@
 import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
-import { checkEndpointCodecOptions, checkLimits, checkSocketPath } from '@oon/wire/internal';
+import { checkEndpointCodecOptions, checkLogger, checkLimits, checkSocketPath } from '@oon/wire/internal';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -191,6 +191,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     );
   }
   checkEndpointCodecOptions(connection);
+  checkLogger(connection.logger);
   if (tls !== undefined) checkServerTls(tls);
   if (!(resumeWindow >= 0)) throw new RangeError(`resumeWindow must be a number of milliseconds, 0 or more, got ${String(resumeWindow)}`);
   if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new RangeError(`maxSessions must be a positive integer, got ${String(maxSessions)}`);

@@ -12,6 +12,7 @@ import {
 } from './constants';
 import { SUPPORTED_CODECS, type Hello } from './handshake';
 import type { SchemaPolicy } from './handshake-driver';
+import type { Logger } from './logger';
 import type { MessageRejection } from './message-rejection';
 import type { SessionBinding, SessionHello } from './session';
 import type { WatchdogLimits } from './watchdog';
@@ -32,6 +33,12 @@ export interface ConnectionOptions extends CodecOptions {
   codec?: 'binary' | 'json';
   /** The wire to speak; both sides must use the same. @default 'oon' */
   protocol?: WireProtocol;
+  /**
+   * Where the endpoint logs what it does on its own: drops, evictions, refusals at
+   * `warn`, links lost and resumed at `info`, opens and closes at `debug` (docs/errors.md).
+   * Nothing is printed without one. @default undefined (silent)
+   */
+  logger?: Logger;
   /** Where wire names are looked up. @default defaultRegistry */
   registry?: Registry;
   /** Largest frame sent or accepted (kind + payload), in bytes. @default 1 MiB */

@@ -48,6 +48,7 @@ export type {
   EnumMemberDescription,
 } from './registry-schema';
 export type { ConnectionOptions, DisconnectReason, WireProtocol } from './connection-options';
+export type { Logger } from './logger';
 export { DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session';
 export type { DeliveryStats } from './session';
 export { DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';

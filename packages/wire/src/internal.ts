@@ -7,6 +7,7 @@
  */
 export { errorFrame } from './error-report';
 export { checkLimits } from './check-limits';
+export { checkLogger, log, logFault, logLinkClosed } from './logger';
 export { sniffForeignProtocol } from './protocol-sniffer';
 export { checkEndpointCodecOptions } from './codec-options';
 export { parseHello, agreeCodec, acceptedCodec, clientHello, serverHello, encodeHello } from './handshake';
