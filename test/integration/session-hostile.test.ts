@@ -77,7 +77,7 @@ describe('a hostile peer on a session connection', () => {
       const [first] = decodeFrames(raw.received());
       if (first?.kind === FrameKind.Challenge) {
         expect(first.payload.length).toBe(32);
-        await raw.write(encodeFrame(FrameKind.Proof, sessionProof(Buffer.from(secret ?? '', 'base64'), first.payload, session.id ?? '')));
+        await raw.write(encodeFrame(FrameKind.Proof, await sessionProof(Buffer.from(secret ?? '', 'base64'), first.payload, session.id ?? '')));
       }
       await waitUntil(() => decodeFrames(raw.received()).some((f) => f.kind === FrameKind.Hello), 2_000, () => 'the server hello');
       const hello = decodeFrames(raw.received()).find((f) => f.kind === FrameKind.Hello);

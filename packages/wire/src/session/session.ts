@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BadConnError, BadDataError, NetMessage, OonError, type NetMessageOptions } from '@oon/core';
 import type { Codec } from '../codec/codec';
 import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
@@ -11,6 +10,7 @@ import { seqBytes } from './seq';
 import { settle, type SendOutcome } from '../connection/send-outcome';
 import { toOonError } from '../rpc/error-report';
 import type { PayloadKey, SharedMessage } from '../codec/shared-message';
+import { randomUuid } from '../platform/crypto';
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
@@ -165,7 +165,7 @@ export class Session {
   #lastWritten: Promise<void> = Promise.resolve();
 
   constructor(options: SessionOptions) {
-    this.#id = options.id ?? randomUUID();
+    this.#id = options.id ?? randomUuid();
     this.#peer = options.peer;
     this.#window = sendWindow(options.maxBufferedBytes, options.maxPendingBytes);
     this.#outgoing = new OutgoingLog(this.#window);
