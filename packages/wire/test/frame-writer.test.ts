@@ -1,7 +1,7 @@
 import { Writable, type Duplex } from 'node:stream';
 import { BadConnError } from '@oon/core';
 import { encodeFrame, FrameDecoder, FrameKind } from '@oon/wire';
-import { FrameWriter } from '../src/frame-writer';
+import { FrameWriter } from '../src/framing/frame-writer';
 
 /** A stream that records each write it is handed (as the socket would get them), optionally failing them. */
 function recordingStream(fail?: Error): { stream: Duplex; writes: Buffer[] } {

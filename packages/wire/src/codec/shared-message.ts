@@ -1,6 +1,6 @@
 import { NetMessage, OonError, type NetMessageOptions } from '@oon/core';
 import type { Codec } from './codec';
-import { toOonError } from './error-report';
+import { toOonError } from '../rpc/error-report';
 
 /**
  * What a link encodes payloads by: links with equal keys write the same bytes for the

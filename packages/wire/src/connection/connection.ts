@@ -1,17 +1,17 @@
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
-import type { Codec, FrameCodec } from './codec';
-import { BinaryCodec } from './binary-codec';
-import { FAULT_CLOSE_GRACE, FrameKind } from './constants';
-import { FrameDecoder } from './frame-decoder';
-import { encodeFrame } from './frame-encoder';
-import { FrameWriter } from './frame-writer';
-import { encodeMessageFrame, writeMessage, writePayload, type MessageOut } from './message-frame';
-import { isRefusal, type PayloadKey, type SharedMessage } from './shared-message';
-import type { SessionBinding } from './session';
-import { SessionCarrier } from './session-carrier';
-import { HandshakeDriver } from './handshake-driver';
+import type { Codec, FrameCodec } from '../codec/codec';
+import { BinaryCodec } from '../codec/binary/binary-codec';
+import { FAULT_CLOSE_GRACE, FrameKind } from '../framing/constants';
+import { FrameDecoder } from '../framing/frame-decoder';
+import { encodeFrame } from '../framing/frame-encoder';
+import { FrameWriter } from '../framing/frame-writer';
+import { encodeMessageFrame, writeMessage, writePayload, type MessageOut } from '../framing/message-frame';
+import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
+import type { SessionBinding } from '../session/session';
+import { SessionCarrier } from '../session/session-carrier';
+import { HandshakeDriver } from '../handshake/handshake-driver';
 import {
   resolveConnectionOptions,
   type ConnectionEvents,
@@ -20,19 +20,19 @@ import {
   type DisconnectReason,
   type ResolvedConnectionOptions,
 } from './connection-options';
-import { JsonCodec } from './json-codec';
-import type { RegistrySchema } from './registry-schema';
-import type { SchemaProblems } from './schema-agreement';
-import { JsonDocumentSplitter } from './json-document-splitter';
+import { JsonCodec } from '../codec/json/json-codec';
+import type { RegistrySchema } from '../schema/registry-schema';
+import type { SchemaProblems } from '../schema/schema-agreement';
+import { JsonDocumentSplitter } from '../framing/json-document-splitter';
 import { Inbox } from './inbox';
-import { errorFrame, readErrorReport, toOonError } from './error-report';
+import { errorFrame, readErrorReport, toOonError } from '../rpc/error-report';
 import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable } from './message-rejection';
-import { RequestChannel } from './request-channel';
-import type { RequestOptions } from './requests';
+import { RequestChannel } from '../rpc/request-channel';
+import type { RequestOptions } from '../rpc/requests';
 import { ReadGate } from './read-gate';
 import { Watchdog } from './watchdog';
 import { Outbox } from './outbox';
-import { FrameQueue } from './frame-queue';
+import { FrameQueue } from '../framing/frame-queue';
 import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';

@@ -1,4 +1,4 @@
-import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from './constants';
+import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
 import { SEQ_BYTES, writeSeq } from './seq';
 import { WaitGroup } from './wait-group';
 

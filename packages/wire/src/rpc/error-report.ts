@@ -1,6 +1,6 @@
 import { BadDataError, isErrorCode, OonError, type ErrorCode, type JsonValue } from '@oon/core';
-import { FrameKind } from './constants';
-import { encodeFrame } from './frame-encoder';
+import { FrameKind } from '../framing/constants';
+import { encodeFrame } from '../framing/frame-encoder';
 
 /** What a request handler's failure adds for its caller: the application's code and data (docs/errors.md). */
 export interface AppFailure {

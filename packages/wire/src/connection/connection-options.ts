@@ -1,5 +1,5 @@
 import { defaultRegistry, type NetMessage, type OonError, type Registry } from '@oon/core';
-import { checkEndpointCodecOptions, type CodecOptions } from './codec-options';
+import { checkEndpointCodecOptions, type CodecOptions } from '../codec/codec-options';
 import {
   DEFAULT_CLOSE_GRACE,
   DEFAULT_HANDSHAKE_TIMEOUT,
@@ -9,12 +9,12 @@ import {
   DEFAULT_PARTIAL_FRAME_TIMEOUT,
   DEFAULT_PING_INTERVAL,
   DEFAULT_PONG_TIMEOUT,
-} from './constants';
-import { SUPPORTED_CODECS, type Hello } from './handshake';
-import type { SchemaPolicy } from './handshake-driver';
-import type { Logger } from './logger';
+} from '../framing/constants';
+import { SUPPORTED_CODECS, type Hello } from '../handshake/handshake';
+import type { SchemaPolicy } from '../handshake/handshake-driver';
+import type { Logger } from '../logger';
 import type { MessageRejection } from './message-rejection';
-import type { SessionBinding, SessionHello } from './session';
+import type { SessionBinding, SessionHello } from '../session/session';
 import type { WatchdogLimits } from './watchdog';
 
 /**

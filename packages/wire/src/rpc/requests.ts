@@ -1,5 +1,5 @@
 import { BadDataError, TimeoutError, type OonError, type NetMessageOptions } from '@oon/core';
-import type { AnyClass } from './class-filter';
+import type { AnyClass } from '../connection/class-filter';
 
 /** Milliseconds a request waits for its reply unless told otherwise. @default 30000 */
 export const DEFAULT_REQUEST_TIMEOUT = 30_000;

@@ -1,7 +1,7 @@
 import { BadDataError, defaultRegistry, type Registry } from '@oon/core';
 import type { CodecLimits } from './codec';
-import { DEFAULT_MAX_BIGINT_DIGITS, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_BYTES } from './constants';
-import type { RegistrySchema } from './registry-schema';
+import { DEFAULT_MAX_BIGINT_DIGITS, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_BYTES } from '../framing/constants';
+import type { RegistrySchema } from '../schema/registry-schema';
 
 /** Options both codecs take. */
 export interface CodecOptions extends CodecLimits {

@@ -1,14 +1,14 @@
 import { BadDataError, type OonError, type Registry } from '@oon/core';
-import { FrameKind } from './constants';
-import type { ConnectionOwner, DisconnectReason, ResumeProof, SessionGrant } from './connection-options';
-import { encodeFrame } from './frame-encoder';
+import { FrameKind } from '../framing/constants';
+import type { ConnectionOwner, DisconnectReason, ResumeProof, SessionGrant } from '../connection/connection-options';
+import { encodeFrame } from '../framing/frame-encoder';
 import { acceptedCodec, agreeCodec, clientHello, encodeHello, parseHello, refuseUnknownToPeer, serverHello, type Hello } from './handshake';
-import { toOonError } from './error-report';
-import { describeRegistry, type RegistrySchema } from './registry-schema';
-import { agreeSchemas, agreementProblems, type SchemaProblems } from './schema-agreement';
-import { checkSchemas } from './schema-diff';
-import type { SessionBinding } from './session';
-import { randomSecret } from './session-proof';
+import { toOonError } from '../rpc/error-report';
+import { describeRegistry, type RegistrySchema } from '../schema/registry-schema';
+import { agreeSchemas, agreementProblems, type SchemaProblems } from '../schema/schema-agreement';
+import { checkSchemas } from '../schema/schema-diff';
+import type { SessionBinding } from '../session/session';
+import { randomSecret } from '../session/session-proof';
 
 /** What a {@link HandshakeDriver} needs from its connection. */
 export interface HandshakeIo {

@@ -1,8 +1,8 @@
 import { BadDataError, createOonError, isErrorCode, type NetMessage, type OonError } from '@oon/core';
-import type { FrameCodec } from './codec';
-import { FrameKind } from './constants';
-import { parseReport, reportOf, toOonError } from './error-report';
-import { encodeFrame } from './frame-encoder';
+import type { FrameCodec } from '../codec/codec';
+import { FrameKind } from '../framing/constants';
+import { parseReport, reportOf, toOonError } from '../rpc/error-report';
+import { encodeFrame } from '../framing/frame-encoder';
 
 /**
  * What a message says of itself before its body: its id and its class's wire name, each

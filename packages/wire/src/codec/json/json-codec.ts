@@ -1,12 +1,12 @@
 import { BadDataError, NetMessage } from '@oon/core';
-import type { ByteWriter } from './byte-writer';
-import type { FrameCodec } from './codec';
-import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } from './codec-options';
+import type { ByteWriter } from '../binary/byte-writer';
+import type { FrameCodec } from '../codec';
+import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } from '../codec-options';
 import { JsonPeer } from './json-peer';
 import { JsonReader } from './json-reader';
 import { describeJson, isPlainObject, parseJson } from './json-values';
 import { JsonWriter } from './json-writer';
-import { clipHead, type MessageHead } from './message-rejection';
+import { clipHead, type MessageHead } from '../../connection/message-rejection';
 
 /** Options of {@link JsonCodec}. */
 export interface JsonCodecOptions extends CodecOptions {

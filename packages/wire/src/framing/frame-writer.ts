@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { ByteWriter } from './byte-writer';
+import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
 

@@ -1,10 +1,10 @@
 import { BadDataError, type OonError } from '@oon/core';
-import type { Codec } from './codec';
-import type { PayloadKey } from './shared-message';
-import { FrameKind } from './constants';
-import { encodeFrame } from './frame-encoder';
+import type { Codec } from '../codec/codec';
+import type { PayloadKey } from '../codec/shared-message';
+import { FrameKind } from '../framing/constants';
+import { encodeFrame } from '../framing/frame-encoder';
 import { readSeq, SEQ_BYTES } from './seq';
-import type { HeldSession } from './outbox';
+import type { HeldSession } from '../connection/outbox';
 import type { Session, SessionBinding, SessionLink } from './session';
 
 /** What a {@link SessionCarrier} needs from its connection. */

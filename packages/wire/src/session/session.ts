@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { BadConnError, BadDataError, NetMessage, OonError, type NetMessageOptions } from '@oon/core';
-import type { Codec } from './codec';
-import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from './constants';
-import { encodeFrame } from './frame-encoder';
-import { Inbox } from './inbox';
-import { overMaxFrameBytes } from './message-frame';
+import type { Codec } from '../codec/codec';
+import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
+import { encodeFrame } from '../framing/frame-encoder';
+import { Inbox } from '../connection/inbox';
+import { overMaxFrameBytes } from '../framing/message-frame';
 import { OutgoingLog } from './outgoing-log';
 import type { WaitGroup } from './wait-group';
 import { seqBytes } from './seq';
-import { settle, type SendOutcome } from './send-outcome';
-import { toOonError } from './error-report';
-import type { PayloadKey, SharedMessage } from './shared-message';
+import { settle, type SendOutcome } from '../connection/send-outcome';
+import { toOonError } from '../rpc/error-report';
+import type { PayloadKey, SharedMessage } from '../codec/shared-message';
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;

@@ -1,10 +1,10 @@
 import { BadDataError, type NetMessage, type OonError } from '@oon/core';
-import type { Codec, FrameCodec } from './codec';
+import type { Codec, FrameCodec } from '../codec/codec';
 import { FRAME_LENGTH_BYTES, type FrameKind } from './constants';
-import { toOonError } from './error-report';
+import { toOonError } from '../rpc/error-report';
 import { encodeFrame } from './frame-encoder';
 import { FrameWriter } from './frame-writer';
-import type { SendOutcome } from './send-outcome';
+import type { SendOutcome } from '../connection/send-outcome';
 
 /** What {@link writeMessage} writes with, and the limits it keeps. */
 export interface MessageOut {

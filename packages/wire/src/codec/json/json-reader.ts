@@ -9,12 +9,12 @@ import {
   type MapFieldType,
   type NetClassType,
 } from '@oon/core';
-import { checkStringBytes, tooDeep, tooLong, tooManyBytes, tooManyDigits, type ResolvedCodecOptions } from './codec-options';
+import { checkStringBytes, tooDeep, tooLong, tooManyBytes, tooManyDigits, type ResolvedCodecOptions } from '../codec-options';
 import type { JsonPeer } from './json-peer';
 import { describeJson, isPlainObject } from './json-values';
-import { cannotReceive } from './schema-agreement';
-import { optionalFields } from './schema-extras';
-import { hasValidation, validateRevived } from './validation';
+import { cannotReceive } from '../../schema/schema-agreement';
+import { optionalFields } from '../../schema/schema-extras';
+import { hasValidation, validateRevived } from '../validation';
 
 /** Stands in for a shared object in a field this side skipped. */
 const UNREAD: object = Object.freeze(Object.create(null) as object);

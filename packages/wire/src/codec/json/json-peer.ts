@@ -1,8 +1,8 @@
 import type { FieldSchema, NetClassType, Registry } from '@oon/core';
-import { describeRegistry, type RegistrySchema } from './registry-schema';
-import { agreeSchemas } from './schema-agreement';
-import type { OptionalField } from './schema-extras';
-import type { ClassResolution } from './schema-resolution';
+import { describeRegistry, type RegistrySchema } from '../../schema/registry-schema';
+import { agreeSchemas } from '../../schema/schema-agreement';
+import type { OptionalField } from '../../schema/schema-extras';
+import type { ClassResolution } from '../../schema/schema-resolution';
 
 /** How the JSON codec reads one of the peer's classes that differs from this side's. */
 export interface JsonPeerClass {

@@ -1,9 +1,9 @@
 import { BadDataError, type Registry } from '@oon/core';
-import { FRAME_LENGTH_BYTES, FrameKind, PROTOCOL_VERSION } from './constants';
-import { encodeFrame } from './frame-encoder';
-import { parseSchema, type RegistrySchema } from './registry-schema';
-import type { SessionHello } from './session';
-import { SESSION_SECRET_BYTES } from './session-proof';
+import { FRAME_LENGTH_BYTES, FrameKind, PROTOCOL_VERSION } from '../framing/constants';
+import { encodeFrame } from '../framing/frame-encoder';
+import { parseSchema, type RegistrySchema } from '../schema/registry-schema';
+import type { SessionHello } from '../session/session';
+import { SESSION_SECRET_BYTES } from '../session/session-proof';
 
 /** A session secret in a hello: 32 bytes in base64, padding included. */
 const SECRET_TEXT = /^[A-Za-z0-9+/]{43}=$/;

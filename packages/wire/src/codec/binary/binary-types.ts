@@ -9,7 +9,7 @@ import {
   type EncodeState,
   type TypeCodec,
 } from './binary-format';
-import { checkStringBytes, tooDeep, tooLong, tooManyBytes, type ResolvedCodecOptions } from './codec-options';
+import { checkStringBytes, tooDeep, tooLong, tooManyBytes, type ResolvedCodecOptions } from '../codec-options';
 
 /** What the type codecs need from the binary codec's runtime. */
 export interface BinaryRuntime {

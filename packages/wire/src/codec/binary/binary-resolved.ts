@@ -3,10 +3,10 @@ import { compileResolvedFill, refusedRevival } from './binary-compiler';
 import { badTag, ObjectTag, Tag, type ClassCodec, type DecodeState } from './binary-format';
 import type { BinaryRuntime } from './binary-types';
 import { ByteWriter } from './byte-writer';
-import { tooDeep } from './codec-options';
-import { cannotReceive, type SchemaAgreement } from './schema-agreement';
-import type { ClassResolution } from './schema-resolution';
-import { parseSchemaType, type SchemaType } from './schema-type';
+import { tooDeep } from '../codec-options';
+import { cannotReceive, type SchemaAgreement } from '../../schema/schema-agreement';
+import type { ClassResolution } from '../../schema/schema-resolution';
+import { parseSchemaType, type SchemaType } from '../../schema/schema-type';
 
 /** What reading a peer's differing classes needs from the binary engine. */
 export interface ResolvingRuntime extends BinaryRuntime {

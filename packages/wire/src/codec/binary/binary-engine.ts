@@ -18,16 +18,16 @@ import { peerCodecs, skipValue, UNREAD, type ResolvingRuntime } from './binary-r
 import { buildTypeCodec } from './binary-types';
 import { ByteReader } from './byte-reader';
 import { ByteWriter } from './byte-writer';
-import { tooDeep, type ResolvedCodecOptions } from './codec-options';
-import { findCycle } from './cycle-finder';
-import { describeJson, isPlainObject } from './json-values';
-import { JsonPeer } from './json-peer';
-import { JsonWriter } from './json-writer';
-import { describeRegistry } from './registry-schema';
-import { agreeSchemas, cannotSend } from './schema-agreement';
-import type { ClassResolution } from './schema-resolution';
-import type { SchemaType } from './schema-type';
-import { hasValidation, validateRevived } from './validation';
+import { tooDeep, type ResolvedCodecOptions } from '../codec-options';
+import { findCycle } from '../cycle-finder';
+import { describeJson, isPlainObject } from '../json/json-values';
+import { JsonPeer } from '../json/json-peer';
+import { JsonWriter } from '../json/json-writer';
+import { describeRegistry } from '../../schema/registry-schema';
+import { agreeSchemas, cannotSend } from '../../schema/schema-agreement';
+import type { ClassResolution } from '../../schema/schema-resolution';
+import type { SchemaType } from '../../schema/schema-type';
+import { hasValidation, validateRevived } from '../validation';
 
 /**
  * The binary codec's machinery behind {@link BinaryCodec}: class codecs compiled on first

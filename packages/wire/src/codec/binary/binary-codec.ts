@@ -3,9 +3,9 @@ import { BinaryEngine } from './binary-engine';
 import { BINARY_FORMAT_VERSION, ObjectTag } from './binary-format';
 import { ByteReader } from './byte-reader';
 import type { ByteWriter } from './byte-writer';
-import type { FrameCodec } from './codec';
-import { resolveCodecOptions, type CodecOptions } from './codec-options';
-import { clipHead, type MessageHead } from './message-rejection';
+import type { FrameCodec } from '../codec';
+import { resolveCodecOptions, type CodecOptions } from '../codec-options';
+import { clipHead, type MessageHead } from '../../connection/message-rejection';
 
 /** Options of {@link BinaryCodec}: the registry, the limits, references and validation. */
 export type BinaryCodecOptions = CodecOptions;

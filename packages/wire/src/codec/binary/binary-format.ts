@@ -1,7 +1,7 @@
 import { BadDataError, describeType, type ClassSchema, type FieldType, type NetClassType } from '@oon/core';
 import type { ByteReader } from './byte-reader';
 import type { ByteWriter } from './byte-writer';
-import { describeJson } from './json-values';
+import { describeJson } from '../json/json-values';
 
 /**
  * The binary codec's value tags (docs/protocol.md, "The binary codec"). Every value

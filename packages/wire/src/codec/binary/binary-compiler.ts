@@ -2,9 +2,9 @@ import { BadDataError, type ClassSchema, type FieldSchema, type FieldType } from
 import { badMapKey, badTag, Tag, wrongType, type ClassCodec } from './binary-format';
 import type { ResolvingRuntime } from './binary-resolved';
 import type { BinaryRuntime } from './binary-types';
-import type { ClassResolution } from './schema-resolution';
-import { parseSchemaType, type SchemaType } from './schema-type';
-import { checkStringBytes, tooDeep, tooLong } from './codec-options';
+import type { ClassResolution } from '../../schema/schema-resolution';
+import { parseSchemaType, type SchemaType } from '../../schema/schema-type';
+import { checkStringBytes, tooDeep, tooLong } from '../codec-options';
 
 /** A float64 and its bytes, for writing doubles inline. */
 const F64 = new Float64Array(1);

@@ -1,8 +1,8 @@
 import { BadConnError, BadDataError, createOonError, OonError, type NetMessage, type NetMessageOptions } from '@oon/core';
-import { FRAME_LENGTH_BYTES, FrameKind } from './constants';
-import { encodeFrame } from './frame-encoder';
+import { FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
+import { encodeFrame } from '../framing/frame-encoder';
 import { appFailureOf, errorReport, readErrorReport, toOonError, type AppFailure } from './error-report';
-import { describeHead, droppedMessage, rejectedFrame, Unreadable } from './message-rejection';
+import { describeHead, droppedMessage, rejectedFrame, Unreadable } from '../connection/message-rejection';
 import { PendingRequests, type RequestOptions } from './requests';
 import { RequestWindow } from './request-window';
 

@@ -7,12 +7,12 @@ import {
   type NetClassType,
   type NetMessage,
 } from '@oon/core';
-import { checkStringBytes, tooDeep, tooLong, tooManyBytes, tooManyDigits, type ResolvedCodecOptions } from './codec-options';
-import { findCycle } from './cycle-finder';
+import { checkStringBytes, tooDeep, tooLong, tooManyBytes, tooManyDigits, type ResolvedCodecOptions } from '../codec-options';
+import { findCycle } from '../cycle-finder';
 import { describeJson } from './json-values';
 import type { JsonPeer } from './json-peer';
 import { pyFloat, pyInt, pyNumber, pyString } from './python-json';
-import { cannotSend } from './schema-agreement';
+import { cannotSend } from '../../schema/schema-agreement';
 
 /**
  * One encoding by the JSON codec: walks a message's object by its schema and writes the

@@ -1,6 +1,6 @@
 import type { NetMessage } from '@oon/core';
-import type { ByteWriter } from './byte-writer';
-import type { MessageHead } from './message-rejection';
+import type { ByteWriter } from './binary/byte-writer';
+import type { MessageHead } from '../connection/message-rejection';
 
 /** Limits a codec enforces while writing and reading; over a limit is `BadData`. */
 export interface CodecLimits {
