@@ -146,7 +146,15 @@ function declareField(ctor: Function, key: string | symbol, options: NetFieldOpt
   if (RESERVED_KEYS.has(key)) {
     throw new TypeError(`@NetField on ${ctor.name}.${key}: \`${key}\` cannot be a field, since assigning it would change the object's prototype or class`);
   }
-  if (options.type === undefined && !hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType, form);
+  if (options.type === undefined) {
+    if (!hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType, form);
+    else if (designType === undefined) {
+      // @Type gives an element type; design:type says whether the field holds one, an array, a Set or a Map of it.
+      throw new TypeError(
+        `${ctor.name}.${key}: @Type() gives only an element type, and with no design:type metadata it cannot tell one from an array, Set or Map of it: give the whole type in @NetField, as in @NetField(() => [Wheel]) or @NetField(() => Wheel) (${METADATA_SETTINGS})`,
+      );
+    }
+  }
   const aliases = checkAliases(`@NetField on ${ctor.name}.${key}`, options.aliases);
   recordFieldDeclaration(ctor, { key, wireName: options.name ?? key, type: options.type, designType, aliases });
 }
