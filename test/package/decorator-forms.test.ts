@@ -166,6 +166,29 @@ describe('@oon/core bundled for a browser', () => {
     expect(result).toEqual({ fields: ['x:int', 'raw:bytes'], id: expect.stringMatching(/^[0-9a-f]{10}$/), reflectMetadata: 'undefined' });
   });
 
+  it("reads class-transformer's decorators from the build the page's own import loads, so @Exclude() keeps a field home", () => {
+    const result = runInPage(
+      `import 'reflect-metadata';
+      import { Exclude, Expose } from 'class-transformer';
+      import { NetClass, NetField, Registry, t } from '@oon/core';
+      const registry = new Registry();
+      @NetClass({ registry })
+      class Account {
+        @NetField(t.string) name = '';
+        @NetField(t.string) @Exclude() password = '';
+      }
+      @Exclude()
+      @NetClass({ registry })
+      class Card {
+        @NetField(t.string) @Expose() holder = '';
+        @NetField(t.string) number = '';
+      }
+      globalThis.result = { account: registry.schemaOf(Account).fields.map((f) => f.key), card: registry.schemaOf(Card).fields.map((f) => f.key) };`,
+      true,
+    );
+    expect(result).toEqual({ account: ['name'], card: ['holder'] });
+  });
+
   it('tells a legacy class without a field type that reflect-metadata is not loaded there', () => {
     const result = runInPage(
       `import { NetClass, NetField } from '@oon/core';
