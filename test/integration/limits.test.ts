@@ -132,7 +132,7 @@ describe('heartbeats', () => {
     let pings = 0;
     const ping = encodeFrame(FrameKind.Ping);
     raw.socket.on('data', (chunk: Buffer) => {
-      if (chunk.includes(ping)) {
+      if (chunk.includes(Buffer.from(ping))) {
         pings++;
         raw.socket.write(encodeFrame(FrameKind.Pong));
       }

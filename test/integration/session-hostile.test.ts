@@ -20,9 +20,9 @@ describe('a hostile peer on a session connection', () => {
     bytes.writeUInt32BE(n, 4);
     return bytes;
   };
-  const sessionHello = (session: object): Buffer =>
+  const sessionHello = (session: object): Uint8Array =>
     encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session }));
-  const tickFrame = (n: number, at: number): Buffer =>
+  const tickFrame = (n: number, at: number): Uint8Array =>
     encodeFrame(FrameKind.Message, new JsonCodec().encode(new NetMessage(new Tick(n))), seq(at));
 
   it.each([

@@ -22,7 +22,7 @@ import {
 import { expectBadData } from '../../../test/support/expect-bad-data';
 
 /** The hello in a Hello frame, read back as the peer reads it. */
-function decodeHelloForTest(frame: Buffer): ReturnType<typeof parseHello> {
+function decodeHelloForTest(frame: Uint8Array): ReturnType<typeof parseHello> {
   return parseHello(frame.subarray(5));
 }
 

@@ -34,13 +34,9 @@ import { Outbox } from './outbox';
 import { FrameQueue } from '../framing/frame-queue';
 import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
 import type { Transport } from '../transport/transport';
+import { afterIo } from '../platform/ticks';
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';
-
-/** A received chunk as the frame queue reads it: a Node transport's Buffer as it is, any other bytes viewed (not copied) as one. */
-function asBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
 
 /**
  * A framed, codec-aware connection over any {@link Transport} (a TCP, TLS or Unix socket,
@@ -83,7 +79,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #gate: ReadGate;
   readonly #watchdog: Watchdog;
   readonly #outbox: Outbox;
-  #releaseTimer: NodeJS.Immediate | undefined;
+  /** Cancels the release of held frames scheduled after the handshake, while it waits. */
+  #cancelRelease: (() => void) | undefined;
   readonly #handshake: HandshakeDriver;
   readonly #owner: ConnectionOwner;
   readonly #requests: RequestChannel;
@@ -187,7 +184,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.closed = new Promise<void>((resolve) => (this.#markClosed = resolve));
 
     transport.open({
-      data: (chunk) => this.#inbound.push(asBuffer(chunk)),
+      data: (chunk) => this.#inbound.push(chunk),
       end: () => this.#onEnd(),
       error: (err) => this.#onSocketError(err),
       close: () => this.#onClose(),
@@ -322,7 +319,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * `BadData` when the object breaks its schema, the peer does not know its class, or the
    * frame would exceed `maxFrameBytes`.
    */
-  #encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Buffer {
+  #encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Uint8Array {
     const refused = this.#cannotSend(object);
     if (refused !== undefined) throw refused;
     return encodeMessageFrame(this.#codec as Codec, kind, new NetMessage(object, options), this.#options.maxFrameBytes, prefix);
@@ -340,21 +337,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Writes a whole frame (a queued request's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
-  #writeAndWait(frame: Buffer): Promise<void> {
+  #writeAndWait(frame: Uint8Array): Promise<void> {
     if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
     const refused = this.#admitWrite(frame.length);
     return refused === undefined ? this.#writer.write(frame) : rejectedQuietly(refused);
   }
 
   /** Writes frames of a session's log, counted when they were sent; rejects when not open (the session keeps them to resend). */
-  #writeWhenOpen(frames: Buffer): Promise<void> {
+  #writeWhenOpen(frames: Uint8Array): Promise<void> {
     // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
     if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
     return this.#writer.write(frames);
   }
 
   /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
-  #writeFrame(frame: Buffer, control = false): boolean {
+  #writeFrame(frame: Uint8Array, control = false): boolean {
     if (this.#admitWrite(frame.length, control) !== undefined) return false;
     this.#writer.push(frame);
     return true;
@@ -417,13 +414,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state !== 'closed';
   }
 
-  #onFrame(kind: number, buf: Buffer, start: number, end: number): void {
+  #onFrame(kind: number, buf: Uint8Array, start: number, end: number): void {
     // Messages are decoded where they lie in the received chunk; other frames are rare.
     if (kind === FrameKind.Message && this.#state !== 'handshaking') this.#onMessage(buf, start, end);
     else this.#onOtherFrame(kind, buf.subarray(start, end));
   }
 
-  #onOtherFrame(kind: number, payload: Buffer): void {
+  #onOtherFrame(kind: number, payload: Uint8Array): void {
     if (this.#state === 'handshaking') {
       this.#handshake.onFrame(kind, payload);
       return;
@@ -483,12 +480,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
       // a few microtasks from now: frames that came with the server's hello wait a turn.
       this.#inbound.hold(); // and reading, so order is kept
-      this.#releaseTimer = setImmediate(() => this.#release());
+      this.#cancelRelease = afterIo(() => this.#release());
     }
   }
 
   #release(): void {
-    this.#releaseTimer = undefined;
+    this.#cancelRelease = undefined;
     if (this.#ending) return;
     this.#inbound.release();
   }
@@ -502,7 +499,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return codec;
   }
 
-  #onMessage(buf: Buffer, start: number, end: number): void {
+  #onMessage(buf: Uint8Array, start: number, end: number): void {
     let at: number;
     try {
       at = this.#sessions.payloadStart(buf, start, end);
@@ -551,7 +548,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * ping: a process stopped, a laptop asleep) is a `'timeout'`, as if our own watchdog
    * had fired: the link may be resumed. Anything else is a refusal.
    */
-  #onPeerError(payload: Buffer): void {
+  #onPeerError(payload: Uint8Array): void {
     const report = readErrorReport(payload);
     const reason = report.code === 'Timeout' ? 'timeout' : 'rejected by peer';
     this.#fail(createOonError(report.code, `${this.describePeer()} dropped the connection: ${report.message}`), reason, false);
@@ -597,7 +594,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #onClose(): void {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#destroyTimer);
-    clearImmediate(this.#releaseTimer);
+    this.#cancelRelease?.();
     this.#watchdog.stop();
     this.#inbound.clear();
     this.#state = 'closed';

@@ -24,9 +24,9 @@ export interface HandshakeIo {
   readonly schemaPolicy: SchemaPolicy;
   describePeer(): string;
   /** Writes a frame of the handshake (our hello, a Challenge, a Proof), straight to the socket: nothing else is queued before it. */
-  writeHandshake(frame: Buffer): void;
+  writeHandshake(frame: Uint8Array): void;
   /** The peer's Error frame: it refused us, or could not even send its hello. */
-  onPeerError(payload: Buffer): void;
+  onPeerError(payload: Uint8Array): void;
   fail(error: OonError, reason: DisconnectReason): void;
   /** True once the connection has begun to close. */
   ending(): boolean;
@@ -108,7 +108,7 @@ export class HandshakeDriver {
   }
 
   /** Handles a frame that arrived before the handshake finished: the peer's hello, a Challenge or Proof, or its Error frame. */
-  onFrame(kind: number, payload: Buffer): void {
+  onFrame(kind: number, payload: Uint8Array): void {
     const io = this.#io;
     if (kind === FrameKind.Error) {
       io.onPeerError(payload);
@@ -165,7 +165,7 @@ export class HandshakeDriver {
   }
 
   /** Server side: the client's answer to our Challenge; anything else is `BadData`. */
-  #onProof(kind: number, payload: Buffer, challenged: { hello: Hello; codec: string; nonce: Uint8Array }): void {
+  #onProof(kind: number, payload: Uint8Array, challenged: { hello: Hello; codec: string; nonce: Uint8Array }): void {
     this.#challenged = undefined;
     if (kind !== FrameKind.Proof) {
       this.#io.fail(new BadDataError(`peer answered the session challenge with a frame of kind ${kind}, not a proof`), 'bad data');

@@ -10,9 +10,8 @@
 
 /** Node's `Buffer` where there is one. Read from `globalThis` so that a bundler sees no global `Buffer` to shim. */
 const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
-/** Buffer's own UTF-8 writer and reader: native, and they work on any Uint8Array. */
+/** Buffer's own UTF-8 writer: native, and it works on any Uint8Array. */
 const nodeUtf8Write = NodeBuffer?.prototype.utf8Write as ((this: Uint8Array, text: string, offset: number) => number) | undefined;
-const nodeUtf8Slice = NodeBuffer?.prototype.utf8Slice as ((this: Uint8Array, start: number, end: number) => string) | undefined;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
@@ -40,9 +39,23 @@ export function utf8Bytes(text: string): Uint8Array {
   return out;
 }
 
-/** The UTF-8 text of `buf[start, end)`; a malformed sequence reads as U+FFFD. */
-export const utf8Text: (buf: Uint8Array, start: number, end: number) => string =
-  nodeUtf8Slice === undefined ? (buf, start, end) => decoder.decode(buf.subarray(start, end)) : (buf, start, end) => nodeUtf8Slice.call(buf, start, end);
+/** The UTF-8 text of `bytes`; a malformed sequence reads as U+FFFD (as `Buffer.toString` does). */
+export function utf8Text(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** The big-endian u32 at `at` (the caller knows the 4 bytes are there). */
+export function readU32BE(buf: Uint8Array, at: number): number {
+  return (buf[at] as number) * 0x1000000 + (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number));
+}
+
+/** Writes `value` (a u32) big-endian at `at` (the caller makes room). */
+export function writeU32BE(buf: Uint8Array, at: number, value: number): void {
+  buf[at] = value >>> 24;
+  buf[at + 1] = (value >>> 16) & 0xff;
+  buf[at + 2] = (value >>> 8) & 0xff;
+  buf[at + 3] = value & 0xff;
+}
 
 /** The chunks one after another, in memory of their own. */
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
