@@ -1,9 +1,11 @@
 /**
- * One portable codec (issue 13): the binary and JSON codecs, the framing and the session
- * proof of @oon/wire, bundled for a browser (esbuild, platform `browser`, no polyfills),
+ * One portable codec (issue 13): the binary and JSON codecs, the framing, the session
+ * proof and a connection's protocol of @oon/wire, bundled for a browser (esbuild, platform `browser`, no polyfills),
  * run where only browser globals exist (a `vm` context with no Buffer, process,
  * setImmediate or require) and make the same bytes there as in Node: the same payloads,
- * frames, batch, schema hash and HMAC proof, and objects revived as real instances.
+ * frames, batch, schema hash and HMAC proof, objects revived as real instances, and a
+ * client and a server Connection over an in-memory transport shaking hands, sending, and
+ * answering a request.
  */
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
@@ -61,11 +63,16 @@ describe('@oon/wire bundled for a browser', () => {
     expect(built.code).not.toMatch(/["']node:|require\(["'](?:buffer|crypto|stream|util)["']\)/);
   });
 
-  it('encodes, frames, batches and proves where only browser globals exist, as Node does, byte for byte', async () => {
+  it('encodes, frames, batches, proves and connects where only browser globals exist, as Node does, byte for byte', async () => {
     // A page's globals: no Buffer, process, setImmediate or require.
-    const page = createContext({ crypto: globalThis.crypto, TextEncoder, TextDecoder, atob, btoa, queueMicrotask, setTimeout, clearTimeout, console });
+    const page = createContext({
+      ...{ crypto: globalThis.crypto, TextEncoder, TextDecoder, atob, btoa, AbortController, AbortSignal, console },
+      ...{ queueMicrotask, setTimeout, clearTimeout, setInterval, clearInterval },
+    });
     runInContext(built.code, page);
     const seen = await (page as { result?: Promise<Record<string, unknown>> }).result;
+    await new Promise((r) => setTimeout(r, 200));
+    console.log(process.getActiveResourcesInfo());
 
     const message = new NetMessage(sampleTruck(), { uuid: 'portable01' });
     const binary = new BinaryCodec({ registry, validate: false }).encode(message);
@@ -93,6 +100,7 @@ describe('@oon/wire bundled for a browser', () => {
       proofHolds: true,
       proofWrongId: false,
       proofWrongSecret: false,
+      protocol: { serverGot: revived, reply: 'seen AB-123', open: [false, false] },
     });
   });
 });

@@ -19,10 +19,9 @@ export const afterTick: (fn: () => void) => void = typeof g.process?.nextTick ==
  * timeout); returns what cancels it.
  */
 export function afterIo(fn: () => void): () => void {
-  const { setImmediate, clearImmediate } = g;
-  if (setImmediate !== undefined && clearImmediate !== undefined) {
-    const handle = setImmediate(fn);
-    return () => clearImmediate(handle);
+  if (g.setImmediate !== undefined && g.clearImmediate !== undefined) {
+    const handle = g.setImmediate(fn);
+    return () => g.clearImmediate?.(handle);
   }
   const handle = setTimeout(fn, 0);
   return () => clearTimeout(handle);
