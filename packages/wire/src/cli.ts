@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { runSchemaCli } from './schema-cli';
+import { runSchemaCli } from './schema/schema-cli';
 
 process.exitCode = runSchemaCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),

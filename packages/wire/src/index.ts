@@ -27,39 +27,39 @@ export {
   DEFAULT_PONG_TIMEOUT,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_REQUESTS_IN_FLIGHT,
-} from './constants';
-export { encodeFrame } from './frame-encoder';
-export { FrameDecoder } from './frame-decoder';
-export type { FrameDecoderOptions, FrameHandler, FrameSpanHandler } from './frame-decoder';
-export type { Codec, CodecLimits } from './codec';
-export { JsonCodec } from './json-codec';
-export type { JsonCodecOptions } from './json-codec';
-export { BinaryCodec } from './binary-codec';
-export type { BinaryCodecOptions } from './binary-codec';
-export type { CodecOptions } from './codec-options';
-export { pyString, pyFloat, pyInt, pyNumber } from './python-json';
-export { SUPPORTED_CODECS } from './handshake';
-export { describeRegistry, schemaHash } from './registry-schema';
+} from './framing/constants';
+export { encodeFrame } from './framing/frame-encoder';
+export { FrameDecoder } from './framing/frame-decoder';
+export type { FrameDecoderOptions, FrameHandler, FrameSpanHandler } from './framing/frame-decoder';
+export type { Codec, CodecLimits } from './codec/codec';
+export { JsonCodec } from './codec/json/json-codec';
+export type { JsonCodecOptions } from './codec/json/json-codec';
+export { BinaryCodec } from './codec/binary/binary-codec';
+export type { BinaryCodecOptions } from './codec/binary/binary-codec';
+export type { CodecOptions } from './codec/codec-options';
+export { pyString, pyFloat, pyInt, pyNumber } from './codec/json/python-json';
+export { SUPPORTED_CODECS } from './handshake/handshake';
+export { describeRegistry, schemaHash } from './schema/registry-schema';
 export type {
   RegistrySchema,
   ClassDescription,
   FieldDescription,
   EnumDescription,
   EnumMemberDescription,
-} from './registry-schema';
-export type { ConnectionOptions, DisconnectReason, WireProtocol } from './connection-options';
+} from './schema/registry-schema';
+export type { ConnectionOptions, DisconnectReason, WireProtocol } from './connection/connection-options';
 export type { Logger } from './logger';
-export { DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session';
-export type { DeliveryStats } from './session';
-export { DEFAULT_INBOX_HIGH_WATER_MARK } from './inbox';
-export type { ReceiveOptions } from './inbox';
-export { resolveSchemas, SchemaRule } from './schema-resolution';
-export type { SchemaProblem, ClassResolution, FieldResolution, SchemaResolution, ResolutionSides } from './schema-resolution';
-export type { SchemaProblems } from './schema-agreement';
-export type { SchemaPolicy } from './handshake-driver';
-export { checkCompatibility } from './schema-compatibility';
-export type { CompatibilityProblem } from './schema-compatibility';
-export type { AnyClass } from './class-filter';
-export { DEFAULT_REQUEST_TIMEOUT } from './requests';
-export type { RequestOptions, UncheckedRequestOptions, RequestHandler } from './requests';
-export type { MessageRejection } from './message-rejection';
+export { DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES } from './session/session';
+export type { DeliveryStats } from './session/session';
+export { DEFAULT_INBOX_HIGH_WATER_MARK } from './connection/inbox';
+export type { ReceiveOptions } from './connection/inbox';
+export { resolveSchemas, SchemaRule } from './schema/schema-resolution';
+export type { SchemaProblem, ClassResolution, FieldResolution, SchemaResolution, ResolutionSides } from './schema/schema-resolution';
+export type { SchemaProblems } from './schema/schema-agreement';
+export type { SchemaPolicy } from './handshake/handshake-driver';
+export { checkCompatibility } from './schema/schema-compatibility';
+export type { CompatibilityProblem } from './schema/schema-compatibility';
+export type { AnyClass } from './connection/class-filter';
+export { DEFAULT_REQUEST_TIMEOUT } from './rpc/requests';
+export type { RequestOptions, UncheckedRequestOptions, RequestHandler } from './rpc/requests';
+export type { MessageRejection } from './connection/message-rejection';

@@ -1,5 +1,5 @@
 import type { OonError } from '@oon/core';
-import type { DisconnectReason } from './connection-options';
+import type { DisconnectReason } from './connection/connection-options';
 
 /**
  * Where an endpoint logs what it does on its own (drops, evictions, refusals, reconnects):

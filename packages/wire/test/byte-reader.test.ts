@@ -1,6 +1,6 @@
 import { BadDataError } from '@oon/core';
-import { ByteReader } from '../src/byte-reader';
-import { ByteWriter } from '../src/byte-writer';
+import { ByteReader } from '../src/codec/binary/byte-reader';
+import { ByteWriter } from '../src/codec/binary/byte-writer';
 
 /** The varint the writer makes of `n`, followed by `after` spare bytes. */
 function varintBytes(n: number, after = 0): Uint8Array {

@@ -1,9 +1,9 @@
 import { BadDataError, NetClass, NetField, NetMessage, Registry, TimeoutError } from '@oon/core';
 import { BinaryCodec, JsonCodec } from '@oon/wire';
-import { FrameKind } from '../src/constants';
-import { errorReport, readErrorReport } from '../src/error-report';
-import { FrameDecoder } from '../src/frame-decoder';
-import { readMessage, readRejection, rejectedFrame, Unreadable } from '../src/message-rejection';
+import { FrameKind } from '../src/framing/constants';
+import { errorReport, readErrorReport } from '../src/rpc/error-report';
+import { FrameDecoder } from '../src/framing/frame-decoder';
+import { readMessage, readRejection, rejectedFrame, Unreadable } from '../src/connection/message-rejection';
 
 const registry = new Registry();
 

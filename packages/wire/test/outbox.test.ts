@@ -1,5 +1,5 @@
 import { BadConnError } from '@oon/core';
-import { CONTROL_ALLOWANCE_BYTES, Outbox, type HeldSession } from '../src/outbox';
+import { CONTROL_ALLOWANCE_BYTES, Outbox, type HeldSession } from '../src/connection/outbox';
 
 /** What a session holds, as the test sets it. */
 function heldSession(): HeldSession & { heldBytes: number; inFlightBytes: number } {

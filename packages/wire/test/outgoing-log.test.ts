@@ -1,8 +1,8 @@
-import { FrameKind } from '../src/constants';
-import { FrameDecoder } from '../src/frame-decoder';
-import { OutgoingLog } from '../src/outgoing-log';
-import type { WaitGroup } from '../src/wait-group';
-import { readSeq, SEQ_BYTES } from '../src/seq';
+import { FrameKind } from '../src/framing/constants';
+import { FrameDecoder } from '../src/framing/frame-decoder';
+import { OutgoingLog } from '../src/session/outgoing-log';
+import type { WaitGroup } from '../src/session/wait-group';
+import { readSeq, SEQ_BYTES } from '../src/session/seq';
 
 interface Written {
   seq: number;

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { ReadGate } from '../src/read-gate';
+import { ReadGate } from '../src/connection/read-gate';
 
 describe('ReadGate', () => {
   it('keeps the socket paused while any reason holds: one resume does not undo another pause', () => {

@@ -1,4 +1,4 @@
-import { RequestWindow } from '../src/request-window';
+import { RequestWindow } from '../src/rpc/request-window';
 
 /** Every request the window lets go now, in order. */
 function drain(window: RequestWindow<string>): string[] {

@@ -1,5 +1,5 @@
 import { BadDataError } from '@oon/core';
-import { readSeq, seqBytes, SEQ_BYTES } from '../src/seq';
+import { readSeq, seqBytes, SEQ_BYTES } from '../src/session/seq';
 
 describe('seq', () => {
   it('writes a seq as 8 bytes, u64 big-endian, and reads it back, up to 2^53 - 1', () => {

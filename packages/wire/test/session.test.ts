@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
 import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
 import { SEQ_BYTES, Session, type SessionLink } from '@oon/wire/internal';
-import { readSeq } from '../src/seq';
+import { readSeq } from '../src/session/seq';
 
 const registry = new Registry();
 

@@ -3,7 +3,7 @@
  * does to a connection after how long, given the bytes that came and our own pauses.
  */
 import { TimeoutError } from '@oon/core';
-import { Watchdog, type WatchdogLimits } from '../src/watchdog';
+import { Watchdog, type WatchdogLimits } from '../src/connection/watchdog';
 
 interface Probe {
   dog: Watchdog;

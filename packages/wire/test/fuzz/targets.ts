@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { NetClass, NetField, NetMessage, t } from '@oon/core';
 import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
 import { JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
-import { readRejection } from '../../src/message-rejection';
+import { readRejection } from '../../src/connection/message-rejection';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
 import { aWriterItem, reader, readerSchema, writer, writerSchema } from './evolved';

@@ -1,0 +1,112 @@
+import { BadDataError, describeType, type ClassSchema, type FieldType, type NetClassType } from '@oon/core';
+import type { ByteReader } from './byte-reader';
+import type { ByteWriter } from './byte-writer';
+import { describeJson } from '../json/json-values';
+
+/**
+ * The binary codec's value tags (docs/protocol.md, "The binary codec"). Every value
+ * starts with one byte: the three below mean the same for every type; from 3 up the
+ * meaning depends on the declared type.
+ */
+export const Tag = {
+  Null: 0,
+  /** `undefined` in a `t.optional` position. */
+  Undefined: 1,
+  /** A field left out by `ignore`: the receiver keeps the field's initial value. */
+  Absent: 2,
+  /** A type's first form: int, string, false, object, collection… */
+  A: 3,
+  /** A type's second form: float64, true, tracked object… */
+  B: 4,
+  /** A type's third form: a string enum member, a back-reference to an object. */
+  C: 5,
+} as const;
+
+/** Object tags: an object, an object others may refer back to, a reference to one. */
+export const ObjectTag = { Plain: Tag.A, Tracked: Tag.B, Ref: Tag.C } as const;
+
+/** The first byte of a binary payload: the layout's version. */
+export const BINARY_FORMAT_VERSION = 1;
+
+/** What one encoding carries from object to object. */
+export interface EncodeState {
+  /** Where this message goes: the codec's own slab, or a frame writer's batch. */
+  w: ByteWriter;
+  /** This message's number: a class codec whose `gen` equals it was already named in it. */
+  gen: number;
+  nextClassId: number;
+  refs: Map<object, number> | undefined;
+  ignore: ReadonlySet<string> | undefined;
+  root: object;
+  /**
+   * Above 0 while writing a field the peer's schema skips (docs/evolution.md): an object
+   * of a class the peer cannot read may go there, since the peer never reads it.
+   */
+  dropped: number;
+}
+
+/** What one decoding carries from object to object. */
+export interface DecodeState {
+  readonly r: ByteReader;
+  /** The classes this message has named, by id; slots from `classCount` on are stale. */
+  readonly classes: ClassCodec[];
+  classCount: number;
+  /** Tracked objects, by reference id; slots from `objectCount` on are stale. */
+  readonly objects: object[];
+  objectCount: number;
+  readonly toValidate: object[];
+  ignore: ReadonlySet<string> | undefined;
+}
+
+/** A class's compiled encoder and decoder, with its per-message naming state. */
+export interface ClassCodec {
+  readonly ctor: NetClassType;
+  readonly schema: ClassSchema;
+  /** The wire name as UTF-8. */
+  readonly nameBytes: Uint8Array;
+  /** What names the class in a message the first time: `varuint 0, string name, varuint field count`. */
+  readonly definition: Uint8Array;
+  /** How many fields a payload carries for the class: the writer's count, which may differ from this side's (a peer's older class). */
+  readonly fieldCount: number;
+  readonly tracked: boolean;
+  readonly validate: boolean;
+  /** The message this class was last named in, and its id there. */
+  gen: number;
+  id: number;
+  /** The last declared class this class was found to extend: the check is then skipped. */
+  extendsChecked: Function | undefined;
+  /** `new Ctor()`, compiled so each class has its own (monomorphic) construct site. */
+  create(): Record<string, unknown>;
+  /** Writes the fields (not the tag or class) of `o`. */
+  encode(st: EncodeState, o: object, depth: number): void;
+  /** Reads the fields into `o`, built by `new Ctor()`. */
+  fill(st: DecodeState, o: Record<string, unknown>, depth: number): void;
+  /** Steps over the fields of an object no one reads (in a field this side's schema lacks). */
+  skip(st: DecodeState, depth: number): void;
+  /** False for a peer's class this side cannot read (`create` throws why): a tracked one is then not built, even where skipped. */
+  readonly readable: boolean;
+}
+
+/** Writes and reads one value of a field type; `read` gets the tag already read. */
+export interface TypeCodec {
+  write(st: EncodeState, value: unknown, depth: number, where: string): void;
+  read(st: DecodeState, tag: number, depth: number, where: string): unknown;
+}
+
+/** The error for a value that is not of its declared type, on write. */
+export function wrongType(where: string, type: FieldType, value: unknown): BadDataError {
+  return new BadDataError(`${where}: expected ${describeType(type)}, got ${describeJson(value)}`);
+}
+
+/** The error for a tag that starts no value of the declared type, on read. */
+export function badTag(where: string, type: FieldType, tag: number): BadDataError {
+  return new BadDataError(
+    `${where}: byte ${tag} does not start a value of type ${describeType(type)}; the payload is malformed, or the peer declares ${where} differently`,
+  );
+}
+
+/** The error for a Map key that is not of the declared key type, on write. */
+export function badMapKey(where: string, key: unknown, keyKind: 'string' | 'number' | 'int' = 'string'): BadDataError {
+  const what = typeof key === 'string' ? JSON.stringify(key) : `${typeof key} ${String(key)}`;
+  return new BadDataError(`${where}: a Map key must be ${keyKind === 'string' ? 'a string' : `a ${keyKind}`}, got ${what}`);
+}

@@ -1,0 +1,617 @@
+import { EventEmitter } from 'eventemitter3';
+import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
+import type { Codec, FrameCodec } from '../codec/codec';
+import { BinaryCodec } from '../codec/binary/binary-codec';
+import { FAULT_CLOSE_GRACE, FrameKind } from '../framing/constants';
+import { FrameDecoder } from '../framing/frame-decoder';
+import { encodeFrame } from '../framing/frame-encoder';
+import { FrameWriter } from '../framing/frame-writer';
+import { encodeMessageFrame, writeMessage, writePayload, type MessageOut } from '../framing/message-frame';
+import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
+import type { SessionBinding } from '../session/session';
+import { SessionCarrier } from '../session/session-carrier';
+import { HandshakeDriver } from '../handshake/handshake-driver';
+import {
+  resolveConnectionOptions,
+  type ConnectionEvents,
+  type ConnectionOptions,
+  type ConnectionOwner,
+  type DisconnectReason,
+  type ResolvedConnectionOptions,
+} from './connection-options';
+import { JsonCodec } from '../codec/json/json-codec';
+import type { RegistrySchema } from '../schema/registry-schema';
+import type { SchemaProblems } from '../schema/schema-agreement';
+import { JsonDocumentSplitter } from '../framing/json-document-splitter';
+import { Inbox } from './inbox';
+import { errorFrame, readErrorReport, toOonError } from '../rpc/error-report';
+import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable } from './message-rejection';
+import { RequestChannel } from '../rpc/request-channel';
+import type { RequestOptions } from '../rpc/requests';
+import { ReadGate } from './read-gate';
+import { Watchdog } from './watchdog';
+import { Outbox } from './outbox';
+import { FrameQueue } from '../framing/frame-queue';
+import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
+import type { Transport } from '../transport/transport';
+
+type State = 'handshaking' | 'open' | 'closing' | 'closed';
+
+/** A received chunk as the frame queue reads it: a Node transport's Buffer as it is, any other bytes viewed (not copied) as one. */
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/**
+ * A framed, codec-aware connection over any {@link Transport} (a TCP, TLS or Unix socket,
+ * a WebSocket): what both `OonServer` peers and `OonClient` are built on.
+ *
+ * The client sends its `hello` at once; the server admits it (or refuses, saying why in
+ * an Error frame) and answers with its own; `ready` settles then. A whole message of the
+ * peer's that cannot be read (an unknown class, a value of the wrong type, a failed
+ * constraint) fails that message only: it is dropped, `'error'` reports it, and the peer
+ * is told (a Rejected frame, or the error reply to a request). A stream that cannot be
+ * read (a bad frame, a seq out of step) drops this connection only: it emits `'error'`
+ * with a `BadData` `OonError`, tells the peer why in an Error frame, and closes.
+ */
+export class Connection extends EventEmitter<ConnectionEvents> {
+  /** Settles when the handshake is done: rejects with an `OonError` if it fails. */
+  readonly ready: Promise<void>;
+  /** Resolves once the socket is closed. */
+  readonly closed: Promise<void>;
+
+  readonly #transport: Transport;
+  /** Every frame goes out through it, in order: it joins the frames of a tick into one write. */
+  readonly #writer: FrameWriter;
+  readonly #options: ResolvedConnectionOptions;
+  readonly #inbound: FrameQueue;
+  #codec: FrameCodec | undefined;
+  /** How messages are written, once the codec is agreed. */
+  #out: MessageOut | undefined;
+  /** Which links write the same payload for a message as this one (set with the codec). */
+  #payloadKey: PayloadKey = '';
+  #state: State = 'handshaking';
+  #reason: DisconnectReason | undefined;
+  /** The peer as `host:port`, once known. */
+  #peerName: string | undefined;
+  #error: OonError | undefined;
+  #settleReady!: (error?: OonError) => void;
+  #markClosed!: () => void;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+  #destroyTimer: NodeJS.Timeout | undefined;
+  /** The one place that decides whether the socket reads. */
+  readonly #gate: ReadGate;
+  readonly #watchdog: Watchdog;
+  readonly #outbox: Outbox;
+  #releaseTimer: NodeJS.Immediate | undefined;
+  readonly #handshake: HandshakeDriver;
+  readonly #owner: ConnectionOwner;
+  readonly #requests: RequestChannel;
+  readonly #ownInbox: Inbox<object>;
+  /** The resumable session, if the handshake agreed on one. */
+  readonly #sessions: SessionCarrier;
+
+  constructor(transport: Transport, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
+    super();
+    this.#transport = transport;
+    // Named now, while the transport knows its peer: a closed socket forgets its address.
+    this.describePeer();
+    // The origin's receiver parses each recv() as one message: one write per message there.
+    this.#writer = new FrameWriter(transport, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
+      batch: options.protocol !== 'oon-0.0.5',
+    });
+    this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
+    this.#ownInbox = new Inbox<object>({
+      what: 'message',
+      onFull: () => this.#gate.pause('inbox full'),
+      onDrain: () => this.#gate.resume('inbox full'),
+    });
+    this.#gate = new ReadGate(transport);
+    const resolved = resolveConnectionOptions(options);
+    this.#options = resolved;
+    this.#requests = new RequestChannel(
+      {
+        describePeer: () => this.describePeer(),
+        isOpen: () => this.#state === 'open',
+        write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
+        encode: (object, prefix, options) => this.#encode(FrameKind.Request, object, options ?? {}, prefix),
+        writeEncoded: (frame) => this.#writeAndWait(frame),
+        writeFrame: (frame) => void this.#writeFrame(frame),
+        refused: (error) => this.emit('error', error),
+        maxFrameBytes: resolved.maxFrameBytes,
+        read: (payload) => readMessage(this.#codec as FrameCodec, payload, 0, payload.length),
+        dropped: (error) => this.emit('error', error),
+        handle: (object, signal) =>
+          this.#owner.handleRequest === undefined
+            ? Promise.reject(new BadDataError('this side handles no requests'))
+            : this.#owner.handleRequest(object, signal),
+      },
+      resolved.maxRequestsInFlight,
+    );
+    this.#watchdog = new Watchdog(resolved.watchdog, {
+      ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping), true),
+      fail: (error) => this.#fail(error, 'timeout'),
+      paused: () => this.#gate.paused,
+      describePeer: () => this.describePeer(),
+    });
+    this.#handshake = new HandshakeDriver({
+      owner: this.#owner,
+      registry: resolved.registry,
+      codecs: resolved.codecs,
+      maxFrameBytes: resolved.maxFrameBytes,
+      maxRequestsInFlight: resolved.maxRequestsInFlight,
+      schemaPolicy: resolved.schemaPolicy,
+      describePeer: () => this.describePeer(),
+      writeHandshake: (frame) => this.#writer.push(frame),
+      onPeerError: (payload) => this.#onPeerError(payload),
+      fail: (error, reason) => this.#fail(error, reason),
+      ending: () => this.#ending,
+      hold: () => this.#inbound.hold(),
+      release: () => this.#release(),
+      open: (codec, binding, peerSchema) => this.#open(this.#createCodec(codec, peerSchema), binding),
+    });
+    // The session's messages are held against the outbox's bound when sent, not when
+    // written (a resend adds nothing); its full inbox stops reading through the read gate.
+    this.#sessions = new SessionCarrier({
+      describePeer: () => this.describePeer(),
+      writeMessages: (frames) => this.#writeWhenOpen(frames),
+      writeControl: (frame) => void this.#writeFrame(frame, true),
+      admit: (bytes) => this.#admitWrite(bytes),
+      refuseUnknown: (object) => this.#handshake.refuseUnknown(object),
+      pause: () => this.#gate.pause('inbox full'),
+      resume: () => this.#gate.resume('inbox full'),
+    });
+    // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
+    // handed over, and counting it would call a burst of one tick a slow consumer.
+    this.#outbox = new Outbox(() => this.#writer.socketPendingBytes, resolved.maxPendingBytes, this.#sessions);
+    const { origin, maxFrameBytes } = resolved;
+    const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
+    this.#inbound = new FrameQueue(decoder, !origin, {
+      reading: () => this.#reading,
+      onFrame: (kind, buf, start, end) => this.#onFrame(kind, buf, start, end),
+      onFailure: (error) => this.#fail(toOonError(error), 'bad data'),
+      onBytes: (midFrame, completed) => this.#watchdog.onBytes(midFrame, completed),
+      pause: () => this.#gate.pause('holding frames'),
+      resume: () => this.#gate.resume('holding frames'),
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#settleReady = (error) => {
+        this.#settleReady = () => {};
+        clearTimeout(this.#handshakeTimer);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+    });
+    // The owner awaits `ready`; this keeps a failed handshake from also being an unhandled rejection.
+    this.ready.catch(() => {});
+    this.closed = new Promise<void>((resolve) => (this.#markClosed = resolve));
+
+    transport.open({
+      data: (chunk) => this.#inbound.push(asBuffer(chunk)),
+      end: () => this.#onEnd(),
+      error: (err) => this.#onSocketError(err),
+      close: () => this.#onClose(),
+    });
+
+    if (origin) {
+      // The origin has no handshake: the connection opens with the socket (once the
+      // owner holds this object: nothing can arrive before the next I/O turn).
+      this.#payloadKey = 'oon-0.0.5';
+      queueMicrotask(() => this.#open(new JsonCodec({ ...resolved.codecOptions, originOnly: true })));
+      return;
+    }
+    const timeout = resolved.handshakeTimeout;
+    this.#handshakeTimer = setTimeout(() => {
+      this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
+    }, timeout);
+    this.#handshake.start();
+  }
+
+  /** Messages for the pull API (`receive()`, `messages()`): the session's, which outlive this connection, if there is one. */
+  get inbox(): Inbox<object> {
+    return this.#sessions.session?.inbox ?? this.#ownInbox;
+  }
+
+  /** True when the peer closed on purpose (a Close frame): its session is over, not to be resumed. */
+  get peerClosedSession(): boolean {
+    return this.#sessions.peerClosed;
+  }
+
+  /**
+   * What cannot travel between the two sides' schemas, per class and direction, once the
+   * handshake is done: `undefined` when the peer's schema is this side's (or it sent
+   * none); each problem names the class, field and rule (docs/evolution.md).
+   */
+  get schemaProblems(): SchemaProblems | undefined {
+    return this.#handshake.schemaProblems;
+  }
+
+  /** True once the handshake is done and until the connection starts closing. */
+  get open(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** The peer's address, when the transport knows it. */
+  get remoteAddress(): string | undefined {
+    return this.#transport.remoteAddress;
+  }
+
+  /** The peer's port, when the transport knows it. */
+  get remotePort(): number | undefined {
+    return this.#transport.remotePort;
+  }
+
+  /** The peer as `host:port` (or the stream kind), for messages. */
+  describePeer(): string {
+    if (this.#peerName !== undefined) return this.#peerName;
+    const { remoteAddress, remotePort } = this;
+    if (remoteAddress === undefined) return 'peer';
+    this.#peerName = `${remoteAddress}:${String(remotePort)}`;
+    return this.#peerName;
+  }
+
+  /**
+   * Sends one object. Resolves when the frame is handed to the operating system;
+   * rejects with `BadConn` when not open or when the peer is evicted as a slow consumer
+   * (what is held for it would pass `maxPendingBytes`), or `BadData` when the object does
+   * not fit its schema or the frame would exceed `maxFrameBytes` (nothing is sent then).
+   * The promise is marked handled: dropping it cannot end the process.
+   */
+  send(object: object, options: NetMessageOptions = {}): Promise<void> {
+    return settle(this.offer(object, options));
+  }
+
+  /** {@link Connection.send}, with a refusal returned rather than rejected: what `broadcast()` counts. */
+  offer(object: object, options: NetMessageOptions = {}): SendOutcome {
+    // With a session, sending goes on after this link drops: the session holds it for the next.
+    const { session } = this.#sessions;
+    if (session !== undefined) return session.offer(object, options);
+    return this.#offerWrite(FrameKind.Message, object, options);
+  }
+
+  /**
+   * {@link Connection.offer} of a message sent to many peers: the payload encoded once for
+   * every link of this one's codec is shared, and only the frame around it (with a
+   * session, its seq) is written for this peer.
+   */
+  offerShared(shared: SharedMessage): SendOutcome {
+    const { session } = this.#sessions;
+    if (session !== undefined) return session.offerShared(shared);
+    const refused = this.#cannotSend(shared.message.object);
+    if (refused !== undefined) return refused;
+    const out = this.#out as MessageOut;
+    const payload = shared.payloadFor(this.#payloadKey, out.codec);
+    return isRefusal(payload) ? payload : writePayload(out, FrameKind.Message, payload);
+  }
+
+  /** True once the peer was evicted as a slow consumer. */
+  get evicted(): boolean {
+    return this.#reason === 'slow consumer';
+  }
+
+  /**
+   * Sends a request and resolves with the revived reply. Rejects with `Timeout` past
+   * `timeout` (default 30 s), with the signal's reason when aborted, with `BadConn` if
+   * the connection closes first, and with the peer handler's error (its code and
+   * message) when it fails. Past the `maxRequestsInFlight` the peer's hello announced,
+   * it waits in a queue (first in, first out) for a reply to free a slot.
+   */
+  request(object: object, options: RequestOptions = {}): Promise<object> {
+    if (this.#options.origin) {
+      return Promise.reject(new BadDataError("the origin's wire (oon 0.0.5) has no requests; use protocol 'oon' for request()"));
+    }
+    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
+    return this.#requests.request(object, options);
+  }
+
+  /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
+  #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
+    return settle(this.#offerWrite(kind, object, options, prefix));
+  }
+
+  /** {@link Connection.#write}, with a refusal returned rather than rejected. */
+  #offerWrite(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): SendOutcome {
+    const refused = this.#cannotSend(object);
+    if (refused !== undefined) return refused;
+    return writeMessage(this.#out as MessageOut, kind, new NetMessage(object, options), prefix);
+  }
+
+  /**
+   * Encodes one object into a whole frame of `kind` behind `prefix`, to be written later
+   * (a request that may wait for the peer's bound); throws `BadConn` when not open,
+   * `BadData` when the object breaks its schema, the peer does not know its class, or the
+   * frame would exceed `maxFrameBytes`.
+   */
+  #encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Buffer {
+    const refused = this.#cannotSend(object);
+    if (refused !== undefined) throw refused;
+    return encodeMessageFrame(this.#codec as Codec, kind, new NetMessage(object, options), this.#options.maxFrameBytes, prefix);
+  }
+
+  /** Why `object` cannot be sent now (the connection is not open, or the peer's hello did not list its class); `undefined` if it can. */
+  #cannotSend(object: object): OonError | undefined {
+    // #out and #codec are set together when the connection opens.
+    if (this.#state !== 'open' || this.#out === undefined) return this.#notOpen();
+    return this.#handshake.refuseUnknown(object);
+  }
+
+  #notOpen(): BadConnError {
+    return new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`);
+  }
+
+  /** Writes a whole frame (a queued request's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
+  #writeAndWait(frame: Buffer): Promise<void> {
+    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
+    const refused = this.#admitWrite(frame.length);
+    return refused === undefined ? this.#writer.write(frame) : rejectedQuietly(refused);
+  }
+
+  /** Writes frames of a session's log, counted when they were sent; rejects when not open (the session keeps them to resend). */
+  #writeWhenOpen(frames: Buffer): Promise<void> {
+    // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
+    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
+    return this.#writer.write(frames);
+  }
+
+  /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
+  #writeFrame(frame: Buffer, control = false): boolean {
+    if (this.#admitWrite(frame.length, control) !== undefined) return false;
+    this.#writer.push(frame);
+    return true;
+  }
+
+  /**
+   * Whether `bytes` more may be held for the peer (a control frame may pass the bound by
+   * a little); if not, evicts it as a slow consumer and returns why. A connection already
+   * closing for another reason refuses the frame without evicting.
+   */
+  #admitWrite(bytes: number, control = false): OonError | undefined {
+    if (this.#reason === 'slow consumer') return this.#error;
+    const held = this.#outbox.refusal(bytes, control);
+    if (held === 0) return undefined;
+    const error = this.#outbox.slowConsumer(this.describePeer(), held);
+    this.#evict(error);
+    return error;
+  }
+
+  /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
+  #evict(error: BadConnError): void {
+    if (this.#ending) return;
+    this.#state = 'closing';
+    this.#reason = 'slow consumer';
+    this.#error = error;
+    this.emit('error', error);
+    this.#transport.destroy();
+  }
+
+  /**
+   * Closes gracefully: ends the stream (what is queued goes first) and waits for the
+   * peer to close, still handling what it sent before it saw the end; destroys the
+   * socket after `closeGrace`. Safe to call twice. With a session, `farewell` (the
+   * default) tells the peer the session is over (a Close frame); without it the peer may resume.
+   */
+  close(farewell = true): Promise<void> {
+    if (this.#state === 'handshaking' || this.#state === 'open') {
+      if (farewell && this.#state === 'open') this.#sessions.farewell();
+      this.#reason ??= 'local close';
+      this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
+      this.#state = 'closing';
+      this.#writer.end();
+      this.#scheduleDestroy(this.#options.closeGrace);
+    }
+    return this.closed;
+  }
+
+  /** True once the connection has begun to close: nothing more is read or reported. */
+  get #ending(): boolean {
+    return this.#state === 'closing' || this.#state === 'closed';
+  }
+
+  /**
+   * True while the peer's frames are handled: while open, and after our own `close()`
+   * until the socket closes, so what the peer sent before it saw our close still
+   * arrives (the in-flight frames `closeGrace` waits for). Not after a fault.
+   */
+  get #reading(): boolean {
+    if (this.#state === 'closing') return this.#reason === 'local close' && this.#codec !== undefined;
+    return this.#state !== 'closed';
+  }
+
+  #onFrame(kind: number, buf: Buffer, start: number, end: number): void {
+    // Messages are decoded where they lie in the received chunk; other frames are rare.
+    if (kind === FrameKind.Message && this.#state !== 'handshaking') this.#onMessage(buf, start, end);
+    else this.#onOtherFrame(kind, buf.subarray(start, end));
+  }
+
+  #onOtherFrame(kind: number, payload: Buffer): void {
+    if (this.#state === 'handshaking') {
+      this.#handshake.onFrame(kind, payload);
+      return;
+    }
+    switch (kind) {
+      case FrameKind.Request:
+        this.#guard(() => this.#requests.onRequest(payload));
+        return;
+      case FrameKind.Response:
+        this.#guard(() => this.#requests.onResponse(payload));
+        return;
+      case FrameKind.Error:
+        this.#onPeerError(payload);
+        return;
+      case FrameKind.Ack:
+        this.#guard(() => this.#sessions.onAck(payload));
+        return;
+      case FrameKind.Close:
+        this.#guard(() => this.#sessions.onClose());
+        return;
+      case FrameKind.Rejected:
+        this.emit('rejected', readRejection(payload, this.describePeer()));
+        return;
+      case FrameKind.Ping:
+        // Not once closing: our side of the stream is ended.
+        if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong), true);
+        return;
+      case FrameKind.Pong:
+        return;
+      default:
+        this.#fail(new BadDataError(`peer sent a frame of kind ${kind}, which OON protocol v1 does not use here`), 'bad data');
+    }
+  }
+
+  #open(codec: FrameCodec, binding?: SessionBinding): void {
+    if (this.#ending) return;
+    this.#codec = codec;
+    // Before the owner hears of the link: a request it makes at once already respects the peer's bound.
+    this.#requests.setPeerLimit(this.#handshake.peerMaxRequestsInFlight);
+    const { maxFrameBytes, origin } = this.#options;
+    this.#out = { writer: this.#writer, codec, maxFrameBytes, origin, admit: (bytes) => this.#admitWrite(bytes) };
+    this.#state = 'open';
+    this.#inbound.forgetStart();
+    if (binding !== undefined) {
+      // Attached before the owner hears of the link, so what it sends at once is sequenced.
+      try {
+        this.#sessions.attach(binding, codec, this.#options.maxFrameBytes, this.#payloadKey);
+      } catch (err) {
+        this.#fail(toOonError(err), 'bad data');
+        return;
+      }
+    }
+    if (!this.#options.origin) this.#watchdog.startHeartbeat();
+    this.#owner.onOpen?.();
+    this.#settleReady();
+    if (this.#owner.role === 'client' && this.#inbound.pending) {
+      // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
+      // a few microtasks from now: frames that came with the server's hello wait a turn.
+      this.#inbound.hold(); // and reading, so order is kept
+      this.#releaseTimer = setImmediate(() => this.#release());
+    }
+  }
+
+  #release(): void {
+    this.#releaseTimer = undefined;
+    if (this.#ending) return;
+    this.#inbound.release();
+  }
+
+  /** The agreed codec, reading and writing by the peer's schema when it differs from ours. */
+  #createCodec(name: string, peerSchema: RegistrySchema | undefined): FrameCodec {
+    const options = peerSchema === undefined ? this.#options.codecOptions : { ...this.#options.codecOptions, peerSchema };
+    const codec = name === 'json' ? new JsonCodec(options) : new BinaryCodec(options);
+    // Links of one owner share its codec options: only a peer schema of its own makes the bytes differ.
+    this.#payloadKey = peerSchema === undefined ? name : codec;
+    return codec;
+  }
+
+  #onMessage(buf: Buffer, start: number, end: number): void {
+    let at: number;
+    try {
+      at = this.#sessions.payloadStart(buf, start, end);
+    } catch (err) {
+      // A seq that cannot be read, or out of step: the stream itself cannot be trusted.
+      this.#fail(toOonError(err), 'bad data');
+      return;
+    }
+    if (at < 0) return;
+    const message = readMessage(this.#codec as FrameCodec, buf, at, end);
+    if (message instanceof Unreadable) {
+      this.#dropMessage(message);
+      return;
+    }
+    const owner = this.#owner;
+    if (owner.onMessage !== undefined) owner.onMessage(message.object, message);
+    else this.emit('message', message.object, message);
+    const { inbox } = this;
+    if (inbox.hasWaiters || !this.#owner.hasMessageListeners()) inbox.push(message.object);
+  }
+
+  /**
+   * A whole message whose payload could not be read: that message fails, not the
+   * connection (the frame was whole, so the next one starts where it should). It is
+   * dropped (with a session it was counted as received, so it is never resent), reported
+   * here, and the peer is told in a Rejected frame, except on the origin's wire, which has none.
+   */
+  #dropMessage({ error, head }: Unreadable): void {
+    const told = !this.#options.origin;
+    // Not once closing: our side of the stream is ended.
+    if (told && this.#state === 'open') this.#writeFrame(rejectedFrame(head, error));
+    this.emit('error', droppedMessage(head, 'message', this.describePeer(), error, told));
+  }
+
+  /** Runs a frame handler that throws `BadData` on malformed frames, dropping the connection if it does. */
+  #guard(handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.#fail(toOonError(err), 'bad data');
+    }
+  }
+
+  /**
+   * The peer dropped us and said why. A deadline it gave up on (we did not answer its
+   * ping: a process stopped, a laptop asleep) is a `'timeout'`, as if our own watchdog
+   * had fired: the link may be resumed. Anything else is a refusal.
+   */
+  #onPeerError(payload: Buffer): void {
+    const report = readErrorReport(payload);
+    const reason = report.code === 'Timeout' ? 'timeout' : 'rejected by peer';
+    this.#fail(createOonError(report.code, `${this.describePeer()} dropped the connection: ${report.message}`), reason, false);
+  }
+
+  /** Drops the connection for a fault: reports it (to the owner and, unless it came from them, the peer) and closes. */
+  #fail(error: OonError, reason: DisconnectReason, tellPeer = true): void {
+    if (this.#ending) return;
+    const wasOpen = this.#state === 'open';
+    this.#state = 'closing';
+    this.#reason = reason;
+    this.#error = error;
+    this.#settleReady(error);
+    if (wasOpen) this.emit('error', error);
+    this.#writer.end(tellPeer && !this.#options.origin ? errorFrame(error.code, error.message) : undefined);
+    // A socket held paused (a server failing a hello it was admitting) must read, and
+    // drop, what the peer still sends, or it never sees the peer's FIN.
+    this.#transport.resume();
+    // Not closeGrace: a peer at fault that does not read would hold the socket that long.
+    this.#scheduleDestroy(Math.min(FAULT_CLOSE_GRACE, this.#options.closeGrace));
+  }
+
+  /** Destroys the socket `ms` from now unless it closes first (the peer read our end and closed too). */
+  #scheduleDestroy(ms: number): void {
+    this.#destroyTimer ??= setTimeout(() => this.#transport.destroy(), ms);
+  }
+
+  #onEnd(): void {
+    this.#reason ??= 'remote close';
+    if (this.#state === 'handshaking') {
+      this.#settleReady(new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
+    }
+    if (this.#state !== 'closed') this.#state = 'closing';
+    this.#writer.end();
+  }
+
+  #onSocketError(err: Error): void {
+    this.#reason ??= 'connection error';
+    this.#error ??= new BadConnError(`connection to ${this.describePeer()} failed: ${err.message}`, { cause: err });
+    this.#settleReady(this.#error);
+  }
+
+  #onClose(): void {
+    clearTimeout(this.#handshakeTimer);
+    clearTimeout(this.#destroyTimer);
+    clearImmediate(this.#releaseTimer);
+    this.#watchdog.stop();
+    this.#inbound.clear();
+    this.#state = 'closed';
+    const reason = this.#reason ?? 'remote close';
+    this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
+    this.#sessions.detach();
+    // A session's inbox outlives the link: its owner ends it with the session.
+    if (this.#sessions.session === undefined) {
+      if (reason === 'local close' || reason === 'remote close') this.#ownInbox.finish();
+      else this.#ownInbox.end(this.#error);
+    }
+    this.#requests.close(this.describePeer());
+    this.#markClosed();
+    this.emit('close', reason, this.#error);
+  }
+}
+

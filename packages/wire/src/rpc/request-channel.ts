@@ -1,0 +1,256 @@
+import { BadConnError, BadDataError, createOonError, OonError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
+import { encodeFrame } from '../framing/frame-encoder';
+import { appFailureOf, errorReport, readErrorReport, toOonError, type AppFailure } from './error-report';
+import { describeHead, droppedMessage, rejectedFrame, Unreadable } from '../connection/message-rejection';
+import { PendingRequests, type RequestOptions } from './requests';
+import { RequestWindow } from './request-window';
+
+/**
+ * Request and response frames put a correlation id between the kind and the payload:
+ *
+ * ```
+ * request:  [u32 BE length][u8 kind = 3][u32 BE id][message payload]
+ * response: [u32 BE length][u8 kind = 4][u32 BE id][u8 status][body]
+ * ```
+ *
+ * A response's status is 0 with the reply as body (a message payload, in the agreed
+ * codec), or 1 with an error report as body (`{"code", "message"}` JSON, with a
+ * handler's `appCode` and `details` when it gave them).
+ */
+const ID_BYTES = 4;
+const RESPONSE_OK = 0;
+const RESPONSE_ERROR = 1;
+
+/** What a {@link RequestChannel} needs from its connection. */
+export interface RequestChannelIo {
+  describePeer(): string;
+  isOpen(): boolean;
+  /** Largest frame sent: an error reply is kept within it. */
+  readonly maxFrameBytes: number;
+  /** Encodes and writes an object in a frame of `kind` behind `prefix`, with the connection's limits. */
+  write(kind: FrameKind, object: object, prefix: Uint8Array, options?: NetMessageOptions): Promise<void>;
+  /** Encodes an object into a whole Request frame behind `prefix`; throws `BadData` if it breaks the schema or `maxFrameBytes`, `BadConn` when not open. */
+  encode(object: object, prefix: Uint8Array, options?: NetMessageOptions): Buffer;
+  /** Writes a frame {@link RequestChannelIo.encode} made, through the connection's limits. */
+  writeEncoded(frame: Buffer): Promise<void>;
+  /** Writes a frame as it is. */
+  writeFrame(frame: Buffer): void;
+  /** Decodes a message payload, or says why it cannot be read. */
+  read(payload: Buffer): NetMessage | Unreadable;
+  /** A request of the peer's could not be read: it was answered with the error, the connection goes on. */
+  dropped(error: BadDataError): void;
+  /** The owner's answer to a request. */
+  handle(object: object, signal: AbortSignal): Promise<object>;
+  /** The peer ignores our `maxRequestsInFlight`: said once per connection, so a flood of refusals is one report. */
+  refused(error: BadConnError): void;
+}
+
+/**
+ * Requests and responses over one connection: both the calls this side makes and the
+ * answers it gives, each side of it bounded by `maxRequestsInFlight` (docs/limits.md).
+ */
+export class RequestChannel {
+  readonly #io: RequestChannelIo;
+  /** Our requests against the peer's bound: those past it wait here, as their encoded frames. */
+  readonly #window = new RequestWindow<Buffer>();
+  readonly #pending = new PendingRequests({
+    // A request the peer has not answered keeps its id, so a late reply is never taken for a new request's.
+    taken: (id) => this.#window.has(id),
+    settled: (id) => this.#window.forget(id),
+  });
+  /** Our bound on the peer's requests whose handlers run at once. */
+  readonly #maxHandling: number;
+  #handling = 0;
+  /** Whether the peer was reported for ignoring our bound (once per connection). */
+  #reportedRefusal = false;
+  /** Aborted when the connection closes: a handler still running can stop, its reply has nowhere to go. */
+  readonly #closing = new AbortController();
+
+  /** `maxRequestsInFlight`: how many of the peer's requests this side handles at once. */
+  constructor(io: RequestChannelIo, maxRequestsInFlight: number) {
+    this.#io = io;
+    this.#maxHandling = maxRequestsInFlight;
+  }
+
+  /** Sets the peer's bound on our requests, from its hello; `undefined` when it announced none. */
+  setPeerLimit(limit: number | undefined): void {
+    this.#window.setLimit(limit);
+  }
+
+  /**
+   * Sends a request, or queues it while the peer's bound is reached; resolves with the
+   * revived reply. The object is encoded now, so a queued request carries what it was
+   * when asked, and an object that cannot be sent fails at once.
+   */
+  request(object: object, options: RequestOptions): Promise<object> {
+    const { id, reply } = this.#pending.open(`${object.constructor.name} request to ${this.#io.describePeer()}`, options);
+    // Aborted before it was made: nothing to send.
+    if (!this.#pending.waiting(id)) return reply;
+    const prefix = idPrefix(id);
+    let frame: Buffer;
+    try {
+      frame = this.#io.encode(object, prefix, options);
+    } catch (err) {
+      this.#pending.reject(id, toOonError(err));
+      return reply;
+    }
+    if (this.#window.admit(id, frame)) this.#send(id, frame);
+    return reply;
+  }
+
+  /**
+   * Handles a Request frame's payload: runs the owner's handler and answers, or, past our
+   * `maxRequestsInFlight`, refuses it unread. Throws `BadData` if malformed.
+   */
+  onRequest(payload: Buffer): void {
+    const id = readId(payload, 'request');
+    if (this.#handling >= this.#maxHandling) {
+      this.#refuse(id);
+      return;
+    }
+    const request = this.#io.read(payload.subarray(ID_BYTES));
+    if (request instanceof Unreadable) {
+      // The frame was whole, so the stream is fine: this request fails, not the connection.
+      const { error, head } = request;
+      this.#replyWithError(id, 'BadData', `${describeHead(head, 'request')} could not be read: ${error.message}`);
+      this.#io.dropped(droppedMessage(head, 'request', this.#io.describePeer(), error, true));
+      return;
+    }
+    void this.#answer(id, request.object);
+  }
+
+  /** Handles a Response frame's payload: settles the request it answers. Throws `BadData` if malformed. */
+  onResponse(payload: Buffer): void {
+    const id = readId(payload, 'response');
+    if (payload.length <= ID_BYTES) throw new BadDataError('response frame has no status byte');
+    const body = payload.subarray(ID_BYTES + 1);
+    // An answer to a request not yet sent is no answer: the peer guessed its id.
+    if (this.#window.isQueued(id)) return;
+    // The peer is done with it, whether or not anyone still waits for the reply.
+    const freed = this.#window.release(id);
+    if (payload.readUInt8(ID_BYTES) === RESPONSE_OK) {
+      this.#settleReply(id, body);
+    } else {
+      const { code, message, ...app } = readErrorReport(body);
+      this.#pending.reject(id, createOonError(code, `${this.#io.describePeer()} answered: ${message}`, app));
+    }
+    if (freed) this.#sendQueued();
+  }
+
+  /** Fails every request still waiting or queued: the connection closed. */
+  close(peer: string): void {
+    this.#pending.rejectAll(createOonError('BadConn', `the connection to ${peer} closed before the reply arrived`));
+    this.#window.clear();
+    this.#closing.abort(new BadConnError(`the connection to ${peer} closed: the reply to this request cannot be sent`));
+  }
+
+  /**
+   * Resolves request `id` with its reply. A reply that cannot be read fails that request
+   * with `BadData`, and the peer hears of it in a Rejected frame; the connection goes on.
+   * An unknown id is a reply that came after its request timed out or was aborted: dropped.
+   */
+  #settleReply(id: number, body: Buffer): void {
+    const reply = this.#io.read(body);
+    if (reply instanceof Unreadable) {
+      const { error, head } = reply;
+      if (this.#io.isOpen()) this.#io.writeFrame(rejectedFrame(head, error));
+      const peer = this.#io.describePeer();
+      this.#pending.reject(id, new BadDataError(`${peer} answered with ${describeHead(head, 'reply')} that could not be read: ${error.message}`, { cause: error }));
+      return;
+    }
+    this.#pending.resolve(id, reply.object);
+  }
+
+  /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */
+  #send(id: number, frame: Buffer): void {
+    this.#io.writeEncoded(frame).catch((err: unknown) => this.#pending.reject(id, toOonError(err)));
+  }
+
+  /** Writes queued requests while the peer's bound leaves room. */
+  #sendQueued(): void {
+    for (let next = this.#window.next(); next !== undefined; next = this.#window.next()) {
+      const [id, frame] = next;
+      this.#send(id, frame);
+    }
+  }
+
+  async #answer(id: number, object: object): Promise<void> {
+    let reply: object;
+    // Counted until the handler settles: what a request holds here is its object and its handler's work.
+    this.#handling++;
+    try {
+      reply = await this.#io.handle(object, this.#closing.signal);
+    } catch (err) {
+      this.#handling--;
+      this.#replyError(id, object, err);
+      return;
+    }
+    this.#handling--;
+    try {
+      await this.#io.write(FrameKind.Response, reply, idPrefix(id, RESPONSE_OK));
+    } catch (err) {
+      if (err instanceof BadDataError) this.#replyError(id, object, new BadDataError(`the reply could not be sent: ${err.message}`));
+      // BadConn: the caller is gone; nobody is left to tell.
+    }
+  }
+
+  /**
+   * Answers a request past our bound with a `BadConn` error reply, without decoding it or
+   * running a handler: only a peer that ignores the bound its hello was told gets here.
+   */
+  #refuse(id: number): void {
+    if (!this.#io.isOpen()) return;
+    const max = this.#maxHandling;
+    this.#replyWithError(
+      id,
+      'BadConn',
+      `peer has ${max + 1} requests in flight, over maxRequestsInFlight (${max}): this one was refused and its handler not run. Wait for replies before sending more (an OON endpoint queues its requests itself, up to the maxRequestsInFlight its peer's hello announces)`,
+    );
+    if (this.#reportedRefusal) return;
+    this.#reportedRefusal = true;
+    this.#io.refused(
+      new BadConnError(
+        `${this.#io.describePeer()} ignores maxRequestsInFlight (${max}): its requests past it are refused with an error reply and not handled; the connection goes on. Reported once per connection`,
+      ),
+    );
+  }
+
+  #replyError(id: number, object: object, err: unknown): void {
+    const why = err instanceof Error ? err.message : String(err);
+    const message = `${object.constructor.name} request failed: ${why}`;
+    // Only an OonError says which of the five codes it is, and carries an application's code and details.
+    if (err instanceof OonError) this.#replyWithError(id, err.code, message, appFailureOf(err));
+    else this.#replyWithError(id, 'BadData', message);
+  }
+
+  /**
+   * Answers request `id` with an error report (status 1), if the connection is still open.
+   * Details that would take the frame past `maxFrameBytes` are left out, saying so: the
+   * peer would drop the connection for an oversize frame.
+   */
+  #replyWithError(id: number, code: OonError['code'], message: string, app: AppFailure = {}): void {
+    if (!this.#io.isOpen()) return;
+    const prefix = idPrefix(id, RESPONSE_ERROR);
+    let frame = encodeFrame(FrameKind.Response, errorReport(code, message, app), prefix);
+    const size = frame.length - FRAME_LENGTH_BYTES;
+    if (size > this.#io.maxFrameBytes && app.details !== undefined) {
+      const why = `${message} (its details were left out: the reply would be ${size} bytes, over maxFrameBytes (${this.#io.maxFrameBytes}))`;
+      frame = encodeFrame(FrameKind.Response, errorReport(code, why, app.appCode === undefined ? {} : { appCode: app.appCode }), prefix);
+    }
+    this.#io.writeFrame(frame);
+  }
+}
+
+/** The bytes between a request/response frame's kind and its payload: the id, and a response's status. */
+function idPrefix(id: number, status?: number): Buffer {
+  const prefix = Buffer.allocUnsafe(status === undefined ? ID_BYTES : ID_BYTES + 1);
+  prefix.writeUInt32BE(id, 0);
+  if (status !== undefined) prefix.writeUInt8(status, ID_BYTES);
+  return prefix;
+}
+
+function readId(payload: Buffer, what: string): number {
+  if (payload.length < ID_BYTES) throw new BadDataError(`${what} frame of ${payload.length} bytes is too short for its id`);
+  return payload.readUInt32BE(0);
+}

@@ -1,0 +1,130 @@
+import { BadDataError, type OonError } from '@oon/core';
+import type { Codec } from '../codec/codec';
+import type { PayloadKey } from '../codec/shared-message';
+import { FrameKind } from '../framing/constants';
+import { encodeFrame } from '../framing/frame-encoder';
+import { readSeq, SEQ_BYTES } from './seq';
+import type { HeldSession } from '../connection/outbox';
+import type { Session, SessionBinding, SessionLink } from './session';
+
+/** What a {@link SessionCarrier} needs from its connection. */
+export interface SessionCarrierIo {
+  describePeer(): string;
+  /**
+   * Writes message frames of the session's log, in order with every other frame of the
+   * connection; resolves when handed to the OS, rejects when the connection is not open.
+   * Not held against the bound: the session counted them when they were sent.
+   */
+  writeMessages(frames: Buffer): Promise<void>;
+  /** Writes a control frame (Ack, Close) through the connection's bound. */
+  writeControl(frame: Buffer): void;
+  /** Whether a new message of `bytes` may be held for the peer; if not, the peer was evicted and this is why. */
+  admit(bytes: number): OonError | undefined;
+  /** The `BadData` for an object whose class the peer's hello did not list; `undefined` to send it. */
+  refuseUnknown(object: object): BadDataError | undefined;
+  /** Stops reading while the session's inbox is full (the connection's read gate). */
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * The session side of one connection (docs/reconnect.md): runs the {@link Session} the
+ * handshake agreed on over it, strips and checks the seq of each incoming message, and
+ * handles the Ack and Close frames. Without a session, messages pass unchanged and Ack
+ * or Close frames are `BadData`.
+ */
+export class SessionCarrier implements HeldSession {
+  readonly #io: SessionCarrierIo;
+  #session: Session | undefined;
+  #link: SessionLink | undefined;
+  #peerClosed = false;
+
+  constructor(io: SessionCarrierIo) {
+    this.#io = io;
+  }
+
+  /** The resumable session this connection carries, if the handshake set one up. */
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  /**
+   * Bytes of every message the session holds unacknowledged while this connection
+   * carries it (0 without one): the connection's bound counts them (docs/limits.md).
+   */
+  get heldBytes(): number {
+    return this.#link === undefined ? 0 : (this.#session?.heldBytes(this.#link) ?? 0);
+  }
+
+  /** Of {@link SessionCarrier.heldBytes}, those written over this connection (so perhaps still in its socket). */
+  get inFlightBytes(): number {
+    return this.#link === undefined ? 0 : (this.#session?.inFlightBytes(this.#link) ?? 0);
+  }
+
+  /** True once the peer closed on purpose (a Close frame): its session is over, not to be resumed. */
+  get peerClosed(): boolean {
+    return this.#peerClosed;
+  }
+
+  /**
+   * Runs the session over this connection, resending what the peer has not received.
+   * Throws `BadData` if the peer claims to have received more than was sent.
+   */
+  attach({ session, peerReceived }: SessionBinding, codec: Codec, maxFrameBytes: number, payloadKey: PayloadKey): void {
+    const io = this.#io;
+    this.#session = session;
+    this.#link = {
+      codec,
+      payloadKey,
+      maxFrameBytes,
+      describePeer: () => io.describePeer(),
+      write: (frames) => io.writeMessages(frames),
+      writeControl: (frame) => io.writeControl(frame),
+      admit: (bytes) => io.admit(bytes),
+      refuseUnknown: (object) => io.refuseUnknown(object),
+      pause: () => io.pause(),
+      resume: () => io.resume(),
+    };
+    session.attach(this.#link, peerReceived);
+  }
+
+  /**
+   * Where the message payload of a Message frame, `buf[start, end)`, begins: at `start`
+   * without a session; behind its seq with one, or -1 for a message seen before (resent
+   * after a reconnect), which is dropped. A seq that cannot be read, or a gap in the seqs,
+   * is `BadData`: the stream is out of step. A message it admits counts as received (it
+   * is acknowledged and never resent), whether or not its payload then decodes.
+   */
+  payloadStart(buf: Buffer, start: number, end: number): number {
+    if (this.#session === undefined) return start;
+    return this.#session.accept(readSeq(buf, 'message', start, end), end - start) ? start + SEQ_BYTES : -1;
+  }
+
+  /** An Ack frame: the peer received everything up to its seq. */
+  onAck(payload: Buffer): void {
+    this.#sessionOrFail('ack').acknowledge(readSeq(payload, 'ack'));
+  }
+
+  /** A Close frame: the peer ends the session on purpose. */
+  onClose(): void {
+    this.#sessionOrFail('close');
+    this.#peerClosed = true;
+  }
+
+  /** Before a deliberate close: acknowledges what arrived and tells the peer the session is over. */
+  farewell(): void {
+    if (this.#session === undefined) return;
+    this.#session.flushAck();
+    this.#io.writeControl(encodeFrame(FrameKind.Close));
+  }
+
+  /** The connection closed: the session holds what it sends until its next link. */
+  detach(): void {
+    if (this.#link !== undefined) this.#session?.detach(this.#link);
+  }
+
+  #sessionOrFail(what: string): Session {
+    if (this.#session === undefined) throw new BadDataError(`peer sent a ${what} frame, but this connection has no session (no reconnect was agreed in the hello)`);
+    return this.#session;
+  }
+}
