@@ -53,4 +53,5 @@ export const PUBLIC_PACKAGES: readonly PublicPackage[] = [
   publicPackage('server'),
   publicPackage('client'),
   publicPackage('redis'),
+  publicPackage('nestjs'),
 ];

@@ -2,6 +2,7 @@
 // loader: require in the CommonJS build, import in the ESM one.
 import * as client from '@oon/client';
 import * as core from '@oon/core';
+import * as nestjs from '@oon/nestjs';
 import * as redis from '@oon/redis';
 import * as server from '@oon/server';
 import * as wire from '@oon/wire';
@@ -14,6 +15,7 @@ const entries: Record<string, object> = {
   '@oon/server': server,
   '@oon/client': client,
   '@oon/redis': redis,
+  '@oon/nestjs': nestjs,
 };
 const names = Object.fromEntries(
   Object.entries(entries).map(([name, namespace]) => [
