@@ -1,12 +1,13 @@
 /**
  * `pnpm bench:nest`: a Nest client calling a Nest microservice, with OON's transport
- * (`OonTransport` + `OonClientProxy`, a class pattern: `send(BenchOrder, order)`) and with
+ * (`OonTransport` + `OonClientProxy`, a class pattern: `send(BenchOrder, order)`; with its
+ * session, the default, and with `reconnect: false`) and with
  * Nest's own TCP transporter (`Transport.TCP`, a string pattern and plain JSON, as a
  * Nest user writes it). Two child processes serve, one per transport, with the same
- * handler; this process is the client app. Rounds alternate OON, TCP, OON, TCP, … so the
- * machine's load falls on both alike; each round times a fixed number of requests from
+ * handler; this process is the client app. Rounds alternate between the contenders so the
+ * machine's load falls on all alike; each round times a fixed number of requests from
  * `concurrency` callers each awaiting its reply before the next call, and gives
- * requests/s and the p50 latency. Prints a markdown table with the load average and
+ * requests/s and the p50 and p99 latencies. Prints a markdown table with the load average and
  * writes it to bench/nest-results.md (`--no-write` only prints). Never part of `pnpm test`.
  *
  * Flags: `--requests=N` per round (default 20,000), `--rounds=N` per transport (default 5),
@@ -44,7 +45,12 @@ export class BenchReceipt {
   @NetField() accepted: boolean = false;
 }
 
+/** The server's transport. */
 type Kind = 'oon' | 'tcp';
+/** What the client runs: OON with its session (the default), OON with `reconnect: false`, or Nest TCP. */
+type Contender = 'oon' | 'oon-nosession' | 'tcp';
+const CONTENDERS: readonly Contender[] = ['oon', 'oon-nosession', 'tcp'];
+const LABEL: Record<Contender, string> = { oon: 'OON', 'oon-nosession': 'OON, `reconnect: false`', tcp: 'Nest TCP' };
 
 function receiptFor(order: { sku: string; quantity: number; priceCents: number }): BenchReceipt {
   return Object.assign(new BenchReceipt(), { sku: order.sku, totalCents: order.quantity * order.priceCents, accepted: true });
@@ -78,10 +84,11 @@ async function serve(kind: Kind): Promise<void> {
 }
 
 interface Round {
-  kind: Kind;
+  kind: Contender;
   concurrency: number;
   rps: number;
   p50: number;
+  p99: number;
 }
 
 function flag(name: string, fallback: string): string {
@@ -101,9 +108,9 @@ async function start(kind: Kind): Promise<{ port: number; stop: () => Promise<vo
 }
 
 /** One round: `total` requests from `concurrency` callers; requests/s and the median latency in ms. */
-async function round(kind: Kind, client: ClientProxy, total: number, concurrency: number): Promise<Round> {
+async function round(kind: Contender, client: ClientProxy, total: number, concurrency: number): Promise<Round> {
   const order = Object.assign(new BenchOrder(), { sku: 'A-1042', quantity: 3, customer: 'ada@example.com', priceCents: 1999 });
-  const call = kind === 'oon' ? () => client.send<BenchReceipt>(BenchOrder, order) : () => client.send<BenchReceipt>('place', order);
+  const call = kind !== 'tcp' ? () => client.send<BenchReceipt>(BenchOrder, order) : () => client.send<BenchReceipt>('place', order);
   const latencies = new Float64Array(total);
   let next = 0;
   const caller = async (): Promise<void> => {
@@ -119,7 +126,7 @@ async function round(kind: Kind, client: ClientProxy, total: number, concurrency
   await Promise.all(Array.from({ length: concurrency }, caller));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort();
-  return { kind, concurrency, rps: total / seconds, p50: latencies[Math.floor(total / 2)] ?? 0 };
+  return { kind, concurrency, rps: total / seconds, p50: latencies[Math.floor(total / 2)] ?? 0, p99: latencies[Math.floor(total * 0.99)] ?? 0 };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -135,22 +142,27 @@ async function main(): Promise<void> {
     imports: [
       ClientsModule.register([
         { name: 'OON', customClass: OonClientProxy, options: { port: oon.port, logger: false } },
+        { name: 'OON_NOSESSION', customClass: OonClientProxy, options: { port: oon.port, logger: false, reconnect: false } },
         { name: 'TCP', transport: Transport.TCP, options: { host: '127.0.0.1', port: tcp.port } },
       ]),
     ],
   })
   class CallerModule {}
   const app = await NestFactory.createApplicationContext(CallerModule, { logger: false });
-  const clients: Record<Kind, ClientProxy> = { oon: app.get<ClientProxy>('OON'), tcp: app.get<ClientProxy>('TCP') };
-  for (const kind of ['oon', 'tcp'] as const) await round(kind, clients[kind], Math.min(requests, 5_000), 8); // warm-up
+  const clients: Record<Contender, ClientProxy> = {
+    oon: app.get<ClientProxy>('OON'),
+    'oon-nosession': app.get<ClientProxy>('OON_NOSESSION'),
+    tcp: app.get<ClientProxy>('TCP'),
+  };
+  for (const kind of CONTENDERS) await round(kind, clients[kind], Math.min(requests, 5_000), 8); // warm-up
 
   const results: Round[] = [];
   for (const concurrency of levels) {
     for (let r = 0; r < rounds; r++) {
-      for (const kind of ['oon', 'tcp'] as const) {
+      for (const kind of CONTENDERS) {
         const result = await round(kind, clients[kind], requests, concurrency);
         results.push(result);
-        console.log(`${kind} concurrency ${concurrency} round ${r + 1}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(3)} ms`);
+        console.log(`${kind} concurrency ${concurrency} round ${r + 1}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(3)} ms, p99 ${result.p99.toFixed(3)} ms`);
       }
     }
   }
@@ -162,20 +174,21 @@ async function main(): Promise<void> {
     '# `pnpm bench:nest`: a Nest client calling a Nest microservice, OON vs Nest TCP',
     '',
     `${machineLine()}, ${new Date().toISOString().slice(0, 10)}; load average (1, 5, 15 min) before ${loadBefore.join(', ')}, after ${loadAfter.join(', ')}.`,
-    `${requests.toLocaleString('en-US')} requests per round, ${rounds} rounds per transport and concurrency, OON and TCP rounds interleaved; medians of the rounds.`,
-    'OON: `OonTransport` + `OonClientProxy`, `send(BenchOrder, order)` (a class pattern: the reply is a revived `BenchReceipt`).',
+    `${requests.toLocaleString('en-US')} requests per round, ${rounds} rounds per contender and concurrency, the contenders' rounds interleaved; medians of the rounds.`,
+    'OON: `OonTransport` + `OonClientProxy`, `send(BenchOrder, order)` (a class pattern: the reply is a revived `BenchReceipt`); with its session (the default) and without (`reconnect: false` on the proxy).',
     "Nest TCP: `Transport.TCP`, `send('place', order)` (JSON: the reply is a plain object).",
     '',
-    '| concurrency | OON req/s | Nest TCP req/s | OON / TCP | OON p50 ms | Nest TCP p50 ms |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| concurrency | transport | req/s | ÷ Nest TCP | p50 ms | p99 ms |',
+    '| ---: | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const concurrency of levels) {
-    const pick = (kind: Kind): Round[] => results.filter((x) => x.kind === kind && x.concurrency === concurrency);
-    const rps = (kind: Kind): number => median(pick(kind).map((x) => x.rps));
-    const p50 = (kind: Kind): number => median(pick(kind).map((x) => x.p50));
-    lines.push(
-      `| ${concurrency} | ${Math.round(rps('oon')).toLocaleString('en-US')} | ${Math.round(rps('tcp')).toLocaleString('en-US')} | ${(rps('oon') / rps('tcp')).toFixed(2)}x | ${p50('oon').toFixed(3)} | ${p50('tcp').toFixed(3)} |`,
-    );
+    const pick = (kind: Contender): Round[] => results.filter((x) => x.kind === kind && x.concurrency === concurrency);
+    const rps = (kind: Contender): number => median(pick(kind).map((x) => x.rps));
+    for (const kind of CONTENDERS) {
+      const p50 = median(pick(kind).map((x) => x.p50));
+      const p99 = median(pick(kind).map((x) => x.p99));
+      lines.push(`| ${concurrency} | ${LABEL[kind]} | ${Math.round(rps(kind)).toLocaleString('en-US')} | ${(rps(kind) / rps('tcp')).toFixed(2)}x | ${p50.toFixed(3)} | ${p99.toFixed(3)} |`);
+    }
   }
   const table = lines.join('\n') + '\n';
   console.log(`\n${table}`);
