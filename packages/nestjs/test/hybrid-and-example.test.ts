@@ -67,3 +67,26 @@ describe('examples/nestjs', () => {
     expect(run.lines).toContain('done');
   }, 40_000);
 });
+
+describe('OonClientProxy#connect()', () => {
+  it('fails with BadConn while nothing listens, and connects on the next call once the service is up', async () => {
+    const probe = new OonTransport({ port: 0, logger: false });
+    const port = await new Promise<number>((resolve) => probe.listen(() => resolve(probe.unwrap<OonServer>().address()?.port ?? 0)));
+    await probe.close();
+    const client = new OonClientProxy({ port, logger: false });
+    try {
+      const refused = await firstValueFrom(client.send(Order, Object.assign(new Order(), { sku: 'C1' }))).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'BadConn' });
+      const app = await NestFactory.createMicroservice(HybridModule, { strategy: new OonTransport({ port, logger: false }), logger: false });
+      await app.listen();
+      try {
+        expect(await firstValueFrom(client.send(Order, Object.assign(new Order(), { sku: 'C2' })))).toMatchObject({ sku: 'C2' });
+      } finally {
+        await client.close();
+        await app.close();
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
