@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import type { OonServer } from '@oon/server';
-import { OonClientProxy, OonTransport } from '@oon/nestjs';
+import { OonClientProxy, OonTransport, type OonContext } from '@oon/nestjs';
 import { Order, Receipt } from '../../../test/fixtures/nest-app/src/orders';
 import { runNode } from '../../../test/support/node-process';
 
@@ -51,6 +51,28 @@ describe('a hybrid app (HTTP with connectMicroservice)', () => {
       await app.close();
     }
     expect(server.listening).toBe(false);
+  });
+});
+
+describe("Nest's processing hooks (tracing)", () => {
+  it("wrap each request, as Nest's own transports do", async () => {
+    const transport = new OonTransport({ port: 0, logger: false });
+    const seen: string[] = [];
+    transport.setOnProcessingStartHook((_id, context, done) => {
+      seen.push(`start ${(context as OonContext).getPattern()}`);
+      return done();
+    });
+    transport.setOnProcessingEndHook((_id, context) => seen.push(`end ${(context as OonContext).getPattern()}`));
+    const app = await NestFactory.createMicroservice(HybridModule, { strategy: transport, logger: false });
+    await app.listen();
+    const client = new OonClientProxy({ port: transport.unwrap<OonServer>().address()?.port ?? 0, logger: false });
+    try {
+      await firstValueFrom(client.send(Order, Object.assign(new Order(), { sku: 'T1' })));
+      expect(seen).toEqual(['start Order', 'end Order']);
+    } finally {
+      await client.close();
+      await app.close();
+    }
   });
 });
 
