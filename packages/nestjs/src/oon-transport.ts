@@ -3,7 +3,7 @@ import { Server, type CustomTransportStrategy, type MessageHandler } from '@nest
 import { isObservable, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { BadDataError } from '@oon/core';
 import { OonServer, type Logger, type OonServerEvents, type OonServerOptions, type Peer } from '@oon/server';
-import { NestCall, replyOf, valueOf } from './carriers';
+import { Carriers, NestCall } from './carriers';
 import { ClassRoutes, isClassPattern } from './class-routes';
 import { nestLogger } from './nest-logger';
 import { OonContext } from './oon-context';
@@ -48,12 +48,14 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
   override readonly transportId = OON_TRANSPORT;
   readonly #server: OonServer;
   readonly #classes = new ClassRoutes();
+  readonly #carriers: Carriers;
   /** For what fails in the app's own handlers, which OON cannot see. */
   readonly #nestLogger = new NestLogger('OonTransport');
 
   constructor(options: OonTransportOptions = {}) {
     super();
     const { logger = nestLogger('OonTransport'), ...serverOptions } = options;
+    this.#carriers = new Carriers(serverOptions);
     this.#server = new OonServer(logger === false ? serverOptions : { ...serverOptions, logger });
     this.#server.handle(Object, (object, peer, signal) => this.#answer(object, peer, signal));
     // Always listened to: without a 'message' listener OON would hold events for accept()/receive().
@@ -101,25 +103,50 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
   /** Answers one request: runs its handler and collects what it emits into the reply. */
   async #answer(object: object, peer: Peer, signal: AbortSignal): Promise<object> {
     const { handler, pattern, data } = this.#route(object, '@MessagePattern');
+    const context = new OonContext([peer, pattern, signal]);
     let values: unknown[];
     try {
-      const result: unknown = await handler(data, new OonContext([peer, pattern, signal]));
-      values = await lastValueFrom(this.transformToObservable(result).pipe(toArray()));
+      values = await this.#processing(context, async () => {
+        const result: unknown = await handler(data, context);
+        // A plain value (the usual reply) needs no Observable around it.
+        return isObservable(result) ? lastValueFrom(result.pipe(toArray())) : [result];
+      });
     } catch (error) {
       throw handlerFailure(error);
     }
-    return replyOf(values);
+    return this.#carriers.reply(values);
   }
 
   /** Runs the event handlers of one message; a failure is logged, and the connection goes on. */
   async #receive(object: object, peer: Peer): Promise<void> {
     try {
       const { handler, pattern, data } = this.#route(object, '@EventPattern');
-      const result: unknown = await handler(data, new OonContext([peer, pattern, undefined]));
-      if (isObservable(result)) await lastValueFrom(result as Observable<unknown>, { defaultValue: undefined });
+      const context = new OonContext([peer, pattern, undefined]);
+      await this.#processing(context, async () => {
+        const result: unknown = await handler(data, context);
+        if (isObservable(result)) await lastValueFrom(result as Observable<unknown>, { defaultValue: undefined });
+      });
     } catch (error) {
-      this.#nestLogger.error(`event from client ${String(peer)} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
+      this.#nestLogger.error(`event from client ${String(peer)} failed: ${describe(error)}`);
     }
+  }
+
+  /**
+   * Runs `work` inside Nest's processing hooks (`setOnProcessingStartHook`, used by tracing),
+   * as Nest's own transports do; the hook may run it later, or in a context of its own.
+   */
+  #processing<T>(context: OonContext, work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.onProcessingStartHook(this.transportId, context, async () => {
+        try {
+          resolve(await work());
+        } catch (error) {
+          reject(error);
+        } finally {
+          this.onProcessingEndHook?.(this.transportId, context);
+        }
+      });
+    });
   }
 
   /** The handler, pattern and payload of what arrived; `BadData` naming the pattern when no handler fits. */
@@ -127,11 +154,21 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
     if (object instanceof NestCall) {
       const handler = this.getHandlerByPattern(object.pattern);
       if (handler === null) throw new BadDataError(`no ${decorator}(${JSON.stringify(object.pattern)}) handler in this Nest app`);
-      return { handler, pattern: object.pattern, data: valueOf(object) };
+      return { handler, pattern: object.pattern, data: this.#carriers.valueOf(object) };
     }
     const name = object.constructor.name;
     const handler = this.#classes.find(object);
     if (handler === undefined) throw new BadDataError(`no ${decorator}(${name}) handler in this Nest app, nor one for a class ${name} extends`);
     return { handler, pattern: name, data: object };
+  }
+}
+
+/** What failed, as one line: an error's message, else the value as JSON when it can be written so. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
   }
 }

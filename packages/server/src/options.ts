@@ -1,5 +1,7 @@
 import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
 import { checkEndpointCodecOptions, checkLogger, checkLimits, checkSocketPath } from '@oon/wire/internal';
+import type { AdapterFactory } from './adapter';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type ServerWebSocketOptions } from './websocket-options';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -61,6 +63,17 @@ export interface OonServerOptions<Identity extends object = object> extends Conn
   /** Kernel accept queue length. @default 511 */
   backlog?: number;
   /**
+   * Accept WebSocket clients too (browsers, networks where only HTTP passes): on a port
+   * of their own, or on the app's `http`/`https` server at a path (docs/transports.md).
+   * @default none
+   */
+  websocket?: ServerWebSocketOptions;
+  /**
+   * Listen on `host`/`port` (or `path`) for TCP clients; `false` takes WebSocket
+   * clients only (with `websocket`). @default true
+   */
+  tcp?: boolean;
+  /**
    * Connections held at once, handshaking or open. The next one is refused: it gets an
    * Error frame (`BadConn`, "maxConnections … reached") and is closed. @default 10000
    */
@@ -110,6 +123,12 @@ export interface OonServerOptions<Identity extends object = object> extends Conn
    * `tls.mutual` there.
    */
   auth?: AuthCheck<Identity>;
+  /**
+   * Makes this server one node of a cluster: `redisAdapter({ url })` from `@oon/redis`
+   * shares rooms, broadcasts, counts and server-side messages with every server given
+   * the same Redis (docs/scaling.md). @default undefined (this process only)
+   */
+  adapter?: AdapterFactory;
 }
 
 /** Where a connecting client comes from, for an {@link AuthCheck}. */
@@ -138,6 +157,10 @@ export interface ResolvedServerOptions {
   readonly tls: Readonly<ServerTlsOptions> | undefined;
   /** Kernel accept queue length. */
   readonly backlog: number;
+  /** The WebSocket endpoint, if any. */
+  readonly websocket: ResolvedWebSocketOptions | undefined;
+  /** Whether the TCP (or Unix socket) listener runs. */
+  readonly tcp: boolean;
   /** Connections held at once. */
   readonly maxConnections: number;
   /** Connections in their handshake at once. */
@@ -154,6 +177,8 @@ export interface ResolvedServerOptions {
   readonly auth: AuthCheck | undefined;
   /** The options every peer's connection gets. */
   readonly connection: ConnectionOptions;
+  /** What makes the server's adapter, if it spans nodes. */
+  readonly adapter: AdapterFactory | undefined;
 }
 
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
@@ -164,6 +189,8 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     path,
     tls,
     backlog = DEFAULT_BACKLOG,
+    websocket,
+    tcp = true,
     maxConnections = DEFAULT_MAX_CONNECTIONS,
     maxHandshaking = DEFAULT_MAX_HANDSHAKING,
     maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
@@ -171,6 +198,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     resumeWindow = DEFAULT_RESUME_WINDOW,
     maxSessions = DEFAULT_MAX_SESSIONS,
     auth,
+    adapter,
     ...connection
   } = options;
   checkSocketPath(options);
@@ -193,6 +221,10 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   checkEndpointCodecOptions(connection);
   checkLogger(connection.logger);
   if (tls !== undefined) checkServerTls(tls);
+  if (adapter !== undefined && typeof adapter !== 'function') throw new TypeError('adapter must be a function (host) => Adapter, such as redisAdapter({ url }) from @oon/redis');
+  if (typeof tcp !== 'boolean') throw new TypeError(`tcp must be true or false, got ${String(tcp)}`);
+  const resolvedWebSocket = resolveWebSocketOptions(websocket, host);
+  if (!tcp && resolvedWebSocket === undefined) throw new TypeError('tcp: false leaves the server nothing to listen on: give the `websocket` option');
   if (!(resumeWindow >= 0)) throw new RangeError(`resumeWindow must be a number of milliseconds, 0 or more, got ${String(resumeWindow)}`);
   if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new RangeError(`maxSessions must be a positive integer, got ${String(maxSessions)}`);
   return Object.freeze({
@@ -201,10 +233,13 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     path,
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     backlog,
+    websocket: resolvedWebSocket,
+    tcp,
     ...slots,
     resumeWindow,
     maxSessions,
     auth,
+    adapter,
     connection: Object.freeze(connection),
   });
 }
