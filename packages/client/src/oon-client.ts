@@ -22,6 +22,7 @@ import {
   RequestHandlers,
   Session,
   sessionProof,
+  SocketTransport,
   type Inbox,
   type SessionBinding,
   type SessionHello,
@@ -331,7 +332,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
 
   async #handshake(socket: Socket): Promise<void> {
     await socketConnected(socket, this.#options.tls !== undefined, this.#where());
-    const connection: Connection = new Connection(socket, this.#options.connection, {
+    const connection: Connection = new Connection(new SocketTransport(socket), this.#options.connection, {
       role: 'client',
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
       ...(this.#options.reconnect === undefined

@@ -21,6 +21,7 @@ import {
   logFault,
   logLinkClosed,
   RequestHandlers,
+  SocketTransport,
   type Hello,
   type ResumeProof,
   type SessionGrant,
@@ -261,7 +262,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     }
     const slot = this.#slots.take(address);
     socket.setNoDelay(true);
-    const connection: Connection = new Connection(socket, this.#options.connection, {
+    const connection: Connection = new Connection(new SocketTransport(socket), this.#options.connection, {
       role: 'server',
       admit: (hello, proof) => this.#admit(hello, socket, connection, proof),
       onOpen: () => {

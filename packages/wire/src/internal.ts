@@ -38,3 +38,5 @@ export { PendingRequests, RequestHandlers } from './rpc/requests';
 export type { PendingRequestsHooks } from './rpc/requests';
 export { checkSocketPath } from './transport/address';
 export type { EndpointAddress } from './transport/address';
+export { SocketTransport } from './transport/socket-transport';
+export type { Transport, TransportSink } from './transport/transport';

@@ -2,6 +2,7 @@ import { Writable, type Duplex } from 'node:stream';
 import { BadConnError } from '@oon/core';
 import { encodeFrame, FrameDecoder, FrameKind } from '@oon/wire';
 import { FrameWriter } from '../src/framing/frame-writer';
+import { SocketTransport } from '../src/transport/socket-transport';
 
 /** A stream that records each write it is handed (as the socket would get them), optionally failing them. */
 function recordingStream(fail?: Error): { stream: Duplex; writes: Buffer[] } {
@@ -32,7 +33,7 @@ describe('FrameWriter', () => {
   describe('#write()', () => {
     it('hands the frames of one tick to the stream in one write, in order', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
 
       const sent = messageFrames(500).map((frame) => writer.write(frame));
       expect(writes).toHaveLength(0);
@@ -44,7 +45,7 @@ describe('FrameWriter', () => {
 
     it('resolves only once the stream took the batch', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       let resolved = false;
       const sent = writer.write(encodeFrame(FrameKind.Message, 'x')).then(() => (resolved = true));
       await Promise.resolve();
@@ -56,7 +57,7 @@ describe('FrameWriter', () => {
     it('rejects every send of a failed batch with the mapped error', async () => {
       const { stream } = recordingStream(new Error('EPIPE'));
       stream.on('error', () => {});
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
 
       const sent = messageFrames(3).map((frame) => writer.write(frame));
 
@@ -70,7 +71,7 @@ describe('FrameWriter', () => {
 
     it('writes a long burst before the tick ends once 256 KiB are gathered', () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       const big = encodeFrame(FrameKind.Message, 'x'.repeat(100 * 1024));
 
       writer.push(big);
@@ -87,7 +88,7 @@ describe('FrameWriter', () => {
 
     it('writes each frame at once with batch: false (the origin reads one message per recv)', () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure, { batch: false });
+      const writer = new FrameWriter(new SocketTransport(stream), failure, { batch: false });
 
       void writer.write(Buffer.from('{"a": 1}'));
       void writer.write(Buffer.from('{"b": 2}'));
@@ -99,7 +100,7 @@ describe('FrameWriter', () => {
   describe('#writeFrame()', () => {
     it('writes [u32 BE length][u8 kind][prefix][payload], a string as UTF-8, as encodeFrame does', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       const prefix = Buffer.from([0, 0, 0, 7]);
 
       const sent = [
@@ -118,7 +119,7 @@ describe('FrameWriter', () => {
 
     it('grows its batch buffer through a burst without losing or reordering a byte', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       const payloads = Array.from({ length: 2_000 }, (_, i) => Buffer.alloc(1 + (i % 97), i % 251));
 
       await Promise.all(payloads.map((payload) => writer.writeFrame(FrameKind.Message, payload)));
@@ -138,7 +139,7 @@ describe('FrameWriter', () => {
   describe('#beginFrame() .. #endFrame()', () => {
     it('writes a payload put into out() behind the header and prefix, the length filled in at the end', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
 
       writer.beginFrame(FrameKind.Request, Buffer.from([0, 0, 0, 7]));
       writer.out.copy(Buffer.from('abc'));
@@ -155,7 +156,7 @@ describe('FrameWriter', () => {
 
     it('drops an abandoned frame whole, keeping the frames around it', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
 
       const first = writer.writeFrame(FrameKind.Message, 'kept 1');
       writer.beginFrame(FrameKind.Message);
@@ -171,7 +172,7 @@ describe('FrameWriter', () => {
 
     it('puts frames written while one is open (a getter that sends) after it, and holds an end() until it is done', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       const finished = new Promise((resolve) => stream.on('finish', resolve));
 
       writer.beginFrame(FrameKind.Message);
@@ -196,7 +197,7 @@ describe('FrameWriter', () => {
 
     it('lets go of a batch buffer once the batch is handed over, so an idle connection keeps none alive', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       await Promise.all(messageFrames(2_000).map((frame) => writer.write(frame)));
       expect(writes).toHaveLength(1);
       expect(writer.out.buf.length).toBe(0);
@@ -205,7 +206,7 @@ describe('FrameWriter', () => {
     });
 
     it('refuses a second beginFrame() while one is open', () => {
-      const writer = new FrameWriter(recordingStream().stream, failure);
+      const writer = new FrameWriter(new SocketTransport(recordingStream().stream), failure);
       writer.beginFrame(FrameKind.Message);
       expect(() => writer.beginFrame(FrameKind.Message)).toThrow('a frame is already being written');
     });
@@ -228,7 +229,7 @@ describe('FrameWriter', () => {
 
     it('reads the socket once per batch, and again once the batch went out', async () => {
       const { stream, reads } = stalledStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       const frame = encodeFrame(FrameKind.Message, 'x'.repeat(95));
 
       for (let i = 0; i < 100; i++) {
@@ -245,7 +246,7 @@ describe('FrameWriter', () => {
 
     it('keeps the value of the batch while a frame is open (a frame is measured once encoded)', () => {
       const { stream, reads } = stalledStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       writer.beginFrame(FrameKind.Message);
       writer.out.copy(Buffer.alloc(100));
       expect(writer.socketPendingBytes).toBe(0);
@@ -257,7 +258,7 @@ describe('FrameWriter', () => {
 
     it('reads again after a batch that went out early (256 KiB), so a burst of one tick sees what waits', () => {
       const { stream, reads } = stalledStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       const big = encodeFrame(FrameKind.Message, 'x'.repeat(100 * 1024));
 
       const seen: number[] = [];
@@ -274,7 +275,7 @@ describe('FrameWriter', () => {
   describe('#end()', () => {
     it('writes what is gathered, then the last frame, then ends the stream', async () => {
       const { stream, writes } = recordingStream();
-      const writer = new FrameWriter(stream, failure);
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
       const finished = new Promise((resolve) => stream.on('finish', resolve));
 
       writer.push(encodeFrame(FrameKind.Message, 'before'));

@@ -1,4 +1,3 @@
-import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
 import type { Codec, FrameCodec } from '../codec/codec';
@@ -34,12 +33,18 @@ import { Watchdog } from './watchdog';
 import { Outbox } from './outbox';
 import { FrameQueue } from '../framing/frame-queue';
 import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
+import type { Transport } from '../transport/transport';
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';
 
+/** A received chunk as the frame queue reads it: a Node transport's Buffer as it is, any other bytes viewed (not copied) as one. */
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 /**
- * A framed, codec-aware connection over any Node `Duplex` (TCP, TLS, Unix socket):
- * what both `OonServer` peers and `OonClient` are built on.
+ * A framed, codec-aware connection over any {@link Transport} (a TCP, TLS or Unix socket,
+ * a WebSocket): what both `OonServer` peers and `OonClient` are built on.
  *
  * The client sends its `hello` at once; the server admits it (or refuses, saying why in
  * an Error frame) and answers with its own; `ready` settles then. A whole message of the
@@ -55,7 +60,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Resolves once the socket is closed. */
   readonly closed: Promise<void>;
 
-  readonly #socket: Duplex;
+  readonly #transport: Transport;
   /** Every frame goes out through it, in order: it joins the frames of a tick into one write. */
   readonly #writer: FrameWriter;
   readonly #options: ResolvedConnectionOptions;
@@ -86,13 +91,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The resumable session, if the handshake agreed on one. */
   readonly #sessions: SessionCarrier;
 
-  constructor(socket: Duplex, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
+  constructor(transport: Transport, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
-    this.#socket = socket;
-    // Named now, while the socket knows its peer: a closed socket forgets its address.
+    this.#transport = transport;
+    // Named now, while the transport knows its peer: a closed socket forgets its address.
     this.describePeer();
     // The origin's receiver parses each recv() as one message: one write per message there.
-    this.#writer = new FrameWriter(socket, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
+    this.#writer = new FrameWriter(transport, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
       batch: options.protocol !== 'oon-0.0.5',
     });
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
@@ -101,7 +106,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       onFull: () => this.#gate.pause('inbox full'),
       onDrain: () => this.#gate.resume('inbox full'),
     });
-    this.#gate = new ReadGate(socket);
+    this.#gate = new ReadGate(transport);
     const resolved = resolveConnectionOptions(options);
     this.#options = resolved;
     this.#requests = new RequestChannel(
@@ -181,10 +186,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.ready.catch(() => {});
     this.closed = new Promise<void>((resolve) => (this.#markClosed = resolve));
 
-    socket.on('data', (chunk: Buffer) => this.#inbound.push(chunk));
-    socket.on('end', () => this.#onEnd());
-    socket.on('error', (err: Error) => this.#onSocketError(err));
-    socket.on('close', () => this.#onClose());
+    transport.open({
+      data: (chunk) => this.#inbound.push(asBuffer(chunk)),
+      end: () => this.#onEnd(),
+      error: (err) => this.#onSocketError(err),
+      close: () => this.#onClose(),
+    });
 
     if (origin) {
       // The origin has no handshake: the connection opens with the socket (once the
@@ -224,14 +231,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return this.#state === 'open';
   }
 
-  /** The peer's address, when the stream is a socket that has one. */
+  /** The peer's address, when the transport knows it. */
   get remoteAddress(): string | undefined {
-    return (this.#socket as { remoteAddress?: string }).remoteAddress;
+    return this.#transport.remoteAddress;
   }
 
-  /** The peer's port, when the stream is a TCP socket. */
+  /** The peer's port, when the transport knows it. */
   get remotePort(): number | undefined {
-    return (this.#socket as { remotePort?: number }).remotePort;
+    return this.#transport.remotePort;
   }
 
   /** The peer as `host:port` (or the stream kind), for messages. */
@@ -374,7 +381,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#reason = 'slow consumer';
     this.#error = error;
     this.emit('error', error);
-    this.#socket.destroy();
+    this.#transport.destroy();
   }
 
   /**
@@ -562,14 +569,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#writer.end(tellPeer && !this.#options.origin ? errorFrame(error.code, error.message) : undefined);
     // A socket held paused (a server failing a hello it was admitting) must read, and
     // drop, what the peer still sends, or it never sees the peer's FIN.
-    this.#socket.resume();
+    this.#transport.resume();
     // Not closeGrace: a peer at fault that does not read would hold the socket that long.
     this.#scheduleDestroy(Math.min(FAULT_CLOSE_GRACE, this.#options.closeGrace));
   }
 
   /** Destroys the socket `ms` from now unless it closes first (the peer read our end and closed too). */
   #scheduleDestroy(ms: number): void {
-    this.#destroyTimer ??= setTimeout(() => this.#socket.destroy(), ms);
+    this.#destroyTimer ??= setTimeout(() => this.#transport.destroy(), ms);
   }
 
   #onEnd(): void {

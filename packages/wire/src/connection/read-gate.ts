@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Transport } from '../transport/transport';
 
 /** Why a connection has stopped reading its socket. */
 export type PauseReason = 'inbox full' | 'holding frames';
@@ -10,10 +10,10 @@ export type PauseReason = 'inbox full' | 'holding frames';
  * undo each other: one's `resume()` restarts a socket the other still needs stopped.
  */
 export class ReadGate {
-  readonly #socket: Duplex;
+  readonly #socket: Pick<Transport, 'pause' | 'resume'>;
   readonly #reasons = new Set<PauseReason>();
 
-  constructor(socket: Duplex) {
+  constructor(socket: Pick<Transport, 'pause' | 'resume'>) {
     this.#socket = socket;
   }
 

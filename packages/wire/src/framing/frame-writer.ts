@@ -1,7 +1,7 @@
-import type { Duplex } from 'node:stream';
 import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
+import type { Transport } from '../transport/transport';
 
 /**
  * Batches bigger than this are handed to the socket at once rather than at the end of the
@@ -62,7 +62,7 @@ function payloadBytes(payload: string | Uint8Array): number {
  * receiver parses each `recv()` as one whole message.
  */
 export class FrameWriter {
-  readonly #socket: Duplex;
+  readonly #transport: Pick<Transport, 'pendingBytes' | 'write' | 'end'>;
   readonly #failure: (error: Error) => Error;
   readonly #batching: boolean;
   /** The batch: frames gathered, then the frame being written, if any. */
@@ -79,32 +79,33 @@ export class FrameWriter {
   #lastBatchBytes = 0;
   #batch: Batch | undefined;
   #scheduled = false;
-  /** The socket's `writableLength` when the batch being gathered began. */
-  #socketPending = 0;
+  /** The transport's `pendingBytes` when the batch being gathered began. */
+  #transportPending = 0;
   readonly #flushTick = (): void => {
     this.#scheduled = false;
     this.flush();
   };
 
   /**
-   * `failure` turns a socket's write error into what the senders' promises reject with;
+   * `failure` turns a transport's write error into what the senders' promises reject with;
    * `batch: false` writes each frame at once.
    */
-  constructor(socket: Duplex, failure: (error: Error) => Error, options: { batch?: boolean } = {}) {
-    this.#socket = socket;
+  constructor(transport: Pick<Transport, 'pendingBytes' | 'write' | 'end'>, failure: (error: Error) => Error, options: { batch?: boolean } = {}) {
+    this.#transport = transport;
     this.#failure = failure;
     this.#batching = options.batch ?? true;
   }
 
   /**
-   * Bytes the socket holds for the peer (its `writableLength`), read once per batch: it
+   * Bytes the transport holds for the peer (a socket's `writableLength`, a WebSocket's
+   * `bufferedAmount`), read once per batch: it
    * cannot change while a batch is gathered, since the socket is written only when the
    * batch goes out and write completions wait for the event loop, after the batch's tick.
    * A read per send was 4% of a sender's time in a burst of small messages.
    */
   get socketPendingBytes(): number {
-    if (this.#gathered === 0) this.#socketPending = this.#socket.writableLength;
-    return this.#socketPending;
+    if (this.#gathered === 0) this.#transportPending = this.#transport.pendingBytes;
+    return this.#transportPending;
   }
 
   /**
@@ -206,10 +207,10 @@ export class FrameWriter {
     this.#gathered = 0;
     this.#batch = undefined;
     if (batch === undefined) {
-      this.#socket.write(data);
+      this.#transport.write(data);
       return;
     }
-    this.#socket.write(data, (err) => {
+    this.#transport.write(data, (err) => {
       if (err) batch.reject(this.#failure(err));
       else batch.resolve();
     });
@@ -223,7 +224,7 @@ export class FrameWriter {
       return;
     }
     this.flush();
-    this.#socket.end();
+    this.#transport.end();
   }
 
   /** The batch's writer with room for `bytes` more; a new batch takes a buffer sized from the last one. */
