@@ -1,6 +1,10 @@
+// Legacy decorators read `design:type` through reflect-metadata, which must be loaded
+// before the user's classes are defined: Node users have always had it from core. A
+// browser bundle leaves it out (package.json `browser` maps it to nothing): 4.4 KB
+// min+gzip of polyfill that standard decorators and esbuild/Vite builds never use.
 import 'reflect-metadata';
 import { defaultRegistry, type Registry } from './registry';
-import { recordFieldDeclaration, type FieldDeclaration } from './field-metadata';
+import { bindFieldDeclarations, deferFieldDeclaration, recordFieldDeclaration } from './field-metadata';
 import { isTypeDescriptor, type NetClassType, type TypeDescriptor, type TypeThunk } from './type-spec';
 import { hasTransformerType } from './transformer-metadata';
 
@@ -48,6 +52,12 @@ export interface NetClassOptions {
  * class-transformer `@Type(() => Car)` written below `@NetField()` gives the type too.
  * Every field may hold `null`.
  *
+ * Works as a legacy (`experimentalDecorators`) and as a standard (TC39) decorator. Only
+ * TypeScript's `emitDecoratorMetadata` and SWC's `decoratorMetadata` emit `design:type`:
+ * with standard decorators, esbuild or Vite, every field gives its type, and one without
+ * is refused with a `TypeError` when its class is declared. A standard `@NetField`'s
+ * checks run when `@NetClass` does (a field decorator does not know its class).
+ *
  * @example
  * ```ts run
  * import { NetClass, NetField, t } from '@oon/core';
@@ -64,37 +74,101 @@ export interface NetClassOptions {
  * }
  * ```
  */
-export function NetField(options?: NetFieldOptions): PropertyDecorator;
-export function NetField(type: TypeThunk | TypeDescriptor, options?: Omit<NetFieldOptions, 'type'>): PropertyDecorator;
+export function NetField(options?: NetFieldOptions): NetFieldDecorator;
+export function NetField(type: TypeThunk | TypeDescriptor, options?: Omit<NetFieldOptions, 'type'>): NetFieldDecorator;
 export function NetField(
   typeOrOptions?: TypeThunk | TypeDescriptor | NetFieldOptions,
   maybeOptions: NetFieldOptions = {},
-): PropertyDecorator {
+): NetFieldDecorator {
   const options: NetFieldOptions =
     typeof typeOrOptions === 'function' || isTypeDescriptor(typeOrOptions)
       ? { ...maybeOptions, type: typeOrOptions }
       : (typeOrOptions ?? {});
-  return (prototype: object, key: string | symbol): void => {
-    const ctor = prototype.constructor;
-    if (typeof key !== 'string') {
-      throw new TypeError(`@NetField on ${ctor.name}: symbol-keyed properties cannot be sent`);
+  return (prototypeOrValue: object | undefined, keyOrContext: string | symbol | ClassFieldDecoratorContext): void => {
+    if (typeof keyOrContext === 'object' && keyOrContext !== null) {
+      deferStandardField(options, keyOrContext);
+      return;
     }
-    if (RESERVED_KEYS.has(key)) {
-      throw new TypeError(`@NetField on ${ctor.name}.${key}: \`${key}\` cannot be a field, since assigning it would change the object's prototype or class`);
-    }
-    const designType: unknown = Reflect.getMetadata('design:type', prototype, key);
-    if (options.type === undefined && !hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType);
-    const aliases = checkAliases(`@NetField on ${ctor.name}.${key}`, options.aliases);
-    const field: FieldDeclaration = { key, wireName: options.name ?? key, type: options.type, designType, aliases };
-    recordFieldDeclaration(ctor, field);
+    const ctor = (prototypeOrValue as object).constructor;
+    declareField(ctor, keyOrContext, options, designTypeOf(prototypeOrValue as object, keyOrContext), 'legacy');
   };
+}
+
+/**
+ * What `@NetField(…)` returns: a field decorator in either of TypeScript's forms, told
+ * apart at run time by the arguments it is called with.
+ */
+export interface NetFieldDecorator {
+  /** Legacy form (`experimentalDecorators`): the class's prototype and the property name. */
+  (prototype: object, key: string | symbol): void;
+  /** Standard (TC39) form, TypeScript 5 without `experimentalDecorators`: no value, and the field's context. */
+  <This, Value>(value: undefined, context: ClassFieldDecoratorContext<This, Value>): void;
+}
+
+/** Which decorator form declared a field: only the legacy one can carry `design:type`. */
+type DecoratorForm = 'legacy' | 'standard';
+
+/**
+ * A standard field decorator knows neither its class nor the class's name: it leaves its
+ * field in the decorator metadata for `@NetClass` (which runs after the fields) to
+ * declare, so that every refusal names class and field as the legacy form's do.
+ */
+function deferStandardField(options: NetFieldOptions, context: ClassFieldDecoratorContext): void {
+  const name = String(context.name);
+  if ((context as { kind: string }).kind !== 'field') {
+    throw new TypeError(`@NetField on ${name}: it decorates a class field, not a ${(context as { kind: string }).kind}`);
+  }
+  if (typeof context.metadata !== 'object' || context.metadata === null) {
+    throw new TypeError(
+      `@NetField on ${name}: the decorator has no metadata object to keep the field in; import @oon/core before the classes, so that it defines Symbol.metadata first`,
+    );
+  }
+  deferFieldDeclaration(context.metadata, (ctor) => {
+    if (context.private) {
+      throw new TypeError(`@NetField on ${ctor.name}.${name}: a private field cannot be sent, since revival assigns fields from outside the class`);
+    }
+    if (context.static) throw new TypeError(`@NetField on ${ctor.name}.${name}: a static field belongs to the class, not to the instances sent`);
+    declareField(ctor, context.name, options, undefined, 'standard');
+  });
+}
+
+/** Checks one field and records it on its class; a mistake is a `TypeError` naming class and field. */
+function declareField(ctor: Function, key: string | symbol, options: NetFieldOptions, designType: unknown, form: DecoratorForm): void {
+  if (typeof key !== 'string') {
+    throw new TypeError(`@NetField on ${ctor.name}: symbol-keyed properties cannot be sent`);
+  }
+  if (RESERVED_KEYS.has(key)) {
+    throw new TypeError(`@NetField on ${ctor.name}.${key}: \`${key}\` cannot be a field, since assigning it would change the object's prototype or class`);
+  }
+  if (options.type === undefined && !hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType, form);
+  const aliases = checkAliases(`@NetField on ${ctor.name}.${key}`, options.aliases);
+  recordFieldDeclaration(ctor, { key, wireName: options.name ?? key, type: options.type, designType, aliases });
+}
+
+/** The part of reflect-metadata core reads, where it is loaded. */
+const reflect = Reflect as { getMetadata?: (metadataKey: string, target: object, property: string | symbol) => unknown };
+
+/** `design:type` as TypeScript's legacy emit recorded it; read through reflect-metadata only where it is loaded. */
+function designTypeOf(prototype: object, key: string | symbol): unknown {
+  return hasReflectMetadata() ? reflect.getMetadata?.('design:type', prototype, key) : undefined;
+}
+
+function hasReflectMetadata(): boolean {
+  return typeof reflect.getMetadata === 'function';
 }
 
 /** Property names revival never assigns, whatever a class declares. */
 const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** How to give a type explicitly: the same advice in every refusal. */
+const EXAMPLES = 'as in @NetField(t.number), @NetField(t.int), @NetField(() => Car) or @NetField(t.json)';
+
+/** Where `design:type` comes from, and which compilers and bundlers never emit it. */
+const METADATA_SETTINGS =
+  "design:type exists only with TypeScript's `experimentalDecorators` and `emitDecoratorMetadata`, or SWC's `jsc.transform.decoratorMetadata`, read through reflect-metadata; esbuild and Vite never emit it, whatever their settings";
+
 /** Refuses, at decoration time, a field whose type cannot be known from `design:type` alone. */
-function checkDesignType(where: string, designType: unknown): void {
+function checkDesignType(where: string, designType: unknown, form: DecoratorForm): void {
   if (designType === Array) {
     throw new TypeError(`${where} is an array: give its element type, as in @NetField(() => [Number])`);
   }
@@ -104,9 +178,15 @@ function checkDesignType(where: string, designType: unknown): void {
   if (designType === Set) {
     throw new TypeError(`${where} is a Set: give its element type, as in @NetField(() => t.set(Number))`);
   }
-  if (designType === undefined || designType === Object || typeof designType !== 'function') {
+  if (designType === undefined) {
+    const why = form === 'standard' ? 'standard decorators carry no design:type metadata' : 'no design:type metadata was emitted for it';
+    // A browser bundle leaves reflect-metadata out of core (package.json `browser`): say so to a legacy user who relied on it.
+    const unloaded = form === 'legacy' && !hasReflectMetadata() ? "; reflect-metadata is not loaded here: `import 'reflect-metadata'` before the classes" : '';
+    throw new TypeError(`${where}: ${why}, so the field's type must be given explicitly, ${EXAMPLES} (${METADATA_SETTINGS}${unloaded})`);
+  }
+  if (designType === Object || typeof designType !== 'function') {
     throw new TypeError(
-      `${where}: its type cannot be read from TypeScript's metadata: give it, as in @NetField(t.number), @NetField(() => Car) or @NetField(t.json). (TypeScript emits Object for a union such as \`number | null\`, and for a type it infers when it compiles file by file: annotate \`flag: boolean = false\`)`,
+      `${where}: its type cannot be read from TypeScript's metadata: give it explicitly, ${EXAMPLES}. (TypeScript emits Object for a union such as \`number | null\`, and for a type it infers when it compiles file by file: annotate \`flag: boolean = false\`)`,
     );
   }
 }
@@ -116,9 +196,10 @@ function checkDesignType(where: string, designType: unknown): void {
  *
  * Revival builds objects with `new Ctor()` and then assigns declared fields, so the
  * class needs a constructor that works with no arguments (give every parameter a
- * default, as the origin required). The wire name defaults to the class name; a
- * second class with the same wire name in one registry is refused with a
- * `StartFail` error naming both.
+ * default, as the origin required). The wire name defaults to the class name (which a
+ * minifier may rename: name classes in a minified bundle); a second class with the same
+ * wire name in one registry is refused with a `StartFail` error naming both. Works as a
+ * legacy and as a standard (TC39) decorator.
  *
  * @example
  * ```ts run
@@ -134,13 +215,24 @@ function checkDesignType(where: string, designType: unknown): void {
  * }
  * ```
  */
-export function NetClass(nameOrOptions: string | NetClassOptions = {}): <C extends NetClassType>(target: C) => void {
+export function NetClass(nameOrOptions: string | NetClassOptions = {}): NetClassDecorator {
   const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
-  return (target) => {
+  return (target, context) => {
+    if (context !== undefined) {
+      if ((context as { kind?: unknown }).kind !== 'class') throw new TypeError(`@NetClass on ${String((context as { name?: unknown }).name)}: it decorates a class`);
+      bindFieldDeclarations(target, context.metadata);
+    }
     const aliases = checkAliases(`@NetClass on ${target.name}`, options.aliases);
     (options.registry ?? defaultRegistry).register(target, options.name, { references: options.references ?? false, aliases });
   };
 }
+
+/**
+ * What `@NetClass(…)` returns: a class decorator in either of TypeScript's forms (legacy:
+ * the class alone; standard: the class and its context). Either way the class must
+ * build with `new Ctor()`.
+ */
+export type NetClassDecorator = <C extends NetClassType>(target: C, context?: ClassDecoratorContext<C>) => void;
 
 /** An alias list as given, frozen; a mistake in it is a `TypeError` at decoration time. */
 function checkAliases(where: string, aliases: readonly string[] | undefined): readonly string[] {

@@ -39,7 +39,7 @@ export type {
   ClassSchema,
 } from './field-type';
 export { NetClass, NetField } from './decorators';
-export type { NetClassOptions, NetFieldOptions } from './decorators';
+export type { NetClassOptions, NetFieldOptions, NetClassDecorator, NetFieldDecorator } from './decorators';
 export { Registry, defaultRegistry, registerEnum, compareCodePoints } from './registry';
 export type { RegisterOptions } from './registry';
 export { NetMessage, newMessageId } from './net-message';

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** Options of {@link NetMessage}. */
 export interface NetMessageOptions {
   /** The message id. @default 10 random hex characters, as the origin makes them */
@@ -39,17 +37,20 @@ export class NetMessage<T extends object = object> {
 const NO_IGNORE: readonly string[] = Object.freeze([]);
 
 const ID_BYTES = 5;
-/** Random bytes drawn ahead for ids: one call to the CSPRNG per 1,024 messages instead of one each. */
-const ID_POOL_BYTES = ID_BYTES * 1024;
-let idPool = new Uint8Array(0);
-let idOffset = 0;
+/**
+ * Random bytes drawn ahead for ids: one call to the CSPRNG per 1,024 messages instead of
+ * one each. Web Crypto's `getRandomValues` (Node 20 and browsers alike) refills it in
+ * place, so ids cost no allocation and core needs no Node built-in.
+ */
+const idPool = new Uint8Array(ID_BYTES * 1024);
+let idOffset = idPool.length;
 /** The character code of each hex digit. */
 const HEX_CODES = Uint8Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
 
 /** A fresh message id: 10 lowercase hex characters, the shape the origin sends. */
 export function newMessageId(): string {
   if (idOffset + ID_BYTES > idPool.length) {
-    idPool = randomBytes(ID_POOL_BYTES);
+    globalThis.crypto.getRandomValues(idPool);
     idOffset = 0;
   }
   const pool = idPool;

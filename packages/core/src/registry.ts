@@ -182,7 +182,8 @@ const BUILTIN_KINDS = new Map<unknown, Exclude<FieldType['kind'], 'enum' | 'clas
   [Date, 'date'],
   [BigInt, 'bigint'],
   [Uint8Array, 'bytes'],
-  [Buffer, 'bytes'],
+  // Node's Buffer (a Uint8Array) where there is one: a browser has none.
+  ...(typeof Buffer === 'function' ? [[Buffer, 'bytes'] as const] : []),
 ]);
 
 function resolveMapKey(key: MapKeySpec, where: string): MapFieldType['key'] {
