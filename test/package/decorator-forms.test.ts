@@ -47,9 +47,12 @@ function checks(script: string): Record<string, unknown> {
   return Object.fromEntries(lines.map((l) => JSON.parse(l) as { check: string; value: unknown }).map((c) => [c.check, c.value]));
 }
 
-/** How to give a type, and why it is needed: the tail of every refusal of a field without design:type. */
-const GIVE_IT =
-  "so the field's type must be given explicitly, as in @NetField(t.number), @NetField(t.int), @NetField(() => Car) or @NetField(t.json) (design:type exists only with TypeScript's `experimentalDecorators` and `emitDecoratorMetadata`, or SWC's `jsc.transform.decoratorMetadata`, read through reflect-metadata; esbuild and Vite never emit it, whatever their settings)";
+/** Which settings emit design:type, and which bundlers never do: what every refusal of a field without it says. */
+const SETTINGS =
+  "design:type exists only with TypeScript's `experimentalDecorators` and `emitDecoratorMetadata`, or SWC's `jsc.transform.decoratorMetadata`, read through reflect-metadata; esbuild and Vite never emit it, whatever their settings";
+
+/** How to give a type, and why it is needed: the tail of the refusal of a field without design:type. */
+const GIVE_IT = `so the field's type must be given explicitly, as in @NetField(t.number), @NetField(t.int), @NetField(() => Car) or @NetField(t.json) (${SETTINGS})`;
 
 /** What the standard fixture's Truck arrives as, through either codec. */
 const TRUCK = {
@@ -117,6 +120,12 @@ describe('legacy decorators bundled by esbuild, so without design:type (as in Vi
   it('refuse a field without a type when its class is declared, naming the setting that would emit one (TypeError)', () => {
     expect(seen['untyped']).toBe(`TypeError: Car.speed: no design:type metadata was emitted for it, ${GIVE_IT}`);
   });
+
+  it("refuse a field whose type comes from class-transformer's @Type alone, which cannot tell Wheel from Wheel[] there (TypeError)", () => {
+    expect(seen['transformer-type']).toBe(
+      `TypeError: Bus.readings: @Type() gives only an element type, and with no design:type metadata it cannot tell one from an array, Set or Map of it: give the whole type in @NetField, as in @NetField(() => [Wheel]) or @NetField(() => Wheel) (${SETTINGS})`,
+    );
+  });
 });
 
 /** Bundles `contents` (TypeScript importing @oon/core) for a browser and runs it where only browser globals exist: what it left in `globalThis.result`. */
@@ -155,6 +164,29 @@ describe('@oon/core bundled for a browser', () => {
       false,
     );
     expect(result).toEqual({ fields: ['x:int', 'raw:bytes'], id: expect.stringMatching(/^[0-9a-f]{10}$/), reflectMetadata: 'undefined' });
+  });
+
+  it("reads class-transformer's decorators from the build the page's own import loads, so @Exclude() keeps a field home", () => {
+    const result = runInPage(
+      `import 'reflect-metadata';
+      import { Exclude, Expose } from 'class-transformer';
+      import { NetClass, NetField, Registry, t } from '@oon/core';
+      const registry = new Registry();
+      @NetClass({ registry })
+      class Account {
+        @NetField(t.string) name = '';
+        @NetField(t.string) @Exclude() password = '';
+      }
+      @Exclude()
+      @NetClass({ registry })
+      class Card {
+        @NetField(t.string) @Expose() holder = '';
+        @NetField(t.string) number = '';
+      }
+      globalThis.result = { account: registry.schemaOf(Account).fields.map((f) => f.key), card: registry.schemaOf(Card).fields.map((f) => f.key) };`,
+      true,
+    );
+    expect(result).toEqual({ account: ['name'], card: ['holder'] });
   });
 
   it('tells a legacy class without a field type that reflect-metadata is not loaded there', () => {

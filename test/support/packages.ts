@@ -52,4 +52,5 @@ export const PUBLIC_PACKAGES: readonly PublicPackage[] = [
   publicPackage('wire', true),
   publicPackage('server'),
   publicPackage('client'),
+  publicPackage('nestjs'),
 ];

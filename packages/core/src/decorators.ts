@@ -89,8 +89,12 @@ export function NetField(
       deferStandardField(options, keyOrContext);
       return;
     }
-    const ctor = (prototypeOrValue as object).constructor;
-    declareField(ctor, keyOrContext, options, designTypeOf(prototypeOrValue as object, keyOrContext), 'legacy');
+    const target = prototypeOrValue as object;
+    if (typeof target === 'function') {
+      // A legacy decorator on a static property gets the class itself, not its prototype.
+      throw new TypeError(`@NetField on ${target.name}.${String(keyOrContext)}: ${STATIC_FIELD}`);
+    }
+    declareField(target.constructor, keyOrContext, options, designTypeOf(target, keyOrContext), 'legacy');
   };
 }
 
@@ -105,6 +109,8 @@ export interface NetFieldDecorator {
   <This, Value>(value: undefined, context: ClassFieldDecoratorContext<This, Value>): void;
 }
 
+const STATIC_FIELD = 'a static field belongs to the class, not to the instances sent';
+
 /** Which decorator form declared a field: only the legacy one can carry `design:type`. */
 type DecoratorForm = 'legacy' | 'standard';
 
@@ -116,7 +122,7 @@ type DecoratorForm = 'legacy' | 'standard';
 function deferStandardField(options: NetFieldOptions, context: ClassFieldDecoratorContext): void {
   const name = String(context.name);
   if ((context as { kind: string }).kind !== 'field') {
-    throw new TypeError(`@NetField on ${name}: it decorates a class field, not a ${(context as { kind: string }).kind}`);
+    throw new TypeError(`@NetField on ${name}: it decorates a class field (this is a ${(context as { kind: string }).kind})`);
   }
   if (typeof context.metadata !== 'object' || context.metadata === null) {
     throw new TypeError(
@@ -127,7 +133,7 @@ function deferStandardField(options: NetFieldOptions, context: ClassFieldDecorat
     if (context.private) {
       throw new TypeError(`@NetField on ${ctor.name}.${name}: a private field cannot be sent, since revival assigns fields from outside the class`);
     }
-    if (context.static) throw new TypeError(`@NetField on ${ctor.name}.${name}: a static field belongs to the class, not to the instances sent`);
+    if (context.static) throw new TypeError(`@NetField on ${ctor.name}.${name}: ${STATIC_FIELD}`);
     declareField(ctor, context.name, options, undefined, 'standard');
   });
 }
@@ -140,7 +146,15 @@ function declareField(ctor: Function, key: string | symbol, options: NetFieldOpt
   if (RESERVED_KEYS.has(key)) {
     throw new TypeError(`@NetField on ${ctor.name}.${key}: \`${key}\` cannot be a field, since assigning it would change the object's prototype or class`);
   }
-  if (options.type === undefined && !hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType, form);
+  if (options.type === undefined) {
+    if (!hasTransformerType(ctor, key)) checkDesignType(`${ctor.name}.${key}`, designType, form);
+    else if (designType === undefined) {
+      // @Type gives an element type; design:type says whether the field holds one, an array, a Set or a Map of it.
+      throw new TypeError(
+        `${ctor.name}.${key}: @Type() gives only an element type, and with no design:type metadata it cannot tell one from an array, Set or Map of it: give the whole type in @NetField, as in @NetField(() => [Wheel]) or @NetField(() => Wheel) (${METADATA_SETTINGS})`,
+      );
+    }
+  }
   const aliases = checkAliases(`@NetField on ${ctor.name}.${key}`, options.aliases);
   recordFieldDeclaration(ctor, { key, wireName: options.name ?? key, type: options.type, designType, aliases });
 }
@@ -219,7 +233,8 @@ export function NetClass(nameOrOptions: string | NetClassOptions = {}): NetClass
   const options = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
   return (target, context) => {
     if (context !== undefined) {
-      if ((context as { kind?: unknown }).kind !== 'class') throw new TypeError(`@NetClass on ${String((context as { name?: unknown }).name)}: it decorates a class`);
+      // TypeScript's types keep @NetClass off members; plain JavaScript may not.
+      if ((context as { kind?: unknown }).kind !== 'class') throw new TypeError('@NetClass decorates a class, not a class member');
       bindFieldDeclarations(target, context.metadata);
     }
     const aliases = checkAliases(`@NetClass on ${target.name}`, options.aliases);

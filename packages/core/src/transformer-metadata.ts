@@ -23,7 +23,10 @@ interface TransformerStorage {
 }
 
 // The storage is a module singleton of class-transformer's CommonJS build, which is what
-// Node loads for both `import` and `require` (the package has no `exports` map).
+// Node loads for both `import` and `require` (the package has no `exports` map). Browser
+// bundlers load its `module` build (esm5) instead, which has a store of its own: core's
+// package.json `browser` field sends this require there, so OON reads the store the
+// user's decorators wrote to (else an `@Exclude()` would be silently ignored).
 const storage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage })
   .defaultMetadataStorage;
 

@@ -100,6 +100,17 @@ describe('NetField', () => {
     });
   });
 
+  it('refuses a static property (TypeError), as the standard form does', () => {
+    const err = thrown(() => {
+      class Counter {
+        @NetField(t.int) static total = 0;
+      }
+      return Counter;
+    });
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toBe('@NetField on Counter.total: a static field belongs to the class, not to the instances sent');
+  });
+
   describe('with an explicit type', () => {
     it('accepts every kind of type spec, and a nullable field typed explicitly', () => {
       const registry = new Registry();

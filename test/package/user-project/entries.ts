@@ -2,6 +2,7 @@
 // loader: require in the CommonJS build, import in the ESM one.
 import * as client from '@oon/client';
 import * as core from '@oon/core';
+import * as nestjs from '@oon/nestjs';
 import * as server from '@oon/server';
 import * as wire from '@oon/wire';
 import * as wireInternal from '@oon/wire/internal';
@@ -12,6 +13,7 @@ const entries: Record<string, object> = {
   '@oon/wire/internal': wireInternal,
   '@oon/server': server,
   '@oon/client': client,
+  '@oon/nestjs': nestjs,
 };
 const names = Object.fromEntries(
   Object.entries(entries).map(([name, namespace]) => [

@@ -1,0 +1,137 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { isObservable, lastValueFrom, toArray, type Observable } from 'rxjs';
+import { BadDataError } from '@oon/core';
+import { OonServer, type Logger, type OonServerEvents, type OonServerOptions, type Peer } from '@oon/server';
+import { NestCall, replyOf, valueOf } from './carriers';
+import { ClassRoutes, isClassPattern } from './class-routes';
+import { nestLogger } from './nest-logger';
+import { OonContext } from './oon-context';
+import { handlerFailure } from './rpc-error';
+
+/** Marks handlers for OON alone in a hybrid app: `@MessagePattern(Order, OON_TRANSPORT)`. */
+export const OON_TRANSPORT: unique symbol = Symbol('OON_TRANSPORT');
+
+/** Options of {@link OonTransport}: those of `OonServer`, with Nest's logger as the default `logger`. */
+export interface OonTransportOptions extends Omit<OonServerOptions, 'logger'> {
+  /**
+   * Where OON logs what it does on its own (refusals, drops, reconnects): Nest's
+   * `Logger` with the context `OonTransport` unless given; `false` logs nothing.
+   * @default a Nest Logger('OonTransport')
+   */
+  logger?: Logger | false;
+}
+
+/** Where an {@link OonTransport} is: `'listening'` once bound, `'closed'` after `close()`. */
+export type OonTransportStatus = 'listening' | 'closed';
+
+/** The `OonServer` events {@link OonTransport.on} listens to, as callbacks. */
+export type OonTransportEvents = { [K in keyof OonServerEvents]: (...args: OonServerEvents[K]) => void };
+
+/**
+ * A Nest microservice transport that speaks OON: `@MessagePattern` handlers answer OON
+ * requests and `@EventPattern` handlers receive OON messages, as revived instances.
+ * A pattern may be a class (`@MessagePattern(Order)`: an `Order`, or an instance of a
+ * subclass, sent as it is) or a string (the payload travels in a {@link NestCall}).
+ * A handler's return value, promise or Observable is the reply (every value an
+ * Observable emits, in one reply once it completes); what it throws reaches the caller
+ * as an `OonError` (docs/nestjs.md).
+ *
+ * @example
+ * ```ts fragment
+ * const app = await NestFactory.createMicroservice(AppModule, { strategy: new OonTransport({ port: 9090 }) });
+ * await app.listen();
+ * ```
+ */
+export class OonTransport extends Server<OonTransportEvents, OonTransportStatus> implements CustomTransportStrategy {
+  /** Tells OON's handlers from other transports' in a hybrid app. */
+  override readonly transportId = OON_TRANSPORT;
+  readonly #server: OonServer;
+  readonly #classes = new ClassRoutes();
+  /** For what fails in the app's own handlers, which OON cannot see. */
+  readonly #nestLogger = new NestLogger('OonTransport');
+
+  constructor(options: OonTransportOptions = {}) {
+    super();
+    const { logger = nestLogger('OonTransport'), ...serverOptions } = options;
+    this.#server = new OonServer(logger === false ? serverOptions : { ...serverOptions, logger });
+    this.#server.handle(Object, (object, peer, signal) => this.#answer(object, peer, signal));
+    // Always listened to: without a 'message' listener OON would hold events for accept()/receive().
+    this.#server.on('message', (object, peer) => void this.#receive(object, peer));
+  }
+
+  /** Starts listening; Nest calls it from `app.listen()` (or `app.startAllMicroservices()`). */
+  listen(callback: (error?: unknown, address?: unknown) => void): void {
+    this.#server.listen().then(
+      (address) => {
+        this._status$.next('listening');
+        callback(undefined, address);
+      },
+      (error: unknown) => callback(error),
+    );
+  }
+
+  /** Closes OON gracefully: every connection is closed and every session ended. Nest calls it from `app.close()`. */
+  async close(): Promise<void> {
+    await this.#server.close();
+    this._status$.next('closed');
+  }
+
+  /** The `OonServer` underneath: `app.unwrap<OonServer>()`, for `broadcast`, rooms and `peers`. */
+  unwrap<T = OonServer>(): T {
+    return this.#server as T;
+  }
+
+  /** Listens to an event of the `OonServer`: `'connection'`, `'disconnect'`, `'error'`, … */
+  on<K extends keyof OonTransportEvents>(event: K, callback: OonTransportEvents[K]): void {
+    this.#server.on(event, callback as never);
+  }
+
+  /** Nest registers each handler here; class patterns are kept apart, to be matched by class. */
+  override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    if (!isClassPattern(pattern)) {
+      super.addHandler(pattern, callback, isEventHandler, extras);
+      return;
+    }
+    callback.isEventHandler = isEventHandler;
+    callback.extras = extras;
+    this.#classes.add(pattern, callback);
+  }
+
+  /** Answers one request: runs its handler and collects what it emits into the reply. */
+  async #answer(object: object, peer: Peer, signal: AbortSignal): Promise<object> {
+    const { handler, pattern, data } = this.#route(object, '@MessagePattern');
+    let values: unknown[];
+    try {
+      const result: unknown = await handler(data, new OonContext([peer, pattern, signal]));
+      values = await lastValueFrom(this.transformToObservable(result).pipe(toArray()));
+    } catch (error) {
+      throw handlerFailure(error);
+    }
+    return replyOf(values);
+  }
+
+  /** Runs the event handlers of one message; a failure is logged, and the connection goes on. */
+  async #receive(object: object, peer: Peer): Promise<void> {
+    try {
+      const { handler, pattern, data } = this.#route(object, '@EventPattern');
+      const result: unknown = await handler(data, new OonContext([peer, pattern, undefined]));
+      if (isObservable(result)) await lastValueFrom(result as Observable<unknown>, { defaultValue: undefined });
+    } catch (error) {
+      this.#nestLogger.error(`event from client ${String(peer)} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
+    }
+  }
+
+  /** The handler, pattern and payload of what arrived; `BadData` naming the pattern when no handler fits. */
+  #route(object: object, decorator: string): { handler: MessageHandler; pattern: string; data: unknown } {
+    if (object instanceof NestCall) {
+      const handler = this.getHandlerByPattern(object.pattern);
+      if (handler === null) throw new BadDataError(`no ${decorator}(${JSON.stringify(object.pattern)}) handler in this Nest app`);
+      return { handler, pattern: object.pattern, data: valueOf(object) };
+    }
+    const name = object.constructor.name;
+    const handler = this.#classes.find(object);
+    if (handler === undefined) throw new BadDataError(`no ${decorator}(${name}) handler in this Nest app, nor one for a class ${name} extends`);
+    return { handler, pattern: name, data: object };
+  }
+}
