@@ -7,5 +7,5 @@ export const {
   clientHello, serverHello, encodeHello, parseSchema, diffSchemas, checkSchemas, MAX_LISTED_DIFFERENCES, Connection, isResumable, describeLinkLoss,
   Session, SEQ_BYTES, checkSessionProof, randomSecret, sessionProof, SESSION_SECRET_BYTES, encodeMessageFrame, SharedMessage, Inbox,
   JsonDocumentSplitter, forInstancesOf, PendingRequests, RequestHandlers, checkSocketPath, quietly, rejectedQuietly, settle,
-  CONTROL_ALLOWANCE_BYTES, SocketTransport,
+  CONTROL_ALLOWANCE_BYTES, SocketTransport, WebSocketTransport, WEBSOCKET_MESSAGE_BYTES,
 } = internal;

@@ -6,7 +6,7 @@ import { NetMessage } from '@oon/core';
 import { encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
 import { Peer } from '@oon/server';
 import { CarMark, FordTruck, TrucTrailer, VolvoCar } from '../../examples/cars/src/cars';
-import { collectEvents, harness, helloFrame, LOOPBACK, nextEvent } from '../support/harness';
+import { collectEvents, harness, helloFrame, LOOPBACK, nextEvent, TRANSPORTS } from '../support/harness';
 
 const h = harness();
 afterEach(() => h.closeAll());
@@ -34,274 +34,280 @@ describe('listening', () => {
   });
 });
 
-describe('connecting', () => {
-  it('emits connection on the server (a Peer from 127.0.0.1) and connect on the client', async () => {
-    const { server, port } = await h.listeningServer();
-    const client = h.client(port);
-    const connection = nextEvent(server, 'connection');
-    const connected = nextEvent(client, 'connect');
+describe.each(TRANSPORTS)('over %s', (transport) => {
+  // Shadows the TCP harness above: every case below runs over each transport.
+  const h = harness(transport);
+  afterEach(() => h.closeAll());
 
-    await client.connect();
+  describe('connecting', () => {
+    it('emits connection on the server (a Peer from 127.0.0.1) and connect on the client', async () => {
+      const { server, port } = await h.listeningServer();
+      const client = h.client(port);
+      const connection = nextEvent(server, 'connection');
+      const connected = nextEvent(client, 'connect');
 
-    expect(await connected).toEqual([]);
-    expect(client.connected).toBe(true);
-    const [peer] = await connection;
-    expect(peer).toBeInstanceOf(Peer);
-    expect(peer.address).toBe(LOOPBACK);
-    expect(peer.port).toEqual(expect.any(Number));
-    expect(peer.connected).toBe(true);
-    expect(peer.toString()).toBe(`${LOOPBACK}:${String(peer.port)}`);
-    expect([...server.peers]).toEqual([peer]);
-  });
-});
+      await client.connect();
 
-describe('sending objects', () => {
-  it('revives a FordTruck carrying a VolvoCar on the server as real instances with equal values', async () => {
-    const { server, port } = await h.listeningServer<FordTruck>();
-    const connection = nextEvent(server, 'connection');
-    const client = await h.connectedClient(port);
-    const [peer] = await connection;
-    const received = nextEvent(server, 'message');
-    const sent = seedTruck();
-
-    await client.send(sent, { uuid: 'abcdef0123' });
-
-    const [truck, from, message] = await received;
-    expect(truck).toBeInstanceOf(FordTruck);
-    expect(truck).not.toBe(sent);
-    expect(truck.trailer).toBeInstanceOf(TrucTrailer);
-    expect(truck.trailer?.carInside).toBeInstanceOf(VolvoCar);
-    expect(truck.speed).toBe(20);
-    expect(truck.mark).toBe(CarMark.Ford);
-    expect(truck.trailer?.carCount).toBe(1);
-    const car = truck.trailer?.carInside as VolvoCar;
-    expect(car.speed).toBe(35);
-    expect(car.wheels).toBe(4);
-    expect(car.mark).toBe(CarMark.Volvo);
-    // Same classes and same values at every depth.
-    expect(truck).toStrictEqual(sent);
-    // Methods work on what arrived.
-    expect(typeof truck.showInfo).toBe('function');
-
-    expect(from).toBe(peer);
-    expect(message).toBeInstanceOf(NetMessage);
-    expect(message.uuid).toBe('abcdef0123');
-    expect(message.object).toBe(truck);
+      expect(await connected).toEqual([]);
+      expect(client.connected).toBe(true);
+      const [peer] = await connection;
+      expect(peer).toBeInstanceOf(Peer);
+      expect(peer.address).toBe(LOOPBACK);
+      expect(peer.port).toEqual(expect.any(Number));
+      expect(peer.connected).toBe(true);
+      expect(peer.toString()).toBe(`${LOOPBACK}:${String(peer.port)}`);
+      expect([...server.peers]).toEqual([peer]);
+    });
   });
 
-  it('gives every message a fresh 10-hex-digit uuid when none is given', async () => {
-    const { server, port } = await h.listeningServer();
-    const client = await h.connectedClient(port);
-    const received = collectEvents(server, 'message', 2);
+  describe('sending objects', () => {
+    it('revives a FordTruck carrying a VolvoCar on the server as real instances with equal values', async () => {
+      const { server, port } = await h.listeningServer<FordTruck>();
+      const connection = nextEvent(server, 'connection');
+      const client = await h.connectedClient(port);
+      const [peer] = await connection;
+      const received = nextEvent(server, 'message');
+      const sent = seedTruck();
 
-    await client.send(new VolvoCar());
-    await client.send(new VolvoCar());
+      await client.send(sent, { uuid: 'abcdef0123' });
 
-    const [[, , first], [, , second]] = (await received) as [[unknown, unknown, NetMessage], [unknown, unknown, NetMessage]];
-    expect(first.uuid).toMatch(/^[0-9a-f]{10}$/);
-    expect(second.uuid).toMatch(/^[0-9a-f]{10}$/);
-    expect(first.uuid).not.toBe(second.uuid);
-  });
+      const [truck, from, message] = await received;
+      expect(truck).toBeInstanceOf(FordTruck);
+      expect(truck).not.toBe(sent);
+      expect(truck.trailer).toBeInstanceOf(TrucTrailer);
+      expect(truck.trailer?.carInside).toBeInstanceOf(VolvoCar);
+      expect(truck.speed).toBe(20);
+      expect(truck.mark).toBe(CarMark.Ford);
+      expect(truck.trailer?.carCount).toBe(1);
+      const car = truck.trailer?.carInside as VolvoCar;
+      expect(car.speed).toBe(35);
+      expect(car.wheels).toBe(4);
+      expect(car.mark).toBe(CarMark.Volvo);
+      // Same classes and same values at every depth.
+      expect(truck).toStrictEqual(sent);
+      // Methods work on what arrived.
+      expect(typeof truck.showInfo).toBe('function');
 
-  it('leaves ignored fields at their constructor defaults at every depth (peer.send with ignore)', async () => {
-    const { server, port } = await h.listeningServer();
-    const connection = nextEvent(server, 'connection');
-    const client = await h.connectedClient<FordTruck>(port);
-    const [peer] = await connection;
-    const received = nextEvent(client, 'message');
+      expect(from).toBe(peer);
+      expect(message).toBeInstanceOf(NetMessage);
+      expect(message.uuid).toBe('abcdef0123');
+      expect(message.object).toBe(truck);
+    });
 
-    await peer.send(seedTruck(), { ignore: ['speed'] });
+    it('gives every message a fresh 10-hex-digit uuid when none is given', async () => {
+      const { server, port } = await h.listeningServer();
+      const client = await h.connectedClient(port);
+      const received = collectEvents(server, 'message', 2);
 
-    const [truck, message] = await received;
-    expect(truck).toBeInstanceOf(FordTruck);
-    expect(message.object).toBe(truck);
-    // FordTruck() and VolvoCar() both default speed to 10; the sent 20 and 35 stayed home.
-    expect(truck.speed).toBe(new FordTruck().speed);
-    expect(truck.speed).toBe(10);
-    const car = truck.trailer?.carInside;
-    expect(car).toBeInstanceOf(VolvoCar);
-    expect(car?.speed).toBe(10);
-    // Everything else came through.
-    expect(truck.mark).toBe(CarMark.Ford);
-    expect(truck.trailer?.carCount).toBe(1);
-    expect((car as VolvoCar).wheels).toBe(4);
-    expect(car?.mark).toBe(CarMark.Volvo);
-  });
+      await client.send(new VolvoCar());
+      await client.send(new VolvoCar());
 
-  it('broadcasts one object to every connected client', async () => {
-    const { server, port } = await h.listeningServer();
-    const connections = collectEvents(server, 'connection', 2);
-    const alice = await h.connectedClient<VolvoCar>(port);
-    const bob = await h.connectedClient<VolvoCar>(port);
-    await connections;
-    const toAlice = nextEvent(alice, 'message');
-    const toBob = nextEvent(bob, 'message');
+      const [[,, first], [,, second]] = (await received) as [[unknown, unknown, NetMessage], [unknown, unknown, NetMessage]];
+      expect(first.uuid).toMatch(/^[0-9a-f]{10}$/);
+      expect(second.uuid).toMatch(/^[0-9a-f]{10}$/);
+      expect(first.uuid).not.toBe(second.uuid);
+    });
 
-    expect(await server.broadcast(new VolvoCar(77, 6))).toEqual({ delivered: 2, evicted: 0, failed: 0, failures: [] });
+    it('leaves ignored fields at their constructor defaults at every depth (peer.send with ignore)', async () => {
+      const { server, port } = await h.listeningServer();
+      const connection = nextEvent(server, 'connection');
+      const client = await h.connectedClient<FordTruck>(port);
+      const [peer] = await connection;
+      const received = nextEvent(client, 'message');
 
-    const [[a], [b]] = await Promise.all([toAlice, toBob]);
-    for (const car of [a, b]) {
+      await peer.send(seedTruck(), { ignore: ['speed'] });
+
+      const [truck, message] = await received;
+      expect(truck).toBeInstanceOf(FordTruck);
+      expect(message.object).toBe(truck);
+      // FordTruck() and VolvoCar() both default speed to 10; the sent 20 and 35 stayed home.
+      expect(truck.speed).toBe(new FordTruck().speed);
+      expect(truck.speed).toBe(10);
+      const car = truck.trailer?.carInside;
       expect(car).toBeInstanceOf(VolvoCar);
-      expect(car.speed).toBe(77);
-      expect(car.wheels).toBe(6);
-    }
-    expect(a).not.toBe(b);
-  });
-
-  it('delivers a burst of messages in the order they were sent, both ways', async () => {
-    const count = 300;
-    const { server, port } = await h.listeningServer<VolvoCar>();
-    const connection = nextEvent(server, 'connection');
-    const client = await h.connectedClient<VolvoCar>(port);
-    const [peer] = await connection;
-    const atServer = collectEvents(server, 'message', count);
-    const atClient = collectEvents(client, 'message', count);
-
-    await Promise.all(Array.from({ length: count }, (_, i) => client.send(new VolvoCar(i, 4))));
-    await Promise.all(Array.from({ length: count }, (_, i) => peer.send(new VolvoCar(i, 8))));
-
-    const serverSpeeds = (await atServer).map(([car]) => (car instanceof VolvoCar ? car.speed : 'not a VolvoCar'));
-    const clientSpeeds = (await atClient).map(([car]) => (car instanceof VolvoCar ? car.speed : 'not a VolvoCar'));
-    const expected = Array.from({ length: count }, (_, i) => i);
-    expect(serverSpeeds).toEqual(expected);
-    expect(clientSpeeds).toEqual(expected);
-  });
-
-  it('hears a peer that sends its hello and a message in one write', async () => {
-    const { server, port } = await h.listeningServer<FordTruck>();
-    const connection = nextEvent(server, 'connection');
-    const received = nextEvent(server, 'message');
-    const raw = await h.rawPeer(port);
-    const payload = new JsonCodec().encode(new NetMessage(seedTruck(), { uuid: 'pipelined0' }));
-
-    await raw.write(Buffer.concat([helloFrame(), encodeFrame(FrameKind.Message, payload)]));
-
-    const [peer] = await connection;
-    const [truck, from, message] = await received;
-    expect(truck).toBeInstanceOf(FordTruck);
-    expect(truck.trailer?.carInside).toBeInstanceOf(VolvoCar);
-    expect(truck).toStrictEqual(seedTruck());
-    expect(from).toBe(peer);
-    expect(message.uuid).toBe('pipelined0');
-  });
-
-  it('hears a server that sends its hello and a message in one write', async () => {
-    const payload = new JsonCodec().encode(new NetMessage(seedTruck(), { uuid: 'fromserver' }));
-    const { port } = await h.rawServer((socket) => {
-      socket.end(Buffer.concat([helloFrame(), encodeFrame(FrameKind.Message, payload)]));
+      expect(car?.speed).toBe(10);
+      // Everything else came through.
+      expect(truck.mark).toBe(CarMark.Ford);
+      expect(truck.trailer?.carCount).toBe(1);
+      expect((car as VolvoCar).wheels).toBe(4);
+      expect(car?.mark).toBe(CarMark.Volvo);
     });
-    const client = h.client<FordTruck>(port);
-    const received = nextEvent(client, 'message');
-    const disconnected = nextEvent(client, 'disconnect');
-    await client.connect();
 
-    const [truck, message] = await received;
-    expect(truck).toBeInstanceOf(FordTruck);
-    expect(truck).toStrictEqual(seedTruck());
-    expect(message.uuid).toBe('fromserver');
-    // The server hung up right behind its message: the client hears that too, after it.
-    expect(await disconnected).toEqual(['remote close', undefined]);
-  });
+    it('broadcasts one object to every connected client', async () => {
+      const { server, port } = await h.listeningServer();
+      const connections = collectEvents(server, 'connection', 2);
+      const alice = await h.connectedClient<VolvoCar>(port);
+      const bob = await h.connectedClient<VolvoCar>(port);
+      await connections;
+      const toAlice = nextEvent(alice, 'message');
+      const toBob = nextEvent(bob, 'message');
 
-  it('lets a listener attached right after connect() resolves hear a message sent with the hello', async () => {
-    const payload = new JsonCodec().encode(new NetMessage(new VolvoCar(5, 3)));
-    const { port } = await h.rawServer((socket) => {
-      socket.write(Buffer.concat([helloFrame(), encodeFrame(FrameKind.Message, payload)]));
+      expect(await server.broadcast(new VolvoCar(77, 6))).toEqual({ delivered: 2, evicted: 0, failed: 0, failures: [] });
+
+      const [[a], [b]] = await Promise.all([toAlice, toBob]);
+      for (const car of [a, b]) {
+        expect(car).toBeInstanceOf(VolvoCar);
+        expect(car.speed).toBe(77);
+        expect(car.wheels).toBe(6);
+      }
+      expect(a).not.toBe(b);
     });
-    const client = h.client<VolvoCar>(port);
 
-    await client.connect();
-    const [car] = await nextEvent(client, 'message');
+    it('delivers a burst of messages in the order they were sent, both ways', async () => {
+      const count = 300;
+      const { server, port } = await h.listeningServer<VolvoCar>();
+      const connection = nextEvent(server, 'connection');
+      const client = await h.connectedClient<VolvoCar>(port);
+      const [peer] = await connection;
+      const atServer = collectEvents(server, 'message', count);
+      const atClient = collectEvents(client, 'message', count);
 
-    expect(car).toBeInstanceOf(VolvoCar);
-    expect(car.wheels).toBe(3);
-  });
-});
+      await Promise.all(Array.from({ length: count }, (_, i) => client.send(new VolvoCar(i, 4))));
+      await Promise.all(Array.from({ length: count }, (_, i) => peer.send(new VolvoCar(i, 8))));
 
-describe('peers and leaving', () => {
-  it('keeps server.peers to the clients connected now', async () => {
-    const { server, port } = await h.listeningServer();
-    expect(server.peers.size).toBe(0);
-    const connections = collectEvents(server, 'connection', 2);
-    const alice = await h.connectedClient(port);
-    await h.connectedClient(port);
-    const peers = (await connections).map(([peer]) => peer);
+      const serverSpeeds = (await atServer).map(([car]) => (car instanceof VolvoCar ? car.speed : 'not a VolvoCar'));
+      const clientSpeeds = (await atClient).map(([car]) => (car instanceof VolvoCar ? car.speed : 'not a VolvoCar'));
+      const expected = Array.from({ length: count }, (_, i) => i);
+      expect(serverSpeeds).toEqual(expected);
+      expect(clientSpeeds).toEqual(expected);
+    });
 
-    expect(server.peers.size).toBe(2);
-    expect(new Set(server.peers)).toEqual(new Set(peers));
+    it('hears a peer that sends its hello and a message in one write', async () => {
+      const { server, port } = await h.listeningServer<FordTruck>();
+      const connection = nextEvent(server, 'connection');
+      const received = nextEvent(server, 'message');
+      const raw = await h.rawPeer(port);
+      const payload = new JsonCodec().encode(new NetMessage(seedTruck(), { uuid: 'pipelined0' }));
 
-    const disconnect = nextEvent(server, 'disconnect');
-    await alice.close();
-    const [gone] = await disconnect;
-    expect(peers).toContain(gone);
-    expect(server.peers.size).toBe(1);
-    expect(server.peers.has(gone)).toBe(false);
-  });
+      await raw.write(Buffer.concat([helloFrame(), encodeFrame(FrameKind.Message, payload)]));
 
-  it('peer.close() disconnects the client with reason "remote close"', async () => {
-    const { server, port } = await h.listeningServer();
-    const connection = nextEvent(server, 'connection');
-    const client = await h.connectedClient(port);
-    const [peer] = await connection;
-    const clientGone = nextEvent(client, 'disconnect');
-    const serverGone = nextEvent(server, 'disconnect');
+      const [peer] = await connection;
+      const [truck, from, message] = await received;
+      expect(truck).toBeInstanceOf(FordTruck);
+      expect(truck.trailer?.carInside).toBeInstanceOf(VolvoCar);
+      expect(truck).toStrictEqual(seedTruck());
+      expect(from).toBe(peer);
+      expect(message.uuid).toBe('pipelined0');
+    });
 
-    await peer.close();
+    it('hears a server that sends its hello and a message in one write', async () => {
+      const payload = new JsonCodec().encode(new NetMessage(seedTruck(), { uuid: 'fromserver' }));
+      const { port } = await h.rawServer((socket) => {
+        socket.end(Buffer.concat([helloFrame(), encodeFrame(FrameKind.Message, payload)]));
+      });
+      const client = h.client<FordTruck>(port);
+      const received = nextEvent(client, 'message');
+      const disconnected = nextEvent(client, 'disconnect');
+      await client.connect();
 
-    expect(await clientGone).toEqual(['remote close', undefined]);
-    expect(await serverGone).toEqual([peer, 'local close']);
-    expect(client.connected).toBe(false);
-    expect(peer.connected).toBe(false);
-    expect(server.peers.size).toBe(0);
-  });
+      const [truck, message] = await received;
+      expect(truck).toBeInstanceOf(FordTruck);
+      expect(truck).toStrictEqual(seedTruck());
+      expect(message.uuid).toBe('fromserver');
+      // The server hung up right behind its message: the client hears that too, after it.
+      expect(await disconnected).toEqual(['remote close', undefined]);
+    });
 
-  it('client.close() disconnects the server side with reason "remote close"', async () => {
-    const { server, port } = await h.listeningServer();
-    const connection = nextEvent(server, 'connection');
-    const client = await h.connectedClient(port);
-    const [peer] = await connection;
-    const serverGone = nextEvent(server, 'disconnect');
-    const clientGone = nextEvent(client, 'disconnect');
+    it('lets a listener attached right after connect() resolves hear a message sent with the hello', async () => {
+      const payload = new JsonCodec().encode(new NetMessage(new VolvoCar(5, 3)));
+      const { port } = await h.rawServer((socket) => {
+        socket.write(Buffer.concat([helloFrame(), encodeFrame(FrameKind.Message, payload)]));
+      });
+      const client = h.client<VolvoCar>(port);
 
-    await client.close();
+      await client.connect();
+      const [car] = await nextEvent(client, 'message');
 
-    expect(await serverGone).toEqual([peer, 'remote close']);
-    expect(await clientGone).toEqual(['local close', undefined]);
-    expect(client.connected).toBe(false);
-    expect(server.peers.has(peer)).toBe(false);
-  });
-
-  it('close() twice on every endpoint resolves without error', async () => {
-    const { server, port } = await h.listeningServer();
-    const connection = nextEvent(server, 'connection');
-    const client = await h.connectedClient(port);
-    const other = await h.connectedClient(port);
-    const [peer] = await connection;
-
-    await expect(Promise.all([client.close(), client.close()])).resolves.toBeDefined();
-    await expect(client.close()).resolves.toBeUndefined();
-    await expect(Promise.all([peer.close(), peer.close()])).resolves.toBeDefined();
-    await expect(peer.close()).resolves.toBeUndefined();
-    await expect(Promise.all([server.close(), server.close()])).resolves.toBeDefined();
-    await expect(server.close()).resolves.toBeUndefined();
-    await expect(other.close()).resolves.toBeUndefined();
-    // Never connected, or never listening: nothing to close, still no error.
-    await expect(h.client(port).close()).resolves.toBeUndefined();
-    await expect(h.server().close()).resolves.toBeUndefined();
+      expect(car).toBeInstanceOf(VolvoCar);
+      expect(car.wheels).toBe(3);
+    });
   });
 
-  it('server.close() stops listening, emits close and disconnects the clients', async () => {
-    const { server, port } = await h.listeningServer();
-    const client = await h.connectedClient(port);
-    const closed = nextEvent(server, 'close');
-    const clientGone = nextEvent(client, 'disconnect');
+  describe('peers and leaving', () => {
+    it('keeps server.peers to the clients connected now', async () => {
+      const { server, port } = await h.listeningServer();
+      expect(server.peers.size).toBe(0);
+      const connections = collectEvents(server, 'connection', 2);
+      const alice = await h.connectedClient(port);
+      await h.connectedClient(port);
+      const peers = (await connections).map(([peer]) => peer);
 
-    await server.close();
+      expect(server.peers.size).toBe(2);
+      expect(new Set(server.peers)).toEqual(new Set(peers));
 
-    expect(await closed).toEqual([]);
-    expect(server.listening).toBe(false);
-    expect(server.address()).toBeNull();
-    expect(await clientGone).toEqual(['remote close', undefined]);
-    expect(server.peers.size).toBe(0);
+      const disconnect = nextEvent(server, 'disconnect');
+      await alice.close();
+      const [gone] = await disconnect;
+      expect(peers).toContain(gone);
+      expect(server.peers.size).toBe(1);
+      expect(server.peers.has(gone)).toBe(false);
+    });
+
+    it('peer.close() disconnects the client with reason "remote close"', async () => {
+      const { server, port } = await h.listeningServer();
+      const connection = nextEvent(server, 'connection');
+      const client = await h.connectedClient(port);
+      const [peer] = await connection;
+      const clientGone = nextEvent(client, 'disconnect');
+      const serverGone = nextEvent(server, 'disconnect');
+
+      await peer.close();
+
+      expect(await clientGone).toEqual(['remote close', undefined]);
+      expect(await serverGone).toEqual([peer, 'local close']);
+      expect(client.connected).toBe(false);
+      expect(peer.connected).toBe(false);
+      expect(server.peers.size).toBe(0);
+    });
+
+    it('client.close() disconnects the server side with reason "remote close"', async () => {
+      const { server, port } = await h.listeningServer();
+      const connection = nextEvent(server, 'connection');
+      const client = await h.connectedClient(port);
+      const [peer] = await connection;
+      const serverGone = nextEvent(server, 'disconnect');
+      const clientGone = nextEvent(client, 'disconnect');
+
+      await client.close();
+
+      expect(await serverGone).toEqual([peer, 'remote close']);
+      expect(await clientGone).toEqual(['local close', undefined]);
+      expect(client.connected).toBe(false);
+      expect(server.peers.has(peer)).toBe(false);
+    });
+
+    it('close() twice on every endpoint resolves without error', async () => {
+      const { server, port } = await h.listeningServer();
+      const connection = nextEvent(server, 'connection');
+      const client = await h.connectedClient(port);
+      const other = await h.connectedClient(port);
+      const [peer] = await connection;
+
+      await expect(Promise.all([client.close(), client.close()])).resolves.toBeDefined();
+      await expect(client.close()).resolves.toBeUndefined();
+      await expect(Promise.all([peer.close(), peer.close()])).resolves.toBeDefined();
+      await expect(peer.close()).resolves.toBeUndefined();
+      await expect(Promise.all([server.close(), server.close()])).resolves.toBeDefined();
+      await expect(server.close()).resolves.toBeUndefined();
+      await expect(other.close()).resolves.toBeUndefined();
+      // Never connected, or never listening: nothing to close, still no error.
+      await expect(h.client(port).close()).resolves.toBeUndefined();
+      await expect(h.server().close()).resolves.toBeUndefined();
+    });
+
+    it('server.close() stops listening, emits close and disconnects the clients', async () => {
+      const { server, port } = await h.listeningServer();
+      const client = await h.connectedClient(port);
+      const closed = nextEvent(server, 'close');
+      const clientGone = nextEvent(client, 'disconnect');
+
+      await server.close();
+
+      expect(await closed).toEqual([]);
+      expect(server.listening).toBe(false);
+      expect(server.address()).toBeNull();
+      expect(await clientGone).toEqual(['remote close', undefined]);
+      expect(server.peers.size).toBe(0);
+    });
   });
 });

@@ -7,29 +7,28 @@
 import type { ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { exampleProcesses, streamTicks, type ExampleProcess } from '../support/example-process';
-import { harness, nextEvent } from '../support/harness';
+import { harness, nextEvent, TRANSPORTS, type TestTransport } from '../support/harness';
 import { waitUntil } from '../support/wait-until';
 
-const h = harness();
 const processes = exampleProcesses();
-afterEach(async () => {
-  await h.closeAll();
-  processes.killAll();
-});
+afterEach(() => processes.killAll());
 
-/** Starts the compiled example server on `port` (0: a free one) and waits for it to listen. */
-async function startServer(port = 0): Promise<ExampleProcess & { port: number }> {
-  const server = processes.start('server', [port]);
+/** Starts the compiled example server on `port` (0: a free one) over `transport` and waits for it to listen. */
+async function startServer(transport: TestTransport, port = 0): Promise<ExampleProcess & { port: number }> {
+  const server = processes.start('server', [port, transport]);
   const listening = await server.line(/^listening \d+$/);
   return { ...server, port: Number(listening.slice(10)) };
 }
 
 const isIncreasing = (list: number[]): boolean => list.every((n, i) => i === 0 || n > (list[i - 1] as number));
 
-describe('a server killed with SIGKILL and restarted', () => {
+describe.each(TRANSPORTS)('a server killed with SIGKILL and restarted, over %s', (transport) => {
+  const h = harness(transport);
+  afterEach(() => h.closeAll());
+
   it('loses nothing the client streamed: the client resends what was not acknowledged, and the duplicates are counted', async () => {
     const TOTAL = 10_000;
-    const first = await startServer();
+    const first = await startServer(transport);
     const client = h.client<Tick>(first.port, { reconnect: { initialDelay: 20, maxDelay: 200 } });
     const reconnects: ReconnectInfo[] = [];
     client.on('reconnect', (info) => reconnects.push(info));
@@ -40,7 +39,7 @@ describe('a server killed with SIGKILL and restarted', () => {
     const back = nextEvent(client, 'reconnect', 20_000);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
-    const second = await startServer(first.port);
+    const second = await startServer(transport, first.port);
     const [info] = await back;
     await sending;
     await waitUntil(

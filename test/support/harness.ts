@@ -5,6 +5,8 @@
  */
 import { once, type EventEmitter as NodeEventEmitter } from 'node:events';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import WebSocket, { createWebSocketStream, WebSocketServer } from 'ws';
 import { OonError, type ErrorCode } from '@oon/core';
 import { encodeFrame, FrameDecoder, FrameKind } from '@oon/wire';
 import { OonServer, type OonServerEvents, type OonServerOptions } from '@oon/server';
@@ -12,6 +14,17 @@ import { OonClient, type OonClientEvents, type OonClientOptions } from '@oon/cli
 
 /** The loopback address every test binds and dials. */
 export const LOOPBACK = '127.0.0.1';
+
+/** What a harness's endpoints talk over: TCP, or WebSocket (the server's `websocket` option, the client's `url`). */
+export type TestTransport = 'tcp' | 'websocket';
+
+/** Every transport, for `describe.each(TRANSPORTS)`: the suites that hold for both run over each. */
+export const TRANSPORTS: readonly TestTransport[] = ['tcp', 'websocket'];
+
+/** The URL a WebSocket client of the harness dials for a server on `port`. */
+export function wsUrl(port: number): string {
+  return `ws://${LOOPBACK}:${port}/`;
+}
 
 /** How long a test waits for an event before failing, unless told otherwise. */
 export const DEFAULT_EVENT_TIMEOUT_MS = 2_000;
@@ -127,15 +140,23 @@ export interface RawFrame {
   payload: Buffer;
 }
 
-/** A raw `net` socket to an OON server, for speaking (or mangling) the protocol by hand. */
+/**
+ * A raw peer of an OON server, for speaking (or mangling) the protocol by hand: a `net`
+ * socket, or over WebSocket a `ws` client whose binary messages carry the bytes.
+ */
 export interface RawPeer {
+  /** The TCP socket (under the WebSocket, for one): pause it to stop reading. */
   readonly socket: Socket;
-  /** Every byte received so far. */
+  /** Every byte received so far (over WebSocket, of its binary messages). */
   received(): Buffer;
   /** Resolves when the socket is closed (by either side), with everything received. */
   readonly closed: Promise<Buffer>;
-  /** Writes bytes and resolves once they are handed to the OS. */
+  /** Writes bytes (over WebSocket, one binary message) and resolves once they are handed to the OS. */
   write(bytes: Buffer | string): Promise<void>;
+  /** Calls `listener` with each chunk (over WebSocket, each binary message) that arrives from now on. */
+  onData(listener: (chunk: Buffer) => void): void;
+  /** The `ws` client, over WebSocket. */
+  readonly ws?: WebSocket;
 }
 
 /** Splits received bytes into frames; a trailing partial frame is ignored. */
@@ -161,8 +182,10 @@ export interface Harness {
   client<T extends object = object>(port: number | string, options?: OonClientOptions): OonClient<T>;
   /** A connected `OonClient`. */
   connectedClient<T extends object = object>(port: number | string, options?: OonClientOptions): Promise<OonClient<T>>;
-  /** A raw TCP socket to 127.0.0.1:`port`, connected. */
+  /** A raw TCP socket (or, over WebSocket, a `ws` client) to 127.0.0.1:`port`, connected. */
   rawPeer(port: number): Promise<RawPeer>;
+  /** What this harness's endpoints talk over. */
+  readonly transport: TestTransport;
   /**
    * A plain `net` server on a free port, for playing a server by hand: `onSocket` gets
    * every accepted socket (whose input is read and dropped). Without it, the server
@@ -173,8 +196,13 @@ export interface Harness {
   closeAll(): Promise<void>;
 }
 
-/** A new harness; call `closeAll()` in `afterEach`. */
-export function harness(): Harness {
+/**
+ * A new harness; call `closeAll()` in `afterEach`. Over `'websocket'` its servers take
+ * WebSocket clients only (on `port`, as TCP ones would be), its clients dial `ws://`, and
+ * its raw peers are `ws` clients: a suite runs over either unchanged.
+ */
+export function harness(transport: TestTransport = 'tcp'): Harness {
+  const overWebSocket = transport === 'websocket';
   const servers: OonServer<any>[] = [];
   const clients: OonClient<any>[] = [];
   const sockets = new Set<Socket>();
@@ -187,8 +215,15 @@ export function harness(): Harness {
   };
 
   const h: Harness = {
+    transport,
+
     server<T extends object>(options: OonServerOptions = {}): OonServer<T> {
-      const server = new OonServer<T>(options.path === undefined ? { host: LOOPBACK, port: 0, ...options } : options);
+      let resolved: OonServerOptions = options.path === undefined ? { host: LOOPBACK, port: 0, ...options } : options;
+      if (overWebSocket) {
+        const { port = 0, ...rest } = resolved;
+        resolved = { ...rest, tcp: false, websocket: { port, host: LOOPBACK, ...options.websocket } };
+      }
+      const server = new OonServer<T>(resolved);
       servers.push(server);
       return server;
     },
@@ -200,7 +235,9 @@ export function harness(): Harness {
     },
 
     client<T extends object>(port: number | string, options: OonClientOptions = {}): OonClient<T> {
-      const client = new OonClient<T>(typeof port === 'string' ? { path: port, ...options } : { host: LOOPBACK, port, ...options });
+      const where: OonClientOptions =
+        typeof port === 'string' ? { path: port } : overWebSocket && options.url === undefined ? { url: wsUrl(port) } : { host: LOOPBACK, port };
+      const client = new OonClient<T>({ ...where, ...options });
       clients.push(client);
       return client;
     },
@@ -212,6 +249,7 @@ export function harness(): Harness {
     },
 
     async rawPeer(port: number): Promise<RawPeer> {
+      if (overWebSocket) return rawWebSocketPeer(port, track);
       const socket = track(createConnection({ host: LOOPBACK, port }));
       const chunks: Buffer[] = [];
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -225,10 +263,12 @@ export function harness(): Harness {
         closed,
         write: (bytes) =>
           new Promise<void>((resolve, reject) => socket.write(bytes, (err) => (err ? reject(err) : resolve()))),
+        onData: (listener) => socket.on('data', listener),
       };
     },
 
     async rawServer(onSocket?: (socket: Socket) => void) {
+      if (overWebSocket) return rawWebSocketServer(onSocket, track, netServers);
       const server = createServer((socket) => {
         track(socket);
         socket.on('error', () => {});
@@ -253,4 +293,52 @@ export function harness(): Harness {
     },
   };
   return h;
+}
+
+/** A raw peer over WebSocket: each write one binary message, what arrives in binary messages kept. */
+async function rawWebSocketPeer(port: number, track: (socket: Socket) => Socket): Promise<RawPeer> {
+  const ws = new WebSocket(wsUrl(port), { perMessageDeflate: false });
+  const chunks: Buffer[] = [];
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (isBinary) chunks.push(data);
+  });
+  ws.on('error', () => {});
+  const closed = new Promise<Buffer>((resolve) => ws.once('close', () => resolve(Buffer.concat(chunks))));
+  await once(ws, 'open');
+  const socket = track((ws as unknown as { _socket: Socket })._socket);
+  return {
+    socket,
+    ws,
+    received: () => Buffer.concat(chunks),
+    closed,
+    write: (bytes) => new Promise<void>((resolve, reject) => ws.send(bytes, { binary: true }, (err) => (err ? reject(err) : resolve()))),
+    onData: (listener) =>
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (isBinary) listener(data);
+      }),
+  };
+}
+
+/**
+ * A raw server over WebSocket: `onSocket` gets a stream of each client's binary messages
+ * (typed as a socket: tests write, end and destroy it as one), whose writes are messages.
+ */
+async function rawWebSocketServer(
+  onSocket: ((socket: Socket) => void) | undefined,
+  track: (socket: Socket) => Socket,
+  netServers: Server[],
+): Promise<{ server: Server; port: number }> {
+  const server = createHttpServer();
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  wss.on('connection', (ws) => {
+    track((ws as unknown as { _socket: Socket })._socket);
+    const stream = createWebSocketStream(ws);
+    stream.on('error', () => {});
+    stream.resume(); // read (and drop) what comes
+    onSocket?.(stream as unknown as Socket);
+  });
+  netServers.push(server);
+  server.listen(0, LOOPBACK);
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port };
 }

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
 import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
@@ -22,16 +21,16 @@ import {
   RequestHandlers,
   Session,
   sessionProof,
-  SocketTransport,
   type Inbox,
   type SessionBinding,
   type SessionHello,
+  type Transport,
   log,
   logFault,
   logLinkClosed,
 } from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
-import { openSocket, socketConnected } from './dial';
+import { dial } from './dial';
 import { LinkHistory } from './link-history';
 import { LinkWaiters } from './link-waiters';
 import { resolveClientOptions, type ClientRequestOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
@@ -311,28 +310,26 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
 
   async #dial(): Promise<void> {
     const { connectTimeout } = this.#options;
-    const socket = openSocket(this.#options);
-    socket.setNoDelay(true);
+    const dialing = dial(this.#options, this.#where());
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        socket.destroy();
+        dialing.cancel();
         reject(new TimeoutError(`no OON server answered at ${this.#where()} within ${connectTimeout} ms (connectTimeout)`));
       }, connectTimeout);
     });
     try {
-      await Promise.race([this.#handshake(socket), deadline]);
+      await Promise.race([this.#handshake(dialing.connected), deadline]);
     } catch (err) {
-      socket.destroy();
+      dialing.cancel();
       throw err;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async #handshake(socket: Socket): Promise<void> {
-    await socketConnected(socket, this.#options.tls !== undefined, this.#where());
-    const connection: Connection = new Connection(new SocketTransport(socket), this.#options.connection, {
+  async #handshake(connected: Promise<Transport>): Promise<void> {
+    const connection: Connection = new Connection(await connected, this.#options.connection, {
       role: 'client',
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
       ...(this.#options.reconnect === undefined
@@ -484,7 +481,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   #where(): string {
-    const { path, host, port } = this.#options;
-    return path ?? `${host}:${port}`;
+    const { url, path, host, port } = this.#options;
+    return url ?? path ?? `${host}:${port}`;
   }
 }

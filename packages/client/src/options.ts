@@ -28,7 +28,14 @@ export interface OonClientOptions extends ConnectionOptions {
   port?: number;
   /** A Unix domain socket path (a named pipe on Windows) to dial instead of `host`/`port`. Passing both is a `TypeError`. */
   path?: string;
-  /** Speak TLS (`node:tls`); the server's certificate must verify against `ca`. @default plain TCP */
+  /**
+   * Connect over WebSocket instead of TCP: `'ws://host:port/path'`, or `'wss://…'` (TLS,
+   * verified with `tls.ca` when the server's certificate is private). Not with
+   * `host`/`port`/`path`. For networks where only HTTP(S) passes, or a server that
+   * shares a port with an HTTP app (docs/transports.md).
+   */
+  url?: string;
+  /** Speak TLS (`node:tls`); the server's certificate must verify against `ca`. With a `wss://` url, what verifies it. @default plain TCP */
   tls?: ClientTlsOptions;
   /** Milliseconds `connect()` may take before it rejects with `Timeout`. @default 10000 */
   connectTimeout?: number;
@@ -67,6 +74,8 @@ export interface ResolvedClientOptions {
   readonly port: number;
   /** Set when dialing a Unix socket; `host` and `port` are then unused. */
   readonly path: string | undefined;
+  /** Set when dialing a WebSocket (`ws://`, `wss://`); `host`, `port` and `path` are then unused. */
+  readonly url: string | undefined;
   /** TLS, or `undefined` for plain TCP. */
   readonly tls: Readonly<ClientTlsOptions> | undefined;
   /** Milliseconds `connect()` may take, TCP connect and handshake together. */
@@ -87,6 +96,7 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     host = DEFAULT_HOST,
     port = DEFAULT_PORT,
     path,
+    url,
     tls,
     connectTimeout = DEFAULT_CONNECT_TIMEOUT,
     token,
@@ -95,6 +105,7 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     ...connection
   } = options;
   checkSocketPath(options);
+  checkUrl(options);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
   }
@@ -112,6 +123,7 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     host,
     port,
     path,
+    url,
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     connectTimeout,
     token,
@@ -120,4 +132,23 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     waitForReconnect,
     connection: Object.freeze(connection),
   });
+}
+
+/** Checks the `url` option: a `ws:` or `wss:` URL, not given with `host`, `port` or `path`. */
+function checkUrl(options: OonClientOptions): void {
+  const { url } = options;
+  if (url === undefined) return;
+  if (typeof url !== 'string') throw new TypeError(`url must be a string such as 'ws://host:port/path', got ${String(url)}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`url must be a WebSocket URL such as 'ws://host:port/path', got ${url}`);
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new TypeError(`url must start with ws:// or wss:// (OON over WebSocket), got ${url}; for TCP give host and port instead`);
+  }
+  if (options.host !== undefined || options.port !== undefined || options.path !== undefined) {
+    throw new TypeError('pass either `url` (a WebSocket) or `host`/`port`/`path` (TCP, a Unix socket), not both');
+  }
 }

@@ -13,6 +13,7 @@ export {
   resolveServerOptions,
 } from './options';
 export type { OonServerOptions, ResolvedServerOptions, ServerTlsOptions, Pem, AuthCheck, ClientAddress } from './options';
+export type { ServerWebSocketOptions, ResolvedWebSocketOptions, OriginCheck } from './websocket-options';
 export type { OonServerEvents } from './events';
 export type { BroadcastResult, BroadcastFailure } from './broadcast';
 export type { DisconnectReason } from '@oon/wire';

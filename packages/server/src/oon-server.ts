@@ -1,7 +1,6 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
-import { BadConnError, createOonError, OonError, StartFailError, StopFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { BadConnError, createOonError, OonError, StartFailError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import {
   DEFAULT_CLOSE_GRACE,
   DEFAULT_HANDSHAKE_TIMEOUT,
@@ -21,10 +20,10 @@ import {
   logFault,
   logLinkClosed,
   RequestHandlers,
-  SocketTransport,
   type Hello,
   type ResumeProof,
   type SessionGrant,
+  type Transport,
 } from '@oon/wire/internal';
 import type { BroadcastResult } from './broadcast';
 import { BroadcastOperator } from './broadcast-operator';
@@ -35,6 +34,7 @@ import { Peer, type PeerData } from './peer';
 import { SessionTable, type SessionEntry } from './session-table';
 import { addressKey, ConnectionSlots } from './connection-slots';
 import { AuthThrottle } from './auth-throttle';
+import { Listeners } from './listeners';
 
 /**
  * Accepts OON clients and revives what they send into instances of registered classes.
@@ -66,13 +66,14 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   readonly #identityOf = new WeakMap<Connection, Identity>();
   /** Every accepted socket's connection, handshaking or not, so `close()` leaves none behind. */
   readonly #connections = new Set<Connection>();
-  #server: Server | undefined;
+  /** Where clients come from (TCP, WebSocket), while listening. */
+  #listeners: Listeners | undefined;
   #closing: Promise<void> | undefined;
   readonly #handlers = new RequestHandlers<Peer<Data, Identity>>();
   /** The peer of each connection that finished its handshake, for request handlers. */
   readonly #peerOf = new WeakMap<Connection, Peer<Data, Identity>>();
-  /** Sockets refused (server full or closing), told why and closing: `close()` destroys those left. */
-  readonly #refused = new Set<Socket>();
+  /** Transports refused (server full or closing), told why and closing: `close()` destroys those left. */
+  readonly #refused = new Set<Transport>();
   /** Peers for `accept()`: held only while no one listens for `'connection'`. */
   #accepted = new Inbox<Peer<Data, Identity>>({ what: 'connection' });
   readonly #sessions: SessionTable<Peer<Data, Identity>>;
@@ -101,45 +102,46 @@ export class OonServer<T extends object = object, Data extends object = PeerData
 
   /** True while the server accepts connections. */
   get listening(): boolean {
-    return this.#server?.listening ?? false;
+    return this.#listeners?.listening ?? false;
   }
 
   /**
-   * The bound address (with the real port when `port: 0`), or `null` when not listening.
-   * On a Unix socket it is `{ address: path, family: 'unix', port: 0 }`.
+   * The bound TCP address (with the real port when `port: 0`), or `null` when not
+   * listening (or with `tcp: false`). On a Unix socket it is `{ address: path, family: 'unix', port: 0 }`.
    */
   address(): AddressInfo | null {
-    const address = this.#server?.address();
-    if (typeof address === 'string') return { address, family: 'unix', port: 0 };
-    return typeof address === 'object' && address !== null ? address : null;
+    return this.#listeners?.address() ?? null;
   }
 
-  /** Starts listening. Rejects with `StartFail` if the address cannot be bound or the server already runs. */
-  listen(): Promise<AddressInfo> {
-    if (this.#server !== undefined) {
-      return Promise.reject(new StartFailError(`server is already listening on ${this.#where()}`));
-    }
-    const server = this.#createServer();
-    this.#server = server;
+  /**
+   * Where WebSocket clients connect (the `websocket` option): its own port's bound
+   * address, or the shared `http`/`https` server's while that listens; `null` otherwise.
+   */
+  websocketAddress(): AddressInfo | null {
+    return this.#listeners?.websocketAddress() ?? null;
+  }
+
+  /**
+   * Starts listening: on TCP (or TLS, or a Unix socket) unless `tcp: false`, and for
+   * WebSocket clients with the `websocket` option. Resolves with the TCP address (else
+   * the WebSocket one). Rejects with `StartFail` if an address cannot be bound or the
+   * server already runs.
+   */
+  async listen(): Promise<AddressInfo> {
+    if (this.#listeners !== undefined) throw new StartFailError(`server is already listening on ${this.#where()}`);
+    const listeners = new Listeners(this.#options, { accept: (transport) => this.#accept(transport), fault: (error) => this.#fault(error) });
+    this.#listeners = listeners;
     this.#closing = undefined;
     this.#accepted = new Inbox<Peer<Data, Identity>>({ what: 'connection' });
-    const { host, port, path, backlog } = this.#options;
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        this.#server = undefined;
-        const hint =
-          err.code !== 'EADDRINUSE' ? '' : path === undefined ? ': the port is in use; pick another or stop what holds it' : ': the path is in use; stop what holds it or remove a stale socket file';
-        reject(new StartFailError(`cannot listen on ${this.#where()} (${err.code ?? err.message})${hint}`, { cause: err }));
-      };
-      server.once('error', onError);
-      server.listen(path === undefined ? { host, port, backlog } : { path, backlog }, () => {
-        server.off('error', onError);
-        server.on('error', (err) => this.#fault(new StartFailError(`server socket failed: ${err.message}`, { cause: err })));
-        const address = this.address() as AddressInfo;
-        this.emit('listening', address);
-        resolve(address);
-      });
-    });
+    try {
+      await listeners.start();
+    } catch (err) {
+      this.#listeners = undefined;
+      throw err;
+    }
+    const address = listeners.address() ?? listeners.websocketAddress() ?? { address: this.#options.host, family: 'IPv4', port: 0 };
+    this.emit('listening', address);
+    return address;
   }
 
   /**
@@ -220,51 +222,36 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     return this.#closing;
   }
 
-  /** A plain TCP (or Unix socket) server, or a TLS one whose sockets arrive after their TLS handshake. */
-  #createServer(): Server {
-    const { tls } = this.#options;
-    if (tls === undefined) return createServer((socket) => this.#accept(socket));
-    const { mutual = false, ...secure } = tls;
-    const server = createTlsServer({ ...secure, requestCert: mutual, rejectUnauthorized: mutual }, (socket) => this.#accept(socket));
-    server.on('tlsClientError', (err, socket) => {
-      const from = socket.remoteAddress === undefined ? 'a client' : `client ${socket.remoteAddress}:${String(socket.remotePort)}`;
-      this.#fault(new BadConnError(`TLS handshake with ${from} failed: ${err.message}`, { cause: err }));
-    });
-    return server;
-  }
-
   async #shutdown(): Promise<void> {
-    const server = this.#server;
-    if (server === undefined) return;
-    const stopped = new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(new StopFailError(`closing ${this.#where()} failed: ${err.message}`, { cause: err })) : resolve()));
-    });
+    const listeners = this.#listeners;
+    if (listeners === undefined) return;
+    const stopped = listeners.stop();
     this.#accepted.finish();
-    for (const socket of this.#refused) socket.destroy();
+    for (const transport of this.#refused) transport.destroy();
     // No farewell: clients that reconnect will find this server (or its successor) again.
     await Promise.all([...this.#connections].map((c) => c.close(false)));
     for (const entry of this.#sessions.all()) this.#endSession(entry, 'local close');
     await stopped;
-    this.#server = undefined;
+    this.#listeners = undefined;
     this.emit('close');
   }
 
-  #accept(socket: Socket): void {
+  /** A client connected, over TCP or WebSocket: refused past the slots, else handshaking. */
+  #accept(transport: Transport): void {
     if (this.#closing !== undefined) {
-      this.#refuse(socket, `server ${this.#where()} is closing`);
+      this.#refuse(transport, `server ${this.#where()} is closing`);
       return;
     }
-    const address = addressKey(socket.remoteAddress);
+    const address = addressKey(transport.remoteAddress);
     const refusal = this.#slots.refusal(address, this.#where());
     if (refusal !== undefined) {
-      this.#refuse(socket, refusal);
+      this.#refuse(transport, refusal);
       return;
     }
     const slot = this.#slots.take(address);
-    socket.setNoDelay(true);
-    const connection: Connection = new Connection(new SocketTransport(socket), this.#options.connection, {
+    const connection: Connection = new Connection(transport, this.#options.connection, {
       role: 'server',
-      admit: (hello, proof) => this.#admit(hello, socket, connection, proof),
+      admit: (hello, proof) => this.#admit(hello, transport, connection, proof),
       onOpen: () => {
         slot.opened();
         this.#onOpen(connection);
@@ -301,22 +288,29 @@ export class OonServer<T extends object = object, Data extends object = PeerData
    * not close within `FAULT_CLOSE_GRACE` is destroyed, whatever it still sends (an idle
    * timeout would let a peer that trickles bytes keep its socket for ever).
    */
-  #refuse(socket: Socket, reason: string): void {
-    this.#refused.add(socket);
-    const destroy = setTimeout(() => socket.destroy(), FAULT_CLOSE_GRACE);
-    socket.once('close', () => {
-      clearTimeout(destroy);
-      this.#refused.delete(socket);
+  #refuse(transport: Transport, reason: string): void {
+    this.#refused.add(transport);
+    const destroy = setTimeout(() => transport.destroy(), FAULT_CLOSE_GRACE);
+    const ignore = (): void => {};
+    // What it sends is dropped, so its end is seen.
+    transport.open({
+      data: ignore,
+      unreadable: ignore,
+      end: ignore,
+      error: ignore,
+      close: () => {
+        clearTimeout(destroy);
+        this.#refused.delete(transport);
+      },
     });
-    socket.on('error', () => {});
-    socket.resume(); // drop what it sends, so its FIN is seen
-    socket.end(errorFrame('BadConn', reason));
-    this.#fault(new BadConnError(`refused client ${String(socket.remoteAddress)}:${String(socket.remotePort)}: ${reason}`));
+    transport.write(errorFrame('BadConn', reason));
+    transport.end();
+    this.#fault(new BadConnError(`refused client ${String(transport.remoteAddress)}:${String(transport.remotePort)}: ${reason}`));
   }
 
   /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
-  async #admit(hello: Hello, socket: Socket, connection: Connection, proof: ResumeProof | undefined): Promise<SessionGrant | undefined> {
-    const identity = await this.#authenticate(hello, socket);
+  async #admit(hello: Hello, transport: Transport, connection: Connection, proof: ResumeProof | undefined): Promise<SessionGrant | undefined> {
+    const identity = await this.#authenticate(hello, transport);
     if (identity !== undefined) this.#identityOf.set(connection, identity);
     if (this.#closing !== undefined) return undefined;
     const grant = this.#sessions.grant(hello, connection, proof);
@@ -329,19 +323,19 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   }
 
   /** Runs `auth`: the identity it resolved to, `undefined` for `true`; refuses anything else, so nothing fails open. */
-  async #authenticate(hello: Hello, socket: Socket): Promise<Identity | undefined> {
+  async #authenticate(hello: Hello, transport: Transport): Promise<Identity | undefined> {
     // Resolved options hold the check untyped; the constructor took it as returning `Identity`.
     const auth = this.#options.auth as AuthCheck<Identity> | undefined;
     if (auth === undefined) return undefined;
     let verdict: boolean | Identity = false;
     try {
-      verdict = await auth(hello.token, { address: socket.remoteAddress, port: socket.remotePort });
+      verdict = await auth(hello.token, { address: transport.remoteAddress, port: transport.remotePort });
     } catch (cause) {
       throw new BadConnError('authentication failed: the server could not check the token', { cause });
     }
     if (verdict === true) return undefined;
     if (typeof verdict === 'object' && verdict !== null) return verdict;
-    await this.#authThrottle.refused(addressKey(socket.remoteAddress));
+    await this.#authThrottle.refused(addressKey(transport.remoteAddress));
     throw new BadConnError(hello.token === undefined ? 'authentication failed: no token given; pass `token` to OonClient' : 'authentication failed: the token was refused');
   }
 
@@ -431,9 +425,8 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   }
 
   #where(): string {
+    if (this.#listeners !== undefined) return this.#listeners.where();
     const { path, host, port } = this.#options;
-    if (path !== undefined) return path;
-    const bound = this.address();
-    return bound === null ? `${host}:${port}` : `${bound.address}:${bound.port}`;
+    return path ?? `${host}:${port}`;
   }
 }

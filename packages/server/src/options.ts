@@ -1,5 +1,6 @@
 import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
 import { checkEndpointCodecOptions, checkLogger, checkLimits, checkSocketPath } from '@oon/wire/internal';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type ServerWebSocketOptions } from './websocket-options';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
 export const DEFAULT_BACKLOG = 511;
@@ -60,6 +61,17 @@ export interface OonServerOptions<Identity extends object = object> extends Conn
   tls?: ServerTlsOptions;
   /** Kernel accept queue length. @default 511 */
   backlog?: number;
+  /**
+   * Accept WebSocket clients too (browsers, networks where only HTTP passes): on a port
+   * of their own, or on the app's `http`/`https` server at a path (docs/transports.md).
+   * @default none
+   */
+  websocket?: ServerWebSocketOptions;
+  /**
+   * Listen on `host`/`port` (or `path`) for TCP clients; `false` takes WebSocket
+   * clients only (with `websocket`). @default true
+   */
+  tcp?: boolean;
   /**
    * Connections held at once, handshaking or open. The next one is refused: it gets an
    * Error frame (`BadConn`, "maxConnections … reached") and is closed. @default 10000
@@ -138,6 +150,10 @@ export interface ResolvedServerOptions {
   readonly tls: Readonly<ServerTlsOptions> | undefined;
   /** Kernel accept queue length. */
   readonly backlog: number;
+  /** The WebSocket endpoint, if any. */
+  readonly websocket: ResolvedWebSocketOptions | undefined;
+  /** Whether the TCP (or Unix socket) listener runs. */
+  readonly tcp: boolean;
   /** Connections held at once. */
   readonly maxConnections: number;
   /** Connections in their handshake at once. */
@@ -164,6 +180,8 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     path,
     tls,
     backlog = DEFAULT_BACKLOG,
+    websocket,
+    tcp = true,
     maxConnections = DEFAULT_MAX_CONNECTIONS,
     maxHandshaking = DEFAULT_MAX_HANDSHAKING,
     maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
@@ -193,6 +211,9 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   checkEndpointCodecOptions(connection);
   checkLogger(connection.logger);
   if (tls !== undefined) checkServerTls(tls);
+  if (typeof tcp !== 'boolean') throw new TypeError(`tcp must be true or false, got ${String(tcp)}`);
+  const resolvedWebSocket = resolveWebSocketOptions(websocket, host);
+  if (!tcp && resolvedWebSocket === undefined) throw new TypeError('tcp: false leaves the server nothing to listen on: give the `websocket` option');
   if (!(resumeWindow >= 0)) throw new RangeError(`resumeWindow must be a number of milliseconds, 0 or more, got ${String(resumeWindow)}`);
   if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new RangeError(`maxSessions must be a positive integer, got ${String(maxSessions)}`);
   return Object.freeze({
@@ -201,6 +222,8 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     path,
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     backlog,
+    websocket: resolvedWebSocket,
+    tcp,
     ...slots,
     resumeWindow,
     maxSessions,

@@ -40,3 +40,5 @@ export { checkSocketPath } from './transport/address';
 export type { EndpointAddress } from './transport/address';
 export { SocketTransport } from './transport/socket-transport';
 export type { Transport, TransportSink } from './transport/transport';
+export { WebSocketTransport, WEBSOCKET_MESSAGE_BYTES } from './transport/websocket-transport';
+export type { WebSocketLike, WebSocketLikeEvents, WebSocketPeerAddress } from './transport/websocket-transport';

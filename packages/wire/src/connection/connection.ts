@@ -188,6 +188,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
     transport.open({
       data: (chunk) => this.#inbound.push(asBuffer(chunk)),
+      unreadable: (message) => this.#inbound.fail(new BadDataError(`${this.describePeer()} ${message}`)),
       end: () => this.#onEnd(),
       error: (err) => this.#onSocketError(err),
       close: () => this.#onClose(),

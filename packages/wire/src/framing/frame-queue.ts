@@ -79,6 +79,16 @@ export class FrameQueue {
     this.#drain();
   }
 
+  /**
+   * The transport received what cannot be part of the stream (a WebSocket text message):
+   * a decoding failure like a bad frame, reported once the frames before it are handled.
+   */
+  fail(error: unknown): void {
+    if (!this.#io.reading() || this.#failure !== undefined) return;
+    this.#failure = error;
+    this.#drain();
+  }
+
   /** The handshake is done: a later fault is no other protocol's start. */
   forgetStart(): void {
     this.#start = undefined;

@@ -5,6 +5,12 @@
 export interface TransportSink {
   /** Bytes received, in order; a chunk may hold part of a frame or several frames. */
   data(chunk: Uint8Array): void;
+  /**
+   * The peer sent what cannot be part of an OON stream (a WebSocket text message, a
+   * message over the transport's bound): the stream is dropped as bad data, as a
+   * malformed frame would be. `message` says what was sent, as a whole sentence.
+   */
+  unreadable(message: string): void;
   /** The peer ended its side of the stream (TCP FIN, a WebSocket close frame). */
   end(): void;
   /** The stream failed; `close()` follows. */
