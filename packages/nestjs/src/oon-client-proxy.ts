@@ -130,8 +130,10 @@ export class OonClientProxy extends ClientProxy<OonClientProxyEvents> {
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const abort = new AbortController();
     const options = { signal: abort.signal, ...(this.#requestTimeout === undefined ? {} : { timeout: this.#requestTimeout }) };
+    let settled = false;
     this.#client.request(this.#outgoing(packet), options).then(
       (reply) => {
+        settled = true;
         let values: unknown[];
         try {
           values = valuesOf(reply);
@@ -143,11 +145,15 @@ export class OonClientProxy extends ClientProxy<OonClientProxyEvents> {
         callback({ isDisposed: true });
       },
       (err: unknown) => {
+        settled = true;
         if (!abort.signal.aborted) callback({ err });
       },
     );
-    // Unsubscribing (rxjs `timeout()`, `take(1)`) stops the wait; a late reply is dropped.
-    return () => abort.abort();
+    // Unsubscribing (rxjs `timeout()`, `take(1)`) stops the wait; a late reply is dropped. The
+    // teardown also runs after the reply: aborting then would only build a DOMException for nothing.
+    return () => {
+      if (!settled) abort.abort();
+    };
   }
 
   /** Sends one event for `emit()`: resolves once it is sent (with a session: buffered to be delivered). */

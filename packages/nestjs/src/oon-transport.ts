@@ -104,7 +104,8 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
     let values: unknown[];
     try {
       const result: unknown = await handler(data, new OonContext([peer, pattern, signal]));
-      values = await lastValueFrom(this.transformToObservable(result).pipe(toArray()));
+      // A plain value (the usual reply) needs no Observable around it.
+      values = isObservable(result) ? await lastValueFrom(result.pipe(toArray())) : [result];
     } catch (error) {
       throw handlerFailure(error);
     }

@@ -128,6 +128,13 @@ describe('OonTransport and OonClientProxy', () => {
     expect((error as OonError).message).toMatch(/^127\.0\.0\.1:\d+ answered: NestCall request failed: order S7 has already shipped$/);
   });
 
+  it('pass an OonError given to RpcException on with its own code', async () => {
+    const error = await failure(firstValueFrom(client.orders.send('orders.late', {})));
+    expect(error).toBeInstanceOf(OonError);
+    expect(error).toMatchObject({ code: 'Timeout', appCode: 'WAREHOUSE_LATE' });
+    expect((error as OonError).message).toMatch(/answered: NestCall request failed: the warehouse did not answer within 2 s$/);
+  });
+
   it("turn any other error into an OonError with Nest's message, and log it on the server", async () => {
     const error = await failure(firstValueFrom(client.orders.send('orders.crash', {})));
     expect(error).toBeInstanceOf(OonError);
