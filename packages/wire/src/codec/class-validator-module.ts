@@ -1,7 +1,10 @@
 /** The part of class-validator's error OON reads. */
 export interface ValidationError {
+  /** The property that failed. */
   readonly property: string;
+  /** The constraints it failed, by name (`min`), each with its message. */
   readonly constraints?: Record<string, string>;
+  /** Failures inside a nested object (`@ValidateNested`). */
   readonly children?: ValidationError[];
 }
 
@@ -12,6 +15,7 @@ export interface ValidationError {
 export interface ClassValidatorModule {
   /** class-validator's metadata storage, where its decorators record their constraints. */
   getMetadataStorage(): {
+    /** The constraints recorded for `target` (and its base classes). */
     getTargetValidationMetadatas(target: Function, schema: string, always: boolean, strictGroups: boolean): unknown[];
   };
   /** Validates one object against its class's constraints. */
