@@ -101,11 +101,14 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
   /** Answers one request: runs its handler and collects what it emits into the reply. */
   async #answer(object: object, peer: Peer, signal: AbortSignal): Promise<object> {
     const { handler, pattern, data } = this.#route(object, '@MessagePattern');
+    const context = new OonContext([peer, pattern, signal]);
     let values: unknown[];
     try {
-      const result: unknown = await handler(data, new OonContext([peer, pattern, signal]));
-      // A plain value (the usual reply) needs no Observable around it.
-      values = isObservable(result) ? await lastValueFrom(result.pipe(toArray())) : [result];
+      values = await this.#processing(context, async () => {
+        const result: unknown = await handler(data, context);
+        // A plain value (the usual reply) needs no Observable around it.
+        return isObservable(result) ? lastValueFrom(result.pipe(toArray())) : [result];
+      });
     } catch (error) {
       throw handlerFailure(error);
     }
@@ -116,11 +119,32 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
   async #receive(object: object, peer: Peer): Promise<void> {
     try {
       const { handler, pattern, data } = this.#route(object, '@EventPattern');
-      const result: unknown = await handler(data, new OonContext([peer, pattern, undefined]));
-      if (isObservable(result)) await lastValueFrom(result as Observable<unknown>, { defaultValue: undefined });
+      const context = new OonContext([peer, pattern, undefined]);
+      await this.#processing(context, async () => {
+        const result: unknown = await handler(data, context);
+        if (isObservable(result)) await lastValueFrom(result as Observable<unknown>, { defaultValue: undefined });
+      });
     } catch (error) {
-      this.#nestLogger.error(`event from client ${String(peer)} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
+      this.#nestLogger.error(`event from client ${String(peer)} failed: ${describe(error)}`);
     }
+  }
+
+  /**
+   * Runs `work` inside Nest's processing hooks (`setOnProcessingStartHook`, used by tracing),
+   * as Nest's own transports do; the hook may run it later, or in a context of its own.
+   */
+  #processing<T>(context: OonContext, work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.onProcessingStartHook(this.transportId, context, async () => {
+        try {
+          resolve(await work());
+        } catch (error) {
+          reject(error);
+        } finally {
+          this.onProcessingEndHook?.(this.transportId, context);
+        }
+      });
+    });
   }
 
   /** The handler, pattern and payload of what arrived; `BadData` naming the pattern when no handler fits. */
@@ -134,5 +158,15 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
     const handler = this.#classes.find(object);
     if (handler === undefined) throw new BadDataError(`no ${decorator}(${name}) handler in this Nest app, nor one for a class ${name} extends`);
     return { handler, pattern: name, data: object };
+  }
+}
+
+/** What failed, as one line: an error's message, else the value as JSON when it can be written so. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
   }
 }

@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import type { OonServer } from '@oon/server';
-import { OonClientProxy, OonTransport } from '@oon/nestjs';
+import { OonClientProxy, OonTransport, type OonContext } from '@oon/nestjs';
 import { Order, Receipt } from '../../../test/fixtures/nest-app/src/orders';
 import { runNode } from '../../../test/support/node-process';
 
@@ -54,6 +54,28 @@ describe('a hybrid app (HTTP with connectMicroservice)', () => {
   });
 });
 
+describe("Nest's processing hooks (tracing)", () => {
+  it("wrap each request, as Nest's own transports do", async () => {
+    const transport = new OonTransport({ port: 0, logger: false });
+    const seen: string[] = [];
+    transport.setOnProcessingStartHook((_id, context, done) => {
+      seen.push(`start ${(context as OonContext).getPattern()}`);
+      return done();
+    });
+    transport.setOnProcessingEndHook((_id, context) => seen.push(`end ${(context as OonContext).getPattern()}`));
+    const app = await NestFactory.createMicroservice(HybridModule, { strategy: transport, logger: false });
+    await app.listen();
+    const client = new OonClientProxy({ port: transport.unwrap<OonServer>().address()?.port ?? 0, logger: false });
+    try {
+      await firstValueFrom(client.send(Order, Object.assign(new Order(), { sku: 'T1' })));
+      expect(seen).toEqual(['start Order', 'end Order']);
+    } finally {
+      await client.close();
+      await app.close();
+    }
+  });
+});
+
 describe('examples/nestjs', () => {
   it('runs with one command: orders placed, refused, tracked and not cancelled, through the gateway', async () => {
     const run = runNode(join(__dirname, '..', '..', '..', 'examples', 'nestjs', 'dist', 'main.js'), [], { timeoutMs: 30_000 });
@@ -66,4 +88,27 @@ describe('examples/nestjs', () => {
     expect(out[4]).toMatch(/^POST \/orders\/o-1\/cancel -> 409 \{"code":"ALREADY_SHIPPED"/);
     expect(run.lines).toContain('done');
   }, 40_000);
+});
+
+describe('OonClientProxy#connect()', () => {
+  it('fails with BadConn while nothing listens, and connects on the next call once the service is up', async () => {
+    const probe = new OonTransport({ port: 0, logger: false });
+    const port = await new Promise<number>((resolve) => probe.listen(() => resolve(probe.unwrap<OonServer>().address()?.port ?? 0)));
+    await probe.close();
+    const client = new OonClientProxy({ port, logger: false });
+    try {
+      const refused = await firstValueFrom(client.send(Order, Object.assign(new Order(), { sku: 'C1' }))).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'BadConn' });
+      const app = await NestFactory.createMicroservice(HybridModule, { strategy: new OonTransport({ port, logger: false }), logger: false });
+      await app.listen();
+      try {
+        expect(await firstValueFrom(client.send(Order, Object.assign(new Order(), { sku: 'C2' })))).toMatchObject({ sku: 'C2' });
+      } finally {
+        await client.close();
+        await app.close();
+      }
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -94,6 +94,13 @@ describe('OonTransport and OonClientProxy', () => {
     expect(await firstValueFrom(client.orders.send({ cmd: 'pid' }, {}))).toBe(server.child.pid);
   });
 
+  it('carry arrays of instances both ways, and an Observable with no value', async () => {
+    const batch = await firstValueFrom(client.orders.send<Order[]>('orders.batch', [order('B1', 1), order('B2', 2)]));
+    expect(batch).toEqual([order('Order:B1', 10), order('Order:B2', 20)]);
+    for (const item of batch) expect(item).toBeInstanceOf(Order);
+    expect(await lastValueFrom(client.orders.send('orders.none', {}), { defaultValue: 'no value' })).toBe('no value');
+  });
+
   it('emit the values of an Observable reply, in order, as instances', async () => {
     const steps = await lastValueFrom(client.orders.send<TrackingStep>('orders.track', order('T1')).pipe(toArray()));
     expect(steps.map((s) => s.step)).toEqual(['packed', 'shipped', 'delivered']);
