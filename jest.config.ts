@@ -2,7 +2,7 @@ import type { Config } from 'jest';
 
 /** Source entry points, so tests run against `src/` without a build. */
 const moduleNameMapper = {
-  '^@oon/(core|wire|server|client|nestjs)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@oon/(core|wire|server|client|redis|nestjs)$': '<rootDir>/packages/$1/src/index.ts',
   '^@oon/wire/internal$': '<rootDir>/packages/wire/src/internal.ts',
   // The bench imports the cars as a package; from source too, so one @oon/core (one registry) is loaded.
   '^@oon/example-cars$': '<rootDir>/examples/cars/src/cars.ts',
@@ -31,6 +31,7 @@ const config: Config = {
     project('wire', ['<rootDir>/packages/wire/test']),
     project('server', ['<rootDir>/packages/server/test']),
     project('client', ['<rootDir>/packages/client/test']),
+    project('redis', ['<rootDir>/packages/redis/test']),
     project('nestjs', ['<rootDir>/packages/nestjs/test']),
     project('integration', ['<rootDir>/test/integration']),
     // Pages bundled with esbuild and run in headless Chromium (Debian's `chromium`).

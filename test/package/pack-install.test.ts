@@ -163,7 +163,7 @@ afterAll(() => {
   const all = sizeOf(modules) - sizeOf(join(modules, '@types')) - sizeOf(join(modules, 'undici-types'));
   process.stdout.write(
     `pack-install: ${timings.join(', ')}\n  tarballs: ${sizes.join(', ')}\n` +
-      `  installed: @oon/* ${(oon / 1024).toFixed(0)} KiB, with class-transformer, reflect-metadata and eventemitter3 ${(all / 1024).toFixed(0)} KiB (without @types/node)\n`,
+      `  installed: @oon/* ${(oon / 1024).toFixed(0)} KiB, with class-transformer, reflect-metadata, eventemitter3 and @redis/client ${(all / 1024).toFixed(0)} KiB (without @types/node)\n`,
   );
   rmSync(work, { recursive: true, force: true });
 });

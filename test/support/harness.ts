@@ -221,7 +221,8 @@ export function harness(transport: TestTransport = 'tcp'): Harness {
       let resolved: OonServerOptions = options.path === undefined ? { host: LOOPBACK, port: 0, ...options } : options;
       if (overWebSocket) {
         const { port = 0, ...rest } = resolved;
-        resolved = { ...rest, tcp: false, websocket: { port, host: LOOPBACK, ...options.websocket } };
+        const shared = options.websocket?.server !== undefined;
+        resolved = { ...rest, tcp: false, websocket: { ...(shared ? {} : { port, host: LOOPBACK }), ...options.websocket } };
       }
       const server = new OonServer<T>(resolved);
       servers.push(server);
@@ -236,7 +237,7 @@ export function harness(transport: TestTransport = 'tcp'): Harness {
 
     client<T extends object>(port: number | string, options: OonClientOptions = {}): OonClient<T> {
       const where: OonClientOptions =
-        typeof port === 'string' ? { path: port } : overWebSocket && options.url === undefined ? { url: wsUrl(port) } : { host: LOOPBACK, port };
+        options.url !== undefined ? {} : typeof port === 'string' ? { path: port } : overWebSocket ? { url: wsUrl(port) } : { host: LOOPBACK, port };
       const client = new OonClient<T>({ ...where, ...options });
       clients.push(client);
       return client;

@@ -22,13 +22,15 @@ export interface RunNodeOptions {
   withStderr?: boolean;
   /** Kill the program past this many milliseconds. @default 15000 */
   timeoutMs?: number;
+  /** Give it a stdin pipe (`child.stdin`) to write commands to. @default false */
+  withStdin?: boolean;
 }
 
 /** Runs `node file args`; fails at once if `file` is not built (`pnpm test` runs `tsc -b` first). */
 export function runNode(file: string, args: string[] = [], options: RunNodeOptions = {}): NodeRun {
   if (!existsSync(file)) throw new Error(`${file} is not built: run \`tsc -b\` (pnpm test does) first`);
   const child = spawn(process.execPath, [file, ...args], {
-    stdio: ['ignore', 'pipe', options.withStderr === true ? 'pipe' : 'inherit'],
+    stdio: [options.withStdin === true ? 'pipe' : 'ignore', 'pipe', options.withStderr === true ? 'pipe' : 'inherit'],
   });
   const lines: string[] = [];
   const waiters: Array<() => void> = [];

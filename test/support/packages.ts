@@ -52,5 +52,6 @@ export const PUBLIC_PACKAGES: readonly PublicPackage[] = [
   publicPackage('wire', true),
   publicPackage('server'),
   publicPackage('client'),
+  publicPackage('redis'),
   publicPackage('nestjs'),
 ];

@@ -1,12 +1,5 @@
-import { NetClass, NetField, NetMessage, t, type JsonValue } from '@oon/core';
-import { JsonCodec } from '@oon/wire';
-
-/**
- * Writes and reads the instances a carrier holds, as OON's JSON: each names its class
- * and fields, so it is revived (and validated) as its class on the other side. A field
- * cannot be typed "any registered class" in OON's schema, so a carrier holds them as text.
- */
-const codec = new JsonCodec();
+import { defaultRegistry, NetClass, NetField, NetMessage, t, type JsonValue, type NetClassType } from '@oon/core';
+import { JsonCodec, type CodecOptions } from '@oon/wire';
 
 /**
  * One value that is not a single registered instance, as it travels in a
@@ -54,47 +47,72 @@ function isInstance(value: unknown): value is object {
   return proto !== Object.prototype && proto !== null;
 }
 
-function write(object: object): string {
-  return codec.encode(new NetMessage(object));
-}
+/** The carriers and their wire names, registered (in this order) in an endpoint's own registry when it has one. */
+const CARRIERS: ReadonlyArray<readonly [NetClassType, string]> = [
+  [NestValue, 'oon.nestjs.Value'],
+  [NestCall, 'oon.nestjs.Call'],
+  [NestReply, 'oon.nestjs.Reply'],
+];
 
-function read(text: string): object {
-  return codec.decode(text).object;
-}
+/**
+ * Packs values into carriers and unpacks them, for one endpoint. Instances inside a
+ * carrier travel as OON's JSON text, written and read with the endpoint's registry,
+ * limits and validation: OON's schema has no field type for "an instance of any
+ * registered class", so a carrier holds them as text, each naming its class.
+ */
+export class Carriers {
+  readonly #codec: JsonCodec;
 
-/** Fills a carrier's value fields with `value`; throws `BadData` for an instance OON cannot send. */
-export function setValue<V extends NestValue>(carrier: V, value: unknown): V {
-  if (value === undefined) return carrier;
-  if (isInstance(value)) carrier.instance = write(value);
-  else if (Array.isArray(value) && value.length > 0 && value.every(isInstance)) carrier.instances = value.map(write);
-  else carrier.json = value as JsonValue;
-  return carrier;
-}
+  /** `options`: the endpoint's; a registry of its own gets the carrier classes. */
+  constructor(options: CodecOptions) {
+    const { registry = defaultRegistry, maxDepth, maxCollectionLength, maxStringBytes, maxBigIntDigits, references, validate } = options;
+    for (const [ctor, name] of CARRIERS) if (registry.nameOf(ctor) === undefined) registry.register(ctor, name);
+    const given = { maxDepth, maxCollectionLength, maxStringBytes, maxBigIntDigits, references, validate };
+    const limits = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as CodecOptions;
+    this.#codec = new JsonCodec({ ...limits, registry });
+  }
 
-/** The value a carrier holds, its instances revived and validated; throws `BadData` for one that cannot be. */
-export function valueOf(carrier: NestValue): unknown {
-  if (carrier.instance !== undefined) return read(carrier.instance);
-  if (carrier.instances !== undefined) return carrier.instances.map(read);
-  return carrier.json;
-}
+  /** A call carrying `data` under the route `pattern`; throws `BadData` for an instance OON cannot send. */
+  call(pattern: string, data: unknown): NestCall {
+    const call = this.#fill(new NestCall(), data);
+    call.pattern = pattern;
+    return call;
+  }
 
-/** A call carrying `data` under the route `pattern`. */
-export function callOf(pattern: string, data: unknown): NestCall {
-  const call = setValue(new NestCall(), data);
-  call.pattern = pattern;
-  return call;
-}
+  /** What answers a request whose handler emitted `values`: one instance as itself, anything else in a {@link NestReply}. */
+  reply(values: readonly unknown[]): object {
+    const [first] = values;
+    if (values.length === 1 && isInstance(first)) return first;
+    const reply = new NestReply();
+    reply.values = values.map((value) => this.#fill(new NestValue(), value));
+    return reply;
+  }
 
-/** What answers a request whose handler emitted `values`: one instance as itself, anything else in a {@link NestReply}. */
-export function replyOf(values: readonly unknown[]): object {
-  const [first] = values;
-  if (values.length === 1 && isInstance(first)) return first;
-  const reply = new NestReply();
-  reply.values = values.map((value) => setValue(new NestValue(), value));
-  return reply;
-}
+  /** The value a carrier holds, its instances revived and validated; throws `BadData` for one that cannot be. */
+  valueOf(carrier: NestValue): unknown {
+    if (carrier.instance !== undefined) return this.#read(carrier.instance);
+    if (carrier.instances !== undefined) return carrier.instances.map((text) => this.#read(text));
+    return carrier.json;
+  }
 
-/** The values a reply carries, in order. */
-export function valuesOf(reply: object): unknown[] {
-  return reply instanceof NestReply ? reply.values.map(valueOf) : [reply];
+  /** The values a reply carries, in order. */
+  valuesOf(reply: object): unknown[] {
+    return reply instanceof NestReply ? reply.values.map((value) => this.valueOf(value)) : [reply];
+  }
+
+  #fill<V extends NestValue>(carrier: V, value: unknown): V {
+    if (value === undefined) return carrier;
+    if (isInstance(value)) carrier.instance = this.#write(value);
+    else if (Array.isArray(value) && value.length > 0 && value.every(isInstance)) carrier.instances = value.map((item: object) => this.#write(item));
+    else carrier.json = value as JsonValue;
+    return carrier;
+  }
+
+  #write(object: object): string {
+    return this.#codec.encode(new NetMessage(object));
+  }
+
+  #read(text: string): object {
+    return this.#codec.decode(text).object;
+  }
 }

@@ -1,7 +1,7 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { OonClient, type ClientStatus, type Logger, type OonClientEvents, type OonClientOptions } from '@oon/client';
-import { callOf, valuesOf } from './carriers';
+import { Carriers } from './carriers';
 import { isClassPattern } from './class-routes';
 import { nestLogger } from './nest-logger';
 
@@ -47,6 +47,7 @@ export type OonClientProxyEvents = { [K in keyof OonClientEvents]: (...args: Oon
 export class OonClientProxy extends ClientProxy<OonClientProxyEvents> {
   readonly #client: OonClient;
   readonly #requestTimeout: number | undefined;
+  readonly #carriers: Carriers;
   #connecting: Promise<OonClient> | undefined;
 
   constructor(options: OonClientProxyOptions = {}) {
@@ -54,6 +55,7 @@ export class OonClientProxy extends ClientProxy<OonClientProxyEvents> {
     const { logger = nestLogger('OonClientProxy'), requestTimeout, ...clientOptions } = options;
     if (requestTimeout !== undefined && !(requestTimeout > 0)) throw new RangeError(`requestTimeout must be a positive number of milliseconds, got ${String(requestTimeout)}`);
     this.#requestTimeout = requestTimeout;
+    this.#carriers = new Carriers(clientOptions);
     this.#client = new OonClient(logger === false ? clientOptions : { ...clientOptions, logger });
     this.#client.on('connect', () => this.#setStatus('connected'));
     this.#client.on('disconnect', () => this.#setStatus('disconnected'));
@@ -136,7 +138,7 @@ export class OonClientProxy extends ClientProxy<OonClientProxyEvents> {
         settled = true;
         let values: unknown[];
         try {
-          values = valuesOf(reply);
+          values = this.#carriers.valuesOf(reply);
         } catch (err) {
           callback({ err });
           return;
@@ -163,7 +165,7 @@ export class OonClientProxy extends ClientProxy<OonClientProxyEvents> {
 
   /** What goes on the wire: the instance itself for a class pattern, else a call carrying the pattern's route. */
   #outgoing({ pattern, data }: ReadPacket): object {
-    return isClassPattern(pattern) ? (data as object) : callOf(this.normalizePattern(pattern as string), data);
+    return isClassPattern(pattern) ? (data as object) : this.#carriers.call(this.normalizePattern(pattern as string), data);
   }
 }
 

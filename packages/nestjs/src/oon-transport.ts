@@ -3,7 +3,7 @@ import { Server, type CustomTransportStrategy, type MessageHandler } from '@nest
 import { isObservable, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { BadDataError } from '@oon/core';
 import { OonServer, type Logger, type OonServerEvents, type OonServerOptions, type Peer } from '@oon/server';
-import { NestCall, replyOf, valueOf } from './carriers';
+import { Carriers, NestCall } from './carriers';
 import { ClassRoutes, isClassPattern } from './class-routes';
 import { nestLogger } from './nest-logger';
 import { OonContext } from './oon-context';
@@ -48,12 +48,14 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
   override readonly transportId = OON_TRANSPORT;
   readonly #server: OonServer;
   readonly #classes = new ClassRoutes();
+  readonly #carriers: Carriers;
   /** For what fails in the app's own handlers, which OON cannot see. */
   readonly #nestLogger = new NestLogger('OonTransport');
 
   constructor(options: OonTransportOptions = {}) {
     super();
     const { logger = nestLogger('OonTransport'), ...serverOptions } = options;
+    this.#carriers = new Carriers(serverOptions);
     this.#server = new OonServer(logger === false ? serverOptions : { ...serverOptions, logger });
     this.#server.handle(Object, (object, peer, signal) => this.#answer(object, peer, signal));
     // Always listened to: without a 'message' listener OON would hold events for accept()/receive().
@@ -112,7 +114,7 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
     } catch (error) {
       throw handlerFailure(error);
     }
-    return replyOf(values);
+    return this.#carriers.reply(values);
   }
 
   /** Runs the event handlers of one message; a failure is logged, and the connection goes on. */
@@ -152,7 +154,7 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
     if (object instanceof NestCall) {
       const handler = this.getHandlerByPattern(object.pattern);
       if (handler === null) throw new BadDataError(`no ${decorator}(${JSON.stringify(object.pattern)}) handler in this Nest app`);
-      return { handler, pattern: object.pattern, data: valueOf(object) };
+      return { handler, pattern: object.pattern, data: this.#carriers.valueOf(object) };
     }
     const name = object.constructor.name;
     const handler = this.#classes.find(object);

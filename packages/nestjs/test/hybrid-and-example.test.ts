@@ -10,7 +10,8 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import type { OonServer } from '@oon/server';
-import { OonClientProxy, OonTransport, type OonContext } from '@oon/nestjs';
+import { Registry } from '@oon/core';
+import { NestCall, OonClientProxy, OonTransport, type OonContext } from '@oon/nestjs';
 import { Order, Receipt } from '../../../test/fixtures/nest-app/src/orders';
 import { runNode } from '../../../test/support/node-process';
 
@@ -19,6 +20,11 @@ class HybridController {
   @Get('health')
   health(): string {
     return 'ok';
+  }
+
+  @MessagePattern('orders.echo')
+  echo(@Payload() order: Order): Order[] {
+    return [order, order];
   }
 
   @MessagePattern(Order)
@@ -69,6 +75,29 @@ describe("Nest's processing hooks (tracing)", () => {
     try {
       await firstValueFrom(client.send(Order, Object.assign(new Order(), { sku: 'T1' })));
       expect(seen).toEqual(['start Order', 'end Order']);
+    } finally {
+      await client.close();
+      await app.close();
+    }
+  });
+});
+
+describe('endpoints with a registry of their own', () => {
+  it('register the carriers there, and revive what they carry with it', async () => {
+    const registry = new Registry();
+    registry.register(Order, 'own.Order');
+    registry.register(Receipt, 'own.Receipt');
+    const transport = new OonTransport({ port: 0, logger: false, registry });
+    const app = await NestFactory.createMicroservice(HybridModule, { strategy: transport, logger: false });
+    await app.listen();
+    const client = new OonClientProxy({ port: transport.unwrap<OonServer>().address()?.port ?? 0, logger: false, registry });
+    try {
+      const order = Object.assign(new Order(), { sku: 'R1', quantity: 2 });
+      expect(await firstValueFrom(client.send(Order, order))).toBeInstanceOf(Receipt);
+      const echoed = await firstValueFrom(client.send<Order[]>('orders.echo', order));
+      expect(echoed).toEqual([order, order]);
+      expect(echoed[0]).toBeInstanceOf(Order);
+      expect(registry.nameOf(NestCall)).toBe('oon.nestjs.Call');
     } finally {
       await client.close();
       await app.close();

@@ -1,5 +1,5 @@
-import { OonError, type NetMessageOptions } from '@oon/core';
-import { SharedMessage } from '@oon/wire/internal';
+import { OonError } from '@oon/core';
+import type { SharedMessage } from '@oon/wire/internal';
 import type { Peer, PeerData } from './peer';
 
 /** One peer `broadcast()` could not hand the message to, and why. */
@@ -27,18 +27,20 @@ export interface BroadcastResult<Data extends object = PeerData, Identity extend
   readonly failed: number;
   /** Each peer evicted or failed, with its error. */
   readonly failures: readonly BroadcastFailure<Data, Identity>[];
+  /**
+   * Set when the server has an adapter and the broadcast could not be published to the
+   * other nodes: `BadConn` naming Redis while it is unreachable (their peers did not get
+   * it; the counts above are this node's), `BadData` if the object cannot be encoded.
+   * Unset when published, and always on a server without an adapter.
+   */
+  readonly cluster?: OonError;
 }
 
 /**
- * Hands `object` to each peer in turn, encoded once per codec (a `SharedMessage`: every
- * peer gets the same payload and message id); a refusal is counted, never thrown.
+ * Hands `shared` to each peer in turn, encoded once per codec (every peer gets the same
+ * payload and message id); a refusal is counted, never thrown.
  */
-export function broadcastTo<Data extends object, Identity extends object>(
-  peers: Iterable<Peer<Data, Identity>>,
-  object: object,
-  options: NetMessageOptions | undefined,
-): BroadcastResult<Data, Identity> {
-  const shared = new SharedMessage(object, options);
+export function broadcastTo<Data extends object, Identity extends object>(peers: Iterable<Peer<Data, Identity>>, shared: SharedMessage): BroadcastResult<Data, Identity> {
   let delivered = 0;
   let evicted = 0;
   const failures: BroadcastFailure<Data, Identity>[] = [];

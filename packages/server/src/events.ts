@@ -61,6 +61,18 @@ export interface OonServerEvents<T extends object = object, Data extends object 
    * Nothing throws if no one listens: listen for it.
    */
   error: [error: OonError, peer: Peer<Data, Identity> | undefined];
+  /**
+   * A server-side message from the server of another node (its `serverSideEmit()`): a
+   * live instance of its registered class, and the id of the node that sent it. Only
+   * with an adapter (`@oon/redis`).
+   */
+  serverMessage: [object: object, node: string];
+  /**
+   * Another node stopped answering (its heartbeat in Redis lapsed): it is taken to be
+   * dead, its peers are in no room any more, and counts and `peers()` leave them out. A
+   * node that closes leaves without this. Only with an adapter (`@oon/redis`).
+   */
+  nodeDown: [node: string];
   /** The server stopped and every connection is closed. */
   close: [];
 }

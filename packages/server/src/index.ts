@@ -2,6 +2,8 @@ export { OonServer } from './oon-server';
 export { Peer } from './peer';
 export type { PeerData } from './peer';
 export { BroadcastOperator } from './broadcast-operator';
+export type { PeerRef } from './broadcast-operator';
+export type { Adapter, AdapterFactory, AdapterHost, ClusterPayload, PeerSelection, PeerSnapshot, RemotePeer } from './adapter';
 export type { Room } from './rooms';
 export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS } from '@oon/wire';
 export {
@@ -19,4 +21,4 @@ export type { BroadcastResult, BroadcastFailure } from './broadcast';
 export type { DisconnectReason } from '@oon/wire';
 export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
 // The other @oon/wire types this package's signatures name, so a project needs no direct @oon/wire dependency.
-export type { AnyClass, ConnectionOptions, DeliveryStats, Logger, ReceiveOptions, RequestHandler, SchemaProblems } from '@oon/wire';
+export type { AnyClass, CodecOptions, ConnectionOptions, DeliveryStats, Logger, ReceiveOptions, RequestHandler, SchemaProblems } from '@oon/wire';

@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { BadConnError, StartFailError, StopFailError, type OonError } from '@oon/core';
+import { DEFAULT_HANDSHAKE_TIMEOUT } from '@oon/wire';
 import { SocketTransport, type Transport } from '@oon/wire/internal';
 import type { ResolvedServerOptions } from './options';
 import { WebSocketListener } from './websocket-listener';
@@ -53,7 +54,8 @@ export class Listeners {
     try {
       if (tcp) await this.#listenTcp();
       if (websocket !== undefined) {
-        this.#websocket = new WebSocketListener(websocket, this.#options.tls, this.#hooks);
+        const handshakeTimeout = this.#options.connection.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+        this.#websocket = new WebSocketListener(websocket, this.#options.tls, handshakeTimeout, this.#hooks);
         await this.#websocket.start();
       }
     } catch (err) {

@@ -25,8 +25,9 @@ import {
   type SessionGrant,
   type Transport,
 } from '@oon/wire/internal';
-import type { BroadcastResult } from './broadcast';
-import { BroadcastOperator } from './broadcast-operator';
+import { broadcastTo, type BroadcastResult } from './broadcast';
+import { BroadcastOperator, type PeerRef } from './broadcast-operator';
+import { Cluster } from './cluster';
 import { RoomIndex, type Room } from './rooms';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type AuthCheck, type OonServerOptions, type ResolvedServerOptions } from './options';
@@ -60,8 +61,8 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   readonly #peers = new Set<Peer<Data, Identity>>();
   /** Who is in which room (this node's). */
   readonly #rooms = new RoomIndex<Peer<Data, Identity>>();
-  /** Every peer, and the rooms: what broadcasts are aimed within. */
-  readonly #scope = { all: () => this.#peers, rooms: this.#rooms };
+  /** This node's peers and rooms, and its adapter to the other nodes: what broadcasts are aimed within. */
+  readonly #cluster: Cluster<Peer<Data, Identity>>;
   /** What `auth` resolved to for each connection it admitted with an identity, until its peer has it. */
   readonly #identityOf = new WeakMap<Connection, Identity>();
   /** Every accepted socket's connection, handshaking or not, so `close()` leaves none behind. */
@@ -93,6 +94,27 @@ export class OonServer<T extends object = object, Data extends object = PeerData
       // The client that waited longest makes room: its session ends as if its window had passed.
       evict: (entry) => this.#endSession(entry, 'timeout'),
     });
+    this.#cluster = new Cluster<Peer<Data, Identity>>(
+      {
+        all: () => this.#peers,
+        rooms: this.#rooms,
+        codecOptions: this.#options.connection,
+        logger: this.#logger,
+        deliver: (peers, shared) => void broadcastTo(peers, shared),
+        serverMessage: (object, node) => this.emit('serverMessage', object, node),
+        fault: (error) => this.#fault(error),
+        nodeDown: (node) => this.emit('nodeDown', node),
+      },
+      this.#options.adapter,
+    );
+  }
+
+  /**
+   * This server's id in its cluster: the `node` of its peers as other nodes see them
+   * (`RemotePeer.node`), and what `'serverMessage'` and `'nodeDown'` name it by.
+   */
+  get node(): string {
+    return this.#cluster.node;
   }
 
   /** The clients connected now (after their handshake), and those whose session waits for them to reconnect. */
@@ -124,8 +146,9 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   /**
    * Starts listening: on TCP (or TLS, or a Unix socket) unless `tcp: false`, and for
    * WebSocket clients with the `websocket` option. Resolves with the TCP address (else
-   * the WebSocket one). Rejects with `StartFail` if an address cannot be bound or the
-   * server already runs.
+   * the WebSocket one). Rejects with `StartFail` if an address cannot be bound, the
+   * server already runs, or its adapter cannot join the cluster (Redis unreachable: the
+   * message names it and its address); then nothing is left bound or connected.
    */
   async listen(): Promise<AddressInfo> {
     if (this.#listeners !== undefined) throw new StartFailError(`server is already listening on ${this.#where()}`);
@@ -134,7 +157,13 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     this.#closing = undefined;
     this.#accepted = new Inbox<Peer<Data, Identity>>({ what: 'connection' });
     try {
-      await listeners.start();
+      await this.#cluster.adapter.start();
+      try {
+        await listeners.start();
+      } catch (err) {
+        await this.#cluster.adapter.stop().catch(() => {});
+        throw err;
+      }
     } catch (err) {
       this.#listeners = undefined;
       throw err;
@@ -205,12 +234,35 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   }
 
   /** Aims a broadcast at every peer except those in `room` and the peer `peer` (or each of several): `server.except(sender).send(obj)`. */
-  except(target: Room | Peer<Data, Identity> | readonly (Room | Peer<Data, Identity>)[]): BroadcastOperator<Data, Identity> {
+  except(target: Room | PeerRef<Data, Identity> | readonly (Room | PeerRef<Data, Identity>)[]): BroadcastOperator<Data, Identity> {
     return this.#everyone().except(target);
   }
 
   #everyone(): BroadcastOperator<Data, Identity> {
-    return new BroadcastOperator(this.#scope);
+    return new BroadcastOperator(this.#cluster);
+  }
+
+  /**
+   * Sends one object to the server of every other node of the cluster (not to any
+   * client): each emits it, revived, as `'serverMessage'` with this node's id; listen
+   * for one class with {@link OonServer.onServerMessage}. Resolves once published;
+   * rejects with `BadData` if the object cannot be encoded and `BadConn` when the other
+   * nodes cannot be reached (Redis down). Without an adapter there is no other node:
+   * it resolves and reaches no one.
+   */
+  serverSideEmit(object: object, options?: NetMessageOptions): Promise<void> {
+    return this.#cluster.emit(object, options);
+  }
+
+  /**
+   * Listens for server-side messages of one class (subclasses included) from the other
+   * nodes, typed as that class: `server.onServerMessage(Evict, (evict, node) => …)`.
+   * Returns a function that removes the listener.
+   */
+  onServerMessage<C extends object>(type: AnyClass<C>, listener: (object: C, node: string) => void): () => void {
+    const relay = forInstancesOf(type, listener);
+    this.on('serverMessage', relay);
+    return () => this.off('serverMessage', relay);
   }
 
   /**
@@ -232,6 +284,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     await Promise.all([...this.#connections].map((c) => c.close(false)));
     for (const entry of this.#sessions.all()) this.#endSession(entry, 'local close');
     await stopped;
+    await this.#cluster.adapter.stop();
     this.#listeners = undefined;
     this.emit('close');
   }

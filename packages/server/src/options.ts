@@ -1,5 +1,6 @@
 import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT, DEFAULT_RESUME_WINDOW, type ConnectionOptions } from '@oon/wire';
 import { checkEndpointCodecOptions, checkLogger, checkLimits, checkSocketPath } from '@oon/wire/internal';
+import type { AdapterFactory } from './adapter';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type ServerWebSocketOptions } from './websocket-options';
 
 /** Pending connections the kernel queues before `accept`. @default 511, Node's own */
@@ -122,6 +123,12 @@ export interface OonServerOptions<Identity extends object = object> extends Conn
    * `tls.mutual` there.
    */
   auth?: AuthCheck<Identity>;
+  /**
+   * Makes this server one node of a cluster: `redisAdapter({ url })` from `@oon/redis`
+   * shares rooms, broadcasts, counts and server-side messages with every server given
+   * the same Redis (docs/scaling.md). @default undefined (this process only)
+   */
+  adapter?: AdapterFactory;
 }
 
 /** Where a connecting client comes from, for an {@link AuthCheck}. */
@@ -170,6 +177,8 @@ export interface ResolvedServerOptions {
   readonly auth: AuthCheck | undefined;
   /** The options every peer's connection gets. */
   readonly connection: ConnectionOptions;
+  /** What makes the server's adapter, if it spans nodes. */
+  readonly adapter: AdapterFactory | undefined;
 }
 
 /** Validates and completes server options; throws `TypeError`/`RangeError` on a caller mistake. */
@@ -189,6 +198,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     resumeWindow = DEFAULT_RESUME_WINDOW,
     maxSessions = DEFAULT_MAX_SESSIONS,
     auth,
+    adapter,
     ...connection
   } = options;
   checkSocketPath(options);
@@ -211,6 +221,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
   checkEndpointCodecOptions(connection);
   checkLogger(connection.logger);
   if (tls !== undefined) checkServerTls(tls);
+  if (adapter !== undefined && typeof adapter !== 'function') throw new TypeError('adapter must be a function (host) => Adapter, such as redisAdapter({ url }) from @oon/redis');
   if (typeof tcp !== 'boolean') throw new TypeError(`tcp must be true or false, got ${String(tcp)}`);
   const resolvedWebSocket = resolveWebSocketOptions(websocket, host);
   if (!tcp && resolvedWebSocket === undefined) throw new TypeError('tcp: false leaves the server nothing to listen on: give the `websocket` option');
@@ -228,6 +239,7 @@ export function resolveServerOptions(options: OonServerOptions = {}): ResolvedSe
     resumeWindow,
     maxSessions,
     auth,
+    adapter,
     connection: Object.freeze(connection),
   });
 }

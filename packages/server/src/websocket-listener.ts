@@ -50,8 +50,12 @@ export class WebSocketListener {
   #server: HttpServer | undefined;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(request, socket, head);
 
-  constructor(options: ResolvedWebSocketOptions, tls: Readonly<ServerTlsOptions> | undefined, hooks: WebSocketListenerHooks) {
+  readonly #handshakeTimeout: number;
+
+  /** `handshakeTimeout` also bounds the HTTP request before the upgrade, on the own port. */
+  constructor(options: ResolvedWebSocketOptions, tls: Readonly<ServerTlsOptions> | undefined, handshakeTimeout: number, hooks: WebSocketListenerHooks) {
     this.#options = options;
+    this.#handshakeTimeout = handshakeTimeout;
     this.#tls = tls;
     this.#hooks = hooks;
     // The stream is bytes: a message holds at most what a peer's transport puts in one,
@@ -108,10 +112,14 @@ export class WebSocketListener {
       response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'close' });
       response.end(`this is an OON WebSocket endpoint at ${this.#options.path}: connect with a WebSocket client\n`);
     };
+    // A socket that never finishes its upgrade request is no connection yet (no slot
+    // counts it): it gets handshakeTimeout, not Node's minute, to send its headers.
+    const timeout = this.#handshakeTimeout;
+    const limits = { headersTimeout: timeout, requestTimeout: timeout, connectionsCheckingInterval: Math.min(timeout, 30_000) };
     const tls = this.#tls;
-    if (tls === undefined) return createHttpServer(answer);
+    if (tls === undefined) return createHttpServer(limits, answer);
     const { mutual = false, ...secure } = tls;
-    return createHttpsServer({ ...secure, requestCert: mutual, rejectUnauthorized: mutual }, answer) as unknown as HttpServer;
+    return createHttpsServer({ ...limits, ...secure, requestCert: mutual, rejectUnauthorized: mutual }, answer) as unknown as HttpServer;
   }
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {

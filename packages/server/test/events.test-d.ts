@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { ErrorCode, NetMessage, OonError } from '@oon/core';
-import { OonServer, type BroadcastOperator, type BroadcastResult, type DisconnectReason, type Peer } from '@oon/server';
+import { OonServer, Peer, type BroadcastOperator, type BroadcastResult, type DisconnectReason, type PeerRef, type RemotePeer } from '@oon/server';
 import { FordTruck, VolvoCar } from '../../../examples/cars/src/cars';
 
 export function serverEventTypes(): void {
@@ -151,11 +151,16 @@ export function peerStateTypes(): void {
     const all: BroadcastResult<Game, User> = await server.broadcast(new VolvoCar());
     const failed: Peer<Game, User> | undefined = aimed.failures[0]?.peer;
     const operator: BroadcastOperator<Game, User> = server.in(['a', 'b']);
-    const peers: Peer<Game, User>[] = await operator.peers();
+    // Cluster-wide: this node's Peers and other nodes' RemotePeers, both typed with the server's Data and Identity.
+    const peers: PeerRef<Game, User>[] = await operator.peers();
     const count: number = await server.in('lobby').count();
     const first = peers[0];
     if (first !== undefined) void server.except(first).send(new VolvoCar());
-    void [all, failed, count];
+    const remote = peers.find((p): p is RemotePeer<Game, User> => !(p instanceof Peer));
+    const score: number | undefined = remote?.data?.score;
+    const node: string | undefined = remote?.node;
+    const ids: Array<string | undefined> = peers.map((p) => p.identity?.id);
+    void [all, failed, count, score, node, ids, aimed.cluster?.code];
   })();
 
   // @ts-expect-error auth resolves to a User (or a boolean), not a string

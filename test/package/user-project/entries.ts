@@ -3,6 +3,7 @@
 import * as client from '@oon/client';
 import * as core from '@oon/core';
 import * as nestjs from '@oon/nestjs';
+import * as redis from '@oon/redis';
 import * as server from '@oon/server';
 import * as wire from '@oon/wire';
 import * as wireInternal from '@oon/wire/internal';
@@ -13,6 +14,7 @@ const entries: Record<string, object> = {
   '@oon/wire/internal': wireInternal,
   '@oon/server': server,
   '@oon/client': client,
+  '@oon/redis': redis,
   '@oon/nestjs': nestjs,
 };
 const names = Object.fromEntries(

@@ -1,0 +1,185 @@
+import { BadDataError } from '@oon/core';
+import type { ClusterPayload, PeerSelection, PeerSnapshot } from '@oon/server';
+
+/**
+ * What nodes say to each other through Redis, one pub/sub message each:
+ *
+ * ```text
+ * [u8 version = 1][u8 kind][u32 BE header length][header: JSON, UTF-8][payload: the rest]
+ * ```
+ *
+ * The header is small JSON (who sent it, whom it aims at); the payload is an object as
+ * OON's binary codec wrote it (broadcasts and server-side messages), so the app's objects
+ * travel as they do to clients, and a node of another schema reads them by its own.
+ */
+export const ENVELOPE_VERSION = 1;
+
+/** A broadcast for the peers `selection` aims at. */
+export interface BroadcastEnvelope {
+  readonly kind: 'broadcast';
+  readonly node: string;
+  readonly selection: PeerSelection;
+  readonly payload: ClusterPayload;
+}
+
+/** A server-side message for every other node's server. */
+export interface ServerEnvelope {
+  readonly kind: 'server';
+  readonly node: string;
+  readonly payload: ClusterPayload;
+}
+
+/** A question to every other node: its peers `selection` aims at, or how many. */
+export interface RequestEnvelope {
+  readonly kind: 'request';
+  readonly node: string;
+  readonly request: string;
+  readonly countOnly: boolean;
+  readonly selection: PeerSelection;
+}
+
+/** One node's answer to a {@link RequestEnvelope}. */
+export interface ReplyEnvelope {
+  readonly kind: 'reply';
+  readonly node: string;
+  readonly request: string;
+  readonly count: number;
+  readonly peers: readonly PeerSnapshot[];
+}
+
+/** A node closing: it leaves the cluster now (no `'nodeDown'` for it). */
+export interface LeaveEnvelope {
+  readonly kind: 'leave';
+  readonly node: string;
+}
+
+/** Any message between nodes. */
+export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope;
+
+const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave'] as const;
+const HEAD_BYTES = 6;
+const EMPTY = new Uint8Array(0);
+
+/** Encodes a message between nodes (see {@link ENVELOPE_VERSION} for the layout). */
+export function encodeEnvelope(envelope: Envelope): Buffer {
+  const { kind, payload, header } = split(envelope);
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const head = Buffer.allocUnsafe(HEAD_BYTES);
+  head.writeUInt8(ENVELOPE_VERSION, 0);
+  head.writeUInt8(KINDS.indexOf(kind), 1);
+  head.writeUInt32BE(json.length, 2);
+  return Buffer.concat([head, json, payload]);
+}
+
+function split(envelope: Envelope): { kind: Envelope['kind']; payload: Uint8Array; header: object } {
+  switch (envelope.kind) {
+    case 'broadcast': {
+      const { payload, selection, node } = envelope;
+      return { kind: envelope.kind, payload: payload.bytes, header: { node, selection, ignore: payload.ignore, schema: payload.schema } };
+    }
+    case 'server': {
+      const { payload, node } = envelope;
+      return { kind: envelope.kind, payload: payload.bytes, header: { node, ignore: payload.ignore, schema: payload.schema } };
+    }
+    case 'request':
+    case 'reply':
+    case 'leave': {
+      const { kind, ...header } = envelope;
+      return { kind, payload: EMPTY, header };
+    }
+  }
+}
+
+/**
+ * Reads a message from Redis; throws `BadData` naming what is wrong, over `maxBytes`
+ * before reading anything. Every field is checked: Redis is shared, and what is on a
+ * channel may not come from a node.
+ */
+export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
+  if (message.length > maxBytes) throw new BadDataError(`a message of ${message.length} bytes is over maxMessageBytes (${maxBytes})`);
+  if (message.length < HEAD_BYTES) throw new BadDataError(`a message of ${message.length} bytes is shorter than its ${HEAD_BYTES}-byte head`);
+  const version = message.readUInt8(0);
+  if (version !== ENVELOPE_VERSION) throw new BadDataError(`unknown message version ${version} (this node reads version ${ENVELOPE_VERSION})`);
+  const kind = KINDS[message.readUInt8(1)];
+  if (kind === undefined) throw new BadDataError(`unknown message kind ${message.readUInt8(1)}`);
+  const headerEnd = HEAD_BYTES + message.readUInt32BE(2);
+  if (headerEnd > message.length) throw new BadDataError(`the header runs past the message's ${message.length} bytes`);
+  let header: unknown;
+  try {
+    header = JSON.parse(message.toString('utf8', HEAD_BYTES, headerEnd));
+  } catch (err) {
+    throw new BadDataError(`the header is not JSON: ${(err as Error).message}`);
+  }
+  const h = new Fields(header, kind);
+  const node = h.string('node');
+  const bytes = message.subarray(headerEnd);
+  switch (kind) {
+    case 'broadcast':
+      return { kind, node, selection: selectionOf(h.object('selection'), kind), payload: { ignore: h.strings('ignore'), schema: h.string('schema'), bytes } };
+    case 'server':
+      return { kind, node, payload: { ignore: h.strings('ignore'), schema: h.string('schema'), bytes } };
+    case 'request':
+      return { kind, node, request: h.string('request'), countOnly: h.boolean('countOnly'), selection: selectionOf(h.object('selection'), kind) };
+    case 'reply':
+      return { kind, node, request: h.string('request'), count: h.count('count'), peers: h.array('peers').map((peer) => snapshotOf(peer)) };
+    case 'leave':
+      return { kind, node };
+  }
+}
+
+function selectionOf(value: unknown, kind: string): PeerSelection {
+  const s = new Fields(value, `${kind}'s selection`);
+  return { rooms: s.strings('rooms'), exceptRooms: s.strings('exceptRooms'), exceptPeers: s.strings('exceptPeers') };
+}
+
+function snapshotOf(value: unknown): PeerSnapshot {
+  const p = new Fields(value, "reply's peer");
+  const snapshot: PeerSnapshot = { id: p.string('id'), node: p.string('node'), rooms: p.strings('rooms'), connected: p.boolean('connected') };
+  const { data, identity } = value as { data?: unknown; identity?: unknown };
+  return { ...snapshot, ...(data === undefined ? {} : { data }), ...(identity === undefined ? {} : { identity }) };
+}
+
+/** Reads typed fields of a parsed JSON object, throwing `BadData` naming the field. */
+class Fields {
+  readonly #value: Record<string, unknown>;
+  readonly #what: string;
+
+  constructor(value: unknown, what: string) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadDataError(`the ${what} header is not an object`);
+    this.#value = value as Record<string, unknown>;
+    this.#what = what;
+  }
+
+  #fail(name: string, expected: string): never {
+    throw new BadDataError(`field ${name} of a ${this.#what} message is not ${expected}`);
+  }
+
+  string(name: string): string {
+    const v = this.#value[name];
+    return typeof v === 'string' ? v : this.#fail(name, 'a string');
+  }
+
+  boolean(name: string): boolean {
+    const v = this.#value[name];
+    return typeof v === 'boolean' ? v : this.#fail(name, 'a boolean');
+  }
+
+  count(name: string): number {
+    const v = this.#value[name];
+    return Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : this.#fail(name, 'a count');
+  }
+
+  object(name: string): unknown {
+    return this.#value[name];
+  }
+
+  array(name: string): unknown[] {
+    const v = this.#value[name];
+    return Array.isArray(v) ? v : this.#fail(name, 'an array');
+  }
+
+  strings(name: string): string[] {
+    const v = this.array(name);
+    return v.every((one) => typeof one === 'string') ? (v as string[]) : this.#fail(name, 'an array of strings');
+  }
+}

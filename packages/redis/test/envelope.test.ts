@@ -1,0 +1,57 @@
+/**
+ * What nodes say to each other through Redis (src/envelope.ts): read back as written, and
+ * anything else (another version or kind, a cut or oversized message, a header of the
+ * wrong shape) refused with `BadData` naming what is wrong, before anything is delivered.
+ */
+import { BadDataError } from '@oon/core';
+import { decodeEnvelope, encodeEnvelope, type Envelope } from '../src/envelope';
+
+const selection = { rooms: ['r'], exceptRooms: ['muted'], exceptPeers: ['n1/p1'] };
+const payload = { ignore: ['secret'], schema: 'abc', bytes: Buffer.from([1, 2, 3]) };
+
+function header(kind: number, json: string, tail: Buffer = Buffer.alloc(0)): Buffer {
+  const head = Buffer.alloc(6);
+  head.writeUInt8(1, 0);
+  head.writeUInt8(kind, 1);
+  head.writeUInt32BE(Buffer.byteLength(json), 2);
+  return Buffer.concat([head, Buffer.from(json), tail]);
+}
+
+function refusal(message: Buffer, maxBytes = 1024): string {
+  try {
+    decodeEnvelope(message, maxBytes);
+  } catch (err) {
+    expect(err).toBeInstanceOf(BadDataError);
+    return (err as BadDataError).message;
+  }
+  throw new Error('decoded');
+}
+
+describe('decodeEnvelope()', () => {
+  it.each<Envelope>([
+    { kind: 'broadcast', node: 'n1', selection, payload },
+    { kind: 'server', node: 'n1', payload },
+    { kind: 'request', node: 'n1', request: 'q1', countOnly: true, selection },
+    { kind: 'reply', node: 'n2', request: 'q1', count: 0, peers: [{ id: 'p', node: 'n2', rooms: ['r'], connected: false, data: { a: 1 } }] },
+    { kind: 'leave', node: 'n1' },
+  ])('reads back a $kind message as it was written', (envelope) => {
+    const decoded = decodeEnvelope(encodeEnvelope(envelope), 1024);
+    expect(JSON.parse(JSON.stringify(decoded))).toEqual(JSON.parse(JSON.stringify(envelope)));
+  });
+
+  it('refuses, with BadData naming what is wrong, anything not written so', () => {
+    expect(refusal(Buffer.alloc(2000), 1024)).toBe('a message of 2000 bytes is over maxMessageBytes (1024)');
+    expect(refusal(Buffer.from([1, 0]))).toBe('a message of 2 bytes is shorter than its 6-byte head');
+    expect(refusal(Buffer.from('hello world'))).toBe('unknown message version 104 (this node reads version 1)');
+    expect(refusal(header(9, '{}'))).toBe('unknown message kind 9');
+    expect(refusal(header(0, '{"node":"n"}').subarray(0, 10))).toBe("the header runs past the message's 10 bytes");
+    expect(refusal(header(0, '{nope'))).toMatch(/^the header is not JSON: /);
+    expect(refusal(header(0, '[1]'))).toBe('the broadcast header is not an object');
+    expect(refusal(header(1, '{"node":7}'))).toBe('field node of a server message is not a string');
+    expect(refusal(header(0, '{"node":"n","selection":{"rooms":[1],"exceptRooms":[],"exceptPeers":[]}}'))).toBe(
+      "field rooms of a broadcast's selection message is not an array of strings",
+    );
+    expect(refusal(header(3, '{"node":"n","request":"q","count":-1,"peers":[]}'))).toBe('field count of a reply message is not a count');
+    expect(refusal(header(3, '{"node":"n","request":"q","count":0,"peers":[{"id":"p"}]}'))).toBe("field node of a reply's peer message is not a string");
+  });
+});

@@ -1,0 +1,125 @@
+import type { OonError } from '@oon/core';
+import type { CodecOptions, Logger } from '@oon/wire';
+import type { Room } from './rooms';
+
+/**
+ * Which peers a broadcast reaches, in terms that travel between nodes: room names, and
+ * peers named by node and id. A node reaches its own peers in any of `rooms` (every peer
+ * when empty) less those in any of `exceptRooms` and those `exceptPeers` names.
+ */
+export interface PeerSelection {
+  /** The rooms aimed at; empty aims at every peer. */
+  readonly rooms: readonly Room[];
+  /** Peers in any of these rooms are left out. */
+  readonly exceptRooms: readonly Room[];
+  /** Peers left out, each as `node/id` (`node` the id of the node it is on). */
+  readonly exceptPeers: readonly string[];
+}
+
+/**
+ * An object encoded once for every node of a cluster: by OON's binary codec, with the
+ * message id every peer sees (inside `bytes`). Nodes whose `schema` key is their own deliver `bytes` to
+ * their binary-codec peers as they are; the others decode and encode it again.
+ */
+export interface ClusterPayload {
+  /** Field names left out at every depth (the sender's `ignore` option). */
+  readonly ignore: readonly string[];
+  /** The encoding's key: the sending node's schema hash and codec options that change the bytes. */
+  readonly schema: string;
+  /** The payload as the binary codec wrote it. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * A peer of the cluster as `server.in(room).peers()` returns it when it is on another
+ * node: what that node said of it when asked. `data` and `identity` are JSON copies taken
+ * then: plain values arrive as they were, class instances as plain objects, `Map`s and
+ * `Set`s as `{}`; a value JSON cannot carry (a cycle, a `bigint`) leaves it `undefined`.
+ */
+export interface RemotePeer<Data extends object = Record<string, unknown>, Identity extends object = object> {
+  /** The peer's id on its node (`peer.id` there). */
+  readonly id: string;
+  /** The id of the node it is connected to. */
+  readonly node: string;
+  /** The rooms it was in. */
+  readonly rooms: ReadonlySet<Room>;
+  /** True if its link was up; false while its session waited for it to reconnect. */
+  readonly connected: boolean;
+  /** A JSON copy of its `peer.data` (see above). */
+  readonly data: Data | undefined;
+  /** A JSON copy of its `peer.identity` (see above). */
+  readonly identity: Identity | undefined;
+}
+
+/** A peer as a node describes it to the others: {@link RemotePeer} before it is typed. */
+export interface PeerSnapshot {
+  /** The peer's id on its node. */
+  readonly id: string;
+  /** The node it is on. */
+  readonly node: string;
+  /** The rooms it is in. */
+  readonly rooms: readonly Room[];
+  /** True while its link is up. */
+  readonly connected: boolean;
+  /** A JSON copy of its `data`, if JSON can carry it. */
+  readonly data?: unknown;
+  /** A JSON copy of its `identity`, if it has one JSON can carry. */
+  readonly identity?: unknown;
+}
+
+/**
+ * What a server lends its {@link Adapter}: how messages from other nodes reach this
+ * node's peers and listeners, and what this node answers when asked.
+ */
+export interface AdapterHost {
+  /** The server's codec options: what the cluster encodes and decodes by. */
+  readonly codecOptions: CodecOptions;
+  /** The server's logger, if it has one. */
+  readonly logger: Logger | undefined;
+  /**
+   * Delivers a broadcast another node published to this node's peers it aims at;
+   * throws `BadData` if `payload` does not decode (nothing is delivered).
+   */
+  deliver(selection: PeerSelection, payload: ClusterPayload): void;
+  /** This node's peers `selection` aims at, as the other nodes see them. */
+  describe(selection: PeerSelection): PeerSnapshot[];
+  /** How many of this node's peers `selection` aims at. */
+  count(selection: PeerSelection): number;
+  /**
+   * A server-side message from node `node`: decoded and emitted as `'serverMessage'`;
+   * throws `BadData` if it does not decode.
+   */
+  receive(payload: ClusterPayload, node: string): void;
+  /** A fault with no promise to report it to: logged, and emitted as the server's `'error'`. */
+  fault(error: OonError): void;
+  /** Node `node` stopped answering (its heartbeat lapsed): its peers are no longer in any room; emitted as `'nodeDown'`. */
+  nodeDown(node: string): void;
+}
+
+/**
+ * The part of a server that spans nodes: the seam between `@oon/server` and a cluster
+ * such as `@oon/redis`, shaped after socket.io's `Adapter`. The server keeps its own
+ * peers and rooms (in memory, as on one node) and asks the adapter for what lies beyond
+ * them: a broadcast is delivered here and published once to the other nodes, which
+ * deliver it to theirs; `peers()` and `count()` ask the other nodes. Without one (the
+ * default) a server knows no other node, and these are today's one-node behaviour.
+ */
+export interface Adapter {
+  /** This node's id in the cluster: what {@link RemotePeer.node} names it by. */
+  readonly node: string;
+  /** Joins the cluster; `listen()` awaits it and rejects with its `StartFail`. */
+  start(): Promise<void>;
+  /** Leaves the cluster (the others stop counting this node's peers at once); `close()` awaits it. */
+  stop(): Promise<void>;
+  /** Publishes a broadcast to every other node; rejects with `BadConn` when they cannot be reached. */
+  publish(selection: PeerSelection, payload: ClusterPayload): Promise<void>;
+  /** The other nodes' peers `selection` aims at; rejects with `BadConn` or `Timeout`. */
+  peers(selection: PeerSelection): Promise<PeerSnapshot[]>;
+  /** How many of the other nodes' peers `selection` aims at; rejects with `BadConn` or `Timeout`. */
+  count(selection: PeerSelection): Promise<number>;
+  /** Sends a server-side message to every other node's server; rejects with `BadConn` when they cannot be reached. */
+  emit(payload: ClusterPayload): Promise<void>;
+}
+
+/** Makes a server's {@link Adapter}: the `adapter` option of `OonServer` (`redisAdapter({ url })` from `@oon/redis`). */
+export type AdapterFactory = (host: AdapterHost) => Adapter;

@@ -1,0 +1,146 @@
+import { BadDataError, NetMessage, OonError, newMessageId, type NetMessageOptions } from '@oon/core';
+import type { CodecOptions, Logger } from '@oon/wire';
+import type { SharedMessage } from '@oon/wire/internal';
+import type { Adapter, AdapterFactory, AdapterHost, PeerSelection, PeerSnapshot } from './adapter';
+import { ClusterCodec } from './cluster-payload';
+import type { RoomIndex, RoomSelection } from './rooms';
+
+/** A peer as the cluster part of a server needs it. */
+interface ClusterPeer {
+  readonly id: string;
+  readonly rooms: ReadonlySet<string>;
+  readonly connected: boolean;
+  readonly data: object;
+  readonly identity: object | undefined;
+}
+
+/** What the cluster part reads of its server, and how it reaches the server's listeners. */
+export interface ClusterServer<P extends ClusterPeer> {
+  /** Every peer of this node. */
+  all(): Iterable<P>;
+  /** Who is in which room, on this node. */
+  readonly rooms: RoomIndex<P>;
+  readonly codecOptions: CodecOptions;
+  readonly logger: Logger | undefined;
+  /** Hands a broadcast from another node to this node's peers `selection` aims at. */
+  deliver(peers: Iterable<P>, shared: SharedMessage): void;
+  /** A server-side message arrived from `node`. */
+  serverMessage(object: object, node: string): void;
+  fault(error: OonError): void;
+  nodeDown(node: string): void;
+}
+
+/** The one node of a server without an adapter: no other node to publish to or ask. */
+function memoryAdapter(): Adapter {
+  return {
+    node: newMessageId(),
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+    publish: () => Promise.resolve(),
+    peers: () => Promise.resolve([]),
+    count: () => Promise.resolve(0),
+    emit: () => Promise.resolve(),
+  };
+}
+
+/** A JSON copy of `value`, or `undefined` if JSON cannot carry it (a cycle, a bigint). */
+function jsonCopy(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A server's part in a cluster: its adapter (the in-memory one by default), and the
+ * translation between its peers and what travels between nodes.
+ */
+export class Cluster<P extends ClusterPeer> {
+  readonly #server: ClusterServer<P>;
+  readonly #codec: ClusterCodec;
+  readonly adapter: Adapter;
+  /** True when the server has an adapter: there may be other nodes. */
+  readonly spans: boolean;
+
+  constructor(server: ClusterServer<P>, factory: AdapterFactory | undefined) {
+    this.#server = server;
+    this.#codec = new ClusterCodec(server.codecOptions);
+    this.spans = factory !== undefined;
+    this.adapter = factory === undefined ? memoryAdapter() : factory(this.#host());
+  }
+
+  /** This node's id. */
+  get node(): string {
+    return this.adapter.node;
+  }
+
+  /** The name a peer of this node goes by in a {@link PeerSelection}. */
+  nameOf(peer: P): string {
+    return `${this.node}/${peer.id}`;
+  }
+
+  /**
+   * Publishes a broadcast to the other nodes (encoded once: its binary-codec peers here
+   * share the bytes); resolves with the error when they could not be reached (never rejects).
+   */
+  async publish(selection: PeerSelection, shared: SharedMessage): Promise<OonError | undefined> {
+    if (!this.spans) return undefined;
+    const payload = this.#codec.encodeShared(shared);
+    if (payload instanceof OonError) return payload;
+    try {
+      await this.adapter.publish(selection, payload);
+      return undefined;
+    } catch (err) {
+      return err instanceof OonError ? err : new BadDataError(`publishing to the cluster failed: ${String(err)}`, { cause: err });
+    }
+  }
+
+  /** Sends a server-side message to every other node; rejects with `BadData` if it cannot be encoded, `BadConn` if they cannot be reached. */
+  async emit(object: object, options: NetMessageOptions | undefined): Promise<void> {
+    const payload = this.#codec.encode(new NetMessage(object, options));
+    await this.adapter.emit(payload);
+  }
+
+  /**
+   * This node's peers `selection` aims at. `exceptPeers`, when the caller holds them,
+   * saves looking up by name the peers of this node it leaves out.
+   */
+  select(selection: PeerSelection, exceptPeers: ReadonlySet<P> = this.#named(selection.exceptPeers)): Set<P> {
+    const local: RoomSelection<P> = { rooms: new Set(selection.rooms), exceptRooms: new Set(selection.exceptRooms), exceptPeers };
+    return this.#server.rooms.select(this.#server.all(), local);
+  }
+
+  #named(names: readonly string[]): Set<P> {
+    const peers = new Set<P>();
+    if (names.length === 0) return peers;
+    const wanted = new Set(names);
+    for (const peer of this.#server.all()) if (wanted.has(this.nameOf(peer))) peers.add(peer);
+    return peers;
+  }
+
+  /** How a peer of this node looks from another node. */
+  describe(peer: P): PeerSnapshot {
+    const snapshot: { -readonly [K in keyof PeerSnapshot]: PeerSnapshot[K] } = { id: peer.id, node: this.node, rooms: [...peer.rooms], connected: peer.connected };
+    const data = jsonCopy(peer.data);
+    const identity = jsonCopy(peer.identity);
+    if (data !== undefined) snapshot.data = data;
+    if (identity !== undefined) snapshot.identity = identity;
+    return snapshot;
+  }
+
+  #host(): AdapterHost {
+    const server = this.#server;
+    return {
+      codecOptions: server.codecOptions,
+      logger: server.logger,
+      deliver: (selection, payload) => server.deliver(this.select(selection), this.#codec.decodeShared(payload)),
+      describe: (selection) => [...this.select(selection)].map((peer) => this.describe(peer)),
+      count: (selection) => this.select(selection).size,
+      receive: (payload, node) => server.serverMessage(this.#codec.decode(payload).object, node),
+      fault: (error) => server.fault(error),
+      nodeDown: (node) => server.nodeDown(node),
+    };
+  }
+}

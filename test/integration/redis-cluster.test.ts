@@ -1,0 +1,114 @@
+/**
+ * Three OonServer processes on one Redis (tools/cluster-node), clients spread over them
+ * (docs/scaling.md): rooms and `except` reach every node's peers once each, counts and
+ * `peers()` are cluster-wide, server-side messages arrive revived, and a node killed
+ * with SIGKILL is noticed by its heartbeat lapsing: its peers leave every room.
+ */
+import type { OonClient } from '@oon/client';
+import { Join, Note } from '../../tools/cluster-node/src/classes';
+import { clusterNodes, type ClusterNode } from '../support/cluster-node';
+import { notesUntilMarker } from '../support/notes';
+import { harness } from '../support/harness';
+import { redisServers, type RedisServer } from '../support/redis-server';
+
+const h = harness();
+const redises = redisServers();
+const nodes = clusterNodes();
+let redis: RedisServer;
+beforeEach(async () => {
+  redis = await redises.start();
+});
+afterEach(async () => {
+  await h.closeAll();
+  await nodes.killAll();
+  await redises.stopAll();
+});
+
+/** Heartbeats of the nodes: every 100 ms, lapsing after 500 ms. */
+const HEARTBEAT = ['100', '500', '3000'];
+
+async function startNodes(count: number): Promise<ClusterNode[]> {
+  return Promise.all(Array.from({ length: count }, () => nodes.start(redis.url, HEARTBEAT)));
+}
+
+/** A client of `node`, put in `room` by the node's code under `name`. */
+async function member(node: ClusterNode, room: string, name: string): Promise<OonClient<Note>> {
+  const client = await h.connectedClient<Note>(node.port);
+  await client.send(new Join(room, name));
+  await node.nextEvent('joined', (e) => e.name === name);
+  return client;
+}
+
+describe('three nodes on one Redis', () => {
+  it('reach the peers of a room on every node once each, leave out `except`, and count and list them cluster-wide', async () => {
+    const [a, b, c] = (await startNodes(3)) as [ClusterNode, ClusterNode, ClusterNode];
+    const clients = {
+      a1: await member(a, 'r', 'a1'),
+      b1: await member(b, 'r', 'b1'),
+      b2: await member(b, 'muted', 'b2'),
+      c1: await member(c, 'other', 'c1'),
+      c2: await member(c, 'r', 'c2'),
+    };
+    // b2 is in r too (its node's code puts it there): it is in two rooms.
+    await clients.b2.send(new Join('r', 'b2+r'));
+    await b.nextEvent('joined', (e) => e.name === 'b2+r');
+
+    expect(await a.call({ cmd: 'count', rooms: ['r'] })).toEqual({ count: 4 });
+    expect(await b.call({ cmd: 'count', rooms: ['r'], except: ['muted'] })).toEqual({ count: 3 });
+    expect(await c.call({ cmd: 'count', rooms: ['r', 'other'] })).toEqual({ count: 5 });
+    expect(await c.call({ cmd: 'count' })).toEqual({ count: 5 });
+    const { peers } = await c.call<{ peers: Array<{ name: string; node: string; rooms: string[] }> }>({ cmd: 'peers', rooms: ['r'] });
+    const byName = Object.fromEntries(peers.map((p) => [p.name, p]));
+    expect(Object.keys(byName).sort()).toEqual(['a1', 'b1', 'b2+r', 'c2']);
+    expect(byName.a1).toMatchObject({ node: a.node, rooms: ['r'] });
+    expect(byName['b2+r']).toMatchObject({ node: b.node, rooms: ['muted', 'r'] });
+    expect(byName.c2).toMatchObject({ node: c.node, rooms: ['r'] });
+
+    expect(await a.call({ cmd: 'send', rooms: ['r'], except: ['muted'], n: 1 })).toEqual({ delivered: 1, failed: 0, cluster: null });
+    expect(await b.call({ cmd: 'send', rooms: ['r', 'other'], n: 2 })).toEqual({ delivered: 2, failed: 0, cluster: null });
+    expect(await c.call({ cmd: 'broadcast', n: 3 })).toEqual({ delivered: 2, failed: 0, cluster: null });
+    await a.call({ cmd: 'broadcast', n: -1 });
+    const got = Object.fromEntries(await Promise.all(Object.entries(clients).map(async ([name, client]) => [name, await notesUntilMarker(client)] as const)));
+    expect(got).toEqual({ a1: [1, 2, 3], b1: [1, 2, 3], b2: [2, 3], c1: [2, 3], c2: [1, 2, 3] });
+  });
+
+  it('carry server-side messages to every other node, revived', async () => {
+    const [a, b, c] = (await startNodes(3)) as [ClusterNode, ClusterNode, ClusterNode];
+    expect(await a.call({ cmd: 'emit', n: 7 })).toEqual({});
+    for (const other of [b, c]) {
+      expect(await other.nextEvent('serverMessage')).toEqual({ event: 'serverMessage', n: 7, from: a.node, node: a.node, instance: true });
+    }
+    await b.call({ cmd: 'emit', n: 8 });
+    await a.nextEvent('serverMessage', (e) => e.n === 8);
+    expect(a.events('serverMessage')).toEqual([{ event: 'serverMessage', n: 8, from: b.node, node: b.node, instance: true }]);
+    expect(b.events('serverMessage').map((e) => e.n)).toEqual([7]); // not its own
+  });
+
+  it('notice a node killed with SIGKILL within its heartbeat timeout: its peers leave every room cluster-wide', async () => {
+    const [a, b, c] = (await startNodes(3)) as [ClusterNode, ClusterNode, ClusterNode];
+    const inA = await member(a, 'r', 'a1');
+    const inB = await member(b, 'r', 'b1');
+    await member(c, 'r', 'c1');
+    await member(c, 'r', 'c2');
+    expect(await a.call({ cmd: 'count', rooms: ['r'] })).toEqual({ count: 4 });
+
+    const killedAt = Date.now();
+    c.run.child.kill('SIGKILL');
+    await Promise.all([a.nextEvent('nodeDown', (e) => e.node === c.node), b.nextEvent('nodeDown', (e) => e.node === c.node)]);
+    const noticedMs = Date.now() - killedAt;
+    expect(noticedMs).toBeLessThan(2_000); // heartbeatTimeout 500 ms, checked every 100 ms
+    expect(await a.call({ cmd: 'count', rooms: ['r'] })).toEqual({ count: 2 });
+    const { peers } = await b.call<{ peers: Array<{ name: string }> }>({ cmd: 'peers', rooms: ['r'] });
+    expect(peers.map((p) => p.name).sort()).toEqual(['a1', 'b1']);
+    // The living go on: a room's message reaches both remaining nodes' peers.
+    expect(await b.call({ cmd: 'send', rooms: ['r'], n: 9 })).toEqual({ delivered: 1, failed: 0, cluster: null });
+    await b.call({ cmd: 'broadcast', n: -1 });
+    expect(await notesUntilMarker(inA)).toEqual([9]);
+    expect(await notesUntilMarker(inB)).toEqual([9]);
+    // A node that closes leaves at once, with no 'nodeDown'.
+    await b.call({ cmd: 'close' });
+    expect(await a.call({ cmd: 'count', rooms: ['r'] })).toEqual({ count: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(a.events('nodeDown').map((e) => e.node)).toEqual([c.node]);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Nodes of a cluster as real child processes (tools/cluster-node): each an OonServer with
+ * the Redis adapter, driven by JSON commands on its stdin, reporting JSON lines.
+ */
+import { join } from 'node:path';
+import { runNode, type NodeRun } from './node-process';
+import { ROOT } from './packages';
+
+const NODE = join(ROOT, 'tools', 'cluster-node', 'dist', 'node.js');
+
+/** One running node. */
+export interface ClusterNode {
+  readonly run: NodeRun;
+  readonly port: number;
+  /** Its id in the cluster (`server.node`). */
+  readonly node: string;
+  /** Sends a command and resolves with the node's answer (its JSON line, without `re`). */
+  call<R extends object = Record<string, unknown>>(command: Record<string, unknown>): Promise<R>;
+  /** The events it printed so far with `event` equal to `name`. */
+  events(name: string): Array<Record<string, unknown>>;
+  /** Resolves with the first event named `name` for which `match` holds. */
+  nextEvent(name: string, match?: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+let commandId = 0;
+
+/** Starts nodes on Redis at `url` and kills (SIGKILL) all left at the end: `afterEach(() => nodes.killAll())`. */
+export function clusterNodes(): { start(url: string, args?: string[]): Promise<ClusterNode>; killAll(): Promise<void> } {
+  const runs: NodeRun[] = [];
+  return {
+    async start(url, args = []) {
+      const run = runNode(NODE, [url, ...args], { timeoutMs: 60_000, withStdin: true, withStderr: true });
+      runs.push(run);
+      const [line] = await run.nextLine(/^\{"(port|startError)"/);
+      const first = JSON.parse(run.lines.find((l) => l.startsWith(line)) as string) as { port?: number; node?: string; startError?: unknown };
+      if (first.port === undefined) throw new Error(`node did not start: ${JSON.stringify(first.startError)}`);
+      const parsed = (): Array<Record<string, unknown>> => run.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      return {
+        run,
+        port: first.port,
+        node: first.node as string,
+        async call<R extends object>(command: Record<string, unknown>): Promise<R> {
+          const id = ++commandId;
+          run.child.stdin?.write(`${JSON.stringify({ id, ...command })}\n`);
+          await run.nextLine(new RegExp(`^\\{"re":${id}[,}]`));
+          const { re: _re, ...answer } = parsed().find((l) => l.re === id) as Record<string, unknown>;
+          return answer as R;
+        },
+        events: (name) => parsed().filter((l) => l.event === name),
+        async nextEvent(name, match = () => true) {
+          for (;;) {
+            const found = parsed().find((l) => l.event === name && match(l));
+            if (found !== undefined) return found;
+            await run.nextLine(/^\{"event"/).catch(() => {});
+            if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`node exited before event ${name}:\n${run.lines.join('\n')}`);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        },
+      };
+    },
+    async killAll() {
+      await Promise.all(
+        runs.splice(0).map(async (run) => {
+          if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+          await run.exited;
+        }),
+      );
+    },
+  };
+}

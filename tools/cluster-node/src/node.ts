@@ -1,0 +1,76 @@
+/**
+ * One node of a cluster for the tests: an OonServer with the Redis adapter, on a free
+ * port. It prints `{"port":N,"node":"…"}` once listening (or `{"startError":…}`), then one
+ * JSON line per event (`serverMessage`, `nodeDown`, `error`, `joined`), and answers each
+ * JSON command read on stdin with a line `{"re":<id>,…}`.
+ *
+ * Usage: node dist/node.js <redis url> [heartbeatInterval] [heartbeatTimeout] [requestTimeout]
+ */
+import { createInterface } from 'node:readline';
+import { OonError } from '@oon/core';
+import { redisAdapter } from '@oon/redis';
+import { OonServer } from '@oon/server';
+import { Join, Note } from './classes';
+
+interface Command {
+  readonly id: number;
+  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close';
+  readonly rooms?: string[];
+  readonly except?: string[];
+  readonly n?: number;
+}
+
+const [url = 'redis://127.0.0.1:6379', interval = '100', timeout = '500', request = '2000'] = process.argv.slice(2);
+const server = new OonServer<Join | Note, { name?: string }>({
+  port: 0,
+  adapter: redisAdapter({ url, heartbeatInterval: Number(interval), heartbeatTimeout: Number(timeout), requestTimeout: Number(request), connectTimeout: 1_000 }),
+});
+const print = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
+const describe = (err: unknown): object => (err instanceof OonError ? { code: err.code, message: err.message } : { message: String(err) });
+
+server.onMessage(Join, (join, peer) => {
+  peer.data.name = join.name;
+  peer.join(join.room);
+  print({ event: 'joined', room: join.room, name: join.name, peer: peer.id });
+});
+server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: note.n, from: note.from, node, instance: note instanceof Note }));
+server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
+server.on('error', (err) => print({ event: 'error', ...describe(err) }));
+
+async function run(command: Command): Promise<object> {
+  const aimed = server.to(command.rooms ?? []).except(command.except ?? []);
+  switch (command.cmd) {
+    case 'send':
+    case 'broadcast': {
+      const note = new Note(command.n ?? 0, server.node);
+      const result = command.cmd === 'send' ? await aimed.send(note) : await server.broadcast(note);
+      return { delivered: result.delivered, failed: result.failed, cluster: result.cluster === undefined ? null : describe(result.cluster) };
+    }
+    case 'count':
+      return { count: await aimed.count() };
+    case 'peers':
+      return { peers: (await aimed.peers()).map((p) => ({ id: p.id, node: 'node' in p ? p.node : server.node, name: p.data?.name ?? null, rooms: [...p.rooms].sort() })) };
+    case 'emit':
+      await server.serverSideEmit(new Note(command.n ?? 0, server.node));
+      return {};
+    case 'close':
+      await server.close();
+      return {};
+  }
+}
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const command = JSON.parse(line) as Command;
+  run(command).then(
+    (result) => print({ re: command.id, ...result }),
+    (err: unknown) => print({ re: command.id, error: describe(err) }),
+  );
+});
+
+server.listen().then(
+  ({ port }) => print({ port, node: server.node }),
+  (err: unknown) => {
+    print({ startError: describe(err) });
+    process.exit(1);
+  },
+);
