@@ -30,7 +30,7 @@ const FAST: RedisAdapterOptions = { heartbeatInterval: 100, heartbeatTimeout: 50
 
 /** A node on the test's Redis, with the OonErrors it emitted. */
 async function node(options: RedisAdapterOptions = {}) {
-  const { server, port } = await h.listeningServer<Join | Note>({ adapter: redisAdapter({ url: redis.url, ...FAST, ...options }) });
+  const { server, port } = await h.listeningServer<Join | Note>({ adapter: redisAdapter({ ...(options.clusterNodes === undefined ? { url: redis.url } : {}), ...FAST, ...options }) });
   const errors: OonError[] = [];
   server.on('error', (err) => errors.push(err));
   server.onMessage(Join, (join, peer) => peer.join(join.room));
@@ -170,5 +170,26 @@ describe('the Redis adapter with sharded pub/sub (SSUBSCRIBE/SPUBLISH) on one Re
     expect([(object as Note).n, from]).toEqual([3, one.server.node]);
     expect(await one.server.to('r').send(new Note(4))).toMatchObject({ delivered: 1, failed: 0 });
     await expect(far.client.receive<Note>({ timeout: 5_000 })).resolves.toMatchObject({ n: 4 });
+  });
+});
+
+describe('the Redis adapter on a Redis Cluster of three shards (sharded pub/sub)', () => {
+  it('shares rooms, counts and server-side messages between nodes given some of its nodes', async () => {
+    const shards = await redises.startCluster(3);
+    const clusterNodes = [shards[0]!.url];
+    const one = await node({ clusterNodes });
+    const two = await node({ clusterNodes: [shards[2]!.url] });
+    const far = await member(two.server, two.port, 'r');
+    await member(one.server, one.port, 'r');
+    expect(await one.server.in('r').count()).toBe(2);
+    expect(await two.server.except([]).count()).toBe(2); // everyone, on every node
+    const heard = nextEvent(two.server, 'serverMessage');
+    await one.server.serverSideEmit(new Note(3, 'one'));
+    const [object, from] = await heard;
+    expect(object).toBeInstanceOf(Note);
+    expect([(object as Note).n, from]).toEqual([3, one.server.node]);
+    expect(await one.server.to('r').send(new Note(4))).toMatchObject({ delivered: 1, failed: 0 });
+    await expect(far.client.receive<Note>({ timeout: 5_000 })).resolves.toMatchObject({ n: 4 });
+    expect([...one.errors, ...two.errors]).toEqual([]);
   });
 });

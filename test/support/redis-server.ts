@@ -3,7 +3,8 @@
  * in a temporary directory with nothing saved, stopped (and its directory removed) after.
  * Missing from PATH, the tests fail naming it: they never skip.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,11 @@ export interface RedisServer {
 
 /** Throws, naming the program and how to get it, when `redis-server` is not on PATH. */
 export function requireRedisServer(): void {
-  const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
-  if (found.error !== undefined || found.status !== 0) {
-    throw new Error('redis-server is not on PATH: the Redis tests need it (Debian: apt-get install redis-server; .ci/run installs it, the README lists it)');
+  for (const program of ['redis-server', 'redis-cli']) {
+    const found = spawnSync(program, ['--version'], { stdio: 'ignore' });
+    if (found.error !== undefined || found.status !== 0) {
+      throw new Error(`${program} is not on PATH: the Redis tests need it (Debian: apt-get install redis-server, which brings redis-cli; .ci/run installs it, the README lists it)`);
+    }
   }
 }
 
@@ -58,7 +61,7 @@ async function accepting(port: number, ms: number): Promise<void> {
 }
 
 /** Tracks the Redis servers a test file starts; `stopAll()` in `afterAll`. */
-export function redisServers(): { start(): Promise<RedisServer>; stopAll(): Promise<void> } {
+export function redisServers(): { start(): Promise<RedisServer>; startCluster(shards: number): Promise<RedisServer[]>; stopAll(): Promise<void> } {
   const running: RedisServer[] = [];
   return {
     async start() {
@@ -67,17 +70,33 @@ export function redisServers(): { start(): Promise<RedisServer>; stopAll(): Prom
       running.push(redis);
       return redis;
     },
+    /** A Redis Cluster of `shards` masters (no replicas), every slot covered, ready. */
+    async startCluster(shards) {
+      requireRedisServer();
+      const nodes = await Promise.all(Array.from({ length: shards }, async () => startRedis(await freePort(), ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'])));
+      running.push(...nodes);
+      const run = promisify(execFile);
+      await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
+      const deadline = Date.now() + 10_000;
+      for (const node of nodes) {
+        while (!(await run('redis-cli', ['-p', String(node.port), 'cluster', 'info'])).stdout.includes('cluster_state:ok')) {
+          if (Date.now() > deadline) throw new Error(`the Redis Cluster on ports ${nodes.map((n) => n.port).join(', ')} did not become ready within 10 s`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      return nodes;
+    },
     async stopAll() {
       await Promise.all(running.splice(0).map((redis) => redis.dispose()));
     },
   };
 }
 
-async function startRedis(port: number): Promise<RedisServer> {
+async function startRedis(port: number, extra: readonly string[] = []): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'oon-redis-'));
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...extra];
     const started = spawn('redis-server', args, { stdio: 'ignore' });
     child = started;
     const exited = new Promise<never>((_, reject) => started.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited (${String(code)}) at start`))));

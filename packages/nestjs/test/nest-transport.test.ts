@@ -12,6 +12,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientsModule, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom, timeout, toArray, TimeoutError as RxTimeoutError } from 'rxjs';
 import { OonError } from '@oon/core';
+import type { OonClient } from '@oon/client';
 import { OonClientProxy, type OonClientProxyStatus } from '@oon/nestjs';
 import { Order, OrderPlaced, Receipt, RushOrder, SeenEvents, TrackingStep } from '../../../test/fixtures/nest-app/src/orders';
 import { exampleProcesses, type ExampleProcess } from '../../../test/support/example-process';
@@ -214,4 +215,14 @@ describe("Nest's lifecycle", () => {
     expect(await server.exited).not.toBe('SIGKILL');
     expect(server.lines.some((line) => /\[OonTransport\].*client 127\.0\.0\.1:\d+ (connected|is gone)/.test(line))).toBe(true);
   }, 20_000);
+
+  it("closes the proxy with the client app: status 'closed', the OonClient closed", async () => {
+    const proxy = client.orders as OonClientProxy;
+    const statuses: OonClientProxyStatus[] = [];
+    const subscription = proxy.status.subscribe((s) => statuses.push(s));
+    await client.app.close();
+    subscription.unsubscribe();
+    expect(statuses.at(-1)).toBe('closed');
+    expect(proxy.unwrap<OonClient>().status).toBe('closed');
+  });
 });

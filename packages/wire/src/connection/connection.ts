@@ -1,13 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
-import { BadConnError, BadDataError, createOonError, NetMessage, OonError, TimeoutError, type NetMessageOptions } from '@oon/core';
-import type { Codec, FrameCodec } from '../codec/codec';
+import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import type { FrameCodec } from '../codec/codec';
 import { BinaryCodec } from '../codec/binary/binary-codec';
 import { FAULT_CLOSE_GRACE, FrameKind } from '../framing/constants';
 import { FrameDecoder } from '../framing/frame-decoder';
 import { encodeFrame } from '../framing/frame-encoder';
-import { FrameWriter } from '../framing/frame-writer';
-import { encodeMessageFrame, writeMessage, writePayload, type MessageOut } from '../framing/message-frame';
-import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
+import type { PayloadKey, SharedMessage } from '../codec/shared-message';
 import type { SessionBinding } from '../session/session';
 import { SessionCarrier } from '../session/session-carrier';
 import { HandshakeDriver } from '../handshake/handshake-driver';
@@ -24,13 +22,14 @@ import type { RegistrySchema } from '../schema/registry-schema';
 import type { SchemaProblems } from '../schema/schema-agreement';
 import { JsonDocumentSplitter } from '../framing/json-document-splitter';
 import { Inbox } from './inbox';
-import { errorFrame, readErrorReport, toOonError } from '../rpc/error-report';
-import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable } from './message-rejection';
+import { errorFrame, toOonError } from '../rpc/error-report';
+import { readMessage } from './message-rejection';
+import { FrameRouter } from './frame-router';
 import { RequestChannel } from '../rpc/request-channel';
 import type { RequestOptions } from '../rpc/requests';
 import { ReadGate } from './read-gate';
 import { Watchdog } from './watchdog';
-import { Outbox } from './outbox';
+import { LinkOutput } from './link-output';
 import { FrameQueue } from '../framing/frame-queue';
 import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
 import type { Transport } from '../transport/transport';
@@ -61,13 +60,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly closed: Promise<void>;
 
   readonly #transport: Transport;
-  /** Every frame goes out through it, in order: it joins the frames of a tick into one write. */
-  readonly #writer: FrameWriter;
+  /** Every frame goes out through it, in order, admitted by the bound on what is held for the peer. */
+  readonly #output: LinkOutput;
   readonly #options: ResolvedConnectionOptions;
   readonly #inbound: FrameQueue;
-  #codec: FrameCodec | undefined;
-  /** How messages are written, once the codec is agreed. */
-  #out: MessageOut | undefined;
+  /** Hands each frame to the part that handles it; holds the agreed codec once open. */
+  readonly #router: FrameRouter;
   /** Which links write the same payload for a message as this one (set with the codec). */
   #payloadKey: PayloadKey = '';
   #state: State = 'handshaking';
@@ -82,7 +80,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The one place that decides whether the socket reads. */
   readonly #gate: ReadGate;
   readonly #watchdog: Watchdog;
-  readonly #outbox: Outbox;
   #releaseTimer: NodeJS.Immediate | undefined;
   readonly #handshake: HandshakeDriver;
   readonly #owner: ConnectionOwner;
@@ -96,10 +93,6 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#transport = transport;
     // Named now, while the transport knows its peer: a closed socket forgets its address.
     this.describePeer();
-    // The origin's receiver parses each recv() as one message: one write per message there.
-    this.#writer = new FrameWriter(transport, (err) => new BadConnError(`sending to ${this.describePeer()} failed: ${err.message}`, { cause: err }), {
-      batch: options.protocol !== 'oon-0.0.5',
-    });
     this.#owner = owner ?? { role: 'client', hasMessageListeners: () => this.listenerCount('message') > 0 };
     this.#ownInbox = new Inbox<object>({
       what: 'message',
@@ -113,13 +106,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       {
         describePeer: () => this.describePeer(),
         isOpen: () => this.#state === 'open',
-        write: (kind, object, prefix, options) => this.#write(kind, object, options ?? {}, prefix),
-        encode: (object, prefix, options) => this.#encode(FrameKind.Request, object, options ?? {}, prefix),
-        writeEncoded: (frame) => this.#writeAndWait(frame),
-        writeFrame: (frame) => void this.#writeFrame(frame),
+        write: (kind, object, prefix, options) => this.#output.send(kind, object, options ?? {}, prefix),
+        encode: (object, prefix, options) => this.#output.encode(FrameKind.Request, object, options ?? {}, prefix),
+        writeEncoded: (frame) => this.#output.writeAndWait(frame),
+        writeFrame: (frame) => void this.#output.writeFrame(frame),
         refused: (error) => this.emit('error', error),
         maxFrameBytes: resolved.maxFrameBytes,
-        read: (payload) => readMessage(this.#codec as FrameCodec, payload, 0, payload.length),
+        read: (payload) => readMessage(this.#router.codec as FrameCodec, payload, 0, payload.length),
         dropped: (error) => this.emit('error', error),
         handle: (object, signal) =>
           this.#owner.handleRequest === undefined
@@ -129,7 +122,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       resolved.maxRequestsInFlight,
     );
     this.#watchdog = new Watchdog(resolved.watchdog, {
-      ping: () => this.#writeFrame(encodeFrame(FrameKind.Ping), true),
+      ping: () => this.#output.writeFrame(encodeFrame(FrameKind.Ping), true),
       fail: (error) => this.#fail(error, 'timeout'),
       paused: () => this.#gate.paused,
       describePeer: () => this.describePeer(),
@@ -142,8 +135,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       maxRequestsInFlight: resolved.maxRequestsInFlight,
       schemaPolicy: resolved.schemaPolicy,
       describePeer: () => this.describePeer(),
-      writeHandshake: (frame) => this.#writer.push(frame),
-      onPeerError: (payload) => this.#onPeerError(payload),
+      writeHandshake: (frame) => this.#output.writer.push(frame),
+      onPeerError: (payload) => this.#router.onPeerError(payload),
       fail: (error, reason) => this.#fail(error, reason),
       ending: () => this.#ending,
       hold: () => this.#inbound.hold(),
@@ -154,21 +147,34 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // written (a resend adds nothing); its full inbox stops reading through the read gate.
     this.#sessions = new SessionCarrier({
       describePeer: () => this.describePeer(),
-      writeMessages: (frames) => this.#writeWhenOpen(frames),
-      writeControl: (frame) => void this.#writeFrame(frame, true),
-      admit: (bytes) => this.#admitWrite(bytes),
+      writeMessages: (frames) => this.#output.writeWhenOpen(frames),
+      writeControl: (frame) => void this.#output.writeFrame(frame, true),
+      admit: (bytes) => this.#output.admit(bytes),
       refuseUnknown: (object) => this.#handshake.refuseUnknown(object),
       pause: () => this.#gate.pause('inbox full'),
       resume: () => this.#gate.resume('inbox full'),
     });
-    // Only what the socket holds counts: the writer's batch is at most 256 KiB before it is
-    // handed over, and counting it would call a burst of one tick a slow consumer.
-    this.#outbox = new Outbox(() => this.#writer.socketPendingBytes, resolved.maxPendingBytes, this.#sessions);
-    const { origin, maxFrameBytes } = resolved;
+    const { origin, maxFrameBytes, maxPendingBytes } = resolved;
+    this.#router = new FrameRouter({ handshake: this.#handshake, requests: this.#requests, sessions: this.#sessions }, origin, {
+      state: () => this.#state,
+      describePeer: () => this.describePeer(),
+      fail: (error, reason, tellPeer) => this.#fail(error, reason, tellPeer),
+      writeFrame: (frame, control) => void this.#output.writeFrame(frame, control),
+      deliver: (message) => this.#deliver(message),
+      dropped: (error) => this.emit('error', error),
+      rejected: (rejection) => this.emit('rejected', rejection),
+    });
+    this.#output = new LinkOutput(transport, { maxFrameBytes, maxPendingBytes, origin }, this.#sessions, {
+      describePeer: () => this.describePeer(),
+      state: () => this.#state,
+      refuseUnknown: (object) => this.#handshake.refuseUnknown(object),
+      evictedWith: () => (this.#reason === 'slow consumer' ? this.#error : undefined),
+      evict: (error) => this.#evict(error),
+    });
     const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
     this.#inbound = new FrameQueue(decoder, !origin, {
       reading: () => this.#reading,
-      onFrame: (kind, buf, start, end) => this.#onFrame(kind, buf, start, end),
+      onFrame: (kind, buf, start, end) => this.#router.onFrame(kind, buf, start, end),
       onFailure: (error) => this.#fail(toOonError(error), 'bad data'),
       onBytes: (midFrame, completed) => this.#watchdog.onBytes(midFrame, completed),
       pause: () => this.#gate.pause('holding frames'),
@@ -267,7 +273,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // With a session, sending goes on after this link drops: the session holds it for the next.
     const { session } = this.#sessions;
     if (session !== undefined) return session.offer(object, options);
-    return this.#offerWrite(FrameKind.Message, object, options);
+    return this.#output.offer(FrameKind.Message, object, options);
   }
 
   /**
@@ -278,11 +284,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   offerShared(shared: SharedMessage): SendOutcome {
     const { session } = this.#sessions;
     if (session !== undefined) return session.offerShared(shared);
-    const refused = this.#cannotSend(shared.message.object);
-    if (refused !== undefined) return refused;
-    const out = this.#out as MessageOut;
-    const payload = shared.payloadFor(this.#payloadKey, out.codec);
-    return isRefusal(payload) ? payload : writePayload(out, FrameKind.Message, payload);
+    return this.#output.offerShared(shared, this.#payloadKey);
   }
 
   /** True once the peer was evicted as a slow consumer. */
@@ -301,78 +303,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#options.origin) {
       return Promise.reject(new BadDataError("the origin's wire (oon 0.0.5) has no requests; use protocol 'oon' for request()"));
     }
-    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
+    if (this.#state !== 'open') return rejectedQuietly(this.#output.notOpen());
     return this.#requests.request(object, options);
-  }
-
-  /** Encodes one object into a frame of `kind` and writes it, refusing what breaks the limits. */
-  #write(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Promise<void> {
-    return settle(this.#offerWrite(kind, object, options, prefix));
-  }
-
-  /** {@link Connection.#write}, with a refusal returned rather than rejected. */
-  #offerWrite(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): SendOutcome {
-    const refused = this.#cannotSend(object);
-    if (refused !== undefined) return refused;
-    return writeMessage(this.#out as MessageOut, kind, new NetMessage(object, options), prefix);
-  }
-
-  /**
-   * Encodes one object into a whole frame of `kind` behind `prefix`, to be written later
-   * (a request that may wait for the peer's bound); throws `BadConn` when not open,
-   * `BadData` when the object breaks its schema, the peer does not know its class, or the
-   * frame would exceed `maxFrameBytes`.
-   */
-  #encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Buffer {
-    const refused = this.#cannotSend(object);
-    if (refused !== undefined) throw refused;
-    return encodeMessageFrame(this.#codec as Codec, kind, new NetMessage(object, options), this.#options.maxFrameBytes, prefix);
-  }
-
-  /** Why `object` cannot be sent now (the connection is not open, or the peer's hello did not list its class); `undefined` if it can. */
-  #cannotSend(object: object): OonError | undefined {
-    // #out and #codec are set together when the connection opens.
-    if (this.#state !== 'open' || this.#out === undefined) return this.#notOpen();
-    return this.#handshake.refuseUnknown(object);
-  }
-
-  #notOpen(): BadConnError {
-    return new BadConnError(`cannot send to ${this.describePeer()}: the connection is ${this.#state}`);
-  }
-
-  /** Writes a whole frame (a queued request's) through the outbox; resolves when handed to the OS, rejects if it failed or the peer was evicted. */
-  #writeAndWait(frame: Buffer): Promise<void> {
-    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
-    const refused = this.#admitWrite(frame.length);
-    return refused === undefined ? this.#writer.write(frame) : rejectedQuietly(refused);
-  }
-
-  /** Writes frames of a session's log, counted when they were sent; rejects when not open (the session keeps them to resend). */
-  #writeWhenOpen(frames: Buffer): Promise<void> {
-    // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
-    if (this.#state !== 'open') return rejectedQuietly(this.#notOpen());
-    return this.#writer.write(frames);
-  }
-
-  /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */
-  #writeFrame(frame: Buffer, control = false): boolean {
-    if (this.#admitWrite(frame.length, control) !== undefined) return false;
-    this.#writer.push(frame);
-    return true;
-  }
-
-  /**
-   * Whether `bytes` more may be held for the peer (a control frame may pass the bound by
-   * a little); if not, evicts it as a slow consumer and returns why. A connection already
-   * closing for another reason refuses the frame without evicting.
-   */
-  #admitWrite(bytes: number, control = false): OonError | undefined {
-    if (this.#reason === 'slow consumer') return this.#error;
-    const held = this.#outbox.refusal(bytes, control);
-    if (held === 0) return undefined;
-    const error = this.#outbox.slowConsumer(this.describePeer(), held);
-    this.#evict(error);
-    return error;
   }
 
   /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
@@ -397,7 +329,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#reason ??= 'local close';
       this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
       this.#state = 'closing';
-      this.#writer.end();
+      this.#output.writer.end();
       this.#scheduleDestroy(this.#options.closeGrace);
     }
     return this.closed;
@@ -414,58 +346,16 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * arrives (the in-flight frames `closeGrace` waits for). Not after a fault.
    */
   get #reading(): boolean {
-    if (this.#state === 'closing') return this.#reason === 'local close' && this.#codec !== undefined;
+    if (this.#state === 'closing') return this.#reason === 'local close' && this.#router.codec !== undefined;
     return this.#state !== 'closed';
-  }
-
-  #onFrame(kind: number, buf: Buffer, start: number, end: number): void {
-    // Messages are decoded where they lie in the received chunk; other frames are rare.
-    if (kind === FrameKind.Message && this.#state !== 'handshaking') this.#onMessage(buf, start, end);
-    else this.#onOtherFrame(kind, buf.subarray(start, end));
-  }
-
-  #onOtherFrame(kind: number, payload: Buffer): void {
-    if (this.#state === 'handshaking') {
-      this.#handshake.onFrame(kind, payload);
-      return;
-    }
-    switch (kind) {
-      case FrameKind.Request:
-        this.#guard(() => this.#requests.onRequest(payload));
-        return;
-      case FrameKind.Response:
-        this.#guard(() => this.#requests.onResponse(payload));
-        return;
-      case FrameKind.Error:
-        this.#onPeerError(payload);
-        return;
-      case FrameKind.Ack:
-        this.#guard(() => this.#sessions.onAck(payload));
-        return;
-      case FrameKind.Close:
-        this.#guard(() => this.#sessions.onClose());
-        return;
-      case FrameKind.Rejected:
-        this.emit('rejected', readRejection(payload, this.describePeer()));
-        return;
-      case FrameKind.Ping:
-        // Not once closing: our side of the stream is ended.
-        if (this.#state === 'open') this.#writeFrame(encodeFrame(FrameKind.Pong), true);
-        return;
-      case FrameKind.Pong:
-        return;
-      default:
-        this.#fail(new BadDataError(`peer sent a frame of kind ${kind}, which OON protocol v1 does not use here`), 'bad data');
-    }
   }
 
   #open(codec: FrameCodec, binding?: SessionBinding): void {
     if (this.#ending) return;
-    this.#codec = codec;
+    this.#router.codec = codec;
     // Before the owner hears of the link: a request it makes at once already respects the peer's bound.
     this.#requests.setPeerLimit(this.#handshake.peerMaxRequestsInFlight);
-    const { maxFrameBytes, origin } = this.#options;
-    this.#out = { writer: this.#writer, codec, maxFrameBytes, origin, admit: (bytes) => this.#admitWrite(bytes) };
+    this.#output.open(codec);
     this.#state = 'open';
     this.#inbound.forgetStart();
     if (binding !== undefined) {
@@ -503,59 +393,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     return codec;
   }
 
-  #onMessage(buf: Buffer, start: number, end: number): void {
-    let at: number;
-    try {
-      at = this.#sessions.payloadStart(buf, start, end);
-    } catch (err) {
-      // A seq that cannot be read, or out of step: the stream itself cannot be trusted.
-      this.#fail(toOonError(err), 'bad data');
-      return;
-    }
-    if (at < 0) return;
-    const message = readMessage(this.#codec as FrameCodec, buf, at, end);
-    if (message instanceof Unreadable) {
-      this.#dropMessage(message);
-      return;
-    }
+  /** A revived message: to the owner (or `'message'` listeners), and to the pull API's inbox when someone waits or no one listens. */
+  #deliver(message: NetMessage): void {
     const owner = this.#owner;
     if (owner.onMessage !== undefined) owner.onMessage(message.object, message);
     else this.emit('message', message.object, message);
     const { inbox } = this;
-    if (inbox.hasWaiters || !this.#owner.hasMessageListeners()) inbox.push(message.object);
-  }
-
-  /**
-   * A whole message whose payload could not be read: that message fails, not the
-   * connection (the frame was whole, so the next one starts where it should). It is
-   * dropped (with a session it was counted as received, so it is never resent), reported
-   * here, and the peer is told in a Rejected frame, except on the origin's wire, which has none.
-   */
-  #dropMessage({ error, head }: Unreadable): void {
-    const told = !this.#options.origin;
-    // Not once closing: our side of the stream is ended.
-    if (told && this.#state === 'open') this.#writeFrame(rejectedFrame(head, error));
-    this.emit('error', droppedMessage(head, 'message', this.describePeer(), error, told));
-  }
-
-  /** Runs a frame handler that throws `BadData` on malformed frames, dropping the connection if it does. */
-  #guard(handle: () => void): void {
-    try {
-      handle();
-    } catch (err) {
-      this.#fail(toOonError(err), 'bad data');
-    }
-  }
-
-  /**
-   * The peer dropped us and said why. A deadline it gave up on (we did not answer its
-   * ping: a process stopped, a laptop asleep) is a `'timeout'`, as if our own watchdog
-   * had fired: the link may be resumed. Anything else is a refusal.
-   */
-  #onPeerError(payload: Buffer): void {
-    const report = readErrorReport(payload);
-    const reason = report.code === 'Timeout' ? 'timeout' : 'rejected by peer';
-    this.#fail(createOonError(report.code, `${this.describePeer()} dropped the connection: ${report.message}`), reason, false);
+    if (inbox.hasWaiters || !owner.hasMessageListeners()) inbox.push(message.object);
   }
 
   /** Drops the connection for a fault: reports it (to the owner and, unless it came from them, the peer) and closes. */
@@ -567,7 +411,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#error = error;
     this.#settleReady(error);
     if (wasOpen) this.emit('error', error);
-    this.#writer.end(tellPeer && !this.#options.origin ? errorFrame(error.code, error.message) : undefined);
+    this.#output.writer.end(tellPeer && !this.#options.origin ? errorFrame(error.code, error.message) : undefined);
     // A socket held paused (a server failing a hello it was admitting) must read, and
     // drop, what the peer still sends, or it never sees the peer's FIN.
     this.#transport.resume();
@@ -586,7 +430,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.#settleReady(new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
     }
     if (this.#state !== 'closed') this.#state = 'closing';
-    this.#writer.end();
+    this.#output.writer.end();
   }
 
   #onSocketError(err: Error): void {
