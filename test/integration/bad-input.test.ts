@@ -21,7 +21,7 @@ function scene(): Promise<Scene> {
   return echoScene(h, { maxFrameBytes: MAX_FRAME_BYTES });
 }
 
-function messageFrame(json: string): Buffer {
+function messageFrame(json: string): Uint8Array {
   return encodeFrame(FrameKind.Message, json);
 }
 
@@ -54,7 +54,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
   }
 
   describe('a hostile peer before the handshake', () => {
-    const cases: Array<[name: string, bytes: () => Buffer, fragment: RegExp]> = [
+    const cases: Array<[name: string, bytes: () => Uint8Array, fragment: RegExp]> = [
       ['random bytes', randomGarbage, /over the limit of 65536 bytes/],
       ['an HTTP request', () => Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), /HTTP request on an OON port/],
       ['a Message frame instead of a hello', () => messageFrame('{"head": {"uuid": "0123456789"}, "body": {"type": "VolvoCar"}}'), /first frame is of kind 2, not hello/],
@@ -100,7 +100,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     ['in one write with the hello', true],
     ['after the handshake', false],
   ])('a hostile peer that says hello, then sends bad data %s', (_delivery, oneWrite) => {
-    const cases: Array<[name: string, bytes: () => Buffer, fragment: RegExp]> = [
+    const cases: Array<[name: string, bytes: () => Uint8Array, fragment: RegExp]> = [
       ['a frame over maxFrameBytes', overLimitHeader, /frame of 65537 bytes is over the limit of 65536 bytes/],
       ['a frame of an unused kind', () => encodeFrame(42 as FrameKind, 'x'), /frame of kind 42/],
       ['an Ack on a connection without a session', () => encodeFrame(FrameKind.Ack, Buffer.alloc(8)), /ack frame, but this connection has no session/],

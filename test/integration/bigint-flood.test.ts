@@ -24,7 +24,7 @@ const h = harness();
 afterEach(() => h.closeAll());
 
 /** A Message frame of the JSON codec carrying a bigint of `digits` decimal digits, written by hand. */
-function bigintFrame(digits: number): Buffer {
+function bigintFrame(digits: number): Uint8Array {
   const payload = `{"head": {"uuid": "x"}, "body": {"type": "Ledger", "total": {"type": "bigint", "value": "${'7'.repeat(digits)}"}}}`;
   return encodeFrame(FrameKind.Message, payload);
 }
@@ -40,7 +40,7 @@ function floodBigints(port: number, digits: number): { stop: () => Promise<strin
   let running = true;
   let sent = 0;
   // Resolves false once the socket can take no more (the server dropped it).
-  const write = (socket: Socket, bytes: Buffer): Promise<boolean> => new Promise((resolve) => socket.write(bytes, (err) => resolve(!err && socket.writable)));
+  const write = (socket: Socket, bytes: Uint8Array): Promise<boolean> => new Promise((resolve) => socket.write(bytes, (err) => resolve(!err && socket.writable)));
   const loop = (async () => {
     while (running) {
       const socket = createConnection({ host: LOOPBACK, port });

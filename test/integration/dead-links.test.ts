@@ -21,7 +21,7 @@ const GONE_WITHIN_MS = FAULT_CLOSE_GRACE + 800;
  * writes the next byte of `bytes` every 50 ms until its socket closes: writes to a socket
  * the server has destroyed are answered with a reset, which is how the peer learns it.
  */
-function trickleUnread(raw: RawPeer, bytes: Buffer): void {
+function trickleUnread(raw: RawPeer, bytes: Uint8Array): void {
   raw.socket.pause();
   let sent = 0;
   const timer = setInterval(() => {

@@ -133,7 +133,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       let pings = 0;
       const ping = encodeFrame(FrameKind.Ping);
       raw.onData((chunk) => {
-        if (chunk.includes(ping)) {
+        if (chunk.includes(Buffer.from(ping))) {
           pings++;
           void raw.write(encodeFrame(FrameKind.Pong));
         }

@@ -260,14 +260,14 @@ describe('maxRequestsInFlight', () => {
 });
 
 /** A successful Response frame to `id` carrying a JSON-codec Done, written by hand. */
-function responseFrame(id: number, n: number): Buffer {
+function responseFrame(id: number, n: number): Uint8Array {
   const prefix = Buffer.alloc(5);
   prefix.writeUInt32BE(id, 0);
   return encodeFrame(FrameKind.Response, `{"head": {"uuid": "res${id}"}, "body": {"type": "inflight.Done", "n": ${n}, "text": ""}}`, prefix);
 }
 
 /** A Request frame with `id` carrying a JSON-codec Job, written by hand. */
-function requestFrame(id: number, n: number): Buffer {
+function requestFrame(id: number, n: number): Uint8Array {
   const prefix = Buffer.alloc(4);
   prefix.writeUInt32BE(id, 0);
   return encodeFrame(FrameKind.Request, `{"head": {"uuid": "req${id}"}, "body": {"type": "inflight.Job", "n": ${n}}}`, prefix);

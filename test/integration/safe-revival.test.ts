@@ -19,7 +19,7 @@ const h = harness();
 afterEach(() => h.closeAll());
 
 /** A message frame around a raw JSON body (the text is sent exactly as written). */
-function message(body: string): Buffer {
+function message(body: string): Uint8Array {
   return encodeFrame(FrameKind.Message, `{"head": {"uuid": "0123456789"}, "body": ${body}}`);
 }
 

@@ -331,7 +331,7 @@ describe('a registry that cannot be described', () => {
 
 describe('on the wire', () => {
   /** A client hello as a raw frame: OON v1, the JSON codec, and the given schema and token. */
-  function rawHello(fields: Record<string, unknown>): Buffer {
+  function rawHello(fields: Record<string, unknown>): Uint8Array {
     return encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], ...fields }));
   }
 

@@ -20,9 +20,9 @@ describe('a hostile peer on a session connection', () => {
     bytes.writeUInt32BE(n, 4);
     return bytes;
   };
-  const sessionHello = (session: object): Buffer =>
+  const sessionHello = (session: object): Uint8Array =>
     encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session }));
-  const tickFrame = (n: number, at: number): Buffer =>
+  const tickFrame = (n: number, at: number): Uint8Array =>
     encodeFrame(FrameKind.Message, new JsonCodec().encode(new NetMessage(new Tick(n))), seq(at));
 
   it.each([
@@ -77,7 +77,7 @@ describe('a hostile peer on a session connection', () => {
       const [first] = decodeFrames(raw.received());
       if (first?.kind === FrameKind.Challenge) {
         expect(first.payload.length).toBe(32);
-        await raw.write(encodeFrame(FrameKind.Proof, sessionProof(Buffer.from(secret ?? '', 'base64'), first.payload, session.id ?? '')));
+        await raw.write(encodeFrame(FrameKind.Proof, await sessionProof(Buffer.from(secret ?? '', 'base64'), first.payload, session.id ?? '')));
       }
       await waitUntil(() => decodeFrames(raw.received()).some((f) => f.kind === FrameKind.Hello), 2_000, () => 'the server hello');
       const hello = decodeFrames(raw.received()).find((f) => f.kind === FrameKind.Hello);

@@ -88,7 +88,7 @@ const helloOf = (frames: RawFrame[]): HelloSeen => JSON.parse(frames.find((f) =>
  * Plays the attacker: sends `hello` straight to the server; if challenged, answers with
  * `proof` (a recorded one, or garbage); resolves with the server's hello and the socket.
  */
-async function attack(port: number, hello: Buffer, proof: Buffer): Promise<{ session: HelloSeen['session']; send: (n: Note) => Promise<void> }> {
+async function attack(port: number, hello: Uint8Array, proof: Uint8Array): Promise<{ session: HelloSeen['session']; send: (n: Note) => Promise<void> }> {
   const raw = await h.rawPeer(port);
   await raw.write(hello);
   await waitUntil(() => decodeFrames(raw.received()).length > 0, 2_000, () => 'the server answering the hello');
@@ -133,7 +133,7 @@ describe('resuming a session takes proof of its secret', () => {
 
     const victimDropped = jest.fn();
     victim.on('disconnect', victimDropped);
-    const attacker = await attack(port, hello as Buffer, proof);
+    const attacker = await attack(port, hello as Uint8Array, proof);
 
     expect(attacker.session?.resumed).toBe(false);
     expect(attacker.session?.id).not.toBe(grant.session?.id);

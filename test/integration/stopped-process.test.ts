@@ -124,7 +124,7 @@ describe('a server process stopped past the heartbeat', () => {
 });
 
 /** A hello frame by hand (JSON codec, no schema), with a session asked for or granted. */
-function sessionHello(session: object, codec?: string): Buffer {
+function sessionHello(session: object, codec?: string): Uint8Array {
   return encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], ...(codec === undefined ? {} : { codec }), session }));
 }
 

@@ -11,7 +11,7 @@ export interface DecodedFrame {
 }
 
 /** Feeds chunks to a fresh decoder, returning every frame it handed out (payloads copied). */
-export function decodeFrames(chunks: readonly Buffer[], options?: FrameDecoderOptions): DecodedFrame[] {
+export function decodeFrames(chunks: readonly Uint8Array[], options?: FrameDecoderOptions): DecodedFrame[] {
   const decoder = new FrameDecoder(options);
   const seen: DecodedFrame[] = [];
   for (const chunk of chunks) decoder.push(chunk, (kind, payload) => seen.push({ kind, payload: Buffer.from(payload) }));
@@ -19,13 +19,13 @@ export function decodeFrames(chunks: readonly Buffer[], options?: FrameDecoderOp
 }
 
 /** Every way to cut `stream` in two (at each byte, both ends included), as chunk lists. */
-export function* splitsInTwo(stream: Buffer): Iterable<[cut: number, chunks: Buffer[]]> {
+export function* splitsInTwo(stream: Uint8Array): Iterable<[cut: number, chunks: Uint8Array[]]> {
   for (let cut = 0; cut <= stream.length; cut++) yield [cut, [stream.subarray(0, cut), stream.subarray(cut)]];
 }
 
 /** `stream` as one-byte chunks. */
-export function oneByteChunks(stream: Buffer): Buffer[] {
-  const bytes: Buffer[] = [];
+export function oneByteChunks(stream: Uint8Array): Uint8Array[] {
+  const bytes: Uint8Array[] = [];
   for (let i = 0; i < stream.length; i++) bytes.push(stream.subarray(i, i + 1));
   return bytes;
 }

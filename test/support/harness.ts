@@ -152,7 +152,7 @@ export interface RawPeer {
   /** Resolves when the socket is closed (by either side), with everything received. */
   readonly closed: Promise<Buffer>;
   /** Writes bytes (over WebSocket, one binary message) and resolves once they are handed to the OS. */
-  write(bytes: Buffer | string): Promise<void>;
+  write(bytes: Uint8Array | string): Promise<void>;
   /** Calls `listener` with each chunk (over WebSocket, each binary message) that arrives from now on. */
   onData(listener: (chunk: Buffer) => void): void;
   /** The `ws` client, over WebSocket. */
@@ -167,7 +167,7 @@ export function decodeFrames(bytes: Buffer, maxFrameBytes = 16 * 1024 * 1024): R
 }
 
 /** The hello an OON v1 peer sends first, as a raw frame. */
-export function helloFrame(): Buffer {
+export function helloFrame(): Uint8Array {
   // `codec` is what a server's hello names; a server ignores it in a client's hello.
   return encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], codec: 'json' }));
 }

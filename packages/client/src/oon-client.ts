@@ -21,6 +21,7 @@ import {
   RequestHandlers,
   Session,
   sessionProof,
+  fromBase64,
   type Inbox,
   type SessionBinding,
   type SessionHello,
@@ -63,7 +64,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   /** The resumable session, from the first connect until `close()` (or giving up). */
   #session: Session | undefined;
   /** The session's secret, from the hello that granted it: resuming proves it (docs/protocol.md). */
-  #sessionSecret: Buffer | undefined;
+  #sessionSecret: Uint8Array | undefined;
   /** Whether the last handshake resumed the session, for the `'reconnect'` event. */
   #resumed = false;
   #reconnector: Reconnector | undefined;
@@ -336,7 +337,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
         ? {}
         : {
             sessionRequest: () => this.#sessionRequest(),
-            proveSession: (nonce: Buffer) => this.#proveSession(nonce),
+            proveSession: (nonce: Uint8Array) => this.#proveSession(nonce),
             bindSession: (granted: SessionHello) => this.#bindSession(granted),
           }),
       onOpen: () => this.#attach(connection),
@@ -432,7 +433,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   /** Proof of the session's secret over the server's challenge. */
-  #proveSession(nonce: Buffer): Buffer {
+  #proveSession(nonce: Uint8Array): Promise<Uint8Array> {
     const session = this.#session;
     if (session === undefined || this.#sessionSecret === undefined) throw new BadDataError('server sent a session challenge, but this client asked to resume no session');
     return sessionProof(this.#sessionSecret, nonce, session.id);
@@ -454,7 +455,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       session.restart(id);
     }
     // Only a new session's grant carries its secret; a resumed one keeps the one it had.
-    if (!resumed) this.#sessionSecret = granted.secret === undefined ? undefined : Buffer.from(granted.secret, 'base64');
+    if (!resumed) this.#sessionSecret = granted.secret === undefined ? undefined : fromBase64(granted.secret);
     this.#resumed = resumed;
     return { session, peerReceived: resumed ? received : 0 };
   }

@@ -366,7 +366,9 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     const identity = await this.#authenticate(hello, transport);
     if (identity !== undefined) this.#identityOf.set(connection, identity);
     if (this.#closing !== undefined) return undefined;
-    const grant = this.#sessions.grant(hello, connection, proof);
+    const proven = await this.#sessions.proven(hello, proof);
+    if (this.#closing !== undefined) return undefined;
+    const grant = this.#sessions.grant(hello, connection, proven);
     if (grant?.refused !== undefined) {
       // Someone who saw the session id (or a whole earlier resume) tried to take it over.
       const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} ${grant.refused}: not resumed (a new session was granted), and the session's own link is untouched`;

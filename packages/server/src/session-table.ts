@@ -1,5 +1,5 @@
 import { type DisconnectReason } from '@oon/wire';
-import { checkSessionProof, isResumable, randomSecret, Session, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
+import { checkSessionProof, isResumable, randomSecret, Session, toBase64, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
 
 /** The limits a session is made with. */
 type SessionLimits = Pick<SessionOptions, 'maxBufferedBytes' | 'maxPendingBytes'>;
@@ -10,7 +10,7 @@ export interface SessionEntry<P> {
   /** The token the client authenticated with: only the same token may resume the session. */
   readonly token: string | undefined;
   /** Sent once, in the hello that granted the session: resuming takes proof of it. */
-  readonly secret: Buffer;
+  readonly secret: Uint8Array;
   /** Set once the first link's handshake is done. */
   peer: P | undefined;
   /** The live link, if any; `undefined` while the session waits for the client. */
@@ -43,20 +43,32 @@ export class SessionTable<P> {
   }
 
   /**
+   * The live session a client's hello names, if `proof` shows the client holds its
+   * secret: checked asynchronously (Web Crypto), before {@link SessionTable.grant}.
+   */
+  async proven(hello: Hello, proof: ResumeProof | undefined): Promise<SessionEntry<P> | undefined> {
+    const id = hello.session?.id;
+    const entry = id === undefined ? undefined : this.#entries.get(id);
+    if (entry === undefined || entry.session.ended || proof === undefined) return undefined;
+    return (await checkSessionProof(entry.secret, proof.nonce, entry.session.id, proof.proof)) ? entry : undefined;
+  }
+
+  /**
    * The session for a client's hello: the one it names, if the server still has it and
-   * the client proved it holds the session's secret (a link the server still holds for
-   * it is then dropped), else a new one. None if the client asked for none or sessions
+   * the client proved it holds the session's secret (`proven`, from
+   * {@link SessionTable.proven}; a link the server still holds for it is then dropped),
+   * else a new one. None if the client asked for none or sessions
    * are off (`resumeWindow: 0`). `refused` says why, when the hello named a live session
    * and did not get it: that session and its link are untouched.
    */
-  grant(hello: Hello, connection: Connection, proof: ResumeProof | undefined): (SessionGrant & { readonly refused: string | undefined }) | undefined {
+  grant(hello: Hello, connection: Connection, proven: SessionEntry<P> | undefined): (SessionGrant & { readonly refused: string | undefined }) | undefined {
     const wanted = hello.session;
     if (wanted === undefined || this.#window === 0) return undefined;
     const entry = wanted.id === undefined ? undefined : this.#entries.get(wanted.id);
     const live = entry !== undefined && !entry.session.ended;
     // A session id is not a credential: only its secret, and the token that opened it, resume it.
     let refused: string | undefined;
-    if (live && (proof === undefined || !checkSessionProof(entry.secret, proof.nonce, entry.session.id, proof.proof))) refused = 'without proof of its secret';
+    if (live && proven !== entry) refused = 'without proof of its secret';
     else if (live && entry.token !== hello.token) refused = 'with another token than the one that opened it';
     if (live && refused === undefined) {
       clearTimeout(entry.expiry);
@@ -76,7 +88,7 @@ export class SessionTable<P> {
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
     return {
-      hello: { id: session.id, resumed: false, received: 0, secret: secret.toString('base64') },
+      hello: { id: session.id, resumed: false, received: 0, secret: toBase64(secret) },
       binding: { session, peerReceived: 0 },
       refused,
     };

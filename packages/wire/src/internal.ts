@@ -22,6 +22,7 @@ export type { ConnectionEvents, ConnectionOwner, ResumeProof, SessionGrant } fro
 export { Session } from './session/session';
 export { SEQ_BYTES } from './session/seq';
 export { checkSessionProof, randomSecret, sessionProof, SESSION_SECRET_BYTES } from './session/session-proof';
+export { fromBase64, toBase64 } from './platform/bytes';
 export type { SessionHello, SessionBinding, SessionLink, SessionOptions } from './session/session';
 export { encodeMessageFrame } from './framing/message-frame';
 export { SharedMessage } from './codec/shared-message';

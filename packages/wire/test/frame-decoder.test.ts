@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BadDataError, OonError } from '@oon/core';
 import {
   DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
+  encodeFrame as encodeFrameBytes,
   FRAME_HEADER_BYTES,
   FRAME_LENGTH_BYTES,
   FrameDecoder,
@@ -12,6 +12,9 @@ import {
 } from '@oon/wire';
 import { decodeFrames, oneByteChunks, splitsInTwo } from '../../../test/support/frames';
 import { thrown } from '../../../test/support/expect-bad-data';
+
+/** `encodeFrame`'s bytes as a Buffer, to read them with Buffer's methods. */
+const encodeFrame = (...args: Parameters<typeof encodeFrameBytes>): Buffer => Buffer.from(encodeFrameBytes(...args));
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/oon-0.0.5/fixtures');
 
@@ -22,7 +25,7 @@ interface Seen {
 }
 
 /** Feeds chunks to a fresh decoder, returning every frame it handed out. */
-function decode(chunks: readonly Buffer[], options?: FrameDecoderOptions): Seen[] {
+function decode(chunks: readonly Uint8Array[], options?: FrameDecoderOptions): Seen[] {
   return decodeFrames(chunks, options).map(({ kind, payload }) => ({ kind, payload: payload.toString('hex') }));
 }
 
@@ -110,8 +113,8 @@ describe('FrameDecoder', () => {
     it('hands out nothing for an incomplete frame, and the frame once the rest arrives', () => {
       const decoder = new FrameDecoder();
       const seen: Seen[] = [];
-      const onFrame = (kind: number, payload: Buffer): void => {
-        seen.push({ kind, payload: payload.toString('hex') });
+      const onFrame = (kind: number, payload: Uint8Array): void => {
+        seen.push({ kind, payload: Buffer.from(payload).toString('hex') });
       };
       decoder.push(hex('00 00 00'), onFrame);
       expect(seen).toEqual([]);
@@ -196,7 +199,7 @@ describe('FrameDecoder', () => {
         for (const chunk of chunks) {
           decoder.pushSpans(chunk, (kind, buf, start, end) => {
             expect(0 <= start && start <= end && end <= buf.length).toBe(true);
-            seen.push(`${kind}:${buf.toString('utf8', start, end)}`);
+            seen.push(`${kind}:${Buffer.from(buf).toString('utf8', start, end)}`);
           });
         }
         expect({ cut, seen }).toEqual({ cut, seen: expected });
@@ -205,10 +208,10 @@ describe('FrameDecoder', () => {
 
     it('hands out payloads that stay intact after later chunks arrive', () => {
       const decoder = new FrameDecoder();
-      const payloads: Buffer[] = [];
+      const payloads: Uint8Array[] = [];
       const stream = Buffer.concat([encodeFrame(FrameKind.Message, 'one'), encodeFrame(FrameKind.Message, 'two')]);
       for (let i = 0; i < stream.length; i += 3) decoder.push(Buffer.from(stream.subarray(i, i + 3)), (_k, p) => payloads.push(p));
-      expect(payloads.map((p) => p.toString('utf8'))).toEqual(['one', 'two']);
+      expect(payloads.map((p) => Buffer.from(p).toString('utf8'))).toEqual(['one', 'two']);
     });
 
     it('accepts a frame exactly maxFrameBytes long', () => {
@@ -256,7 +259,7 @@ describe('FrameDecoder', () => {
       const decoder = new FrameDecoder({ maxFrameBytes: 100 });
       const seen: string[] = [];
       const chunk = Buffer.concat([encodeFrame(FrameKind.Message, 'ok'), hex('00000065')]); // 101
-      const err = thrown(() => decoder.push(chunk, (_kind, payload) => seen.push(payload.toString('utf8'))));
+      const err = thrown(() => decoder.push(chunk, (_kind, payload) => seen.push(Buffer.from(payload).toString('utf8'))));
       expect(seen).toEqual(['ok']);
       expect(err).toBeInstanceOf(BadDataError);
       expect((err as OonError).message).toContain('frame of 101 bytes');

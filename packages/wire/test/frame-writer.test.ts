@@ -19,7 +19,7 @@ function recordingStream(fail?: Error): { stream: Duplex; writes: Buffer[] } {
 
 const failure = (err: Error): Error => new BadConnError(`sending failed: ${err.message}`, { cause: err });
 
-function messageFrames(count: number): Buffer[] {
+function messageFrames(count: number): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => encodeFrame(FrameKind.Message, `message ${i}`));
 }
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { BadDataError, NetClass, NetField, Registry, registerEnum, t } from '@oon/core';
 import {
   describeRegistry,
@@ -21,7 +22,7 @@ import {
 import { expectBadData } from '../../../test/support/expect-bad-data';
 
 /** The hello in a Hello frame, read back as the peer reads it. */
-function decodeHelloForTest(frame: Buffer): ReturnType<typeof parseHello> {
+function decodeHelloForTest(frame: Uint8Array): ReturnType<typeof parseHello> {
   return parseHello(frame.subarray(5));
 }
 
@@ -356,7 +357,7 @@ describe('hellos', () => {
 });
 
 describe('session proof', () => {
-  const secret = randomSecret();
+  const secret = Buffer.from(randomSecret());
   const nonce = randomSecret();
 
   it('reads a granted secret from a hello, and refuses one that is not 32 bytes of base64', () => {
@@ -367,13 +368,18 @@ describe('session proof', () => {
     }
   });
 
-  it('holds only for the same secret, nonce and session id', () => {
-    const proof = sessionProof(secret, nonce, 'session-1');
+  it('holds only for the same secret, nonce and session id', async () => {
+    const proof = await sessionProof(secret, nonce, 'session-1');
     expect(proof).toHaveLength(SESSION_SECRET_BYTES);
-    expect(checkSessionProof(secret, nonce, 'session-1', proof)).toBe(true);
-    expect(checkSessionProof(randomSecret(), nonce, 'session-1', proof)).toBe(false);
-    expect(checkSessionProof(secret, randomSecret(), 'session-1', proof)).toBe(false);
-    expect(checkSessionProof(secret, nonce, 'session-2', proof)).toBe(false);
-    expect(checkSessionProof(secret, nonce, 'session-1', proof.subarray(0, 31))).toBe(false);
+    expect(await checkSessionProof(secret, nonce, 'session-1', proof)).toBe(true);
+    expect(await checkSessionProof(randomSecret(), nonce, 'session-1', proof)).toBe(false);
+    expect(await checkSessionProof(secret, randomSecret(), 'session-1', proof)).toBe(false);
+    expect(await checkSessionProof(secret, nonce, 'session-2', proof)).toBe(false);
+    expect(await checkSessionProof(secret, nonce, 'session-1', proof.subarray(0, 31))).toBe(false);
+  });
+
+  it('is HMAC-SHA256 over the label, the nonce and the id, as docs/protocol.md says', async () => {
+    const expected = createHmac('sha256', secret).update('oon session resume v1').update(nonce).update('séssion-1', 'utf8').digest();
+    expect(Buffer.from(await sessionProof(secret, nonce, 'séssion-1')).equals(expected)).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ class Car {
 const other = new Registry();
 
 /** The payload of the one frame in `frame`. */
-function payloadOf(frame: Buffer): { kind: number; payload: Buffer } {
+function payloadOf(frame: Uint8Array): { kind: number; payload: Buffer } {
   let found: { kind: number; payload: Buffer } | undefined;
   new FrameDecoder().push(frame, (kind, payload) => (found = { kind, payload: Buffer.from(payload) }));
   return found as { kind: number; payload: Buffer };

@@ -10,7 +10,7 @@ interface Written {
 }
 
 /** A link that decodes what it is given, frame by frame, and counts the writes. */
-function recorder(): { write: (frames: Buffer) => void; frames: Written[]; writes: Buffer[] } {
+function recorder(): { write: (frames: Uint8Array) => void; frames: Written[]; writes: Buffer[] } {
   const decoder = new FrameDecoder({ maxFrameBytes: 4 * 1024 * 1024 });
   const frames: Written[] = [];
   const writes: Buffer[] = [];
@@ -21,7 +21,7 @@ function recorder(): { write: (frames: Buffer) => void; frames: Written[]; write
       writes.push(Buffer.from(chunk));
       decoder.push(Buffer.from(chunk), (kind, payload) => {
         expect(kind).toBe(FrameKind.Message);
-        frames.push({ seq: readSeq(payload, 'message'), text: payload.subarray(SEQ_BYTES).toString('utf8') });
+        frames.push({ seq: readSeq(payload, 'message'), text: Buffer.from(payload.subarray(SEQ_BYTES)).toString('utf8') });
       });
     },
   };
@@ -179,7 +179,7 @@ describe('OutgoingLog', () => {
     log.rewind();
     const held = log.heldBytes;
 
-    log.reencode((payload) => Buffer.from(payload.toString('utf8').toUpperCase().repeat(3)));
+    log.reencode((payload) => Buffer.from(Buffer.from(payload).toString('utf8').toUpperCase().repeat(3)));
     expect(log.heldBytes).toBe(held + 35 * 60);
     const second = recorder();
     log.pump(second.write, []);
@@ -196,7 +196,7 @@ describe('OutgoingLog', () => {
     const refused = new Error('cannot encode #3');
     expect(() =>
       log.reencode((payload) => {
-        if (payload.toString('utf8').startsWith('#3:')) throw refused;
+        if (Buffer.from(payload).toString('utf8').startsWith('#3:')) throw refused;
         return 'changed';
       }),
     ).toThrow(refused);

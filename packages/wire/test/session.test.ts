@@ -32,7 +32,7 @@ function recordingLink(
     describePeer: () => 'test peer',
     write(frame) {
       decoder.push(frame, (kind, payload) => {
-        const seq = payload.readUInt32BE(4);
+        const seq = Buffer.from(payload).readUInt32BE(4);
         if (kind === FrameKind.Message) frames.push({ kind, seq, n: (codec.decode(payload.subarray(SEQ_BYTES)).object as Note).n });
         else frames.push({ kind, seq });
       });

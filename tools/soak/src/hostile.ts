@@ -11,17 +11,17 @@ import { encodeFrame, FrameKind } from '@oon/wire';
 const HELLO = encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'] }));
 /** A hello that asks for a resumable session: the server then numbers what it sends and keeps it until acknowledged. */
 const SESSION_HELLO = encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session: { received: 0 } }));
-const message = (body: string, prefix?: Uint8Array): Buffer => encodeFrame(FrameKind.Message, `{"head": {"uuid": "0123456789"}, "body": ${body}}`, prefix);
+const message = (body: string, prefix?: Uint8Array): Uint8Array => encodeFrame(FrameKind.Message, `{"head": {"uuid": "0123456789"}, "body": ${body}}`, prefix);
 const CHAT_BODY = `{"type": "soak.Chat", "client": -1, "seq": 0, "text": "${'n'.repeat(1024)}"}`;
 const CHAT = message(CHAT_BODY);
 /** The u64 seq in front of a session's message. */
-const seq = (n: number): Buffer => {
+const seq = (n: number): Uint8Array => {
   const bytes = Buffer.alloc(8);
   bytes.writeBigUInt64BE(BigInt(n));
   return bytes;
 };
 /** A Request frame for a Chat, which the soak's server answers slowly (`SOAK_HANDLER_MS`). */
-const request = (id: number): Buffer => {
+const request = (id: number): Uint8Array => {
   const prefix = Buffer.alloc(4);
   prefix.writeUInt32BE(id, 0);
   return encodeFrame(FrameKind.Request, `{"head": {"uuid": "0123456789"}, "body": {"type": "soak.Chat", "client": -1, "seq": ${id}, "text": "${'r'.repeat(1024)}"}}`, prefix);
@@ -64,7 +64,7 @@ export const HOSTILE_KINDS = {
   // Ignores the maxRequestsInFlight of the server's hello: all but the first ones are
   // refused with an error reply, unhandled. Then silent, so heartbeats drop it.
   'request flood': () => [HELLO, ...Array.from({ length: 5_000 }, (_, i) => request(i + 1))],
-} as const satisfies Record<string, () => Buffer[]>;
+} as const satisfies Record<string, () => Uint8Array[]>;
 
 /** A kind of hostile peer. */
 export type HostileKind = keyof typeof HOSTILE_KINDS;

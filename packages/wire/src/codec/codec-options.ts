@@ -2,6 +2,7 @@ import { BadDataError, defaultRegistry, type Registry } from '@oon/core';
 import type { CodecLimits } from './codec';
 import { DEFAULT_MAX_BIGINT_DIGITS, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_BYTES } from '../framing/constants';
 import type { RegistrySchema } from '../schema/registry-schema';
+import { utf8Length } from '../platform/bytes';
 
 /** Options both codecs take. */
 export interface CodecOptions extends CodecLimits {
@@ -105,6 +106,6 @@ export function tooManyDigits(path: string, digits: number, max: number): BadDat
 /** Checks a string against `maxStringBytes` without measuring its UTF-8 length unless it could be over. */
 export function checkStringBytes(path: string, value: string, max: number): void {
   if (value.length * 3 <= max) return;
-  const bytes = value.length > max ? value.length : Buffer.byteLength(value, 'utf8');
+  const bytes = value.length > max ? value.length : utf8Length(value);
   if (bytes > max) throw tooManyBytes(path, 'a string', bytes, max);
 }

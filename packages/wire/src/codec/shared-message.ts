@@ -1,6 +1,7 @@
 import { NetMessage, OonError, type NetMessageOptions } from '@oon/core';
 import type { Codec } from './codec';
 import { toOonError } from '../rpc/error-report';
+import { utf8Bytes } from '../platform/bytes';
 
 /**
  * What a link encodes payloads by: links with equal keys write the same bytes for the
@@ -32,7 +33,7 @@ export class SharedMessage {
       try {
         const encoded = codec.encode(this.message);
         // A text payload becomes bytes once, so each peer's frame copies bytes rather than encoding UTF-8 again.
-        payload = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
+        payload = typeof encoded === 'string' ? utf8Bytes(encoded) : encoded;
       } catch (err) {
         payload = toOonError(err);
       }

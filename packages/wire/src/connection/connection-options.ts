@@ -102,8 +102,8 @@ export interface SessionGrant {
 
 /** A resuming client's answer to the server's challenge: the nonce sent, and the client's proof over it. */
 export interface ResumeProof {
-  readonly nonce: Buffer;
-  readonly proof: Buffer;
+  readonly nonce: Uint8Array;
+  readonly proof: Uint8Array;
 }
 
 /** What the endpoint that owns a connection tells it. */
@@ -121,7 +121,7 @@ export interface ConnectionOwner {
   /** Client only: the `session` of its hello, to ask for a resumable session; none without it. */
   sessionRequest?(): SessionHello;
   /** Client only: the proof over the server's challenge `nonce` of the secret of the session its hello names. */
-  proveSession?(nonce: Buffer): Buffer;
+  proveSession?(nonce: Uint8Array): Promise<Uint8Array>;
   /** Client only: the server granted a session (its hello's `session`): the session to run. Throws `BadData` if the answer is wrong. */
   bindSession?(granted: SessionHello): SessionBinding;
   /**

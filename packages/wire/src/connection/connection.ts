@@ -33,13 +33,9 @@ import { LinkOutput } from './link-output';
 import { FrameQueue } from '../framing/frame-queue';
 import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
 import type { Transport } from '../transport/transport';
+import { afterIo } from '../platform/ticks';
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';
-
-/** A received chunk as the frame queue reads it: a Node transport's Buffer as it is, any other bytes viewed (not copied) as one. */
-function asBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
 
 /**
  * A framed, codec-aware connection over any {@link Transport} (a TCP, TLS or Unix socket,
@@ -80,7 +76,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** The one place that decides whether the socket reads. */
   readonly #gate: ReadGate;
   readonly #watchdog: Watchdog;
-  #releaseTimer: NodeJS.Immediate | undefined;
+  /** Cancels the release of held frames scheduled after the handshake, while it waits. */
+  #cancelRelease: (() => void) | undefined;
   readonly #handshake: HandshakeDriver;
   readonly #owner: ConnectionOwner;
   readonly #requests: RequestChannel;
@@ -193,7 +190,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.closed = new Promise<void>((resolve) => (this.#markClosed = resolve));
 
     transport.open({
-      data: (chunk) => this.#inbound.push(asBuffer(chunk)),
+      data: (chunk) => this.#inbound.push(chunk),
       unreadable: (message) => this.#inbound.fail(new BadDataError(`${this.describePeer()} ${message}`)),
       end: () => this.#onEnd(),
       error: (err) => this.#onSocketError(err),
@@ -374,12 +371,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
       // a few microtasks from now: frames that came with the server's hello wait a turn.
       this.#inbound.hold(); // and reading, so order is kept
-      this.#releaseTimer = setImmediate(() => this.#release());
+      this.#cancelRelease = afterIo(() => this.#release());
     }
   }
 
   #release(): void {
-    this.#releaseTimer = undefined;
+    this.#cancelRelease = undefined;
     if (this.#ending) return;
     this.#inbound.release();
   }
@@ -442,7 +439,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #onClose(): void {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#destroyTimer);
-    clearImmediate(this.#releaseTimer);
+    this.#cancelRelease?.();
     this.#watchdog.stop();
     this.#inbound.clear();
     this.#state = 'closed';

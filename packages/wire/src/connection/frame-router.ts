@@ -54,7 +54,7 @@ export class FrameRouter {
   }
 
   /** Handles one frame: its payload is `buf[start, end)`. */
-  onFrame(kind: number, buf: Buffer, start: number, end: number): void {
+  onFrame(kind: number, buf: Uint8Array, start: number, end: number): void {
     // Messages are decoded where they lie in the received chunk; other frames are rare.
     if (kind === FrameKind.Message && this.codec !== undefined) this.#onMessage(this.codec, buf, start, end);
     else this.#onOtherFrame(kind, buf.subarray(start, end));
@@ -65,13 +65,13 @@ export class FrameRouter {
    * ping: a process stopped, a laptop asleep) is a `'timeout'`, as if our own watchdog
    * had fired: the link may be resumed. Anything else is a refusal.
    */
-  onPeerError(payload: Buffer): void {
+  onPeerError(payload: Uint8Array): void {
     const report = readErrorReport(payload);
     const reason = report.code === 'Timeout' ? 'timeout' : 'rejected by peer';
     this.#hooks.fail(createOonError(report.code, `${this.#hooks.describePeer()} dropped the connection: ${report.message}`), reason, false);
   }
 
-  #onOtherFrame(kind: number, payload: Buffer): void {
+  #onOtherFrame(kind: number, payload: Uint8Array): void {
     const { handshake, requests, sessions } = this.#routes;
     if (this.#hooks.state() === 'handshaking') {
       handshake.onFrame(kind, payload);
@@ -107,7 +107,7 @@ export class FrameRouter {
     }
   }
 
-  #onMessage(codec: FrameCodec, buf: Buffer, start: number, end: number): void {
+  #onMessage(codec: FrameCodec, buf: Uint8Array, start: number, end: number): void {
     let at: number;
     try {
       at = this.#routes.sessions.payloadStart(buf, start, end);

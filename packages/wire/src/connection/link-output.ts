@@ -90,7 +90,7 @@ export class LinkOutput {
    * `BadData` when the object breaks its schema, the peer does not know its class, or the
    * frame would exceed `maxFrameBytes`.
    */
-  encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Buffer {
+  encode(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): Uint8Array {
     const refused = this.cannotSend(object);
     if (refused !== undefined) throw refused;
     const { codec } = this.#out as MessageOut;

@@ -77,7 +77,7 @@ export function describeHead(head: MessageHead, what: 'message' | 'request' | 'r
  * The Rejected frame telling the peer that its message (`head`) could not be read and was
  * dropped: `{"id": "…", "class": "Order", "code": "BadData", "message": "…"}`.
  */
-export function rejectedFrame(head: MessageHead, error: OonError): Buffer {
+export function rejectedFrame(head: MessageHead, error: OonError): Uint8Array {
   const report = { id: head.id, class: head.className, code: error.code, message: clip(error.message, MAX_REASON_CHARS) };
   return encodeFrame(FrameKind.Rejected, JSON.stringify(report));
 }
@@ -87,7 +87,7 @@ export function rejectedFrame(head: MessageHead, error: OonError): Buffer {
  * one still says a message was rejected (the reason is then unknown): the frame was whole,
  * so the stream is fine.
  */
-export function readRejection(payload: Buffer, peer: string): MessageRejection {
+export function readRejection(payload: Uint8Array, peer: string): MessageRejection {
   const fields = parseReport(payload);
   const head = clipHead(fields['id'], fields['class']);
   const report = reportOf(fields);

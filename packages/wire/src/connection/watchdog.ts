@@ -71,8 +71,9 @@ export class Watchdog {
     this.#tickMs = enabled.length === 0 ? 0 : Math.max(1, Math.floor(Math.min(...enabled) / 4));
     if (this.#tickMs > 0) {
       this.#timer = setInterval(() => this.#tick(), this.#tickMs);
-      // The socket keeps the process alive while it matters; this timer never should.
-      this.#timer.unref();
+      // The socket keeps the process alive while it matters; this timer never should (a
+      // browser's timers keep nothing alive, and have no `unref`).
+      (this.#timer as { unref?: () => void }).unref?.();
     }
   }
 

@@ -1,14 +1,15 @@
 import { BadDataError } from '@oon/core';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_LENGTH_BYTES } from './constants';
+import { allocBytes, readU32BE } from '../platform/bytes';
 
 /** Called once for each whole frame, in order. `payload` may share memory with the received chunk. */
-export type FrameHandler = (kind: number, payload: Buffer) => void;
+export type FrameHandler = (kind: number, payload: Uint8Array) => void;
 
 /**
  * Called once for each whole frame, in order, with its payload as `buf[start, end)`
  * rather than a view of its own: `buf` may be the received chunk, shared with other frames.
  */
-export type FrameSpanHandler = (kind: number, buf: Buffer, start: number, end: number) => void;
+export type FrameSpanHandler = (kind: number, buf: Uint8Array, start: number, end: number) => void;
 
 /** Options of {@link FrameDecoder}. */
 export interface FrameDecoderOptions {
@@ -31,7 +32,7 @@ const AWAITING_LENGTH = -1;
  */
 export class FrameDecoder {
   readonly #maxFrameBytes: number;
-  #chunks: Buffer[] = [];
+  #chunks: Uint8Array[] = [];
   #buffered = 0;
   #frameLength = AWAITING_LENGTH;
 
@@ -50,7 +51,7 @@ export class FrameDecoder {
   }
 
   /** Feeds received bytes; calls `onFrame` for every frame they complete. Throws `BadData` on a bad length. */
-  push(chunk: Buffer, onFrame: FrameHandler): void {
+  push(chunk: Uint8Array, onFrame: FrameHandler): void {
     this.pushSpans(chunk, (kind, buf, start, end) => onFrame(kind, buf.subarray(start, end)));
   }
 
@@ -59,7 +60,7 @@ export class FrameDecoder {
    * per frame (`subarray`, a Buffer's construction) was a tenth of a receiver's time in a
    * burst of small messages.
    */
-  pushSpans(chunk: Buffer, onFrame: FrameSpanHandler): void {
+  pushSpans(chunk: Uint8Array, onFrame: FrameSpanHandler): void {
     if (chunk.length === 0) return;
     let rest = chunk;
     if (this.midFrame) {
@@ -68,7 +69,7 @@ export class FrameDecoder {
       if (!this.#completePending(onFrame) || this.#buffered === 0) return;
       // What was buffered before this chunk did not make a frame, so what is left now is
       // a tail of this chunk alone.
-      rest = this.#chunks[0] as Buffer;
+      rest = this.#chunks[0] as Uint8Array;
       this.#chunks = [];
       this.#buffered = 0;
     }
@@ -85,20 +86,20 @@ export class FrameDecoder {
   #completePending(onFrame: FrameSpanHandler): boolean {
     if (this.#frameLength === AWAITING_LENGTH) {
       if (this.#buffered < FRAME_LENGTH_BYTES) return false;
-      this.#frameLength = this.#checkLength(this.#consume(FRAME_LENGTH_BYTES).readUInt32BE(0));
+      this.#frameLength = this.#checkLength(readU32BE(this.#consume(FRAME_LENGTH_BYTES), 0));
     }
     if (this.#buffered < this.#frameLength) return false;
     const body = this.#consume(this.#frameLength);
     this.#frameLength = AWAITING_LENGTH;
-    onFrame(body.readUInt8(0), body, 1, body.length);
+    onFrame(body[0] as number, body, 1, body.length);
     return true;
   }
 
   /** Hands out the whole frames at the start of `chunk` (nothing pending); returns where the rest begins. */
-  #framesIn(chunk: Buffer, onFrame: FrameSpanHandler): number {
+  #framesIn(chunk: Uint8Array, onFrame: FrameSpanHandler): number {
     let offset = 0;
     while (chunk.length - offset >= FRAME_LENGTH_BYTES) {
-      const length = this.#checkLength(chunk.readUInt32BE(offset));
+      const length = this.#checkLength(readU32BE(chunk, offset));
       const body = offset + FRAME_LENGTH_BYTES;
       if (chunk.length - body < length) break;
       offset = body + length;
@@ -120,9 +121,9 @@ export class FrameDecoder {
   }
 
   /** Takes `n` buffered bytes off the front, copying only when they span chunks. */
-  #consume(n: number): Buffer {
+  #consume(n: number): Uint8Array {
     this.#buffered -= n;
-    const first = this.#chunks[0] as Buffer;
+    const first = this.#chunks[0] as Uint8Array;
     if (first.length > n) {
       this.#chunks[0] = first.subarray(n);
       return first.subarray(0, n);
@@ -131,12 +132,12 @@ export class FrameDecoder {
       this.#chunks.shift();
       return first;
     }
-    const out = Buffer.allocUnsafe(n);
+    const out = allocBytes(n);
     let offset = 0;
     while (offset < n) {
-      const chunk = this.#chunks[0] as Buffer;
+      const chunk = this.#chunks[0] as Uint8Array;
       const take = Math.min(chunk.length, n - offset);
-      chunk.copy(out, offset, 0, take);
+      out.set(take === chunk.length ? chunk : chunk.subarray(0, take), offset);
       offset += take;
       if (take === chunk.length) this.#chunks.shift();
       else this.#chunks[0] = chunk.subarray(take);
@@ -144,3 +145,4 @@ export class FrameDecoder {
     return out;
   }
 }
+

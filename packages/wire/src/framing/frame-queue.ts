@@ -7,7 +7,7 @@ export interface FrameSource {
   /** True while part of a frame has arrived and the rest has not. */
   readonly midFrame: boolean;
   /** Feeds received bytes, handing out each frame they complete; throws `BadData` on malformed bytes. */
-  pushSpans(chunk: Buffer, onFrame: FrameSpanHandler): void;
+  pushSpans(chunk: Uint8Array, onFrame: FrameSpanHandler): void;
 }
 
 /** What a {@link FrameQueue} needs from its connection. */
@@ -15,7 +15,7 @@ export interface FrameQueueIo {
   /** True while the peer's frames are handled; false drops what arrives. */
   reading(): boolean;
   /** Handles one frame, in the order they arrived: its payload is `buf[start, end)`. */
-  onFrame(kind: number, buf: Buffer, start: number, end: number): void;
+  onFrame(kind: number, buf: Uint8Array, start: number, end: number): void;
   /** The stream could not be decoded; called once the frames before the fault are handled. */
   onFailure(error: unknown): void;
   /** Bytes arrived: whether a frame is still half-read, and whether one was completed (the watchdog's clock). */
@@ -40,7 +40,7 @@ export class FrameQueue {
   readonly #io: FrameQueueIo;
   /** Frames decoded and not yet handled, from `#next` to `#count`: kind, buffer, start and end of each. */
   readonly #kinds: number[] = [];
-  readonly #bufs: Array<Buffer | undefined> = [];
+  readonly #bufs: Array<Uint8Array | undefined> = [];
   readonly #starts: number[] = [];
   readonly #ends: number[] = [];
   #count = 0;
@@ -64,7 +64,7 @@ export class FrameQueue {
   }
 
   /** Decodes a chunk from the socket and handles the frames it completes. */
-  push(chunk: Buffer): void {
+  push(chunk: Uint8Array): void {
     if (!this.#io.reading() || this.#failure !== undefined) return;
     const before = this.#count;
     this.#start?.add(chunk);
@@ -123,7 +123,7 @@ export class FrameQueue {
   #drain(): void {
     while (!this.#holding && this.#io.reading() && this.#next < this.#count) {
       const i = this.#next++;
-      this.#io.onFrame(this.#kinds[i] as number, this.#bufs[i] as Buffer, this.#starts[i] as number, this.#ends[i] as number);
+      this.#io.onFrame(this.#kinds[i] as number, this.#bufs[i] as Uint8Array, this.#starts[i] as number, this.#ends[i] as number);
     }
     if (this.#holding || !this.#io.reading()) return;
     this.#forget();
@@ -137,7 +137,7 @@ export class FrameQueue {
     this.#next = 0;
   }
 
-  readonly #collect = (kind: number, buf: Buffer, start: number, end: number): void => {
+  readonly #collect = (kind: number, buf: Uint8Array, start: number, end: number): void => {
     const i = this.#count++;
     this.#kinds[i] = kind;
     this.#bufs[i] = buf;

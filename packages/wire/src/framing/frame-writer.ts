@@ -1,6 +1,8 @@
 import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
+import { allocBytes, utf8Length } from '../platform/bytes';
+import { afterTick } from '../platform/ticks';
 import type { Transport } from '../transport/transport';
 
 /**
@@ -14,7 +16,7 @@ const MIN_BATCH_BYTES = 512;
 /** `#open` when no frame is being written. */
 const NO_FRAME = -1;
 /** What the batch writer holds between batches: nothing, so an idle connection keeps no batch buffer alive. */
-const NO_BUFFER = Buffer.alloc(0);
+const NO_BUFFER = new Uint8Array(0);
 
 /** A batch of frames that one socket write carries, and the promise its senders share. */
 interface Batch {
@@ -37,7 +39,7 @@ function newBatch(): Batch {
 
 /** Bytes of a payload once in the frame. */
 function payloadBytes(payload: string | Uint8Array): number {
-  return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  return typeof payload === 'string' ? utf8Length(payload) : payload.length;
 }
 
 /**
@@ -49,7 +51,7 @@ function payloadBytes(payload: string | Uint8Array): number {
  * straight into the batch buffer, behind its frame header ({@link FrameWriter.beginFrame},
  * the codec writes into {@link FrameWriter.out}, {@link FrameWriter.endFrame} fills in the
  * length): no buffer and no copy per message. The batch goes out at the end of the tick
- * (`process.nextTick`, so a lone request is not delayed by an event-loop turn), or
+ * (`afterTick`: Node's `process.nextTick`, so a lone request is not delayed by an event-loop turn), or
  * earlier once {@link FLUSH_BYTES} are waiting. Every write of one batch shares one
  * promise: one allocation per batch, not per message. A new batch buffer is sized from
  * the last batch, so a lone request takes a small pooled buffer and a burst a big one.
@@ -232,7 +234,7 @@ export class FrameWriter {
     const out = this.#out;
     if (!this.#hasBuffer) {
       const size = Math.max(bytes, MIN_BATCH_BYTES, Math.min(FLUSH_BYTES, 2 * this.#lastBatchBytes));
-      out.adopt(Buffer.allocUnsafe(size));
+      out.adopt(allocBytes(size));
       out.slabSize = size;
       this.#hasBuffer = true;
     }
@@ -261,7 +263,7 @@ export class FrameWriter {
     if (this.#gathered >= FLUSH_BYTES || !this.#batching) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      process.nextTick(this.#flushTick);
+      afterTick(this.#flushTick);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { BadDataError } from '@oon/core';
 import { DEFAULT_MAX_FRAME_BYTES, FrameKind } from './constants';
 import type { FrameHandler, FrameSpanHandler } from './frame-decoder';
+import { concatBytes } from '../platform/bytes';
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -28,7 +29,7 @@ export interface JsonDocumentSplitterOptions {
 export class JsonDocumentSplitter {
   readonly #maxDocumentBytes: number;
   /** Earlier chunks' bytes of the document in progress. */
-  #pending: Buffer[] = [];
+  #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   #depth = 0;
   #inString = false;
@@ -44,15 +45,15 @@ export class JsonDocumentSplitter {
   }
 
   /** Feeds received bytes; calls `onDocument` with `FrameKind.Message` for each document they complete. */
-  push(chunk: Buffer, onDocument: FrameHandler): void {
+  push(chunk: Uint8Array, onDocument: FrameHandler): void {
     this.pushSpans(chunk, (kind, buf, start, end) => onDocument(kind, buf.subarray(start, end)));
   }
 
   /** As {@link JsonDocumentSplitter.push}, each document as a span of a buffer (what a `FrameQueue` reads). */
-  pushSpans(chunk: Buffer, onDocument: FrameSpanHandler): void {
+  pushSpans(chunk: Uint8Array, onDocument: FrameSpanHandler): void {
     let start = 0;
     for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk.readUInt8(i);
+      const byte = chunk[i] as number;
       if (this.#depth === 0) {
         if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
         if (byte !== OPEN_BRACE) throw notADocument(chunk, i);
@@ -85,9 +86,9 @@ export class JsonDocumentSplitter {
     }
   }
 
-  #take(last: Buffer): Buffer {
+  #take(last: Uint8Array): Uint8Array {
     if (this.#pending.length === 0) return last;
-    const whole = Buffer.concat([...this.#pending, last]);
+    const whole = concatBytes([...this.#pending, last]);
     this.#pending = [];
     this.#pendingBytes = 0;
     return whole;
@@ -102,7 +103,7 @@ export class JsonDocumentSplitter {
   }
 }
 
-function notADocument(chunk: Buffer, at: number): BadDataError {
-  const shown = JSON.stringify(chunk.subarray(at, at + 16).toString('latin1'));
+function notADocument(chunk: Uint8Array, at: number): BadDataError {
+  const shown = JSON.stringify(String.fromCharCode(...chunk.subarray(at, at + 16)));
   return new BadDataError(`origin peer sent ${shown}, which does not start a JSON object; oon 0.0.5 peers send {"head": …, "body": …}`);
 }

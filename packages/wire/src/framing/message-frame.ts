@@ -4,6 +4,7 @@ import { FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { toOonError } from '../rpc/error-report';
 import { encodeFrame } from './frame-encoder';
 import { FrameWriter } from './frame-writer';
+import { utf8Bytes } from '../platform/bytes';
 import type { SendOutcome } from '../connection/send-outcome';
 
 /** What {@link writeMessage} writes with, and the limits it keeps. */
@@ -22,7 +23,7 @@ export interface MessageOut {
  * number) and refuses a frame over `maxFrameBytes` with `BadData`, before anything is
  * written. Throws `BadData` too when the object does not fit its schema.
  */
-export function encodeMessageFrame(codec: Codec, kind: FrameKind, message: NetMessage, maxFrameBytes: number, prefix?: Uint8Array): Buffer {
+export function encodeMessageFrame(codec: Codec, kind: FrameKind, message: NetMessage, maxFrameBytes: number, prefix?: Uint8Array): Uint8Array {
   const frame = encodeFrame(kind, codec.encode(message), prefix);
   // What the peer's decoder measures against its limit: the frame without its length prefix.
   const size = frame.length - FRAME_LENGTH_BYTES;
@@ -60,7 +61,7 @@ export function writeMessage(out: MessageOut, kind: FrameKind, message: NetMessa
  * on its own, then copied into the batch.
  */
 function writeEncoded(out: MessageOut, kind: FrameKind, message: NetMessage, prefix?: Uint8Array): SendOutcome {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = out.origin ? originMessage(out.codec, message, out.maxFrameBytes) : encodeMessageFrame(out.codec, kind, message, out.maxFrameBytes, prefix);
   } catch (err) {
@@ -86,8 +87,9 @@ export function writePayload(out: MessageOut, kind: FrameKind, payload: Uint8Arr
 }
 
 /** A message on the origin's wire: its bare text, within `maxFrameBytes`. */
-function originMessage(codec: Codec, message: NetMessage, maxFrameBytes: number): Buffer {
-  const bytes = Buffer.from(codec.encode(message));
+function originMessage(codec: Codec, message: NetMessage, maxFrameBytes: number): Uint8Array {
+  const encoded = codec.encode(message);
+  const bytes = typeof encoded === 'string' ? utf8Bytes(encoded) : encoded;
   if (bytes.length > maxFrameBytes) throw overMaxFrameBytes(bytes.length, maxFrameBytes);
   return bytes;
 }

@@ -9,6 +9,7 @@ import { agreeSchemas, agreementProblems, type SchemaProblems } from '../schema/
 import { checkSchemas } from '../schema/schema-diff';
 import type { SessionBinding } from '../session/session';
 import { randomSecret } from '../session/session-proof';
+import { copyBytes } from '../platform/bytes';
 
 /** What a {@link HandshakeDriver} needs from its connection. */
 export interface HandshakeIo {
@@ -23,9 +24,9 @@ export interface HandshakeIo {
   readonly schemaPolicy: SchemaPolicy;
   describePeer(): string;
   /** Writes a frame of the handshake (our hello, a Challenge, a Proof), straight to the socket: nothing else is queued before it. */
-  writeHandshake(frame: Buffer): void;
+  writeHandshake(frame: Uint8Array): void;
   /** The peer's Error frame: it refused us, or could not even send its hello. */
-  onPeerError(payload: Buffer): void;
+  onPeerError(payload: Uint8Array): void;
   fail(error: OonError, reason: DisconnectReason): void;
   /** True once the connection has begun to close. */
   ending(): boolean;
@@ -64,7 +65,7 @@ export class HandshakeDriver {
   #peerClasses: ReadonlySet<string> | undefined;
   #peerMaxRequests: number | undefined;
   /** Server side: the client's hello and the nonce it was challenged with, while its Proof is awaited. */
-  #challenged: { hello: Hello; codec: string; nonce: Buffer } | undefined;
+  #challenged: { hello: Hello; codec: string; nonce: Uint8Array } | undefined;
   /** The peer's schema, when it differs from ours and the policy is `'compatible'`. */
   #peerSchema: RegistrySchema | undefined;
   #problems: SchemaProblems | undefined;
@@ -107,7 +108,7 @@ export class HandshakeDriver {
   }
 
   /** Handles a frame that arrived before the handshake finished: the peer's hello, a Challenge or Proof, or its Error frame. */
-  onFrame(kind: number, payload: Buffer): void {
+  onFrame(kind: number, payload: Uint8Array): void {
     const io = this.#io;
     if (kind === FrameKind.Error) {
       io.onPeerError(payload);
@@ -118,7 +119,7 @@ export class HandshakeDriver {
       return;
     }
     if (kind === FrameKind.Challenge && io.owner.role === 'client') {
-      this.#prove(payload);
+      void this.#prove(payload);
       return;
     }
     if (kind !== FrameKind.Hello) {
@@ -164,27 +165,29 @@ export class HandshakeDriver {
   }
 
   /** Server side: the client's answer to our Challenge; anything else is `BadData`. */
-  #onProof(kind: number, payload: Buffer, challenged: { hello: Hello; codec: string; nonce: Buffer }): void {
+  #onProof(kind: number, payload: Uint8Array, challenged: { hello: Hello; codec: string; nonce: Uint8Array }): void {
     this.#challenged = undefined;
     if (kind !== FrameKind.Proof) {
       this.#io.fail(new BadDataError(`peer answered the session challenge with a frame of kind ${kind}, not a proof`), 'bad data');
       return;
     }
     // A copy: the payload is a view of the received chunk.
-    void this.#admit(challenged.hello, challenged.codec, { nonce: challenged.nonce, proof: Buffer.from(payload) });
+    void this.#admit(challenged.hello, challenged.codec, { nonce: challenged.nonce, proof: copyBytes(payload) });
   }
 
   /** Client side: answers the server's Challenge with proof of the session's secret. */
-  #prove(nonce: Buffer): void {
+  async #prove(nonce: Uint8Array): Promise<void> {
     const io = this.#io;
-    let proof: Buffer;
+    let proof: Uint8Array;
     try {
       if (io.owner.proveSession === undefined) throw new BadDataError('server sent a session challenge, but this side asked to resume no session');
-      proof = io.owner.proveSession(nonce);
+      // A copy: the nonce is a view of the received chunk, and the proof is made asynchronously.
+      proof = await io.owner.proveSession(copyBytes(nonce));
     } catch (err) {
       io.fail(toOonError(err), 'bad data');
       return;
     }
+    if (io.ending()) return;
     io.writeHandshake(encodeFrame(FrameKind.Proof, proof));
   }
 

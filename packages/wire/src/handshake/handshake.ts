@@ -4,6 +4,7 @@ import { encodeFrame } from '../framing/frame-encoder';
 import { parseSchema, type RegistrySchema } from '../schema/registry-schema';
 import type { SessionHello } from '../session/session';
 import { SESSION_SECRET_BYTES } from '../session/session-proof';
+import { utf8Text } from '../platform/bytes';
 
 /** A session secret in a hello: 32 bytes in base64, padding included. */
 const SECRET_TEXT = /^[A-Za-z0-9+/]{43}=$/;
@@ -96,7 +97,7 @@ export function serverHello(codec: string, schema: RegistrySchema, options: Hell
  * The Hello frame for a hello; `BadData` if it is over `maxFrameBytes`, which a large
  * registry can reach: the peer would drop it unread, so it is refused before sending.
  */
-export function encodeHello(hello: Hello, maxFrameBytes: number): Buffer {
+export function encodeHello(hello: Hello, maxFrameBytes: number): Uint8Array {
   const frame = encodeFrame(FrameKind.Hello, JSON.stringify(hello));
   // What the peer's decoder measures against its limit: the frame without its length prefix.
   const size = frame.length - FRAME_LENGTH_BYTES;
@@ -111,10 +112,10 @@ export function encodeHello(hello: Hello, maxFrameBytes: number): Buffer {
 }
 
 /** Reads a peer's hello, refusing anything that is not OON v1 with `BadData`. */
-export function parseHello(payload: Buffer): Hello {
+export function parseHello(payload: Uint8Array): Hello {
   let hello: unknown;
   try {
-    hello = JSON.parse(payload.toString('utf8'));
+    hello = JSON.parse(utf8Text(payload));
   } catch (cause) {
     throw new BadDataError('peer hello is not valid JSON; is the peer speaking OON?', { cause });
   }

@@ -1,6 +1,7 @@
 import { BadDataError, isErrorCode, OonError, type ErrorCode, type JsonValue } from '@oon/core';
 import { FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
+import { utf8Text } from '../platform/bytes';
 
 /** What a request handler's failure adds for its caller: the application's code and data (docs/errors.md). */
 export interface AppFailure {
@@ -41,9 +42,9 @@ export function errorReport(code: ErrorCode, message: string, app: AppFailure = 
 }
 
 /** A report's JSON object, or an empty one when it is garbled (the peer failed without saying how). */
-export function parseReport(payload: Buffer): Record<string, unknown> {
+export function parseReport(payload: Uint8Array): Record<string, unknown> {
   try {
-    const parsed: unknown = JSON.parse(payload.toString('utf8'));
+    const parsed: unknown = JSON.parse(utf8Text(payload));
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   } catch {
     // The defaults of reportOf: the peer failed, without saying how.
@@ -52,7 +53,7 @@ export function parseReport(payload: Buffer): Record<string, unknown> {
 }
 
 /** Reads an error report; a garbled one still says the peer failed (`BadConn`, no reason given). */
-export function readErrorReport(payload: Buffer): ErrorReport {
+export function readErrorReport(payload: Uint8Array): ErrorReport {
   return reportOf(parseReport(payload));
 }
 
@@ -69,7 +70,7 @@ export function reportOf(report: Record<string, unknown>): ErrorReport {
 }
 
 /** A whole Error frame: what an endpoint sends as it drops (or refuses) a peer. */
-export function errorFrame(code: ErrorCode, message: string): Buffer {
+export function errorFrame(code: ErrorCode, message: string): Uint8Array {
   return encodeFrame(FrameKind.Error, errorReport(code, message));
 }
 

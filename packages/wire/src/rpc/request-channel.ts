@@ -5,6 +5,7 @@ import { appFailureOf, errorReport, readErrorReport, toOonError, type AppFailure
 import { describeHead, droppedMessage, rejectedFrame, Unreadable } from '../connection/message-rejection';
 import { PendingRequests, type RequestOptions } from './requests';
 import { RequestWindow } from './request-window';
+import { allocBytes, readU32BE, writeU32BE } from '../platform/bytes';
 
 /**
  * Request and response frames put a correlation id between the kind and the payload:
@@ -31,13 +32,13 @@ export interface RequestChannelIo {
   /** Encodes and writes an object in a frame of `kind` behind `prefix`, with the connection's limits. */
   write(kind: FrameKind, object: object, prefix: Uint8Array, options?: NetMessageOptions): Promise<void>;
   /** Encodes an object into a whole Request frame behind `prefix`; throws `BadData` if it breaks the schema or `maxFrameBytes`, `BadConn` when not open. */
-  encode(object: object, prefix: Uint8Array, options?: NetMessageOptions): Buffer;
+  encode(object: object, prefix: Uint8Array, options?: NetMessageOptions): Uint8Array;
   /** Writes a frame {@link RequestChannelIo.encode} made, through the connection's limits. */
-  writeEncoded(frame: Buffer): Promise<void>;
+  writeEncoded(frame: Uint8Array): Promise<void>;
   /** Writes a frame as it is. */
-  writeFrame(frame: Buffer): void;
+  writeFrame(frame: Uint8Array): void;
   /** Decodes a message payload, or says why it cannot be read. */
-  read(payload: Buffer): NetMessage | Unreadable;
+  read(payload: Uint8Array): NetMessage | Unreadable;
   /** A request of the peer's could not be read: it was answered with the error, the connection goes on. */
   dropped(error: BadDataError): void;
   /** The owner's answer to a request. */
@@ -53,7 +54,7 @@ export interface RequestChannelIo {
 export class RequestChannel {
   readonly #io: RequestChannelIo;
   /** Our requests against the peer's bound: those past it wait here, as their encoded frames. */
-  readonly #window = new RequestWindow<Buffer>();
+  readonly #window = new RequestWindow<Uint8Array>();
   readonly #pending = new PendingRequests({
     // A request the peer has not answered keeps its id, so a late reply is never taken for a new request's.
     taken: (id) => this.#window.has(id),
@@ -88,7 +89,7 @@ export class RequestChannel {
     // Aborted before it was made: nothing to send.
     if (!this.#pending.waiting(id)) return reply;
     const prefix = idPrefix(id);
-    let frame: Buffer;
+    let frame: Uint8Array;
     try {
       frame = this.#io.encode(object, prefix, options);
     } catch (err) {
@@ -103,7 +104,7 @@ export class RequestChannel {
    * Handles a Request frame's payload: runs the owner's handler and answers, or, past our
    * `maxRequestsInFlight`, refuses it unread. Throws `BadData` if malformed.
    */
-  onRequest(payload: Buffer): void {
+  onRequest(payload: Uint8Array): void {
     const id = readId(payload, 'request');
     if (this.#handling >= this.#maxHandling) {
       this.#refuse(id);
@@ -121,7 +122,7 @@ export class RequestChannel {
   }
 
   /** Handles a Response frame's payload: settles the request it answers. Throws `BadData` if malformed. */
-  onResponse(payload: Buffer): void {
+  onResponse(payload: Uint8Array): void {
     const id = readId(payload, 'response');
     if (payload.length <= ID_BYTES) throw new BadDataError('response frame has no status byte');
     const body = payload.subarray(ID_BYTES + 1);
@@ -129,7 +130,7 @@ export class RequestChannel {
     if (this.#window.isQueued(id)) return;
     // The peer is done with it, whether or not anyone still waits for the reply.
     const freed = this.#window.release(id);
-    if (payload.readUInt8(ID_BYTES) === RESPONSE_OK) {
+    if (payload[ID_BYTES] === RESPONSE_OK) {
       this.#settleReply(id, body);
     } else {
       const { code, message, ...app } = readErrorReport(body);
@@ -150,7 +151,7 @@ export class RequestChannel {
    * with `BadData`, and the peer hears of it in a Rejected frame; the connection goes on.
    * An unknown id is a reply that came after its request timed out or was aborted: dropped.
    */
-  #settleReply(id: number, body: Buffer): void {
+  #settleReply(id: number, body: Uint8Array): void {
     const reply = this.#io.read(body);
     if (reply instanceof Unreadable) {
       const { error, head } = reply;
@@ -163,7 +164,7 @@ export class RequestChannel {
   }
 
   /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */
-  #send(id: number, frame: Buffer): void {
+  #send(id: number, frame: Uint8Array): void {
     this.#io.writeEncoded(frame).catch((err: unknown) => this.#pending.reject(id, toOonError(err)));
   }
 
@@ -243,14 +244,14 @@ export class RequestChannel {
 }
 
 /** The bytes between a request/response frame's kind and its payload: the id, and a response's status. */
-function idPrefix(id: number, status?: number): Buffer {
-  const prefix = Buffer.allocUnsafe(status === undefined ? ID_BYTES : ID_BYTES + 1);
-  prefix.writeUInt32BE(id, 0);
-  if (status !== undefined) prefix.writeUInt8(status, ID_BYTES);
+function idPrefix(id: number, status?: number): Uint8Array {
+  const prefix = allocBytes(status === undefined ? ID_BYTES : ID_BYTES + 1);
+  writeU32BE(prefix, 0, id);
+  if (status !== undefined) prefix[ID_BYTES] = status;
   return prefix;
 }
 
-function readId(payload: Buffer, what: string): number {
+function readId(payload: Uint8Array, what: string): number {
   if (payload.length < ID_BYTES) throw new BadDataError(`${what} frame of ${payload.length} bytes is too short for its id`);
-  return payload.readUInt32BE(0);
+  return readU32BE(payload, 0);
 }

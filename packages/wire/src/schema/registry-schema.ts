@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import { BadDataError, defaultRegistry, describeType, type ClassSchema, type EnumFieldType, type Registry } from '@oon/core';
+import { utf8Bytes } from '../platform/bytes';
+import { sha256Hex } from '../platform/sha256';
 
 /** A field as the handshake describes it: its wire name and its canonical type (`describeType`). */
 export interface FieldDescription {
@@ -98,7 +99,7 @@ export function schemaHash(classes: readonly ClassDescription[], enums: readonly
     })),
     enums: enums.map((e) => ({ name: e.name, members: e.members.map((m) => ({ name: m.name, value: m.value })) })),
   });
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return sha256Hex(utf8Bytes(canonical));
 }
 
 function describeClass(schema: ClassSchema, registry: Registry): ClassDescription {

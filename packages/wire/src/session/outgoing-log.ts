@@ -1,6 +1,7 @@
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
 import { SEQ_BYTES, writeSeq } from './seq';
 import { WaitGroup } from './wait-group';
+import { allocSlab, copyBytes, utf8Bytes, utf8Write } from '../platform/bytes';
 
 /** Bytes of a session's message frame before its payload: length, kind, seq. */
 const PREFIX_BYTES = FRAME_HEADER_BYTES + SEQ_BYTES;
@@ -20,7 +21,7 @@ const MAX_GROUP_BYTES = 64 * 1024;
 const FIRST_CAPACITY = 64;
 
 /** What {@link OutgoingLog.pump} hands to the link: one or more whole frames, next to each other. */
-export type FramesWriter = (frames: Buffer) => void;
+export type FramesWriter = (frames: Uint8Array) => void;
 
 /**
  * A session's outgoing messages, kept until the peer acknowledges them: an append-only
@@ -72,9 +73,9 @@ export class OutgoingLog {
    * filled last; `#slabs[k]` has id `#firstSlab + k`. A frame over {@link OWN_BUFFER_BYTES}
    * gets a slab of its own size, which is then full.
    */
-  #slabs: Buffer[] = [];
+  #slabs: Uint8Array[] = [];
   #firstSlab = 0;
-  #slab: Buffer | undefined;
+  #slab: Uint8Array | undefined;
   /** The current slab as a DataView: its setters write a frame's header several times faster than Buffer's. */
   #slabView: DataView | undefined;
   #slabUsed = 0;
@@ -165,7 +166,7 @@ export class OutgoingLog {
   }
 
   /** Counts the message at the cursor as written to the current link, and returns its frame. */
-  take(): Buffer {
+  take(): Uint8Array {
     const slot = this.#cursor - this.#base;
     const at = this.#offsets[slot] as number;
     const bytes = this.#lengths[slot] as number;
@@ -243,14 +244,14 @@ export class OutgoingLog {
    * turns an old payload into a new one. All or nothing: if it throws for one message,
    * the log is as it was, and the error goes to the caller.
    */
-  reencode(transform: (payload: Buffer) => string | Uint8Array): void {
-    const payloads: Buffer[] = [];
+  reencode(transform: (payload: Uint8Array) => string | Uint8Array): void {
+    const payloads: Uint8Array[] = [];
     const base = this.#base;
     for (let i = this.#head; i < this.#tail; i++) {
       const at = this.#offsets[i - base] as number;
       const frame = this.#slabAt(i - base).subarray(at + PREFIX_BYTES, at + (this.#lengths[i - base] as number));
       // Copied at once: a codec may reuse the buffer it encodes into.
-      payloads.push(Buffer.from(transform(frame)));
+      payloads.push(asBytes(transform(frame)));
     }
     const head = this.#head;
     this.#reset(Math.max(FIRST_CAPACITY, payloads.length));
@@ -279,7 +280,7 @@ export class OutgoingLog {
   /** Writes a frame into `slot`: into the current slab (a new one if it is full), or a slab of its own if big. */
   #put(slot: number, seq: number, payload: string | Uint8Array, payloadBytes: number): void {
     const bytes = PREFIX_BYTES + payloadBytes;
-    let slab: Buffer;
+    let slab: Uint8Array;
     let at = 0;
     if (bytes > OWN_BUFFER_BYTES) {
       slab = this.#newSlab(bytes);
@@ -290,7 +291,7 @@ export class OutgoingLog {
       this.#slabUsed = at + bytes;
     }
     writeHeader(this.#slabView as DataView, at, bytes, seq);
-    if (typeof payload === 'string') slab.write(payload, at + PREFIX_BYTES, 'utf8');
+    if (typeof payload === 'string') utf8Write(slab, payload, at + PREFIX_BYTES);
     else slab.set(payload, at + PREFIX_BYTES);
     this.#slabIds[slot] = this.#firstSlab + this.#slabs.length - 1;
     this.#offsets[slot] = at;
@@ -299,7 +300,7 @@ export class OutgoingLog {
   }
 
   /** The current slab if it has room for `bytes`, else a new one, twice the last (up to {@link MAX_SLAB_BYTES}). */
-  #slabFor(bytes: number): Buffer {
+  #slabFor(bytes: number): Uint8Array {
     const slab = this.#slab;
     if (slab !== undefined && this.#slabUsed + bytes <= slab.length) return slab;
     const size = Math.max(bytes, this.#nextSlabBytes);
@@ -309,15 +310,15 @@ export class OutgoingLog {
   }
 
   /** Starts a new slab of `size` bytes, the one frames now go into. */
-  #newSlab(size: number): Buffer {
-    const slab = Buffer.allocUnsafeSlow(size);
+  #newSlab(size: number): Uint8Array {
+    const slab = allocSlab(size);
     this.#slabView = new DataView(slab.buffer, slab.byteOffset, size);
     this.#slabs.push(slab);
     return (this.#slab = slab);
   }
 
-  #slabAt(slot: number): Buffer {
-    return this.#slabs[(this.#slabIds[slot] as number) - this.#firstSlab] as Buffer;
+  #slabAt(slot: number): Uint8Array {
+    return this.#slabs[(this.#slabIds[slot] as number) - this.#firstSlab] as Uint8Array;
   }
 
   /** Lets go of the slabs before slab `id`: acks passed all their frames. */
@@ -353,7 +354,7 @@ export class OutgoingLog {
       }
       // Counted in flight before the write: the link's outbox allows for the session's bytes in flight.
       this.#advance(i, stop - start);
-      write((this.#slabs[slab - this.#firstSlab] as Buffer).subarray(start, stop));
+      write((this.#slabs[slab - this.#firstSlab] as Uint8Array).subarray(start, stop));
     }
     return resent;
   }
@@ -450,4 +451,9 @@ function grown(array: Int32Array, from: number, live: number): Int32Array<ArrayB
   const bigger = new Int32Array(array.length * 2);
   bigger.set(array.subarray(from, from + live));
   return bigger;
+}
+
+/** A payload as bytes of its own: text as UTF-8, bytes copied (the codec may reuse its buffer). */
+function asBytes(payload: string | Uint8Array): Uint8Array {
+  return typeof payload === 'string' ? utf8Bytes(payload) : copyBytes(payload);
 }

@@ -1,19 +1,20 @@
 import { BadDataError } from '@oon/core';
+import { allocBytes, readU32BE, writeU32BE } from '../platform/bytes';
 
 /** Bytes of the sequence number in front of a session's message payload (u64 BE). */
 export const SEQ_BYTES = 8;
 
 /** A seq as 8 bytes, u64 BE (seqs stay below 2^53, so a number holds them). */
-export function seqBytes(seq: number): Buffer {
-  const bytes = Buffer.allocUnsafe(SEQ_BYTES);
+export function seqBytes(seq: number): Uint8Array {
+  const bytes = allocBytes(SEQ_BYTES);
   writeSeq(bytes, 0, seq);
   return bytes;
 }
 
 /** Writes `seq` as a u64 BE at `offset`. */
-export function writeSeq(buffer: Buffer, offset: number, seq: number): void {
-  buffer.writeUInt32BE(Math.floor(seq / 0x1_0000_0000), offset);
-  buffer.writeUInt32BE(seq >>> 0, offset + 4);
+export function writeSeq(buffer: Uint8Array, offset: number, seq: number): void {
+  writeU32BE(buffer, offset, Math.floor(seq / 0x1_0000_0000));
+  writeU32BE(buffer, offset + 4, seq >>> 0);
 }
 
 /**
@@ -21,9 +22,9 @@ export function writeSeq(buffer: Buffer, offset: number, seq: number): void {
  * it lies in a received chunk, without a view of it); `BadData` if the payload is too
  * short or the seq past 2^53.
  */
-export function readSeq(payload: Buffer, what: string, start = 0, end = payload.length): number {
+export function readSeq(payload: Uint8Array, what: string, start = 0, end = payload.length): number {
   if (end - start < SEQ_BYTES) throw new BadDataError(`${what} frame of ${end - start} bytes is too short for its sequence number`);
-  const high = payload.readUInt32BE(start);
+  const high = readU32BE(payload, start);
   if (high >= 0x20_0000) throw new BadDataError(`${what} frame's sequence number is past 2^53`);
-  return high * 0x1_0000_0000 + payload.readUInt32BE(start + 4);
+  return high * 0x1_0000_0000 + readU32BE(payload, start + 4);
 }

@@ -15,9 +15,9 @@ export interface SessionCarrierIo {
    * connection; resolves when handed to the OS, rejects when the connection is not open.
    * Not held against the bound: the session counted them when they were sent.
    */
-  writeMessages(frames: Buffer): Promise<void>;
+  writeMessages(frames: Uint8Array): Promise<void>;
   /** Writes a control frame (Ack, Close) through the connection's bound. */
-  writeControl(frame: Buffer): void;
+  writeControl(frame: Uint8Array): void;
   /** Whether a new message of `bytes` may be held for the peer; if not, the peer was evicted and this is why. */
   admit(bytes: number): OonError | undefined;
   /** The `BadData` for an object whose class the peer's hello did not list; `undefined` to send it. */
@@ -95,13 +95,13 @@ export class SessionCarrier implements HeldSession {
    * is `BadData`: the stream is out of step. A message it admits counts as received (it
    * is acknowledged and never resent), whether or not its payload then decodes.
    */
-  payloadStart(buf: Buffer, start: number, end: number): number {
+  payloadStart(buf: Uint8Array, start: number, end: number): number {
     if (this.#session === undefined) return start;
     return this.#session.accept(readSeq(buf, 'message', start, end), end - start) ? start + SEQ_BYTES : -1;
   }
 
   /** An Ack frame: the peer received everything up to its seq. */
-  onAck(payload: Buffer): void {
+  onAck(payload: Uint8Array): void {
     this.#sessionOrFail('ack').acknowledge(readSeq(payload, 'ack'));
   }
 

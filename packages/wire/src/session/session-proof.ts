@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { concatBytes, utf8Bytes } from '../platform/bytes';
+import { hmacSha256, randomBytes, verifyHmacSha256 } from '../platform/crypto';
 
 /**
  * Proof that a client resuming a session holds the session's secret (docs/protocol.md,
@@ -19,16 +20,21 @@ export const SESSION_PROOF_BYTES = 32;
 const LABEL = 'oon session resume v1';
 
 /** A new random secret (for a granted session) or nonce (for a challenge). */
-export function randomSecret(): Buffer {
+export function randomSecret(): Uint8Array {
   return randomBytes(SESSION_SECRET_BYTES);
 }
 
-/** The proof over `nonce` for session `id` under `secret`: what a resuming client sends. */
-export function sessionProof(secret: Uint8Array, nonce: Uint8Array, id: string): Buffer {
-  return createHmac('sha256', secret).update(LABEL).update(nonce).update(id, 'utf8').digest();
+/** What the proof signs: the label, the nonce and the session id, one after another. */
+function signed(nonce: Uint8Array, id: string): Uint8Array {
+  return concatBytes([utf8Bytes(LABEL), nonce, utf8Bytes(id)]);
 }
 
-/** Whether `proof` is the proof over `nonce` for session `id` under `secret`, compared in constant time. */
-export function checkSessionProof(secret: Uint8Array, nonce: Uint8Array, id: string, proof: Uint8Array): boolean {
-  return proof.length === SESSION_PROOF_BYTES && timingSafeEqual(sessionProof(secret, nonce, id), proof);
+/** The proof over `nonce` for session `id` under `secret`: what a resuming client sends. */
+export function sessionProof(secret: Uint8Array, nonce: Uint8Array, id: string): Promise<Uint8Array> {
+  return hmacSha256(secret, signed(nonce, id));
+}
+
+/** Whether `proof` is the proof over `nonce` for session `id` under `secret`, compared in constant time (Web Crypto's `verify`). */
+export async function checkSessionProof(secret: Uint8Array, nonce: Uint8Array, id: string, proof: Uint8Array): Promise<boolean> {
+  return proof.length === SESSION_PROOF_BYTES && (await verifyHmacSha256(secret, signed(nonce, id), proof));
 }

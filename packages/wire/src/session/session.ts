@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BadConnError, BadDataError, NetMessage, OonError, type NetMessageOptions } from '@oon/core';
 import type { Codec } from '../codec/codec';
 import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
@@ -11,6 +10,9 @@ import { seqBytes } from './seq';
 import { settle, type SendOutcome } from '../connection/send-outcome';
 import { toOonError } from '../rpc/error-report';
 import type { PayloadKey, SharedMessage } from '../codec/shared-message';
+import { randomUuid } from '../platform/crypto';
+import { utf8Length } from '../platform/bytes';
+import { afterTick } from '../platform/ticks';
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
@@ -71,9 +73,9 @@ export interface SessionLink {
    * (the log reuses its memory once the frames are acknowledged). Not held against the
    * link's bound: they were counted when sent ({@link SessionLink.admit}).
    */
-  write(frames: Buffer): Promise<void>;
+  write(frames: Uint8Array): Promise<void>;
   /** Writes a control frame (an Ack), no one waiting for it, through the link's bound. */
-  writeControl(frame: Buffer): void;
+  writeControl(frame: Uint8Array): void;
   /**
    * Whether a new message of `bytes` may be held for the peer (the link's
    * `maxPendingBytes`, which counts this session's messages); if not, the link has
@@ -165,7 +167,7 @@ export class Session {
   #lastWritten: Promise<void> = Promise.resolve();
 
   constructor(options: SessionOptions) {
-    this.#id = options.id ?? randomUUID();
+    this.#id = options.id ?? randomUuid();
     this.#peer = options.peer;
     this.#window = sendWindow(options.maxBufferedBytes, options.maxPendingBytes);
     this.#outgoing = new OutgoingLog(this.#window);
@@ -268,7 +270,7 @@ export class Session {
     try {
       payload = encode(codec);
       if (payload instanceof OonError) return payload;
-      payloadBytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+      payloadBytes = typeof payload === 'string' ? utf8Length(payload) : payload.length;
       this.#checkFrameBytes(payloadBytes);
     } catch (err) {
       return toOonError(err);
@@ -419,7 +421,7 @@ export class Session {
     if (this.#unackedIn < ACK_EVERY && this.#unackedInBytes < ACK_EVERY_BYTES) this.#ackTimer ??= setTimeout(this.#ackDue, ACK_DELAY);
     else if (!this.#ackQueued) {
       this.#ackQueued = true;
-      process.nextTick(this.#ackNow);
+      afterTick(this.#ackNow);
     }
   }
 
@@ -445,7 +447,7 @@ export class Session {
    * failed: that loses nothing, the message stays until acknowledged and is resent on
    * the next link.
    */
-  #write(link: SessionLink, frame: Buffer): Promise<void> {
+  #write(link: SessionLink, frame: Uint8Array): Promise<void> {
     const write = link.write(frame);
     if (write !== this.#lastWrite) {
       this.#lastWrite = write;
@@ -494,7 +496,7 @@ export class Session {
     this.#outgoing.reencode((payload) => {
       const message = from.decode(payload);
       const encoded = to.encode(new NetMessage(message.object, { uuid: message.uuid }));
-      this.#checkFrameBytes(typeof encoded === 'string' ? Buffer.byteLength(encoded) : encoded.length);
+      this.#checkFrameBytes(typeof encoded === 'string' ? utf8Length(encoded) : encoded.length);
       return encoded;
     });
   }

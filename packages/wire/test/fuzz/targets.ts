@@ -73,7 +73,7 @@ function toBytes(payload: string | Uint8Array): Uint8Array {
 }
 
 /** Feeds `bytes` to a stream decoder in the pieces `cuts` make, collecting what it hands out. */
-function feed(push: (chunk: Buffer, onFrame: (kind: number, payload: Buffer) => void) => void, bytes: Uint8Array, cuts: readonly number[]): number {
+function feed(push: (chunk: Buffer, onFrame: (kind: number, payload: Uint8Array) => void) => void, bytes: Uint8Array, cuts: readonly number[]): number {
   const buffer = Buffer.from(bytes);
   let frames = 0;
   let at = 0;

@@ -28,6 +28,7 @@ import { agreeSchemas, cannotSend } from '../../schema/schema-agreement';
 import type { ClassResolution } from '../../schema/schema-resolution';
 import type { SchemaType } from '../../schema/schema-type';
 import { hasValidation, validateRevived } from '../validation';
+import { utf8Bytes } from '../../platform/bytes';
 
 /**
  * The binary codec's machinery behind {@link BinaryCodec}: class codecs compiled on first
@@ -434,7 +435,7 @@ export class BinaryEngine implements ResolvingRuntime {
       throw new BadDataError(`${where}: cannot send ${what}; only instances of @NetClass classes are sent`);
     }
     const schema = registry.schemaOf(ctor as NetClassType);
-    const nameBytes = Buffer.from(schema.name, 'utf8');
+    const nameBytes = utf8Bytes(schema.name);
     const definition = new ByteWriter(nameBytes.length + 16);
     definition.u8(0);
     definition.str(schema.name);

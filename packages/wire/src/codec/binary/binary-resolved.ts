@@ -7,6 +7,7 @@ import { tooDeep } from '../codec-options';
 import { cannotReceive, type SchemaAgreement } from '../../schema/schema-agreement';
 import type { ClassResolution } from '../../schema/schema-resolution';
 import { parseSchemaType, type SchemaType } from '../../schema/schema-type';
+import { utf8Bytes } from '../../platform/bytes';
 
 /** What reading a peer's differing classes needs from the binary engine. */
 export interface ResolvingRuntime extends BinaryRuntime {
@@ -50,7 +51,7 @@ function peerCodec(rt: ResolvingRuntime, resolution: ClassResolution): ClassCode
     }
   };
   const base = {
-    nameBytes: Buffer.from(writer.name, 'utf8'),
+    nameBytes: utf8Bytes(writer.name),
     definition: Uint8Array.from(definition.finish()),
     fieldCount: writer.fields.length,
     gen: 0,

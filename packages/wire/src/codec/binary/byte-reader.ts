@@ -1,14 +1,11 @@
 import { BadDataError } from '@oon/core';
+import { allocBytes } from '../../platform/bytes';
 
 const utf8 = new TextDecoder('utf-8');
-// Buffer's readers are plain JavaScript over `this[i]`, so they work on any Uint8Array:
-// the payload need not be wrapped in a Buffer first.
-const readDoubleLE = Buffer.prototype.readDoubleLE as (this: Uint8Array, offset: number) => number;
 /** A float64 and its bytes, to read doubles without Buffer's checks (as Buffer itself does). */
 const F64 = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const readBigInt64LE = Buffer.prototype.readBigInt64LE as (this: Uint8Array, offset: number) => bigint;
 
 /**
  * A bounds-checked cursor over one binary payload, `buf[start, end)`: every read checks
@@ -133,14 +130,18 @@ export class ByteReader {
       return F64[0] as number;
     }
     this.pos = pos + 8;
-    return readDoubleLE.call(buf, pos);
+    return new DataView(buf.buffer, buf.byteOffset).getFloat64(pos, true);
   }
 
   i64(): bigint {
-    if (this.pos + 8 > this.end) throw this.truncated();
-    const value = readBigInt64LE.call(this.buf, this.pos);
-    this.pos += 8;
-    return value;
+    const pos = this.pos;
+    if (pos + 8 > this.end) throw this.truncated();
+    const b = this.buf;
+    const lo = (b[pos] as number) + (b[pos + 1] as number) * 0x100 + (b[pos + 2] as number) * 0x10000 + (b[pos + 3] as number) * 0x1000000;
+    // The high half signed: it carries the sign of the whole.
+    const hi = (b[pos + 4] as number) | ((b[pos + 5] as number) << 8) | ((b[pos + 6] as number) << 16) | ((b[pos + 7] as number) << 24);
+    this.pos = pos + 8;
+    return (BigInt(hi) << 32n) + BigInt(lo);
   }
 
   /** A length-prefixed UTF-8 string of at most `maxBytes` bytes. */
@@ -161,11 +162,12 @@ export class ByteReader {
   }
 
   /** Length-prefixed raw bytes, copied out of the payload. */
-  bytes(maxBytes: number): Buffer {
+  bytes(maxBytes: number): Uint8Array {
     const length = this.varuint();
     if (length > maxBytes) throw new BadDataError(`binary payload holds bytes of length ${length}, over maxStringBytes (${maxBytes})`);
     if (this.pos + length > this.end) throw this.truncated();
-    const out = Buffer.allocUnsafe(length);
+    // A Buffer in Node, as a `t.bytes` field has always arrived there.
+    const out = allocBytes(length);
     out.set(this.buf.subarray(this.pos, this.pos + length));
     this.pos += length;
     return out;

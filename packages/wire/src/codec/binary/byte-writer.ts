@@ -1,3 +1,5 @@
+import { allocSlab, utf8Length, utf8Write } from '../../platform/bytes';
+
 /** A float64 and its bytes, to write doubles without Buffer's checks (as Buffer itself does). */
 const F64 = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64.buffer);
@@ -13,7 +15,7 @@ const MIN_ROOM = 1024;
  * written twice, and a fresh one is taken when too little room is left.
  */
 export class ByteWriter {
-  buf: Buffer;
+  buf: Uint8Array;
   pos = 0;
   /** Where the message being written starts. */
   #start = 0;
@@ -25,7 +27,7 @@ export class ByteWriter {
 
   constructor(slabSize = 16 * 1024) {
     this.slabSize = slabSize;
-    this.buf = Buffer.allocUnsafeSlow(slabSize);
+    this.buf = allocSlab(slabSize);
     this.#buffer = this.buf.buffer;
     this.#offset = this.buf.byteOffset;
   }
@@ -33,7 +35,7 @@ export class ByteWriter {
   /** Starts a new message after the last finished one (what a failed message wrote is abandoned). */
   reset(): void {
     this.pos = this.#start;
-    if (this.buf.length - this.pos < MIN_ROOM) this.#take(Buffer.allocUnsafeSlow(this.slabSize));
+    if (this.buf.length - this.pos < MIN_ROOM) this.#take(allocSlab(this.slabSize));
   }
 
   /** Bytes of the message written so far. */
@@ -62,7 +64,7 @@ export class ByteWriter {
    * so nothing may be begun in it). For a caller that sizes its own slabs, such as a
    * frame writer taking a pooled buffer for a small batch.
    */
-  adopt(slab: Buffer): void {
+  adopt(slab: Uint8Array): void {
     this.#take(slab);
   }
 
@@ -78,13 +80,13 @@ export class ByteWriter {
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const written = this.pos - this.#start;
-    const slab = Buffer.allocUnsafeSlow(Math.max(this.slabSize, (written + n) * 2));
-    this.buf.copy(slab, 0, this.#start, this.pos);
+    const slab = allocSlab(Math.max(this.slabSize, (written + n) * 2));
+    slab.set(this.buf.subarray(this.#start, this.pos));
     this.#take(slab);
     this.pos = written;
   }
 
-  #take(slab: Buffer): void {
+  #take(slab: Uint8Array): void {
     this.buf = slab;
     this.#buffer = slab.buffer;
     this.#offset = slab.byteOffset;
@@ -116,7 +118,7 @@ export class ByteWriter {
   f64(value: number): void {
     if (this.pos + 8 > this.buf.length) this.ensure(8);
     if (!LITTLE_ENDIAN) {
-      this.buf.writeDoubleLE(value, this.pos);
+      new DataView(this.buf.buffer, this.buf.byteOffset).setFloat64(this.pos, value, true);
       this.pos += 8;
       return;
     }
@@ -136,8 +138,15 @@ export class ByteWriter {
 
   i64(value: bigint): void {
     if (this.pos + 8 > this.buf.length) this.ensure(8);
-    this.buf.writeBigInt64LE(value, this.pos);
-    this.pos += 8;
+    // As two 32-bit halves, low first: `value` is within int64 (the caller checks), and
+    // `&` and `>>` on a bigint work in two's complement, as the wire wants.
+    const buf = this.buf;
+    let pos = this.pos;
+    let lo = Number(value & 0xffffffffn);
+    let hi = Number((value >> 32n) & 0xffffffffn);
+    for (let i = 0; i < 4; i++, lo >>>= 8) buf[pos++] = lo & 0xff;
+    for (let i = 0; i < 4; i++, hi >>>= 8) buf[pos++] = hi & 0xff;
+    this.pos = pos;
   }
 
   /** A string as its UTF-8 byte length (varuint) and bytes; short ASCII strings skip the encoder. */
@@ -152,7 +161,7 @@ export class ByteWriter {
       for (let i = 0; i < length; i++) {
         const unit = value.charCodeAt(i);
         if (unit >= 0x80) {
-          pos = start + buf.write(value, start, 'utf8');
+          pos = start + utf8Write(buf, value, start);
           break;
         }
         buf[pos++] = unit;
@@ -161,10 +170,10 @@ export class ByteWriter {
       this.pos = pos;
       return;
     }
-    const bytes = Buffer.byteLength(value, 'utf8');
+    const bytes = utf8Length(value);
     this.varuint(bytes);
     this.ensure(bytes);
-    this.pos += this.buf.write(value, this.pos, 'utf8');
+    this.pos += utf8Write(this.buf, value, this.pos);
   }
 
   /** Bytes as they are, with no length. */
@@ -186,8 +195,8 @@ export class ByteWriter {
 
   /** A string's UTF-8 bytes, with no length. */
   utf8(value: string): void {
-    this.ensure(Buffer.byteLength(value, 'utf8'));
-    this.pos += this.buf.write(value, this.pos, 'utf8');
+    this.ensure(utf8Length(value));
+    this.pos += utf8Write(this.buf, value, this.pos);
   }
 
   /** Raw bytes, after their length. */

@@ -15,6 +15,7 @@ import { describeJson, isPlainObject } from './json-values';
 import { cannotReceive } from '../../schema/schema-agreement';
 import { optionalFields } from '../../schema/schema-extras';
 import { hasValidation, validateRevived } from '../validation';
+import { fromBase64 } from '../../platform/bytes';
 
 /** Stands in for a shared object in a field this side skipped. */
 const UNREAD: object = Object.freeze(Object.create(null) as object);
@@ -219,13 +220,13 @@ export class JsonReader {
     return BigInt(json);
   }
 
-  #bytes(json: unknown, path: string): Buffer {
+  #bytes(json: unknown, path: string): Uint8Array {
     if (typeof json !== 'string' || json.length % 4 !== 0 || !BASE64_TEXT.test(json)) {
       throw new BadDataError(`${path}: bytes are sent as a base64 string, got ${describeJson(json)}`);
     }
     const size = (json.length / 4) * 3;
     if (size > this.#options.maxStringBytes + 2) throw tooManyBytes(path, 'a bytes value', size, this.#options.maxStringBytes);
-    return Buffer.from(json, 'base64');
+    return fromBase64(json);
   }
 }
 

@@ -13,6 +13,7 @@ import { describeJson } from './json-values';
 import type { JsonPeer } from './json-peer';
 import { pyFloat, pyInt, pyNumber, pyString } from './python-json';
 import { cannotSend } from '../../schema/schema-agreement';
+import { toBase64 } from '../../platform/bytes';
 
 /**
  * One encoding by the JSON codec: walks a message's object by its schema and writes the
@@ -125,8 +126,7 @@ export class JsonWriter {
           if (value.byteLength > this.#options.maxStringBytes) {
             throw tooManyBytes(path, 'a bytes value', value.byteLength, this.#options.maxStringBytes);
           }
-          const base64 = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-          return `{"type": "bytes", "value": "${base64}"}`;
+          return `{"type": "bytes", "value": "${toBase64(value)}"}`;
         }
         break;
       case 'enum':
