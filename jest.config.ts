@@ -34,6 +34,8 @@ const config: Config = {
     project('redis', ['<rootDir>/packages/redis/test']),
     project('nestjs', ['<rootDir>/packages/nestjs/test']),
     project('integration', ['<rootDir>/test/integration']),
+    // Pages bundled with esbuild and run in headless Chromium (Debian's `chromium`).
+    project('browser', ['<rootDir>/test/browser']),
     // The packages as a user meets them: public names, the packed tarballs, docs, API reference.
     project('package', ['<rootDir>/test/package']),
     {

@@ -46,7 +46,7 @@ export class OonError extends Error {
 
   constructor(code: ErrorCode, message: string, options?: OonErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
+    this.name = ERROR_NAMES.get(new.target) ?? new.target.name;
     this.code = code;
     if (options?.appCode !== undefined) this.appCode = options.appCode;
     if (options?.details !== undefined) this.details = options.details;
@@ -92,6 +92,20 @@ export class TimeoutError extends OonError {
     super('Timeout', message, options);
   }
 }
+
+/**
+ * OON's own errors by name, written out: a bundler renames classes (`TimeoutError2` to
+ * dodge a clash, `t` when minified), and `err.name` must still read `TimeoutError` in a
+ * page. An application's own subclass is named by its class.
+ */
+const ERROR_NAMES: ReadonlyMap<Function, string> = new Map<Function, string>([
+  [OonError, 'OonError'],
+  [StartFailError, 'StartFailError'],
+  [StopFailError, 'StopFailError'],
+  [BadDataError, 'BadDataError'],
+  [BadConnError, 'BadConnError'],
+  [TimeoutError, 'TimeoutError'],
+]);
 
 /** Builds the subclass of {@link OonError} that matches a code (for errors reported by a peer). */
 export function createOonError(code: ErrorCode, message: string, options?: OonErrorOptions): OonError {

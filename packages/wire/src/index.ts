@@ -37,6 +37,8 @@ export type { JsonCodecOptions } from './codec/json/json-codec';
 export { BinaryCodec } from './codec/binary/binary-codec';
 export type { BinaryCodecOptions } from './codec/binary/binary-codec';
 export type { CodecOptions } from './codec/codec-options';
+export { useClassValidator } from './codec/validation';
+export type { ClassValidatorModule, ValidationError } from './codec/class-validator-module';
 export { pyString, pyFloat, pyInt, pyNumber } from './codec/json/python-json';
 export { SUPPORTED_CODECS } from './handshake/handshake';
 export { describeRegistry, schemaHash } from './schema/registry-schema';

@@ -1,42 +1,41 @@
 import { BadDataError } from '@oon/core';
-
-/** The part of class-validator's error OON reads. */
-interface ValidationError {
-  readonly property: string;
-  readonly constraints?: Record<string, string>;
-  readonly children?: ValidationError[];
-}
-
-/** The part of class-validator OON calls. */
-interface ClassValidator {
-  getMetadataStorage(): {
-    getTargetValidationMetadatas(target: Function, schema: string, always: boolean, strictGroups: boolean): unknown[];
-  };
-  validateSync(object: object, options: { forbidUnknownValues: boolean }): ValidationError[];
-}
+import { loadClassValidator } from './class-validator-loader';
+import type { ClassValidatorModule, ValidationError } from './class-validator-module';
 
 /**
- * class-validator is an optional peer dependency, loaded at the first class revived with
- * `validate` on: a project without it has no class that carries its decorators, so there
- * is nothing to validate. `null` once it is known to be missing.
+ * The class-validator module: the one handed to `useClassValidator`, else the one the
+ * loader finds at the first class revived with `validate` on. `null` once it is known
+ * to be missing.
  */
-let classValidator: ClassValidator | null | undefined;
+let classValidator: ClassValidatorModule | null | undefined;
 
-function loadClassValidator(): ClassValidator | null {
-  if (classValidator === undefined) {
-    try {
-      classValidator = require('class-validator') as ClassValidator;
-    } catch (error) {
-      // Only its absence means "nothing to validate"; a broken install must not pass silently.
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((error as Error).message).includes("'class-validator'")) throw error;
-      classValidator = null;
-    }
-  }
+/** Whether a class carries class-validator decorators (own or inherited), cached per class. */
+let validated = new WeakMap<Function, boolean>();
+
+function validator(): ClassValidatorModule | null {
+  if (classValidator === undefined) classValidator = loadClassValidator();
   return classValidator;
 }
 
-/** Whether a class carries class-validator decorators (own or inherited), cached per class. */
-const validated = new WeakMap<Function, boolean>();
+/**
+ * Hands OON the class-validator module to validate revived objects with. Node loads it
+ * by itself (it is an optional peer dependency); a browser build does not, so that a page
+ * without class-validator does not ship it: a page whose classes carry its decorators
+ * calls this once, before receiving.
+ *
+ * @example
+ * ```ts fragment
+ * import * as classValidator from 'class-validator';
+ * useClassValidator(classValidator);
+ * ```
+ */
+export function useClassValidator(module: ClassValidatorModule): void {
+  if (typeof module?.validateSync !== 'function' || typeof module.getMetadataStorage !== 'function') {
+    throw new TypeError("useClassValidator takes the class-validator module: import * as classValidator from 'class-validator'");
+  }
+  classValidator = module;
+  validated = new WeakMap();
+}
 
 /**
  * True when instances of `ctor` are to be validated after revival: the class (or a base
@@ -45,8 +44,8 @@ const validated = new WeakMap<Function, boolean>();
 export function hasValidation(ctor: Function): boolean {
   let known = validated.get(ctor);
   if (known === undefined) {
-    const validator = loadClassValidator();
-    known = validator !== null && validator.getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0;
+    const module = validator();
+    known = module !== null && module.getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0;
     validated.set(ctor, known);
   }
   return known;
@@ -60,7 +59,7 @@ export function hasValidation(ctor: Function): boolean {
 export function validateRevived(objects: readonly object[]): void {
   for (const object of objects) {
     // Only instances hasValidation() accepted get here, so class-validator is loaded.
-    const errors = (loadClassValidator() as ClassValidator).validateSync(object, { forbidUnknownValues: false });
+    const errors = (validator() as ClassValidatorModule).validateSync(object, { forbidUnknownValues: false });
     if (errors.length > 0) throw validationFailure(object.constructor.name, errors);
   }
 }
