@@ -91,10 +91,18 @@ describe('a rolling restart from v1 to v2', () => {
     }
     for (const c of Object.values(clients)) await c.line(/^done /, 60_000);
 
+    const numbersFrom = (name: string): number[] =>
+      generations.flatMap((g) => reports(g.peer, 'got').filter((r) => r.fields['source'] === name)).map((r) => r.fields['n'] as number);
+    const missingFrom = (name: string): number[] => {
+      const numbers = new Set(numbersFrom(name));
+      return Array.from({ length: COUNT }, (_, i) => i + 1).filter((n) => !numbers.has(n));
+    };
+    // A client prints `done` once the server has acknowledged everything, which can be
+    // before the test has read the server's last `got` lines from its stdout pipe.
+    await waitUntil(() => Object.keys(clients).every((name) => missingFrom(name).length === 0), 5_000, () => 'the last server printing every reading').catch(() => {});
     for (const [name, c] of Object.entries(clients)) {
-      const got = generations.flatMap((g) => reports(g.peer, 'got').filter((r) => r.fields['source'] === name));
-      const numbers = got.map((r) => r.fields['n'] as number);
-      const missing = Array.from({ length: COUNT }, (_, i) => i + 1).filter((n) => !numbers.includes(n));
+      const numbers = numbersFrom(name);
+      const missing = missingFrom(name);
       expect({ name, missing }).toEqual({ name, missing: [] });
       const backs = c.lines.filter((l) => l.startsWith('back ')).map((l) => JSON.parse(l.slice(5)) as { resumed: boolean; resent: number });
       // A new session after each restart the client was still streaming through: each server is a new process.
