@@ -12,13 +12,10 @@
  * Flags: `--clients=N` (default 1,000), `--rounds=N` timed (default 100) of `--burst=N`
  * messages (default 10), `--runs=N` per contender (default 3).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createNetServer, Socket, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from '@redis/client';
@@ -28,6 +25,7 @@ import { redisAdapter } from '@oon/redis';
 import { OonServer } from '@oon/server';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
+import { startRedis } from './redis-server';
 
 /** The small object every client gets. */
 @NetClass('fanout.Tick')
@@ -110,40 +108,6 @@ async function clientProcess(contender: Contender, port: number, count: number, 
     setTimeout(() => process.exit(0), 200);
   });
   send({ ready: true });
-}
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'oon-fanout-'));
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  redis.once('error', (err) => {
-    console.error(`cannot start redis-server (${err.message}): install it (Debian: apt-get install redis-server)`);
-    process.exit(1);
-  });
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = new Socket().once('connect', () => (socket.destroy(), resolve(true))).once('error', () => resolve(false));
-      socket.connect(port, '127.0.0.1');
-    });
-    if (up) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      redis.kill('SIGKILL');
-      await once(redis, 'exit');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 interface Figures {

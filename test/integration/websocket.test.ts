@@ -124,6 +124,25 @@ describe('hostile WebSocket peers', () => {
     expect(s.honestTroubles).toEqual([]);
   });
 
+  it('drops a peer that floods WebSocket pings and does not read the pongs (ws bounds pending pongs); others go on', async () => {
+    const s = await echoScene(h);
+    const connected = nextEvent(s.server, 'connection');
+    const raw = await h.rawPeer(s.port);
+    await raw.write(helloFrame());
+    const [hostile] = await connected;
+    const gone = nextEvent(s.server, 'disconnect', DROP_WITHIN_MS);
+    raw.socket.pause(); // and never read again
+    const ws = raw.ws as WebSocket;
+    const ping = Buffer.alloc(125);
+    // Pongs for 20 MB of pings would outgrow every socket buffer between the two.
+    for (let i = 0; i < 160_000 && ws.readyState === WebSocket.OPEN; i++) ws.ping(ping);
+    const [peer] = await gone;
+    expect(peer).toBe(hostile);
+    await within(DROP_WITHIN_MS, raw.closed, 'the flooder being dropped');
+    await roundTrip(s.honest, 6);
+    expect(s.honestTroubles).toEqual([]);
+  });
+
   it('carries a frame far bigger than one WebSocket message: a 600 KiB object arrives whole, both ways', async () => {
     const s = await echoScene(h, { maxFrameBytes: 2 * 1024 * 1024 }, { maxFrameBytes: 2 * 1024 * 1024 });
     const big = new Everything();

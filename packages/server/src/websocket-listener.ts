@@ -60,7 +60,9 @@ export class WebSocketListener {
     this.#hooks = hooks;
     // The stream is bytes: a message holds at most what a peer's transport puts in one,
     // and the frame bound is the decoder's, as over TCP. No compression: OON's binary
-    // codec leaves little to win, and permessage-deflate costs memory per client.
+    // codec leaves little to win, and permessage-deflate costs memory per client. A peer
+    // that floods WebSocket pings and reads no pongs is cut by ws at 60 unwritten pongs
+    // (its maxPendingAutoPongs default, ws >= 8.23), so they cannot grow without bound.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: WEBSOCKET_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
   }
 
