@@ -31,7 +31,11 @@ describe('examples/browser', () => {
 
     // The page shows the last state once every truck's row reads its last step.
     await page.waitForFunction(
-      (steps) => steps.every(({ id, step }) => document.querySelector(`tr[data-truck="${id}"] td:nth-child(7)`)?.textContent === String(step)),
+      (steps) => {
+        // Runs in the page; this file compiles with Node's types, not the DOM's.
+        const page = globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } };
+        return steps.every(({ id, step }) => page.document.querySelector(`tr[data-truck="${id}"] td:nth-child(7)`)?.textContent === String(step));
+      },
       final,
       { timeout: 10_000 },
     );
