@@ -23,7 +23,7 @@ const h = harness('websocket');
 const httpServers: HttpServer[] = [];
 afterEach(async () => {
   await h.closeAll();
-  await Promise.all(httpServers.splice(0).map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
+  await Promise.all(httpServers.splice(0).map((s) => new Promise<void>((resolve) => (s.listening ? (s.close(() => resolve()), s.closeAllConnections()) : resolve()))));
 });
 
 const DROP_WITHIN_MS = 5_000;
