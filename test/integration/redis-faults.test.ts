@@ -7,7 +7,7 @@ import { createClient } from '@redis/client';
 import { OonError } from '@oon/core';
 import type { OonClient } from '@oon/client';
 import { redisAdapter, type RedisAdapterOptions } from '@oon/redis';
-import type { OonServer, Peer } from '@oon/server';
+import { Peer, type OonServer } from '@oon/server';
 import { encodeEnvelope } from '../../packages/redis/src/envelope';
 import { Join, Note } from '../../tools/cluster-node/src/classes';
 import { notesUntilMarker } from '../support/notes';
@@ -191,5 +191,34 @@ describe('the Redis adapter on a Redis Cluster of three shards (sharded pub/sub)
     expect(await one.server.to('r').send(new Note(4))).toMatchObject({ delivered: 1, failed: 0 });
     await expect(far.client.receive<Note>({ timeout: 5_000 })).resolves.toMatchObject({ n: 4 });
     expect([...one.errors, ...two.errors]).toEqual([]);
+  });
+});
+
+describe("another node's peers", () => {
+  it('come from peers() as RemotePeers with their node, rooms, link state and JSON copies of data and identity, and except() takes them', async () => {
+    const one = await node();
+    const { server: two, port } = await h.listeningServer<Join | Note>({
+      adapter: redisAdapter({ url: redis.url, ...FAST }),
+      auth: (token) => ({ name: String(token) }),
+    });
+    two.on('connection', (peer) => {
+      peer.data.score = 7;
+      peer.data.seen = new Set(['x']); // JSON cannot carry a Set's members
+      peer.join(['r', 'vip']);
+    });
+    const joined = nextEvent(two, 'connection');
+    const ann = await h.connectedClient<Note>(port, { token: 'ann' });
+    await joined;
+    const near = await member(one.server, one.port, 'r');
+    const peers = await one.server.in('r').peers();
+    const remote = peers.filter((p) => !(p instanceof Peer));
+    expect(remote).toEqual([{ id: expect.any(String), node: two.node, rooms: new Set(['r', 'vip']), connected: true, data: { score: 7, seen: {} }, identity: { name: 'ann' } }]);
+    expect(peers.filter((p) => p instanceof Peer)).toEqual([near.peer]);
+    // Leaving the remote peer out from this node: only this node's member gets it.
+    const result = await one.server.to('r').except(remote[0]!).send(new Note(1));
+    expect(result).toMatchObject({ delivered: 1 });
+    await two.to('r').send(new Note(-1));
+    expect(await notesUntilMarker(ann)).toEqual([]);
+    expect((await near.client.receive<Note>({ timeout: 5_000 })).n).toBe(1);
   });
 });

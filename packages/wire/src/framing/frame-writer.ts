@@ -15,8 +15,12 @@ const FLUSH_BYTES = 256 * 1024;
 const MIN_BATCH_BYTES = 512;
 /** `#open` when no frame is being written. */
 const NO_FRAME = -1;
-/** What the batch writer holds between batches: nothing, so an idle connection keeps no batch buffer alive. */
-const NO_BUFFER = new Uint8Array(0);
+/**
+ * What the batch writer holds between batches: nothing, so an idle connection keeps no
+ * batch buffer alive. From `allocBytes`, so that in Node the writer only ever holds
+ * Buffers: a plain Uint8Array here would make its byte stores see two kinds of array.
+ */
+const NO_BUFFER = allocBytes(0);
 
 /** A batch of frames that one socket write carries, and the promise its senders share. */
 interface Batch {
