@@ -54,6 +54,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(peer).toBeInstanceOf(Peer);
       expect(peer.address).toBe(LOOPBACK);
       expect(peer.port).toEqual(expect.any(Number));
+      expect(peer.transport).toBe(transport === 'tcp' ? 'socket' : 'websocket');
       expect(peer.connected).toBe(true);
       expect(peer.toString()).toBe(`${LOOPBACK}:${String(peer.port)}`);
       expect([...server.peers]).toEqual([peer]);

@@ -108,3 +108,9 @@ function dialWebSocket(url: string, options: ResolvedClientOptions, where: strin
   });
   return { connected, cancel: () => socket.terminate() };
 }
+
+/**
+ * Refuses, in the constructor, options this platform cannot dial. Node dials all that
+ * `resolveClientOptions` accepts; the browser's dial (`dial-browser.ts`) needs `url`.
+ */
+export function checkDialOptions(_options: ResolvedClientOptions): void {}

@@ -31,7 +31,7 @@ import {
   logLinkClosed,
 } from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
-import { dial } from './dial';
+import { checkDialOptions, dial } from './dial';
 import { LinkHistory } from './link-history';
 import { LinkWaiters } from './link-waiters';
 import { resolveClientOptions, type ClientRequestOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
@@ -78,6 +78,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   constructor(options: OonClientOptions = {}) {
     super();
     this.#options = resolveClientOptions(options);
+    checkDialOptions(this.#options);
   }
 
   /** True while connected (handshake done, not closing). */

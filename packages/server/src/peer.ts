@@ -106,6 +106,14 @@ export class Peer<Data extends object = PeerData, Identity extends object = obje
     return this.#connection.remoteAddress;
   }
 
+  /**
+   * What the client's latest link came by: `'socket'` (TCP, TLS or a Unix socket) or
+   * `'websocket'` (the server's `websocket` option: a browser, or a client with a `url`).
+   */
+  get transport(): 'socket' | 'websocket' {
+    return this.#connection.transportKind;
+  }
+
   /** The peer's TCP port (of its latest link). */
   get port(): number | undefined {
     return this.#connection.remotePort;

@@ -40,6 +40,6 @@ export type { PendingRequestsHooks } from './rpc/requests';
 export { checkSocketPath } from './transport/address';
 export type { EndpointAddress } from './transport/address';
 export { SocketTransport } from './transport/socket-transport';
-export type { Transport, TransportSink } from './transport/transport';
+export type { Transport, TransportKind, TransportSink } from './transport/transport';
 export { WebSocketTransport, WEBSOCKET_MESSAGE_BYTES } from './transport/websocket-transport';
 export type { WebSocketLike, WebSocketLikeEvents, WebSocketPeerAddress } from './transport/websocket-transport';

@@ -32,7 +32,7 @@ import { Watchdog } from './watchdog';
 import { LinkOutput } from './link-output';
 import { FrameQueue } from '../framing/frame-queue';
 import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
-import type { Transport } from '../transport/transport';
+import type { Transport, TransportKind } from '../transport/transport';
 import { afterIo } from '../platform/ticks';
 
 type State = 'handshaking' | 'open' | 'closing' | 'closed';
@@ -233,6 +233,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** True once the handshake is done and until the connection starts closing. */
   get open(): boolean {
     return this.#state === 'open';
+  }
+
+  /** What carries this link: a Node socket or a WebSocket. */
+  get transportKind(): TransportKind {
+    return this.#transport.kind;
   }
 
   /** The peer's address, when the transport knows it. */

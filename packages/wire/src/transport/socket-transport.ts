@@ -12,6 +12,7 @@ interface SocketAddress {
  * A thin pass-through: the stream's own buffering, backpressure and pause are used as they are.
  */
 export class SocketTransport implements Transport {
+  readonly kind = 'socket';
   readonly #socket: Duplex;
 
   constructor(socket: Duplex) {

@@ -19,6 +19,9 @@ export interface TransportSink {
   close(): void;
 }
 
+/** What carries a connection's stream: a Node socket (TCP, TLS, Unix socket) or a WebSocket (in Node or a browser). */
+export type TransportKind = 'socket' | 'websocket';
+
 /**
  * The byte stream a `Connection` runs over: a Node socket (TCP, TLS, Unix socket) or a
  * WebSocket, in Node or a browser. The protocol logic lives once, in the connection;
@@ -28,6 +31,8 @@ export interface TransportSink {
  * match the transport's own (a frame may span chunks, a chunk hold many frames).
  */
 export interface Transport {
+  /** What carries the stream. */
+  readonly kind: TransportKind;
   /**
    * Bytes handed to {@link Transport.write} that the peer has not taken yet (a socket's
    * `writableLength`, a WebSocket's `bufferedAmount`): what the slow-consumer bound

@@ -81,6 +81,7 @@ export interface WebSocketPeerAddress {
  * there `pause()` does nothing and the inbox's bound is the only one.
  */
 export class WebSocketTransport implements Transport {
+  readonly kind = 'websocket';
   readonly #socket: WebSocketLike;
   readonly #node: NodeWebSocketExtras | undefined;
   readonly #address: WebSocketPeerAddress;
