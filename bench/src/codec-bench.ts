@@ -2,7 +2,7 @@
  * The codec half of the bench: every contender round-trips the same graphs (instances
  * to bytes to instances), passes the deep check once, then is timed.
  */
-import { CODEC_CONTENDERS, type CodecContender } from './codecs';
+import { CODEC_CONTENDERS, type CodecContender, type Root } from './codecs';
 import { deepCheck } from './deep-check';
 import { measure, type MeasureOptions } from './measure';
 import { graphOf, type GraphSize } from './model';
@@ -18,11 +18,21 @@ export interface CodecResult {
   readonly spread: number;
 }
 
-/** Checks, then times, every contender on the graph of `size`. Throws if any output fails the check. */
+/** The root class of the graph of `size`. */
+export function rootOf(size: GraphSize): Root {
+  return size === 'small' ? 'truck' : 'fleet';
+}
+
+/** Whether `contender` can carry the graph of `size`. */
+export function carries(contender: CodecContender, size: GraphSize): boolean {
+  return contender.roots?.includes(rootOf(size)) ?? true;
+}
+
+/** Checks, then times, every contender that carries the graph of `size`. Throws if any output fails the check. */
 export function benchCodecs(size: GraphSize, options: MeasureOptions, contenders: readonly CodecContender[] = CODEC_CONTENDERS): CodecResult[] {
   const pristine = graphOf(size);
-  const root = size === 'small' ? 'truck' : 'fleet';
-  const prepared = contenders.map((contender) => {
+  const root = rootOf(size);
+  const prepared = contenders.filter((contender) => carries(contender, size)).map((contender) => {
     // Each contender gets its own copy: class-transformer writes onto what it encodes.
     const graph = graphOf(size);
     const trip = contender.create(root);

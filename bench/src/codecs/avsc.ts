@@ -2,66 +2,78 @@
  * avsc (Avro) with a hand-written schema and a hand-written mapping between Avro
  * records and the classes. Fields whose class varies are Avro unions of the car
  * records, which avsc wraps as `{ VolvoCar: {...} }`.
+ *
+ * Two schemas, one mapping: `avsc + mapping` declares every field the model lets be
+ * null as a `['null', T]` union (OON's model: every field nullable), while `avsc
+ * (plain)` declares each as plain `T`, as an Avro user would for this model (issue 15),
+ * and so only carries graphs without nulls: the small one.
  */
 import { Type, type Schema } from 'avsc';
 import { CarMark, Fleet, TrucTrailer, type Car, type Truc, type VolvoCar } from '../model';
 import { carKind, inspectionsFromRecord, inspectionsToRecord, newCar, type CarKind, type PlainInspection } from './mapping';
-import type { CodecContender, Root } from './contender';
+import type { CodecContender, Root, RoundTrip } from './contender';
 
 /** avsc's schema types are too narrow for union literals under exactOptionalPropertyTypes; the schema is checked by avsc at run time. */
 type Loose = Record<string, unknown> | string | Loose[];
-const nullable = (type: Loose): Loose[] => ['null', type];
-const CAR_FIELDS: Loose[] = [
-  { name: 'mark', type: nullable('CarMark') },
-  { name: 'speed', type: nullable('double') },
-];
-const TRUC_FIELDS = [...CAR_FIELDS, { name: 'trailer', type: nullable('TrucTrailer') }];
+/** How a field the model lets be null is declared: a union with null, or the plain type. */
+type Optional = (type: Loose) => Loose;
+/** Avro unions do not nest: null joins a union's branches. */
+const nullable: Optional = (type) => ['null', ...(Array.isArray(type) ? type : [type])];
+const plain: Optional = (type) => type;
 
 /** Named types in an order where each is defined before it is named (records may name themselves). */
-const DEFINITIONS: Loose[] = [
-  { type: 'enum', name: 'CarMark', symbols: ['Volvo', 'Toyota', 'Ford'] },
-  { type: 'record', name: 'Car', fields: CAR_FIELDS },
-  { type: 'record', name: 'VolvoCar', fields: [...CAR_FIELDS, { name: 'wheels', type: 'double' }] },
-  {
-    type: 'record',
-    name: 'Truc',
-    fields: [
-      ...CAR_FIELDS,
-      {
-        name: 'trailer',
-        type: nullable({
-          type: 'record',
-          name: 'TrucTrailer',
-          fields: [
-            { name: 'car_inside', type: ['null', 'Car', 'VolvoCar', 'Truc', { type: 'record', name: 'FordTruck', fields: TRUC_FIELDS }] },
-            { name: 'car_count', type: nullable('double') },
-          ],
-        }),
-      },
-    ],
-  },
-  {
-    type: 'record',
-    name: 'Inspection',
-    fields: [
-      { name: 'at', type: 'long' },
-      { name: 'station', type: 'string' },
-      { name: 'passed', type: 'boolean' },
-      { name: 'mileage', type: 'double' },
-    ],
-  },
-  {
-    type: 'record',
-    name: 'Fleet',
-    fields: [
-      { name: 'name', type: 'string' },
-      { name: 'updated', type: 'long' },
-      { name: 'cars', type: { type: 'array', items: ['Car', 'VolvoCar', 'Truc', 'FordTruck'] } },
-      { name: 'tags', type: { type: 'array', items: 'string' } },
-      { name: 'inspections', type: { type: 'map', values: 'Inspection' } },
-    ],
-  },
-];
+function definitions(optional: Optional): Loose[] {
+  const carFields: Loose[] = [
+    { name: 'mark', type: optional('CarMark') },
+    { name: 'speed', type: optional('double') },
+  ];
+  const trucFields = [...carFields, { name: 'trailer', type: optional('TrucTrailer') }];
+  const fordTruck = { type: 'record', name: 'FordTruck', fields: trucFields };
+  return [
+    { type: 'enum', name: 'CarMark', symbols: ['Volvo', 'Toyota', 'Ford'] },
+    { type: 'record', name: 'Car', fields: carFields },
+    { type: 'record', name: 'VolvoCar', fields: [...carFields, { name: 'wheels', type: 'double' }] },
+    {
+      type: 'record',
+      name: 'Truc',
+      fields: [
+        ...carFields,
+        {
+          name: 'trailer',
+          type: optional({
+            type: 'record',
+            name: 'TrucTrailer',
+            fields: [
+              { name: 'car_inside', type: optional(['Car', 'VolvoCar', 'Truc', fordTruck]) },
+              { name: 'car_count', type: optional('double') },
+            ],
+          }),
+        },
+      ],
+    },
+    {
+      type: 'record',
+      name: 'Inspection',
+      fields: [
+        { name: 'at', type: 'long' },
+        { name: 'station', type: 'string' },
+        { name: 'passed', type: 'boolean' },
+        { name: 'mileage', type: 'double' },
+      ],
+    },
+    {
+      type: 'record',
+      name: 'Fleet',
+      fields: [
+        { name: 'name', type: 'string' },
+        { name: 'updated', type: 'long' },
+        { name: 'cars', type: { type: 'array', items: ['Car', 'VolvoCar', 'Truc', 'FordTruck'] } },
+        { name: 'tags', type: { type: 'array', items: 'string' } },
+        { name: 'inspections', type: { type: 'map', values: 'Inspection' } },
+      ],
+    },
+  ];
+}
 
 interface AvroCar {
   mark: string | null;
@@ -141,22 +153,37 @@ function fleetFromAvro(avro: AvroFleet): Fleet {
   return fleet;
 }
 
-function typeOf(name: string): Type {
+function typeOf(name: string, optional: Optional): Type {
   const registry: Record<string, Type> = {};
-  for (const definition of DEFINITIONS) Type.forSchema(definition as Schema, { registry, wrapUnions: 'auto' });
+  for (const definition of definitions(optional)) Type.forSchema(definition as Schema, { registry, wrapUnions: 'auto' });
   return registry[name] as Type;
 }
 
+/** The bytes as the Buffer avsc reads, without a copy (the codecs here hand it a Buffer already). */
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+function truckTrip(optional: Optional): RoundTrip {
+  const type = typeOf('FordTruck', optional);
+  return { encode: (object) => type.toBuffer(carToAvro(object as Car)), decode: (bytes) => carFromAvro('FordTruck', type.fromBuffer(asBuffer(bytes)) as AvroCar) };
+}
+
+/** avsc with OON's model as Avro: every field the model lets be null a union with null. */
 export const avsc: CodecContender = {
   name: 'avsc + mapping',
   group: 'peer',
   revives: true,
   create(root: Root) {
-    if (root === 'truck') {
-      const type = typeOf('FordTruck');
-      return { encode: (object) => type.toBuffer(carToAvro(object as Car)), decode: (bytes) => carFromAvro('FordTruck', type.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as AvroCar) };
-    }
-    const type = typeOf('Fleet');
-    return { encode: (object) => type.toBuffer(fleetToAvro(object as Fleet)), decode: (bytes) => fleetFromAvro(type.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as AvroFleet) };
+    if (root === 'truck') return truckTrip(nullable);
+    const type = typeOf('Fleet', nullable);
+    return { encode: (object) => type.toBuffer(fleetToAvro(object as Fleet)), decode: (bytes) => fleetFromAvro(type.fromBuffer(asBuffer(bytes)) as AvroFleet) };
   },
+};
+
+/** avsc with the schema an Avro user would write: no null unions, so the small graph only. */
+export const avscPlain: CodecContender = {
+  name: 'avsc (plain)',
+  group: 'peer',
+  revives: true,
+  roots: ['truck'],
+  create: () => truckTrip(plain),
 };

@@ -18,5 +18,7 @@ export interface CodecContender {
   readonly revives: boolean;
   /** What the deep check compares a floor's output with: the graph as its format keeps it. */
   project?(graph: object): unknown;
+  /** The roots it can carry, when not all: a plain schema without nulls carries the small graph only. */
+  readonly roots?: readonly Root[];
   create(root: Root): RoundTrip;
 }

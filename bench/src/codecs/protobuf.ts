@@ -22,8 +22,8 @@ message Inspection { double at = 1; string station = 2; bool passed = 3; double 
 message Fleet { string name = 1; double updated = 2; repeated AnyCar cars = 3; repeated string tags = 4; map<string, Inspection> inspections = 5; }
 `;
 
-/** The oneof member of `AnyCar` for each car kind. */
-const ONEOF: Readonly<Record<CarKind, 'car' | 'volvo' | 'truc' | 'ford'>> = { Car: 'car', VolvoCar: 'volvo', Truc: 'truc', FordTruck: 'ford' };
+/** The oneof member of `AnyCar` (and of the plain `TrucTrailer`) for each car kind. */
+export const ONEOF: Readonly<Record<CarKind, 'car' | 'volvo' | 'truc' | 'ford'>> = { Car: 'car', VolvoCar: 'volvo', Truc: 'truc', FordTruck: 'ford' };
 
 interface PbCar {
   mark?: number | null;
@@ -116,6 +116,7 @@ function messageType(name: string): Type {
   return root.lookupType(`bench.${name}`);
 }
 
+/** protobufjs with OON's model as proto3: every field the model lets be null `optional`. */
 export const protobuf: CodecContender = {
   name: 'protobufjs + mapping',
   group: 'peer',
