@@ -154,4 +154,32 @@ describe('OonClient in Chromium', () => {
     expect(reason).toBe('remote close');
     expect((await callPage<PageApi, 'counters'>(page, 'counters')).status).toBe('closed');
   });
+  it('holds what it receives to the send window when the page does not read: the server\'s sends wait, then all arrive in order once it reads', async () => {
+    // A browser cannot pause its WebSocket: without its Acks held while the inbox is full,
+    // the page took all 4,000 parcels (16 MB) into memory and every send resolved at once.
+    const peerIn = new Promise<Peer>((resolve) => server.once('connection', resolve));
+    await callPage<PageApi, 'connect'>(page, 'connect', wsUrl());
+    const peer = await peerIn;
+    const TOTAL = 4_000;
+    const filler = 'x'.repeat(4_000);
+    let sent = 0;
+    const sending = (async () => {
+      for (let n = 0; n < TOTAL; n++) {
+        await peer.send(Object.assign(sampleParcel(), { label: `${n}:${filler}` }));
+        sent++;
+      }
+    })();
+    // The page's inbox pauses at 1,024; the server's 4 MiB window (about 1,000 parcels) then fills.
+    // Until the count stops moving for half a second (or 15 s pass: on the old code it never stops before the end).
+    for (let last = -1, deadline = Date.now() + 15_000; (sent !== last || sent === 0) && sent < TOTAL && Date.now() < deadline; ) {
+      last = sent;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(sent).toBeLessThan(3_000);
+    const numbers = await callPage<PageApi, 'takeParcels'>(page, 'takeParcels', TOTAL);
+    await sending;
+    expect(sent).toBe(TOTAL);
+    expect(numbers).toEqual(Array.from({ length: TOTAL }, (_, n) => n));
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

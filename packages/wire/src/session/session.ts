@@ -180,6 +180,7 @@ export class Session {
       onDrain: () => {
         this.#paused = false;
         this.#link?.resume();
+        this.#sendAck();
       },
     });
   }
@@ -371,7 +372,7 @@ export class Session {
   flushAck(): void {
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
-    this.#sendAck();
+    this.#sendAck(true);
   }
 
   /** Resolves once the peer has acknowledged everything sent so far (or the session ends). */
@@ -435,8 +436,14 @@ export class Session {
     this.#sendAck();
   };
 
-  #sendAck(): void {
-    if (this.#unackedIn === 0 || this.#link === undefined) return;
+  /**
+   * Writes an Ack for what arrived, unless the inbox is full (`force` aside, for a
+   * deliberate close). Holding Acks while the app does not read is what bounds a reader
+   * that cannot stop reading its transport (a browser's WebSocket cannot pause): the
+   * peer's send window fills and its sends wait, as a paused TCP socket makes them.
+   */
+  #sendAck(force = false): void {
+    if (this.#unackedIn === 0 || this.#link === undefined || (this.#paused && !force)) return;
     this.#unackedIn = 0;
     this.#unackedInBytes = 0;
     this.#link.writeControl(encodeFrame(FrameKind.Ack, seqBytes(this.#received)));
