@@ -47,6 +47,23 @@ async function member(server: OonServer<Join | Note>, port: number, room: string
   return { client, peer };
 }
 
+/**
+ * Two nodes share a room of one member each: counted from either, a server-side message
+ * from `one` arrives revived at `two`, and a room send from `one` reaches `two`'s member.
+ */
+async function expectSharing(one: Awaited<ReturnType<typeof node>>, two: Awaited<ReturnType<typeof node>>): Promise<void> {
+  const far = await member(two.server, two.port, 'r');
+  await member(one.server, one.port, 'r');
+  expect(await one.server.in('r').count()).toBe(2);
+  const heard = nextEvent(two.server, 'serverMessage');
+  await one.server.serverSideEmit(new Note(3, 'one'));
+  const [object, from] = await heard;
+  expect(object).toBeInstanceOf(Note);
+  expect([(object as Note).n, from]).toEqual([3, one.server.node]);
+  expect(await one.server.to('r').send(new Note(4))).toMatchObject({ delivered: 1, failed: 0 });
+  await expect(far.client.receive<Note>({ timeout: 5_000 })).resolves.toMatchObject({ n: 4 });
+}
+
 describe('the Redis adapter', () => {
   it('fails listen() with StartFail naming Redis and its address when Redis is down, and binds nothing', async () => {
     const url = redis.url;
@@ -160,16 +177,7 @@ describe('the Redis adapter with sharded pub/sub (SSUBSCRIBE/SPUBLISH) on one Re
   it('shares rooms, counts and server-side messages as with plain pub/sub', async () => {
     const one = await node({ sharded: true });
     const two = await node({ sharded: true });
-    const far = await member(two.server, two.port, 'r');
-    await member(one.server, one.port, 'r');
-    expect(await one.server.in('r').count()).toBe(2);
-    const heard = nextEvent(two.server, 'serverMessage');
-    await one.server.serverSideEmit(new Note(3, 'one'));
-    const [object, from] = await heard;
-    expect(object).toBeInstanceOf(Note);
-    expect([(object as Note).n, from]).toEqual([3, one.server.node]);
-    expect(await one.server.to('r').send(new Note(4))).toMatchObject({ delivered: 1, failed: 0 });
-    await expect(far.client.receive<Note>({ timeout: 5_000 })).resolves.toMatchObject({ n: 4 });
+    await expectSharing(one, two);
   });
 });
 
@@ -179,17 +187,8 @@ describe('the Redis adapter on a Redis Cluster of three shards (sharded pub/sub)
     const clusterNodes = [shards[0]!.url];
     const one = await node({ clusterNodes });
     const two = await node({ clusterNodes: [shards[2]!.url] });
-    const far = await member(two.server, two.port, 'r');
-    await member(one.server, one.port, 'r');
-    expect(await one.server.in('r').count()).toBe(2);
+    await expectSharing(one, two);
     expect(await two.server.except([]).count()).toBe(2); // everyone, on every node
-    const heard = nextEvent(two.server, 'serverMessage');
-    await one.server.serverSideEmit(new Note(3, 'one'));
-    const [object, from] = await heard;
-    expect(object).toBeInstanceOf(Note);
-    expect([(object as Note).n, from]).toEqual([3, one.server.node]);
-    expect(await one.server.to('r').send(new Note(4))).toMatchObject({ delivered: 1, failed: 0 });
-    await expect(far.client.receive<Note>({ timeout: 5_000 })).resolves.toMatchObject({ n: 4 });
     expect([...one.errors, ...two.errors]).toEqual([]);
   });
 });
