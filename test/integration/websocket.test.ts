@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, get as httpGet, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createConnection, type AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { OonError } from '@oon/core';
 import { FrameKind } from '@oon/wire';
@@ -21,9 +21,13 @@ import { echoScene, lastErrorReport, roundTrip } from '../support/scene';
 
 const h = harness('websocket');
 const httpServers: HttpServer[] = [];
+const appSockets: Socket[] = [];
 afterEach(async () => {
   await h.closeAll();
-  await Promise.all(httpServers.splice(0).map((s) => new Promise<void>((resolve) => (s.listening ? (s.close(() => resolve()), s.closeAllConnections()) : resolve()))));
+  // Every socket the app accepted, upgraded ones too (closeAllConnections() leaves those
+  // out, and close() waits for them: a WebSocket at the app's other path held it open).
+  for (const socket of appSockets.splice(0)) socket.destroy();
+  await Promise.all(httpServers.splice(0).map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
 });
 
 const DROP_WITHIN_MS = 5_000;
@@ -62,6 +66,7 @@ function refusedUpgrade(url: string, options: WebSocket.ClientOptions = {}): Pro
 async function httpApp(serve: (port: number) => HttpServer = () => createHttpServer(healthRoute)): Promise<{ app: HttpServer; port: number }> {
   const app = serve(0);
   httpServers.push(app);
+  app.on('connection', (socket: Socket) => appSockets.push(socket));
   app.listen(0, LOOPBACK);
   await once(app, 'listening');
   return { app, port: (app.address() as AddressInfo).port };
