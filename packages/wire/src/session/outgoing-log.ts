@@ -241,17 +241,17 @@ export class OutgoingLog {
 
   /**
    * Encodes every message again (for a link that agreed on another codec): `transform`
-   * turns an old payload into a new one. All or nothing: if it throws for one message,
-   * the log is as it was, and the error goes to the caller.
+   * turns an old payload (and its seq) into a new one. All or nothing: if it throws for
+   * one message, the log is as it was, and the error goes to the caller.
    */
-  reencode(transform: (payload: Uint8Array) => string | Uint8Array): void {
+  reencode(transform: (payload: Uint8Array, seq: number) => string | Uint8Array): void {
     const payloads: Uint8Array[] = [];
     const base = this.#base;
     for (let i = this.#head; i < this.#tail; i++) {
       const at = this.#offsets[i - base] as number;
       const frame = this.#slabAt(i - base).subarray(at + PREFIX_BYTES, at + (this.#lengths[i - base] as number));
       // Copied at once: a codec may reuse the buffer it encodes into.
-      payloads.push(asBytes(transform(frame)));
+      payloads.push(asBytes(transform(frame, i + this.#seqDelta)));
     }
     const head = this.#head;
     this.#reset(Math.max(FIRST_CAPACITY, payloads.length));
