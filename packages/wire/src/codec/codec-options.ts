@@ -34,7 +34,14 @@ export interface CodecOptions extends CodecLimits {
    * read them by. Payloads are then of format 2, readable only by that peer. A connection
    * sets it itself. @default undefined (format 1: classes named by definition)
    */
-  classNumbers?: { readonly own: readonly string[]; readonly peer: readonly string[] } | undefined;
+  classNumbers?:
+    | {
+        /** This side's hello's class numbers: wire names, number 1 first. */
+        readonly own: readonly string[];
+        /** The peer's hello's class numbers. */
+        readonly peer: readonly string[];
+      }
+    | undefined;
 }
 
 /** Both hellos' class numbers on one link (docs/protocol.md, "Class numbers"): ours to write by, the peer's to read by. */

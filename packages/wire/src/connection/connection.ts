@@ -392,7 +392,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** The agreed codec, reading and writing by the peer's schema when it differs from ours, and by class numbers when both hellos gave them. */
   #createCodec(name: string, peerSchema: RegistrySchema | undefined, classNumbers: ClassNumbers | undefined): FrameCodec {
-    const options = peerSchema === undefined && classNumbers === undefined ? this.#options.codecOptions : { ...this.#options.codecOptions, peerSchema, classNumbers };
+    // Both always set here: what an endpoint's options say of them is never the link's.
+    const options = { ...this.#options.codecOptions, peerSchema, classNumbers };
     const codec = name === 'json' ? new JsonCodec(options) : new BinaryCodec(options);
     // Links of one owner share its codec options: only a peer schema of its own makes the
     // bytes differ, and our class numbers (how many our hello gave: later classes go by definition).
