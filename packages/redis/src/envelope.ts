@@ -60,10 +60,11 @@ export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | Re
 
 const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave'] as const;
 /**
- * The kind byte of a logged broadcast: `[u8 version][u8 5][u8 0][u8 0][u8 0][u8 n][log id: n bytes][the broadcast's envelope]`,
+ * The kind byte of a logged broadcast: `[u8 version][u8 255][u8 0][u8 0][u8 0][u8 n][log id: n bytes][the broadcast's envelope]`,
  * put together by the script that logs and publishes it in one step ({@link LOG_AND_PUBLISH}).
+ * 255, past the indexes of `KINDS`, so that kinds can be added there.
  */
-const LOGGED = 5;
+const LOGGED = 255;
 /** Stream entry ids: `<ms>-<seq>`. */
 const LOG_ID = /^\d{1,20}-\d{1,20}$/;
 

@@ -31,6 +31,11 @@ export class RedisAdapter implements Adapter {
   readonly #pending = new Map<string, Pending>();
   /** The other nodes seen alive at the last heartbeat: one missing at the next is reported down. */
   #live = new Set<string>();
+  /**
+   * Nodes that said they leave: a heartbeat read before one left still lists it alive,
+   * and must not bring it back (to be reported down once its keys are gone).
+   */
+  readonly #left = new Set<string>();
   #heartbeat: NodeJS.Timeout | undefined;
   #stopped = false;
   /** The cluster's log of broadcasts, when sessions outlive their node here (docs/scaling.md). */
@@ -219,6 +224,7 @@ export class RedisAdapter implements Adapter {
         return;
       case 'leave':
         this.#live.delete(envelope.node);
+        this.#left.add(envelope.node);
         for (const pending of this.#pending.values()) if (pending.waiting.delete(envelope.node) && pending.waiting.size === 0) pending.done();
         return;
       case 'reply': {
@@ -251,7 +257,9 @@ export class RedisAdapter implements Adapter {
     try {
       await this.#link.beat(this.#nodesKey, this.#beatKey(this.node), this.node, this.#options.heartbeatTimeout);
       const { live, dead } = await this.#link.nodes(this.#nodesKey, (node) => this.#beatKey(node));
-      const others = new Set(live.filter((node) => node !== this.node));
+      const others = new Set(live.filter((node) => node !== this.node && !this.#left.has(node)));
+      // Once Redis no longer lists a node that left, no later read can: it is forgotten here too.
+      for (const node of this.#left) if (!live.includes(node)) this.#left.delete(node);
       const gone = [...this.#live].filter((node) => !others.has(node));
       this.#live = others;
       await this.#link.forget(this.#nodesKey, dead.map((node) => this.#beatKey(node)), dead);

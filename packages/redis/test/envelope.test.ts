@@ -57,7 +57,7 @@ describe('decodeEnvelope()', () => {
 
   it('reads a logged broadcast (its log id in front, as the logging script writes it) with its id; refuses a bad id or a logged message that is not a broadcast', () => {
     const broadcast: Envelope = { kind: 'broadcast', node: 'n1', selection, payload };
-    const logged = (id: string, inner: Buffer): Buffer => Buffer.concat([Buffer.from([1, 5, 0, 0, 0, id.length]), Buffer.from(id, 'latin1'), inner]);
+    const logged = (id: string, inner: Buffer): Buffer => Buffer.concat([Buffer.from([1, 255, 0, 0, 0, id.length]), Buffer.from(id, 'latin1'), inner]);
     expect(decodeEnvelope(logged('1700000000000-3', encodeEnvelope(broadcast)), 1024)).toEqual({ ...broadcast, log: '1700000000000-3' });
     expect(refusal(logged('17x-3', encodeEnvelope(broadcast)))).toBe('a logged broadcast has a log id that is not a stream entry id');
     expect(refusal(logged('1-1', encodeEnvelope({ kind: 'leave', node: 'n1' })))).toBe('a logged message holds a leave message, not a broadcast');
