@@ -211,8 +211,8 @@ export class OutgoingLog {
    * another node): the next message gets `seq`, and the peer may acknowledge up to `seq - 1`.
    */
   startAt(seq: number): void {
-    if (this.#tail !== this.#head) throw new RangeError('startAt() needs an empty log');
-    this.#seqDelta = seq - this.#tail;
+    if (this.#frames.end !== this.#frames.head) throw new RangeError('startAt() needs an empty log');
+    this.#seqDelta = seq - this.#frames.end;
     this.#highestWritten = seq - 1;
   }
 
