@@ -137,4 +137,23 @@ describe('a session on a cluster of three nodes on one Redis', () => {
     expect(await later.nextEvent('connection')).toMatchObject({ rooms: [] });
     expect(later.events('takeover')).toEqual([]);
   }, 30_000);
+
+  it('is not resumed when the log no longer holds what its client lacks (past maxLogEntries): a new session, a BadConn, and the node says why', async () => {
+    // A log of about 10 entries: Redis trims it a whole stream node (100 entries) at a time.
+    const [a, b] = (await Promise.all([0, 1].map(() => nodes.start(redis().url, [...HEARTBEAT, '120000', '0', '10'])))) as [ClusterNode, ClusterNode];
+    const client = await clientOf(0, [a.port, b.port]);
+    await client.send(new Join('r', 'x'));
+    await a.nextEvent('joined', (e) => e.name === 'x');
+    const reconnected = nextEvent(client, 'reconnect', 10_000);
+    // Its node stops before the room is sent 300 broadcasts: its checkpoint stays before all of them.
+    a.run.child.kill('SIGSTOP');
+    expect(await b.call({ cmd: 'stream', rooms: ['r'], count: 300, every: 0 })).toEqual({ sent: 300 });
+    a.run.child.kill('SIGKILL');
+    const [info] = await reconnected;
+    expect(info).toMatchObject({ resumed: false, error: { code: 'BadConn' } });
+    const refusal = await b.nextEvent('error', (e) => String(e.message).includes('kept by the cluster for another node'));
+    expect(refusal).toMatchObject({ code: 'BadConn' });
+    expect(refusal.message).toMatch(/but the cluster's log no longer holds all the broadcasts after the session's last checkpoint .*: not resumed \(a new session was granted\)/);
+    expect(b.events('takeover')).toEqual([]);
+  }, 30_000);
 });
