@@ -51,6 +51,8 @@ server.onMessage(Join, (join, peer) => {
 // A client's Note: `from` names the client (its sessions may move between nodes, its peer.data does not).
 server.onMessage(Note, (note) => print({ event: 'got', from: note.from, n: note.n }));
 server.on('connection', (peer) => print({ event: 'connection', peer: peer.id, rooms: [...peer.rooms] }));
+server.on('disconnect', (peer, reason) => print({ event: 'disconnect', peer: peer.id, reason }));
+server.on('loss', (lost, peer) => print({ event: 'loss', peer: peer.id, lost }));
 server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: note.n, from: note.from, node, instance: note instanceof Note }));
 server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
 server.on('error', (err) => print({ event: 'error', ...describe(err) }));
