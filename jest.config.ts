@@ -13,6 +13,9 @@ const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 };
 
+/** Brings the packages' ES module build up to date (tools/build-esm.mjs) before tests that bundle or pack them. */
+const ESM_BUILD = '<rootDir>/test/support/esm-build.ts';
+
 function project(displayName: string, roots: string[]): Config {
   return {
     displayName,
@@ -51,9 +54,9 @@ const config: Config = {
     withEsmPackages(project('nestjs', ['<rootDir>/packages/nestjs/test']), ['@nestjs']),
     project('integration', ['<rootDir>/test/integration']),
     // Pages bundled with esbuild and run in headless Chromium (Debian's `chromium`).
-    project('browser', ['<rootDir>/test/browser']),
+    { ...project('browser', ['<rootDir>/test/browser']), globalSetup: ESM_BUILD },
     // The packages as a user meets them: public names, the packed tarballs, docs, API reference.
-    project('package', ['<rootDir>/test/package']),
+    { ...project('package', ['<rootDir>/test/package']), globalSetup: ESM_BUILD },
     // superjson and its dependencies ship only ES modules.
     withEsmPackages(project('bench', ['<rootDir>/bench/test']), ['superjson', 'copy-anything', 'is-what']),
   ],
