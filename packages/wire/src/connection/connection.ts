@@ -103,18 +103,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       {
         describePeer: () => this.describePeer(),
         isOpen: () => this.#state === 'open',
-        write: (kind, object, prefix, options) => this.#output.send(kind, object, options ?? {}, prefix),
+        offer: (kind, object, prefix, options) => this.#output.offer(kind, object, options ?? {}, prefix),
         encode: (object, prefix, options) => this.#output.encode(FrameKind.Request, object, options ?? {}, prefix),
         writeEncoded: (frame) => this.#output.writeAndWait(frame),
         writeFrame: (frame) => void this.#output.writeFrame(frame),
         refused: (error) => this.emit('error', error),
         maxFrameBytes: resolved.maxFrameBytes,
-        read: (payload) => readMessage(this.#router.codec as FrameCodec, payload, 0, payload.length),
+        read: (buf, start, end) => readMessage(this.#router.codec as FrameCodec, buf, start, end),
         dropped: (error) => this.emit('error', error),
-        handle: (object, signal) =>
-          this.#owner.handleRequest === undefined
-            ? Promise.reject(new BadDataError('this side handles no requests'))
-            : this.#owner.handleRequest(object, signal),
+        handle: (object, signal) => {
+          if (this.#owner.handleRequest === undefined) throw new BadDataError('this side handles no requests');
+          return this.#owner.handleRequest(object, signal);
+        },
       },
       resolved.maxRequestsInFlight,
     );
