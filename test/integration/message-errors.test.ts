@@ -7,7 +7,7 @@
  */
 import { Min, ValidateNested } from 'class-validator';
 import { BadDataError, NetClass, NetField, OonError, t, TimeoutError } from '@oon/core';
-import { encodeFrame, FrameKind } from '@oon/wire';
+import { encodeFrame, FrameKind, requestName } from '@oon/wire';
 import type { OonClient } from '@oon/client';
 import type { OonServer, Peer } from '@oon/server';
 import { cutProxy, type CutProxy } from '../support/cut-proxy';
@@ -104,8 +104,8 @@ describe('a request the receiver cannot read', () => {
     const [peer] = [...server.peers] as [Peer];
     const clientError = nextEvent(client, 'error');
 
-    await expectOonError(peer.request(bad()), 'BadData', /^127\.0\.0\.1:\d+ answered: the shop\.Order request `\w+` could not be read: LineItem\.qty fails min/);
-    expect((await clientError)[0].message).toMatch(/^dropped the shop\.Order request `\w+` from 127\.0\.0\.1:\d+: LineItem\.qty fails min/);
+    await expectOonError(peer.request(bad()), 'BadData', /^127\.0\.0\.1:\d+ answered: the shop\.Order request `[\w:]+` could not be read: LineItem\.qty fails min/);
+    expect((await clientError)[0].message).toMatch(/^dropped the shop\.Order request `[\w:]+` from 127\.0\.0\.1:\d+: LineItem\.qty fails min/);
     expect(await peer.request(good(), { reply: Receipt })).toBeInstanceOf(Receipt);
     await expectLinkUp(client, server, troubles, peer);
   });
@@ -118,12 +118,12 @@ describe('a request the receiver cannot read', () => {
     const rejected = nextEvent(client, 'rejected');
 
     const err = await expectOonError(peer.request(new Receipt(3)), 'BadData');
-    expect(err.message).toMatch(/^127\.0\.0\.1:\d+ answered with the shop\.Order reply `\w+` that could not be read: /);
+    expect(err.message).toMatch(/^127\.0\.0\.1:\d+ answered with the shop\.Order reply `[\w:]+` that could not be read: /);
     expect(err.message).toContain(QTY_FAILS);
     const [rejection] = await rejected;
     expect(rejection.className).toBe('shop.Order');
     expect(rejection.error.code).toBe('BadData');
-    expect(rejection.error.message).toMatch(/^127\.0\.0\.1:\d+ could not read the shop\.Order message `\w+` and dropped it: LineItem\.qty fails min/);
+    expect(rejection.error.message).toMatch(/^127\.0\.0\.1:\d+ could not read the shop\.Order message `[\w:]+` and dropped it: LineItem\.qty fails min/);
     await expectLinkUp(client, server, troubles, peer);
   });
 });
@@ -151,7 +151,7 @@ describe('a message whose revival throws', () => {
     await expectOonError(
       client.request(fragile),
       'BadData',
-      /^127\.0\.0\.1:\d+ answered: the shop\.Fragile request `\w+` could not be read: cannot revive shop\.Fragile: `new Fragile\(\)` threw \(Error: no stock database in this process\); its constructor must work with no arguments$/,
+      /^127\.0\.0\.1:\d+ answered: the shop\.Fragile request `[\w:]+` could not be read: cannot revive shop\.Fragile: `new Fragile\(\)` threw \(Error: no stock database in this process\); its constructor must work with no arguments$/,
     );
     Fragile.armed = false;
     await expectLinkUp(client, server, troubles);
@@ -330,6 +330,15 @@ class Refund {
 @NetClass('shop.GiftReceipt')
 class GiftReceipt extends Receipt {}
 
+/** A request that names itself in its failures, by what it carries rather than by its class. */
+@NetClass('shop.Command')
+class Command {
+  @NetField() action: string = '';
+  [requestName](): string {
+    return `${this.action} command`;
+  }
+}
+
 describe('a request handler that fails', () => {
   it('reaches the caller with its message, and with the appCode and details it gave, intact', async () => {
     const { server, client, troubles } = await shop();
@@ -354,6 +363,16 @@ describe('a request handler that fails', () => {
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.appCode).toBe('BANK_TIMEOUT');
     expect(err.details).toBeUndefined();
+  });
+
+  it('is named by the request itself when its class has a [requestName]() method, in the caller timing out too', async () => {
+    const { server, client } = await shop();
+    server.handle(Command, (command) => {
+      if (command.action === 'wait') return new Promise<never>(() => {});
+      throw new BadDataError('refunds are closed on Sundays');
+    });
+    await expectOonError(client.request(Object.assign(new Command(), { action: 'refund' })), 'BadData', /^127\.0\.0\.1:\d+ answered: refund command request failed: refunds are closed on Sundays$/);
+    await expectOonError(client.request(Object.assign(new Command(), { action: 'wait' }), { timeout: 50 }), 'Timeout', /^no reply to wait command request to 127\.0\.0\.1:\d+ within 50 ms/);
   });
 
   it('a plain Error still answers with its message, as BadData with no appCode', async () => {
