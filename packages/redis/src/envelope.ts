@@ -1,4 +1,4 @@
-import { BadDataError } from '@oon/core';
+import { BadDataError, isErrorCode, type ErrorCode } from '@oon/core';
 import type { ClusterPayload, PeerSelection, PeerSnapshot } from '@oon/server';
 
 /**
@@ -53,10 +53,30 @@ export interface LeaveEnvelope {
   readonly node: string;
 }
 
-/** Any message between nodes. */
-export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope;
+/** An object for one peer of the node it is published to (`RemotePeer.send()`), on that node's own channel. */
+export interface DirectEnvelope {
+  readonly kind: 'direct';
+  readonly node: string;
+  /** What the answer ({@link SentEnvelope}) names. */
+  readonly request: string;
+  /** The peer's id on the receiving node. */
+  readonly peer: string;
+  readonly payload: ClusterPayload;
+}
 
-const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave'] as const;
+/** The answer to a {@link DirectEnvelope}: sent, or the error the receiving node's `peer.send()` gave. */
+export interface SentEnvelope {
+  readonly kind: 'sent';
+  readonly node: string;
+  readonly request: string;
+  /** Unset when sent. */
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
+}
+
+/** Any message between nodes. */
+export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope | DirectEnvelope | SentEnvelope;
+
+const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave', 'direct', 'sent'] as const;
 const HEAD_BYTES = 6;
 const EMPTY = new Uint8Array(0);
 
@@ -81,9 +101,14 @@ function split(envelope: Envelope): { kind: Envelope['kind']; payload: Uint8Arra
       const { payload, node } = envelope;
       return { kind: envelope.kind, payload: payload.bytes, header: { node, ignore: payload.ignore, schema: payload.schema } };
     }
+    case 'direct': {
+      const { payload, node, request, peer } = envelope;
+      return { kind: envelope.kind, payload: payload.bytes, header: { node, request, peer, ignore: payload.ignore, schema: payload.schema } };
+    }
     case 'request':
     case 'reply':
-    case 'leave': {
+    case 'leave':
+    case 'sent': {
       const { kind, ...header } = envelope;
       return { kind, payload: EMPTY, header };
     }
@@ -124,7 +149,20 @@ export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
       return { kind, node, request: h.string('request'), count: h.count('count'), peers: h.array('peers').map((peer) => snapshotOf(peer)) };
     case 'leave':
       return { kind, node };
+    case 'direct':
+      return { kind, node, request: h.string('request'), peer: h.string('peer'), payload: { ignore: h.strings('ignore'), schema: h.string('schema'), bytes } };
+    case 'sent':
+      return { kind, node, request: h.string('request'), ...errorOf(header) };
   }
+}
+
+function errorOf(header: unknown): { error?: { code: ErrorCode; message: string } } {
+  const { error } = header as { error?: unknown };
+  if (error === undefined) return {};
+  const e = new Fields(error, "sent's error");
+  const code = e.string('code');
+  if (!isErrorCode(code)) throw new BadDataError(`field code of a sent message's error is not an OON error code: ${JSON.stringify(code).slice(0, 40)}`);
+  return { error: { code, message: e.string('message') } };
 }
 
 function selectionOf(value: unknown, kind: string): PeerSelection {
