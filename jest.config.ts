@@ -13,6 +13,9 @@ const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 };
 
+/** Brings the packages' ES module build up to date (tools/build-esm.mjs) before tests that bundle or pack them. */
+const ESM_BUILD = '<rootDir>/test/support/esm-build.ts';
+
 function project(displayName: string, roots: string[]): Config {
   return {
     displayName,
@@ -35,9 +38,9 @@ const config: Config = {
     project('nestjs', ['<rootDir>/packages/nestjs/test']),
     project('integration', ['<rootDir>/test/integration']),
     // Pages bundled with esbuild and run in headless Chromium (Debian's `chromium`).
-    project('browser', ['<rootDir>/test/browser']),
+    { ...project('browser', ['<rootDir>/test/browser']), globalSetup: ESM_BUILD },
     // The packages as a user meets them: public names, the packed tarballs, docs, API reference.
-    project('package', ['<rootDir>/test/package']),
+    { ...project('package', ['<rootDir>/test/package']), globalSetup: ESM_BUILD },
     {
       ...project('bench', ['<rootDir>/bench/test']),
       // superjson and its dependencies ship only ES modules, which jest's CommonJS runtime

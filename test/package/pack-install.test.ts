@@ -8,6 +8,9 @@
  * requires a package its package.json does not declare, a second copy of
  * class-transformer or @oon/core is installed or loaded, an entry point misses a listed
  * export through `require` or `import`, or the revived objects are not real instances.
+ * Then bundles from the installed packages with esbuild, as an app's build does: a page
+ * for the browser and the two programs for Node, which must take the ES module build
+ * (`module` condition) with its `browser` swaps, and still revive real instances.
  *
  * Needs the build (`pnpm test` runs `tsc -b` first) and the npm registry, for the
  * third-party packages the project installs.
@@ -17,11 +20,13 @@ import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { build, type Metafile } from 'esbuild';
 import { runNode } from '../support/node-process';
 import { PUBLIC_PACKAGES, ROOT } from '../support/packages';
 
 const PNPM = '10.34.9';
 const FIXTURE = join(__dirname, 'user-project');
+const MINIMAL_PAGE = join(ROOT, 'test', 'browser', 'fixtures', 'minimal-page.ts');
 const TSC = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
 
 interface PackageJson {
@@ -182,13 +187,17 @@ describe('the packed packages', () => {
     }
   });
 
-  it('say MIT, engines node >= 20, sideEffects false, and give each entry types for import and require', () => {
+  it('say MIT, engines node >= 20, sideEffects false, and give each entry types for import and require, and an ES module build for bundlers', () => {
     for (const p of PUBLIC_PACKAGES) {
       const dir = join(work, 'project', 'node_modules', p.name);
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson & Record<string, unknown>;
       type Condition = { types?: string; default?: string };
-      const entries = Object.entries(pkg.exports ?? {}).filter(([key]) => key !== './package.json') as Array<[string, { import?: Condition; require?: Condition }]>;
-      const shipped = entries.flatMap(([, c]) => [c.import?.types, c.import?.default, c.require?.types, c.require?.default]);
+      const entries = Object.entries(pkg.exports ?? {}).filter(([key]) => key !== './package.json') as Array<[string, { module?: string; import?: Condition; require?: Condition }]>;
+      const shipped = entries.flatMap(([, c]) => [c.module, c.import?.types, c.import?.default, c.require?.types, c.require?.default]);
+      expect({ name: p.name, module: entries.map(([, c]) => c.module) }).toEqual({
+        name: p.name,
+        module: p.entries.map((e) => `./dist/esm/${e.cjs.slice(`${p.dir}/dist/`.length).replace(/\.js$/, '.mjs')}`),
+      });
       expect({ name: p.name, license: pkg['license'], engines: pkg['engines'], sideEffects: pkg['sideEffects'] }).toEqual({
         name: p.name,
         license: 'MIT',
@@ -240,5 +249,67 @@ describe.each(['cjs', 'esm'])('a %s project', (flavour) => {
       'copies {"transformer":1,"core":1}',
     ]);
     expect(client.lines).toEqual(['client got received FordTruck (instance: true)', 'copies {"transformer":1,"core":1}']);
+  });
+});
+
+describe('bundled by esbuild from the installed packages', () => {
+  const project = (): string => join(work, 'project');
+  /** Input files of a bundle under `node_modules`, relative to the project. */
+  const packageInputs = (metafile: Metafile): string[] => Object.keys(metafile.inputs).filter((f) => f.startsWith('node_modules/'));
+
+  it('for a page: the ES module build with its browser swaps, one copy of @oon/core and of class-transformer, no Node built-in', async () => {
+    mkdirSync(join(project(), 'page'), { recursive: true });
+    cpSync(MINIMAL_PAGE, join(project(), 'page', 'minimal-page.ts'));
+    const { metafile } = await build({
+      entryPoints: ['page/minimal-page.ts'],
+      absWorkingDir: project(),
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: true } },
+    });
+    const inputs = packageInputs(metafile);
+    const oon = inputs.filter((f) => f.startsWith('node_modules/@oon/'));
+    expect(oon.filter((f) => !/^node_modules\/@oon\/(core|wire|client)\/dist\/esm\/.+\.mjs$/.test(f))).toEqual([]);
+    expect(oon).toEqual(expect.arrayContaining(['node_modules/@oon/client/dist/esm/dial-browser.mjs', 'node_modules/@oon/core/dist/esm/registry.mjs']));
+    expect(oon.filter((f) => /\/dial\.mjs$|\/class-validator-loader\.mjs$/.test(f))).toEqual([]);
+    // core's import of class-transformer's store is sent to the build a page's own import loads.
+    expect(inputs).toContain('node_modules/class-transformer/esm5/storage.js');
+    expect(inputs.filter((f) => /\/class-transformer\/(?!esm5\/)/.test(f))).toEqual([]);
+    expect(inputs.filter((f) => /^node_modules\/(ws|class-validator|reflect-metadata)\//.test(f))).toEqual([]);
+  });
+
+  it('for Node: a server and a client bundled one file each use the ES module build and still revive real instances', async () => {
+    const dir = join(project(), 'esm');
+    const bundled: Record<string, Metafile> = {};
+    for (const name of ['server', 'client']) {
+      const result = await build({
+        entryPoints: [`dist/${name}.js`],
+        absWorkingDir: dir,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile: `bundled/${name}.cjs`,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      bundled[name] = result.metafile;
+    }
+    const oon = Object.keys(bundled['server']?.inputs ?? {}).filter((f) => f.includes('node_modules/@oon/'));
+    expect(oon.filter((f) => !/\/dist\/esm\/.+\.mjs$/.test(f))).toEqual([]);
+    expect(oon).toEqual(expect.arrayContaining(['../node_modules/@oon/server/dist/esm/index.mjs', '../node_modules/@oon/core/dist/esm/registry.mjs']));
+
+    const server = runNode(join(dir, 'bundled', 'server.cjs'), [], { withStderr: true });
+    const [, port] = await server.nextLine(/^port (\d+)$/);
+    const client = runNode(join(dir, 'bundled', 'client.cjs'), [port as string], { withStderr: true });
+    expect(await client.exited).toBe(0);
+    expect(await server.exited).toBe(0);
+    // One bundle holds one copy of each package: nothing is left for Node to load twice.
+    expect(server.lines.slice(0, 2)).toEqual([`port ${port}`, 'server got FordTruck with 2 wheels of 22/24 (instances: true)']);
+    expect(client.lines.slice(0, 1)).toEqual(['client got received FordTruck (instance: true)']);
   });
 });

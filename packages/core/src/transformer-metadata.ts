@@ -8,10 +8,11 @@
  * - `@Type(() => X)` gives a field's type when `@NetField()` gives none: `X`, or an
  *   array, `Set` or string-keyed `Map` of `X` when the property is typed as one.
  */
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import type { TypeSpec } from './type-spec';
 
 interface TypeMetadata {
-  readonly typeFunction: (options?: unknown) => unknown;
+  readonly typeFunction: () => unknown;
 }
 
 /** The part of class-transformer's `MetadataStorage` OON reads. */
@@ -25,10 +26,12 @@ interface TransformerStorage {
 // The storage is a module singleton of class-transformer's CommonJS build, which is what
 // Node loads for both `import` and `require` (the package has no `exports` map). Browser
 // bundlers load its `module` build (esm5) instead, which has a store of its own: core's
-// package.json `browser` field sends this require there, so OON reads the store the
-// user's decorators wrote to (else an `@Exclude()` would be silently ignored).
-const storage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage })
-  .defaultMetadataStorage;
+// package.json `browser` field sends this import there, so OON reads the store the
+// user's decorators wrote to (else an `@Exclude()` would be silently ignored). An import
+// rather than a `require()`, so that core's ES module build needs no `require` (Rollup,
+// and so Vite, leave one in an ES module as it is, and a page has none); the file is
+// named with its extension, as an ES module in Node must.
+const storage: TransformerStorage = defaultMetadataStorage;
 
 /** True when the property carries `@Type()`; its thunk is not called (it may name a class declared later). */
 export function hasTransformerType(ctor: Function, key: string): boolean {
