@@ -55,6 +55,13 @@ export interface LeaveEnvelope {
   readonly node: string;
 }
 
+/** A node took over session `session` (its node died, or its client came to this one): a node that still has it lets it go. */
+export interface MovedEnvelope {
+  readonly kind: 'moved';
+  readonly node: string;
+  readonly session: string;
+}
+
 /** An object for one peer of the node it is published to (`RemotePeer.send()`), on that node's own channel. */
 export interface DirectEnvelope {
   readonly kind: 'direct';
@@ -76,9 +83,9 @@ export interface SentEnvelope {
 }
 
 /** Any message between nodes. */
-export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope | DirectEnvelope | SentEnvelope;
+export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope | MovedEnvelope | DirectEnvelope | SentEnvelope;
 
-const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave', 'direct', 'sent'] as const;
+const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave', 'moved', 'direct', 'sent'] as const;
 /**
  * The kind byte of a logged broadcast: `[u8 version][u8 255][u8 0][u8 0][u8 0][u8 n][log id: n bytes][the broadcast's envelope]`,
  * put together by the script that logs and publishes it in one step ({@link LOG_AND_PUBLISH}).
@@ -128,6 +135,7 @@ function split(envelope: Envelope): { kind: Envelope['kind']; payload: Uint8Arra
     case 'request':
     case 'reply':
     case 'leave':
+    case 'moved':
     case 'sent': {
       const { kind, ...header } = envelope;
       return { kind, payload: EMPTY, header };
@@ -170,6 +178,8 @@ export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
       return { kind, node, request: h.string('request'), count: h.count('count'), peers: h.array('peers').map((peer) => snapshotOf(peer)) };
     case 'leave':
       return { kind, node };
+    case 'moved':
+      return { kind, node, session: h.string('session') };
     case 'direct':
       return { kind, node, request: h.string('request'), peer: h.string('peer'), payload: { ignore: h.strings('ignore'), schema: h.string('schema'), bytes } };
     case 'sent':

@@ -9,6 +9,7 @@ import type { PayloadKey, SharedMessage } from '../codec/shared-message';
 import type { SessionBinding } from '../session/session';
 import { SessionCarrier } from '../session/session-carrier';
 import { HandshakeDriver } from '../handshake/handshake-driver';
+import type { ClassNumbers } from '../codec/codec-options';
 import {
   resolveConnectionOptions,
   type ConnectionEvents,
@@ -25,6 +26,7 @@ import { Inbox } from './inbox';
 import { errorFrame, toOonError } from '../rpc/error-report';
 import { readMessage } from './message-rejection';
 import { FrameRouter } from './frame-router';
+import { MessageIds } from './message-ids';
 import { RequestChannel } from '../rpc/request-channel';
 import type { RequestOptions } from '../rpc/requests';
 import { ReadGate } from './read-gate';
@@ -84,6 +86,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #ownInbox: Inbox<object>;
   /** The resumable session, if the handshake agreed on one. */
   readonly #sessions: SessionCarrier;
+  /** Ids for the peer's messages that come without one. */
+  readonly #ids = new MessageIds();
 
   constructor(transport: Transport, options: ConnectionOptions = {}, owner?: ConnectionOwner) {
     super();
@@ -109,7 +113,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         writeFrame: (frame) => void this.#output.writeFrame(frame),
         refused: (error) => this.emit('error', error),
         maxFrameBytes: resolved.maxFrameBytes,
-        read: (payload) => readMessage(this.#router.codec as FrameCodec, payload, 0, payload.length),
+        read: (payload) => this.#ids.name(readMessage(this.#router.codec as FrameCodec, payload, 0, payload.length), undefined, 0),
         dropped: (error) => this.emit('error', error),
         handle: (object, signal) =>
           this.#owner.handleRequest === undefined
@@ -138,7 +142,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       ending: () => this.#ending,
       hold: () => this.#inbound.hold(),
       release: () => this.#release(),
-      open: (codec, binding, peerSchema) => this.#open(this.#createCodec(codec, peerSchema), binding),
+      open: (codec, binding, peerSchema, classNumbers) => this.#open(this.#createCodec(codec, peerSchema, classNumbers), binding),
     });
     // The session's messages are held against the outbox's bound when sent, not when
     // written (a resend adds nothing); its full inbox stops reading through the read gate.
@@ -152,7 +156,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       resume: () => this.#gate.resume('inbox full'),
     });
     const { origin, maxFrameBytes, maxPendingBytes } = resolved;
-    this.#router = new FrameRouter({ handshake: this.#handshake, requests: this.#requests, sessions: this.#sessions }, origin, {
+    this.#router = new FrameRouter({ handshake: this.#handshake, requests: this.#requests, sessions: this.#sessions, ids: this.#ids }, origin, {
       state: () => this.#state,
       describePeer: () => this.describePeer(),
       fail: (error, reason, tellPeer) => this.#fail(error, reason, tellPeer),
@@ -386,12 +390,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#inbound.release();
   }
 
-  /** The agreed codec, reading and writing by the peer's schema when it differs from ours. */
-  #createCodec(name: string, peerSchema: RegistrySchema | undefined): FrameCodec {
-    const options = peerSchema === undefined ? this.#options.codecOptions : { ...this.#options.codecOptions, peerSchema };
+  /** The agreed codec, reading and writing by the peer's schema when it differs from ours, and by class numbers when both hellos gave them. */
+  #createCodec(name: string, peerSchema: RegistrySchema | undefined, classNumbers: ClassNumbers | undefined): FrameCodec {
+    // Both always set here: what an endpoint's options say of them is never the link's.
+    const options = { ...this.#options.codecOptions, peerSchema, classNumbers };
     const codec = name === 'json' ? new JsonCodec(options) : new BinaryCodec(options);
-    // Links of one owner share its codec options: only a peer schema of its own makes the bytes differ.
-    this.#payloadKey = peerSchema === undefined ? name : codec;
+    // Links of one owner share its codec options: only a peer schema of its own makes the
+    // bytes differ, and our class numbers (how many our hello gave: later classes go by definition).
+    this.#payloadKey = peerSchema !== undefined ? codec : classNumbers === undefined ? name : `${name}/${classNumbers.own.length}`;
     return codec;
   }
 

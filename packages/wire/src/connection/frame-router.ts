@@ -6,6 +6,8 @@ import type { HandshakeDriver } from '../handshake/handshake-driver';
 import { readErrorReport, toOonError } from '../rpc/error-report';
 import type { RequestChannel } from '../rpc/request-channel';
 import type { SessionCarrier } from '../session/session-carrier';
+import { readSeq } from '../session/seq';
+import type { MessageIds } from './message-ids';
 import type { DisconnectReason } from './connection-options';
 import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable, type MessageRejection } from './message-rejection';
 
@@ -14,6 +16,8 @@ export interface FrameRoutes {
   readonly handshake: HandshakeDriver;
   readonly requests: RequestChannel;
   readonly sessions: SessionCarrier;
+  /** Ids for messages that arrive without one. */
+  readonly ids: MessageIds;
 }
 
 /** What a {@link FrameRouter} asks of its connection. */
@@ -117,7 +121,9 @@ export class FrameRouter {
       return;
     }
     if (at < 0) return;
-    const message = readMessage(codec, buf, at, end);
+    // A session's seq names the message on every link; without one, its number on this link.
+    const session = at === start ? undefined : this.#routes.sessions.session?.id;
+    const message = this.#routes.ids.name(readMessage(codec, buf, at, end), session, session === undefined ? 0 : readSeq(buf, 'message', start, end));
     if (message instanceof Unreadable) this.#dropMessage(message);
     else this.#hooks.deliver(message);
   }

@@ -1,5 +1,6 @@
 import { BadConnError, BadDataError, NetMessage, type NetMessageOptions, type OonError } from '@oon/core';
 import type { Codec, FrameCodec } from '../codec/codec';
+import { decodeOwn, mustReencode, withMessageId } from '../codec/binary/binary-codec';
 import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
 import { Inbox } from '../connection/inbox';
@@ -375,7 +376,7 @@ export class Session {
     this.#acknowledge(peerReceived);
     // `#codec` is what the log is encoded with: it changes only once the log is re-encoded
     // (all or nothing), so a link that fails it leaves the log as the next link expects.
-    if (previous !== undefined && previous.name !== link.codec.name) this.#reencode(previous, link.codec);
+    if (previous !== undefined && mustReencode(previous, link.codec)) this.#reencode(previous, link.codec);
     this.#codec = link.codec;
     this.#payloadKey = link.payloadKey;
     this.#pump();
@@ -395,6 +396,11 @@ export class Session {
    * peer may have received some of it already, and will see those twice.
    */
   restart(id: string): void {
+    // A kept message sent without an id was known to the old peer as `<old id>:<seq>`
+    // (docs/protocol.md, "Message ids"): it keeps that id in the new session, so a
+    // receiver that de-duplicates by uuid across the restart still can.
+    const old = this.#id;
+    this.#outgoing.reencode((payload, seq) => withMessageId(payload, `${old}:${seq}`));
     this.#id = id;
     this.#received = 0;
     this.#acks.sent();
@@ -539,11 +545,12 @@ export class Session {
     if (size > this.#maxFrameBytes) throw overMaxFrameBytes(size, this.#maxFrameBytes);
   }
 
-  /** The new link agreed on another codec: every message kept is encoded again with it (throws `BadData` if one cannot be). */
+  /** The new link agreed on another codec, or does not read the class numbers the log was written by: every message kept is encoded again for it (throws `BadData` if one cannot be). */
   #reencode(from: Codec, to: Codec): void {
     this.#outgoing.reencode((payload) => {
-      const message = from.decode(payload);
-      const encoded = to.encode(new NetMessage(message.object, { uuid: message.uuid }));
+      const message = decodeOwn(from, payload);
+      const id = message.uuidIfSet;
+      const encoded = to.encode(new NetMessage(message.object, id === undefined ? {} : { uuid: id }));
       this.#checkFrameBytes(OutgoingLog.frameBytes(typeof encoded === 'string' ? utf8Length(encoded) : encoded.length));
       return encoded;
     });
