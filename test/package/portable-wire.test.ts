@@ -71,8 +71,6 @@ describe('@oon/wire bundled for a browser', () => {
     });
     runInContext(built.code, page);
     const seen = await (page as { result?: Promise<Record<string, unknown>> }).result;
-    await new Promise((r) => setTimeout(r, 200));
-    console.log(process.getActiveResourcesInfo());
 
     const message = new NetMessage(sampleTruck(), { uuid: 'portable01' });
     const binary = new BinaryCodec({ registry, validate: false }).encode(message);

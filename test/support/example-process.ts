@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { OonClient } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 
@@ -14,7 +13,7 @@ const DIST = join(__dirname, '..', '..', 'examples', 'reconnect', 'dist');
 /** A running example program and the lines it printed. */
 export interface ExampleProcess {
   readonly child: ChildProcess;
-  /** Every line printed on stdout so far. */
+  /** Every whole line printed on stdout so far (a last one cut by a kill is not). */
   readonly lines: string[];
   /** The numbers of its `got <n>` lines (the ticks it received), in order. */
   readonly got: number[];
@@ -49,10 +48,18 @@ export function exampleProcesses(dist: string = DIST): ExampleProcesses {
       const lines: string[] = [];
       const got: number[] = [];
       const watchers = new Set<(line: string) => void>();
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        lines.push(line);
-        if (line.startsWith('got ')) got.push(Number(line.slice(4)));
-        for (const watch of watchers) watch(line);
+      // Whole lines only: a process killed mid-write leaves a last line without its newline,
+      // which it never finished printing (readline would hand it over as a line).
+      let rest = '';
+      (child.stdout as NodeJS.ReadableStream).setEncoding('utf8');
+      (child.stdout as NodeJS.ReadableStream).on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() as string;
+        for (const line of parts) {
+          lines.push(line);
+          if (line.startsWith('got ')) got.push(Number(line.slice(4)));
+          for (const watch of watchers) watch(line);
+        }
       });
       const line = (pattern: RegExp, ms = 10_000): Promise<string> => {
         const seen = lines.find((l) => pattern.test(l));

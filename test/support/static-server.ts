@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export interface StaticFile {
   readonly type: string;
   readonly body: string | Uint8Array;
+  /** More response headers, such as the two that make a page cross-origin isolated. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A running static server; `close()` ends it and every connection it holds. */
@@ -27,7 +29,7 @@ export async function serveStatic(files: Readonly<Record<string, StaticFile>>): 
       response.writeHead(404, { 'content-type': 'text/plain' }).end(`${path} not found`);
       return;
     }
-    response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
+    response.writeHead(200, { ...file.headers, 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -15,6 +15,14 @@ export interface TransportClient {
   sendBurst(object: object, count: number): Promise<void>;
   /** Sends `object` as a request; resolves with the revived reply. */
   request(object: object): Promise<object>;
+  /**
+   * Sends bursts of `burst` small messages for `ms` on its own and resolves with how many
+   * it sent: for a sender the bench cannot drive burst by burst without adding its own
+   * latency (a browser page, reached through playwright). Absent: the bench loops over `sendBurst`.
+   */
+  sendFor?(burst: number, ms: number): Promise<number>;
+  /** Times `count` requests one at a time on its own, resolving with each round trip in ms. Absent: the bench times `request`. */
+  timeRequests?(count: number): Promise<number[]>;
   close(): Promise<void>;
 }
 
