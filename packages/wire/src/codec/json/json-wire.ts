@@ -30,8 +30,7 @@ export const JSON_WIRE: JsonWire = {
  *
  * @example
  * ```ts fragment
- * import { OonClient, useJsonCodec } from '@oon/client';
- * useJsonCodec();
+ * useJsonCodec(); // imported from @oon/client in a page
  * const client = new OonClient({ url: 'wss://example.com/oon', codec: 'json' });
  * ```
  */
