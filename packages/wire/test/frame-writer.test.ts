@@ -212,6 +212,92 @@ describe('FrameWriter', () => {
     });
   });
 
+  describe('#writeRun()', () => {
+    /** A stream with a gathered write, recording each call's chunks as handed over. */
+    function gatheringStream(): { stream: Duplex; calls: Buffer[][] } {
+      const calls: Buffer[][] = [];
+      const stream = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          calls.push([chunk]);
+          callback();
+        },
+        writev(chunks, callback) {
+          calls.push(chunks.map(({ chunk }) => chunk as Buffer));
+          callback();
+        },
+      });
+      return { stream: stream as unknown as Duplex, calls };
+    }
+
+    /** A session log's slab holding `count` message frames one after another, and where each ends. */
+    function logSlab(count: number): { slab: Buffer; ends: number[] } {
+      const frames = messageFrames(count).map((frame) => Buffer.from(frame));
+      const ends: number[] = [];
+      frames.reduce((at, frame) => (ends.push(at + frame.length), at + frame.length), 0);
+      // Memory of its own (as a log's slab), not Node's pool, which the batch buffer may share.
+      const slab = Buffer.from(new ArrayBuffer((ends.at(-1) as number) + 64));
+      Buffer.concat(frames).copy(slab);
+      return { slab, ends };
+    }
+
+    it("hands a session log's runs to the socket where they lie, joined while each continues the last, in order with copied frames, in one gathered write", async () => {
+      const { stream, calls } = gatheringStream();
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
+      const { slab, ends } = logSlab(3);
+
+      const sent = [
+        writer.writeFrame(FrameKind.Request, 'before'),
+        writer.writeRun(slab, 0, ends[0] as number),
+        writer.writeRun(slab, ends[0] as number, ends[1] as number),
+        writer.writeRun(slab, ends[1] as number, ends[2] as number),
+        writer.writeFrame(FrameKind.Request, 'after'),
+      ];
+      expect(new Set(sent).size).toBe(1);
+      await Promise.all(sent);
+
+      expect(calls).toHaveLength(1);
+      const [parts] = calls as [Buffer[]];
+      expect(parts).toHaveLength(3);
+      // The run is the log's own memory, not a copy.
+      expect(parts[1]?.buffer).toBe(slab.buffer);
+      expect(parts[1]?.byteOffset).toBe(slab.byteOffset);
+      expect(parts[1]?.length).toBe(ends[2]);
+      expect(decodeAll(Buffer.concat(parts))).toEqual([
+        `${FrameKind.Request}:before`,
+        ...Array.from({ length: 3 }, (_, i) => `${FrameKind.Message}:message ${i}`),
+        `${FrameKind.Request}:after`,
+      ]);
+    });
+
+    it('starts a new part for a run that does not continue the last, and writes a lone run as it is', async () => {
+      const { stream, calls } = gatheringStream();
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
+      const first = logSlab(2);
+      const second = logSlab(1);
+      await Promise.all([writer.writeRun(first.slab, 0, first.ends[0] as number), writer.writeRun(second.slab, 0, second.ends[0] as number)]);
+      expect(calls[0]?.map((part) => part.buffer)).toEqual([first.slab.buffer, second.slab.buffer]);
+
+      await writer.writeRun(first.slab, first.ends[0] as number, first.ends[1] as number);
+      expect(calls[1]).toHaveLength(1);
+      expect(calls[1]?.[0]?.buffer).toBe(first.slab.buffer);
+      expect(decodeAll(calls[1]?.[0] as Buffer)).toEqual([`${FrameKind.Message}:message 1`]);
+    });
+
+    it('copies a run written while a frame is being encoded, and puts it after that frame', async () => {
+      const { stream, calls } = gatheringStream();
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
+      const { slab, ends } = logSlab(1);
+      writer.beginFrame(FrameKind.Request);
+      writer.out.copy(Buffer.from('outer'));
+      const run = writer.writeRun(slab, 0, ends[0] as number);
+      const outer = writer.endFrame();
+      await Promise.all([run, outer]);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.[0]?.buffer).not.toBe(slab.buffer);
+      expect(decodeAll(Buffer.concat(calls[0] as Buffer[]))).toEqual([`${FrameKind.Request}:outer`, `${FrameKind.Message}:message 0`]);
+    });
+  });
+
   describe('#socketPendingBytes', () => {
     /** A stream that never completes a write (a peer that does not read), counting reads of its writableLength. */
     function stalledStream(): { stream: Duplex; reads: () => number } {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
-import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
+import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec } from '@oon/wire';
 import { SEQ_BYTES, Session, type SessionLink } from '@oon/wire/internal';
 import { readSeq } from '../src/session/seq';
 
@@ -19,7 +19,7 @@ class Note {
  * given), for a peer that knows every class unless `refuseUnknown` says otherwise.
  */
 function recordingLink(
-  codec: Codec = new JsonCodec({ registry }),
+  codec: JsonCodec | BinaryCodec = new JsonCodec({ registry }),
   refuseUnknown: SessionLink['refuseUnknown'] = () => undefined,
 ): SessionLink & { frames: Array<{ kind: number; seq: number; n?: number }> } {
   const frames: Array<{ kind: number; seq: number; n?: number }> = [];
@@ -30,8 +30,9 @@ function recordingLink(
     maxFrameBytes: 1024 * 1024,
     frames,
     describePeer: () => 'test peer',
-    write(frame) {
-      decoder.push(frame, (kind, payload) => {
+    writeRun(slab, start, end) {
+      // Copied, as a socket would send it: later writes must not change it.
+      decoder.push(Buffer.from(slab.subarray(start, end)), (kind, payload) => {
         const seq = Buffer.from(payload).readUInt32BE(4);
         if (kind === FrameKind.Message) frames.push({ kind, seq, n: (codec.decode(payload.subarray(SEQ_BYTES)).object as Note).n });
         else frames.push({ kind, seq });
@@ -39,7 +40,7 @@ function recordingLink(
       return Promise.resolve();
     },
     writeControl(frame) {
-      void this.write(frame);
+      void this.writeRun(frame, 0, frame.length);
     },
     admit: () => undefined,
     refuseUnknown,

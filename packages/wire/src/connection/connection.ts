@@ -143,7 +143,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // written (a resend adds nothing); its full inbox stops reading through the read gate.
     this.#sessions = new SessionCarrier({
       describePeer: () => this.describePeer(),
-      writeMessages: (frames) => this.#output.writeWhenOpen(frames),
+      writeMessages: (slab, start, end) => this.#output.writeRunWhenOpen(slab, start, end),
       writeControl: (frame) => void this.#output.writeFrame(frame, true),
       admit: (bytes) => this.#output.admit(bytes),
       refuseUnknown: (object) => this.#handshake.refuseUnknown(object),

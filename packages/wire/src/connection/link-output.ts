@@ -115,11 +115,14 @@ export class LinkOutput {
     return refused === undefined ? this.writer.write(frame) : rejectedQuietly(refused);
   }
 
-  /** Writes frames of a session's log, counted when they were sent; rejects when not open (the session keeps them to resend). */
-  writeWhenOpen(frames: Uint8Array): Promise<void> {
+  /**
+   * Writes frames of a session's log where they lie (`slab[start, end)`), counted when
+   * they were sent; rejects when not open (the session keeps them to resend).
+   */
+  writeRunWhenOpen(slab: Uint8Array, start: number, end: number): Promise<void> {
     // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
     if (this.#hooks.state() !== 'open') return rejectedQuietly(this.notOpen());
-    return this.writer.write(frames);
+    return this.writer.writeRun(slab, start, end);
   }
 
   /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */

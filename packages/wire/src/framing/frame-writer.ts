@@ -1,7 +1,7 @@
 import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, type FrameKind } from './constants';
 import { encodeFrame } from './frame-encoder';
-import { allocBytes, utf8Length } from '../platform/bytes';
+import { allocBytes, copyBytes, utf8Length } from '../platform/bytes';
 import { afterTick } from '../platform/ticks';
 import type { Transport } from '../transport/transport';
 
@@ -48,7 +48,7 @@ function payloadBytes(payload: string | Uint8Array): number {
 
 /**
  * Gathers the frames written during one tick into one buffer and hands it to the socket
- * in one write.
+ * in one write (with a session's runs of frames, one gathered write).
  *
  * A socket write costs a syscall and a write request whatever its size, so a burst of
  * small messages written one by one spends most of its time there. A message is encoded
@@ -60,6 +60,11 @@ function payloadBytes(payload: string | Uint8Array): number {
  * promise: one allocation per batch, not per message. A new batch buffer is sized from
  * the last batch, so a lone request takes a small pooled buffer and a burst a big one.
  *
+ * A session's messages are already whole frames in its log: they are not copied into the
+ * batch but handed over where they lie ({@link FrameWriter.writeRun}), the runs of one
+ * tick joined while each continues the last, and the batch goes out as its parts in order
+ * (the batch buffer's frames, the log's runs) in one gathered write (`writev`).
+ *
  * All of a connection's frames must go through one writer, so they stay in order; `end()`
  * writes what is gathered before ending the stream. A frame written while another is
  * being encoded (a getter that sends) follows that one.
@@ -68,13 +73,21 @@ function payloadBytes(payload: string | Uint8Array): number {
  * receiver parses each `recv()` as one whole message.
  */
 export class FrameWriter {
-  readonly #transport: Pick<Transport, 'pendingBytes' | 'write' | 'end'>;
+  readonly #transport: Pick<Transport, 'pendingBytes' | 'write' | 'writev' | 'end'>;
   readonly #failure: (error: Error) => Error;
   readonly #batching: boolean;
   /** The batch: frames gathered, then the frame being written, if any. */
   readonly #out = new ByteWriter(MIN_BATCH_BYTES);
-  /** Bytes of whole frames in the batch. */
+  /** Bytes of whole frames in the batch: its parts, the open run, and the batch buffer's frames past the last part. */
   #gathered = 0;
+  /** Of `#gathered`, the bytes of runs (not copied into the batch buffer). */
+  #runBytes = 0;
+  /** The batch so far, in order, when it holds runs: views of the batch buffer, and runs of a session's log. */
+  #parts: Uint8Array[] = [];
+  /** The run being gathered, `#runSlab[#runStart, #runEnd)` (empty when they are equal): extended while the next continues it. */
+  #runSlab: Uint8Array = NO_BUFFER;
+  #runStart = 0;
+  #runEnd = 0;
   /** True once the batch has a buffer of its own (none between batches: the socket keeps the last). */
   #hasBuffer = false;
   /** Where the frame being written starts in the batch, or {@link NO_FRAME}. */
@@ -96,7 +109,7 @@ export class FrameWriter {
    * `failure` turns a transport's write error into what the senders' promises reject with;
    * `batch: false` writes each frame at once.
    */
-  constructor(transport: Pick<Transport, 'pendingBytes' | 'write' | 'end'>, failure: (error: Error) => Error, options: { batch?: boolean } = {}) {
+  constructor(transport: Pick<Transport, 'pendingBytes' | 'write' | 'writev' | 'end'>, failure: (error: Error) => Error, options: { batch?: boolean } = {}) {
     this.#transport = transport;
     this.#failure = failure;
     this.#batching = options.batch ?? true;
@@ -134,6 +147,7 @@ export class FrameWriter {
    */
   beginFrame(kind: FrameKind, prefix?: Uint8Array): void {
     if (this.#open !== NO_FRAME) throw new Error('FrameWriter: a frame is already being written');
+    this.#sealRun();
     const out = this.#batchOut(FRAME_HEADER_BYTES + (prefix?.length ?? 0));
     this.#open = out.length;
     out.ensure(FRAME_HEADER_BYTES);
@@ -156,9 +170,10 @@ export class FrameWriter {
   endFrame(): Promise<void> {
     const batch = (this.#batch ??= newBatch());
     const at = this.#open;
-    this.#out.setU32BE(at, this.#out.length - at - FRAME_LENGTH_BYTES);
+    const bytes = this.#out.length - at;
+    this.#out.setU32BE(at, bytes - FRAME_LENGTH_BYTES);
     this.#open = NO_FRAME;
-    this.#gathered = this.#out.length;
+    this.#gathered += bytes;
     this.#afterFrame();
     return batch.promise;
   }
@@ -190,6 +205,32 @@ export class FrameWriter {
     return batch.promise;
   }
 
+  /**
+   * Queues whole frames of a session's log, `slab[start, end)`, without copying them:
+   * the socket is handed them where they lie (the log never writes over them while they
+   * may be unsent). Resolves as {@link FrameWriter.writeFrame}.
+   */
+  writeRun(slab: Uint8Array, start: number, end: number): Promise<void> {
+    const batch = (this.#batch ??= newBatch());
+    if (this.#open !== NO_FRAME) {
+      // Written while a frame is being encoded: copied, to follow it.
+      this.#deferred.push(copyBytes(slab.subarray(start, end)));
+      return batch.promise;
+    }
+    if (slab === this.#runSlab && start === this.#runEnd && this.#runEnd !== this.#runStart) this.#runEnd = end;
+    else {
+      this.#sealRun();
+      this.#sealBuffer();
+      this.#runSlab = slab;
+      this.#runStart = start;
+      this.#runEnd = end;
+    }
+    this.#gathered += end - start;
+    this.#runBytes += end - start;
+    this.#afterFrame();
+    return batch.promise;
+  }
+
   /** Queues bytes already framed that no one waits for (hello, pong, an error reply). */
   push(frame: Uint8Array): void {
     if (this.#open !== NO_FRAME) {
@@ -204,22 +245,59 @@ export class FrameWriter {
   /** Hands what is gathered to the socket now (once the frame being written, if any, is done). */
   flush(): void {
     if (this.#gathered === 0 || this.#open !== NO_FRAME) return;
-    const data = this.#out.finish();
     const batch = this.#batch;
-    this.#lastBatchBytes = this.#gathered;
-    // The socket keeps `data` until it is written, so the next batch gets a new buffer.
+    this.#sealRun();
+    const parts = this.#parts;
+    let data: Uint8Array | undefined;
+    if (parts.length === 0) data = this.#out.finish();
+    else {
+      this.#sealBuffer();
+      this.#parts = [];
+      if (parts.length === 1) data = parts[0];
+    }
+    this.#lastBatchBytes = this.#gathered - this.#runBytes;
+    // The socket keeps the batch until it is written, so the next batch gets a new buffer.
     this.#out.adopt(NO_BUFFER);
     this.#hasBuffer = false;
     this.#gathered = 0;
+    this.#runBytes = 0;
     this.#batch = undefined;
-    if (batch === undefined) {
-      this.#transport.write(data);
+    const done =
+      batch === undefined
+        ? undefined
+        : (err?: Error | null): void => {
+            if (err) batch.reject(this.#failure(err));
+            else batch.resolve();
+          };
+    if (data !== undefined) this.#transport.write(data, done);
+    else this.#writeParts(parts, done);
+  }
+
+  /** Writes the parts of a batch in order: in one gathered write where the transport has one. */
+  #writeParts(parts: readonly Uint8Array[], done: ((err?: Error | null) => void) | undefined): void {
+    const transport = this.#transport;
+    if (transport.writev !== undefined) {
+      transport.writev(parts, done);
       return;
     }
-    this.#transport.write(data, (err) => {
-      if (err) batch.reject(this.#failure(err));
-      else batch.resolve();
-    });
+    // Writes complete in order: the last one's completion is the batch's.
+    const last = parts.length - 1;
+    for (let i = 0; i < last; i++) transport.write(parts[i] as Uint8Array);
+    transport.write(parts[last] as Uint8Array, done);
+  }
+
+  /** The run being gathered becomes a part of the batch (something else is written after it). */
+  #sealRun(): void {
+    if (this.#runEnd === this.#runStart) return;
+    this.#parts.push(this.#runSlab.subarray(this.#runStart, this.#runEnd));
+    this.#runSlab = NO_BUFFER;
+    this.#runStart = 0;
+    this.#runEnd = 0;
+  }
+
+  /** The frames in the batch buffer since its last part become a part (a run is written after them). */
+  #sealBuffer(): void {
+    if (this.#hasBuffer && this.#out.length > 0) this.#parts.push(this.#out.finish());
   }
 
   /** Writes what is gathered (and `frame`, if given), then ends the stream. */
@@ -247,8 +325,9 @@ export class FrameWriter {
 
   /** Copies a whole frame into the batch. */
   #gather(frame: Uint8Array): void {
+    this.#sealRun();
     this.#batchOut(frame.length).copy(frame);
-    this.#gathered = this.#out.length;
+    this.#gathered += frame.length;
   }
 
   /** After a frame is gathered or dropped: what waited for it, then a write now or once the tick ends. */

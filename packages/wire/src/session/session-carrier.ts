@@ -1,5 +1,5 @@
 import { BadDataError, type OonError } from '@oon/core';
-import type { Codec } from '../codec/codec';
+import type { FrameCodec } from '../codec/codec';
 import type { PayloadKey } from '../codec/shared-message';
 import { FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
@@ -11,11 +11,12 @@ import type { Session, SessionBinding, SessionLink } from './session';
 export interface SessionCarrierIo {
   describePeer(): string;
   /**
-   * Writes message frames of the session's log, in order with every other frame of the
-   * connection; resolves when handed to the OS, rejects when the connection is not open.
-   * Not held against the bound: the session counted them when they were sent.
+   * Writes message frames of the session's log, `slab[start, end)`, where they lie, in
+   * order with every other frame of the connection; resolves when handed to the OS,
+   * rejects when the connection is not open. Not held against the bound: the session
+   * counted them when they were sent.
    */
-  writeMessages(frames: Uint8Array): Promise<void>;
+  writeMessages(slab: Uint8Array, start: number, end: number): Promise<void>;
   /** Writes a control frame (Ack, Close) through the connection's bound. */
   writeControl(frame: Uint8Array): void;
   /** Whether a new message of `bytes` may be held for the peer; if not, the peer was evicted and this is why. */
@@ -70,7 +71,7 @@ export class SessionCarrier implements HeldSession {
    * Runs the session over this connection, resending what the peer has not received.
    * Throws `BadData` if the peer claims to have received more than was sent.
    */
-  attach({ session, peerReceived }: SessionBinding, codec: Codec, maxFrameBytes: number, payloadKey: PayloadKey): void {
+  attach({ session, peerReceived }: SessionBinding, codec: FrameCodec, maxFrameBytes: number, payloadKey: PayloadKey): void {
     const io = this.#io;
     this.#session = session;
     this.#link = {
@@ -78,7 +79,7 @@ export class SessionCarrier implements HeldSession {
       payloadKey,
       maxFrameBytes,
       describePeer: () => io.describePeer(),
-      write: (frames) => io.writeMessages(frames),
+      writeRun: (slab, start, end) => io.writeMessages(slab, start, end),
       writeControl: (frame) => io.writeControl(frame),
       admit: (bytes) => io.admit(bytes),
       refuseUnknown: (object) => io.refuseUnknown(object),

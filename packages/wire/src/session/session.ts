@@ -1,18 +1,19 @@
-import { BadConnError, BadDataError, NetMessage, OonError, type NetMessageOptions } from '@oon/core';
-import type { Codec } from '../codec/codec';
+import { BadConnError, BadDataError, NetMessage, type NetMessageOptions, type OonError } from '@oon/core';
+import type { Codec, FrameCodec } from '../codec/codec';
 import { DEFAULT_MAX_PENDING_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
 import { Inbox } from '../connection/inbox';
 import { overMaxFrameBytes } from '../framing/message-frame';
-import { OutgoingLog } from './outgoing-log';
+import { OutgoingLog, type RunWriter } from './outgoing-log';
 import type { WaitGroup } from './wait-group';
 import { seqBytes } from './seq';
-import { settle, type SendOutcome } from '../connection/send-outcome';
+import { AckSchedule } from './ack-schedule';
+import { NestedSends } from './nested-sends';
+import { quietly, settle, type SendOutcome } from '../connection/send-outcome';
 import { toOonError } from '../rpc/error-report';
-import type { PayloadKey, SharedMessage } from '../codec/shared-message';
+import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
 import { randomUuid } from '../platform/crypto';
 import { utf8Length } from '../platform/bytes';
-import { afterTick } from '../platform/ticks';
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
@@ -27,17 +28,6 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** What a send that need not wait returns: one promise for all of them. */
 const RESOLVED = Promise.resolve();
-
-/** Messages received before an Ack is sent (at the end of the tick). */
-const ACK_EVERY = 64;
-/**
- * Bytes of messages received before an Ack is sent (at the end of the tick): big
- * messages are acknowledged as they come, not 64 at a time, so a sender whose window or
- * `maxPendingBytes` is a few of them is not held up (or its peer evicted) by the Ack's delay.
- */
-const ACK_EVERY_BYTES = 64 * 1024;
-/** Milliseconds an Ack may wait for more messages to acknowledge with it. */
-const ACK_DELAY = 20;
 
 /**
  * The `session` field of a hello. The client's says which session it wants to resume
@@ -62,18 +52,18 @@ export interface SessionBinding {
 
 /** What a session needs from the connection it runs over. */
 export interface SessionLink {
-  readonly codec: Codec;
+  readonly codec: FrameCodec;
   /** Which links share an encoding of a message sent to many ({@link SharedMessage}). */
   readonly payloadKey: PayloadKey;
   readonly maxFrameBytes: number;
   describePeer(): string;
   /**
-   * Writes one or more whole message frames of the log; resolves when they are handed to
-   * the OS. `frames` is a view of the session's log: the link copies it before returning
-   * (the log reuses its memory once the frames are acknowledged). Not held against the
-   * link's bound: they were counted when sent ({@link SessionLink.admit}).
+   * Writes one or more whole message frames of the log, `slab[start, end)`, where they
+   * lie (no copy: the log never writes over them while a socket may hold them); resolves
+   * when they are handed to the OS. Not held against the link's bound: they were counted
+   * when sent ({@link SessionLink.admit}).
    */
-  write(frames: Uint8Array): Promise<void>;
+  writeRun(slab: Uint8Array, start: number, end: number): Promise<void>;
   /** Writes a control frame (an Ack), no one waiting for it, through the link's bound. */
   writeControl(frame: Uint8Array): void;
   /**
@@ -142,7 +132,7 @@ export class Session {
   #peer: string;
   #link: SessionLink | undefined;
   /** The codec and limit of the last link, to encode what is sent while detached. */
-  #codec: Codec | undefined;
+  #codec: FrameCodec | undefined;
   /** The last link's payload key, for what is sent while detached (encoded with `#codec`). */
   #payloadKey: PayloadKey = '';
   #maxFrameBytes = 0;
@@ -150,12 +140,10 @@ export class Session {
   #refuseUnknown: SessionLink['refuseUnknown'] = () => undefined;
   /** What was sent and not acknowledged, and what waits to be written, encoded with `#codec`. */
   readonly #outgoing: OutgoingLog;
+  /** Sends made while a message of this session was being encoded (a getter that sends): they follow it. */
+  readonly #nested = new NestedSends();
   #received = 0;
-  #unackedIn = 0;
-  #unackedInBytes = 0;
-  #ackTimer: NodeJS.Timeout | undefined;
-  /** An Ack is due at the end of this tick ({@link ACK_EVERY} messages came). */
-  #ackQueued = false;
+  readonly #acks = new AckSchedule(() => this.#sendAck());
   #paused = false;
   #ended = false;
   #drainWaiters: Array<() => void> = [];
@@ -165,6 +153,8 @@ export class Session {
    */
   #lastWrite: Promise<void> | undefined;
   #lastWritten: Promise<void> = Promise.resolve();
+  /** Hands a run of the log to the current link (one function for every write, not a closure per message). */
+  readonly #writeRun: RunWriter = (slab, start, end) => void this.#write(this.#link as SessionLink, slab, start, end);
 
   constructor(options: SessionOptions) {
     this.#id = options.id ?? randomUuid();
@@ -249,44 +239,104 @@ export class Session {
 
   /** {@link Session.send}, with a refusal returned rather than rejected: what `broadcast()` counts. */
   offer(object: object, options: NetMessageOptions = {}): SendOutcome {
-    return this.#offer(object, (codec) => codec.encode(new NetMessage(object, options)));
+    return this.#offer(object, options, undefined);
   }
 
   /** {@link Session.offer} of a message sent to many peers: its payload is the one encoded for this link's key, shared. */
   offerShared(shared: SharedMessage): SendOutcome {
-    return this.#offer(shared.message.object, (codec) => shared.payloadFor(this.#link?.payloadKey ?? this.#payloadKey, codec));
+    return this.#offer(shared.message.object, undefined, shared);
   }
 
-  /** Numbers and keeps the payload `encode` gives (or throws, or returns as a refusal). */
-  #offer(object: object, encode: (codec: Codec) => string | Uint8Array | OonError): SendOutcome {
-    const link = this.#link;
-    const codec = link?.codec ?? this.#codec;
+  /**
+   * Numbers and keeps a message, encoded straight into the log behind its seq (or, sent
+   * to many, its shared payload copied there), then writes it if the window has room.
+   */
+  #offer(object: object, options: NetMessageOptions | undefined, shared: SharedMessage | undefined): SendOutcome {
+    const codec = this.#link?.codec ?? this.#codec;
     if (this.#ended || codec === undefined) {
       return new BadConnError(`cannot send to ${this.#describePeer()}: the connection is closed and its session has ended`);
     }
     const unknown = this.#refuseUnknown(object);
     if (unknown !== undefined) return unknown;
-    let payload: string | Uint8Array | OonError;
-    let payloadBytes: number;
+    if (this.#outgoing.frameOpen) return this.#offerNested(codec, object, options, shared);
+    const outgoing = this.#outgoing;
+    const out = outgoing.beginFrame();
     try {
-      payload = encode(codec);
-      if (payload instanceof OonError) return payload;
-      payloadBytes = typeof payload === 'string' ? utf8Length(payload) : payload.length;
-      this.#checkFrameBytes(payloadBytes);
+      if (shared === undefined) codec.encodeInto(new NetMessage(object, options), out);
+      else {
+        const payload = shared.payloadFor(this.#currentPayloadKey, codec);
+        if (isRefusal(payload)) throw payload;
+        out.copy(payload);
+      }
+      this.#checkFrameBytes(outgoing.openFrameBytes);
+    } catch (err) {
+      outgoing.abandon();
+      this.#sendNested();
+      return toOonError(err);
+    }
+    const outcome = this.#keep(outgoing.openFrameBytes);
+    this.#sendNested();
+    return outcome;
+  }
+
+  /**
+   * The frame being encoded (`frameBytes`) is whole: keeps it if the link admits it (or,
+   * detached, the window holds it), and writes it now if the window has room.
+   */
+  #keep(frameBytes: number): SendOutcome {
+    const link = this.#link;
+    const outgoing = this.#outgoing;
+    const refused = link === undefined ? this.#refuseDetached(frameBytes) : link.admit(frameBytes);
+    if (refused !== undefined) {
+      outgoing.abandon();
+      return refused;
+    }
+    // Behind a message that waits, or past the window: wait too, so order is kept.
+    const now = link !== undefined && outgoing.caughtUp && outgoing.fits(frameBytes);
+    outgoing.commit();
+    this.stats.sent += 1;
+    if (link === undefined) return RESOLVED;
+    if (!now) return outgoing.wait();
+    outgoing.take(this.#writeRun);
+    return this.#lastWritten;
+  }
+
+  /**
+   * A send made while a message of this session is being encoded (a getter that sends):
+   * encoded now on its own, kept once that message is done, so it follows it.
+   */
+  #offerNested(codec: FrameCodec, object: object, options: NetMessageOptions | undefined, shared: SharedMessage | undefined): SendOutcome {
+    let payload: string | Uint8Array | OonError;
+    try {
+      payload = shared === undefined ? codec.encode(new NetMessage(object, options)) : shared.payloadFor(this.#currentPayloadKey, codec);
     } catch (err) {
       return toOonError(err);
     }
-    const queue = this.#outgoing;
-    const frameBytes = OutgoingLog.frameBytes(payloadBytes);
-    const refused = link === undefined ? this.#refuseDetached(frameBytes) : link.admit(frameBytes);
-    if (refused !== undefined) return refused;
-    // Behind a message that waits, or past the window: wait too, so order is kept.
-    const now = link !== undefined && queue.caughtUp && queue.fits(frameBytes);
-    queue.append(payload, payloadBytes);
-    this.stats.sent += 1;
-    if (link === undefined) return RESOLVED;
-    if (!now) return queue.wait();
-    return this.#write(link, queue.take());
+    if (typeof payload !== 'string' && isRefusal(payload)) return payload;
+    return quietly(this.#nested.add(payload));
+  }
+
+  /** Keeps, in order, the sends made while the last message was encoded. */
+  #sendNested(): void {
+    if (this.#nested.empty) return;
+    this.#nested.drain((payload) => {
+      let frameBytes: number;
+      try {
+        frameBytes = OutgoingLog.frameBytes(typeof payload === 'string' ? utf8Length(payload) : payload.length);
+        this.#checkFrameBytes(frameBytes);
+      } catch (err) {
+        return toOonError(err);
+      }
+      const out = this.#outgoing.beginFrame();
+      if (typeof payload === 'string') out.utf8(payload);
+      else out.copy(payload);
+      return this.#keep(frameBytes);
+    });
+  }
+
+  /** The payload key of the link the log is encoded for. */
+  get #currentPayloadKey(): PayloadKey {
+    return this.#link?.payloadKey ?? this.#payloadKey;
   }
 
   /** Detached nothing paces the sender: what may be held is the window, so a resend on the next link fits in it. */
@@ -316,7 +366,7 @@ export class Session {
     if (previous !== undefined && previous.name !== link.codec.name) this.#reencode(previous, link.codec);
     this.#codec = link.codec;
     this.#payloadKey = link.payloadKey;
-    this.#pump(link);
+    this.#pump();
     if (this.#paused) link.pause();
   }
 
@@ -324,8 +374,7 @@ export class Session {
   detach(link: SessionLink): void {
     if (this.#link !== link) return;
     this.#link = undefined;
-    clearTimeout(this.#ackTimer);
-    this.#ackTimer = undefined;
+    this.#acks.stop();
   }
 
   /**
@@ -336,8 +385,7 @@ export class Session {
   restart(id: string): void {
     this.#id = id;
     this.#received = 0;
-    this.#unackedIn = 0;
-    this.#unackedInBytes = 0;
+    this.#acks.sent();
     this.#outgoing.renumber();
   }
 
@@ -355,7 +403,7 @@ export class Session {
     }
     this.#received = seq;
     this.stats.received += 1;
-    this.#ackLater(bytes);
+    this.#acks.received(bytes);
     return true;
   }
 
@@ -365,13 +413,12 @@ export class Session {
    */
   acknowledge(seq: number): void {
     this.#acknowledge(seq);
-    if (this.#link !== undefined) this.#pump(this.#link);
+    if (this.#link !== undefined) this.#pump();
   }
 
   /** Sends the pending Ack now (before a deliberate close, so the peer forgets what arrived). */
   flushAck(): void {
-    clearTimeout(this.#ackTimer);
-    this.#ackTimer = undefined;
+    this.#acks.stop();
     this.#sendAck(true);
   }
 
@@ -408,54 +455,24 @@ export class Session {
   }
 
   /**
-   * An Ack goes at the end of the tick in which {@link ACK_EVERY} messages came, or
-   * {@link ACK_DELAY} ms after the first one not yet acknowledged. At the end of the tick,
-   * so the messages of one received chunk (hundreds, when small) get one Ack, not one per
-   * 64 (Acks every 64 cost sender and receiver ~0.1 µs per message each, measured
-   * against every 1,024). An Ack sent for the count leaves the timer running (it
-   * acknowledges what came since, or nothing): a stream of messages then costs one timer
-   * per delay, not one per Ack (setting and clearing it was 2.5% of a receiver's time).
-   */
-  #ackLater(bytes: number): void {
-    this.#unackedIn += 1;
-    this.#unackedInBytes += bytes;
-    if (this.#unackedIn < ACK_EVERY && this.#unackedInBytes < ACK_EVERY_BYTES) this.#ackTimer ??= setTimeout(this.#ackDue, ACK_DELAY);
-    else if (!this.#ackQueued) {
-      this.#ackQueued = true;
-      afterTick(this.#ackNow);
-    }
-  }
-
-  readonly #ackDue = (): void => {
-    this.#ackTimer = undefined;
-    this.#sendAck();
-  };
-
-  readonly #ackNow = (): void => {
-    this.#ackQueued = false;
-    this.#sendAck();
-  };
-
-  /**
    * Writes an Ack for what arrived, unless the inbox is full (`force` aside, for a
    * deliberate close). Holding Acks while the app does not read is what bounds a reader
    * that cannot stop reading its transport (a browser's WebSocket cannot pause): the
    * peer's send window fills and its sends wait, as a paused TCP socket makes them.
    */
   #sendAck(force = false): void {
-    if (this.#unackedIn === 0 || this.#link === undefined || (this.#paused && !force)) return;
-    this.#unackedIn = 0;
-    this.#unackedInBytes = 0;
+    if (!this.#acks.pending || this.#link === undefined || (this.#paused && !force)) return;
+    this.#acks.sent();
     this.#link.writeControl(encodeFrame(FrameKind.Ack, seqBytes(this.#received)));
   }
 
   /**
-   * Writes a message frame; resolves when it is handed to the OS, or when the write
-   * failed: that loses nothing, the message stays until acknowledged and is resent on
-   * the next link.
+   * Writes a run of the log's frames; resolves when it is handed to the OS, or when the
+   * write failed: that loses nothing, the messages stay until acknowledged and are resent
+   * on the next link.
    */
-  #write(link: SessionLink, frame: Uint8Array): Promise<void> {
-    const write = link.write(frame);
+  #write(link: SessionLink, slab: Uint8Array, start: number, end: number): Promise<void> {
+    const write = link.writeRun(slab, start, end);
     if (write !== this.#lastWrite) {
       this.#lastWrite = write;
       this.#lastWritten = write.catch(() => {});
@@ -473,10 +490,10 @@ export class Session {
     if (queue.length === 0) this.#drainWaiters.splice(0).forEach((wake) => wake());
   }
 
-  /** Writes to `link`, in order, what waits for it and fits in the window; settles the sends that waited. */
-  #pump(link: SessionLink): void {
+  /** Writes to the link, in order, what waits for it and fits in the window; settles the sends that waited. */
+  #pump(): void {
     const settled: WaitGroup[] = [];
-    this.stats.resent += this.#outgoing.pump((frames) => void this.#write(link, frames), settled);
+    this.stats.resent += this.#outgoing.pump(this.#writeRun, settled);
     // Writes are handed to the OS in order: once the last is, so are all before it.
     if (settled.length > 0) void this.#lastWritten.then(() => settled.forEach((group) => group.resolve()));
   }
@@ -491,10 +508,10 @@ export class Session {
     for (const group of waiting) group.reject(failure);
   }
 
-  /** A frame of `payloadBytes` (behind its seq) over the link's `maxFrameBytes` is `BadData`, and nothing is kept. */
-  #checkFrameBytes(payloadBytes: number): void {
+  /** A frame of `frameBytes` over the link's `maxFrameBytes` is `BadData`, and nothing is kept. */
+  #checkFrameBytes(frameBytes: number): void {
     // What the peer's decoder measures against its limit: the frame without its length prefix.
-    const size = OutgoingLog.frameBytes(payloadBytes) - FRAME_LENGTH_BYTES;
+    const size = frameBytes - FRAME_LENGTH_BYTES;
     if (size > this.#maxFrameBytes) throw overMaxFrameBytes(size, this.#maxFrameBytes);
   }
 
@@ -503,7 +520,7 @@ export class Session {
     this.#outgoing.reencode((payload) => {
       const message = from.decode(payload);
       const encoded = to.encode(new NetMessage(message.object, { uuid: message.uuid }));
-      this.#checkFrameBytes(typeof encoded === 'string' ? utf8Length(encoded) : encoded.length);
+      this.#checkFrameBytes(OutgoingLog.frameBytes(typeof encoded === 'string' ? utf8Length(encoded) : encoded.length));
       return encoded;
     });
   }

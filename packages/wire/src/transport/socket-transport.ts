@@ -44,6 +44,17 @@ export class SocketTransport implements Transport {
     else this.#socket.write(bytes, done);
   }
 
+  writev(chunks: readonly Uint8Array[], done?: (error?: Error | null) => void): void {
+    // Corked, the stream hands its buffered chunks to the socket's writev at uncork: one system call.
+    const socket = this.#socket;
+    const last = chunks.length - 1;
+    socket.cork();
+    for (let i = 0; i < last; i++) socket.write(chunks[i] as Uint8Array);
+    if (done === undefined) socket.write(chunks[last] as Uint8Array);
+    else socket.write(chunks[last] as Uint8Array, done);
+    socket.uncork();
+  }
+
   end(): void {
     this.#socket.end();
   }

@@ -54,6 +54,13 @@ export interface Transport {
    * system, or with the error that failed them.
    */
   write(bytes: Uint8Array, done?: (error?: Error | null) => void): void;
+  /**
+   * Writes `chunks` in order as one write where the transport can (a socket's `writev`:
+   * one system call for a batch of frames and the session runs beside them); `done` as
+   * for {@link Transport.write}, once all are handed over. Optional: without it, each
+   * chunk is written in turn.
+   */
+  writev?(chunks: readonly Uint8Array[], done?: (error?: Error | null) => void): void;
   /** Ends our side of the stream once what is written has gone; the peer's side may still send. */
   end(): void;
   /** Closes at once, dropping what is not yet written. */

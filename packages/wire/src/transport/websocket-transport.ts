@@ -1,4 +1,5 @@
 import type { Transport, TransportSink } from './transport';
+import { concatBytes } from '../platform/bytes';
 
 /**
  * The most bytes one WebSocket message carries: a longer write goes out as several
@@ -170,6 +171,29 @@ export class WebSocketTransport implements Transport {
       // A browser tells nothing of a send's progress: handed over is as far as it goes.
       queueMicrotask(() => done());
     }
+  }
+
+  /**
+   * Writes `chunks` as few messages as {@link WEBSOCKET_MESSAGE_BYTES} allows: neighbours
+   * joined into one message (a message costs the receiver an event, and `ws` a write,
+   * each), a chunk longer than that split as {@link WebSocketTransport.write} splits it.
+   */
+  writev(chunks: readonly Uint8Array[], done?: (error?: Error | null) => void): void {
+    let group: Uint8Array[] = [];
+    let groupBytes = 0;
+    const sendGroup = (last: boolean): void => {
+      if (group.length === 0) return;
+      const message = group.length === 1 ? (group[0] as Uint8Array) : concatBytes(group);
+      this.write(message, last ? done : undefined);
+      group = [];
+      groupBytes = 0;
+    };
+    for (const chunk of chunks) {
+      if (groupBytes > 0 && groupBytes + chunk.length > WEBSOCKET_MESSAGE_BYTES) sendGroup(false);
+      group.push(chunk);
+      groupBytes += chunk.length;
+    }
+    sendGroup(true);
   }
 
   end(): void {

@@ -38,6 +38,11 @@ export class ByteWriter {
     if (this.buf.length - this.pos < MIN_ROOM) this.#take(allocSlab(this.slabSize));
   }
 
+  /** Where the message being written starts in {@link ByteWriter.buf}. */
+  get start(): number {
+    return this.#start;
+  }
+
   /** Bytes of the message written so far. */
   get length(): number {
     return this.pos - this.#start;
@@ -74,6 +79,14 @@ export class ByteWriter {
     const out = new Uint8Array(this.#buffer, this.#offset + this.#start, this.pos - this.#start);
     this.#start = this.pos;
     return out;
+  }
+
+  /**
+   * Ends the message without a view of it, for a caller that keeps where it lies
+   * ({@link ByteWriter.buf} from {@link ByteWriter.start}, read before this call).
+   */
+  commit(): void {
+    this.#start = this.pos;
   }
 
   /** Makes room for `n` more bytes, moving the message begun so far to a bigger slab. */

@@ -1,0 +1,257 @@
+import { ByteWriter } from '../codec/binary/byte-writer';
+import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
+import { SEQ_BYTES, writeSeq } from './seq';
+import { allocBytes } from '../platform/bytes';
+
+/** Bytes of a session's message frame before its payload: length, kind, seq. */
+export const PREFIX_BYTES = FRAME_HEADER_BYTES + SEQ_BYTES;
+/** The first slab of a store; each next one doubles, up to {@link MAX_SLAB_BYTES}. */
+const FIRST_SLAB_BYTES = 4 * 1024;
+/** The largest slab taken for small frames (a bigger frame grows one of its own). */
+const MAX_SLAB_BYTES = 1024 * 1024;
+/** A store that empties keeps a slab up to this size for its next frames, and drops a bigger one. */
+const KEPT_SLAB_BYTES = 16 * 1024;
+/** After a frame bigger than this the next frame starts a new slab, so the big one is let go with its own acks. */
+const OWN_SLAB_BYTES = MAX_SLAB_BYTES / 4;
+/** Entries the index arrays hold at first, and after the store empties. */
+const FIRST_CAPACITY = 64;
+/** What the writer holds when the next frame must start a new slab. */
+const NO_SLAB = allocBytes(0);
+
+/**
+ * Hands the link bytes `slab[start, end)`: one or more whole frames, next to each other.
+ * They are never written over while they may still be unsent (see {@link FrameStore}).
+ */
+export type RunWriter = (slab: Uint8Array, start: number, end: number) => void;
+
+/**
+ * A session's message frames (`[u32 length][u8 kind = Message][u64 seq][payload]`), in
+ * the order of their seqs, by absolute index (every frame ever stored has its own). A
+ * message is encoded once, straight into the store behind its header
+ * ({@link FrameStore.beginFrame}, the codec writes into the `ByteWriter` it returns,
+ * {@link FrameStore.commit}), and the link is handed runs of frames where they lie:
+ * the message is written once on its way to the socket.
+ *
+ * Frames live in large slabs, with each frame's slab, offset and length in flat arrays:
+ * nothing kept per frame is an object, and a slab is let go once acks pass all its frames.
+ * Bytes once stored are never written again (a slab's free space is used, never its
+ * used part), so a socket may hold a run of them until it has sent it; the one exception
+ * is {@link FrameStore.renumber}, which happens between links, when none holds them.
+ */
+export class FrameStore {
+  /** Writes frames at the end of the current slab; its slab changes when one is full. */
+  readonly #out = new ByteWriter(0);
+  #open = false;
+  /**
+   * Per frame, by slot (absolute index − `#base`): the id of the slab holding it, where,
+   * and how long. Ids, not references: a store of a reference in a big array cost ~50 ns
+   * per message (a third of appending), an Int32Array store a few.
+   */
+  #slabIds = new Int32Array(FIRST_CAPACITY);
+  #offsets = new Int32Array(FIRST_CAPACITY);
+  #lengths = new Int32Array(FIRST_CAPACITY);
+  /** The absolute index of slot 0. */
+  #base = 0;
+  /** The first frame kept, and one past the last. */
+  #head = 0;
+  #end = 0;
+  /** The slabs that hold kept frames, in the order of the frames; `#slabs[k]` has id `#firstSlab + k`. */
+  #slabs: Uint8Array[] = [];
+  #firstSlab = 0;
+  /** The last slab in `#slabs`: the one frames were last committed into. */
+  #slab: Uint8Array | undefined;
+  #nextSlabBytes = FIRST_SLAB_BYTES;
+
+  /** The absolute index of the first frame kept. */
+  get head(): number {
+    return this.#head;
+  }
+
+  /** The absolute index the next frame gets. */
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Bytes of the slabs that hold kept frames (for tests and diagnostics). */
+  get retainedBytes(): number {
+    return this.#slabs.reduce((bytes, slab) => bytes + slab.length, 0);
+  }
+
+  /** True between {@link FrameStore.beginFrame} and its commit or abandon. */
+  get frameOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Bytes of the open frame so far, its header included. */
+  get openBytes(): number {
+    return this.#out.length;
+  }
+
+  /** Starts a frame at the end of the store: its payload is written into the writer returned. */
+  beginFrame(): ByteWriter {
+    if (this.#open) throw new Error('FrameStore: a frame is already open');
+    const out = this.#out;
+    out.slabSize = this.#nextSlabBytes;
+    out.reset();
+    out.ensure(PREFIX_BYTES);
+    out.pos += PREFIX_BYTES;
+    this.#open = true;
+    return out;
+  }
+
+  /** Drops the open frame: nothing of it is kept. */
+  abandonFrame(): void {
+    this.#out.truncate(0);
+    this.#open = false;
+  }
+
+  /** Keeps the open frame as the next one, numbered `seq`; returns its bytes. */
+  commit(seq: number): number {
+    const out = this.#out;
+    const slab = out.buf;
+    const at = out.start;
+    const bytes = out.length;
+    out.setU32BE(0, bytes - FRAME_LENGTH_BYTES);
+    slab[at + FRAME_LENGTH_BYTES] = FrameKind.Message;
+    writeSeq(slab, at + FRAME_HEADER_BYTES, seq);
+    out.commit();
+    this.#open = false;
+    if (slab !== this.#slab) this.#addSlab(slab);
+    if (this.#end - this.#base === this.#lengths.length) this.#makeRoom();
+    const slot = this.#end - this.#base;
+    this.#slabIds[slot] = this.#firstSlab + this.#slabs.length - 1;
+    this.#offsets[slot] = at;
+    this.#lengths[slot] = bytes;
+    this.#end += 1;
+    if (bytes > OWN_SLAB_BYTES) out.adopt(NO_SLAB);
+    return bytes;
+  }
+
+  /** Stores a frame of a payload already encoded (a string as UTF-8), numbered `seq`; returns its bytes. */
+  append(seq: number, payload: string | Uint8Array): number {
+    const out = this.beginFrame();
+    if (typeof payload === 'string') out.utf8(payload);
+    else out.copy(payload);
+    return this.commit(seq);
+  }
+
+  /** Bytes of the frame at `index`. */
+  bytesAt(index: number): number {
+    return this.#lengths[index - this.#base] as number;
+  }
+
+  /** The payload of the frame at `index`, as a view (valid until the store lets the frame go). */
+  payloadAt(index: number): Uint8Array {
+    const slot = index - this.#base;
+    const at = this.#offsets[slot] as number;
+    return this.#slabAt(slot).subarray(at + PREFIX_BYTES, at + (this.#lengths[slot] as number));
+  }
+
+  /** Hands `write` the frames from `from` to `to`, a run of neighbours in a slab at a time, each run at most `maxRun` bytes (unless one frame is bigger). */
+  writeRuns(from: number, to: number, write: RunWriter, maxRun: number): void {
+    const base = this.#base;
+    for (let i = from; i < to; ) {
+      const slab = this.#slabIds[i - base] as number;
+      const start = this.#offsets[i - base] as number;
+      let stop = start + (this.#lengths[i - base] as number);
+      for (i += 1; i < to && this.#slabIds[i - base] === slab && this.#offsets[i - base] === stop && stop - start < maxRun; i++) {
+        stop += this.#lengths[i - base] as number;
+      }
+      write(this.#slabs[slab - this.#firstSlab] as Uint8Array, start, stop);
+    }
+  }
+
+  /** Lets go of the frames before `index` (acknowledged), and of the slabs only they used. */
+  release(index: number): void {
+    this.#head = index;
+    if (index === this.#end) this.#emptied();
+    else {
+      const id = this.#slabIds[index - this.#base] as number;
+      if (id <= this.#firstSlab) return;
+      this.#slabs.splice(0, id - this.#firstSlab);
+      this.#firstSlab = id;
+    }
+  }
+
+  /**
+   * Rewrites the seq of every frame kept as its index plus `delta`. In place: only between
+   * links (no socket holds a run of them then).
+   */
+  renumber(delta: number): void {
+    const base = this.#base;
+    for (let i = this.#head; i < this.#end; i++) {
+      writeSeq(this.#slabAt(i - base), (this.#offsets[i - base] as number) + FRAME_HEADER_BYTES, i + delta);
+    }
+  }
+
+  /** Lets go of every frame and slab; the next frame gets index `index`. */
+  reset(index: number): void {
+    this.#slabIds = new Int32Array(FIRST_CAPACITY);
+    this.#offsets = new Int32Array(FIRST_CAPACITY);
+    this.#lengths = new Int32Array(FIRST_CAPACITY);
+    this.#base = index;
+    this.#head = index;
+    this.#end = index;
+    this.#slabs = [];
+    this.#firstSlab = 0;
+    this.#slab = undefined;
+    this.#out.adopt(NO_SLAB);
+    this.#open = false;
+    this.#nextSlabBytes = FIRST_SLAB_BYTES;
+  }
+
+  #slabAt(slot: number): Uint8Array {
+    return this.#slabs[(this.#slabIds[slot] as number) - this.#firstSlab] as Uint8Array;
+  }
+
+  /** A frame was committed into a new slab: it joins the kept ones, and the next new slab is twice as big. */
+  #addSlab(slab: Uint8Array): void {
+    this.#slabs.push(slab);
+    this.#slab = slab;
+    // Doubled from the last size asked for, not from this slab's: one big frame's slab does not make the next ones big.
+    this.#nextSlabBytes = Math.min(MAX_SLAB_BYTES, this.#nextSlabBytes * 2);
+  }
+
+  /** The index arrays are full: moves the kept entries to the front, or into arrays twice as big. */
+  #makeRoom(): void {
+    const live = this.#end - this.#head;
+    const from = this.#head - this.#base;
+    if (live * 2 <= this.#lengths.length) {
+      this.#slabIds.copyWithin(0, from, from + live);
+      this.#offsets.copyWithin(0, from, from + live);
+      this.#lengths.copyWithin(0, from, from + live);
+    } else {
+      this.#slabIds = grown(this.#slabIds, from, live);
+      this.#offsets = grown(this.#offsets, from, live);
+      this.#lengths = grown(this.#lengths, from, live);
+    }
+    this.#base = this.#head;
+  }
+
+  /** Every frame is acknowledged: the arrays start over, and a small slab stays for the next frames (written after its used part). */
+  #emptied(): void {
+    if (this.#lengths.length > 16 * FIRST_CAPACITY) {
+      this.#slabIds = new Int32Array(FIRST_CAPACITY);
+      this.#offsets = new Int32Array(FIRST_CAPACITY);
+      this.#lengths = new Int32Array(FIRST_CAPACITY);
+    }
+    this.#base = this.#end;
+    const slab = this.#slab;
+    this.#firstSlab = 0;
+    if (slab !== undefined && slab === this.#out.buf && slab.length <= KEPT_SLAB_BYTES) {
+      this.#slabs = [slab];
+      return;
+    }
+    this.#slabs = [];
+    this.#slab = undefined;
+    this.#nextSlabBytes = KEPT_SLAB_BYTES;
+    if (!this.#open) this.#out.adopt(NO_SLAB);
+  }
+}
+
+/** `live` entries of `array` from `from`, at the start of an array twice as long. */
+function grown(array: Int32Array, from: number, live: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array.subarray(from, from + live));
+  return bigger;
+}
