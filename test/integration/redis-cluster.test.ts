@@ -6,29 +6,13 @@
  */
 import type { OonClient } from '@oon/client';
 import { Join, Note } from '../../tools/cluster-node/src/classes';
-import { clusterNodes, type ClusterNode } from '../support/cluster-node';
+import { clusterBed, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
 import { notesUntilMarker } from '../support/notes';
-import { harness } from '../support/harness';
-import { redisServers, type RedisServer } from '../support/redis-server';
 
-const h = harness();
-const redises = redisServers();
-const nodes = clusterNodes();
-let redis: RedisServer;
-beforeEach(async () => {
-  redis = await redises.start();
-});
-afterEach(async () => {
-  await h.closeAll();
-  await nodes.killAll();
-  await redises.stopAll();
-});
-
-/** Heartbeats of the nodes: every 100 ms, lapsing after 500 ms. */
-const HEARTBEAT = ['100', '500', '3000'];
+const { h, nodes, redis } = clusterBed();
 
 async function startNodes(count: number): Promise<ClusterNode[]> {
-  return Promise.all(Array.from({ length: count }, () => nodes.start(redis.url, HEARTBEAT)));
+  return Promise.all(Array.from({ length: count }, () => nodes.start(redis().url, HEARTBEAT)));
 }
 
 /** A client of `node`, put in `room` by the node's code under `name`. */

@@ -3,8 +3,10 @@
  * the Redis adapter, driven by JSON commands on its stdin, reporting JSON lines.
  */
 import { join } from 'node:path';
+import { harness, type Harness } from './harness';
 import { runNode, type NodeRun } from './node-process';
 import { ROOT } from './packages';
+import { redisServers, type RedisServer } from './redis-server';
 
 const NODE = join(ROOT, 'tools', 'cluster-node', 'dist', 'node.js');
 
@@ -65,6 +67,36 @@ export function clusterNodes(): { start(url: string, args?: string[]): Promise<C
           await run.exited;
         }),
       );
+    },
+  };
+}
+
+/** Heartbeats of the test nodes: every 100 ms, lapsing after 500 ms; questions wait 3 s. */
+export const HEARTBEAT = ['100', '500', '3000'];
+
+/**
+ * What a cluster test runs on: a harness for clients, a real redis-server started before
+ * each test (`redis()`), and the nodes it starts; all stopped after each test.
+ */
+export function clusterBed(): { readonly h: Harness; readonly nodes: ReturnType<typeof clusterNodes>; redis(): RedisServer } {
+  const h = harness();
+  const redises = redisServers();
+  const nodes = clusterNodes();
+  let redis: RedisServer | undefined;
+  beforeEach(async () => {
+    redis = await redises.start();
+  });
+  afterEach(async () => {
+    await h.closeAll();
+    await nodes.killAll();
+    await redises.stopAll();
+  });
+  return {
+    h,
+    nodes,
+    redis: () => {
+      if (redis === undefined) throw new Error('redis() is for use inside a test');
+      return redis;
     },
   };
 }

@@ -237,7 +237,7 @@ export function harness(transport: TestTransport = 'tcp'): Harness {
 
     client<T extends object>(port: number | string, options: OonClientOptions = {}): OonClient<T> {
       const where: OonClientOptions =
-        options.url !== undefined ? {} : typeof port === 'string' ? { path: port } : overWebSocket ? { url: wsUrl(port) } : { host: LOOPBACK, port };
+        options.url !== undefined || options.endpoints !== undefined ? {} : typeof port === 'string' ? { path: port } : overWebSocket ? { url: wsUrl(port) } : { host: LOOPBACK, port };
       const client = new OonClient<T>({ ...where, ...options });
       clients.push(client);
       return client;

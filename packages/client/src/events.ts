@@ -17,6 +17,11 @@ export interface ReconnectInfo {
   readonly resumed: boolean;
   /** Messages written again because the server had not acknowledged them. */
   readonly resent: number;
+  /**
+   * Set when the session could not be resumed (`resumed: false`): a `BadConn` saying so,
+   * for an app that reports it or re-fetches what it may have missed.
+   */
+  readonly error?: OonError;
 }
 
 /** Events emitted by {@link OonClient}; `T` is the type of the objects the server sends. */

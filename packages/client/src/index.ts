@@ -1,7 +1,7 @@
 export { OonClient } from './oon-client';
 export { DEFAULT_HOST, DEFAULT_PORT } from '@oon/wire';
 export { DEFAULT_CONNECT_TIMEOUT, resolveClientOptions } from './options';
-export type { OonClientOptions, ResolvedClientOptions, ClientTlsOptions, ClientRequestOptions, Pem } from './options';
+export type { OonClientOptions, ResolvedClientOptions, ClientTlsOptions, ClientRequestOptions, ClientEndpoint, ResolvedEndpoint, Pem } from './options';
 export type { OonClientEvents, ClientStatus, ReconnectInfo } from './events';
 export { DEFAULT_RECONNECT_INITIAL_DELAY, DEFAULT_RECONNECT_MAX_DELAY } from './backoff';
 export type { ReconnectOptions, ResolvedReconnectOptions } from './backoff';

@@ -74,6 +74,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   readonly #history = new LinkHistory();
   /** Requests waiting for the link to come back (`waitForReconnect`). */
   readonly #waiters = new LinkWaiters();
+  /** Which of the endpoints is dialed next (the one connected to, while connected). */
+  #endpoint = 0;
 
   constructor(options: OonClientOptions = {}) {
     super();
@@ -124,10 +126,22 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     }
     this.#closing = false;
     this.#status = 'connecting';
-    return this.#track(this.#dial()).catch((err: unknown) => {
+    return this.#track(this.#dialAny()).catch((err: unknown) => {
       this.#status = 'idle';
       throw err;
     });
+  }
+
+  /** Dials each endpoint in turn until one connects; rejects with the last one's error. */
+  async #dialAny(): Promise<void> {
+    for (let tried = 1; ; tried += 1) {
+      try {
+        await this.#dial();
+        return;
+      } catch (err) {
+        if (tried >= this.#options.endpoints.length || this.#closing) throw err;
+      }
+    }
   }
 
   /**
@@ -310,9 +324,10 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     return tracked;
   }
 
+  /** Dials the current endpoint; a failure moves on to the next, for the next attempt. */
   async #dial(): Promise<void> {
-    const { connectTimeout } = this.#options;
-    const dialing = dial(this.#options, this.#where());
+    const { connectTimeout, endpoints } = this.#options;
+    const dialing = dial({ ...this.#options, ...endpoints[this.#endpoint % endpoints.length] }, this.#where());
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -324,6 +339,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       await Promise.race([this.#handshake(dialing.connected), deadline]);
     } catch (err) {
       dialing.cancel();
+      this.#endpoint = (this.#endpoint + 1) % endpoints.length;
       throw err;
     } finally {
       clearTimeout(timer);
@@ -408,7 +424,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       const resumed = this.#resumed;
       const how = resumed ? `resumed the session, ${resent} messages resent` : 'the server had lost the session: a new one was started';
       log(this.#logger, 'info', `reconnected to ${this.#where()} after ${outcome.attempts} attempts; ${how}`, { event: 'reconnect', peer: this.#where(), attempts: outcome.attempts, resumed, resent });
-      this.emit('reconnect', { attempts: outcome.attempts, resumed, resent });
+      const { attempts } = outcome;
+      this.emit('reconnect', resumed ? { attempts, resumed, resent } : { attempts, resumed, resent, error: this.#notResumed(resent) });
       return;
     }
     if (outcome.kind === 'cancelled') return;
@@ -461,6 +478,13 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     return { session, peerReceived: resumed ? received : 0 };
   }
 
+  /** What a reconnect that could not resume the session tells the app. */
+  #notResumed(resent: number): BadConnError {
+    return new BadConnError(
+      `${this.#where()} could not resume the session (it holds none by that id: its resume window passed, or the server or its cluster lost it): a new session was started, in which the ${resent} messages the server had not acknowledged were sent again; what the server sent meanwhile is lost`,
+    );
+  }
+
   /** Ends the session: what the server never acknowledged is reported as lost. */
   #endSession(error?: OonError): void {
     const session = this.#session;
@@ -483,7 +507,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   #where(): string {
-    const { url, path, host, port } = this.#options;
+    const { endpoints } = this.#options;
+    const { url, path, host, port } = endpoints[this.#endpoint % endpoints.length] ?? this.#options;
     return url ?? path ?? `${host}:${port}`;
   }
 }

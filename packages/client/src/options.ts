@@ -20,6 +20,33 @@ export interface ClientTlsOptions {
   servername?: string;
 }
 
+/**
+ * One address a client may dial: TCP `host`/`port`, a Unix socket `path`, or a WebSocket
+ * `url`, each as the client's own options of those names take them.
+ */
+export interface ClientEndpoint {
+  /** Server host. Not with `path` or `url`. @default '127.0.0.1' */
+  host?: string;
+  /** Server port. Not with `path` or `url`. @default 9090 */
+  port?: number;
+  /** A Unix domain socket path. */
+  path?: string;
+  /** A WebSocket URL (`ws://…`, `wss://…`). */
+  url?: string;
+}
+
+/** A {@link ClientEndpoint} with its defaults filled in. */
+export interface ResolvedEndpoint {
+  /** Host to dial. */
+  readonly host: string;
+  /** TCP port to dial. */
+  readonly port: number;
+  /** Set when dialing a Unix socket. */
+  readonly path: string | undefined;
+  /** Set when dialing a WebSocket. */
+  readonly url: string | undefined;
+}
+
 /** Options of {@link OonClient}. */
 export interface OonClientOptions extends ConnectionOptions {
   /** Server host. Not with `path`. @default '127.0.0.1' */
@@ -35,6 +62,13 @@ export interface OonClientOptions extends ConnectionOptions {
    * shares a port with an HTTP app (docs/transports.md).
    */
   url?: string;
+  /**
+   * Several servers to dial instead of one (the nodes of a cluster, docs/scaling.md):
+   * `connect()` tries them in turn, and each failed attempt to reconnect moves on to the
+   * next, so a client whose node dies reconnects to another and resumes its session
+   * there. Not with `host`, `port`, `path` or `url`.
+   */
+  endpoints?: readonly ClientEndpoint[];
   /** Speak TLS (`node:tls`); the server's certificate must verify against `ca`. With a `wss://` url, what verifies it. @default plain TCP */
   tls?: ClientTlsOptions;
   /** Milliseconds `connect()` may take before it rejects with `Timeout`. @default 10000 */
@@ -76,6 +110,8 @@ export interface ResolvedClientOptions {
   readonly path: string | undefined;
   /** Set when dialing a WebSocket (`ws://`, `wss://`); `host`, `port` and `path` are then unused. */
   readonly url: string | undefined;
+  /** Where the client dials, in turn: the `endpoints` option, or the one address of `host`/`port`, `path` or `url`. `host`, `port`, `path` and `url` are the first's. */
+  readonly endpoints: readonly ResolvedEndpoint[];
   /** TLS, or `undefined` for plain TCP. */
   readonly tls: Readonly<ClientTlsOptions> | undefined;
   /** Milliseconds `connect()` may take, TCP connect and handshake together. */
@@ -93,10 +129,11 @@ export interface ResolvedClientOptions {
 /** Validates and completes client options; throws `TypeError`/`RangeError` on a caller mistake. */
 export function resolveClientOptions(options: OonClientOptions = {}): ResolvedClientOptions {
   const {
-    host = DEFAULT_HOST,
-    port = DEFAULT_PORT,
-    path,
-    url,
+    endpoints: given,
+    host: _host,
+    port: _port,
+    path: _path,
+    url: _url,
     tls,
     connectTimeout = DEFAULT_CONNECT_TIMEOUT,
     token,
@@ -104,12 +141,8 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     waitForReconnect = true,
     ...connection
   } = options;
-  checkSocketPath(options);
-  checkUrl(options);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
-  }
-  if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
+  const endpoints = resolveEndpoints(options, given);
+  const [{ host, port, path, url }] = endpoints as [ResolvedEndpoint];
   checkLimits(connection);
   if (!(connectTimeout > 0)) throw new RangeError(`connectTimeout must be a positive number of milliseconds, got ${String(connectTimeout)}`);
   checkEndpointCodecOptions(connection);
@@ -124,6 +157,7 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
     port,
     path,
     url,
+    endpoints,
     tls: tls === undefined ? undefined : Object.freeze({ ...tls }),
     connectTimeout,
     token,
@@ -134,8 +168,35 @@ export function resolveClientOptions(options: OonClientOptions = {}): ResolvedCl
   });
 }
 
+/** The addresses to dial: each of `endpoints`, else the one the options give; `TypeError`/`RangeError` for a mistake. */
+function resolveEndpoints(options: OonClientOptions, given: readonly ClientEndpoint[] | undefined): readonly ResolvedEndpoint[] {
+  if (given === undefined) return Object.freeze([resolveEndpoint(options)]);
+  if (!Array.isArray(given) || given.length === 0) throw new TypeError('endpoints must be a non-empty array of { host, port }, { path } or { url }');
+  if (options.host !== undefined || options.port !== undefined || options.path !== undefined || options.url !== undefined) {
+    throw new TypeError('pass either `endpoints` or `host`/`port`/`path`/`url`, not both');
+  }
+  return Object.freeze(
+    given.map((endpoint, i) => {
+      if (typeof endpoint !== 'object' || endpoint === null) throw new TypeError(`endpoints[${i}] must be an object such as { host, port }`);
+      return resolveEndpoint(endpoint);
+    }),
+  );
+}
+
+/** One address, its defaults filled in. */
+function resolveEndpoint(endpoint: ClientEndpoint): ResolvedEndpoint {
+  const { host = DEFAULT_HOST, port = DEFAULT_PORT, path, url } = endpoint;
+  checkSocketPath(endpoint);
+  checkUrl(endpoint);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`port must be an integer from 1 to 65535, got ${String(port)}`);
+  }
+  if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string');
+  return Object.freeze({ host, port, path, url });
+}
+
 /** Checks the `url` option: a `ws:` or `wss:` URL, not given with `host`, `port` or `path`. */
-function checkUrl(options: OonClientOptions): void {
+function checkUrl(options: ClientEndpoint): void {
   const { url } = options;
   if (url === undefined) return;
   if (typeof url !== 'string') throw new TypeError(`url must be a string such as 'ws://host:port/path', got ${String(url)}`);

@@ -20,6 +20,8 @@ export interface BroadcastEnvelope {
   readonly node: string;
   readonly selection: PeerSelection;
   readonly payload: ClusterPayload;
+  /** Its entry id in the cluster's log, when it was logged (a session may be resumed from it). */
+  readonly log?: string;
 }
 
 /** A server-side message for every other node's server. */
@@ -57,6 +59,24 @@ export interface LeaveEnvelope {
 export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope;
 
 const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave'] as const;
+/**
+ * The kind byte of a logged broadcast: `[u8 version][u8 255][u8 0][u8 0][u8 0][u8 n][log id: n bytes][the broadcast's envelope]`,
+ * put together by the script that logs and publishes it in one step ({@link LOG_AND_PUBLISH}).
+ * 255, past the indexes of `KINDS`, so that kinds can be added there.
+ */
+const LOGGED = 255;
+/** Stream entry ids: `<ms>-<seq>`. */
+const LOG_ID = /^\d{1,20}-\d{1,20}$/;
+
+/**
+ * Appends a broadcast's envelope (`ARGV[2]`) to the cluster's log (`KEYS[1]`, trimmed to
+ * about `ARGV[1]` entries) and publishes it with its entry id in front on channel
+ * `ARGV[3]` (`ARGV[4]`: PUBLISH or SPUBLISH), in one step: every node hears the
+ * broadcasts in the log's order. Returns the id.
+ */
+export const LOG_AND_PUBLISH = `local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[2])
+redis.call(ARGV[4], ARGV[3], string.char(${ENVELOPE_VERSION}, ${LOGGED}, 0, 0, 0, #id) .. id .. ARGV[2])
+return id`;
 const HEAD_BYTES = 6;
 const EMPTY = new Uint8Array(0);
 
@@ -100,6 +120,7 @@ export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
   if (message.length < HEAD_BYTES) throw new BadDataError(`a message of ${message.length} bytes is shorter than its ${HEAD_BYTES}-byte head`);
   const version = message.readUInt8(0);
   if (version !== ENVELOPE_VERSION) throw new BadDataError(`unknown message version ${version} (this node reads version ${ENVELOPE_VERSION})`);
+  if (message.readUInt8(1) === LOGGED) return decodeLogged(message, maxBytes);
   const kind = KINDS[message.readUInt8(1)];
   if (kind === undefined) throw new BadDataError(`unknown message kind ${message.readUInt8(1)}`);
   const headerEnd = HEAD_BYTES + message.readUInt32BE(2);
@@ -125,6 +146,29 @@ export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
     case 'leave':
       return { kind, node };
   }
+}
+
+/** A logged broadcast: its log id, then the broadcast's own envelope. */
+function decodeLogged(message: Buffer, maxBytes: number): BroadcastEnvelope {
+  const idEnd = HEAD_BYTES + message.readUInt32BE(2);
+  if (idEnd > message.length) throw new BadDataError(`the log id runs past the message's ${message.length} bytes`);
+  const log = message.toString('latin1', HEAD_BYTES, idEnd);
+  if (!LOG_ID.test(log)) throw new BadDataError('a logged broadcast has a log id that is not a stream entry id');
+  const inner = decodeEnvelope(message.subarray(idEnd), maxBytes);
+  if (inner.kind !== 'broadcast' || inner.log !== undefined) throw new BadDataError(`a logged message holds a ${inner.kind} message, not a broadcast`);
+  return { ...inner, log };
+}
+
+/** Compares two stream entry ids (`<ms>-<seq>`) by value: negative, zero or positive. */
+export function compareLogIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
+/** Whether `id` is a stream entry id. */
+export function isLogId(id: unknown): id is string {
+  return typeof id === 'string' && LOG_ID.test(id);
 }
 
 function selectionOf(value: unknown, kind: string): PeerSelection {

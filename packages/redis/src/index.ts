@@ -12,6 +12,8 @@ export {
   DEFAULT_REDIS_HEARTBEAT_TIMEOUT,
   DEFAULT_REDIS_REQUEST_TIMEOUT,
   DEFAULT_REDIS_CONNECT_TIMEOUT,
+  DEFAULT_REDIS_MAX_LOG_ENTRIES,
+  DEFAULT_REDIS_CHECKPOINT_INTERVAL,
   resolveRedisAdapterOptions,
 } from './options';
 export type { RedisAdapterOptions, ResolvedRedisAdapterOptions } from './options';

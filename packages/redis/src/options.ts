@@ -12,6 +12,10 @@ export const DEFAULT_REDIS_HEARTBEAT_TIMEOUT = 6_000;
 export const DEFAULT_REDIS_REQUEST_TIMEOUT = 5_000;
 /** Milliseconds to connect to Redis, at start and on each reconnect. @default 5000 */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT = 5_000;
+/** About how many broadcasts the cluster's log keeps for sessions to be resumed on another node. @default 10000 */
+export const DEFAULT_REDIS_MAX_LOG_ENTRIES = 10_000;
+/** Milliseconds between a node's checkpoints of its sessions in Redis. @default 100 */
+export const DEFAULT_REDIS_CHECKPOINT_INTERVAL = 100;
 
 /** Options of {@link redisAdapter}. */
 export interface RedisAdapterOptions {
@@ -47,6 +51,19 @@ export interface RedisAdapterOptions {
    * `BadData`. @default 1 MiB (`DEFAULT_MAX_FRAME_BYTES`), as a frame from a client
    */
   maxMessageBytes?: number;
+  /**
+   * About how many broadcasts the cluster's log (a Redis Stream) keeps, so that a client
+   * whose node died resumes its session on another node (docs/scaling.md, "Resuming on
+   * another node"); entries older than the resume window go too. A session whose client
+   * lacks broadcasts the log no longer holds is not resumed: the client gets a new one.
+   * 0 keeps no log: a session then dies with its node. @default 10000
+   */
+  maxLogEntries?: number;
+  /**
+   * Milliseconds between a node's checkpoints of its sessions: the longer, the more a
+   * client may get twice when its node dies (docs/scaling.md). @default 100
+   */
+  checkpointInterval?: number;
 }
 
 /** {@link RedisAdapterOptions} with every default filled in. */
@@ -69,6 +86,10 @@ export interface ResolvedRedisAdapterOptions {
   readonly connectTimeout: number;
   /** Largest message accepted from Redis, in bytes. */
   readonly maxMessageBytes: number;
+  /** About how many broadcasts the cluster's log keeps; 0 for none. */
+  readonly maxLogEntries: number;
+  /** Milliseconds between checkpoints of a node's sessions. */
+  readonly checkpointInterval: number;
 }
 
 function positive(name: string, value: number): number {
@@ -100,5 +121,7 @@ export function resolveRedisAdapterOptions(options: RedisAdapterOptions = {}): R
     requestTimeout: positive('requestTimeout', options.requestTimeout ?? DEFAULT_REDIS_REQUEST_TIMEOUT),
     connectTimeout: positive('connectTimeout', options.connectTimeout ?? DEFAULT_REDIS_CONNECT_TIMEOUT),
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES),
+    maxLogEntries: options.maxLogEntries === 0 ? 0 : positive('maxLogEntries', options.maxLogEntries ?? DEFAULT_REDIS_MAX_LOG_ENTRIES),
+    checkpointInterval: positive('checkpointInterval', options.checkpointInterval ?? DEFAULT_REDIS_CHECKPOINT_INTERVAL),
   });
 }

@@ -4,6 +4,8 @@ import { log } from '@oon/wire/internal';
 import { decodeEnvelope, encodeEnvelope, type Envelope, type ReplyEnvelope, type RequestEnvelope } from './envelope';
 import type { ResolvedRedisAdapterOptions } from './options';
 import { RedisLink } from './redis-link';
+import { ClusterLog } from './cluster-log';
+import { RedisSessionStore } from './session-store';
 
 /** A `peers()` or `count()` waiting for the other nodes' answers. */
 interface Pending {
@@ -29,8 +31,17 @@ export class RedisAdapter implements Adapter {
   readonly #pending = new Map<string, Pending>();
   /** The other nodes seen alive at the last heartbeat: one missing at the next is reported down. */
   #live = new Set<string>();
+  /**
+   * Nodes that said they leave: a heartbeat read before one left still lists it alive,
+   * and must not bring it back (to be reported down once its keys are gone).
+   */
+  readonly #left = new Set<string>();
   #heartbeat: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** The cluster's log of broadcasts, when sessions outlive their node here (docs/scaling.md). */
+  readonly #log: ClusterLog | undefined;
+  /** Sessions kept in Redis, so that a client whose node died resumes on another. */
+  readonly sessions: RedisSessionStore | undefined;
 
   constructor(host: AdapterHost, options: ResolvedRedisAdapterOptions) {
     this.#host = host;
@@ -45,6 +56,12 @@ export class RedisAdapter implements Adapter {
         void this.#beat();
       },
     });
+    // Redis Cluster's sharded pub/sub cannot publish, in the script that logs a broadcast, to a channel of another slot than the log's.
+    const logged = options.maxLogEntries > 0 && host.resumeWindow > 0 && !(options.sharded && options.clusterNodes.length > 0);
+    if (logged) {
+      this.#log = new ClusterLog(this.#link, `{${options.prefix}}:log`, options.maxLogEntries, options.maxMessageBytes);
+      this.sessions = new RedisSessionStore(this.#link, this.#log, host, { prefix: options.prefix, node: this.node, checkpointInterval: options.checkpointInterval });
+    }
   }
 
   get #all(): string {
@@ -70,6 +87,7 @@ export class RedisAdapter implements Adapter {
       await this.#link.subscribe(this.#inbox(this.node), (message) => this.#onMessage(message));
       await this.#link.beat(this.#nodesKey, this.#beatKey(this.node), this.node, this.#options.heartbeatTimeout);
       this.#live = new Set((await this.#link.nodes(this.#nodesKey, (node) => this.#beatKey(node))).live.filter((node) => node !== this.node));
+      await this.#log?.start();
     } catch (err) {
       this.#link.close();
       const reason = err instanceof Error ? err.message || err.name : String(err);
@@ -78,12 +96,14 @@ export class RedisAdapter implements Adapter {
     this.#stopped = false;
     this.#heartbeat = setInterval(() => void this.#beat(), this.#options.heartbeatInterval);
     this.#heartbeat.unref();
+    this.sessions?.start();
   }
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#heartbeat);
+    this.sessions?.stop();
     for (const pending of this.#pending.values()) pending.done(new BadConnError('the server closed before the other nodes answered'));
     // Leaving at once: the others stop counting this node's peers now, not a heartbeat timeout from now.
     await this.#send(this.#all, { kind: 'leave', node: this.node }, 'the other nodes will see this node leave when its heartbeat lapses').catch(() => {});
@@ -92,7 +112,16 @@ export class RedisAdapter implements Adapter {
   }
 
   async publish(selection: PeerSelection, payload: ClusterPayload): Promise<void> {
-    await this.#send(this.#all, { kind: 'broadcast', node: this.node, selection, payload }, 'the other nodes did not get this broadcast');
+    const envelope: Envelope = { kind: 'broadcast', node: this.node, selection, payload };
+    if (this.#log === undefined) {
+      await this.#send(this.#all, envelope, 'the other nodes did not get this broadcast');
+      return;
+    }
+    try {
+      await this.#log.append(encodeEnvelope(envelope), this.#all, this.#options.sharded ? 'SPUBLISH' : 'PUBLISH');
+    } catch (err) {
+      throw new BadConnError(`cannot publish to ${this.#link.where} (${err instanceof Error ? err.message : String(err)}): the other nodes did not get this broadcast`, { cause: err });
+    }
   }
 
   async emit(payload: ClusterPayload): Promise<void> {
@@ -170,12 +199,16 @@ export class RedisAdapter implements Adapter {
       this.#drop(err, 'a message');
       return;
     }
-    if (envelope.node === this.node) return; // its own broadcast: this node's peers have it
-    try {
-      this.#dispatch(envelope);
-    } catch (err) {
-      this.#drop(err, `a ${envelope.kind} message from node ${envelope.node}`);
+    const logged = envelope.kind === 'broadcast' ? envelope.log : undefined;
+    if (envelope.node !== this.node) {
+      // its own broadcast: this node's peers have it
+      try {
+        this.#dispatch(envelope);
+      } catch (err) {
+        this.#drop(err, `a ${envelope.kind} message from node ${envelope.node}`);
+      }
     }
+    if (logged !== undefined) this.#log?.heard(logged);
   }
 
   #dispatch(envelope: Envelope): void {
@@ -191,6 +224,7 @@ export class RedisAdapter implements Adapter {
         return;
       case 'leave':
         this.#live.delete(envelope.node);
+        this.#left.add(envelope.node);
         for (const pending of this.#pending.values()) if (pending.waiting.delete(envelope.node) && pending.waiting.size === 0) pending.done();
         return;
       case 'reply': {
@@ -223,7 +257,9 @@ export class RedisAdapter implements Adapter {
     try {
       await this.#link.beat(this.#nodesKey, this.#beatKey(this.node), this.node, this.#options.heartbeatTimeout);
       const { live, dead } = await this.#link.nodes(this.#nodesKey, (node) => this.#beatKey(node));
-      const others = new Set(live.filter((node) => node !== this.node));
+      const others = new Set(live.filter((node) => node !== this.node && !this.#left.has(node)));
+      // Once Redis no longer lists a node that left, no later read can: it is forgotten here too.
+      for (const node of this.#left) if (!live.includes(node)) this.#left.delete(node);
       const gone = [...this.#live].filter((node) => !others.has(node));
       this.#live = others;
       await this.#link.forget(this.#nodesKey, dead.map((node) => this.#beatKey(node)), dead);

@@ -1,5 +1,8 @@
-import { createClient, createCluster, type RedisArgument } from '@redis/client';
+import { createClient, createCluster, RESP_TYPES, type RedisArgument } from '@redis/client';
 import type { ResolvedRedisAdapterOptions } from './options';
+
+/** Command options that make node-redis give bulk strings as Buffers (stream entries hold binary envelopes). */
+const BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
 
 /** A listener for one channel's messages, as raw bytes. */
 export type ChannelListener = (message: Buffer) => void;
@@ -42,6 +45,8 @@ export class RedisLink {
   readonly #subscriber: Commands;
   readonly #clients: Commands[];
   readonly #sharded: boolean;
+  /** Runs any command, routed by its first key on Redis Cluster; bulk strings as Buffers when asked. */
+  readonly #run: (key: string, args: RedisArgument[], buffers: boolean) => Promise<unknown>;
   #started = false;
   /** The clients whose link is broken now: the link is back when none is. */
   readonly #down = new Set<Commands>();
@@ -63,12 +68,15 @@ export class RedisLink {
       this.#commands = cluster;
       this.#subscriber = cluster;
       this.#clients = [cluster];
+      const raw = cluster as unknown as { sendCommand(key: string, readonly: boolean, args: RedisArgument[], options?: object): Promise<unknown> };
+      this.#run = (key, args, buffers) => raw.sendCommand(key, false, args, buffers ? BUFFERS : undefined);
     } else {
       this.where = `Redis at ${options.url}`;
       const commands = createClient({ url: options.url, socket, disableOfflineQueue: true });
       this.#commands = commands as unknown as Commands;
       this.#subscriber = commands.duplicate() as unknown as Commands;
       this.#clients = [this.#commands, this.#subscriber];
+      this.#run = (_key, args, buffers) => commands.sendCommand(args, buffers ? BUFFERS : undefined);
     }
     for (const client of this.#clients) {
       client.on('error', (err) => this.#lost(client, err instanceof Error ? err : new Error(String(err)), events));
@@ -105,6 +113,11 @@ export class RedisLink {
 
   subscribe(channel: string, listener: ChannelListener): Promise<void> {
     return this.#sharded ? this.#subscriber.sSubscribe(channel, listener, true) : this.#subscriber.subscribe(channel, listener, true);
+  }
+
+  /** Runs a command (`key`: its first key, which routes it on Redis Cluster); with `buffers`, bulk strings come back as Buffers. */
+  command<T>(key: string, args: RedisArgument[], buffers = false): Promise<T> {
+    return this.#run(key, args, buffers) as Promise<T>;
   }
 
   /** Marks `node` alive for `ttl` ms: its heartbeat key, and its name in the set of nodes. */

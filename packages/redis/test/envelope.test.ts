@@ -4,7 +4,7 @@
  * wrong shape) refused with `BadData` naming what is wrong, before anything is delivered.
  */
 import { BadDataError } from '@oon/core';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from '../src/envelope';
+import { compareLogIds, decodeEnvelope, encodeEnvelope, type Envelope } from '../src/envelope';
 
 const selection = { rooms: ['r'], exceptRooms: ['muted'], exceptPeers: ['n1/p1'] };
 const payload = { ignore: ['secret'], schema: 'abc', bytes: Buffer.from([1, 2, 3]) };
@@ -53,5 +53,21 @@ describe('decodeEnvelope()', () => {
     );
     expect(refusal(header(3, '{"node":"n","request":"q","count":-1,"peers":[]}'))).toBe('field count of a reply message is not a count');
     expect(refusal(header(3, '{"node":"n","request":"q","count":0,"peers":[{"id":"p"}]}'))).toBe("field node of a reply's peer message is not a string");
+  });
+
+  it('reads a logged broadcast (its log id in front, as the logging script writes it) with its id; refuses a bad id or a logged message that is not a broadcast', () => {
+    const broadcast: Envelope = { kind: 'broadcast', node: 'n1', selection, payload };
+    const logged = (id: string, inner: Buffer): Buffer => Buffer.concat([Buffer.from([1, 255, 0, 0, 0, id.length]), Buffer.from(id, 'latin1'), inner]);
+    expect(decodeEnvelope(logged('1700000000000-3', encodeEnvelope(broadcast)), 1024)).toEqual({ ...broadcast, log: '1700000000000-3' });
+    expect(refusal(logged('17x-3', encodeEnvelope(broadcast)))).toBe('a logged broadcast has a log id that is not a stream entry id');
+    expect(refusal(logged('1-1', encodeEnvelope({ kind: 'leave', node: 'n1' })))).toBe('a logged message holds a leave message, not a broadcast');
+  });
+});
+
+describe('compareLogIds()', () => {
+  it('orders stream ids by their time, then their sequence, as numbers', () => {
+    expect(compareLogIds('10-0', '9-5')).toBeGreaterThan(0);
+    expect(compareLogIds('10-2', '10-10')).toBeLessThan(0);
+    expect(compareLogIds('10-2', '10-2')).toBe(0);
   });
 });

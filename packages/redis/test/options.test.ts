@@ -1,5 +1,5 @@
 /** `redisAdapter()` checks its options at once: a mistake is a TypeError or RangeError naming the option. */
-import { redisAdapter, resolveRedisAdapterOptions, DEFAULT_REDIS_HEARTBEAT_INTERVAL, DEFAULT_REDIS_HEARTBEAT_TIMEOUT } from '@oon/redis';
+import { redisAdapter, resolveRedisAdapterOptions, DEFAULT_REDIS_CHECKPOINT_INTERVAL, DEFAULT_REDIS_HEARTBEAT_INTERVAL, DEFAULT_REDIS_HEARTBEAT_TIMEOUT, DEFAULT_REDIS_MAX_LOG_ENTRIES } from '@oon/redis';
 
 describe('resolveRedisAdapterOptions()', () => {
   it('fills in the defaults: one local Redis, plain pub/sub; sharded with Redis Cluster', () => {
@@ -10,7 +10,10 @@ describe('resolveRedisAdapterOptions()', () => {
       prefix: 'oon',
       heartbeatInterval: DEFAULT_REDIS_HEARTBEAT_INTERVAL,
       heartbeatTimeout: DEFAULT_REDIS_HEARTBEAT_TIMEOUT,
+      maxLogEntries: DEFAULT_REDIS_MAX_LOG_ENTRIES,
+      checkpointInterval: DEFAULT_REDIS_CHECKPOINT_INTERVAL,
     });
+    expect(resolveRedisAdapterOptions({ maxLogEntries: 0 }).maxLogEntries).toBe(0);
     expect(resolveRedisAdapterOptions({ clusterNodes: ['redis://10.0.0.1:7000'] }).sharded).toBe(true);
   });
 
@@ -19,6 +22,8 @@ describe('resolveRedisAdapterOptions()', () => {
     expect(() => redisAdapter({ url: 'localhost:6379' })).toThrow(new TypeError('url must be a redis:// or rediss:// URL, got localhost:6379'));
     expect(() => redisAdapter({ prefix: '{x}' })).toThrow(TypeError);
     expect(() => redisAdapter({ heartbeatInterval: 0 })).toThrow(RangeError);
+    expect(() => redisAdapter({ maxLogEntries: -1 })).toThrow(new RangeError('maxLogEntries must be a positive integer (milliseconds or bytes), got -1'));
+    expect(() => redisAdapter({ checkpointInterval: 0 })).toThrow(RangeError);
     expect(() => redisAdapter({ heartbeatInterval: 1_000, heartbeatTimeout: 1_000 })).toThrow(
       new RangeError('heartbeatTimeout (1000 ms) must be more than heartbeatInterval (1000 ms), or live nodes would be taken for dead'),
     );

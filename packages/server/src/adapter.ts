@@ -68,6 +68,64 @@ export interface PeerSnapshot {
 }
 
 /**
+ * A session as a cluster keeps it, so that another node can resume it when the node
+ * holding it dies (docs/scaling.md, "Resuming on another node").
+ */
+export interface SessionRecord {
+  /** The session id, as the hellos carry it. */
+  readonly id: string;
+  /** The session's secret: a resuming client proves it holds it. */
+  readonly secret: Uint8Array;
+  /** SHA-256 (hex) of the token that opened it; empty without a token. */
+  readonly token: string;
+  /** The rooms its peer is in. */
+  readonly rooms: readonly Room[];
+}
+
+/** Where one of this node's sessions stands: the seq of its last message to the client, and the last the client acknowledged. */
+export interface SessionProgress {
+  /** The session id. */
+  readonly id: string;
+  /** The seq of the last message given to the session. */
+  readonly sent: number;
+  /** The highest seq the client acknowledged. */
+  readonly acknowledged: number;
+}
+
+/** Another node's session, claimed by this one for a client that asks to resume it here. */
+export interface SessionClaim {
+  /** What the cluster kept of the session. */
+  readonly record: SessionRecord;
+  /**
+   * Set when the cluster no longer holds all the client may lack (its log passed its
+   * cap or window since the client last acknowledged): resuming would lose messages, so
+   * the client gets a new session. Says why.
+   */
+  readonly incomplete: string | undefined;
+  /**
+   * Hands `deliver` each broadcast of the cluster's log that the client may lack, oldest
+   * first: call it once the session's peer is in its rooms here, so what is broadcast
+   * from then on reaches it live. Rejects with `BadConn` if the log cannot be read.
+   */
+  replay(deliver: (selection: PeerSelection, payload: ClusterPayload) => void): Promise<void>;
+}
+
+/**
+ * The part of an {@link Adapter} that lets a session outlive its node: what must outlive
+ * it is kept in the cluster (Redis), so that a client whose node died resumes on another.
+ */
+export interface SessionStore {
+  /** A session was granted here, or taken over (`claim`): keep it for the other nodes. */
+  open(record: SessionRecord, claim?: SessionClaim): void;
+  /** The rooms of session `id`'s peer changed. */
+  rooms(id: string, rooms: readonly Room[]): void;
+  /** Session `id` ended here for good (closed, window passed, evicted): forget it. */
+  close(id: string): void;
+  /** Another node's session `id`; `undefined` when the cluster holds none (never granted, ended, or expired). Rejects with `BadConn` when the cluster cannot be reached. */
+  claim(id: string): Promise<SessionClaim | undefined>;
+}
+
+/**
  * What a server lends its {@link Adapter}: how messages from other nodes reach this
  * node's peers and listeners, and what this node answers when asked.
  */
@@ -94,6 +152,10 @@ export interface AdapterHost {
   fault(error: OonError): void;
   /** Node `node` stopped answering (its heartbeat lapsed): its peers are no longer in any room; emitted as `'nodeDown'`. */
   nodeDown(node: string): void;
+  /** Milliseconds a session waits for its client (`resumeWindow`); 0 when sessions are off. */
+  readonly resumeWindow: number;
+  /** Where each of this node's live sessions stands, for the cluster's checkpoints. */
+  sessions(): Iterable<SessionProgress>;
 }
 
 /**
@@ -119,6 +181,8 @@ export interface Adapter {
   count(selection: PeerSelection): Promise<number>;
   /** Sends a server-side message to every other node's server; rejects with `BadConn` when they cannot be reached. */
   emit(payload: ClusterPayload): Promise<void>;
+  /** Keeps sessions in the cluster so that they outlive this node; absent, a session lives and dies with its node. */
+  readonly sessions?: SessionStore | undefined;
 }
 
 /** Makes a server's {@link Adapter}: the `adapter` option of `OonServer` (`redisAdapter({ url })` from `@oon/redis`). */

@@ -1,7 +1,7 @@
 import { BadDataError, NetMessage, OonError, newMessageId, type NetMessageOptions } from '@oon/core';
 import type { CodecOptions, Logger } from '@oon/wire';
 import type { SharedMessage } from '@oon/wire/internal';
-import type { Adapter, AdapterFactory, AdapterHost, PeerSelection, PeerSnapshot } from './adapter';
+import type { Adapter, AdapterFactory, AdapterHost, PeerSelection, PeerSnapshot, SessionClaim, SessionProgress } from './adapter';
 import { ClusterCodec } from './cluster-payload';
 import type { RoomIndex, RoomSelection } from './rooms';
 
@@ -28,6 +28,10 @@ export interface ClusterServer<P extends ClusterPeer> {
   serverMessage(object: object, node: string): void;
   fault(error: OonError): void;
   nodeDown(node: string): void;
+  /** Milliseconds a session waits for its client; 0 when sessions are off. */
+  readonly resumeWindow: number;
+  /** Where each live session of this node stands. */
+  sessions(): Iterable<SessionProgress>;
 }
 
 /** The one node of a server without an adapter: no other node to publish to or ask. */
@@ -120,6 +124,34 @@ export class Cluster<P extends ClusterPeer> {
     return peers;
   }
 
+  /**
+   * Hands `peer` (whose session was taken over from a dead node, and who is in its rooms
+   * here) what the cluster's log holds that its client may lack and that was aimed at it.
+   * An entry that does not decode is reported and skipped; rejects with `BadConn` when
+   * the log cannot be read.
+   */
+  async replay(peer: P, claim: SessionClaim): Promise<number> {
+    let replayed = 0;
+    await claim.replay((selection, payload) => {
+      if (!this.#aims(selection, peer)) return;
+      try {
+        this.#server.deliver([peer], this.#codec.decodeShared(payload));
+        replayed += 1;
+      } catch (err) {
+        this.#server.fault(err instanceof OonError ? err : new BadDataError(`a broadcast of the cluster's log could not be read: ${String(err)}`, { cause: err }));
+      }
+    });
+    return replayed;
+  }
+
+  /** Whether `selection` reaches `peer`: in one of its rooms (or it names none), in none of those excepted, and not named. */
+  #aims(selection: PeerSelection, peer: P): boolean {
+    const { rooms } = peer;
+    if (selection.rooms.length > 0 && !selection.rooms.some((room) => rooms.has(room))) return false;
+    if (selection.exceptRooms.some((room) => rooms.has(room))) return false;
+    return !selection.exceptPeers.includes(this.nameOf(peer));
+  }
+
   /** How a peer of this node looks from another node. */
   describe(peer: P): PeerSnapshot {
     const snapshot: { -readonly [K in keyof PeerSnapshot]: PeerSnapshot[K] } = { id: peer.id, node: this.node, rooms: [...peer.rooms], connected: peer.connected };
@@ -141,6 +173,8 @@ export class Cluster<P extends ClusterPeer> {
       receive: (payload, node) => server.serverMessage(this.#codec.decode(payload).object, node),
       fault: (error) => server.fault(error),
       nodeDown: (node) => server.nodeDown(node),
+      resumeWindow: server.resumeWindow,
+      sessions: () => server.sessions(),
     };
   }
 }

@@ -3,7 +3,7 @@ export { Peer } from './peer';
 export type { PeerData } from './peer';
 export { BroadcastOperator } from './broadcast-operator';
 export type { PeerRef } from './broadcast-operator';
-export type { Adapter, AdapterFactory, AdapterHost, ClusterPayload, PeerSelection, PeerSnapshot, RemotePeer } from './adapter';
+export type { Adapter, AdapterFactory, AdapterHost, ClusterPayload, PeerSelection, PeerSnapshot, RemotePeer, SessionClaim, SessionProgress, SessionRecord, SessionStore } from './adapter';
 export type { Room } from './rooms';
 export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_CONNECTIONS } from '@oon/wire';
 export {

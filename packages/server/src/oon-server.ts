@@ -27,7 +27,9 @@ import {
 } from '@oon/wire/internal';
 import { broadcastTo, type BroadcastResult } from './broadcast';
 import { BroadcastOperator, type PeerRef } from './broadcast-operator';
+import type { SessionClaim, SessionProgress } from './adapter';
 import { Cluster } from './cluster';
+import { ClusterSessions, unclaimed } from './cluster-sessions';
 import { RoomIndex, type Room } from './rooms';
 import type { OonServerEvents } from './events';
 import { resolveServerOptions, type AuthCheck, type OonServerOptions, type ResolvedServerOptions } from './options';
@@ -60,9 +62,11 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   readonly #options: ResolvedServerOptions;
   readonly #peers = new Set<Peer<Data, Identity>>();
   /** Who is in which room (this node's). */
-  readonly #rooms = new RoomIndex<Peer<Data, Identity>>();
+  readonly #rooms = new RoomIndex<Peer<Data, Identity>>((peer) => this.#clusterSessions.roomsChanged(peer.sessionId, [...peer.rooms]));
   /** This node's peers and rooms, and its adapter to the other nodes: what broadcasts are aimed within. */
   readonly #cluster: Cluster<Peer<Data, Identity>>;
+  /** Sessions as the cluster keeps them, so that they outlive this node. */
+  readonly #clusterSessions: ClusterSessions;
   /** What `auth` resolved to for each connection it admitted with an identity, until its peer has it. */
   readonly #identityOf = new WeakMap<Connection, Identity>();
   /** Every accepted socket's connection, handshaking or not, so `close()` leaves none behind. */
@@ -93,6 +97,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
       maxSessions: this.#options.maxSessions,
       // The client that waited longest makes room: its session ends as if its window had passed.
       evict: (entry) => this.#endSession(entry, 'timeout'),
+      forgotten: (id) => this.#clusterSessions.ended(id),
     });
     this.#cluster = new Cluster<Peer<Data, Identity>>(
       {
@@ -104,9 +109,12 @@ export class OonServer<T extends object = object, Data extends object = PeerData
         serverMessage: (object, node) => this.emit('serverMessage', object, node),
         fault: (error) => this.#fault(error),
         nodeDown: (node) => this.emit('nodeDown', node),
+        resumeWindow: this.#options.resumeWindow,
+        sessions: () => this.#sessionProgress(),
       },
       this.#options.adapter,
     );
+    this.#clusterSessions = new ClusterSessions(this.#cluster.adapter.sessions);
   }
 
   /**
@@ -366,15 +374,39 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     const identity = await this.#authenticate(hello, transport);
     if (identity !== undefined) this.#identityOf.set(connection, identity);
     if (this.#closing !== undefined) return undefined;
-    const proven = await this.#sessions.proven(hello, proof);
+    const proven = (await this.#sessions.proven(hello, proof)) ?? (await this.#claim(hello, proof, connection));
     if (this.#closing !== undefined) return undefined;
     const grant = this.#sessions.grant(hello, connection, proven);
+    const granted = this.#sessions.entryOf(connection);
+    if (grant?.hello.resumed === false && granted !== undefined) this.#clusterSessions.kept(granted.session.id, granted.secret, hello.token, []);
     if (grant?.refused !== undefined) {
       // Someone who saw the session id (or a whole earlier resume) tried to take it over.
       const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} ${grant.refused}: not resumed (a new session was granted), and the session's own link is untouched`;
       this.#fault(new BadConnError(message));
     }
     return grant;
+  }
+
+  /**
+   * The session a client names that this node does not have, taken over from the
+   * cluster (its node died) if the cluster kept it and the client proves it; else
+   * `undefined` (a new session is granted, and a refusal is reported).
+   */
+  async #claim(hello: Hello, proof: ResumeProof | undefined, connection: Connection): Promise<SessionEntry<Peer<Data, Identity>> | undefined> {
+    const outcome = await this.#clusterSessions.claim(hello, proof);
+    if (outcome === undefined || this.#closing !== undefined) return undefined;
+    if ('refused' in outcome) {
+      this.#fault(unclaimed(connection.describePeer(), String(hello.session?.id), outcome.refused));
+      return undefined;
+    }
+    return this.#sessions.adopt(outcome.claim, hello, connection);
+  }
+
+  /** Where each live session stands, for the cluster's checkpoints. */
+  *#sessionProgress(): Iterable<SessionProgress> {
+    for (const { session } of this.#sessions.all()) {
+      if (!session.ended) yield { id: session.id, sent: session.lastSent, acknowledged: session.lastAcknowledged };
+    }
   }
 
   /** Runs `auth`: the identity it resolved to, `undefined` for `true`; refuses anything else, so nothing fails open. */
@@ -419,9 +451,26 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     }
     if (entry !== undefined) entry.peer = peer;
     this.#peers.add(peer);
+    if (entry?.claim !== undefined) this.#takeOver(peer, entry, entry.claim);
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
     log(this.#logger, 'debug', `client ${String(peer)} connected`, { event: 'connection', peer: String(peer) });
     this.emit('connection', peer);
+  }
+
+  /**
+   * A session taken over from a node that died: its peer joins the rooms it was in, the
+   * cluster keeps the session as this node's, and what the cluster's log holds that the
+   * client may lack is sent to it (after what the client had not acknowledged, which
+   * the client resends on its own).
+   */
+  #takeOver(peer: Peer<Data, Identity>, entry: SessionEntry<Peer<Data, Identity>>, claim: SessionClaim): void {
+    entry.claim = undefined;
+    peer.join(claim.record.rooms);
+    this.#clusterSessions.kept(entry.session.id, entry.secret, entry.token, claim.record.rooms, claim);
+    this.#cluster.replay(peer, claim).then(
+      (replayed) => log(this.#logger, 'info', `client ${String(peer)} resumed session ${entry.session.id} of another node: ${replayed} broadcasts replayed from the cluster's log`, { event: 'takeover', peer: String(peer), replayed }),
+      (err: unknown) => this.#fault(err instanceof OonError ? err : new BadConnError(String(err), { cause: err }), peer),
+    );
   }
 
   /** A peer's link closed: it is away if its session waits for it to come back, else gone. */

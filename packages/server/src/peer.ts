@@ -44,6 +44,11 @@ export class Peer<Data extends object = PeerData, Identity extends object = obje
     this.#endSession = endSession;
   }
 
+  /** @internal The id of its session; `undefined` without one. */
+  get sessionId(): string | undefined {
+    return this.#session?.id;
+  }
+
   /** @internal The client resumed its session over a new connection. */
   relink(connection: Connection): void {
     this.#connection = connection;

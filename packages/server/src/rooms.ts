@@ -21,17 +21,27 @@ export class RoomIndex<P> {
   readonly #members = new Map<Room, Set<P>>();
   readonly #roomsOf = new Map<P, Set<Room>>();
   static readonly #none: ReadonlySet<Room> = new Set();
+  /** Told of each peer whose rooms changed (a cluster keeps a session's rooms). */
+  readonly #changed: (peer: P) => void;
+
+  constructor(changed: (peer: P) => void = () => {}) {
+    this.#changed = changed;
+  }
 
   /** Puts `peer` in each of `rooms` (again is a no-op). */
   join(peer: P, rooms: Iterable<Room>): void {
     let own = this.#roomsOf.get(peer);
+    let changed = false;
     for (const room of rooms) {
       if (own === undefined) this.#roomsOf.set(peer, (own = new Set()));
+      if (own.has(room)) continue;
+      changed = true;
       own.add(room);
       let members = this.#members.get(room);
       if (members === undefined) this.#members.set(room, (members = new Set()));
       members.add(peer);
     }
+    if (changed) this.#changed(peer);
   }
 
   /** Takes `peer` out of `room`; a room left empty is forgotten, so rooms cost nothing once left. */
@@ -42,6 +52,7 @@ export class RoomIndex<P> {
     const members = this.#members.get(room);
     members?.delete(peer);
     if (members?.size === 0) this.#members.delete(room);
+    this.#changed(peer);
   }
 
   /** Takes `peer` out of every room (it is gone). */

@@ -1,4 +1,5 @@
 import { type DisconnectReason } from '@oon/wire';
+import type { SessionClaim } from './adapter';
 import { checkSessionProof, isResumable, randomSecret, Session, toBase64, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
 
 /** The limits a session is made with. */
@@ -19,6 +20,8 @@ export interface SessionEntry<P> {
   expiry: NodeJS.Timeout | undefined;
   /** When the link dropped (`Date.now()`), while the session waits for the client: set once per absence. */
   waitingSince: number | undefined;
+  /** Set when the session was taken over from a node that died: what the cluster kept of it, until its peer opens here. */
+  claim?: SessionClaim | undefined;
 }
 
 /**
@@ -34,12 +37,15 @@ export class SessionTable<P> {
   readonly #maxSessions: number;
   /** Ends a session to make room for a new one (the server reports its loss). */
   readonly #evict: (entry: SessionEntry<P>) => void;
+  /** Told of each session forgotten (the cluster forgets it too). */
+  readonly #forgotten: (id: string) => void;
 
-  constructor(options: { window: number; limits: SessionLimits; maxSessions: number; evict: (entry: SessionEntry<P>) => void }) {
+  constructor(options: { window: number; limits: SessionLimits; maxSessions: number; evict: (entry: SessionEntry<P>) => void; forgotten: (id: string) => void }) {
     this.#window = options.window;
     this.#limits = options.limits;
     this.#maxSessions = options.maxSessions;
     this.#evict = options.evict;
+    this.#forgotten = options.forgotten;
   }
 
   /**
@@ -95,6 +101,22 @@ export class SessionTable<P> {
   }
 
   /**
+   * Takes over a session the cluster kept for a node that no longer has it (a claim the
+   * client proved): it continues here from what the client says it received, and the
+   * client's resume goes on as for one of this node's ({@link SessionTable.grant}).
+   * `undefined` when the table is full of live links.
+   */
+  adopt(claim: SessionClaim, hello: Hello, connection: Connection): SessionEntry<P> | undefined {
+    if (this.#window === 0 || !this.#makeRoom()) return undefined;
+    const { id, secret } = claim.record;
+    const session = new Session({ id, peer: connection.describePeer(), ...this.#limits });
+    session.continueFrom(hello.session?.received ?? 0);
+    const entry: SessionEntry<P> = { session, token: hello.token, secret, peer: undefined, connection: undefined, expiry: undefined, waitingSince: undefined, claim };
+    this.#entries.set(id, entry);
+    return entry;
+  }
+
+  /**
    * Keeps the table under `maxSessions`: when full, the session that has waited longest
    * for its client is ended. False when every session has a live link: the new client
    * then gets a plain connection, without a session.
@@ -147,6 +169,7 @@ export class SessionTable<P> {
     clearTimeout(entry.expiry);
     entry.expiry = undefined;
     this.#entries.delete(entry.session.id);
+    this.#forgotten(entry.session.id);
     return entry.session.end();
   }
 

@@ -1,10 +1,11 @@
 /**
  * One node of a cluster for the tests: an OonServer with the Redis adapter, on a free
  * port. It prints `{"port":N,"node":"…"}` once listening (or `{"startError":…}`), then one
- * JSON line per event (`serverMessage`, `nodeDown`, `error`, `joined`), and answers each
- * JSON command read on stdin with a line `{"re":<id>,…}`.
+ * JSON line per event (`serverMessage`, `nodeDown`, `error`, `joined`, `got` for a
+ * client's `Note`, `connection`, `takeover` when a session of another node is resumed
+ * here), and answers each JSON command read on stdin with a line `{"re":<id>,…}`.
  *
- * Usage: node dist/node.js <redis url> [heartbeatInterval] [heartbeatTimeout] [requestTimeout]
+ * Usage: node dist/node.js <redis url> [heartbeatInterval] [heartbeatTimeout] [requestTimeout] [resumeWindow] [port]
  */
 import { createInterface } from 'node:readline';
 import { OonError } from '@oon/core';
@@ -14,18 +15,32 @@ import { Join, Note } from './classes';
 
 interface Command {
   readonly id: number;
-  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close';
+  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream';
   readonly rooms?: string[];
   readonly except?: string[];
   readonly n?: number;
+  /** `stream`: how many notes, numbered from 1, each carrying its send time (ms) as `from`. */
+  readonly count?: number;
+  /** `stream`: milliseconds between notes. */
+  readonly every?: number;
 }
 
-const [url = 'redis://127.0.0.1:6379', interval = '100', timeout = '500', request = '2000'] = process.argv.slice(2);
+const [url = 'redis://127.0.0.1:6379', interval = '100', timeout = '500', request = '2000', resumeWindow = '120000', port = '0'] = process.argv.slice(2);
+const print = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 const server = new OonServer<Join | Note, { name?: string }>({
-  port: 0,
+  port: Number(port),
+  resumeWindow: Number(resumeWindow),
+  logger: {
+    debug: () => {},
+    info: (message, ...meta) => {
+      const fields = meta[0] as Record<string, unknown> | undefined;
+      if (fields?.['event'] === 'takeover') print({ event: 'takeover', message, replayed: fields['replayed'] });
+    },
+    warn: () => {},
+    error: () => {},
+  },
   adapter: redisAdapter({ url, heartbeatInterval: Number(interval), heartbeatTimeout: Number(timeout), requestTimeout: Number(request), connectTimeout: 1_000 }),
 });
-const print = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 const describe = (err: unknown): object => (err instanceof OonError ? { code: err.code, message: err.message } : { message: String(err) });
 
 server.onMessage(Join, (join, peer) => {
@@ -33,6 +48,9 @@ server.onMessage(Join, (join, peer) => {
   peer.join(join.room);
   print({ event: 'joined', room: join.room, name: join.name, peer: peer.id });
 });
+// A client's Note: `from` names the client (its sessions may move between nodes, its peer.data does not).
+server.onMessage(Note, (note) => print({ event: 'got', from: note.from, n: note.n }));
+server.on('connection', (peer) => print({ event: 'connection', peer: peer.id, rooms: [...peer.rooms] }));
 server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: note.n, from: note.from, node, instance: note instanceof Note }));
 server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
 server.on('error', (err) => print({ event: 'error', ...describe(err) }));
@@ -56,6 +74,15 @@ async function run(command: Command): Promise<object> {
     case 'close':
       await server.close();
       return {};
+    case 'stream': {
+      let sent = 0;
+      for (let n = 1; n <= (command.count ?? 0); n += 1) {
+        const result = await aimed.send(new Note(n, String(Date.now())));
+        if (result.cluster === undefined) sent += 1;
+        await new Promise((resolve) => setTimeout(resolve, command.every ?? 1));
+      }
+      return { sent };
+    }
   }
 }
 

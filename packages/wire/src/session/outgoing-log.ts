@@ -206,6 +206,16 @@ export class OutgoingLog {
     return to - from;
   }
 
+  /**
+   * An empty log continuing a session another process numbered (issue 14's resume on
+   * another node): the next message gets `seq`, and the peer may acknowledge up to `seq - 1`.
+   */
+  startAt(seq: number): void {
+    if (this.#frames.end !== this.#frames.head) throw new RangeError('startAt() needs an empty log');
+    this.#seqDelta = seq - this.#frames.end;
+    this.#highestWritten = seq - 1;
+  }
+
   /** Numbers what is unacknowledged from 1 (a new session on the peer's side), rewriting each frame's seq; returns the next seq. */
   renumber(): number {
     this.#seqDelta = 1 - this.#frames.head;

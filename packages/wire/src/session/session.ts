@@ -146,6 +146,8 @@ export class Session {
   readonly #acks = new AckSchedule(() => this.#sendAck());
   #paused = false;
   #ended = false;
+  /** Taken over from another process: the peer's first message sets where its seqs stand ({@link Session.continueFrom}). */
+  #rebase = false;
   #drainWaiters: Array<() => void> = [];
   /**
    * The last write's promise and the same with its failure ignored: the frames of one tick
@@ -183,6 +185,16 @@ export class Session {
   /** The last seq received in order: what this side's hello reports when resuming. */
   get received(): number {
     return this.#received;
+  }
+
+  /** The seq of the last message given to `send()` (0 before the first). */
+  get lastSent(): number {
+    return this.#outgoing.nextSeq - 1;
+  }
+
+  /** The highest seq the peer has acknowledged. */
+  get lastAcknowledged(): number {
+    return this.#outgoing.nextSeq - 1 - this.#outgoing.length;
   }
 
   /** Messages sent and not yet acknowledged by the peer, counting those that wait to be written. */
@@ -390,6 +402,17 @@ export class Session {
   }
 
   /**
+   * Continues, in this new process, a session another one ran (a cluster node that died,
+   * docs/scaling.md): this side's next message gets `peerReceived + 1`, what the peer says
+   * it received; and the peer's first message is taken as next whatever its seq, since
+   * what it had acknowledged died with the other process. Only before the first attach.
+   */
+  continueFrom(peerReceived: number): void {
+    this.#outgoing.startAt(peerReceived + 1);
+    this.#rebase = true;
+  }
+
+  /**
    * Checks an incoming message's seq: true to deliver it (it is next), false for a
    * duplicate (dropped and counted). A gap is `BadData`: the peer is out of step.
    */
@@ -398,9 +421,10 @@ export class Session {
       this.stats.duplicates += 1;
       return false;
     }
-    if (seq !== this.#received + 1) {
+    if (seq !== this.#received + 1 && !this.#rebase) {
       throw new BadDataError(`${this.#describePeer()} sent message #${seq} after #${this.#received}: the messages between are missing`);
     }
+    this.#rebase = false;
     this.#received = seq;
     this.stats.received += 1;
     this.#acks.received(bytes);

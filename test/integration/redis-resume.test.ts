@@ -1,0 +1,140 @@
+/**
+ * Resuming on another node (docs/scaling.md, "Resuming on another node"): three server
+ * processes (tools/cluster-node) on one real redis-server, clients given every node's
+ * address. A node is stopped (SIGSTOP, so its clients' last sends stay unacknowledged)
+ * and killed (SIGKILL) while a room is streamed to and its clients stream to their
+ * server: each of its clients reconnects to another node and resumes its session there.
+ * Nothing is lost either way; what arrives twice is what the documented bound allows.
+ * A client whose session expired in Redis gets a new one, told so by a `BadConn`.
+ */
+import type { ClientEndpoint, OonClient, ReconnectInfo } from '@oon/client';
+import { Join, Note } from '../../tools/cluster-node/src/classes';
+import { clusterBed, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
+import { nextEvent } from '../support/harness';
+import { freePort } from '../support/redis-server';
+import { waitUntil } from '../support/wait-until';
+
+const { h, nodes, redis } = clusterBed();
+/** The adapter's default checkpoint interval (ms). */
+const CHECKPOINT_INTERVAL = 100;
+/** The server's Ack comes at most this long (ms) after a message (ACK_DELAY), or after 64 messages. */
+const ACK_DELAY = 20;
+/** Messages a server may deliver and not yet have acknowledged: an Ack goes every 64 (ACK_EVERY). */
+const ACK_EVERY = 64;
+/** Slack (ms) for timers that fire late on a loaded machine. */
+const SLACK = 500;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A client of the cluster: every node's address, `first` first, then the others up (or, with `down`, down) from it, reconnecting quickly. */
+function clientOf(first: number, ports: number[], down = false): Promise<OonClient<Note>> {
+  const at = (k: number): number => ports[(first + (down ? ports.length - k : k)) % ports.length] as number;
+  const endpoints: ClientEndpoint[] = ports.map((_, k) => ({ host: '127.0.0.1', port: at(k) }));
+  return h.connectedClient<Note>(0, { endpoints, reconnect: { initialDelay: 20, maxDelay: 100 } });
+}
+
+/** Counts of each value in `values`. */
+function tally(values: number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** The values of 1..count missing from `values`, and those that came more than once. */
+function lostAndTwice(values: number[], count: number): { lost: number[]; twice: number[] } {
+  const counts = tally(values);
+  const lost = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !counts.has(n));
+  return { lost, twice: [...counts].filter(([, c]) => c > 1).map(([n]) => n) };
+}
+
+describe('a session on a cluster of three nodes on one Redis', () => {
+  it('moves with its client to another node when its node is killed: nothing lost either way, duplicates within the bound', async () => {
+    const all = (await Promise.all([0, 1, 2].map(() => nodes.start(redis().url, HEARTBEAT)))) as [ClusterNode, ClusterNode, ClusterNode];
+    const [a, b] = all;
+    const ports = all.map((node) => node.port);
+    const STREAMED = 400;
+    const SENT = 150;
+    // Two clients per node, each in room r, each named.
+    const clients: Array<{ name: string; home: ClusterNode; client: OonClient<Note>; got: number[]; sentAt: Map<number, number>; reconnects: ReconnectInfo[] }> = [];
+    for (let i = 0; i < 6; i += 1) {
+      const home = all[i % 3] as ClusterNode;
+      // The first three go on to the next node up if theirs dies, the others down: node a's two clients move to b and c.
+      const client = await clientOf(i % 3, ports, i >= 3);
+      const name = `c${i}`;
+      const entry = { name, home, client, got: [] as number[], sentAt: new Map<number, number>(), reconnects: [] as ReconnectInfo[] };
+      client.on('message', (note) => {
+        expect(note).toBeInstanceOf(Note);
+        entry.got.push(note.n);
+        entry.sentAt.set(note.n, Number(note.from));
+      });
+      client.on('reconnect', (info) => entry.reconnects.push(info));
+      await client.send(new Join('r', name));
+      await home.nextEvent('joined', (e) => e.name === name);
+      clients.push(entry);
+    }
+
+    // Node b streams to room r; every client streams numbered notes to its server.
+    const streamed = b.call<{ sent: number }>({ cmd: 'stream', rooms: ['r'], count: STREAMED, every: 4 });
+    const sending = clients.map(async ({ client, name }) => {
+      for (let n = 1; n <= SENT; n += 1) {
+        await client.send(new Note(n, name));
+        await sleep(6);
+      }
+    });
+    await waitUntil(() => clients.every((c) => c.got.length >= STREAMED / 4), 10_000, () => 'a quarter of the stream at every client');
+    // Stopped first, so that what its clients send now is never acknowledged (it must be resent), then killed.
+    a.run.child.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    await sleep(150);
+    a.run.child.kill('SIGKILL');
+
+    expect(await streamed).toEqual({ sent: STREAMED });
+    await Promise.all(sending);
+    await waitUntil(() => clients.every((c) => new Set(c.got).size === STREAMED), 15_000, () => `the whole stream at every client: ${clients.map((c) => `${c.name} ${new Set(c.got).size}`).join(', ')}`);
+    await Promise.all(clients.map(({ client }) => client.flush({ timeout: 10_000 })));
+
+    const moved = clients.filter((c) => c.home === a);
+    expect(moved.map((c) => c.name)).toEqual(['c0', 'c3']);
+    for (const { reconnects, client } of moved) {
+      expect(reconnects).toHaveLength(1);
+      expect(reconnects[0]).toMatchObject({ resumed: true });
+      expect(reconnects[0]?.resent).toBeGreaterThan(0); // sent while its node was stopped, never acknowledged
+      expect(client.stats?.lost).toBe(0);
+    }
+    expect(all.slice(1).map((node) => node.events('takeover').length)).toEqual([1, 1]);
+
+    for (const { name, home, got, sentAt } of clients) {
+      // Server to client: every note of the stream, at least once.
+      const { lost, twice } = lostAndTwice(got, STREAMED);
+      expect({ name, lost }).toEqual({ name, lost: [] });
+      if (home !== a) expect({ name, twice }).toEqual({ name, twice: [] });
+      // Only what was sent since the client's last checkpoint before its node stopped comes twice.
+      const bound = stoppedAt - (2 * CHECKPOINT_INTERVAL + ACK_DELAY + SLACK);
+      expect({ name, early: twice.filter((n) => (sentAt.get(n) ?? 0) < bound) }).toEqual({ name, early: [] });
+
+      // Client to server: every note reached some node's app; twice only what the dead node had not acknowledged.
+      const gotBy = all.flatMap((node) => node.events('got').filter((e) => e.from === name).map((e) => e.n as number));
+      const upstream = lostAndTwice(gotBy, SENT);
+      expect({ name, lost: upstream.lost }).toEqual({ name, lost: [] });
+      expect(upstream.twice.length).toBeLessThanOrEqual(home === a ? ACK_EVERY : 0);
+    }
+  }, 60_000);
+
+  it('is not resumed once it expired in Redis: the client gets a new session, and a BadConn saying so', async () => {
+    const RESUME_WINDOW = 600;
+    const a = await nodes.start(redis().url, [...HEARTBEAT, String(RESUME_WINDOW)]);
+    const laterPort = await freePort();
+    const client = await clientOf(0, [a.port, laterPort]);
+    await client.send(new Join('r', 'x'));
+    await a.nextEvent('joined', (e) => e.name === 'x');
+    const reconnected = nextEvent(client, 'reconnect', 10_000);
+    a.run.child.kill('SIGKILL');
+    // The node is gone and nothing renews its session in Redis: it expires within a window and a sweep.
+    await sleep(2 * RESUME_WINDOW);
+    const later = await nodes.start(redis().url, [...HEARTBEAT, String(RESUME_WINDOW), String(laterPort)]);
+    const [info] = await reconnected;
+    expect(info).toMatchObject({ resumed: false, error: { code: 'BadConn' } });
+    expect(info.error?.message).toMatch(new RegExp(`127.0.0.1:${laterPort} could not resume the session .*a new session was started`));
+    expect(await later.nextEvent('connection')).toMatchObject({ rooms: [] });
+    expect(later.events('takeover')).toEqual([]);
+  }, 30_000);
+});
