@@ -28,6 +28,21 @@ function project(displayName: string, roots: string[]): Config {
   };
 }
 
+/**
+ * A project that loads packages shipping only ES modules (`packages`: their names), which
+ * jest's CommonJS runtime cannot require: test/support/esm-to-cjs.cjs rewrites them to
+ * CommonJS as they load (Node loads them as they are, with require(esm)).
+ */
+function withEsmPackages(config: Config, packages: string[]): Config {
+  const names = packages.map((name) => name.replace(/[.+]/g, '\\$&')).join('|');
+  return {
+    ...config,
+    transform: { ...transform, '^.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.cjs' },
+    // pnpm's layout: node_modules/.pnpm/<name>@<version>_<peers>/node_modules/<name>/.
+    transformIgnorePatterns: [`node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${names})/)`],
+  };
+}
+
 const config: Config = {
   projects: [
     project('core', ['<rootDir>/packages/core/test']),
@@ -35,22 +50,15 @@ const config: Config = {
     project('server', ['<rootDir>/packages/server/test']),
     project('client', ['<rootDir>/packages/client/test']),
     project('redis', ['<rootDir>/packages/redis/test']),
-    project('nestjs', ['<rootDir>/packages/nestjs/test']),
+    // Nest 12 ships only ES modules.
+    withEsmPackages(project('nestjs', ['<rootDir>/packages/nestjs/test']), ['@nestjs']),
     project('integration', ['<rootDir>/test/integration']),
     // Pages bundled with esbuild and run in headless Chromium (Debian's `chromium`).
     { ...project('browser', ['<rootDir>/test/browser']), globalSetup: ESM_BUILD },
     // The packages as a user meets them: public names, the packed tarballs, docs, API reference.
     { ...project('package', ['<rootDir>/test/package']), globalSetup: ESM_BUILD },
-    {
-      ...project('bench', ['<rootDir>/bench/test']),
-      // superjson and its dependencies ship only ES modules, which jest's CommonJS runtime
-      // cannot require: ts-jest transpiles them to CommonJS for this project.
-      transform: {
-        ...transform,
-        '^.+\\.m?js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
-      },
-      transformIgnorePatterns: ['node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(superjson|copy-anything|is-what)/)'],
-    },
+    // superjson and its dependencies ship only ES modules.
+    withEsmPackages(project('bench', ['<rootDir>/bench/test']), ['superjson', 'copy-anything', 'is-what']),
   ],
   testTimeout: 20_000,
 };

@@ -8,5 +8,5 @@ export const {
   DEFAULT_PONG_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUESTS_IN_FLIGHT, encodeFrame, FrameDecoder, JsonCodec,
   BinaryCodec, useClassValidator, useJsonCodec, pyString, pyFloat, pyInt, pyNumber, SUPPORTED_CODECS, describeRegistry, schemaHash,
   DEFAULT_RESUME_WINDOW, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_INBOX_HIGH_WATER_MARK, DEFAULT_REQUEST_TIMEOUT,
-  resolveSchemas, SchemaRule, checkCompatibility,
+  resolveSchemas, SchemaRule, checkCompatibility, requestName,
 } = wire;

@@ -7,7 +7,7 @@
  */
 import { Min, ValidateNested } from 'class-validator';
 import { BadDataError, NetClass, NetField, OonError, t, TimeoutError } from '@oon/core';
-import { encodeFrame, FrameKind } from '@oon/wire';
+import { encodeFrame, FrameKind, requestName } from '@oon/wire';
 import type { OonClient } from '@oon/client';
 import type { OonServer, Peer } from '@oon/server';
 import { cutProxy, type CutProxy } from '../support/cut-proxy';
@@ -330,6 +330,15 @@ class Refund {
 @NetClass('shop.GiftReceipt')
 class GiftReceipt extends Receipt {}
 
+/** A request that names itself in its failures, by what it carries rather than by its class. */
+@NetClass('shop.Command')
+class Command {
+  @NetField() action: string = '';
+  [requestName](): string {
+    return `${this.action} command`;
+  }
+}
+
 describe('a request handler that fails', () => {
   it('reaches the caller with its message, and with the appCode and details it gave, intact', async () => {
     const { server, client, troubles } = await shop();
@@ -354,6 +363,16 @@ describe('a request handler that fails', () => {
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.appCode).toBe('BANK_TIMEOUT');
     expect(err.details).toBeUndefined();
+  });
+
+  it('is named by the request itself when its class has a [requestName]() method, in the caller timing out too', async () => {
+    const { server, client } = await shop();
+    server.handle(Command, (command) => {
+      if (command.action === 'wait') return new Promise<never>(() => {});
+      throw new BadDataError('refunds are closed on Sundays');
+    });
+    await expectOonError(client.request(Object.assign(new Command(), { action: 'refund' })), 'BadData', /^127\.0\.0\.1:\d+ answered: refund command request failed: refunds are closed on Sundays$/);
+    await expectOonError(client.request(Object.assign(new Command(), { action: 'wait' }), { timeout: 50 }), 'Timeout', /^no reply to wait command request to 127\.0\.0\.1:\d+ within 50 ms/);
   });
 
   it('a plain Error still answers with its message, as BadData with no appCode', async () => {

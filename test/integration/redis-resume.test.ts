@@ -11,6 +11,7 @@ import type { ClientEndpoint, OonClient, ReconnectInfo } from '@oon/client';
 import { Join, Note } from '../../tools/cluster-node/src/classes';
 import { clusterBed, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
 import { nextEvent } from '../support/harness';
+import { notesUntilMarker } from '../support/notes';
 import { freePort } from '../support/redis-server';
 import { waitUntil } from '../support/wait-until';
 
@@ -136,5 +137,45 @@ describe('a session on a cluster of three nodes on one Redis', () => {
     expect(info.error?.message).toMatch(new RegExp(`127.0.0.1:${laterPort} could not resume the session .*a new session was started`));
     expect(await later.nextEvent('connection')).toMatchObject({ rooms: [] });
     expect(later.events('takeover')).toEqual([]);
+  }, 30_000);
+
+  it('is not resumed when the log no longer holds what its client lacks (past maxLogEntries): a new session, a BadConn, and the node says why', async () => {
+    // A log of about 10 entries: Redis trims it a whole stream node (100 entries) at a time.
+    const [a, b] = (await Promise.all([0, 1].map(() => nodes.start(redis().url, [...HEARTBEAT, '120000', '0', '10'])))) as [ClusterNode, ClusterNode];
+    const client = await clientOf(0, [a.port, b.port]);
+    await client.send(new Join('r', 'x'));
+    await a.nextEvent('joined', (e) => e.name === 'x');
+    const reconnected = nextEvent(client, 'reconnect', 10_000);
+    // Its node stops before the room is sent 300 broadcasts: its checkpoint stays before all of them.
+    a.run.child.kill('SIGSTOP');
+    expect(await b.call({ cmd: 'stream', rooms: ['r'], count: 300, every: 0 })).toEqual({ sent: 300 });
+    a.run.child.kill('SIGKILL');
+    const [info] = await reconnected;
+    expect(info).toMatchObject({ resumed: false, error: { code: 'BadConn' } });
+    const refusal = await b.nextEvent('error', (e) => String(e.message).includes('kept by the cluster for another node'));
+    expect(refusal).toMatchObject({ code: 'BadConn' });
+    expect(refusal.message).toMatch(/but the cluster's log no longer holds all the broadcasts after the session's last checkpoint .*: not resumed \(a new session was granted\)/);
+    expect(b.events('takeover')).toEqual([]);
+  }, 30_000);
+
+  it('moves from a node that lives on (stopped while its client found another): that node lets its copy go, with no loss', async () => {
+    const [a, b] = (await Promise.all([0, 1].map(() => nodes.start(redis().url, HEARTBEAT)))) as [ClusterNode, ClusterNode];
+    const endpoints: ClientEndpoint[] = [a, b].map((node) => ({ host: '127.0.0.1', port: node.port }));
+    // Quick to notice a silent server, and to give up dialing one that does not answer.
+    const client = await h.connectedClient<Note>(0, { endpoints, reconnect: { initialDelay: 20, maxDelay: 100 }, pingInterval: 100, pongTimeout: 200, connectTimeout: 300 });
+    await client.send(new Join('r', 'x'));
+    const { peer } = await a.nextEvent('joined', (e) => e.name === 'x');
+    await sleep(100); // the node writes the session's rooms to Redis at the end of the tick it joined them in
+    const reconnected = nextEvent(client, 'reconnect', 10_000);
+    a.run.child.kill('SIGSTOP');
+    expect((await reconnected)[0]).toMatchObject({ resumed: true });
+    await b.nextEvent('takeover');
+    a.run.child.kill('SIGCONT');
+    expect(await a.nextEvent('disconnect', (e) => e.peer === peer)).toMatchObject({ reason: 'remote close' });
+    expect(await b.call({ cmd: 'count', rooms: ['r'] })).toEqual({ count: 1 });
+    expect(await b.call({ cmd: 'send', rooms: ['r'], n: 7 })).toEqual({ delivered: 1, failed: 0, cluster: null });
+    await a.call({ cmd: 'send', rooms: ['r'], n: -1 });
+    expect(await notesUntilMarker(client)).toEqual([7]);
+    expect(a.events('loss')).toEqual([]);
   }, 30_000);
 });

@@ -15,16 +15,15 @@
  * Needs the build (`pnpm test` runs `tsc -b` first) and the npm registry, for the
  * third-party packages the project installs.
  */
-import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { runNode } from '../support/node-process';
+import { installProject, packPackages, run } from '../support/pack';
 import { PUBLIC_PACKAGES, ROOT } from '../support/packages';
 
-const PNPM = '10.34.9';
 const FIXTURE = join(__dirname, 'user-project');
 const MINIMAL_PAGE = join(ROOT, 'test', 'browser', 'fixtures', 'minimal-page.ts');
 const TSC = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
@@ -46,24 +45,6 @@ function timed<T>(label: string, run: () => T): T {
     return run();
   } finally {
     timings.push(`${label} ${((Date.now() - start) / 1000).toFixed(1)} s`);
-  }
-}
-
-/** pnpm itself when the suite runs under it, else the pinned version through npx. */
-function pnpm(args: string[], cwd: string): string {
-  const execPath = process.env['npm_execpath'] ?? '';
-  const [command, prefix] = /pnpm/.test(execPath)
-    ? [process.execPath, [execPath]]
-    : ['npx', ['--yes', `pnpm@${PNPM}`]];
-  return execFileSync(command, [...prefix, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function run(command: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}${e.stderr ?? ''}${e.message}`);
   }
 }
 
@@ -114,23 +95,11 @@ function listedValues(): Record<string, string[]> {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'oon-pack-'));
-  const tarballs = join(work, 'tarballs');
-  timed('pack', () => pnpm(['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballs], ROOT));
+  const tarballs = timed('pack', () => packPackages(join(work, 'tarballs')));
   const project = join(work, 'project');
-  mkdirSync(project);
-  const dependencies: Record<string, string> = {
-    'class-transformer': '^0.5.1',
-    'reflect-metadata': '^0.2.2',
-  };
-  for (const p of PUBLIC_PACKAGES) {
-    const version = (JSON.parse(readFileSync(join(ROOT, p.dir, 'package.json'), 'utf8')) as PackageJson).version;
-    dependencies[p.name] = `file:../tarballs/${p.name.replace('@', '').replace('/', '-')}-${version}.tgz`;
-  }
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'oon-user', private: true, dependencies, devDependencies: { '@types/node': '^20.19.0' } }, null, 2),
-  );
-  timed('npm install', () => run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project));
+  const dependencies = { 'class-transformer': '^0.5.1', 'reflect-metadata': '^0.2.2', ...tarballs };
+  // npm installs the peers the packages name (@nestjs/*, rxjs for @oon/nestjs) by itself.
+  timed('npm install', () => installProject(project, dependencies, { '@types/node': '^20.19.0' }));
   for (const [flavour, type, module] of [
     ['cjs', 'commonjs', 'commonjs'],
     ['esm', 'module', 'NodeNext'],

@@ -13,7 +13,8 @@ const PRICE_CENTS: Record<string, number> = { 'KB-101': 4999, 'MS-202': 2499 };
 @Controller()
 class OrdersController {
   readonly #orders = new Map<string, Receipt>();
-  #views = 0;
+  /** Views of each order's tracking, counted from `'orders.viewed'` events. */
+  readonly #views = new Map<string, number>();
 
   /** A class pattern: any `Order` (or subclass) sent with `send(Order, order)` lands here, revived and validated. */
   @MessagePattern(Order)
@@ -50,13 +51,13 @@ class OrdersController {
 
   /** An event: no reply. */
   @EventPattern('orders.viewed')
-  viewed(): void {
-    this.#views += 1;
+  viewed(@Payload() orderId: string): void {
+    this.#views.set(orderId, (this.#views.get(orderId) ?? 0) + 1);
   }
 
   @MessagePattern('orders.views')
-  views(): number {
-    return this.#views;
+  views(@Payload() orderId: string): number {
+    return this.#views.get(orderId) ?? 0;
   }
 
   #known(orderId: string): void {

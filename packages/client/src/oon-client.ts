@@ -17,6 +17,7 @@ import {
   Connection,
   forInstancesOf,
   isResumable,
+  nameOfRequest,
   rejectedQuietly,
   RequestHandlers,
   Session,
@@ -207,7 +208,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     const { timeout = DEFAULT_REQUEST_TIMEOUT, signal } = options;
     const started = Date.now();
     await this.#waiters.wait(timeout, signal, () => {
-      const what = `${object.constructor.name} request to ${this.#where()}`;
+      const what = `${nameOfRequest(object)} request to ${this.#where()}`;
       return `no reply to ${what} within ${timeout} ms (request timeout): it waited for the link all along; ${this.#history.describe(this.#where(), this.#status)}`;
     });
     const connection = this.#connection;

@@ -1,5 +1,5 @@
 import { defaultRegistry, NetClass, NetField, NetMessage, t, type JsonValue, type NetClassType } from '@oon/core';
-import { JsonCodec, type CodecOptions } from '@oon/wire';
+import { JsonCodec, requestName, type CodecOptions } from '@oon/wire';
 
 /**
  * One value that is not a single registered instance, as it travels in a
@@ -27,6 +27,11 @@ export class NestValue {
 export class NestCall extends NestValue {
   /** The pattern's route, as Nest normalizes it (`'sum'`, `'{"cmd":"sum"}'`). */
   @NetField() pattern: string = '';
+
+  /** The call as its failures name it, by its pattern: `"orders.cancel"`, `{"cmd":"sum"}` (the carrier's class would say nothing). */
+  [requestName](): string {
+    return this.pattern.startsWith('{') ? this.pattern : JSON.stringify(this.pattern);
+  }
 }
 
 /**

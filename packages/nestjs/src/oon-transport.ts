@@ -3,6 +3,7 @@ import { Server, type CustomTransportStrategy, type MessageHandler } from '@nest
 import { isObservable, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { BadDataError } from '@oon/core';
 import { OonServer, type Logger, type OonServerEvents, type OonServerOptions, type Peer } from '@oon/server';
+import { requestName } from '@oon/wire';
 import { Carriers, NestCall } from './carriers';
 import { ClassRoutes, isClassPattern } from './class-routes';
 import { nestLogger } from './nest-logger';
@@ -127,7 +128,8 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
         if (isObservable(result)) await lastValueFrom(result as Observable<unknown>, { defaultValue: undefined });
       });
     } catch (error) {
-      this.#nestLogger.error(`event from client ${String(peer)} failed: ${describe(error)}`);
+      const name = object instanceof NestCall ? object[requestName]() : object.constructor.name;
+      this.#nestLogger.error(`${name} event from client ${String(peer)} failed: ${describe(error)}`);
     }
   }
 
@@ -149,17 +151,20 @@ export class OonTransport extends Server<OonTransportEvents, OonTransportStatus>
     });
   }
 
-  /** The handler, pattern and payload of what arrived; `BadData` naming the pattern when no handler fits. */
+  /**
+   * The handler, pattern and payload of what arrived; `BadData` when no handler fits. The
+   * message leaves the pattern to what it follows: the request's name in the caller's
+   * error (`"orders.nope" request failed: …`, `Order request failed: …`), the event's in the log.
+   */
   #route(object: object, decorator: string): { handler: MessageHandler; pattern: string; data: unknown } {
     if (object instanceof NestCall) {
       const handler = this.getHandlerByPattern(object.pattern);
-      if (handler === null) throw new BadDataError(`no ${decorator}(${JSON.stringify(object.pattern)}) handler in this Nest app`);
+      if (handler === null) throw new BadDataError(`no ${decorator} handler in this Nest app has this pattern`);
       return { handler, pattern: object.pattern, data: this.#carriers.valueOf(object) };
     }
-    const name = object.constructor.name;
     const handler = this.#classes.find(object);
-    if (handler === undefined) throw new BadDataError(`no ${decorator}(${name}) handler in this Nest app, nor one for a class ${name} extends`);
-    return { handler, pattern: name, data: object };
+    if (handler === undefined) throw new BadDataError(`no ${decorator} handler in this Nest app takes this class, nor a class it extends`);
+    return { handler, pattern: object.constructor.name, data: object };
   }
 }
 

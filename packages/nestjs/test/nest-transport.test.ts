@@ -133,21 +133,21 @@ describe('OonTransport and OonClientProxy', () => {
       appCode: 'NOT_CANCELLABLE',
       details: { code: 'NOT_CANCELLABLE', message: 'order S7 has already shipped', sku: 'S7' },
     });
-    expect((error as OonError).message).toMatch(/^127\.0\.0\.1:\d+ answered: NestCall request failed: order S7 has already shipped$/);
+    expect((error as OonError).message).toBe(`127.0.0.1:${server.port} answered: "orders.cancel" request failed: order S7 has already shipped`);
   });
 
   it('pass an OonError given to RpcException on with its own code', async () => {
     const error = await failure(firstValueFrom(client.orders.send('orders.late', {})));
     expect(error).toBeInstanceOf(OonError);
     expect(error).toMatchObject({ code: 'Timeout', appCode: 'WAREHOUSE_LATE' });
-    expect((error as OonError).message).toMatch(/answered: NestCall request failed: the warehouse did not answer within 2 s$/);
+    expect((error as OonError).message).toMatch(/answered: "orders\.late" request failed: the warehouse did not answer within 2 s$/);
   });
 
   it("turn any other error into an OonError with Nest's message, and log it on the server", async () => {
     const error = await failure(firstValueFrom(client.orders.send('orders.crash', {})));
     expect(error).toBeInstanceOf(OonError);
     expect(error).toMatchObject({ code: 'BadData', appCode: 'error' });
-    expect((error as OonError).message).toMatch(/answered: NestCall request failed: Internal server error$/);
+    expect((error as OonError).message).toMatch(/answered: "orders\.crash" request failed: Internal server error$/);
     await server.line(/RpcExceptionsHandler.*a bug in the handler/);
   });
 
@@ -163,10 +163,22 @@ describe('OonTransport and OonClientProxy', () => {
     expect(good2).toMatchObject({ sku: 'V4', quantity: 4 });
   });
 
-  it('say which pattern has no handler', async () => {
+  it('say which pattern has no handler, naming it once: a string, an object or a class', async () => {
     const error = await failure(firstValueFrom(client.orders.send('orders.nope', {})));
     expect(error).toBeInstanceOf(OonError);
-    expect((error as OonError).message).toMatch(/answered: NestCall request failed: no @MessagePattern\("orders\.nope"\) handler in this Nest app$/);
+    expect((error as OonError).message).toBe(`127.0.0.1:${server.port} answered: "orders.nope" request failed: no @MessagePattern handler in this Nest app has this pattern`);
+    const object = await failure(firstValueFrom(client.orders.send({ cmd: 'nope' }, {})));
+    expect((object as OonError).message).toBe(`127.0.0.1:${server.port} answered: {"cmd":"nope"} request failed: no @MessagePattern handler in this Nest app has this pattern`);
+    const step = Object.assign(new TrackingStep(), { step: 'lost' });
+    const byClass = await failure(firstValueFrom(client.orders.send(TrackingStep, step)));
+    expect((byClass as OonError).message).toBe(
+      `127.0.0.1:${server.port} answered: TrackingStep request failed: no @MessagePattern handler in this Nest app takes this class, nor a class it extends`,
+    );
+  });
+
+  it('log an event with no handler on the service, naming its pattern', async () => {
+    await lastValueFrom(client.orders.emit('nobody.listens', 'x'), { defaultValue: undefined });
+    await server.line(/\[OonTransport\].*"nobody\.listens" event from client 127\.0\.0\.1:\d+ failed: no @EventPattern handler in this Nest app has this pattern$/);
   });
 
   it("stop waiting at rxjs's timeout(), and go on answering", async () => {

@@ -55,10 +55,17 @@ export interface LeaveEnvelope {
   readonly node: string;
 }
 
-/** Any message between nodes. */
-export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope;
+/** A node took over session `session` (its node died, or its client came to this one): a node that still has it lets it go. */
+export interface MovedEnvelope {
+  readonly kind: 'moved';
+  readonly node: string;
+  readonly session: string;
+}
 
-const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave'] as const;
+/** Any message between nodes. */
+export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope | MovedEnvelope;
+
+const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave', 'moved'] as const;
 /**
  * The kind byte of a logged broadcast: `[u8 version][u8 255][u8 0][u8 0][u8 0][u8 n][log id: n bytes][the broadcast's envelope]`,
  * put together by the script that logs and publishes it in one step ({@link LOG_AND_PUBLISH}).
@@ -103,7 +110,8 @@ function split(envelope: Envelope): { kind: Envelope['kind']; payload: Uint8Arra
     }
     case 'request':
     case 'reply':
-    case 'leave': {
+    case 'leave':
+    case 'moved': {
       const { kind, ...header } = envelope;
       return { kind, payload: EMPTY, header };
     }
@@ -145,6 +153,8 @@ export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
       return { kind, node, request: h.string('request'), count: h.count('count'), peers: h.array('peers').map((peer) => snapshotOf(peer)) };
     case 'leave':
       return { kind, node };
+    case 'moved':
+      return { kind, node, session: h.string('session') };
   }
 }
 

@@ -60,7 +60,10 @@ export class RedisAdapter implements Adapter {
     const logged = options.maxLogEntries > 0 && host.resumeWindow > 0 && !(options.sharded && options.clusterNodes.length > 0);
     if (logged) {
       this.#log = new ClusterLog(this.#link, `{${options.prefix}}:log`, options.maxLogEntries, options.maxMessageBytes);
-      this.sessions = new RedisSessionStore(this.#link, this.#log, host, { prefix: options.prefix, node: this.node, checkpointInterval: options.checkpointInterval });
+      const announce = (session: string): void => {
+        this.#send(this.#all, { kind: 'moved', node: this.node, session }, 'a node that still has the session keeps it until its resume window ends').catch((err: OonError) => this.#host.fault(err));
+      };
+      this.sessions = new RedisSessionStore(this.#link, this.#log, host, { prefix: options.prefix, node: this.node, checkpointInterval: options.checkpointInterval, announce });
     }
   }
 
@@ -226,6 +229,9 @@ export class RedisAdapter implements Adapter {
         this.#live.delete(envelope.node);
         this.#left.add(envelope.node);
         for (const pending of this.#pending.values()) if (pending.waiting.delete(envelope.node) && pending.waiting.size === 0) pending.done();
+        return;
+      case 'moved':
+        this.#host.sessionMoved(envelope.session, envelope.node);
         return;
       case 'reply': {
         const pending = this.#pending.get(envelope.request);

@@ -63,7 +63,11 @@ export class RedisSessionStore implements SessionStore {
   readonly #checkpointOf = new WeakMap<SessionClaim, { checkpoint: string; node: string }>();
   #timers: NodeJS.Timeout[] = [];
 
-  constructor(link: RedisLink, log: ClusterLog, host: AdapterHost, options: { prefix: string; node: string; checkpointInterval: number }) {
+  /** Tells the other nodes that this one took a session over. */
+  readonly #announce: (id: string) => void;
+
+  constructor(link: RedisLink, log: ClusterLog, host: AdapterHost, options: { prefix: string; node: string; checkpointInterval: number; announce: (id: string) => void }) {
+    this.#announce = options.announce;
     this.#link = link;
     this.#log = log;
     this.#host = host;
@@ -111,12 +115,16 @@ export class RedisSessionStore implements SessionStore {
     const tracked: Tracked = { record, rooms: record.rooms, pending: [], written, writtenAt: Date.now(), replaying: taken !== undefined };
     this.#tracked.set(record.id, tracked);
     this.#write([tracked]);
+    // A node that still has it (alive, its client came here) lets it go.
+    if (taken !== undefined) this.#announce(record.id);
   }
 
   rooms(id: string, rooms: readonly string[]): void {
     const tracked = this.#tracked.get(id);
     if (tracked === undefined) return;
     tracked.rooms = rooms;
+    // Written once the app's code of this tick has joined what it joins, not at the next checkpoint.
+    if (this.#roomsChanged.size === 0) setImmediate(() => this.#writeRooms());
     this.#roomsChanged.add(id);
   }
 
@@ -172,7 +180,7 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  /** Takes a checkpoint of every session, and writes those the client acknowledged and the rooms that changed. */
+  /** Takes a checkpoint of every session, and writes those the client acknowledged. */
   #tick(): void {
     const frontier = this.#log.frontier;
     const now = Date.now();
@@ -193,13 +201,17 @@ export class RedisSessionStore implements SessionStore {
       tracked.writtenAt = now;
       checkpoints.push(id, acked.frontier);
     }
+    if (checkpoints.length > 0) this.#quietly(this.#link.command(this.#checkpointsKey(this.#node), ['HSET', this.#checkpointsKey(this.#node), ...checkpoints]));
+  }
+
+  /** Writes the rooms of the sessions whose peers joined or left rooms since the last time. */
+  #writeRooms(): void {
     const changed = [...this.#roomsChanged].flatMap((id) => this.#tracked.get(id) ?? []);
     this.#roomsChanged.clear();
     for (const tracked of changed) {
       const key = this.#sessionKey(tracked.record.id);
       this.#quietly(this.#link.command(key, ['HSET', key, 'rooms', JSON.stringify(tracked.rooms)]));
     }
-    if (checkpoints.length > 0) this.#quietly(this.#link.command(this.#checkpointsKey(this.#node), ['HSET', this.#checkpointsKey(this.#node), ...checkpoints]));
   }
 
   /** Renews (and rewrites, should Redis have restarted empty) every record and checkpoint, and trims the log to the window. */

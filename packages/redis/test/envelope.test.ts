@@ -34,6 +34,7 @@ describe('decodeEnvelope()', () => {
     { kind: 'request', node: 'n1', request: 'q1', countOnly: true, selection },
     { kind: 'reply', node: 'n2', request: 'q1', count: 0, peers: [{ id: 'p', node: 'n2', rooms: ['r'], connected: false, data: { a: 1 } }] },
     { kind: 'leave', node: 'n1' },
+    { kind: 'moved', node: 'n2', session: 's-1' },
   ])('reads back a $kind message as it was written', (envelope) => {
     const decoded = decodeEnvelope(encodeEnvelope(envelope), 1024);
     expect(JSON.parse(JSON.stringify(decoded))).toEqual(JSON.parse(JSON.stringify(envelope)));

@@ -156,6 +156,8 @@ export interface AdapterHost {
   readonly resumeWindow: number;
   /** Where each of this node's live sessions stands, for the cluster's checkpoints. */
   sessions(): Iterable<SessionProgress>;
+  /** Node `node` took over session `id`: if this node still has it, it lets it go (its client is there now). */
+  sessionMoved(id: string, node: string): void;
 }
 
 /**

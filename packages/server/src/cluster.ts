@@ -32,6 +32,8 @@ export interface ClusterServer<P extends ClusterPeer> {
   readonly resumeWindow: number;
   /** Where each live session of this node stands. */
   sessions(): Iterable<SessionProgress>;
+  /** Another node took over session `id`. */
+  sessionMoved(id: string, node: string): void;
 }
 
 /** The one node of a server without an adapter: no other node to publish to or ask. */
@@ -175,6 +177,7 @@ export class Cluster<P extends ClusterPeer> {
       nodeDown: (node) => server.nodeDown(node),
       resumeWindow: server.resumeWindow,
       sessions: () => server.sessions(),
+      sessionMoved: (id, node) => server.sessionMoved(id, node),
     };
   }
 }

@@ -111,6 +111,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
         nodeDown: (node) => this.emit('nodeDown', node),
         resumeWindow: this.#options.resumeWindow,
         sessions: () => this.#sessionProgress(),
+        sessionMoved: (id, node) => this.#sessionMoved(id, node),
       },
       this.#options.adapter,
     );
@@ -402,6 +403,22 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     return this.#sessions.adopt(outcome.claim, hello, connection);
   }
 
+  /**
+   * Node `node` took over session `id`: its client resumed there (this node was stopped,
+   * or the client was sent elsewhere). The copy here lets it go: its link (a dead one
+   * this node had not noticed) is closed and the peer is gone (`'disconnect'`, reason
+   * `remote close`), with no `'loss'`, since the other node replays what this one held.
+   */
+  #sessionMoved(id: string, node: string): void {
+    const entry = this.#sessions.get(id);
+    if (entry === undefined || entry.session.ended) return;
+    const stale = entry.connection;
+    entry.connection = undefined;
+    if (stale !== undefined) void stale.close(false);
+    log(this.#logger, 'info', `session ${id} was resumed on node ${node}: this node lets it go`, { event: 'moved', node });
+    this.#endSession(entry, 'remote close', false);
+  }
+
   /** Where each live session stands, for the cluster's checkpoints. */
   *#sessionProgress(): Iterable<SessionProgress> {
     for (const { session } of this.#sessions.all()) {
@@ -503,14 +520,14 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     if (inbox.size === 0) this.#accepted.remove(peer);
   }
 
-  /** Ends a session for good: the peer is gone, and what it never acknowledged is reported lost. */
-  #endSession(entry: SessionEntry<Peer<Data, Identity>>, reason: DisconnectReason): void {
+  /** Ends a session for good: the peer is gone, and what it never acknowledged is reported lost (unless `lossCounts` is false: another node has it). */
+  #endSession(entry: SessionEntry<Peer<Data, Identity>>, reason: DisconnectReason, lossCounts = true): void {
     if (entry.session.ended) return;
     const lost = this.#sessions.end(entry);
     const { peer } = entry;
     if (peer === undefined) return;
     this.#forget(peer, entry.session.inbox);
-    if (lost > 0) {
+    if (lost > 0 && lossCounts) {
       log(this.#logger, 'warn', `session of client ${String(peer)} ended (${reason}) with ${lost} messages it never acknowledged: lost`, { event: 'loss', peer: String(peer), lost });
       this.emit('loss', lost, peer);
     }

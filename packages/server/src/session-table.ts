@@ -173,6 +173,11 @@ export class SessionTable<P> {
     return entry.session.end();
   }
 
+  /** The session kept under `id`, if any. */
+  get(id: string): SessionEntry<P> | undefined {
+    return this.#entries.get(id);
+  }
+
   /** Every session still kept. */
   all(): SessionEntry<P>[] {
     return [...this.#entries.values()];

@@ -65,4 +65,5 @@ export type { CompatibilityProblem } from './schema/schema-compatibility';
 export type { AnyClass } from './connection/class-filter';
 export { DEFAULT_REQUEST_TIMEOUT } from './rpc/requests';
 export type { RequestOptions, UncheckedRequestOptions, RequestHandler } from './rpc/requests';
+export { requestName } from './rpc/request-name';
 export type { MessageRejection } from './connection/message-rejection';

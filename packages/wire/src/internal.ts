@@ -36,6 +36,7 @@ export { JsonDocumentSplitter } from './framing/json-document-splitter';
 export type { JsonDocumentSplitterOptions } from './framing/json-document-splitter';
 export { forInstancesOf } from './connection/class-filter';
 export { PendingRequests, RequestHandlers } from './rpc/requests';
+export { nameOfRequest } from './rpc/request-name';
 export type { PendingRequestsHooks } from './rpc/requests';
 export { checkSocketPath } from './transport/address';
 export type { EndpointAddress } from './transport/address';

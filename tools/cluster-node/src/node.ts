@@ -5,7 +5,7 @@
  * client's `Note`, `connection`, `takeover` when a session of another node is resumed
  * here), and answers each JSON command read on stdin with a line `{"re":<id>,…}`.
  *
- * Usage: node dist/node.js <redis url> [heartbeatInterval] [heartbeatTimeout] [requestTimeout] [resumeWindow] [port]
+ * Usage: node dist/node.js <redis url> [heartbeatInterval] [heartbeatTimeout] [requestTimeout] [resumeWindow] [port] [maxLogEntries]
  */
 import { createInterface } from 'node:readline';
 import { OonError } from '@oon/core';
@@ -25,7 +25,7 @@ interface Command {
   readonly every?: number;
 }
 
-const [url = 'redis://127.0.0.1:6379', interval = '100', timeout = '500', request = '2000', resumeWindow = '120000', port = '0'] = process.argv.slice(2);
+const [url = 'redis://127.0.0.1:6379', interval = '100', timeout = '500', request = '2000', resumeWindow = '120000', port = '0', maxLogEntries = '10000'] = process.argv.slice(2);
 const print = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 const server = new OonServer<Join | Note, { name?: string }>({
   port: Number(port),
@@ -39,7 +39,7 @@ const server = new OonServer<Join | Note, { name?: string }>({
     warn: () => {},
     error: () => {},
   },
-  adapter: redisAdapter({ url, heartbeatInterval: Number(interval), heartbeatTimeout: Number(timeout), requestTimeout: Number(request), connectTimeout: 1_000 }),
+  adapter: redisAdapter({ url, heartbeatInterval: Number(interval), heartbeatTimeout: Number(timeout), requestTimeout: Number(request), connectTimeout: 1_000, maxLogEntries: Number(maxLogEntries) }),
 });
 const describe = (err: unknown): object => (err instanceof OonError ? { code: err.code, message: err.message } : { message: String(err) });
 
@@ -51,6 +51,8 @@ server.onMessage(Join, (join, peer) => {
 // A client's Note: `from` names the client (its sessions may move between nodes, its peer.data does not).
 server.onMessage(Note, (note) => print({ event: 'got', from: note.from, n: note.n }));
 server.on('connection', (peer) => print({ event: 'connection', peer: peer.id, rooms: [...peer.rooms] }));
+server.on('disconnect', (peer, reason) => print({ event: 'disconnect', peer: peer.id, reason }));
+server.on('loss', (lost, peer) => print({ event: 'loss', peer: peer.id, lost }));
 server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: note.n, from: note.from, node, instance: note instanceof Note }));
 server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
 server.on('error', (err) => print({ event: 'error', ...describe(err) }));

@@ -5,6 +5,7 @@ import { appFailureOf, errorReport, readErrorReport, toOonError, type AppFailure
 import { describeHead, droppedMessage, rejectedFrame, Unreadable } from '../connection/message-rejection';
 import { PendingRequests, type RequestOptions } from './requests';
 import { RequestWindow } from './request-window';
+import { nameOfRequest } from './request-name';
 import { allocBytes, readU32BE, writeU32BE } from '../platform/bytes';
 
 /**
@@ -85,7 +86,7 @@ export class RequestChannel {
    * when asked, and an object that cannot be sent fails at once.
    */
   request(object: object, options: RequestOptions): Promise<object> {
-    const { id, reply } = this.#pending.open(`${object.constructor.name} request to ${this.#io.describePeer()}`, options);
+    const { id, reply } = this.#pending.open(`${nameOfRequest(object)} request to ${this.#io.describePeer()}`, options);
     // Aborted before it was made: nothing to send.
     if (!this.#pending.waiting(id)) return reply;
     const prefix = idPrefix(id);
@@ -219,7 +220,7 @@ export class RequestChannel {
 
   #replyError(id: number, object: object, err: unknown): void {
     const why = err instanceof Error ? err.message : String(err);
-    const message = `${object.constructor.name} request failed: ${why}`;
+    const message = `${nameOfRequest(object)} request failed: ${why}`;
     // Only an OonError says which of the five codes it is, and carries an application's code and details.
     if (err instanceof OonError) this.#replyWithError(id, err.code, message, appFailureOf(err));
     else this.#replyWithError(id, 'BadData', message);
