@@ -4,7 +4,8 @@
  */
 import { BadConnError, BadDataError, NetMessage, OonError, StartFailError, TimeoutError } from '@oon/core';
 import { decodeFrames, expectOonError, harness, within, nextEvent } from '../support/harness';
-import { BinaryCodec, FrameKind } from '@oon/wire';
+import { FrameKind } from '@oon/wire';
+import { linkCodec } from '../support/link-codec';
 import { FordTruck, VolvoCar } from '../../examples/cars/src/cars';
 import { Everything } from '../support/extra';
 
@@ -16,9 +17,9 @@ class Bicycle {
   gears = 21;
 }
 
-/** The size of a message frame (kind + payload) in the default codec. */
+/** The size of a message frame (kind + payload) as a link between OON peers writes it (binary, by class numbers). */
 function frameBytes(object: object, uuid: string): number {
-  return new BinaryCodec().encode(new NetMessage(object, { uuid })).byteLength + 1;
+  return linkCodec().encode(new NetMessage(object, { uuid })).byteLength + 1;
 }
 
 describe('listen', () => {

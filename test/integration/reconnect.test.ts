@@ -4,12 +4,13 @@
  * reported, never silent.
  */
 import { NetMessage, type OonError } from '@oon/core';
-import { BinaryCodec, FRAME_HEADER_BYTES } from '@oon/wire';
+import { FRAME_HEADER_BYTES } from '@oon/wire';
 import { SEQ_BYTES } from '@oon/wire/internal';
 import type { Peer } from '@oon/server';
 import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { cutProxy, type CutProxy } from '../support/cut-proxy';
+import { linkCodec } from '../support/link-codec';
 import { expectOonError, harness, nextEvent, TRANSPORTS } from '../support/harness';
 import { waitUntil } from '../support/wait-until';
 
@@ -39,9 +40,9 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
   const FAST = { initialDelay: 10, maxDelay: 100 };
 
-  /** Bytes a session holds for a message frame: length, kind, seq and the default codec's payload (uuids are 10 characters). */
+  /** Bytes a session holds for a message frame: length, kind, seq and the payload a link writes (no id: none was given). */
   function sessionFrameBytes(object: object): number {
-    return FRAME_HEADER_BYTES + SEQ_BYTES + new BinaryCodec().encode(new NetMessage(object, { uuid: 'u'.repeat(10) })).byteLength;
+    return FRAME_HEADER_BYTES + SEQ_BYTES + linkCodec().encode(new NetMessage(object)).byteLength;
   }
 
   /** Cuts the client's link and keeps it down (the proxy refuses new links) until `proxy.refuse = false`. */
@@ -178,6 +179,27 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(info.resumed).toBe(true);
       expect(gone).toEqual([]);
       expect(server.peers.size).toBe(1);
+    });
+
+    it('keeps the uuid derived for each message across a resume, a resent one included: <session id>:<seq>', async () => {
+      const { server, port } = await h.listeningServer<Tick>({ closeGrace: 500 });
+      const proxy = await proxyTo(port);
+      const [[peer], client] = await Promise.all([nextEvent(server, 'connection'), h.connectedClient<Tick>(proxy.port, { reconnect: FAST })]);
+      const ids: string[] = [];
+      client.on('message', (_tick, message) => ids.push(message.uuid));
+      await peer.send(new Tick(0));
+      await waitUntil(() => ids.length === 1, 3_000, () => 'the first tick');
+      const back = nextEvent(client, 'reconnect', 5_000);
+
+      proxy.cutClientSide();
+      await peer.send(new Tick(1)); // into the stale link: sent again on the next one
+      const [info] = await back;
+      await peer.send(new Tick(2));
+
+      await waitUntil(() => ids.length === 3, 3_000, () => `three ticks (got ${ids.length})`);
+      expect(info.resumed).toBe(true);
+      const [prefix] = (ids[0] as string).split(':');
+      expect(ids).toEqual([`${prefix}:1`, `${prefix}:2`, `${prefix}:3`]);
     });
 
     it('holds sends made while disconnected and delivers them in order after the reconnect', async () => {

@@ -55,17 +55,18 @@ describe('a session on a cluster of three nodes on one Redis', () => {
     const STREAMED = 400;
     const SENT = 150;
     // Two clients per node, each in room r, each named.
-    const clients: Array<{ name: string; home: ClusterNode; client: OonClient<Note>; got: number[]; sentAt: Map<number, number>; reconnects: ReconnectInfo[] }> = [];
+    const clients: Array<{ name: string; home: ClusterNode; client: OonClient<Note>; got: number[]; sentAt: Map<number, number>; ids: Map<number, Set<string>>; reconnects: ReconnectInfo[] }> = [];
     for (let i = 0; i < 6; i += 1) {
       const home = all[i % 3] as ClusterNode;
       // The first three go on to the next node up if theirs dies, the others down: node a's two clients move to b and c.
       const client = await clientOf(i % 3, ports, i >= 3);
       const name = `c${i}`;
-      const entry = { name, home, client, got: [] as number[], sentAt: new Map<number, number>(), reconnects: [] as ReconnectInfo[] };
-      client.on('message', (note) => {
+      const entry = { name, home, client, got: [] as number[], sentAt: new Map<number, number>(), ids: new Map<number, Set<string>>(), reconnects: [] as ReconnectInfo[] };
+      client.on('message', (note, message) => {
         expect(note).toBeInstanceOf(Note);
         entry.got.push(note.n);
         entry.sentAt.set(note.n, Number(note.from));
+        entry.ids.set(note.n, (entry.ids.get(note.n) ?? new Set()).add(message.uuid));
       });
       client.on('reconnect', (info) => entry.reconnects.push(info));
       await client.send(new Join('r', name));
@@ -103,7 +104,7 @@ describe('a session on a cluster of three nodes on one Redis', () => {
     }
     expect(all.slice(1).map((node) => node.events('takeover').length)).toEqual([1, 1]);
 
-    for (const { name, home, got, sentAt } of clients) {
+    for (const { name, home, got, sentAt, ids } of clients) {
       // Server to client: every note of the stream, at least once.
       const { lost, twice } = lostAndTwice(got, STREAMED);
       expect({ name, lost }).toEqual({ name, lost: [] });
@@ -111,6 +112,8 @@ describe('a session on a cluster of three nodes on one Redis', () => {
       // Only what was sent since the client's last checkpoint before its node stopped comes twice.
       const bound = stoppedAt - (2 * CHECKPOINT_INTERVAL + ACK_DELAY + SLACK);
       expect({ name, early: twice.filter((n) => (sentAt.get(n) ?? 0) < bound) }).toEqual({ name, early: [] });
+      // A broadcast that came twice came with the same message id both times: an app can drop the second.
+      expect({ name, ids: twice.filter((n) => ids.get(n)?.size !== 1) }).toEqual({ name, ids: [] });
 
       // Client to server: every note reached some node's app; twice only what the dead node had not acknowledged.
       const gotBy = all.flatMap((node) => node.events('got').filter((e) => e.from === name).map((e) => e.n as number));

@@ -95,18 +95,21 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(message.object).toBe(truck);
     });
 
-    it('gives every message a fresh 10-hex-digit uuid when none is given', async () => {
+    it('derives the uuid of a message sent without one: <session id>:<seq>, or without a session <link id>:<n>', async () => {
       const { server, port } = await h.listeningServer();
-      const client = await h.connectedClient(port);
-      const received = collectEvents(server, 'message', 2);
+      for (const reconnect of [true, false]) {
+        const client = await h.connectedClient(port, { reconnect });
+        const received = collectEvents(server, 'message', 2);
 
-      await client.send(new VolvoCar());
-      await client.send(new VolvoCar());
+        await client.send(new VolvoCar());
+        await client.send(new VolvoCar());
 
-      const [[,, first], [,, second]] = (await received) as [[unknown, unknown, NetMessage], [unknown, unknown, NetMessage]];
-      expect(first.uuid).toMatch(/^[0-9a-f]{10}$/);
-      expect(second.uuid).toMatch(/^[0-9a-f]{10}$/);
-      expect(first.uuid).not.toBe(second.uuid);
+        const [[, , first], [, , second]] = (await received) as [[unknown, unknown, NetMessage], [unknown, unknown, NetMessage]];
+        const [prefix] = first.uuid.split(':');
+        expect(prefix).toMatch(reconnect ? /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ : /^[0-9a-f]{10}$/);
+        expect([first.uuid, second.uuid]).toEqual([`${prefix}:1`, `${prefix}:2`]);
+        await client.close();
+      }
     });
 
     it('leaves ignored fields at their constructor defaults at every depth (peer.send with ignore)', async () => {

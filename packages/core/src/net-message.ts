@@ -1,6 +1,10 @@
 /** Options of {@link NetMessage}. */
 export interface NetMessageOptions {
-  /** The message id. @default 10 random hex characters, as the origin makes them */
+  /**
+   * The message id, sent with the message. @default none: a receiving connection derives
+   * one (docs/protocol.md, "Message ids"); read on a message that has none, 10 random hex
+   * characters, as the origin makes them
+   */
   uuid?: string;
   /**
    * Field names left out at every depth, when writing and when reading (the origin's
@@ -12,24 +16,56 @@ export interface NetMessageOptions {
 /**
  * One object on its way over the network, with its id: the origin's `_NetMessage`.
  *
+ * The id is the one given (`options.uuid`) or, on a message a connection received
+ * without one, the one that connection derives for it (docs/protocol.md, "Message ids");
+ * otherwise 10 random hex characters, drawn the first time `uuid` is read. A message
+ * nobody asks the id of never draws one, and a connection sends an id only when there
+ * is one to send.
+ *
  * @example
  * ```ts fragment
  * const message = new NetMessage(truck, { ignore: ['speed'] });
  * ```
  */
 export class NetMessage<T extends object = object> {
-  /** The message id. */
-  readonly uuid: string;
   /** The object carried: a live instance of a registered class. */
   readonly object: T;
   /** Field names left out at every depth. */
   readonly ignore: readonly string[];
+  #uuid: string | undefined;
+  /** What a received message's id is derived from, until it is read: a prefix and a number. */
+  #idPrefix: string | undefined;
+  #idNumber = 0;
 
   constructor(object: T, options?: NetMessageOptions) {
     this.object = object;
     // No options object and no empty array per message: one is made for every message sent.
-    this.uuid = options?.uuid ?? newMessageId();
+    this.#uuid = options?.uuid;
     this.ignore = options?.ignore ?? NO_IGNORE;
+  }
+
+  /** The message id: given, derived by the connection it came on, or drawn at random when first read. */
+  get uuid(): string {
+    if (this.#uuid === undefined) this.#uuid = this.#idPrefix === undefined ? newMessageId() : `${this.#idPrefix}${this.#idNumber}`;
+    return this.#uuid;
+  }
+
+  /**
+   * The id if the message has one yet (given, or read once already), else `undefined`:
+   * what a connection sends, so that an id someone has seen is the id the peer sees.
+   */
+  get uuidIfSet(): string | undefined {
+    return this.#uuid;
+  }
+
+  /**
+   * For a connection that received this message without an id: its id is `prefix`
+   * followed by `n` (made when first read). Does nothing to a message that has an id.
+   */
+  deriveUuid(prefix: string, n: number): void {
+    if (this.#uuid !== undefined) return;
+    this.#idPrefix = prefix;
+    this.#idNumber = n;
   }
 }
 

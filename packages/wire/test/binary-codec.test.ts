@@ -428,7 +428,7 @@ describe('BinaryCodec', () => {
 
     it('refuses text, another format version, and an unknown class name', () => {
       expectBadData(() => codec.decode('{"head": {}}'), 'cannot be text');
-      expectBadData(() => codec.decode(hex('02 00 03 00')), 'format 2');
+      expectBadData(() => codec.decode(hex('04 00 03 00')), 'format 4');
       expectBadData(() => codec.decode(hex('01 00 03 00 05 4576696c21 00')), 'unknown class `Evil!`');
     });
 

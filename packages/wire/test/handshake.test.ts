@@ -14,6 +14,8 @@ import {
   parseHello,
   parseSchema,
   serverHello,
+  classNumbering,
+  linkClassNumbers,
   checkSessionProof,
   randomSecret,
   sessionProof,
@@ -333,6 +335,39 @@ describe('hellos', () => {
       () => parseHello(payload),
       `peer hello has a maxRequestsInFlight of ${JSON.stringify(bound)}, not a positive whole number`,
     );
+  });
+
+  it('carry classNumbers both ways when given, and leave them out when not; the binary codec uses them only when the peer sent its own and its schema', () => {
+    const numbers = classNumbering(carsRegistry());
+    const client = decodeHelloForTest(encodeHello(clientHello(schema, { classNumbers: numbers }), 1 << 20));
+    const server = decodeHelloForTest(encodeHello(serverHello('binary', schema, { classNumbers: numbers }), 1 << 20));
+    expect(client.classNumbers).toEqual(numbers);
+    expect(server.classNumbers).toEqual(numbers);
+    expect(JSON.stringify(clientHello(schema))).not.toContain('classNumbers');
+    expect(linkClassNumbers('binary', ['A'], client)).toEqual({ own: ['A'], peer: numbers });
+    expect(linkClassNumbers('json', ['A'], client)).toBeUndefined();
+    expect(linkClassNumbers('binary', ['A'], parseHello(Buffer.from('{"protocol": "oon", "version": 1, "codecs": ["binary"]}')))).toBeUndefined();
+    const noSchema = parseHello(Buffer.from('{"protocol": "oon", "version": 1, "codecs": ["binary"], "classNumbers": ["Car"]}'));
+    expect(noSchema.classNumbers).toEqual(['Car']);
+    expect(linkClassNumbers('binary', ['A'], noSchema)).toBeUndefined();
+  });
+
+  it.each(['Car', [1], null, { 1: 'Car' }])('refuse a hello whose classNumbers are %j, not a list of wire names', (numbers) => {
+    const payload = Buffer.from(JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], classNumbers: numbers }));
+    expectBadDataMessage(() => parseHello(payload), 'peer hello has classNumbers that are not a list of wire names');
+  });
+
+  it('number classes in registration order, a later list extending an earlier one', () => {
+    const registry = new Registry();
+    @NetClass({ registry, name: 'Zed' })
+    class Zed {}
+    const first = classNumbering(registry);
+    expect(first).toEqual(['Zed']);
+    expect(classNumbering(registry)).toBe(first);
+    @NetClass({ registry, name: 'Alpha' })
+    class Alpha {}
+    expect(classNumbering(registry)).toEqual(['Zed', 'Alpha']);
+    expect([Zed, Alpha]).toHaveLength(2);
   });
 
   it('read a hello without a schema as a peer that names no classes', () => {

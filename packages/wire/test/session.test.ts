@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { BadConnError, BadDataError, NetClass, NetField, Registry } from '@oon/core';
 import { BinaryCodec, FrameDecoder, FrameKind, JsonCodec } from '@oon/wire';
-import { SEQ_BYTES, Session, type SessionLink } from '@oon/wire/internal';
+import { classNumbering, SEQ_BYTES, Session, type SessionLink } from '@oon/wire/internal';
 import { readSeq } from '../src/session/seq';
 
 const registry = new Registry();
@@ -21,21 +21,27 @@ class Note {
 function recordingLink(
   codec: JsonCodec | BinaryCodec = new JsonCodec({ registry }),
   refuseUnknown: SessionLink['refuseUnknown'] = () => undefined,
-): SessionLink & { frames: Array<{ kind: number; seq: number; n?: number }> } {
+): SessionLink & { frames: Array<{ kind: number; seq: number; n?: number }>; ids: Array<string | undefined> } {
   const frames: Array<{ kind: number; seq: number; n?: number }> = [];
+  /** The id each message frame carried, if any. */
+  const ids: Array<string | undefined> = [];
   const decoder = new FrameDecoder();
   return {
     codec,
     payloadKey: codec.name,
     maxFrameBytes: 1024 * 1024,
     frames,
+    ids,
     describePeer: () => 'test peer',
     writeRun(slab, start, end) {
       // Copied, as a socket would send it: later writes must not change it.
       decoder.push(Buffer.from(slab.subarray(start, end)), (kind, payload) => {
         const seq = Buffer.from(payload).readUInt32BE(4);
-        if (kind === FrameKind.Message) frames.push({ kind, seq, n: (codec.decode(payload.subarray(SEQ_BYTES)).object as Note).n });
-        else frames.push({ kind, seq });
+        if (kind === FrameKind.Message) {
+          const message = codec.decode(payload.subarray(SEQ_BYTES));
+          frames.push({ kind, seq, n: (message.object as Note).n });
+          ids.push(message.uuidIfSet);
+        } else frames.push({ kind, seq });
       });
       return Promise.resolve();
     },
@@ -374,6 +380,47 @@ describe('Session', () => {
       ]);
       await session.send(new Note(5));
       expect(fresh.frames.at(-1)).toEqual({ kind: FrameKind.Message, seq: 3, n: 5 });
+      session.end();
+    });
+  });
+
+  describe('with class numbers (binary format 2)', () => {
+    const numbers = classNumbering(registry);
+    const numbered = (): BinaryCodec => new BinaryCodec({ registry, classNumbers: { own: numbers, peer: numbers } });
+
+    it('keeps, on restart, the id each kept message had in the old session: `<old id>:<seq>`, and one given as given', async () => {
+      const session = new Session({ peer: 'p', id: 'old' });
+      const link = recordingLink(numbered());
+      session.attach(link, 0);
+      for (let n = 0; n < 3; n++) await session.send(new Note(n));
+      await session.send(new Note(3), { uuid: 'mine' });
+      session.acknowledge(1);
+      session.detach(link);
+      expect(link.ids).toEqual([undefined, undefined, undefined, 'mine']);
+
+      session.restart('new');
+      const fresh = recordingLink(numbered());
+      session.attach(fresh, 0);
+
+      expect(fresh.frames.map((f) => [f.seq, f.n])).toEqual([[1, 1], [2, 2], [3, 3]]);
+      expect(fresh.ids).toEqual(['old:2', 'old:3', 'mine']);
+      await session.send(new Note(4));
+      expect(fresh.ids.at(-1)).toBeUndefined();
+      session.end();
+    });
+
+    it('re-encodes what it resends for a link whose peer does not read class numbers (an older OON): format 1', async () => {
+      const session = new Session({ peer: 'p' });
+      const first = recordingLink(numbered());
+      session.attach(first, 0);
+      await session.send(new Note(1));
+      session.detach(first);
+
+      // A format-1 codec reads a numbered class as a malformed payload: this link decodes what it gets.
+      const older = recordingLink(new BinaryCodec({ registry }));
+      session.attach(older, 0);
+      expect(older.frames).toEqual([{ kind: FrameKind.Message, seq: 1, n: 1 }]);
+      expect(older.ids[0]).toMatch(/^[0-9a-f]{10}$/);
       session.end();
     });
   });

@@ -29,7 +29,24 @@ export interface CodecOptions extends CodecLimits {
    * connection sets it itself. @default undefined (both sides have the same schema)
    */
   peerSchema?: RegistrySchema | undefined;
+  /**
+   * The class numbers both sides' hellos gave (docs/protocol.md, "Class numbers"), when
+   * the peer reads them: `own`, this side's, to write classes by; `peer`, the peer's, to
+   * read them by. Payloads are then of format 2, readable only by that peer. A connection
+   * sets it itself. @default undefined (format 1: classes named by definition)
+   */
+  classNumbers?:
+    | {
+        /** This side's hello's class numbers: wire names, number 1 first. */
+        readonly own: readonly string[];
+        /** The peer's hello's class numbers. */
+        readonly peer: readonly string[];
+      }
+    | undefined;
 }
+
+/** Both hellos' class numbers on one link (docs/protocol.md, "Class numbers"): ours to write by, the peer's to read by. */
+export type ClassNumbers = NonNullable<CodecOptions['classNumbers']>;
 
 /** {@link CodecOptions} with every default filled in. */
 export interface ResolvedCodecOptions {
@@ -41,6 +58,7 @@ export interface ResolvedCodecOptions {
   readonly references: boolean;
   readonly validate: boolean;
   readonly peerSchema: RegistrySchema | undefined;
+  readonly classNumbers: ClassNumbers | undefined;
 }
 
 /** The codecs an endpoint may be restricted to with its `codec` option. */
@@ -71,6 +89,7 @@ export function resolveCodecOptions(options: CodecOptions): ResolvedCodecOptions
     references: options.references ?? false,
     validate: options.validate ?? true,
     peerSchema: options.peerSchema,
+    classNumbers: options.classNumbers,
   });
 }
 

@@ -6,6 +6,8 @@ import type { HandshakeDriver } from '../handshake/handshake-driver';
 import { readErrorReport, toOonError } from '../rpc/error-report';
 import type { RequestChannel } from '../rpc/request-channel';
 import type { SessionCarrier } from '../session/session-carrier';
+import { readSeq } from '../session/seq';
+import type { MessageIds } from './message-ids';
 import type { DisconnectReason } from './connection-options';
 import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable, type MessageRejection } from './message-rejection';
 
@@ -14,6 +16,8 @@ export interface FrameRoutes {
   readonly handshake: HandshakeDriver;
   readonly requests: RequestChannel;
   readonly sessions: SessionCarrier;
+  /** Ids for messages that arrive without one. */
+  readonly ids: MessageIds;
 }
 
 /** What a {@link FrameRouter} asks of its connection. */
@@ -55,9 +59,29 @@ export class FrameRouter {
 
   /** Handles one frame: its payload is `buf[start, end)`. */
   onFrame(kind: number, buf: Uint8Array, start: number, end: number): void {
-    // Messages are decoded where they lie in the received chunk; other frames are rare.
-    if (kind === FrameKind.Message && this.codec !== undefined) this.#onMessage(this.codec, buf, start, end);
-    else this.#onOtherFrame(kind, buf.subarray(start, end));
+    // Messages, requests and responses are decoded where they lie in the received chunk; other frames are rare.
+    // The codec is set when the handshake is done: frames before it are the handshake's.
+    if (this.codec !== undefined) {
+      if (kind === FrameKind.Message) {
+        this.#onMessage(this.codec, buf, start, end);
+        return;
+      }
+      if (kind === FrameKind.Request || kind === FrameKind.Response) {
+        this.#onCall(kind, buf, start, end);
+        return;
+      }
+    }
+    this.#onOtherFrame(kind, buf.subarray(start, end));
+  }
+
+  /** A Request or Response frame, `buf[start, end)`; one that is malformed drops the connection. */
+  #onCall(kind: number, buf: Uint8Array, start: number, end: number): void {
+    try {
+      if (kind === FrameKind.Request) this.#routes.requests.onRequest(buf, start, end);
+      else this.#routes.requests.onResponse(buf, start, end);
+    } catch (err) {
+      this.#hooks.fail(toOonError(err), 'bad data');
+    }
   }
 
   /**
@@ -72,17 +96,16 @@ export class FrameRouter {
   }
 
   #onOtherFrame(kind: number, payload: Uint8Array): void {
-    const { handshake, requests, sessions } = this.#routes;
+    const { handshake, sessions } = this.#routes;
     if (this.#hooks.state() === 'handshaking') {
       handshake.onFrame(kind, payload);
       return;
     }
     switch (kind) {
       case FrameKind.Request:
-        this.#guard(() => requests.onRequest(payload));
-        return;
       case FrameKind.Response:
-        this.#guard(() => requests.onResponse(payload));
+        // Before the codec is agreed (the origin's wire has none of these).
+        this.#onCall(kind, payload, 0, payload.length);
         return;
       case FrameKind.Error:
         this.onPeerError(payload);
@@ -117,7 +140,9 @@ export class FrameRouter {
       return;
     }
     if (at < 0) return;
-    const message = readMessage(codec, buf, at, end);
+    // A session's seq names the message on every link; without one, its number on this link.
+    const session = at === start ? undefined : this.#routes.sessions.session?.id;
+    const message = this.#routes.ids.name(readMessage(codec, buf, at, end), session, session === undefined ? 0 : readSeq(buf, 'message', start, end));
     if (message instanceof Unreadable) this.#dropMessage(message);
     else this.#hooks.deliver(message);
   }

@@ -2,14 +2,15 @@ import { BadDataError, type OonError, type Registry } from '@oon/core';
 import { FrameKind } from '../framing/constants';
 import type { ConnectionOwner, DisconnectReason, ResumeProof, SessionGrant } from '../connection/connection-options';
 import { encodeFrame } from '../framing/frame-encoder';
-import { acceptedCodec, agreeCodec, clientHello, encodeHello, parseHello, refuseUnknownToPeer, serverHello, type Hello } from './handshake';
+import { acceptedCodec, agreeCodec, clientHello, encodeHello, linkClassNumbers, parseHello, refuseUnknownToPeer, serverHello, type Hello } from './handshake';
 import { toOonError } from '../rpc/error-report';
-import { describeRegistry, type RegistrySchema } from '../schema/registry-schema';
+import { classNumbering, describeRegistry, type RegistrySchema } from '../schema/registry-schema';
 import { agreeSchemas, agreementProblems, type SchemaProblems } from '../schema/schema-agreement';
 import { checkSchemas } from '../schema/schema-diff';
 import type { SessionBinding } from '../session/session';
 import { randomSecret } from '../session/session-proof';
 import { copyBytes } from '../platform/bytes';
+import type { ClassNumbers } from '../codec/codec-options';
 
 /** What a {@link HandshakeDriver} needs from its connection. */
 export interface HandshakeIo {
@@ -36,9 +37,10 @@ export interface HandshakeIo {
   /**
    * The handshake is done: open with the agreed codec and, if one was agreed, the
    * session; `peerSchema` is the peer's schema when it differs from ours (the codec
-   * then reads and writes by docs/evolution.md).
+   * then reads and writes by docs/evolution.md); `classNumbers`, both hellos' class
+   * numbers when the codec names classes by them (docs/protocol.md, "Class numbers").
    */
-  open(codec: string, binding: SessionBinding | undefined, peerSchema: RegistrySchema | undefined): void;
+  open(codec: string, binding: SessionBinding | undefined, peerSchema: RegistrySchema | undefined, classNumbers: ClassNumbers | undefined): void;
 }
 
 /**
@@ -61,6 +63,8 @@ export class HandshakeDriver {
   readonly #describePeer: () => string;
   /** Our registry as our hello described it, for comparing the peer's. */
   #schema: RegistrySchema | undefined;
+  /** Our class numbers as our hello gave them. */
+  #numbers: readonly string[] = [];
   /** The wire names of the peer's classes, once its hello listed them and they differ from ours. */
   #peerClasses: ReadonlySet<string> | undefined;
   #peerMaxRequests: number | undefined;
@@ -80,7 +84,14 @@ export class HandshakeDriver {
     const { owner, codecs, maxRequestsInFlight } = this.#io;
     if (owner.role === 'client') {
       this.#sendHello((schema) =>
-        clientHello(schema, { token: owner.token, codecs, session: owner.sessionRequest?.(), maxRequestsInFlight, schemaPolicy: this.#io.schemaPolicy }),
+        clientHello(schema, {
+          token: owner.token,
+          codecs,
+          session: owner.sessionRequest?.(),
+          maxRequestsInFlight,
+          schemaPolicy: this.#io.schemaPolicy,
+          classNumbers: this.#numbers,
+        }),
       );
     }
   }
@@ -154,7 +165,7 @@ export class HandshakeDriver {
       io.fail(toOonError(err), 'bad data');
       return;
     }
-    io.open(codec, binding, this.#peerSchema);
+    io.open(codec, binding, this.#peerSchema, linkClassNumbers(codec, this.#numbers, hello));
   }
 
   /** Server side: sends a fresh nonce to a client that asks to resume a session; its Proof is awaited. */
@@ -206,13 +217,13 @@ export class HandshakeDriver {
     // Our hello goes out even when the schemas disagree, so the client can word the
     // differences from its own side; the Error frame follows it.
     const { codecs, maxRequestsInFlight, schemaPolicy } = io;
-    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs, session: grant?.hello, maxRequestsInFlight, schemaPolicy }))) return;
+    if (!this.#sendHello((schema) => serverHello(codec, schema, { codecs, session: grant?.hello, maxRequestsInFlight, schemaPolicy, classNumbers: this.#numbers }))) return;
     const mismatch = this.#checkPeerSchema(hello);
     if (mismatch !== undefined) {
       io.fail(mismatch, 'bad data');
       return;
     }
-    io.open(codec, grant?.binding, this.#peerSchema);
+    io.open(codec, grant?.binding, this.#peerSchema, linkClassNumbers(codec, this.#numbers, hello));
     io.release();
   }
 
@@ -220,6 +231,8 @@ export class HandshakeDriver {
   #sendHello(make: (schema: RegistrySchema) => Hello): boolean {
     try {
       this.#schema = describeRegistry(this.#io.registry);
+      // Numbered with the schema just described: the same classes, so each number's fields are in it.
+      this.#numbers = classNumbering(this.#io.registry);
       this.#io.writeHandshake(encodeHello(make(this.#schema), this.#io.maxFrameBytes));
       return true;
     } catch (err) {

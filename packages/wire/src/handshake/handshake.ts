@@ -5,6 +5,7 @@ import { parseSchema, type RegistrySchema } from '../schema/registry-schema';
 import type { SessionHello } from '../session/session';
 import { SESSION_SECRET_BYTES } from '../session/session-proof';
 import { utf8Text } from '../platform/bytes';
+import type { ClassNumbers } from '../codec/codec-options';
 
 /** A session secret in a hello: 32 bytes in base64, padding included. */
 const SECRET_TEXT = /^[A-Za-z0-9+/]{43}=$/;
@@ -40,6 +41,13 @@ export interface Hello {
    * sides do, each wording the differences from its side. Absent: `'compatible'`.
    */
   readonly schemaPolicy?: 'strict';
+  /**
+   * The sender's class numbers: wire names, number 1 first (registration order). Present
+   * when the sender reads payloads of binary format 2 and writes them by these numbers to
+   * a peer that also lists its own (docs/protocol.md, "Class numbers"). Absent: an older
+   * or hand-written peer; payloads to it stay of format 1.
+   */
+  readonly classNumbers?: readonly string[];
 }
 
 /** Codecs this build speaks, most preferred first: the compiled binary codec, then the JSON one. */
@@ -55,6 +63,8 @@ export interface HelloOptions {
   readonly maxRequestsInFlight?: number | undefined;
   /** This side's schema policy; only `'strict'` is announced. */
   readonly schemaPolicy?: 'compatible' | 'strict' | undefined;
+  /** This side's class numbers (`classNumbering`); none offered when left out or `undefined`. */
+  readonly classNumbers?: readonly string[] | undefined;
 }
 
 /** What a client hello carries besides the schema. */
@@ -75,6 +85,7 @@ export function clientHello(schema: RegistrySchema, options: ClientHelloOptions 
     ...(session === undefined ? {} : { session }),
     ...(maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight }),
     ...(options.schemaPolicy === 'strict' ? { schemaPolicy: 'strict' as const } : {}),
+    ...(options.classNumbers === undefined ? {} : { classNumbers: options.classNumbers }),
   };
 }
 
@@ -90,6 +101,7 @@ export function serverHello(codec: string, schema: RegistrySchema, options: Hell
     ...(session === undefined ? {} : { session }),
     ...(maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight }),
     ...(options.schemaPolicy === 'strict' ? { schemaPolicy: 'strict' as const } : {}),
+    ...(options.classNumbers === undefined ? {} : { classNumbers: options.classNumbers }),
   };
 }
 
@@ -139,7 +151,26 @@ export function parseHello(payload: Uint8Array): Hello {
     ...(h.session === undefined ? {} : { session: parseSessionHello(h.session) }),
     ...(h.maxRequestsInFlight === undefined ? {} : { maxRequestsInFlight: parseRequestBound(h.maxRequestsInFlight) }),
     ...(h.schemaPolicy === 'strict' ? { schemaPolicy: 'strict' as const } : {}),
+    ...(h.classNumbers === undefined ? {} : { classNumbers: parseClassNumbers(h.classNumbers) }),
   };
+}
+
+function parseClassNumbers(value: unknown): readonly string[] {
+  if (!Array.isArray(value) || !value.every((name) => typeof name === 'string')) {
+    throw new BadDataError('peer hello has classNumbers that are not a list of wire names');
+  }
+  return value as string[];
+}
+
+/**
+ * The class numbers of a link whose codec is `codec` (docs/protocol.md, "Class numbers"):
+ * used only by the binary codec, and only when the peer's hello lists its own numbers
+ * and its schema (whose classes fix each number's field count); otherwise `undefined`,
+ * and payloads are of format 1.
+ */
+export function linkClassNumbers(codec: string, ours: readonly string[], peer: Hello): ClassNumbers | undefined {
+  if (codec !== 'binary' || peer.classNumbers === undefined || peer.schema === undefined) return undefined;
+  return { own: ours, peer: peer.classNumbers };
 }
 
 function parseRequestBound(value: unknown): number {

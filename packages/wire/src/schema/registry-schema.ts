@@ -86,6 +86,25 @@ export function describeRegistry(registry: Registry = defaultRegistry): Registry
   return schema;
 }
 
+/** The last class numbering of each registry (registries only grow). */
+const numbered = new WeakMap<Registry, readonly string[]>();
+
+/**
+ * The class numbers a hello gives (docs/protocol.md, "Class numbers"): every class's
+ * wire name in registration order, number 1 first. Registries only grow, so a later list
+ * extends an earlier one: a number once given names the same class in every later hello
+ * of this process, and a session's kept messages stay readable on its next link. Cached
+ * until the registry gains a class.
+ */
+export function classNumbering(registry: Registry = defaultRegistry): readonly string[] {
+  const names = registry.classNames();
+  const cached = numbered.get(registry);
+  if (cached !== undefined && cached.length === names.length) return cached;
+  const list = Object.freeze(names);
+  numbered.set(registry, list);
+  return list;
+}
+
 /** The hash a schema of these classes and enums carries: sha-256 of their canonical JSON. */
 export function schemaHash(classes: readonly ClassDescription[], enums: readonly EnumDescription[]): string {
   // Built field by field so the key order is fixed whatever object was passed in.

@@ -226,15 +226,15 @@ export class OutgoingLog {
 
   /**
    * Encodes every message again (for a link that agreed on another codec): `transform`
-   * turns an old payload into a new one. All or nothing: if it throws for one message,
-   * the log is as it was, and the error goes to the caller.
+   * turns an old payload (and its seq) into a new one. All or nothing: if it throws for
+   * one message, the log is as it was, and the error goes to the caller.
    */
-  reencode(transform: (payload: Uint8Array) => string | Uint8Array): void {
+  reencode(transform: (payload: Uint8Array, seq: number) => string | Uint8Array): void {
     const frames = this.#frames;
     const head = frames.head;
     const payloads: Uint8Array[] = [];
     // Copied at once: a codec may reuse the buffer it encodes into.
-    for (let i = head; i < frames.end; i++) payloads.push(asBytes(transform(frames.payloadAt(i))));
+    for (let i = head; i < frames.end; i++) payloads.push(asBytes(transform(frames.payloadAt(i), i + this.#seqDelta)));
     frames.reset(head);
     this.#heldBytes = 0;
     for (const payload of payloads) this.append(payload);

@@ -4,9 +4,9 @@
  * valid inputs to mutate. Adding a codec is one more entry in {@link FUZZ_TARGETS}.
  */
 import fc from 'fast-check';
-import { NetClass, NetField, NetMessage, t } from '@oon/core';
+import { defaultRegistry, NetClass, NetField, NetMessage, t } from '@oon/core';
 import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
-import { JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
+import { classNumbering, JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
 import { readRejection } from '../../src/connection/message-rejection';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
@@ -65,6 +65,20 @@ const evolved = {
   binary: { writer: new BinaryCodec({ registry: writer, peerSchema: readerSchema }), reader: new BinaryCodec({ registry: reader, peerSchema: writerSchema }) },
   json: { writer: new JsonCodec({ registry: writer, peerSchema: readerSchema }), reader: new JsonCodec({ registry: reader, peerSchema: writerSchema }) },
 };
+/**
+ * Two OON peers writing by class numbers (binary format 2, docs/protocol.md): the writer
+ * numbers every class but the last it registered, which goes by definition as one
+ * registered after the hello would; a message id only sometimes.
+ */
+const ownNumbers = classNumbering(defaultRegistry).slice(0, -1);
+const numbered = {
+  writer: new BinaryCodec({ classNumbers: { own: ownNumbers, peer: [] } }),
+  reader: new BinaryCodec({ classNumbers: { own: [], peer: ownNumbers } }),
+};
+const evolvedNumbered = {
+  writer: new BinaryCodec({ registry: writer, peerSchema: readerSchema, classNumbers: { own: classNumbering(writer), peer: classNumbering(reader) } }),
+  reader: new BinaryCodec({ registry: reader, peerSchema: writerSchema, classNumbers: { own: classNumbering(reader), peer: classNumbering(writer) } }),
+};
 const evolvedPayloads = (codec: Codec) => aWriterItem.map((item) => toBytes(codec.encode(new NetMessage(item))));
 const encoded = (codec: Codec) => anObject.map((object) => toBytes(codec.encode(new NetMessage(object))));
 
@@ -117,6 +131,13 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     decode: (bytes) => binary.decode(bytes),
   },
   {
+    name: 'binary codec by class numbers',
+    valid: fc
+      .tuple(anObject, fc.option(fc.string({ maxLength: 12 }), { nil: undefined }))
+      .map(([object, uuid]) => numbered.writer.encode(new NetMessage(object, uuid === undefined ? {} : { uuid }))),
+    decode: (bytes) => numbered.reader.decode(bytes),
+  },
+  {
     name: 'JSON document splitter',
     valid: fc.array(encoded(json), { minLength: 1, maxLength: 3 }).map((docs) => Buffer.concat(docs) as Uint8Array),
     decode: (bytes, cuts) => {
@@ -128,6 +149,11 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     name: 'binary codec reading a peer\'s other version',
     valid: evolvedPayloads(evolved.binary.writer),
     decode: (bytes) => onlyRegistered(evolved.binary.reader.decode(bytes).object),
+  },
+  {
+    name: 'binary codec reading a peer\'s other version by class numbers',
+    valid: evolvedPayloads(evolvedNumbered.writer),
+    decode: (bytes) => onlyRegistered(evolvedNumbered.reader.decode(bytes).object),
   },
   {
     name: 'JSON codec reading a peer\'s other version',
@@ -145,6 +171,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
           token: fc.option(fc.string()),
           maxRequestsInFlight: fc.integer({ min: 1, max: 1 << 20 }),
           schemaPolicy: fc.constant('strict'),
+          classNumbers: fc.array(fc.string({ maxLength: 20 }), { maxLength: 8 }),
           // A resume names a session; a grant also carries its secret (32 bytes, base64).
           session: fc.record(
             {

@@ -310,7 +310,7 @@ function readValue(g: Source, type: FieldType, target: string, t: string, level:
         let ${c};
         if (${t} === ${Tag.A} && r.pos < r.end) {
           const ${b} = r.buf[r.pos];
-          if (${b} > 0 && ${b} <= st.classCount) { ${c} = st.classes[${b} - 1]; r.pos++; }
+          if (${b} > 0 && ${b} < 0x80 && ${b} <= st.classCount) { ${c} = st.classes[${b} - 1]; if (${c} !== undefined) r.pos++; }
           else if (${b} === 0) ${c} = rt.recentClass(st);
         }
         ${fast}if (${c} !== undefined) ${target} = rt.readObjectOf(st, ${c}, ${g.ref(type.ctor)}, ${depth}, ${where});

@@ -9,6 +9,7 @@ import { compileClass, constructorFailed } from './binary-compiler';
 import {
   BINARY_FORMAT_VERSION,
   ObjectTag,
+  PayloadFormat,
   type ClassCodec,
   type DecodeState,
   type EncodeState,
@@ -18,7 +19,7 @@ import { peerCodecs, skipValue, UNREAD, type ResolvingRuntime } from './binary-r
 import { buildTypeCodec } from './binary-types';
 import { ByteReader } from './byte-reader';
 import { ByteWriter } from './byte-writer';
-import { tooDeep, type ResolvedCodecOptions } from '../codec-options';
+import { tooDeep, type ClassNumbers, type ResolvedCodecOptions } from '../codec-options';
 import { findCycle } from '../cycle-finder';
 import { describeJson, isPlainObject } from '../json/json-values';
 import { loadedJsonWire } from '../codec-choice';
@@ -28,6 +29,7 @@ import type { ClassResolution } from '../../schema/schema-resolution';
 import type { SchemaType } from '../../schema/schema-type';
 import { hasValidation, validateRevived } from '../validation';
 import { utf8Bytes } from '../../platform/bytes';
+import { clipHead, type MessageHead } from '../../connection/message-rejection';
 
 /**
  * The binary codec's machinery behind {@link BinaryCodec}: class codecs compiled on first
@@ -46,7 +48,7 @@ export class BinaryEngine implements ResolvingRuntime {
   #lastCodec: ClassCodec | undefined;
   /** The classes the last messages named, by their number in the message. */
   readonly #recent: ClassCodec[] = [];
-  #spare: DecodeState | undefined = newDecodeState();
+  #spare: DecodeState | undefined;
   #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
   #spareWriter: ByteWriter | undefined = new ByteWriter();
   /** With a peer schema: this side's classes the peer cannot read, by wire name. */
@@ -55,9 +57,23 @@ export class BinaryEngine implements ResolvingRuntime {
   #droppedByPeer: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   /** With a peer schema: the peer's class names read by a decoder of their own, not by this side's codec. */
   #peerNamed: ReadonlySet<string> | undefined;
+  /** With class numbers: this side's, by wire name (docs/protocol.md, "Class numbers"); payloads are of format 2. */
+  readonly #ownNumbers: ReadonlyMap<string, number> | undefined;
+  /** How many numbers this side's hello gave: classes a message defines are numbered after them. */
+  readonly #ownCount: number;
+  /** The peer's class numbers: wire names, number 1 first. */
+  readonly #peerNames: readonly string[];
+  /** The class codec of each of the peer's numbers, once read (`undefined` until then). */
+  readonly #peerTable: Array<ClassCodec | undefined>;
 
   constructor(options: ResolvedCodecOptions) {
     this.options = options;
+    const numbers = options.classNumbers;
+    this.#ownNumbers = numbers === undefined ? undefined : numberMap(numbers);
+    this.#ownCount = numbers?.own.length ?? 0;
+    this.#peerNames = numbers?.peer ?? NO_NAMES;
+    this.#peerTable = new Array<ClassCodec | undefined>(this.#peerNames.length).fill(undefined);
+    this.#spare = this.#newDecodeState();
     if (options.peerSchema !== undefined) this.#agree(options.peerSchema);
   }
 
@@ -70,7 +86,7 @@ export class BinaryEngine implements ResolvingRuntime {
     for (const [name, cc] of peerCodecs(this, agreement)) this.#remember(name, cc);
   }
 
-  /** Encodes a message: `[u8 version][uuid][root object]`. */
+  /** Encodes a message: `[u8 format][id][root object]`. */
   encode(message: NetMessage): Uint8Array {
     // One writer is reused; an encode inside an encode (a getter that sends) gets its
     // own, so it cannot write over the message in progress.
@@ -95,14 +111,24 @@ export class BinaryEngine implements ResolvingRuntime {
     this.#spareEncode = undefined;
     st.w = w;
     st.gen = ++this.#gen;
-    st.nextClassId = 0;
+    st.nextClassId = this.#ownCount;
     st.refs = undefined;
     st.dropped = 0;
     st.ignore = message.ignore.length === 0 ? undefined : new Set(message.ignore);
     st.root = message.object;
     try {
-      w.u8(BINARY_FORMAT_VERSION);
-      w.str(message.uuid);
+      if (this.#ownNumbers === undefined) {
+        w.u8(BINARY_FORMAT_VERSION);
+        w.str(message.uuid);
+      } else {
+        // Format 2 carries an id only when the message has one: the receiver derives the rest.
+        const id = message.uuidIfSet;
+        if (id === undefined) w.u8(PayloadFormat.V2);
+        else {
+          w.u8(PayloadFormat.V2WithId);
+          w.str(id);
+        }
+      }
       if (typeof message.object !== 'object' || message.object === null) {
         throw new BadDataError(`body: cannot send ${describeJson(message.object)}; only instances of @NetClass classes are sent`);
       }
@@ -125,32 +151,61 @@ export class BinaryEngine implements ResolvingRuntime {
   /** Decodes the payload `buf[start, end)`; never reads outside it. */
   decodeSpan(buf: Uint8Array, start: number, end: number, ignore: readonly string[] = NO_NAMES): NetMessage {
     // One state is reused from message to message; a decode inside a decode (a constructor
-    // that decodes) gets its own.
-    const st = this.#spare ?? newDecodeState();
-    this.#spare = undefined;
+    // that decodes) gets its own, and so does a payload of format 1 on a link with the
+    // peer's class numbers (it has none: its classes are numbered from 1).
+    const shared = this.#peerTable.length === 0 || start >= end || buf[start] !== PayloadFormat.V1;
+    const st = (shared ? this.#spare : undefined) ?? (shared ? this.#newDecodeState() : newDecodeState(NO_CODECS));
+    if (shared) this.#spare = undefined;
     st.r.reset(buf, start, end);
     st.ignore = ignore.length === 0 ? undefined : new Set(ignore);
     try {
       const r = st.r;
-      const version = r.u8();
-      if (version !== BINARY_FORMAT_VERSION) {
-        throw new BadDataError(`binary payload is of format ${version}, this side reads format ${BINARY_FORMAT_VERSION}`);
+      const format = r.u8();
+      if (format !== PayloadFormat.V1 && format !== PayloadFormat.V2 && format !== PayloadFormat.V2WithId) {
+        throw new BadDataError(`binary payload is of format ${format}, this side reads formats ${PayloadFormat.V1} to ${PayloadFormat.V2WithId}`);
       }
       // The message id and class names are bounded by the payload alone (a length past its end is
       // reported as truncated), not by maxStringBytes, which is meant for field values.
-      const uuid = r.str(Infinity);
+      const uuid = format === PayloadFormat.V2 ? undefined : r.str(Infinity);
       const object = this.readObject(st, r.u8(), undefined, 0, 'body');
       if (r.pos !== r.end) throw new BadDataError(`binary payload has ${r.end - r.pos} bytes after the message; it is malformed`);
       if (st.toValidate.length > 0) validateRevived(st.toValidate);
-      return new NetMessage(object, { uuid, ignore });
+      return uuid === undefined ? new Message(object, { ignore }) : new Message(object, { uuid, ignore });
     } finally {
       // Counts, not lengths: truncating arrays costs more than overwriting their slots.
-      st.classCount = 0;
+      st.classCount = st.base;
       st.objectCount = 0;
       if (st.toValidate.length !== 0) st.toValidate.length = 0;
       st.r.reset(EMPTY, 0, 0);
-      this.#spare = st;
+      if (shared) this.#spare = st;
     }
+  }
+
+  /** The id and root class name of a payload that failed to decode, as far as they can be read. Never throws. */
+  peekHead(buf: Uint8Array, start: number, end: number): MessageHead {
+    const r = new ByteReader(buf, start, end);
+    let id: string | undefined;
+    let className: string | undefined;
+    try {
+      const format = r.u8();
+      if (format === PayloadFormat.V1 || format === PayloadFormat.V2WithId) id = r.str(Infinity);
+      else if (format !== PayloadFormat.V2) return {};
+      const tag = r.u8();
+      if (tag === ObjectTag.Plain || tag === ObjectTag.Tracked) {
+        // The root object names its class first: a new name (0), or a number of the peer's hello.
+        const n = r.varuint();
+        if (n === 0) className = r.str(Infinity);
+        else if (format !== PayloadFormat.V1) className = this.#peerNames[n - 1];
+      }
+    } catch {
+      // What was read before the payload ran out or went wrong is all there is to say.
+    }
+    return clipHead(id, className);
+  }
+
+  /** A decode state whose first slots hold the peer's class numbers (as far as they were read). */
+  #newDecodeState(): DecodeState {
+    return newDecodeState(this.#peerTable.length === 0 ? NO_CODECS : this.#peerTable);
   }
 
   /** The codec of a field type, built once. */
@@ -224,10 +279,15 @@ export class BinaryEngine implements ResolvingRuntime {
   }
 
   nameClass(st: EncodeState, cc: ClassCodec): void {
-    const w = st.w;
     cc.gen = st.gen;
+    // A class the peer knows by its number in our hello is named by it; any other by its definition.
+    if (cc.number !== 0) {
+      cc.id = cc.number - 1;
+      st.w.varuint(cc.number);
+      return;
+    }
     cc.id = st.nextClassId++;
-    w.raw(cc.definition);
+    st.w.raw(cc.definition);
   }
 
   /** Reads an object after its tag: a reference, or a class and its fields. */
@@ -339,10 +399,10 @@ export class BinaryEngine implements ResolvingRuntime {
     const pos = r.pos;
     if (pos < r.end) {
       const first = r.buf[pos] as number;
-      // Most objects name a class already named in the message, by a one-byte number.
-      if (first > 0 && first <= st.classCount) {
+      // Most objects name a class already named in the message (or in the peer's hello), by a one-byte number.
+      if (first > 0 && first < 0x80 && first <= st.classCount) {
         r.pos = pos + 1;
-        return st.classes[first - 1] as ClassCodec;
+        return st.classes[first - 1] ?? this.#peerClass(st, first, where);
       }
       // Messages of one stream mostly name the same classes in the same order: try the
       // class named at this position last time, comparing its definition's bytes.
@@ -351,9 +411,8 @@ export class BinaryEngine implements ResolvingRuntime {
     }
     const id = r.varuint();
     if (id !== 0) {
-      const known = id <= st.classCount ? st.classes[id - 1] : undefined;
-      if (known === undefined) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
-      return known;
+      if (id > st.classCount) throw new BadDataError(`${where}: class number ${id} was not named before it; the payload is malformed`);
+      return st.classes[id - 1] ?? this.#peerClass(st, id, where);
     }
     const cached = this.#cachedClass(r);
     const name = cached?.schema.name ?? r.str(Infinity);
@@ -361,11 +420,7 @@ export class BinaryEngine implements ResolvingRuntime {
     let cc = cached ?? this.#byName.get(name);
     if (cc === undefined) {
       const ctor = this.options.registry.classByName(name);
-      if (ctor === undefined) {
-        throw new BadDataError(
-          `${where}: unknown class \`${name}\`; register it with @NetClass() on the receiving side, and import the module that declares it (a type-only import registers nothing)`,
-        );
-      }
+      if (ctor === undefined) throw unknownClass(where, name);
       cc = this.#classCodecFor(ctor, where);
     }
     if (fieldCount !== cc.fieldCount) {
@@ -375,6 +430,25 @@ export class BinaryEngine implements ResolvingRuntime {
     }
     this.#recent[st.classCount] = cc;
     st.classes[st.classCount++] = cc;
+    return cc;
+  }
+
+  /**
+   * The class of the peer's number `n` (within its hello's numbers), the first time a
+   * message names it: found as a name in a definition would be, with the same errors. Its
+   * field count is not in the payload: the hellos' schemas agree on it (docs/evolution.md).
+   */
+  #peerClass(st: DecodeState, n: number, where: string): ClassCodec {
+    const name = this.#peerNames[n - 1];
+    if (name === undefined) throw new BadDataError(`${where}: class number ${n} was not named before it; the payload is malformed`);
+    let cc = this.#byName.get(name);
+    if (cc === undefined) {
+      const ctor = this.options.registry.classByName(name);
+      if (ctor === undefined) throw unknownClass(where, name);
+      cc = this.#classCodecFor(ctor, where);
+    }
+    this.#peerTable[n - 1] = cc;
+    st.classes[n - 1] = cc;
     return cc;
   }
 
@@ -451,6 +525,7 @@ export class BinaryEngine implements ResolvingRuntime {
       readable: true,
       gen: 0,
       id: 0,
+      number: this.#ownNumbers?.get(schema.name) ?? 0,
       extendsChecked: undefined,
       // Compiled on first call, so classes that refer to each other compile in any order.
       create: () => {
@@ -487,9 +562,35 @@ export class BinaryEngine implements ResolvingRuntime {
 }
 
 const EMPTY = new Uint8Array(0);
+/**
+ * `NetMessage`, read once: in the CommonJS build every use of an import from another
+ * package goes through a getter of that package's index, and this one, once per message
+ * decoded, took 2% of a one-way receiver's profile (the accessor was not inlined).
+ */
+const Message = NetMessage;
 /** Classes a compiled class field tries in line before the generic path: bounds the generated code. */
 const MAX_VARIANTS = 8;
 const NO_NAMES: readonly string[] = Object.freeze([]);
+const NO_CODECS: ReadonlyArray<ClassCodec | undefined> = Object.freeze([]);
+
+/** This side's class numbers by wire name, made once per list (a hello's list serves every link it was sent on). */
+const numberMaps = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+function numberMap(numbers: ClassNumbers): ReadonlyMap<string, number> {
+  let map = numberMaps.get(numbers.own);
+  if (map === undefined) {
+    map = new Map(numbers.own.map((name, i) => [name, i + 1]));
+    numberMaps.set(numbers.own, map);
+  }
+  return map;
+}
+
+/** The error for a class this side does not register, named by a definition or a number alike. */
+function unknownClass(where: string, name: string): BadDataError {
+  return new BadDataError(
+    `${where}: unknown class \`${name}\`; register it with @NetClass() on the receiving side, and import the module that declares it (a type-only import registers nothing)`,
+  );
+}
 
 /** True when the payload continues with `definition` (its leading 0 included); then steps over it. */
 function startsWith(r: ByteReader, definition: Uint8Array): boolean {
@@ -531,8 +632,9 @@ function refusing(inner: ClassCodec, resolution: ClassResolution): ClassCodec {
   return codec;
 }
 
-function newDecodeState(): DecodeState {
-  return { r: new ByteReader(EMPTY), classes: [], classCount: 0, objects: [], objectCount: 0, toValidate: [], ignore: undefined };
+/** A decode state; `peer`: the peer's class numbers resolved so far, copied into its first slots. */
+function newDecodeState(peer: ReadonlyArray<ClassCodec | undefined>): DecodeState {
+  return { r: new ByteReader(EMPTY), classes: peer.slice(), classCount: peer.length, base: peer.length, objects: [], objectCount: 0, toValidate: [], ignore: undefined };
 }
 
 /**

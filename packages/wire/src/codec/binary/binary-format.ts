@@ -28,12 +28,28 @@ export const ObjectTag = { Plain: Tag.A, Tracked: Tag.B, Ref: Tag.C } as const;
 /** The first byte of a binary payload: the layout's version. */
 export const BINARY_FORMAT_VERSION = 1;
 
+/**
+ * The first byte of a payload of format 2 (docs/protocol.md, "Class numbers"), written
+ * only to a peer whose hello lists `classNumbers`: classes may be named by their number in
+ * the writer's hello, and the message id is there only when it has one.
+ */
+export const PayloadFormat = {
+  /** Format 1: `string id, object`, classes named by definition. */
+  V1: BINARY_FORMAT_VERSION,
+  /** Format 2 without an id: `object`. */
+  V2: 2,
+  /** Format 2 with an id: `string id, object`. */
+  V2WithId: 3,
+} as const;
+
+
 /** What one encoding carries from object to object. */
 export interface EncodeState {
   /** Where this message goes: the codec's own slab, or a frame writer's batch. */
   w: ByteWriter;
   /** This message's number: a class codec whose `gen` equals it was already named in it. */
   gen: number;
+  /** The number the next class defined in this message gets, less one (after the hello's numbers). */
   nextClassId: number;
   refs: Map<object, number> | undefined;
   ignore: ReadonlySet<string> | undefined;
@@ -48,9 +64,15 @@ export interface EncodeState {
 /** What one decoding carries from object to object. */
 export interface DecodeState {
   readonly r: ByteReader;
-  /** The classes this message has named, by id; slots from `classCount` on are stale. */
-  readonly classes: ClassCodec[];
+  /**
+   * The classes this message has named, by number less one; slots from `classCount` on
+   * are stale. With the peer's class numbers, the first `base` slots are theirs (filled
+   * as each is first read: `undefined` until then) and the message's own follow.
+   */
+  readonly classes: Array<ClassCodec | undefined>;
   classCount: number;
+  /** How many numbers the peer's hello gave (0 without): `classCount` at the start of each message. */
+  readonly base: number;
   /** Tracked objects, by reference id; slots from `objectCount` on are stale. */
   readonly objects: object[];
   objectCount: number;
@@ -70,9 +92,11 @@ export interface ClassCodec {
   readonly fieldCount: number;
   readonly tracked: boolean;
   readonly validate: boolean;
-  /** The message this class was last named in, and its id there. */
+  /** The message this class was last named in, and its number there less one. */
   gen: number;
   id: number;
+  /** Its number in this side's hello when the peer reads them (docs/protocol.md, "Class numbers"); 0 for none. */
+  readonly number: number;
   /** The last declared class this class was found to extend: the check is then skipped. */
   extendsChecked: Function | undefined;
   /** `new Ctor()`, compiled so each class has its own (monomorphic) construct site. */

@@ -56,6 +56,7 @@ function peerCodec(rt: ResolvingRuntime, resolution: ClassResolution): ClassCode
     fieldCount: writer.fields.length,
     gen: 0,
     id: 0,
+    number: 0,
     extendsChecked: undefined,
     skip,
     encode: () => {
