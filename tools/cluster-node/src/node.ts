@@ -23,6 +23,8 @@ interface Command {
   readonly count?: number;
   /** `stream`: milliseconds between notes. */
   readonly every?: number;
+  /** Peers left out, by the id of a peer the last `peers` command listed. */
+  readonly exceptPeers?: string[];
 }
 
 const [url = 'redis://127.0.0.1:6379', interval = '100', timeout = '500', request = '2000', resumeWindow = '120000', port = '0', maxLogEntries = '10000'] = process.argv.slice(2);
@@ -57,8 +59,12 @@ server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: 
 server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
 server.on('error', (err) => print({ event: 'error', ...describe(err) }));
 
+/** The peers the last `peers` command listed, by id: what `exceptPeers` names. */
+const listed = new Map<string, Awaited<ReturnType<ReturnType<typeof server.to>['peers']>>[number]>();
+
 async function run(command: Command): Promise<object> {
-  const aimed = server.to(command.rooms ?? []).except(command.except ?? []);
+  const left = (command.exceptPeers ?? []).flatMap((id) => listed.get(id) ?? []);
+  const aimed = server.to(command.rooms ?? []).except([...(command.except ?? []), ...left]);
   switch (command.cmd) {
     case 'send':
     case 'broadcast': {
@@ -69,7 +75,7 @@ async function run(command: Command): Promise<object> {
     case 'count':
       return { count: await aimed.count() };
     case 'peers':
-      return { peers: (await aimed.peers()).map((p) => ({ id: p.id, node: 'node' in p ? p.node : server.node, name: p.data?.name ?? null, rooms: [...p.rooms].sort() })) };
+      return { peers: (await aimed.peers()).map((p) => listed.set(p.id, p).get(p.id) as typeof p).map((p) => ({ id: p.id, node: 'node' in p ? p.node : server.node, name: p.data?.name ?? null, rooms: [...p.rooms].sort() })) };
     case 'emit':
       await server.serverSideEmit(new Note(command.n ?? 0, server.node));
       return {};
