@@ -16,9 +16,9 @@
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Server as NetServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientsModule, MessagePattern, Payload, Transport, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
@@ -131,6 +131,12 @@ async function round(kind: Contender, client: ClientProxy, total: number, concur
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+/** The version of a Nest package this process loads (Nest 12 exports no `./package.json`: read beside its entry). */
+function nestVersion(name: string): string {
+  const file = join(dirname(require.resolve(name)), 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 async function main(): Promise<void> {
   const requests = Number(flag('requests', '20000'));
   const rounds = Number(flag('rounds', '5'));
@@ -174,12 +180,13 @@ async function main(): Promise<void> {
     '# `pnpm bench:nest`: a Nest client calling a Nest microservice, OON vs Nest TCP',
     '',
     `${machineLine()}, ${new Date().toISOString().slice(0, 10)}; load average (1, 5, 15 min) before ${loadBefore.join(', ')}, after ${loadAfter.join(', ')}.`,
-    `${requests.toLocaleString('en-US')} requests per round, ${rounds} rounds per contender and concurrency, the contenders' rounds interleaved; medians of the rounds (÷ Nest TCP: the median of each round's ratio to the Nest TCP round run beside it).`,
+    `@nestjs/core ${nestVersion('@nestjs/core')}, @nestjs/microservices ${nestVersion('@nestjs/microservices')}.`,
+    `${requests.toLocaleString('en-US')} requests per round, ${rounds} rounds per contender and concurrency, the contenders' rounds interleaved; medians of the rounds (÷ Nest TCP: the median of each round's ratio to the Nest TCP round run beside it; above 1 is more requests/s, below 1 a shorter p50).`,
     'OON: `OonTransport` + `OonClientProxy`, `send(BenchOrder, order)` (a class pattern: the reply is a revived `BenchReceipt`); with its session (the default) and without (`reconnect: false` on the proxy).',
     "Nest TCP: `Transport.TCP`, `send('place', order)` (JSON: the reply is a plain object).",
     '',
-    '| concurrency | transport | req/s | ÷ Nest TCP | p50 ms | p99 ms |',
-    '| ---: | --- | ---: | ---: | ---: | ---: |',
+    '| concurrency | transport | req/s | ÷ Nest TCP | p50 ms | p50 ÷ Nest TCP | p99 ms |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const concurrency of levels) {
     const pick = (kind: Contender): Round[] => results.filter((x) => x.kind === kind && x.concurrency === concurrency);
@@ -190,7 +197,10 @@ async function main(): Promise<void> {
       // Each round's ratio to the Nest TCP round beside it: the load of the moment falls on both.
       const tcpRounds = pick('tcp');
       const ratio = median(pick(kind).map((x, i) => x.rps / (tcpRounds[i]?.rps ?? Number.NaN)));
-      lines.push(`| ${concurrency} | ${LABEL[kind]} | ${Math.round(rps(kind)).toLocaleString('en-US')} | ${ratio.toFixed(2)}x | ${p50.toFixed(3)} | ${p99.toFixed(3)} |`);
+      const p50Ratio = median(pick(kind).map((x, i) => x.p50 / (tcpRounds[i]?.p50 ?? Number.NaN)));
+      lines.push(
+        `| ${concurrency} | ${LABEL[kind]} | ${Math.round(rps(kind)).toLocaleString('en-US')} | ${ratio.toFixed(2)}x | ${p50.toFixed(3)} | ${p50Ratio.toFixed(2)}x | ${p99.toFixed(3)} |`,
+      );
     }
   }
   const table = lines.join('\n') + '\n';

@@ -10,20 +10,22 @@
 import { createInterface } from 'node:readline';
 import { OonError } from '@oon/core';
 import { redisAdapter } from '@oon/redis';
-import { OonServer } from '@oon/server';
+import { OonServer, Peer, type PeerRef } from '@oon/server';
 import { Join, Note } from './classes';
 
 interface Command {
   readonly id: number;
-  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream';
+  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream' | 'remember' | 'sendTo';
   readonly rooms?: string[];
+  /** The peer `remember` finds (by the name it joined under) and `sendTo` sends to. */
+  readonly name?: string;
   readonly except?: string[];
   readonly n?: number;
   /** `stream`: how many notes, numbered from 1, each carrying its send time (ms) as `from`. */
   readonly count?: number;
   /** `stream`: milliseconds between notes. */
   readonly every?: number;
-  /** Peers left out, by the id of a peer the last `peers` command listed. */
+  /** Peers left out, by the name `remember` found them under. */
   readonly exceptPeers?: string[];
 }
 
@@ -59,11 +61,11 @@ server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: 
 server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
 server.on('error', (err) => print({ event: 'error', ...describe(err) }));
 
-/** The peers the last `peers` command listed, by id: what `exceptPeers` names. */
-const listed = new Map<string, Awaited<ReturnType<ReturnType<typeof server.to>['peers']>>[number]>();
+/** Peers found by `remember`, by name: `sendTo` sends to them as found then, though they may be gone since, and `exceptPeers` leaves them out. */
+const remembered = new Map<string, PeerRef<{ name?: string }>>();
 
 async function run(command: Command): Promise<object> {
-  const left = (command.exceptPeers ?? []).flatMap((id) => listed.get(id) ?? []);
+  const left = (command.exceptPeers ?? []).flatMap((name) => remembered.get(name) ?? []);
   const aimed = server.to(command.rooms ?? []).except([...(command.except ?? []), ...left]);
   switch (command.cmd) {
     case 'send':
@@ -75,13 +77,25 @@ async function run(command: Command): Promise<object> {
     case 'count':
       return { count: await aimed.count() };
     case 'peers':
-      return { peers: (await aimed.peers()).map((p) => listed.set(p.id, p).get(p.id) as typeof p).map((p) => ({ id: p.id, node: 'node' in p ? p.node : server.node, name: p.data?.name ?? null, rooms: [...p.rooms].sort() })) };
+      return { peers: (await aimed.peers()).map((p) => ({ id: p.id, node: 'node' in p ? p.node : server.node, name: p.data?.name ?? null, rooms: [...p.rooms].sort() })) };
     case 'emit':
       await server.serverSideEmit(new Note(command.n ?? 0, server.node));
       return {};
     case 'close':
       await server.close();
       return {};
+    case 'remember': {
+      const peer = (await server.to(command.rooms ?? []).peers()).find((p) => p.data?.name === command.name);
+      if (peer === undefined) throw new Error(`no peer named ${String(command.name)}`);
+      remembered.set(command.name as string, peer);
+      return { id: peer.id, node: peer instanceof Peer ? server.node : peer.node, remote: !(peer instanceof Peer) };
+    }
+    case 'sendTo': {
+      const peer = remembered.get(command.name as string);
+      if (peer === undefined) throw new Error(`remember ${String(command.name)} first`);
+      await peer.send(new Note(command.n ?? 0, server.node));
+      return {};
+    }
     case 'stream': {
       let sent = 0;
       for (let n = 1; n <= (command.count ?? 0); n += 1) {
