@@ -9,13 +9,23 @@
  * over the timed rounds' wall time. Latency is receive time less the send time carried
  * in the message (one machine, one clock). Never part of `pnpm test`.
  *
+ * Contenders, interleaved run by run: `oon` (sessions on, the default), `oon-nosession`
+ * (clients with `reconnect: false`: no acks and no resume, as socket.io without
+ * connection state recovery), `socket.io`, and `floor` (fanout-floor.ts: the same
+ * topology with the least work any library could do). Each run also reports the CPU time
+ * (user + system, from /proc) the publisher, the other nodes, the client processes and
+ * Redis spent per delivered message, and the load average: on a shared machine the rate
+ * follows the load, the CPU per message much less.
+ *
  * Flags: `--clients=N` (default 1,000), `--rounds=N` timed (default 100) of `--burst=N`
- * messages (default 10), `--runs=N` per contender (default 3).
+ * messages (default 10), `--runs=N` per contender (default 3), `--only=a,b` (contenders),
+ * `--cpu-prof=DIR` (every forked process writes a CPU profile there).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from '@redis/client';
@@ -25,6 +35,8 @@ import { redisAdapter } from '@oon/redis';
 import { OonServer } from '@oon/server';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
+import { cpuBetween, cpuTimeOf, type CpuTime } from './process-cpu';
+import { floorClient, floorNode } from './fanout-floor';
 import { startRedis } from './redis-server';
 
 /** The small object every client gets. */
@@ -35,8 +47,12 @@ class Tick {
   @NetField() sentAt: number = 0;
 }
 
-type Contender = 'oon' | 'socket.io';
+/** `oon-nosession`: OON's clients without a session (`reconnect: false`), which socket.io's (without connection state recovery) do not have either. */
+type Contender = 'oon' | 'oon-nosession' | 'socket.io' | 'floor';
+const CONTENDERS: readonly Contender[] = ['oon', 'oon-nosession', 'socket.io', 'floor'];
 const NODES = 3;
+/** `--cpu-prof=DIR`: every forked process writes a CPU profile there (`--cpu-prof` of Node). */
+const profileDir = process.argv.find((arg) => arg.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 const WARMUP_ROUNDS = 10;
 const ROOM = 'room';
 const now = (): number => performance.timeOrigin + performance.now();
@@ -46,15 +62,23 @@ function flag(name: string, fallback: string): string {
 }
 
 /** A node: a server in the room's cluster; node 0 also publishes when told. */
-async function node(contender: Contender, redisUrl: string, clients: number): Promise<void> {
+async function node(contender: Contender, redisUrl: string, clients: number, index: number): Promise<void> {
   const send = process.send?.bind(process) as (message: object) => void;
-  if (contender === 'oon') {
+  if (contender === 'floor') {
+    const floor = await floorNode(redisUrl, index === 0);
+    process.on('message', (m: { publish: number; from: number }) => floor.publish(m.publish, m.from, now));
+    process.once('disconnect', () => process.exit(0));
+    send({ port: floor.port });
+    return;
+  }
+  if (contender !== 'socket.io') {
     const server = new OonServer({ port: 0, maxConnectionsPerAddress: clients + 10, maxConnections: clients + 10, adapter: redisAdapter({ url: redisUrl }) });
     server.on('connection', (peer) => peer.join(ROOM));
     const { port } = await server.listen();
     process.on('message', (m: { publish: number; from: number }) => {
       for (let i = 0; i < m.publish; i++) void server.to(ROOM).send(Object.assign(new Tick(), { n: m.from + i, sentAt: now() }));
     });
+    process.once('disconnect', () => void server.close().finally(() => process.exit(0)));
     send({ port });
     return;
   }
@@ -69,28 +93,38 @@ async function node(contender: Contender, redisUrl: string, clients: number): Pr
   process.on('message', (m: { publish: number; from: number }) => {
     for (let i = 0; i < m.publish; i++) server.to(ROOM).emit('tick', { n: m.from + i, sentAt: now() });
   });
+  process.once('disconnect', () => process.exit(0));
   send({ port: (http.address() as AddressInfo).port });
 }
 
-/** A client process: `count` clients of `port`; reports each round's end and its latencies. */
+/**
+ * A client process: `count` clients of `port`. It tells the parent when a round is in
+ * (a message of a few bytes), and sends the latencies of the timed rounds once, when
+ * asked after the last: per round they would cost this process and the parent an IPC
+ * message of thousands of numbers, time the contenders' clients should have.
+ */
 async function clientProcess(contender: Contender, port: number, count: number, burst: number): Promise<void> {
   const send = process.send?.bind(process) as (message: object) => void;
+  const perRound = count * burst;
   let received = 0;
-  let latencies: number[] = [];
+  const latencies: number[] = [];
   const onTick = (tick: { sentAt: number }): void => {
-    latencies.push(now() - tick.sentAt);
+    const latency = now() - tick.sentAt;
     received += 1;
-    if (received % (count * burst) === 0) {
-      send({ round: received / (count * burst), latencies });
-      latencies = [];
-    }
+    if (received > WARMUP_ROUNDS * perRound) latencies.push(latency);
+    if (received % perRound === 0) send({ round: received / perRound });
   };
+  process.on('message', (m: { collect?: boolean }) => {
+    if (m.collect === true) send({ latencies });
+  });
   const closers: Array<() => void> = [];
   for (let i = 0; i < count; i += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, count - i) }, async () => {
-        if (contender === 'oon') {
-          const client = new OonClient<Tick>({ host: '127.0.0.1', port });
+        if (contender === 'floor') {
+          closers.push(await floorClient(port, onTick));
+        } else if (contender !== 'socket.io') {
+          const client = new OonClient<Tick>({ host: '127.0.0.1', port, ...(contender === 'oon' ? {} : { reconnect: false }) });
           client.on('message', onTick);
           await client.connect();
           closers.push(() => void client.close());
@@ -114,63 +148,119 @@ interface Figures {
   readonly rate: number;
   readonly p50: number;
   readonly p99: number;
+  /** CPU microseconds per delivered message, by role, over the timed rounds (Linux only). */
+  readonly cpu: Partial<Record<Role, CpuTime>>;
+  /** The 1-minute load average at the end of the timed rounds. */
+  readonly load: number;
 }
+
+/** The processes a run's CPU time is split by. */
+type Role = 'publisher' | 'other nodes' | 'clients' | 'redis';
+const ROLES: readonly Role[] = ['publisher', 'other nodes', 'clients', 'redis'];
 
 async function run(contender: Contender, options: { clients: number; rounds: number; burst: number }): Promise<Figures> {
   const redis = await startRedis();
   const children: ChildProcess[] = [];
   const fork_ = (args: string[]): ChildProcess => {
-    const child = fork(__filename, args, { stdio: 'inherit' });
+    const execArgv = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${contender}-${args[0]?.slice(2)}-${children.length}.cpuprofile`];
+    const child = fork(__filename, args, { stdio: 'inherit', execArgv });
     children.push(child);
     return child;
   };
   try {
-    const nodes = Array.from({ length: NODES }, () => fork_(['--node', contender, redis.url, String(options.clients)]));
+    const nodes = Array.from({ length: NODES }, (_, i) => fork_(['--node', contender, redis.url, String(options.clients), String(i)]));
     const ports = await Promise.all(nodes.map(async (n) => ((await once(n, 'message')) as [{ port: number }])[0].port));
     const share = (i: number): number => Math.floor(options.clients / NODES) + (i < options.clients % NODES ? 1 : 0);
     const holders = ports.map((port, i) => fork_(['--clients', contender, String(port), String(share(i)), String(options.burst)]));
     await Promise.all(holders.map((h) => once(h, 'message')));
     await new Promise((resolve) => setTimeout(resolve, 500)); // every node's joins settled
     const latencies: number[] = [];
+    const pids: Record<Role, (number | undefined)[]> = {
+      publisher: [nodes[0]?.pid],
+      'other nodes': nodes.slice(1).map((n) => n.pid),
+      clients: holders.map((h) => h.pid),
+      redis: [redis.pid],
+    };
+    const readCpu = (): Map<Role, (CpuTime | undefined)[]> => new Map(ROLES.map((role) => [role, pids[role].map(cpuTimeOf)]));
+    let cpuBefore = readCpu();
     let started = 0;
     let sent = 0;
     for (let round = 1; round <= WARMUP_ROUNDS + options.rounds; round++) {
-      if (round === WARMUP_ROUNDS + 1) started = performance.now();
-      const done = holders.map((h) => once(h, 'message') as Promise<[{ round: number; latencies: number[] }]>);
+      if (round === WARMUP_ROUNDS + 1) {
+        started = performance.now();
+        cpuBefore = readCpu();
+      }
+      const done = holders.map((h) => once(h, 'message') as Promise<[{ round: number }]>);
       (nodes[0] as ChildProcess).send({ publish: options.burst, from: sent });
       sent += options.burst;
       for (const [report] of await Promise.all(done)) {
         if (report.round !== round) throw new Error(`round ${round} reported as ${report.round}`);
-        if (round > WARMUP_ROUNDS) latencies.push(...report.latencies);
       }
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = readCpu();
+    for (const h of holders) {
+      const collected = once(h, 'message') as Promise<[{ latencies: number[] }]>;
+      h.send({ collect: true });
+      for (const latency of (await collected)[0].latencies) latencies.push(latency);
+    }
+    const deliveries = options.rounds * options.burst * options.clients;
+    const cpu: Partial<Record<Role, CpuTime>> = {};
+    for (const role of ROLES) {
+      const used = cpuBetween(cpuBefore.get(role) ?? [], cpuAfter.get(role) ?? []);
+      if (used !== undefined) cpu[role] = { user: (used.user * 1000) / deliveries, system: (used.system * 1000) / deliveries };
+    }
     latencies.sort((a, b) => a - b);
     const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
-    return { rate: (options.rounds * options.burst * options.clients) / seconds, p50: at(0.5), p99: at(0.99) };
+    return { rate: deliveries / seconds, p50: at(0.5), p99: at(0.99), cpu, load: loadavg()[0] as number };
   } finally {
+    if (profileDir !== undefined) {
+      // A profile is written when its process exits on its own: ask each to, before killing what is left.
+      for (const child of children) if (child.connected) child.disconnect();
+      await Promise.race([Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined))), new Promise((r) => setTimeout(r, 5_000))]);
+    }
     for (const child of children) child.kill('SIGKILL');
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined)));
     await redis.stop();
   }
 }
 
+function describeCpu(cpu: Partial<Record<Role, CpuTime>>): string {
+  const parts = ROLES.flatMap((role) => {
+    const used = cpu[role];
+    return used === undefined ? [] : [`${role} ${used.user.toFixed(2)}+${used.system.toFixed(2)}`];
+  });
+  const total = Object.values(cpu).reduce((sum, used) => sum + used.user + used.system, 0);
+  return parts.length === 0 ? 'not measured (no /proc)' : `${parts.join(', ')}; total ${total.toFixed(2)}`;
+}
+
 async function main(): Promise<void> {
   const options = { clients: Number(flag('clients', '1000')), rounds: Number(flag('rounds', '100')), burst: Number(flag('burst', '10')) };
   const runs = Number(flag('runs', '3'));
+  const contenders = flag('only', CONTENDERS.join(',')).split(',') as Contender[];
+  const unknown = contenders.filter((c) => !CONTENDERS.includes(c));
+  if (unknown.length > 0) throw new RangeError(`--only: unknown contender ${unknown.join(', ')} (known: ${CONTENDERS.join(', ')})`);
   console.log(`${options.clients} clients over ${NODES} nodes on one Redis, ${options.rounds} rounds of ${options.burst} small objects to the room, ${runs} runs each`);
   const figures = new Map<Contender, Figures[]>();
   for (let r = 0; r < runs; r++) {
-    for (const contender of ['oon', 'socket.io'] as const) {
+    for (const contender of contenders) {
       const result = await run(contender, options);
       figures.set(contender, [...(figures.get(contender) ?? []), result]);
-      console.log(`${contender}: ${result.rate.toFixed(0)} delivered/s, latency p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
+      console.log(`${contender}: ${result.rate.toFixed(0)} delivered/s, latency p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, load ${result.load.toFixed(2)}`);
+      console.log(`  CPU µs per delivery (user+system): ${describeCpu(result.cpu)}`);
     }
   }
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-  console.log('\n| contender | delivered/s | p50 latency (ms) | p99 latency (ms) |\n| --- | ---: | ---: | ---: |');
+  const totalCpu = (f: Figures): number => Object.values(f.cpu).reduce((sum, used) => sum + used.user + used.system, 0);
+  const socketIo = figures.get('socket.io');
+  const baseRate = socketIo === undefined ? undefined : median(socketIo.map((f) => f.rate));
+  console.log('\n| contender | delivered/s | vs socket.io | p50 latency (ms) | p99 latency (ms) | CPU µs per delivery | load average |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const [contender, results] of figures) {
-    console.log(`| ${contender} | ${median(results.map((f) => f.rate)).toFixed(0)} | ${median(results.map((f) => f.p50)).toFixed(1)} | ${median(results.map((f) => f.p99)).toFixed(1)} |`);
+    const rate = median(results.map((f) => f.rate));
+    const loads = results.map((f) => f.load);
+    console.log(
+      `| ${contender} | ${rate.toFixed(0)} | ${baseRate === undefined ? '' : `${(rate / baseRate).toFixed(1)}x`} | ${median(results.map((f) => f.p50)).toFixed(1)} | ${median(results.map((f) => f.p99)).toFixed(1)} | ${median(results.map(totalCpu)).toFixed(2)} | ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} |`,
+    );
   }
 }
 
@@ -178,7 +268,7 @@ const role = process.argv[2];
 const args = process.argv.slice(3);
 const task =
   role === '--node'
-    ? node(args[0] as Contender, args[1] as string, Number(args[2]))
+    ? node(args[0] as Contender, args[1] as string, Number(args[2]), Number(args[3]))
     : role === '--clients'
       ? clientProcess(args[0] as Contender, Number(args[1]), Number(args[2]), Number(args[3]))
       : main().then(() => process.exit(0));

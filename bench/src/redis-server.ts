@@ -18,7 +18,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `redis-server` and resolves once it accepts connections; exits the process naming it if it is not installed. */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startRedis(): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'oon-bench-redis-'));
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -36,6 +36,7 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: redis.pid,
     async stop() {
       redis.kill('SIGKILL');
       await once(redis, 'exit');

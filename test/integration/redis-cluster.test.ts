@@ -100,3 +100,55 @@ describe('three nodes on one Redis', () => {
     expect(a.events('nodeDown').map((e) => e.node)).toEqual([c.node]);
   });
 });
+
+describe('RemotePeer.send: to one peer on another node', () => {
+  it('reaches it revived, once, and says BadConn when the peer or its node is gone', async () => {
+    const [a, b, c] = (await startNodes(3)) as [ClusterNode, ClusterNode, ClusterNode];
+    const b1 = await member(b, 'r', 'b1');
+    const c1 = await member(c, 'r', 'c1');
+    const a1 = await member(a, 'r', 'a1');
+    const found = { id: expect.any(String), remote: true };
+    expect(await a.call({ cmd: 'remember', name: 'b1' })).toEqual({ ...found, node: b.node });
+    expect(await a.call({ cmd: 'remember', name: 'c1' })).toEqual({ ...found, node: c.node });
+    expect(await b.call({ cmd: 'remember', name: 'a1' })).toEqual({ ...found, node: a.node });
+
+    // Resolved once b handed it to b1's link; nobody else gets it.
+    expect(await a.call({ cmd: 'sendTo', name: 'b1', n: 5 })).toEqual({});
+    expect(await b.call({ cmd: 'sendTo', name: 'a1', n: 6 })).toEqual({});
+    await a.call({ cmd: 'broadcast', n: -1 });
+    expect(await notesUntilMarker(b1)).toEqual([5]); // checked to be revived Notes
+    expect(await notesUntilMarker(a1)).toEqual([6]);
+    expect(await notesUntilMarker(c1)).toEqual([]);
+
+    // b1 leaves for good: its node answers that it has no such peer.
+    await b1.close();
+    await expect(a.call({ cmd: 'sendTo', name: 'b1', n: 7 })).resolves.toEqual({
+      error: { code: 'BadConn', message: expect.stringMatching(new RegExp(`^node ${b.node} could not send to its peer \\w+: peer \\w+ is not on node ${b.node}: it is gone`)) },
+    });
+    // c dies: Redis says nothing listens on its channel any more, at once (no wait for its heartbeat to lapse).
+    c.run.child.kill('SIGKILL');
+    await c.run.exited;
+    const sentAt = Date.now();
+    await expect(a.call({ cmd: 'sendTo', name: 'c1', n: 8 })).resolves.toEqual({
+      error: { code: 'BadConn', message: expect.stringMatching(new RegExp(`^node ${c.node} is gone \\(nothing listens on its channel in Redis at redis://`)) },
+    });
+    expect(Date.now() - sentAt).toBeLessThan(400); // the heartbeat lapses after 500 ms
+  });
+
+  it('fails with BadConn when the node stops answering (SIGSTOP) and its heartbeat lapses', async () => {
+    const [a, b] = (await startNodes(2)) as [ClusterNode, ClusterNode];
+    await member(b, 'r', 'b1');
+    const { id } = await a.call<{ id: string }>({ cmd: 'remember', name: 'b1' });
+    b.run.child.kill('SIGSTOP');
+    try {
+      // Published (b's link to Redis is up), never answered: a waits for b's heartbeat to lapse, not for requestTimeout (3 s).
+      const sentAt = Date.now();
+      await expect(a.call({ cmd: 'sendTo', name: 'b1', n: 1 })).resolves.toEqual({
+        error: { code: 'BadConn', message: `node ${b.node} is gone (closed, or its heartbeat lapsed) before it said whether peer ${id} got the message: it may not have` },
+      });
+      expect(Date.now() - sentAt).toBeLessThan(2_500);
+    } finally {
+      b.run.child.kill('SIGCONT');
+    }
+  });
+});

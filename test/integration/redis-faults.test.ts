@@ -211,7 +211,7 @@ describe("another node's peers", () => {
     const near = await member(one.server, one.port, 'r');
     const peers = await one.server.in('r').peers();
     const remote = peers.filter((p) => !(p instanceof Peer));
-    expect(remote).toEqual([{ id: expect.any(String), node: two.node, rooms: new Set(['r', 'vip']), connected: true, data: { score: 7, seen: {} }, identity: { name: 'ann' } }]);
+    expect(remote).toEqual([{ id: expect.any(String), node: two.node, rooms: new Set(['r', 'vip']), connected: true, data: { score: 7, seen: {} }, identity: { name: 'ann' }, send: expect.any(Function) }]);
     expect(peers.filter((p) => p instanceof Peer)).toEqual([near.peer]);
     // Leaving the remote peer out from this node: only this node's member gets it.
     const result = await one.server.to('r').except(remote[0]!).send(new Note(1));

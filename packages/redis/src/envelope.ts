@@ -1,4 +1,4 @@
-import { BadDataError } from '@oon/core';
+import { BadDataError, isErrorCode, type ErrorCode } from '@oon/core';
 import type { ClusterPayload, PeerSelection, PeerSnapshot } from '@oon/server';
 
 /**
@@ -62,10 +62,30 @@ export interface MovedEnvelope {
   readonly session: string;
 }
 
-/** Any message between nodes. */
-export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope | MovedEnvelope;
+/** An object for one peer of the node it is published to (`RemotePeer.send()`), on that node's own channel. */
+export interface DirectEnvelope {
+  readonly kind: 'direct';
+  readonly node: string;
+  /** What the answer ({@link SentEnvelope}) names. */
+  readonly request: string;
+  /** The peer's id on the receiving node. */
+  readonly peer: string;
+  readonly payload: ClusterPayload;
+}
 
-const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave', 'moved'] as const;
+/** The answer to a {@link DirectEnvelope}: sent, or the error the receiving node's `peer.send()` gave. */
+export interface SentEnvelope {
+  readonly kind: 'sent';
+  readonly node: string;
+  readonly request: string;
+  /** Unset when sent. */
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
+}
+
+/** Any message between nodes. */
+export type Envelope = BroadcastEnvelope | ServerEnvelope | RequestEnvelope | ReplyEnvelope | LeaveEnvelope | MovedEnvelope | DirectEnvelope | SentEnvelope;
+
+const KINDS = ['broadcast', 'server', 'request', 'reply', 'leave', 'moved', 'direct', 'sent'] as const;
 /**
  * The kind byte of a logged broadcast: `[u8 version][u8 255][u8 0][u8 0][u8 0][u8 n][log id: n bytes][the broadcast's envelope]`,
  * put together by the script that logs and publishes it in one step ({@link LOG_AND_PUBLISH}).
@@ -108,10 +128,15 @@ function split(envelope: Envelope): { kind: Envelope['kind']; payload: Uint8Arra
       const { payload, node } = envelope;
       return { kind: envelope.kind, payload: payload.bytes, header: { node, ignore: payload.ignore, schema: payload.schema } };
     }
+    case 'direct': {
+      const { payload, node, request, peer } = envelope;
+      return { kind: envelope.kind, payload: payload.bytes, header: { node, request, peer, ignore: payload.ignore, schema: payload.schema } };
+    }
     case 'request':
     case 'reply':
     case 'leave':
-    case 'moved': {
+    case 'moved':
+    case 'sent': {
       const { kind, ...header } = envelope;
       return { kind, payload: EMPTY, header };
     }
@@ -155,7 +180,20 @@ export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
       return { kind, node };
     case 'moved':
       return { kind, node, session: h.string('session') };
+    case 'direct':
+      return { kind, node, request: h.string('request'), peer: h.string('peer'), payload: { ignore: h.strings('ignore'), schema: h.string('schema'), bytes } };
+    case 'sent':
+      return { kind, node, request: h.string('request'), ...errorOf(header) };
   }
+}
+
+function errorOf(header: unknown): { error?: { code: ErrorCode; message: string } } {
+  const { error } = header as { error?: unknown };
+  if (error === undefined) return {};
+  const e = new Fields(error, "sent's error");
+  const code = e.string('code');
+  if (!isErrorCode(code)) throw new BadDataError(`field code of a sent message's error is not an OON error code: ${JSON.stringify(code).slice(0, 40)}`);
+  return { error: { code, message: e.string('message') } };
 }
 
 /** A logged broadcast: its log id, then the broadcast's own envelope. */

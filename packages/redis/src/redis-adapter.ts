@@ -1,7 +1,7 @@
-import { BadConnError, BadDataError, OonError, StartFailError, TimeoutError, newMessageId } from '@oon/core';
+import { BadConnError, BadDataError, OonError, StartFailError, TimeoutError, createOonError, newMessageId } from '@oon/core';
 import type { Adapter, AdapterHost, ClusterPayload, PeerSelection, PeerSnapshot } from '@oon/server';
 import { log } from '@oon/wire/internal';
-import { decodeEnvelope, encodeEnvelope, type Envelope, type ReplyEnvelope, type RequestEnvelope } from './envelope';
+import { decodeEnvelope, encodeEnvelope, type DirectEnvelope, type Envelope, type ReplyEnvelope, type RequestEnvelope } from './envelope';
 import type { ResolvedRedisAdapterOptions } from './options';
 import { RedisLink } from './redis-link';
 import { ClusterLog } from './cluster-log';
@@ -14,11 +14,18 @@ interface Pending {
   readonly done: (error?: OonError) => void;
 }
 
+/** A `RemotePeer.send()` waiting for the peer's node to say it sent it. */
+interface Direct {
+  readonly node: string;
+  readonly peer: string;
+  readonly done: (error?: OonError) => void;
+}
+
 /**
  * One server's part in a cluster on Redis (see `docs/scaling.md`):
  *
  * - channel `<prefix>#all`: broadcasts, server-side messages and questions, heard by every node;
- * - channel `<prefix>#node#<id>`: answers to node `<id>`'s questions;
+ * - channel `<prefix>#node#<id>`: answers to node `<id>`'s questions, and objects for one of its peers (`RemotePeer.send()`) and their answers;
  * - key `{<prefix>}:nodes`: the set of node ids; key `{<prefix>}:node:<id>`: a node's
  *   heartbeat, expiring after `heartbeatTimeout` (the braces keep every key in one
  *   Redis Cluster slot, so they can be read together).
@@ -29,6 +36,7 @@ export class RedisAdapter implements Adapter {
   readonly #options: ResolvedRedisAdapterOptions;
   readonly #link: RedisLink;
   readonly #pending = new Map<string, Pending>();
+  readonly #directs = new Map<string, Direct>();
   /** The other nodes seen alive at the last heartbeat: one missing at the next is reported down. */
   #live = new Set<string>();
   /**
@@ -108,6 +116,7 @@ export class RedisAdapter implements Adapter {
     clearInterval(this.#heartbeat);
     this.sessions?.stop();
     for (const pending of this.#pending.values()) pending.done(new BadConnError('the server closed before the other nodes answered'));
+    for (const direct of this.#directs.values()) direct.done(new BadConnError(`the server closed before node ${direct.node} said whether peer ${direct.peer} got the message`));
     // Leaving at once: the others stop counting this node's peers now, not a heartbeat timeout from now.
     await this.#send(this.#all, { kind: 'leave', node: this.node }, 'the other nodes will see this node leave when its heartbeat lapses').catch(() => {});
     await this.#link.forget(this.#nodesKey, [this.#beatKey(this.node)], [this.node]).catch(() => {});
@@ -139,9 +148,56 @@ export class RedisAdapter implements Adapter {
     return (await this.#ask(selection, true)).reduce((sum, reply) => sum + reply.count, 0);
   }
 
-  async #send(channel: string, envelope: Envelope, consequence: string): Promise<void> {
+  /**
+   * Publishes the object on node `node`'s own channel and waits for its answer. Redis
+   * says how many nodes heard it: none means the node is gone (with Redis Cluster's
+   * unsharded pub/sub the count is of one shard's listeners only, so it is not read).
+   */
+  async sendTo(node: string, peer: string, payload: ClusterPayload): Promise<void> {
+    const request = newMessageId();
+    const answered = this.#awaitAnswer(request, this.#directs, (done) => ({ node, peer, done }), () => this.#directLate(request));
+    const direct: DirectEnvelope = { kind: 'direct', node: this.node, request, peer, payload };
+    const heard = await this.#send(this.#inbox(node), direct, `peer ${peer} of node ${node} did not get this message`).catch((err: OonError) => {
+      this.#directs.get(request)?.done(err);
+    });
+    const counted = this.#options.clusterNodes.length === 0 || this.#options.sharded;
+    if (heard === 0 && counted) {
+      this.#directs.get(request)?.done(new BadConnError(`node ${node} is gone (nothing listens on its channel in ${this.#link.where}): peer ${peer} did not get this message`));
+    }
+    await answered;
+  }
+
+  /** A `RemotePeer.send()`'s time is up: its node died (`BadConn`), or is alive and silent (`Timeout`). */
+  async #directLate(request: string): Promise<void> {
+    const direct = this.#directs.get(request);
+    if (direct === undefined) return;
+    let dead = false;
     try {
-      await this.#link.publish(channel, encodeEnvelope(envelope));
+      dead = !(await this.#link.nodes(this.#nodesKey, (node) => this.#beatKey(node))).live.includes(direct.node);
+    } catch {
+      // Redis is down too: the node cannot be told dead, so this is a Timeout.
+    }
+    direct.done(
+      dead
+        ? this.#nodeGone(direct)
+        : new TimeoutError(`node ${direct.node} did not say within requestTimeout (${this.#options.requestTimeout} ms) whether peer ${direct.peer} got the message, and its heartbeat has not lapsed`),
+    );
+  }
+
+  #nodeGone(direct: Direct): BadConnError {
+    return new BadConnError(`node ${direct.node} is gone (closed, or its heartbeat lapsed) before it said whether peer ${direct.peer} got the message: it may not have`);
+  }
+
+  /** Node `node` left or died: the sends waiting for it fail. */
+  #forget(node: string): void {
+    this.#live.delete(node);
+    for (const direct of this.#directs.values()) if (direct.node === node) direct.done(this.#nodeGone(direct));
+  }
+
+  /** Publishes `envelope` on `channel`; resolves with how many listeners Redis says heard it. */
+  async #send(channel: string, envelope: Envelope, consequence: string): Promise<unknown> {
+    try {
+      return await this.#link.publish(channel, encodeEnvelope(envelope));
     } catch (err) {
       throw new BadConnError(`cannot publish to ${this.#link.where} (${err instanceof Error ? err.message : String(err)}): ${consequence}`, { cause: err });
     }
@@ -158,22 +214,34 @@ export class RedisAdapter implements Adapter {
     if (live.length === 0) return [];
     const request = newMessageId();
     const replies: ReplyEnvelope[] = [];
-    const answered = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => void this.#late(request), this.#options.requestTimeout);
-      const done = (error?: OonError): void => {
-        clearTimeout(timer);
-        this.#pending.delete(request);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      this.#pending.set(request, { waiting: new Set(live), replies, done });
-    });
-    answered.catch(() => {});
+    const answered = this.#awaitAnswer(request, this.#pending, (done) => ({ waiting: new Set(live), replies, done }), () => this.#late(request));
     await this.#send(this.#all, { kind: 'request', node: this.node, request, countOnly, selection }, 'the other nodes were not asked').catch((err: OonError) => {
       this.#pending.get(request)?.done(err);
     });
     await answered;
     return replies;
+  }
+
+  /**
+   * What waits for other nodes' answers to `request`: kept in `waiting` (as `entry`
+   * makes it) until its `done` settles the promise, or `late` decides after
+   * `requestTimeout`. The promise is marked handled: a caller may fail first.
+   */
+  #awaitAnswer<T>(request: string, waiting: Map<string, T>, entry: (done: (error?: OonError) => void) => T, late: () => Promise<void>): Promise<void> {
+    const answered = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => void late(), this.#options.requestTimeout);
+      waiting.set(
+        request,
+        entry((error) => {
+          clearTimeout(timer);
+          waiting.delete(request);
+          if (error === undefined) resolve();
+          else reject(error);
+        }),
+      );
+    });
+    answered.catch(() => {});
+    return answered;
   }
 
   /** A question's time is up: nodes that died meanwhile are excused; a live one that did not answer fails it. */
@@ -225,8 +293,18 @@ export class RedisAdapter implements Adapter {
       case 'request':
         this.#answer(envelope);
         return;
+      case 'direct':
+        this.#sendToPeer(envelope);
+        return;
+      case 'sent': {
+        const direct = this.#directs.get(envelope.request);
+        if (direct === undefined || direct.node !== envelope.node) return;
+        const { error } = envelope;
+        direct.done(error === undefined ? undefined : createOonError(error.code, `node ${envelope.node} could not send to its peer ${direct.peer}: ${error.message}`));
+        return;
+      }
       case 'leave':
-        this.#live.delete(envelope.node);
+        this.#forget(envelope.node);
         this.#left.add(envelope.node);
         for (const pending of this.#pending.values()) if (pending.waiting.delete(envelope.node) && pending.waiting.size === 0) pending.done();
         return;
@@ -250,6 +328,18 @@ export class RedisAdapter implements Adapter {
     this.#send(this.#inbox(node), reply, `node ${node} did not get this node's answer`).catch((err: OonError) => this.#host.fault(err));
   }
 
+  /** Sends another node's object to this node's peer, and tells that node how it went. */
+  #sendToPeer({ node, request, peer, payload }: DirectEnvelope): void {
+    const answer = (error?: OonError): void => {
+      const sent = { kind: 'sent', node: this.node, request, ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }) } as const;
+      this.#send(this.#inbox(node), sent, `node ${node} did not hear whether its message reached peer ${peer}`).catch((err: OonError) => this.#host.fault(err));
+    };
+    this.#host.sendTo(peer, payload).then(
+      () => answer(),
+      (err: unknown) => answer(err instanceof OonError ? err : new BadDataError(`the message for peer ${peer} could not be sent: ${String(err)}`)),
+    );
+  }
+
   /** A message from Redis that cannot be read or delivered: dropped, reported, and the node goes on. */
   #drop(err: unknown, what: string): void {
     const cause = err instanceof OonError ? err : undefined;
@@ -270,6 +360,7 @@ export class RedisAdapter implements Adapter {
       this.#live = others;
       await this.#link.forget(this.#nodesKey, dead.map((node) => this.#beatKey(node)), dead);
       for (const node of gone) {
+        this.#forget(node);
         log(this.#host.logger, 'warn', `node ${node} stopped answering (no heartbeat for ${this.#options.heartbeatTimeout} ms): its peers are counted no more`, { event: 'nodeDown', node });
         this.#host.nodeDown(node);
       }

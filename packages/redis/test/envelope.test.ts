@@ -35,6 +35,9 @@ describe('decodeEnvelope()', () => {
     { kind: 'reply', node: 'n2', request: 'q1', count: 0, peers: [{ id: 'p', node: 'n2', rooms: ['r'], connected: false, data: { a: 1 } }] },
     { kind: 'leave', node: 'n1' },
     { kind: 'moved', node: 'n2', session: 's-1' },
+    { kind: 'direct', node: 'n1', request: 'q2', peer: 'p1', payload },
+    { kind: 'sent', node: 'n2', request: 'q2' },
+    { kind: 'sent', node: 'n2', request: 'q2', error: { code: 'BadConn', message: 'peer p1 is not on node n2: it is gone' } },
   ])('reads back a $kind message as it was written', (envelope) => {
     const decoded = decodeEnvelope(encodeEnvelope(envelope), 1024);
     expect(JSON.parse(JSON.stringify(decoded))).toEqual(JSON.parse(JSON.stringify(envelope)));
@@ -54,6 +57,9 @@ describe('decodeEnvelope()', () => {
     );
     expect(refusal(header(3, '{"node":"n","request":"q","count":-1,"peers":[]}'))).toBe('field count of a reply message is not a count');
     expect(refusal(header(3, '{"node":"n","request":"q","count":0,"peers":[{"id":"p"}]}'))).toBe("field node of a reply's peer message is not a string");
+    expect(refusal(header(6, '{"node":"n","request":"q","ignore":[],"schema":"s"}'))).toBe('field peer of a direct message is not a string');
+    expect(refusal(header(7, '{"node":"n","request":"q","error":{"code":"Oops","message":"m"}}'))).toBe("field code of a sent message's error is not an OON error code: \"Oops\"");
+    expect(refusal(header(7, '{"node":"n","request":"q","error":{"code":"BadConn"}}'))).toBe("field message of a sent's error message is not a string");
   });
 
   it('reads a logged broadcast (its log id in front, as the logging script writes it) with its id; refuses a bad id or a logged message that is not a broadcast', () => {

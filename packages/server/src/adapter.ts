@@ -1,4 +1,4 @@
-import type { OonError } from '@oon/core';
+import type { NetMessageOptions, OonError } from '@oon/core';
 import type { CodecOptions, Logger } from '@oon/wire';
 import type { Room } from './rooms';
 
@@ -49,6 +49,17 @@ export interface RemotePeer<Data extends object = Record<string, unknown>, Ident
   readonly data: Data | undefined;
   /** A JSON copy of its `peer.identity` (see above). */
   readonly identity: Identity | undefined;
+  /**
+   * Sends one object to this peer through its node (docs/scaling.md, "Sending to one peer
+   * on another node"): encoded here by the binary codec, revived on its node and sent
+   * there as `peer.send()` sends. Resolves once its node has handed it to the peer's link
+   * (or held it in the peer's session while it reconnects). Rejects with `BadConn` when
+   * its node is gone (closed, or its heartbeat lapsed), the peer is gone from it, Redis
+   * cannot be reached, or the peer's own `send()` rejects so; `BadData` when the object
+   * cannot be encoded or the peer cannot take it; `Timeout` when its node is alive and
+   * does not answer within the adapter's `requestTimeout`.
+   */
+  send(object: object, options?: NetMessageOptions): Promise<void>;
 }
 
 /** A peer as a node describes it to the others: {@link RemotePeer} before it is typed. */
@@ -152,6 +163,12 @@ export interface AdapterHost {
   fault(error: OonError): void;
   /** Node `node` stopped answering (its heartbeat lapsed): its peers are no longer in any room; emitted as `'nodeDown'`. */
   nodeDown(node: string): void;
+  /**
+   * Sends what another node's `RemotePeer.send()` sent to this node's peer `peer` (its
+   * id): revived, then sent as `peer.send()` sends; rejects as that does, with `BadConn`
+   * when no peer of this node has that id, and `BadData` when `payload` does not decode.
+   */
+  sendTo(peer: string, payload: ClusterPayload): Promise<void>;
   /** Milliseconds a session waits for its client (`resumeWindow`); 0 when sessions are off. */
   readonly resumeWindow: number;
   /** Where each of this node's live sessions stands, for the cluster's checkpoints. */
@@ -183,6 +200,12 @@ export interface Adapter {
   count(selection: PeerSelection): Promise<number>;
   /** Sends a server-side message to every other node's server; rejects with `BadConn` when they cannot be reached. */
   emit(payload: ClusterPayload): Promise<void>;
+  /**
+   * Sends an object to peer `peer` (its id) of node `node`, and resolves once that node
+   * has sent it ({@link AdapterHost.sendTo} there); rejects with that node's error, with
+   * `BadConn` when the node is gone or cannot be reached, and `Timeout` when it does not answer.
+   */
+  sendTo(node: string, peer: string, payload: ClusterPayload): Promise<void>;
   /** Keeps sessions in the cluster so that they outlive this node; absent, a session lives and dies with its node. */
   readonly sessions?: SessionStore | undefined;
 }

@@ -100,7 +100,7 @@ export class BroadcastOperator<Data extends object = PeerData, Identity extends 
     const local: PeerRef<Data, Identity>[] = [...this.#chosen()];
     if (!this.#scope.spans) return local;
     const remote = await this.#scope.adapter.peers(this.#selection());
-    return local.concat(remote.map((snapshot) => toRemotePeer<Data, Identity>(snapshot)));
+    return local.concat(remote.map((snapshot) => toRemotePeer<Data, Identity>(snapshot, this.#scope)));
   }
 
   /** How many peers are aimed at, now, on every node: `await server.in('order:42').count()`. Rejects as `peers()` does. */
@@ -118,8 +118,9 @@ export class BroadcastOperator<Data extends object = PeerData, Identity extends 
   }
 }
 
-function toRemotePeer<Data extends object, Identity extends object>(snapshot: PeerSnapshot): RemotePeer<Data, Identity> {
+function toRemotePeer<Data extends object, Identity extends object>(snapshot: PeerSnapshot, scope: BroadcastScope<Data, Identity>): RemotePeer<Data, Identity> {
   return {
+    send: (object, options) => scope.sendTo(snapshot.node, snapshot.id, object, options),
     id: snapshot.id,
     node: snapshot.node,
     rooms: new Set(snapshot.rooms),

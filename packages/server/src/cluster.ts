@@ -1,4 +1,4 @@
-import { BadDataError, NetMessage, OonError, newMessageId, type NetMessageOptions } from '@oon/core';
+import { BadConnError, BadDataError, NetMessage, OonError, newMessageId, type NetMessageOptions } from '@oon/core';
 import type { CodecOptions, Logger } from '@oon/wire';
 import type { SharedMessage } from '@oon/wire/internal';
 import type { Adapter, AdapterFactory, AdapterHost, PeerSelection, PeerSnapshot, SessionClaim, SessionProgress } from './adapter';
@@ -8,6 +8,7 @@ import type { RoomIndex, RoomSelection } from './rooms';
 /** A peer as the cluster part of a server needs it. */
 interface ClusterPeer {
   readonly id: string;
+  send(object: object, options?: NetMessageOptions): Promise<void>;
   readonly rooms: ReadonlySet<string>;
   readonly connected: boolean;
   readonly data: object;
@@ -46,6 +47,7 @@ function memoryAdapter(): Adapter {
     peers: () => Promise.resolve([]),
     count: () => Promise.resolve(0),
     emit: () => Promise.resolve(),
+    sendTo: (node) => Promise.reject(new BadConnError(`node ${node} is not in this server's cluster: a server without an adapter has no other node`)),
   };
 }
 
@@ -107,6 +109,25 @@ export class Cluster<P extends ClusterPeer> {
   async emit(object: object, options: NetMessageOptions | undefined): Promise<void> {
     const payload = this.#codec.encode(new NetMessage(object, options));
     await this.adapter.emit(payload);
+  }
+
+  /**
+   * Sends one object to peer `id` of node `node` (a `RemotePeer`'s `send()`), through the
+   * adapter; to this node's own peer when `node` is this one. Rejects as `RemotePeer.send()` says.
+   */
+  async sendTo(node: string, id: string, object: object, options: NetMessageOptions | undefined): Promise<void> {
+    if (node === this.node) {
+      await this.#local(id).send(object, options);
+      return;
+    }
+    // Encoded here (a `BadData` rejects this send), so the other node revives what was meant.
+    await this.adapter.sendTo(node, id, this.#codec.encode(new NetMessage(object, options)));
+  }
+
+  /** This node's peer `id`; throws `BadConn` when it has none of that id (gone). */
+  #local(id: string): P {
+    for (const peer of this.#server.all()) if (peer.id === id) return peer;
+    throw new BadConnError(`peer ${id} is not on node ${this.node}: it is gone (disconnected, or its session ended)`);
   }
 
   /**
@@ -175,6 +196,10 @@ export class Cluster<P extends ClusterPeer> {
       receive: (payload, node) => server.serverMessage(this.#codec.decode(payload).object, node),
       fault: (error) => server.fault(error),
       nodeDown: (node) => server.nodeDown(node),
+      sendTo: async (id, payload) => {
+        const { object, uuid, ignore } = this.#codec.decode(payload);
+        await this.#local(id).send(object, { uuid, ignore });
+      },
       resumeWindow: server.resumeWindow,
       sessions: () => server.sessions(),
       sessionMoved: (id, node) => server.sessionMoved(id, node),

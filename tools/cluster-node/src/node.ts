@@ -10,13 +10,15 @@
 import { createInterface } from 'node:readline';
 import { OonError } from '@oon/core';
 import { redisAdapter } from '@oon/redis';
-import { OonServer } from '@oon/server';
+import { OonServer, Peer, type PeerRef } from '@oon/server';
 import { Join, Note } from './classes';
 
 interface Command {
   readonly id: number;
-  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream';
+  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream' | 'remember' | 'sendTo';
   readonly rooms?: string[];
+  /** The peer `remember` finds (by the name it joined under) and `sendTo` sends to. */
+  readonly name?: string;
   readonly except?: string[];
   readonly n?: number;
   /** `stream`: how many notes, numbered from 1, each carrying its send time (ms) as `from`. */
@@ -57,6 +59,9 @@ server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: 
 server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
 server.on('error', (err) => print({ event: 'error', ...describe(err) }));
 
+/** Peers found by `remember`, by name: `sendTo` sends to them as found then, though they may be gone since. */
+const remembered = new Map<string, PeerRef<{ name?: string }>>();
+
 async function run(command: Command): Promise<object> {
   const aimed = server.to(command.rooms ?? []).except(command.except ?? []);
   switch (command.cmd) {
@@ -76,6 +81,18 @@ async function run(command: Command): Promise<object> {
     case 'close':
       await server.close();
       return {};
+    case 'remember': {
+      const peer = (await server.to(command.rooms ?? []).peers()).find((p) => p.data?.name === command.name);
+      if (peer === undefined) throw new Error(`no peer named ${String(command.name)}`);
+      remembered.set(command.name as string, peer);
+      return { id: peer.id, node: peer instanceof Peer ? server.node : peer.node, remote: !(peer instanceof Peer) };
+    }
+    case 'sendTo': {
+      const peer = remembered.get(command.name as string);
+      if (peer === undefined) throw new Error(`remember ${String(command.name)} first`);
+      await peer.send(new Note(command.n ?? 0, server.node));
+      return {};
+    }
     case 'stream': {
       let sent = 0;
       for (let n = 1; n <= (command.count ?? 0); n += 1) {
