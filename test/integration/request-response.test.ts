@@ -120,6 +120,36 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       expect(DEFAULT_REQUEST_TIMEOUT).toBe(30_000);
     });
 
+    it('times each request out at its own deadline, a shorter one made later first, while answered ones go on', async () => {
+      const { server, port } = await h.listeningServer();
+      server.handle(Ping, async (ping) => {
+        await sleep(ping.delayMs);
+        return new Pong(ping.n);
+      });
+      const client = await h.connectedClient(port);
+      const started = Date.now();
+      const settledAt = (promise: Promise<unknown>): Promise<number> => promise.then(
+        () => -1,
+        (err: unknown) => (err instanceof TimeoutError ? Date.now() - started : -2),
+      );
+      const long = settledAt(client.request(new Ping(1, 5_000), { timeout: 600 }));
+      const short = settledAt(client.request(new Ping(2, 5_000), { timeout: 100 }));
+      const answered = client.request<Pong>(new Ping(3, 0), { timeout: 50 });
+      expect((await answered).n).toBe(3);
+      const [longMs, shortMs] = await Promise.all([long, short]);
+      expect(shortMs).toBeGreaterThanOrEqual(95);
+      expect(shortMs).toBeLessThan(500);
+      expect(longMs).toBeGreaterThanOrEqual(595);
+    });
+
+    it('answers a handler that returns nothing (plain JavaScript) with a BadData error reply, and the connection goes on', async () => {
+      const { server, port } = await h.listeningServer();
+      server.handle(Ping, ((ping: Ping) => (ping.n === 0 ? undefined : new Pong(ping.n))) as unknown as (ping: Ping) => Pong);
+      const client = await h.connectedClient(port);
+      await expectOonError(client.request(new Ping(0)), 'BadData', 'Ping request failed: the reply could not be sent');
+      expect((await client.request<Pong>(new Ping(4))).n).toBe(4);
+    });
+
     it('rejects with the signal reason when aborted', async () => {
       const { server, port } = await h.listeningServer();
       server.handle(Ping, () => new Promise<Pong>(() => {}));

@@ -4,10 +4,10 @@ import { classTransformer } from './class-transformer';
 import type { CodecContender } from './contender';
 import { jsonFloor, v8Floor } from './floors';
 import { msgpackr } from './msgpackr';
-import { oonBinary, oonJson } from './oon';
+import { oonBinary, oonBinaryLink, oonJson } from './oon';
 import { protobuf } from './protobuf';
 import { protobufPlain } from './protobuf-plain';
 import { superjson } from './superjson';
 
-export const CODEC_CONTENDERS: readonly CodecContender[] = [oonBinary, oonJson, jsonFloor, v8Floor, classTransformer, superjson, msgpackr, avsc, protobuf, avscPlain, protobufPlain];
+export const CODEC_CONTENDERS: readonly CodecContender[] = [oonBinary, oonBinaryLink, oonJson, jsonFloor, v8Floor, classTransformer, superjson, msgpackr, avsc, protobuf, avscPlain, protobufPlain];
 export type { CodecContender, Root, RoundTrip } from './contender';

@@ -91,6 +91,11 @@ export interface SessionRecord {
   readonly token: string;
   /** The rooms its peer is in. */
   readonly rooms: readonly Room[];
+  /**
+   * Its peer's name on the node that keeps it (`node/id`, as {@link PeerSelection.exceptPeers}
+   * names peers), so that a broadcast that left it out still leaves it out when replayed on another node.
+   */
+  readonly name: string;
 }
 
 /** Where one of this node's sessions stands: the seq of its last message to the client, and the last the client acknowledged. */

@@ -155,8 +155,10 @@ export class Cluster<P extends ClusterPeer> {
    */
   async replay(peer: P, claim: SessionClaim): Promise<number> {
     let replayed = 0;
+    const { name } = claim.record;
     await claim.replay((selection, payload) => {
-      if (!this.#aims(selection, peer)) return;
+      // Left out by its name on the node it came from: still left out.
+      if (!this.#aims(selection, peer) || selection.exceptPeers.includes(name)) return;
       try {
         this.#server.deliver([peer], this.#codec.decodeShared(payload));
         replayed += 1;

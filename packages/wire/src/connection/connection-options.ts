@@ -146,7 +146,7 @@ export interface ConnectionOwner {
    * every request is answered with an error saying no handler is set. `signal` aborts
    * (with `BadConn`) when the connection closes, since the reply can then not be sent.
    */
-  handleRequest?(object: object, signal: AbortSignal): Promise<object>;
+  handleRequest?(object: object, signal: AbortSignal): object | Promise<object>;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import { BadConnError, BadDataError, OonError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { BadDataError, TimeoutError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import type { FrameCodec } from '../codec/codec';
 import { BinaryCodec } from '../codec/binary/binary-codec';
-import { FAULT_CLOSE_GRACE, FrameKind } from '../framing/constants';
+import { FrameKind } from '../framing/constants';
 import { FrameDecoder } from '../framing/frame-decoder';
 import { encodeFrame } from '../framing/frame-encoder';
 import type { PayloadKey, SharedMessage } from '../codec/shared-message';
@@ -15,7 +15,6 @@ import {
   type ConnectionEvents,
   type ConnectionOptions,
   type ConnectionOwner,
-  type DisconnectReason,
   type ResolvedConnectionOptions,
 } from './connection-options';
 import { JsonCodec } from '../codec/json/json-codec';
@@ -36,8 +35,7 @@ import { FrameQueue } from '../framing/frame-queue';
 import { rejectedQuietly, settle, type SendOutcome } from './send-outcome';
 import type { Transport, TransportKind } from '../transport/transport';
 import { afterIo } from '../platform/ticks';
-
-type State = 'handshaking' | 'open' | 'closing' | 'closed';
+import { Lifecycle } from './lifecycle';
 
 /**
  * A framed, codec-aware connection over any {@link Transport} (a TCP, TLS or Unix socket,
@@ -56,6 +54,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly ready: Promise<void>;
   /** Resolves once the socket is closed. */
   readonly closed: Promise<void>;
+  /** Its state, why it ended, and how it goes away. */
+  readonly #life: Lifecycle;
 
   readonly #transport: Transport;
   /** Every frame goes out through it, in order, admitted by the bound on what is held for the peer. */
@@ -66,15 +66,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly #router: FrameRouter;
   /** Which links write the same payload for a message as this one (set with the codec). */
   #payloadKey: PayloadKey = '';
-  #state: State = 'handshaking';
-  #reason: DisconnectReason | undefined;
   /** The peer as `host:port`, once known. */
   #peerName: string | undefined;
-  #error: OonError | undefined;
-  #settleReady!: (error?: OonError) => void;
-  #markClosed!: () => void;
-  #handshakeTimer: NodeJS.Timeout | undefined;
-  #destroyTimer: NodeJS.Timeout | undefined;
   /** The one place that decides whether the socket reads. */
   readonly #gate: ReadGate;
   readonly #watchdog: Watchdog;
@@ -103,28 +96,40 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#gate = new ReadGate(transport);
     const resolved = resolveConnectionOptions(options);
     this.#options = resolved;
+    this.#life = new Lifecycle(
+      {
+        describePeer: () => this.describePeer(),
+        reportError: (error) => this.emit('error', error),
+        endStream: (error) => this.#output.writer.end(error === undefined || resolved.origin ? undefined : errorFrame(error.code, error.message)),
+        resumeTransport: () => transport.resume(),
+        destroyTransport: () => transport.destroy(),
+      },
+      resolved.closeGrace,
+    );
+    this.ready = this.#life.ready;
+    this.closed = this.#life.closed;
     this.#requests = new RequestChannel(
       {
         describePeer: () => this.describePeer(),
-        isOpen: () => this.#state === 'open',
-        write: (kind, object, prefix, options) => this.#output.send(kind, object, options ?? {}, prefix),
+        isOpen: () => this.#life.state === 'open',
+        offer: (kind, object, prefix, options) => this.#output.offer(kind, object, options ?? {}, prefix),
         encode: (object, prefix, options) => this.#output.encode(FrameKind.Request, object, options ?? {}, prefix),
         writeEncoded: (frame) => this.#output.writeAndWait(frame),
         writeFrame: (frame) => void this.#output.writeFrame(frame),
         refused: (error) => this.emit('error', error),
         maxFrameBytes: resolved.maxFrameBytes,
-        read: (payload) => this.#ids.name(readMessage(this.#router.codec as FrameCodec, payload, 0, payload.length), undefined, 0),
+        read: (buf, start, end) => this.#ids.name(readMessage(this.#router.codec as FrameCodec, buf, start, end), undefined, 0),
         dropped: (error) => this.emit('error', error),
-        handle: (object, signal) =>
-          this.#owner.handleRequest === undefined
-            ? Promise.reject(new BadDataError('this side handles no requests'))
-            : this.#owner.handleRequest(object, signal),
+        handle: (object, signal) => {
+          if (this.#owner.handleRequest === undefined) throw new BadDataError('this side handles no requests');
+          return this.#owner.handleRequest(object, signal);
+        },
       },
       resolved.maxRequestsInFlight,
     );
     this.#watchdog = new Watchdog(resolved.watchdog, {
       ping: () => this.#output.writeFrame(encodeFrame(FrameKind.Ping), true),
-      fail: (error) => this.#fail(error, 'timeout'),
+      fail: (error) => this.#life.fail(error, 'timeout'),
       paused: () => this.#gate.paused,
       describePeer: () => this.describePeer(),
     });
@@ -138,8 +143,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       describePeer: () => this.describePeer(),
       writeHandshake: (frame) => this.#output.writer.push(frame),
       onPeerError: (payload) => this.#router.onPeerError(payload),
-      fail: (error, reason) => this.#fail(error, reason),
-      ending: () => this.#ending,
+      fail: (error, reason) => this.#life.fail(error, reason),
+      ending: () => this.#life.ending,
       hold: () => this.#inbound.hold(),
       release: () => this.#release(),
       open: (codec, binding, peerSchema, classNumbers) => this.#open(this.#createCodec(codec, peerSchema, classNumbers), binding),
@@ -157,9 +162,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     const { origin, maxFrameBytes, maxPendingBytes } = resolved;
     this.#router = new FrameRouter({ handshake: this.#handshake, requests: this.#requests, sessions: this.#sessions, ids: this.#ids }, origin, {
-      state: () => this.#state,
+      state: () => this.#life.state,
       describePeer: () => this.describePeer(),
-      fail: (error, reason, tellPeer) => this.#fail(error, reason, tellPeer),
+      fail: (error, reason, tellPeer) => this.#life.fail(error, reason, tellPeer),
       writeFrame: (frame, control) => void this.#output.writeFrame(frame, control),
       deliver: (message) => this.#deliver(message),
       dropped: (error) => this.emit('error', error),
@@ -167,37 +172,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     });
     this.#output = new LinkOutput(transport, { maxFrameBytes, maxPendingBytes, origin }, this.#sessions, {
       describePeer: () => this.describePeer(),
-      state: () => this.#state,
+      state: () => this.#life.state,
       refuseUnknown: (object) => this.#handshake.refuseUnknown(object),
-      evictedWith: () => (this.#reason === 'slow consumer' ? this.#error : undefined),
-      evict: (error) => this.#evict(error),
+      evictedWith: () => (this.#life.reason === 'slow consumer' ? this.#life.error : undefined),
+      evict: (error) => this.#life.evict(error),
     });
     const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
     this.#inbound = new FrameQueue(decoder, !origin, {
       reading: () => this.#reading,
       onFrame: (kind, buf, start, end) => this.#router.onFrame(kind, buf, start, end),
-      onFailure: (error) => this.#fail(toOonError(error), 'bad data'),
+      onFailure: (error) => this.#life.fail(toOonError(error), 'bad data'),
       onBytes: (midFrame, completed) => this.#watchdog.onBytes(midFrame, completed),
       pause: () => this.#gate.pause('holding frames'),
       resume: () => this.#gate.resume('holding frames'),
     });
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.#settleReady = (error) => {
-        this.#settleReady = () => {};
-        clearTimeout(this.#handshakeTimer);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-    });
-    // The owner awaits `ready`; this keeps a failed handshake from also being an unhandled rejection.
-    this.ready.catch(() => {});
-    this.closed = new Promise<void>((resolve) => (this.#markClosed = resolve));
 
     transport.open({
       data: (chunk) => this.#inbound.push(chunk),
       unreadable: (message) => this.#inbound.fail(new BadDataError(`${this.describePeer()} ${message}`)),
-      end: () => this.#onEnd(),
-      error: (err) => this.#onSocketError(err),
+      end: () => this.#life.onEnd(),
+      error: (err) => this.#life.onTransportError(err),
       close: () => this.#onClose(),
     });
 
@@ -209,9 +203,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       return;
     }
     const timeout = resolved.handshakeTimeout;
-    this.#handshakeTimer = setTimeout(() => {
-      this.#fail(new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`), 'timeout');
-    }, timeout);
+    this.#life.handshakeDeadline(timeout, () => new TimeoutError(`no OON hello from ${this.describePeer()} within ${timeout} ms (handshakeTimeout)`));
     this.#handshake.start();
   }
 
@@ -236,7 +228,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** True once the handshake is done and until the connection starts closing. */
   get open(): boolean {
-    return this.#state === 'open';
+    return this.#life.state === 'open';
   }
 
   /** What carries this link: a Node socket or a WebSocket. */
@@ -295,7 +287,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   /** True once the peer was evicted as a slow consumer. */
   get evicted(): boolean {
-    return this.#reason === 'slow consumer';
+    return this.#life.reason === 'slow consumer';
   }
 
   /**
@@ -309,18 +301,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.#options.origin) {
       return Promise.reject(new BadDataError("the origin's wire (oon 0.0.5) has no requests; use protocol 'oon' for request()"));
     }
-    if (this.#state !== 'open') return rejectedQuietly(this.#output.notOpen());
+    if (this.#life.state !== 'open') return rejectedQuietly(this.#output.notOpen());
     return this.#requests.request(object, options);
-  }
-
-  /** Drops a peer that does not read: no Error frame (it would not read it either), the socket is destroyed at once. */
-  #evict(error: BadConnError): void {
-    if (this.#ending) return;
-    this.#state = 'closing';
-    this.#reason = 'slow consumer';
-    this.#error = error;
-    this.emit('error', error);
-    this.#transport.destroy();
   }
 
   /**
@@ -330,20 +312,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * default) tells the peer the session is over (a Close frame); without it the peer may resume.
    */
   close(farewell = true): Promise<void> {
-    if (this.#state === 'handshaking' || this.#state === 'open') {
-      if (farewell && this.#state === 'open') this.#sessions.farewell();
-      this.#reason ??= 'local close';
-      this.#settleReady(new BadConnError(`connection to ${this.describePeer()} was closed before the handshake finished`));
-      this.#state = 'closing';
-      this.#output.writer.end();
-      this.#scheduleDestroy(this.#options.closeGrace);
-    }
-    return this.closed;
-  }
-
-  /** True once the connection has begun to close: nothing more is read or reported. */
-  get #ending(): boolean {
-    return this.#state === 'closing' || this.#state === 'closed';
+    return this.#life.close(() => {
+      if (farewell) this.#sessions.farewell();
+    });
   }
 
   /**
@@ -352,30 +323,31 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * arrives (the in-flight frames `closeGrace` waits for). Not after a fault.
    */
   get #reading(): boolean {
-    if (this.#state === 'closing') return this.#reason === 'local close' && this.#router.codec !== undefined;
-    return this.#state !== 'closed';
+    const { state } = this.#life;
+    if (state === 'closing') return this.#life.reason === 'local close' && this.#router.codec !== undefined;
+    return state !== 'closed';
   }
 
   #open(codec: FrameCodec, binding?: SessionBinding): void {
-    if (this.#ending) return;
+    if (this.#life.ending) return;
     this.#router.codec = codec;
     // Before the owner hears of the link: a request it makes at once already respects the peer's bound.
     this.#requests.setPeerLimit(this.#handshake.peerMaxRequestsInFlight);
     this.#output.open(codec);
-    this.#state = 'open';
+    this.#life.open();
     this.#inbound.forgetStart();
     if (binding !== undefined) {
       // Attached before the owner hears of the link, so what it sends at once is sequenced.
       try {
         this.#sessions.attach(binding, codec, this.#options.maxFrameBytes, this.#payloadKey);
       } catch (err) {
-        this.#fail(toOonError(err), 'bad data');
+        this.#life.fail(toOonError(err), 'bad data');
         return;
       }
     }
     if (!this.#options.origin) this.#watchdog.startHeartbeat();
     this.#owner.onOpen?.();
-    this.#settleReady();
+    this.#life.opened();
     if (this.#owner.role === 'client' && this.#inbound.pending) {
       // connect() resolves on `ready`, and its caller attaches listeners when it resumes,
       // a few microtasks from now: frames that came with the server's hello wait a turn.
@@ -386,7 +358,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   #release(): void {
     this.#cancelRelease = undefined;
-    if (this.#ending) return;
+    if (this.#life.ending) return;
     this.#inbound.release();
   }
 
@@ -410,61 +382,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (inbox.hasWaiters || !owner.hasMessageListeners()) inbox.push(message.object);
   }
 
-  /** Drops the connection for a fault: reports it (to the owner and, unless it came from them, the peer) and closes. */
-  #fail(error: OonError, reason: DisconnectReason, tellPeer = true): void {
-    if (this.#ending) return;
-    const wasOpen = this.#state === 'open';
-    this.#state = 'closing';
-    this.#reason = reason;
-    this.#error = error;
-    this.#settleReady(error);
-    if (wasOpen) this.emit('error', error);
-    this.#output.writer.end(tellPeer && !this.#options.origin ? errorFrame(error.code, error.message) : undefined);
-    // A socket held paused (a server failing a hello it was admitting) must read, and
-    // drop, what the peer still sends, or it never sees the peer's FIN.
-    this.#transport.resume();
-    // Not closeGrace: a peer at fault that does not read would hold the socket that long.
-    this.#scheduleDestroy(Math.min(FAULT_CLOSE_GRACE, this.#options.closeGrace));
-  }
-
-  /** Destroys the socket `ms` from now unless it closes first (the peer read our end and closed too). */
-  #scheduleDestroy(ms: number): void {
-    this.#destroyTimer ??= setTimeout(() => this.#transport.destroy(), ms);
-  }
-
-  #onEnd(): void {
-    this.#reason ??= 'remote close';
-    if (this.#state === 'handshaking') {
-      this.#settleReady(new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
-    }
-    if (this.#state !== 'closed') this.#state = 'closing';
-    this.#output.writer.end();
-  }
-
-  #onSocketError(err: Error): void {
-    this.#reason ??= 'connection error';
-    this.#error ??= new BadConnError(`connection to ${this.describePeer()} failed: ${err.message}`, { cause: err });
-    this.#settleReady(this.#error);
-  }
-
   #onClose(): void {
-    clearTimeout(this.#handshakeTimer);
-    clearTimeout(this.#destroyTimer);
+    const reason = this.#life.onClose();
+    const error = this.#life.error;
     this.#cancelRelease?.();
     this.#watchdog.stop();
     this.#inbound.clear();
-    this.#state = 'closed';
-    const reason = this.#reason ?? 'remote close';
-    this.#settleReady(this.#error ?? new BadConnError(`${this.describePeer()} closed the connection during the handshake`));
     this.#sessions.detach();
     // A session's inbox outlives the link: its owner ends it with the session.
     if (this.#sessions.session === undefined) {
       if (reason === 'local close' || reason === 'remote close') this.#ownInbox.finish();
-      else this.#ownInbox.end(this.#error);
+      else this.#ownInbox.end(error);
     }
     this.#requests.close(this.describePeer());
-    this.#markClosed();
-    this.emit('close', reason, this.#error);
+    this.#life.markClosed();
+    this.emit('close', reason, error);
   }
 }
 

@@ -59,9 +59,29 @@ export class FrameRouter {
 
   /** Handles one frame: its payload is `buf[start, end)`. */
   onFrame(kind: number, buf: Uint8Array, start: number, end: number): void {
-    // Messages are decoded where they lie in the received chunk; other frames are rare.
-    if (kind === FrameKind.Message && this.codec !== undefined) this.#onMessage(this.codec, buf, start, end);
-    else this.#onOtherFrame(kind, buf.subarray(start, end));
+    // Messages, requests and responses are decoded where they lie in the received chunk; other frames are rare.
+    // The codec is set when the handshake is done: frames before it are the handshake's.
+    if (this.codec !== undefined) {
+      if (kind === FrameKind.Message) {
+        this.#onMessage(this.codec, buf, start, end);
+        return;
+      }
+      if (kind === FrameKind.Request || kind === FrameKind.Response) {
+        this.#onCall(kind, buf, start, end);
+        return;
+      }
+    }
+    this.#onOtherFrame(kind, buf.subarray(start, end));
+  }
+
+  /** A Request or Response frame, `buf[start, end)`; one that is malformed drops the connection. */
+  #onCall(kind: number, buf: Uint8Array, start: number, end: number): void {
+    try {
+      if (kind === FrameKind.Request) this.#routes.requests.onRequest(buf, start, end);
+      else this.#routes.requests.onResponse(buf, start, end);
+    } catch (err) {
+      this.#hooks.fail(toOonError(err), 'bad data');
+    }
   }
 
   /**
@@ -76,17 +96,16 @@ export class FrameRouter {
   }
 
   #onOtherFrame(kind: number, payload: Uint8Array): void {
-    const { handshake, requests, sessions } = this.#routes;
+    const { handshake, sessions } = this.#routes;
     if (this.#hooks.state() === 'handshaking') {
       handshake.onFrame(kind, payload);
       return;
     }
     switch (kind) {
       case FrameKind.Request:
-        this.#guard(() => requests.onRequest(payload));
-        return;
       case FrameKind.Response:
-        this.#guard(() => requests.onResponse(payload));
+        // Before the codec is agreed (the origin's wire has none of these).
+        this.#onCall(kind, payload, 0, payload.length);
         return;
       case FrameKind.Error:
         this.onPeerError(payload);

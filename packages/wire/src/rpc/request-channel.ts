@@ -7,6 +7,7 @@ import { PendingRequests, type RequestOptions } from './requests';
 import { RequestWindow } from './request-window';
 import { nameOfRequest } from './request-name';
 import { allocBytes, readU32BE, writeU32BE } from '../platform/bytes';
+import type { SendOutcome } from '../connection/send-outcome';
 
 /**
  * Request and response frames put a correlation id between the kind and the payload:
@@ -21,6 +22,8 @@ import { allocBytes, readU32BE, writeU32BE } from '../platform/bytes';
  * handler's `appCode` and `details` when it gave them).
  */
 const ID_BYTES = 4;
+/** What the window keeps for a request written at once: nothing (only a queued one keeps its frame). */
+const NO_FRAME = new Uint8Array(0);
 const RESPONSE_OK = 0;
 const RESPONSE_ERROR = 1;
 
@@ -30,20 +33,24 @@ export interface RequestChannelIo {
   isOpen(): boolean;
   /** Largest frame sent: an error reply is kept within it. */
   readonly maxFrameBytes: number;
-  /** Encodes and writes an object in a frame of `kind` behind `prefix`, with the connection's limits. */
-  write(kind: FrameKind, object: object, prefix: Uint8Array, options?: NetMessageOptions): Promise<void>;
+  /**
+   * Encodes an object into a frame of `kind` behind `prefix` and writes it, with the
+   * connection's limits: the write's promise, or at once the error that refused it
+   * (`BadData` for what breaks the schema or `maxFrameBytes`, `BadConn` when not open).
+   */
+  offer(kind: FrameKind, object: object, prefix: Uint8Array, options?: NetMessageOptions): SendOutcome;
   /** Encodes an object into a whole Request frame behind `prefix`; throws `BadData` if it breaks the schema or `maxFrameBytes`, `BadConn` when not open. */
   encode(object: object, prefix: Uint8Array, options?: NetMessageOptions): Uint8Array;
   /** Writes a frame {@link RequestChannelIo.encode} made, through the connection's limits. */
   writeEncoded(frame: Uint8Array): Promise<void>;
   /** Writes a frame as it is. */
   writeFrame(frame: Uint8Array): void;
-  /** Decodes a message payload, or says why it cannot be read. */
-  read(payload: Uint8Array): NetMessage | Unreadable;
+  /** Decodes the message payload `buf[start, end)` where it lies, or says why it cannot be read. */
+  read(buf: Uint8Array, start: number, end: number): NetMessage | Unreadable;
   /** A request of the peer's could not be read: it was answered with the error, the connection goes on. */
   dropped(error: BadDataError): void;
-  /** The owner's answer to a request. */
-  handle(object: object, signal: AbortSignal): Promise<object>;
+  /** The owner's answer to a request: the reply, or a promise of it; throws (or rejects with) why not. */
+  handle(object: object, signal: AbortSignal): object | Promise<object>;
   /** The peer ignores our `maxRequestsInFlight`: said once per connection, so a flood of refusals is one report. */
   refused(error: BadConnError): void;
 }
@@ -86,10 +93,20 @@ export class RequestChannel {
    * when asked, and an object that cannot be sent fails at once.
    */
   request(object: object, options: RequestOptions): Promise<object> {
-    const { id, reply } = this.#pending.open(`${nameOfRequest(object)} request to ${this.#io.describePeer()}`, options);
+    const { id, reply } = this.#pending.open(() => `${nameOfRequest(object)} request to ${this.#io.describePeer()}`, options);
     // Aborted before it was made: nothing to send.
     if (!this.#pending.waiting(id)) return reply;
     const prefix = idPrefix(id);
+    if (this.#window.hasRoom) {
+      // Written now, so encoded straight into the write batch (no frame of its own).
+      const outcome = this.#io.offer(FrameKind.Request, object, prefix, options);
+      if (outcome instanceof OonError) this.#pending.reject(id, outcome);
+      else {
+        this.#window.admit(id, NO_FRAME);
+        this.#failOnWriteError(id, outcome);
+      }
+      return reply;
+    }
     let frame: Uint8Array;
     try {
       frame = this.#io.encode(object, prefix, options);
@@ -102,16 +119,16 @@ export class RequestChannel {
   }
 
   /**
-   * Handles a Request frame's payload: runs the owner's handler and answers, or, past our
-   * `maxRequestsInFlight`, refuses it unread. Throws `BadData` if malformed.
+   * Handles a Request frame's payload, `buf[start, end)`: runs the owner's handler and
+   * answers, or, past our `maxRequestsInFlight`, refuses it unread. Throws `BadData` if malformed.
    */
-  onRequest(payload: Uint8Array): void {
-    const id = readId(payload, 'request');
+  onRequest(buf: Uint8Array, start: number, end: number): void {
+    const id = readId(buf, start, end, 'request');
     if (this.#handling >= this.#maxHandling) {
       this.#refuse(id);
       return;
     }
-    const request = this.#io.read(payload.subarray(ID_BYTES));
+    const request = this.#io.read(buf, start + ID_BYTES, end);
     if (request instanceof Unreadable) {
       // The frame was whole, so the stream is fine: this request fails, not the connection.
       const { error, head } = request;
@@ -119,22 +136,22 @@ export class RequestChannel {
       this.#io.dropped(droppedMessage(head, 'request', this.#io.describePeer(), error, true));
       return;
     }
-    void this.#answer(id, request.object);
+    this.#answer(id, request.object);
   }
 
-  /** Handles a Response frame's payload: settles the request it answers. Throws `BadData` if malformed. */
-  onResponse(payload: Uint8Array): void {
-    const id = readId(payload, 'response');
-    if (payload.length <= ID_BYTES) throw new BadDataError('response frame has no status byte');
-    const body = payload.subarray(ID_BYTES + 1);
+  /** Handles a Response frame's payload, `buf[start, end)`: settles the request it answers. Throws `BadData` if malformed. */
+  onResponse(buf: Uint8Array, start: number, end: number): void {
+    const id = readId(buf, start, end, 'response');
+    if (end - start <= ID_BYTES) throw new BadDataError('response frame has no status byte');
+    const bodyStart = start + ID_BYTES + 1;
     // An answer to a request not yet sent is no answer: the peer guessed its id.
     if (this.#window.isQueued(id)) return;
     // The peer is done with it, whether or not anyone still waits for the reply.
     const freed = this.#window.release(id);
-    if (payload[ID_BYTES] === RESPONSE_OK) {
-      this.#settleReply(id, body);
+    if (buf[start + ID_BYTES] === RESPONSE_OK) {
+      this.#settleReply(id, buf, bodyStart, end);
     } else {
-      const { code, message, ...app } = readErrorReport(body);
+      const { code, message, ...app } = readErrorReport(buf.subarray(bodyStart, end));
       this.#pending.reject(id, createOonError(code, `${this.#io.describePeer()} answered: ${message}`, app));
     }
     if (freed) this.#sendQueued();
@@ -152,8 +169,8 @@ export class RequestChannel {
    * with `BadData`, and the peer hears of it in a Rejected frame; the connection goes on.
    * An unknown id is a reply that came after its request timed out or was aborted: dropped.
    */
-  #settleReply(id: number, body: Uint8Array): void {
-    const reply = this.#io.read(body);
+  #settleReply(id: number, buf: Uint8Array, start: number, end: number): void {
+    const reply = this.#io.read(buf, start, end);
     if (reply instanceof Unreadable) {
       const { error, head } = reply;
       if (this.#io.isOpen()) this.#io.writeFrame(rejectedFrame(head, error));
@@ -166,7 +183,11 @@ export class RequestChannel {
 
   /** Writes a request counted in the window; a failed write means the connection is going, and fails the request. */
   #send(id: number, frame: Uint8Array): void {
-    this.#io.writeEncoded(frame).catch((err: unknown) => this.#pending.reject(id, toOonError(err)));
+    this.#failOnWriteError(id, this.#io.writeEncoded(frame));
+  }
+
+  #failOnWriteError(id: number, write: Promise<void>): void {
+    write.catch((err: unknown) => this.#pending.reject(id, toOonError(err)));
   }
 
   /** Writes queued requests while the peer's bound leaves room. */
@@ -177,24 +198,40 @@ export class RequestChannel {
     }
   }
 
-  async #answer(id: number, object: object): Promise<void> {
-    let reply: object;
+  /** Runs the owner's handler for request `id` and answers: at once when it replies at once, else when its promise settles. */
+  #answer(id: number, object: object): void {
+    let reply: object | Promise<object>;
     // Counted until the handler settles: what a request holds here is its object and its handler's work.
     this.#handling++;
     try {
-      reply = await this.#io.handle(object, this.#closing.signal);
+      reply = this.#io.handle(object, this.#closing.signal);
     } catch (err) {
       this.#handling--;
       this.#replyError(id, object, err);
       return;
     }
-    this.#handling--;
-    try {
-      await this.#io.write(FrameKind.Response, reply, idPrefix(id, RESPONSE_OK));
-    } catch (err) {
-      if (err instanceof BadDataError) this.#replyError(id, object, new BadDataError(`the reply could not be sent: ${err.message}`));
-      // BadConn: the caller is gone; nobody is left to tell.
+    if (!isPromiseLike(reply)) {
+      this.#handling--;
+      this.#reply(id, object, reply);
+      return;
     }
+    reply.then(
+      (answer) => {
+        this.#handling--;
+        this.#reply(id, object, answer);
+      },
+      (err: unknown) => {
+        this.#handling--;
+        this.#replyError(id, object, err);
+      },
+    );
+  }
+
+  /** Writes the reply to request `id`. */
+  #reply(id: number, object: object, reply: object): void {
+    // Not awaited: a write that fails later fails with BadConn, and then the caller is gone, with nobody left to tell.
+    const outcome = this.#io.offer(FrameKind.Response, reply, idPrefix(id, RESPONSE_OK));
+    if (outcome instanceof BadDataError) this.#replyError(id, object, new BadDataError(`the reply could not be sent: ${outcome.message}`));
   }
 
   /**
@@ -244,6 +281,12 @@ export class RequestChannel {
   }
 }
 
+/** True for a promise (or any thenable) a handler returned, rather than its reply itself. */
+function isPromiseLike(value: object | Promise<object>): value is Promise<object> {
+  // A handler written in JavaScript may return nothing: that is a reply to refuse, not a crash here.
+  return value !== null && value !== undefined && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** The bytes between a request/response frame's kind and its payload: the id, and a response's status. */
 function idPrefix(id: number, status?: number): Uint8Array {
   const prefix = allocBytes(status === undefined ? ID_BYTES : ID_BYTES + 1);
@@ -252,7 +295,7 @@ function idPrefix(id: number, status?: number): Uint8Array {
   return prefix;
 }
 
-function readId(payload: Uint8Array, what: string): number {
-  if (payload.length < ID_BYTES) throw new BadDataError(`${what} frame of ${payload.length} bytes is too short for its id`);
-  return readU32BE(payload, 0);
+function readId(buf: Uint8Array, start: number, end: number, what: string): number {
+  if (end - start < ID_BYTES) throw new BadDataError(`${what} frame of ${end - start} bytes is too short for its id`);
+  return readU32BE(buf, start);
 }

@@ -56,6 +56,11 @@ export class RequestWindow<T> {
     return this.#queue.has(id);
   }
 
+  /** True when a new request may be written now: none waits, and the peer's bound has room. */
+  get hasRoom(): boolean {
+    return this.#queue.size === 0 && this.#onWire.size < this.#limit;
+  }
+
   /**
    * Takes a new request: true when it may be written now (it is counted from here),
    * false when it waits in the queue behind others or for a slot.

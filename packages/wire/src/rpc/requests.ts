@@ -36,8 +36,12 @@ export type UncheckedRequestOptions = Omit<RequestOptions, 'reply'> & {
 export type RequestHandler<C extends object, Context> = (object: C, context: Context, signal: AbortSignal) => object | Promise<object>;
 
 interface Pending {
+  /** When the request times out (`Date.now()` ms). */
+  readonly deadline: number;
   resolve(object: object): void;
   reject(error: unknown): void;
+  /** Rejects with `Timeout` (its deadline passed). */
+  expire(): void;
 }
 
 /** A reply that is not of the class the caller asked for, as `request(…, { reply })` rejects with it. */
@@ -59,11 +63,29 @@ export interface PendingRequestsHooks {
  * The requests one connection is waiting on, by correlation id: ids are handed out in
  * turn (wrapping at 2^32, skipping ids still waiting), and each request is bounded by
  * its deadline and signal, so a reply that never comes never leaks a promise.
+ *
+ * Deadlines share one timer, armed for the earliest and left armed when a request is
+ * answered (it finds nothing due, and is armed for the next): a timer set and cleared
+ * per request was ~1.3% of a requester's time in a round-trip loop.
  */
 export class PendingRequests {
   readonly #pending = new Map<number, Pending>();
   readonly #hooks: PendingRequestsHooks;
   #lastId = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires (`Date.now()` ms), while it is armed. */
+  #timerAt = Number.POSITIVE_INFINITY;
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const pending of [...this.#pending.values()]) {
+      if (pending.deadline <= now) pending.expire();
+      else if (pending.deadline < next) next = pending.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+  };
 
   constructor(hooks: PendingRequestsHooks = {}) {
     this.#hooks = hooks;
@@ -79,35 +101,46 @@ export class PendingRequests {
     return this.#pending.has(id);
   }
 
-  /** Opens a request: its id, to put on the wire, and the promise of its reply. */
-  open(what: string, options: RequestOptions): { id: number; reply: Promise<object> } {
+  /**
+   * Opens a request: its id, to put on the wire, and the promise of its reply. `what`
+   * names the request in its errors (made only for one: a name per request showed in
+   * the profile).
+   */
+  open(what: string | (() => string), options: RequestOptions): { id: number; reply: Promise<object> } {
     const id = this.#nextId();
     const { timeout = DEFAULT_REQUEST_TIMEOUT, signal, reply: expected } = options;
+    const name = typeof what === 'string' ? () => what : what;
     const reply = new Promise<object>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
       const onAbort = (): void => settle(() => reject(signal?.reason));
-      const timer = setTimeout(
-        () => settle(() => reject(new TimeoutError(`no reply to ${what} within ${timeout} ms (request timeout)`))),
-        timeout,
-      );
       const settle = (action: () => void): void => {
         this.#pending.delete(id);
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        if (signal !== undefined) signal.removeEventListener('abort', onAbort);
         this.#hooks.settled?.(id);
         action();
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) signal.addEventListener('abort', onAbort, { once: true });
+      const deadline = Date.now() + timeout;
       this.#pending.set(id, {
+        deadline,
         resolve: (object) =>
-          settle(() => (expected === undefined || object instanceof expected ? resolve(object) : reject(wrongReply(what, object, expected)))),
+          settle(() => (expected === undefined || object instanceof expected ? resolve(object) : reject(wrongReply(name(), object, expected)))),
         reject: (error) => settle(() => reject(error)),
+        expire: () => settle(() => reject(new TimeoutError(`no reply to ${name()} within ${timeout} ms (request timeout)`))),
       });
+      if (deadline < this.#timerAt) this.#arm(deadline);
     });
     return { id, reply };
+  }
+
+  /** Arms the shared timer for `at` (`Date.now()` ms). */
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, at - Date.now()));
   }
 
   /**
@@ -131,6 +164,9 @@ export class PendingRequests {
   /** Fails every waiting request: the connection is gone. */
   rejectAll(error: OonError): void {
     for (const pending of [...this.#pending.values()]) pending.reject(error);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
   }
 
   #nextId(): number {
@@ -157,8 +193,12 @@ export class RequestHandlers<Context> {
     };
   }
 
-  /** Runs the handler for an object; rejects with `BadData` when none fits, or with what the handler threw. */
-  async dispatch(object: object, context: Context, signal: AbortSignal): Promise<object> {
+  /**
+   * Runs the handler for an object: its reply, as it returned it (an object, or a promise
+   * of one). Throws `BadData` when no handler fits, or what the handler threw. Not async:
+   * a handler that answers at once is answered without waiting a microtask or two.
+   */
+  dispatch(object: object, context: Context, signal: AbortSignal): object | Promise<object> {
     for (let proto: unknown = Object.getPrototypeOf(object); proto !== null; proto = Object.getPrototypeOf(proto)) {
       const handler = this.#handlers.get((proto as { constructor: Function }).constructor);
       if (handler !== undefined) return handler(object, context, signal);
