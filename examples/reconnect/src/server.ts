@@ -7,6 +7,10 @@
 import { OonServer } from '@oon/server';
 import { Tick } from './tick';
 
+// Tests SIGKILL this process and count the lines it printed. Writes to a pipe are
+// asynchronous in Node, and what is queued dies with the process: print synchronously.
+(process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => void } })._handle?.setBlocking?.(true);
+
 async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 0);
   const server =

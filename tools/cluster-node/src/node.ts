@@ -13,6 +13,10 @@ import { redisAdapter } from '@oon/redis';
 import { OonServer, Peer, type PeerRef } from '@oon/server';
 import { Join, Note } from './classes';
 
+// Tests SIGKILL this process and count the lines it printed. Writes to a pipe are
+// asynchronous in Node, and what is queued dies with the process: print synchronously.
+(process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => void } })._handle?.setBlocking?.(true);
+
 interface Command {
   readonly id: number;
   readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream' | 'remember' | 'sendTo';
