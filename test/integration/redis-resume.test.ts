@@ -181,4 +181,23 @@ describe('a session on a cluster of three nodes on one Redis', () => {
     expect(await notesUntilMarker(client)).toEqual([7]);
     expect(a.events('loss')).toEqual([]);
   }, 30_000);
+
+  it('leaves a moved client out of what was broadcast to its room with it left out on its old node', async () => {
+    const [a, b] = (await Promise.all([0, 1].map(() => nodes.start(redis().url, HEARTBEAT)))) as [ClusterNode, ClusterNode];
+    const client = await clientOf(0, [a.port, b.port]);
+    await client.send(new Join('r', 'x'));
+    await a.nextEvent('joined', (e) => e.name === 'x');
+    await sleep(100); // its rooms are in Redis
+    expect(await b.call({ cmd: 'remember', rooms: ['r'], name: 'x' })).toMatchObject({ node: a.node, remote: true });
+    const reconnected = nextEvent(client, 'reconnect', 10_000);
+    a.run.child.kill('SIGSTOP');
+    // While its node is stopped (its checkpoint stays before these): one broadcast leaves it out by name, one does not.
+    expect(await b.call({ cmd: 'send', rooms: ['r'], exceptPeers: ['x'], n: 5 })).toMatchObject({ cluster: null });
+    expect(await b.call({ cmd: 'send', rooms: ['r'], n: 6 })).toMatchObject({ cluster: null });
+    a.run.child.kill('SIGKILL');
+    expect((await reconnected)[0]).toMatchObject({ resumed: true });
+    expect(await b.nextEvent('takeover')).toMatchObject({ replayed: 1 }); // replayed before what is broadcast from now on
+    await b.call({ cmd: 'send', rooms: ['r'], n: -1 });
+    expect(await notesUntilMarker(client)).toEqual([6]);
+  }, 30_000);
 });

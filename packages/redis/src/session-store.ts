@@ -167,7 +167,7 @@ export class RedisSessionStore implements SessionStore {
     if (secret.length !== SESSION_SECRET_BYTES) throw new BadDataError(`session ${id} in Redis has no valid secret`);
     if (!/^([0-9a-f]{64})?$/.test(token)) throw new BadDataError(`session ${id} in Redis has no valid token digest`);
     if (!Array.isArray(rooms) || !rooms.every((room) => typeof room === 'string')) throw new BadDataError(`session ${id} in Redis has no valid list of rooms`);
-    return { id, secret, token, rooms: rooms as string[] };
+    return { id, secret, token, rooms: rooms as string[], name: fields.get('name') ?? '' };
   }
 
   async #replay(id: string, checkpoint: string, deliver: Parameters<SessionClaim['replay']>[0]): Promise<void> {
@@ -227,7 +227,7 @@ export class RedisSessionStore implements SessionStore {
     const checkpoints: string[] = [];
     for (const { record, rooms, written } of sessions) {
       const key = this.#sessionKey(record.id);
-      const fields = ['node', this.#node, 'secret', toBase64(record.secret), 'token', record.token, 'rooms', JSON.stringify(rooms)];
+      const fields = ['node', this.#node, 'name', record.name, 'secret', toBase64(record.secret), 'token', record.token, 'rooms', JSON.stringify(rooms)];
       this.#quietly(this.#link.command(key, ['HSET', key, ...fields]));
       this.#quietly(this.#link.command(key, ['PEXPIRE', key, ttl]));
       checkpoints.push(record.id, written.frontier);

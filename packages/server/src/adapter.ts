@@ -91,6 +91,11 @@ export interface SessionRecord {
   readonly token: string;
   /** The rooms its peer is in. */
   readonly rooms: readonly Room[];
+  /**
+   * Its peer's name on the node that keeps it (`node/id`, as {@link PeerSelection.exceptPeers}
+   * names peers), so that a broadcast that left it out still leaves it out when replayed on another node.
+   */
+  readonly name: string;
 }
 
 /** Where one of this node's sessions stands: the seq of its last message to the client, and the last the client acknowledged. */
@@ -147,7 +152,8 @@ export interface AdapterHost {
   readonly logger: Logger | undefined;
   /**
    * Delivers a broadcast another node published to this node's peers it aims at;
-   * throws `BadData` if `payload` does not decode (nothing is delivered).
+   * throws `BadData` if `payload` does not decode (nothing is delivered). Aimed at none
+   * of them, it does nothing: the payload is not decoded.
    */
   deliver(selection: PeerSelection, payload: ClusterPayload): void;
   /** This node's peers `selection` aims at, as the other nodes see them. */

@@ -28,10 +28,10 @@ export class ClusterSessions {
   }
 
   /** A session was granted here (or, with `claim`, taken over from a dead node): the cluster keeps it. */
-  kept(id: string, secret: Uint8Array, token: string | undefined, rooms: readonly string[], claim?: SessionClaim): void {
+  kept(id: string, secret: Uint8Array, token: string | undefined, rooms: readonly string[], name: string, claim?: SessionClaim): void {
     if (this.#store === undefined) return;
     this.#kept.add(id);
-    this.#store.open({ id, secret, token: tokenDigest(token), rooms }, claim);
+    this.#store.open({ id, secret, token: tokenDigest(token), rooms, name }, claim);
   }
 
   /** The rooms of session `id`'s peer changed. */

@@ -378,8 +378,6 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     const proven = (await this.#sessions.proven(hello, proof)) ?? (await this.#claim(hello, proof, connection));
     if (this.#closing !== undefined) return undefined;
     const grant = this.#sessions.grant(hello, connection, proven);
-    const granted = this.#sessions.entryOf(connection);
-    if (grant?.hello.resumed === false && granted !== undefined) this.#clusterSessions.kept(granted.session.id, granted.secret, hello.token, []);
     if (grant?.refused !== undefined) {
       // Someone who saw the session id (or a whole earlier resume) tried to take it over.
       const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} ${grant.refused}: not resumed (a new session was granted), and the session's own link is untouched`;
@@ -469,6 +467,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     if (entry !== undefined) entry.peer = peer;
     this.#peers.add(peer);
     if (entry?.claim !== undefined) this.#takeOver(peer, entry, entry.claim);
+    else if (entry !== undefined) this.#clusterSessions.kept(entry.session.id, entry.secret, entry.token, [], this.#cluster.nameOf(peer));
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
     log(this.#logger, 'debug', `client ${String(peer)} connected`, { event: 'connection', peer: String(peer) });
     this.emit('connection', peer);
@@ -483,7 +482,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   #takeOver(peer: Peer<Data, Identity>, entry: SessionEntry<Peer<Data, Identity>>, claim: SessionClaim): void {
     entry.claim = undefined;
     peer.join(claim.record.rooms);
-    this.#clusterSessions.kept(entry.session.id, entry.secret, entry.token, claim.record.rooms, claim);
+    this.#clusterSessions.kept(entry.session.id, entry.secret, entry.token, claim.record.rooms, this.#cluster.nameOf(peer), claim);
     this.#cluster.replay(peer, claim).then(
       (replayed) => log(this.#logger, 'info', `client ${String(peer)} resumed session ${entry.session.id} of another node: ${replayed} broadcasts replayed from the cluster's log`, { event: 'takeover', peer: String(peer), replayed }),
       (err: unknown) => this.#fault(err instanceof OonError ? err : new BadConnError(String(err), { cause: err }), peer),

@@ -25,6 +25,8 @@ interface Command {
   readonly count?: number;
   /** `stream`: milliseconds between notes. */
   readonly every?: number;
+  /** Peers left out, by the name `remember` found them under. */
+  readonly exceptPeers?: string[];
 }
 
 const [url = 'redis://127.0.0.1:6379', interval = '100', timeout = '500', request = '2000', resumeWindow = '120000', port = '0', maxLogEntries = '10000'] = process.argv.slice(2);
@@ -59,11 +61,12 @@ server.onServerMessage(Note, (note, node) => print({ event: 'serverMessage', n: 
 server.on('nodeDown', (node) => print({ event: 'nodeDown', node }));
 server.on('error', (err) => print({ event: 'error', ...describe(err) }));
 
-/** Peers found by `remember`, by name: `sendTo` sends to them as found then, though they may be gone since. */
+/** Peers found by `remember`, by name: `sendTo` sends to them as found then, though they may be gone since, and `exceptPeers` leaves them out. */
 const remembered = new Map<string, PeerRef<{ name?: string }>>();
 
 async function run(command: Command): Promise<object> {
-  const aimed = server.to(command.rooms ?? []).except(command.except ?? []);
+  const left = (command.exceptPeers ?? []).flatMap((name) => remembered.get(name) ?? []);
+  const aimed = server.to(command.rooms ?? []).except([...(command.except ?? []), ...left]);
   switch (command.cmd) {
     case 'send':
     case 'broadcast': {
