@@ -10,6 +10,8 @@ const config: Config = {
   roots: ['<rootDir>/bench/browser'],
   testEnvironment: 'node',
   testMatch: ['**/*.bench.ts'],
+  // The page is bundled from the packages' ES module build: bring it up to date first.
+  globalSetup: '<rootDir>/test/support/esm-build.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
   testTimeout: 600_000,
 };

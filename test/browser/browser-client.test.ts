@@ -145,6 +145,21 @@ describe('OonClient in Chromium', () => {
     expect(await callPage<PageApi, 'construct'>(page, 'construct', { url: wsUrl() })).toBeUndefined();
   });
 
+  it('speaks the JSON codec once the page asks for it with useJsonCodec(), and says so in the constructor before', async () => {
+    // A browser build leaves the JSON codec out unless the page calls useJsonCodec() (the size of every page speaking binary).
+    expect(await callPage<PageApi, 'construct'>(page, 'construct', { url: wsUrl(), codec: 'json' })).toEqual({
+      name: 'TypeError',
+      code: undefined,
+      isOonError: false,
+      message: "codec 'json' needs the JSON codec, which a browser build leaves out unless asked for: call useJsonCodec() (from @oon/client) once, before creating the client",
+    });
+    await callPage<PageApi, 'useJsonCodec'>(page, 'useJsonCodec');
+    await callPage<PageApi, 'connect'>(page, 'connect', wsUrl(), 'json');
+    const facts = await callPage<PageApi, 'echo'>(page, 'echo', 'event');
+    expect(facts).toMatchObject({ isParcel: true, innerIsParcel: true, weightsIsMap: true, shippedIsDate: true, serialType: 'bigint', serial: String(2n ** 70n + 1n) });
+    expect(parcels[0]).toBeInstanceOf(Parcel);
+  });
+
   it('closes: the server sees the client end its session ("remote close", not away)', async () => {
     await callPage<PageApi, 'connect'>(page, 'connect', wsUrl());
     const left = nextEvent(server, 'disconnect', 5_000);

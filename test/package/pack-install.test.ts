@@ -10,7 +10,8 @@
  * export through `require` or `import`, or the revived objects are not real instances.
  * Then bundles from the installed packages with esbuild, as an app's build does: a page
  * for the browser and the two programs for Node, which must take the ES module build
- * (`module` condition) with its `browser` swaps, and still revive real instances.
+ * (`module` condition) with its `browser` swaps, and still revive real instances; and
+ * builds a plain JavaScript page with Vite, run where only browser globals exist.
  *
  * Needs the build (`pnpm test` runs `tsc -b` first) and the npm registry, for the
  * third-party packages the project installs.
@@ -19,6 +20,7 @@ import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
 import { build, type Metafile } from 'esbuild';
 import { runNode } from '../support/node-process';
 import { installProject, packPackages, run } from '../support/pack';
@@ -26,6 +28,9 @@ import { PUBLIC_PACKAGES, ROOT } from '../support/packages';
 
 const FIXTURE = join(__dirname, 'user-project');
 const MINIMAL_PAGE = join(ROOT, 'test', 'browser', 'fixtures', 'minimal-page.ts');
+const VITE_PAGE = join(__dirname, 'vite-page', 'page.mjs');
+/** The Vite the project builds a page with (Rollup's resolution: `module` condition, `browser` map). */
+const VITE = '^8.4.0';
 const TSC = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
 
 interface PackageJson {
@@ -99,7 +104,7 @@ beforeAll(() => {
   const project = join(work, 'project');
   const dependencies = { 'class-transformer': '^0.5.1', 'reflect-metadata': '^0.2.2', ...tarballs };
   // npm installs the peers the packages name (@nestjs/*, rxjs for @oon/nestjs) by itself.
-  timed('npm install', () => installProject(project, dependencies, { '@types/node': '^20.19.0' }));
+  timed('npm install', () => installProject(project, dependencies, { '@types/node': '^20.19.0', vite: VITE }));
   for (const [flavour, type, module] of [
     ['cjs', 'commonjs', 'commonjs'],
     ['esm', 'module', 'NodeNext'],
@@ -280,5 +285,40 @@ describe('bundled by esbuild from the installed packages', () => {
     // One bundle holds one copy of each package: nothing is left for Node to load twice.
     expect(server.lines.slice(0, 2)).toEqual([`port ${port}`, 'server got FordTruck with 2 wheels of 22/24 (instances: true)']);
     expect(client.lines.slice(0, 1)).toEqual(['client got received FordTruck (instance: true)']);
+  });
+});
+
+describe('built by Vite from the installed packages', () => {
+  it('takes the ES module build with its browser swaps, leaves the JSON codec out, and runs where only browser globals exist', () => {
+    const project = join(work, 'project');
+    mkdirSync(join(project, 'vite-page'), { recursive: true });
+    cpSync(VITE_PAGE, join(project, 'vite-page', 'page.mjs'));
+    // Vite ships only ES modules: it runs in a child process, as an app's build script would.
+    const script = `
+      import { build } from 'vite';
+      const [output] = [await build({
+        root: process.cwd(), configFile: false, logLevel: 'silent',
+        build: { write: false, minify: true, lib: { entry: 'vite-page/page.mjs', formats: ['iife'], name: 'page', fileName: 'page' } },
+      })].flat();
+      const chunk = output.output.find((o) => o.type === 'chunk');
+      console.log(JSON.stringify({ code: chunk.code, modules: Object.keys(chunk.modules) }));`;
+    const { code, modules } = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], project)) as { code: string; modules: string[] };
+    const oon = modules.map((m) => relative(project, m).replace(/\\/g, '/')).filter((m) => m.startsWith('node_modules/@oon/'));
+    expect(oon.filter((m) => !/^node_modules\/@oon\/(core|wire|client)\/dist\/esm\/.+\.mjs$/.test(m))).toEqual([]);
+    expect(oon).toContain('node_modules/@oon/client/dist/esm/dial-browser.mjs');
+    expect(oon.filter((m) => /\/dial\.mjs$|\/codec\/json\/json-(codec|reader|writer)\.mjs$/.test(m))).toEqual([]);
+    expect(code).not.toMatch(/\brequire\(/);
+
+    const page = createContext({
+      ...{ crypto: globalThis.crypto, TextEncoder, TextDecoder, URL, atob, btoa, AbortController, AbortSignal, console },
+      ...{ queueMicrotask, setTimeout, clearTimeout, setInterval, clearInterval },
+    });
+    runInContext(code, page);
+    expect((page as { pageResult?: unknown }).pageResult).toEqual({
+      name: 'Position',
+      fields: ['lat: float', 'lon: float'],
+      refusal: "TypeError: in a browser OonClient connects over WebSocket only: pass url ('ws://host:port/path' or 'wss://…'), not host/port or path",
+      client: true,
+    });
   });
 });

@@ -7,7 +7,7 @@ export { DEFAULT_RECONNECT_INITIAL_DELAY, DEFAULT_RECONNECT_MAX_DELAY } from './
 export type { ReconnectOptions, ResolvedReconnectOptions } from './backoff';
 export type { DisconnectReason } from '@oon/wire';
 // Node loads class-validator by itself; a browser page that uses it hands it over (docs/browser.md).
-export { useClassValidator } from '@oon/wire';
+export { useClassValidator, useJsonCodec } from '@oon/wire';
 export type { ClassValidatorModule, ValidationError } from '@oon/wire';
 export type { MessageRejection, RequestOptions, UncheckedRequestOptions } from '@oon/wire';
 // The other @oon/wire types this package's signatures name, so a project needs no direct @oon/wire dependency.

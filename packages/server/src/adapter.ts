@@ -152,7 +152,8 @@ export interface AdapterHost {
   readonly logger: Logger | undefined;
   /**
    * Delivers a broadcast another node published to this node's peers it aims at;
-   * throws `BadData` if `payload` does not decode (nothing is delivered).
+   * throws `BadData` if `payload` does not decode (nothing is delivered). Aimed at none
+   * of them, it does nothing: the payload is not decoded.
    */
   deliver(selection: PeerSelection, payload: ClusterPayload): void;
   /** This node's peers `selection` aims at, as the other nodes see them. */

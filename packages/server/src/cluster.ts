@@ -192,7 +192,11 @@ export class Cluster<P extends ClusterPeer> {
     return {
       codecOptions: server.codecOptions,
       logger: server.logger,
-      deliver: (selection, payload) => server.deliver(this.select(selection), this.#codec.decodeShared(payload)),
+      deliver: (selection, payload) => {
+        const peers = this.select(selection);
+        // A node with no peer the broadcast aims at reads its header only: the object is not decoded.
+        if (peers.size > 0) server.deliver(peers, this.#codec.decodeShared(payload));
+      },
       describe: (selection) => [...this.select(selection)].map((peer) => this.describe(peer)),
       count: (selection) => this.select(selection).size,
       receive: (payload, node) => server.serverMessage(this.#codec.decode(payload).object, node),

@@ -34,6 +34,7 @@ export type { FrameDecoderOptions, FrameHandler, FrameSpanHandler } from './fram
 export type { Codec, CodecLimits } from './codec/codec';
 export { JsonCodec } from './codec/json/json-codec';
 export type { JsonCodecOptions } from './codec/json/json-codec';
+export { useJsonCodec } from './codec/json/json-wire';
 export { BinaryCodec } from './codec/binary/binary-codec';
 export type { BinaryCodecOptions } from './codec/binary/binary-codec';
 export type { CodecOptions } from './codec/codec-options';

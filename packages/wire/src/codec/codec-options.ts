@@ -3,6 +3,7 @@ import type { CodecLimits } from './codec';
 import { DEFAULT_MAX_BIGINT_DIGITS, DEFAULT_MAX_COLLECTION_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_BYTES } from '../framing/constants';
 import type { RegistrySchema } from '../schema/registry-schema';
 import { utf8Length } from '../platform/bytes';
+import { requireJsonWire } from './codec-choice';
 
 /** Options both codecs take. */
 export interface CodecOptions extends CodecLimits {
@@ -67,11 +68,14 @@ const CODEC_NAMES: readonly string[] = ['binary', 'json'];
  * Checks an endpoint's codec options when it is created, so a mistake is a `TypeError`
  * or `RangeError` from the constructor rather than a failure at the first connection.
  */
-export function checkEndpointCodecOptions(options: CodecOptions & { readonly codec?: string }): void {
+export function checkEndpointCodecOptions(options: CodecOptions & { readonly codec?: string; readonly protocol?: string }): void {
   resolveCodecOptions(options);
   if (options.codec !== undefined && !CODEC_NAMES.includes(options.codec)) {
     throw new TypeError(`codec must be 'binary' or 'json', got ${String(options.codec)}`);
   }
+  // A browser build without useJsonCodec() says so here, when the endpoint is created.
+  if (options.protocol === 'oon-0.0.5') requireJsonWire("protocol 'oon-0.0.5'");
+  else if (options.codec === 'json') requireJsonWire("codec 'json'");
 }
 
 /** Fills in defaults and refuses limits that are not positive integers (`RangeError`). */

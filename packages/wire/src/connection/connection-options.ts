@@ -10,7 +10,8 @@ import {
   DEFAULT_PING_INTERVAL,
   DEFAULT_PONG_TIMEOUT,
 } from '../framing/constants';
-import { SUPPORTED_CODECS, type Hello } from '../handshake/handshake';
+import type { Hello } from '../handshake/handshake';
+import { availableCodecs } from '../codec/codec-choice';
 import type { SchemaPolicy } from '../handshake/handshake-driver';
 import type { Logger } from '../logger';
 import type { MessageRejection } from './message-rejection';
@@ -221,16 +222,17 @@ function schemaPolicy(policy: SchemaPolicy | undefined): SchemaPolicy {
 export function resolveConnectionOptions(options: ConnectionOptions): ResolvedConnectionOptions {
   checkEndpointCodecOptions(options);
   const registry = options.registry ?? defaultRegistry;
+  const origin = options.protocol === 'oon-0.0.5';
   return {
     registry,
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     codecOptions: { ...options, registry },
-    codecs: options.codec === undefined ? SUPPORTED_CODECS : [options.codec],
+    codecs: options.codec === undefined ? availableCodecs() : [options.codec],
     closeGrace: options.closeGrace ?? DEFAULT_CLOSE_GRACE,
     handshakeTimeout: options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
     maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
     maxRequestsInFlight: options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT,
-    origin: options.protocol === 'oon-0.0.5',
+    origin,
     schemaPolicy: schemaPolicy(options.schemaPolicy),
     watchdog: {
       partialFrameTimeout: options.partialFrameTimeout ?? DEFAULT_PARTIAL_FRAME_TIMEOUT,

@@ -17,10 +17,9 @@ import {
   type ConnectionOwner,
   type ResolvedConnectionOptions,
 } from './connection-options';
-import { JsonCodec } from '../codec/json/json-codec';
+import { requireJsonWire } from '../codec/codec-choice';
 import type { RegistrySchema } from '../schema/registry-schema';
 import type { SchemaProblems } from '../schema/schema-agreement';
-import { JsonDocumentSplitter } from '../framing/json-document-splitter';
 import { Inbox } from './inbox';
 import { errorFrame, toOonError } from '../rpc/error-report';
 import { readMessage } from './message-rejection';
@@ -177,7 +176,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       evictedWith: () => (this.#life.reason === 'slow consumer' ? this.#life.error : undefined),
       evict: (error) => this.#life.evict(error),
     });
-    const decoder = origin ? new JsonDocumentSplitter({ maxDocumentBytes: maxFrameBytes }) : new FrameDecoder({ maxFrameBytes });
+    const decoder = origin ? requireJsonWire("protocol 'oon-0.0.5'").splitter(maxFrameBytes) : new FrameDecoder({ maxFrameBytes });
     this.#inbound = new FrameQueue(decoder, !origin, {
       reading: () => this.#reading,
       onFrame: (kind, buf, start, end) => this.#router.onFrame(kind, buf, start, end),
@@ -199,7 +198,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // The origin has no handshake: the connection opens with the socket (once the
       // owner holds this object: nothing can arrive before the next I/O turn).
       this.#payloadKey = 'oon-0.0.5';
-      queueMicrotask(() => this.#open(new JsonCodec({ ...resolved.codecOptions, originOnly: true })));
+      queueMicrotask(() => this.#open(requireJsonWire("protocol 'oon-0.0.5'").codec({ ...resolved.codecOptions, originOnly: true })));
       return;
     }
     const timeout = resolved.handshakeTimeout;
@@ -366,7 +365,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #createCodec(name: string, peerSchema: RegistrySchema | undefined, classNumbers: ClassNumbers | undefined): FrameCodec {
     // Both always set here: what an endpoint's options say of them is never the link's.
     const options = { ...this.#options.codecOptions, peerSchema, classNumbers };
-    const codec = name === 'json' ? new JsonCodec(options) : new BinaryCodec(options);
+    const codec = name === 'json' ? requireJsonWire("codec 'json'").codec(options) : new BinaryCodec(options);
     // Links of one owner share its codec options: only a peer schema of its own makes the
     // bytes differ, and our class numbers (how many our hello gave: later classes go by definition).
     this.#payloadKey = peerSchema !== undefined ? codec : classNumbers === undefined ? name : `${name}/${classNumbers.own.length}`;

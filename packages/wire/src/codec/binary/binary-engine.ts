@@ -22,8 +22,7 @@ import { ByteWriter } from './byte-writer';
 import { tooDeep, type ClassNumbers, type ResolvedCodecOptions } from '../codec-options';
 import { findCycle } from '../cycle-finder';
 import { describeJson, isPlainObject } from '../json/json-values';
-import { JsonPeer } from '../json/json-peer';
-import { JsonWriter } from '../json/json-writer';
+import { loadedJsonWire } from '../codec-choice';
 import { describeRegistry } from '../../schema/registry-schema';
 import { agreeSchemas, cannotSend } from '../../schema/schema-agreement';
 import type { ClassResolution } from '../../schema/schema-resolution';
@@ -640,15 +639,10 @@ function newDecodeState(peer: ReadonlyArray<ClassCodec | undefined>): DecodeStat
 
 /**
  * The compiled encoders name a bad value by class and field (`Car.speed`), since they
- * carry no path. On that error path only, the JSON writer walks the same message again
- * and, failing on the same value, names its full path (`body.trailer.car_inside.speed`).
+ * carry no path. On that error path only, the JSON codec's writer, where this build has
+ * it, names the value's full path (`body.trailer.car_inside.speed`; `codec-choice.ts`).
  */
 function withFullPath(err: unknown, options: ResolvedCodecOptions, message: NetMessage): unknown {
   if (!(err instanceof BadDataError)) return err;
-  try {
-    new JsonWriter(options, false, message, options.peerSchema === undefined ? undefined : new JsonPeer(options.registry, options.peerSchema)).write(message);
-  } catch (detailed) {
-    if (detailed instanceof BadDataError) return detailed;
-  }
-  return err;
+  return loadedJsonWire()?.fullPath(err, options, message) ?? err;
 }
