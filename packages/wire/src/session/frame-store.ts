@@ -17,6 +17,8 @@ const OWN_SLAB_BYTES = MAX_SLAB_BYTES / 4;
 const FIRST_CAPACITY = 64;
 /** What the writer holds when the next frame must start a new slab. */
 const NO_SLAB = allocBytes(0);
+/** The index arrays of a store that holds nothing yet: an idle session keeps none of its own (they come with the first frame). */
+const NO_ENTRIES = new Int32Array(0);
 
 /**
  * Hands the link bytes `slab[start, end)`: one or more whole frames, next to each other.
@@ -39,17 +41,17 @@ export type RunWriter = (slab: Uint8Array, start: number, end: number) => void;
  * is {@link FrameStore.renumber}, which happens between links, when none holds them.
  */
 export class FrameStore {
-  /** Writes frames at the end of the current slab; its slab changes when one is full. */
-  readonly #out = new ByteWriter(0);
+  /** Writes frames at the end of the current slab; its slab changes when one is full. Made with the first frame. */
+  #writer: ByteWriter | undefined;
   #open = false;
   /**
    * Per frame, by slot (absolute index − `#base`): the id of the slab holding it, where,
    * and how long. Ids, not references: a store of a reference in a big array cost ~50 ns
    * per message (a third of appending), an Int32Array store a few.
    */
-  #slabIds = new Int32Array(FIRST_CAPACITY);
-  #offsets = new Int32Array(FIRST_CAPACITY);
-  #lengths = new Int32Array(FIRST_CAPACITY);
+  #slabIds: Int32Array = NO_ENTRIES;
+  #offsets: Int32Array = NO_ENTRIES;
+  #lengths: Int32Array = NO_ENTRIES;
   /** The absolute index of slot 0. */
   #base = 0;
   /** The first frame kept, and one past the last. */
@@ -84,7 +86,11 @@ export class FrameStore {
 
   /** Bytes of the open frame so far, its header included. */
   get openBytes(): number {
-    return this.#out.length;
+    return this.#writer?.length ?? 0;
+  }
+
+  get #out(): ByteWriter {
+    return (this.#writer ??= new ByteWriter(0));
   }
 
   /** Starts a frame at the end of the store: its payload is written into the writer returned. */
@@ -186,16 +192,16 @@ export class FrameStore {
 
   /** Lets go of every frame and slab; the next frame gets index `index`. */
   reset(index: number): void {
-    this.#slabIds = new Int32Array(FIRST_CAPACITY);
-    this.#offsets = new Int32Array(FIRST_CAPACITY);
-    this.#lengths = new Int32Array(FIRST_CAPACITY);
+    this.#slabIds = NO_ENTRIES;
+    this.#offsets = NO_ENTRIES;
+    this.#lengths = NO_ENTRIES;
     this.#base = index;
     this.#head = index;
     this.#end = index;
     this.#slabs = [];
     this.#firstSlab = 0;
     this.#slab = undefined;
-    this.#out.adopt(NO_SLAB);
+    this.#writer?.adopt(NO_SLAB);
     this.#open = false;
     this.#nextSlabBytes = FIRST_SLAB_BYTES;
   }
@@ -216,7 +222,11 @@ export class FrameStore {
   #makeRoom(): void {
     const live = this.#end - this.#head;
     const from = this.#head - this.#base;
-    if (live * 2 <= this.#lengths.length) {
+    if (this.#lengths.length === 0) {
+      this.#slabIds = new Int32Array(FIRST_CAPACITY);
+      this.#offsets = new Int32Array(FIRST_CAPACITY);
+      this.#lengths = new Int32Array(FIRST_CAPACITY);
+    } else if (live * 2 <= this.#lengths.length) {
       this.#slabIds.copyWithin(0, from, from + live);
       this.#offsets.copyWithin(0, from, from + live);
       this.#lengths.copyWithin(0, from, from + live);
@@ -231,21 +241,21 @@ export class FrameStore {
   /** Every frame is acknowledged: the arrays start over, and a small slab stays for the next frames (written after its used part). */
   #emptied(): void {
     if (this.#lengths.length > 16 * FIRST_CAPACITY) {
-      this.#slabIds = new Int32Array(FIRST_CAPACITY);
-      this.#offsets = new Int32Array(FIRST_CAPACITY);
-      this.#lengths = new Int32Array(FIRST_CAPACITY);
+      this.#slabIds = NO_ENTRIES;
+      this.#offsets = NO_ENTRIES;
+      this.#lengths = NO_ENTRIES;
     }
     this.#base = this.#end;
     const slab = this.#slab;
     this.#firstSlab = 0;
-    if (slab !== undefined && slab === this.#out.buf && slab.length <= KEPT_SLAB_BYTES) {
+    if (slab !== undefined && slab === this.#writer?.buf && slab.length <= KEPT_SLAB_BYTES) {
       this.#slabs = [slab];
       return;
     }
     this.#slabs = [];
     this.#slab = undefined;
     this.#nextSlabBytes = KEPT_SLAB_BYTES;
-    if (!this.#open) this.#out.adopt(NO_SLAB);
+    if (!this.#open) this.#writer?.adopt(NO_SLAB);
   }
 }
 
