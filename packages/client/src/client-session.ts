@@ -1,5 +1,5 @@
 import { BadConnError, BadDataError } from '@oon/core';
-import { fromBase64, Session, sessionProof, type ConnectionOwner, type SessionBinding, type SessionHello } from '@oon/wire/internal';
+import { fromBase64, sendWindow, Session, sessionProof, type ConnectionOwner, type SessionBinding, type SessionHello } from '@oon/wire/internal';
 import type { ResolvedClientOptions } from './options';
 
 /**
@@ -66,8 +66,11 @@ export class ClientSession {
    */
   #request(): SessionHello {
     const session = this.#session;
-    if (session === undefined || session.ended) return { received: 0 };
-    return this.#secret === undefined ? { received: session.received } : { id: session.id, received: session.received };
+    const { maxBufferedBytes, maxPendingBytes } = this.#options;
+    // The window the server acknowledges by: the one the client's next session will have.
+    if (session === undefined || session.ended) return { received: 0, window: sendWindow(maxBufferedBytes, maxPendingBytes) };
+    const { received, window } = session;
+    return this.#secret === undefined ? { received, window } : { id: session.id, received, window };
   }
 
   /** Proof of the session's secret over the server's challenge. */
@@ -95,6 +98,6 @@ export class ClientSession {
     // Only a new session's grant carries its secret; a resumed one keeps the one it had.
     if (!resumed) this.#secret = granted.secret === undefined ? undefined : fromBase64(granted.secret);
     this.#resumed = resumed;
-    return { session, peerReceived: resumed ? received : 0 };
+    return { session, peerReceived: resumed ? received : 0, peerWindow: granted.window };
   }
 }

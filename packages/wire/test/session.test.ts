@@ -14,6 +14,11 @@ class Note {
   }
 }
 
+@NetClass({ registry })
+class Memo {
+  @NetField() text: string = '';
+}
+
 /**
  * A link that records the frames written to it, decoded with its own codec (JSON unless
  * given), for a peer that knows every class unless `refuseUnknown` says otherwise.
@@ -238,6 +243,24 @@ describe('Session', () => {
       expect(knowing.frames).toEqual([{ kind: FrameKind.Message, seq: 1, n: 3 }]);
     });
 
+    it("checks each class against the link's peer, however often a class was sent before: another class, and the same class on a new link", async () => {
+      const session = new Session({ peer: 'p' });
+      const unknownNote = new BadDataError('peer does not know class `Note`');
+      const unknownMemo = new BadDataError('peer does not know class `Memo`');
+      const notesOnly = recordingLink(undefined, (object) => (object instanceof Memo ? unknownMemo : undefined));
+      session.attach(notesOnly, 0);
+      await session.send(new Note(1));
+      await session.send(new Note(2));
+      await expect(session.send(new Memo())).rejects.toBe(unknownMemo);
+      session.detach(notesOnly);
+
+      const stranger = recordingLink(undefined, (object) => (object instanceof Note ? unknownNote : undefined));
+      session.attach(stranger, 2);
+      await expect(session.send(new Note(3))).rejects.toBe(unknownNote);
+      expect(stranger.frames).toEqual([]);
+      expect(session.stats.sent).toBe(2);
+    });
+
     it('re-encodes what it resends when the new link agreed on another codec: binary frames go out as JSON', async () => {
       const session = new Session({ peer: 'p' });
       const binary = recordingLink(new BinaryCodec({ registry }));
@@ -332,6 +355,37 @@ describe('Session', () => {
       session.accept(2, 24 * 1024);
       await new Promise((resolve) => process.nextTick(resolve));
       expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 2 }]);
+      session.end();
+    });
+
+    it('acknowledges a peer that announced its window once a quarter of it came, by bytes only, at the end of the tick', async () => {
+      const session = new Session({ peer: 'p' });
+      const link = recordingLink();
+      session.attach(link, 0, 4096);
+      // 100 frames of 10 bytes: past the 64 messages of a peer without a window, under 1 KiB.
+      for (let seq = 1; seq <= 100; seq++) session.accept(seq, 10);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([]);
+      session.accept(101, 24);
+      expect(link.frames).toEqual([]);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 101 }]);
+      session.end();
+    });
+
+    it('acknowledges by the window of the link it runs over: a peer that announces none on the next link gets the fixed counts', async () => {
+      const session = new Session({ peer: 'p' });
+      const first = recordingLink();
+      session.attach(first, 0, 1024 * 1024);
+      for (let seq = 1; seq <= 64; seq++) session.accept(seq, 10);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(first.frames).toEqual([]);
+      session.detach(first);
+      const second = recordingLink();
+      session.attach(second, 0);
+      for (let seq = 65; seq <= 128; seq++) session.accept(seq, 10);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(second.frames).toEqual([{ kind: FrameKind.Ack, seq: 128 }]);
       session.end();
     });
 
