@@ -6,7 +6,8 @@
  * side measures its own CPU (user + system) over the timed messages. Never part of
  * `pnpm test`.
  *
- * Flags: `--messages=N` timed per run (default 400,000), `--runs=N` per mode (default 3).
+ * Flags: `--messages=N` timed per run (default 400,000), `--runs=N` per mode (default 3),
+ * `--mode=on` or `--mode=off` (only that mode, for profiling both processes with `node --cpu-prof`).
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -74,16 +75,18 @@ async function run(sessions: boolean, timed: number): Promise<{ sender: number; 
 async function main(): Promise<void> {
   const timed = flag('messages', 400_000);
   const runs = flag('runs', 3);
+  const only = process.argv.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length);
+  const modes = (['on', 'off'] as const).filter((mode) => only === undefined || mode === only);
   const figures: Record<'on' | 'off', Array<{ sender: number; receiver: number }>> = { on: [], off: [] };
   for (let r = 0; r < runs; r++) {
-    for (const mode of ['on', 'off'] as const) {
+    for (const mode of modes) {
       const result = await run(mode === 'on', timed);
       figures[mode].push(result);
       console.log(`sessions ${mode}: sender ${result.sender.toFixed(2)} µs, receiver ${result.receiver.toFixed(2)} µs per message`);
     }
   }
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-  for (const mode of ['on', 'off'] as const) {
+  for (const mode of modes) {
     const sender = median(figures[mode].map((f) => f.sender));
     const receiver = median(figures[mode].map((f) => f.receiver));
     console.log(`median, sessions ${mode}: sender ${sender.toFixed(2)} µs, receiver ${receiver.toFixed(2)} µs per message`);

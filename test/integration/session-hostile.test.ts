@@ -4,7 +4,7 @@
  * de-duplicated) alone, and the server goes on.
  */
 import { NetMessage, type OonError } from '@oon/core';
-import { encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
+import { DEFAULT_MAX_BUFFERED_BYTES, encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
 import { sessionProof } from '@oon/wire/internal';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { decodeFrames, harness, nextEvent, within } from '../support/harness';
@@ -91,7 +91,7 @@ describe('a hostile peer on a session connection', () => {
     expect(stranger.id).not.toBe(opened.id);
 
     const owner = await answer({ id: opened.id, received: 0 }, 'alice', opened.secret);
-    expect(owner).toEqual({ id: opened.id, resumed: true, received: 0 });
+    expect(owner).toEqual({ id: opened.id, resumed: true, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES });
     expect(errors).toEqual([expect.stringMatching(`named session ${opened.id} with another token than the one that opened it: not resumed`)]);
   });
 

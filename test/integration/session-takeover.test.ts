@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { NetClass, NetField, NetMessage, type OonError } from '@oon/core';
-import { BinaryCodec, encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
+import { BinaryCodec, DEFAULT_MAX_BUFFERED_BYTES, encodeFrame, FrameKind, JsonCodec } from '@oon/wire';
 import type { Peer } from '@oon/server';
 import type { OonClient } from '@oon/client';
 import { decodeFrames, harness, LOOPBACK, nextEvent, type RawFrame } from '../support/harness';
@@ -140,7 +140,7 @@ describe('resuming a session takes proof of its secret', () => {
     // What the observer saw: the secret once, in the grant; the resume carried a proof, and no secret back.
     expect(grant.session?.secret).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(recorded.map((f) => f.kind)).toEqual([FrameKind.Hello, FrameKind.Proof]);
-    expect(helloOf(framesOf(path.fromServer[1])).session).toEqual({ id: grant.session?.id, resumed: true, received: 0 });
+    expect(helloOf(framesOf(path.fromServer[1])).session).toEqual({ id: grant.session?.id, resumed: true, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES });
     await attacker.send(note('from the attacker'));
     await victim.send(note('from the victim'));
     await waitUntil(() => arrived.length === 2, 2_000, () => `both notes (got ${arrived.length})`);

@@ -21,6 +21,7 @@ import {
   rejectedQuietly,
   RequestHandlers,
   Session,
+  sendWindow,
   sessionProof,
   fromBase64,
   type Inbox,
@@ -447,8 +448,11 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    */
   #sessionRequest(): SessionHello {
     const session = this.#session;
-    if (session === undefined || session.ended) return { received: 0 };
-    return this.#sessionSecret === undefined ? { received: session.received } : { id: session.id, received: session.received };
+    const { maxBufferedBytes, maxPendingBytes } = this.#options.connection;
+    // The window the server acknowledges by: the one the client's next session will have.
+    if (session === undefined || session.ended) return { received: 0, window: sendWindow(maxBufferedBytes, maxPendingBytes) };
+    const { received, window } = session;
+    return this.#sessionSecret === undefined ? { received, window } : { id: session.id, received, window };
   }
 
   /** Proof of the session's secret over the server's challenge. */
@@ -476,7 +480,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     // Only a new session's grant carries its secret; a resumed one keeps the one it had.
     if (!resumed) this.#sessionSecret = granted.secret === undefined ? undefined : fromBase64(granted.secret);
     this.#resumed = resumed;
-    return { session, peerReceived: resumed ? received : 0 };
+    return { session, peerReceived: resumed ? received : 0, peerWindow: granted.window };
   }
 
   /** What a reconnect that could not resume the session tells the app. */

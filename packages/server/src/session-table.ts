@@ -85,7 +85,11 @@ export class SessionTable<P> {
       // The client is back on a new link before the server saw the old one die.
       if (stale !== undefined) void stale.close(false);
       const { session } = entry;
-      return { hello: { id: session.id, resumed: true, received: session.received }, binding: { session, peerReceived: wanted.received }, refused };
+      return {
+        hello: { id: session.id, resumed: true, received: session.received, window: session.window },
+        binding: { session, peerReceived: wanted.received, peerWindow: wanted.window },
+        refused,
+      };
     }
     if (!this.#makeRoom()) return undefined;
     const session = new Session({ peer: connection.describePeer(), ...this.#limits });
@@ -94,8 +98,8 @@ export class SessionTable<P> {
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
     return {
-      hello: { id: session.id, resumed: false, received: 0, secret: toBase64(secret) },
-      binding: { session, peerReceived: 0 },
+      hello: { id: session.id, resumed: false, received: 0, secret: toBase64(secret), window: session.window },
+      binding: { session, peerReceived: 0, peerWindow: wanted.window },
       refused,
     };
   }

@@ -20,6 +20,8 @@ export { describeLinkLoss } from './connection/link-loss';
 export type { LinkLoss } from './connection/link-loss';
 export type { ConnectionEvents, ConnectionOwner, ResumeProof, SessionGrant } from './connection/connection-options';
 export { Session } from './session/session';
+export { sendWindow } from './session/session-options';
+export { ACK_DELAY, ACK_EVERY_BYTES, ackEveryBytes } from './session/ack-schedule';
 export { SEQ_BYTES } from './session/seq';
 export { checkSessionProof, randomSecret, sessionProof, SESSION_SECRET_BYTES } from './session/session-proof';
 export { fromBase64, toBase64 } from './platform/bytes';

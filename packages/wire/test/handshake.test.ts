@@ -391,6 +391,20 @@ describe('hellos', () => {
   });
 });
 
+describe('session window', () => {
+  const hello = (session: object): Buffer => Buffer.from(JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session }));
+
+  it('reads the send window a session hello announces, absent when not announced (an older OON)', () => {
+    expect(parseHello(hello({ received: 0, window: 4 * 1024 * 1024 })).session).toEqual({ received: 0, window: 4 * 1024 * 1024 });
+    expect(parseHello(hello({ received: 3 })).session).toEqual({ received: 3 });
+  });
+
+  it.each([0, -1, 1.5, '4096', null, 2 ** 53])('refuses a window of %p with BadData', (window) => {
+    expect(() => parseHello(hello({ received: 0, window }))).toThrow(BadDataError);
+    expect(() => parseHello(hello({ received: 0, window }))).toThrow(/peer hello has a session window of .*, not a positive whole number of bytes/);
+  });
+});
+
 describe('session proof', () => {
   const secret = Buffer.from(randomSecret());
   const nonce = randomSecret();

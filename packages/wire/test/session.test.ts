@@ -335,6 +335,37 @@ describe('Session', () => {
       session.end();
     });
 
+    it('acknowledges a peer that announced its window once a quarter of it came, by bytes only, at the end of the tick', async () => {
+      const session = new Session({ peer: 'p' });
+      const link = recordingLink();
+      session.attach(link, 0, 4096);
+      // 100 frames of 10 bytes: past the 64 messages of a peer without a window, under 1 KiB.
+      for (let seq = 1; seq <= 100; seq++) session.accept(seq, 10);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([]);
+      session.accept(101, 24);
+      expect(link.frames).toEqual([]);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(link.frames).toEqual([{ kind: FrameKind.Ack, seq: 101 }]);
+      session.end();
+    });
+
+    it('acknowledges by the window of the link it runs over: a peer that announces none on the next link gets the fixed counts', async () => {
+      const session = new Session({ peer: 'p' });
+      const first = recordingLink();
+      session.attach(first, 0, 1024 * 1024);
+      for (let seq = 1; seq <= 64; seq++) session.accept(seq, 10);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(first.frames).toEqual([]);
+      session.detach(first);
+      const second = recordingLink();
+      session.attach(second, 0);
+      for (let seq = 65; seq <= 128; seq++) session.accept(seq, 10);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(second.frames).toEqual([{ kind: FrameKind.Ack, seq: 128 }]);
+      session.end();
+    });
+
     it('acknowledges a short run after a short delay', async () => {
       const session = new Session({ peer: 'p' });
       const link = recordingLink();

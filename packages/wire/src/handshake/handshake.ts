@@ -190,11 +190,15 @@ function parseSessionHello(value: unknown): SessionHello {
   if (s.secret !== undefined && (typeof s.secret !== 'string' || !SECRET_TEXT.test(s.secret))) {
     throw new BadDataError(`peer hello has a session secret that is not ${SESSION_SECRET_BYTES} bytes in base64`);
   }
+  if (s.window !== undefined && (!Number.isSafeInteger(s.window) || (s.window as number) < 1)) {
+    throw new BadDataError(`peer hello has a session window of ${JSON.stringify(s.window)?.slice(0, 40)}, not a positive whole number of bytes`);
+  }
   return {
     received: s.received as number,
     ...(s.id === undefined ? {} : { id: s.id }),
     ...(s.resumed === undefined ? {} : { resumed: s.resumed }),
     ...(s.secret === undefined ? {} : { secret: s.secret }),
+    ...(s.window === undefined ? {} : { window: s.window as number }),
   };
 }
 

@@ -1,30 +1,50 @@
 import { afterTick } from '../platform/ticks';
 
-/** Messages received before an Ack is sent (at the end of the tick). */
+/** Messages received before an Ack is sent (at the end of the tick), to a peer that announced no send window. */
 export const ACK_EVERY = 64;
 /**
- * Bytes of messages received before an Ack is sent (at the end of the tick): big
- * messages are acknowledged as they come, not 64 at a time, so a sender whose window or
- * `maxPendingBytes` is a few of them is not held up (or its peer evicted) by the Ack's delay.
+ * Bytes of messages received before an Ack is sent (at the end of the tick), to a peer
+ * that announced no send window: big messages are acknowledged as they come, not 64 at a
+ * time, so a sender whose window or `maxPendingBytes` is a few of them is not held up (or
+ * its peer evicted) by the Ack's delay.
  */
 export const ACK_EVERY_BYTES = 64 * 1024;
 /** Milliseconds an Ack may wait for more messages to acknowledge with it. */
 export const ACK_DELAY = 20;
+/**
+ * A peer that announces its send window (the hello's `session.window`) is acknowledged
+ * once this fraction of it has arrived: a quarter, so three quarters of the window are
+ * still free for it to write into while the Ack is on its way, and it never waits for one.
+ */
+export const ACK_WINDOW_SHARE = 4;
 
 /**
- * When a session acknowledges what it received: at the end of the tick in which
- * {@link ACK_EVERY} messages (or {@link ACK_EVERY_BYTES}) came, or {@link ACK_DELAY} ms
- * after the first one not yet acknowledged. At the end of the tick, so the messages of
- * one received chunk (hundreds, when small) get one Ack, not one per 64 (Acks every 64
- * cost sender and receiver ~0.1 µs per message each, measured against every 1,024). An
- * Ack sent for the count leaves the timer running (it acknowledges what came since, or
- * nothing): a stream of messages then costs one timer per delay, not one per Ack
- * (setting and clearing it was 2.5% of a receiver's time).
+ * Bytes of frames received after which an Ack goes: a quarter of the peer's announced send
+ * window (at least 1: a window smaller than a message gets an Ack per tick), or
+ * {@link ACK_EVERY_BYTES} when it announced none (an older OON or a hand-written peer).
+ */
+export function ackEveryBytes(peerWindow: number | undefined): number {
+  return peerWindow === undefined ? ACK_EVERY_BYTES : Math.max(1, Math.floor(peerWindow / ACK_WINDOW_SHARE));
+}
+
+/**
+ * When a session acknowledges what it received: at the end of the tick in which a quarter
+ * of the peer's send window arrived ({@link ackEveryBytes}; to a peer that announced none,
+ * {@link ACK_EVERY} messages or {@link ACK_EVERY_BYTES}), or {@link ACK_DELAY} ms after the
+ * first one not yet acknowledged. At the end of the tick, so the messages of one received
+ * chunk get one Ack, not one per threshold passed. By the window, not per 64 KiB: an Ack
+ * is a socket write at the receiver (on loopback the kernel's delivery work runs in it)
+ * and a read at the sender, and one per 64 KiB chunk was 10-18% of a receiver's profile
+ * streaming small messages. An Ack sent for the count leaves the timer running (it
+ * acknowledges what came since, or nothing): a stream of messages then costs one timer
+ * per delay, not one per Ack (setting and clearing it was 2.5% of a receiver's time).
  */
 export class AckSchedule {
   readonly #send: () => void;
   #count = 0;
   #bytes = 0;
+  #everyCount = ACK_EVERY;
+  #everyBytes = ACK_EVERY_BYTES;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** An Ack is due at the end of this tick. */
   #queued = false;
@@ -47,11 +67,25 @@ export class AckSchedule {
     return this.#count !== 0;
   }
 
-  /** A message of `bytes` arrived: an Ack is due at the end of the tick, or after the delay. */
+  /** Bytes of frames after which an Ack goes at the end of the tick (see {@link ackEveryBytes}). */
+  get everyBytes(): number {
+    return this.#everyBytes;
+  }
+
+  /**
+   * The peer's send window, as its hello announced it (`undefined`: it announced none):
+   * acknowledge by a quarter of it, in bytes only, or by the fixed counts.
+   */
+  forPeerWindow(peerWindow: number | undefined): void {
+    this.#everyCount = peerWindow === undefined ? ACK_EVERY : Infinity;
+    this.#everyBytes = ackEveryBytes(peerWindow);
+  }
+
+  /** A message frame of `bytes` arrived: an Ack is due at the end of the tick, or after the delay. */
   received(bytes: number): void {
     this.#count += 1;
     this.#bytes += bytes;
-    if (this.#count < ACK_EVERY && this.#bytes < ACK_EVERY_BYTES) this.#timer ??= setTimeout(this.#due, ACK_DELAY);
+    if (this.#count < this.#everyCount && this.#bytes < this.#everyBytes) this.#timer ??= setTimeout(this.#due, ACK_DELAY);
     else if (!this.#queued) {
       this.#queued = true;
       afterTick(this.#now);

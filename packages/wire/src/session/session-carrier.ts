@@ -1,7 +1,7 @@
 import { BadDataError, type OonError } from '@oon/core';
 import type { FrameCodec } from '../codec/codec';
 import type { PayloadKey } from '../codec/shared-message';
-import { FrameKind } from '../framing/constants';
+import { FRAME_HEADER_BYTES, FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
 import { readSeq, SEQ_BYTES } from './seq';
 import type { HeldSession } from '../connection/outbox';
@@ -71,7 +71,7 @@ export class SessionCarrier implements HeldSession {
    * Runs the session over this connection, resending what the peer has not received.
    * Throws `BadData` if the peer claims to have received more than was sent.
    */
-  attach({ session, peerReceived }: SessionBinding, codec: FrameCodec, maxFrameBytes: number, payloadKey: PayloadKey): void {
+  attach({ session, peerReceived, peerWindow }: SessionBinding, codec: FrameCodec, maxFrameBytes: number, payloadKey: PayloadKey): void {
     const io = this.#io;
     this.#session = session;
     this.#link = {
@@ -86,7 +86,7 @@ export class SessionCarrier implements HeldSession {
       pause: () => io.pause(),
       resume: () => io.resume(),
     };
-    session.attach(this.#link, peerReceived);
+    session.attach(this.#link, peerReceived, peerWindow);
   }
 
   /**
@@ -98,7 +98,8 @@ export class SessionCarrier implements HeldSession {
    */
   payloadStart(buf: Uint8Array, start: number, end: number): number {
     if (this.#session === undefined) return start;
-    return this.#session.accept(readSeq(buf, 'message', start, end), end - start) ? start + SEQ_BYTES : -1;
+    // The whole frame counts towards the next Ack, as the sender's window counts it.
+    return this.#session.accept(readSeq(buf, 'message', start, end), end - start + FRAME_HEADER_BYTES) ? start + SEQ_BYTES : -1;
   }
 
   /** An Ack frame: the peer received everything up to its seq. */

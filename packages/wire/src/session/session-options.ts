@@ -28,12 +28,20 @@ export interface SessionHello {
   readonly received: number;
   /** The new session's secret, base64 (server hello, `resumed: false` only). */
   readonly secret?: string;
+  /**
+   * The sender's send window in bytes (its `maxBufferedBytes`, at most half of its
+   * `maxPendingBytes`): the peer acknowledges once a quarter of it has arrived. Absent
+   * (an older OON, a hand-written peer): acknowledged every 64 messages or 64 KiB.
+   */
+  readonly window?: number;
 }
 
 /** A session and where to resume sending: the peer's last received seq. */
 export interface SessionBinding {
   readonly session: Session;
   readonly peerReceived: number;
+  /** The peer's send window, as its hello announced it (`SessionHello.window`); `undefined` if it announced none. */
+  readonly peerWindow?: number | undefined;
 }
 
 /** What a session needs from the connection it runs over. */

@@ -277,12 +277,13 @@ export class Session {
   }
 
   /**
-   * Runs the session over a new link: forgets what the peer says it received, and
-   * writes the rest in order, as much as the window holds (the peer's acks admit the
-   * rest). Throws `BadData` if the peer claims more than was sent.
+   * Runs the session over a new link: forgets what the peer says it received, writes the rest in
+   * order, as much as the window holds (the peer's acks admit the rest), and acknowledges by the
+   * peer's window (`peerWindow`, if announced). Throws `BadData` if the peer claims more than was sent.
    */
-  attach(link: SessionLink, peerReceived: number): void {
+  attach(link: SessionLink, peerReceived: number, peerWindow?: number): void {
     const previous = this.#codec;
+    this.#acks.forPeerWindow(peerWindow);
     this.#link = link;
     this.#maxFrameBytes = link.maxFrameBytes;
     this.#refuseUnknown = (object) => link.refuseUnknown(object);
@@ -400,10 +401,9 @@ export class Session {
   }
 
   /**
-   * Writes an Ack for what arrived, unless the inbox is full (`force` aside, for a
-   * deliberate close). Holding Acks while the app does not read is what bounds a reader
-   * that cannot stop reading its transport (a browser's WebSocket cannot pause): the
-   * peer's send window fills and its sends wait, as a paused TCP socket makes them.
+   * Writes an Ack for what arrived, unless the inbox is full (`force` aside, for a deliberate
+   * close). Holding Acks while the app does not read bounds a reader that cannot stop reading its
+   * transport (a browser's WebSocket): the peer's window fills and its sends wait, as a paused socket's.
    */
   #sendAck(force = false): void {
     if (!this.#acks.pending || this.#link === undefined || (this.#paused && !force)) return;

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { defaultRegistry, NetClass, NetField, NetMessage, t } from '@oon/core';
 import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
-import { classNumbering, JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
+import { ackEveryBytes, classNumbering, JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
 import { readRejection } from '../../src/connection/message-rejection';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
@@ -179,6 +179,8 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
               resumed: fc.boolean(),
               received: fc.nat(),
               secret: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+              // The sender's send window, which the receiver acknowledges by.
+              window: fc.oneof(fc.integer({ min: 1, max: 1 << 30 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })),
             },
             { requiredKeys: ['received'] },
           ),
@@ -186,7 +188,14 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
         { requiredKeys: ['protocol', 'version', 'codecs'] },
       )
       .map((hello) => Buffer.from(JSON.stringify(hello)) as Uint8Array),
-    decode: (bytes) => parseHello(Buffer.from(bytes)),
+    decode: (bytes) => {
+      const hello = parseHello(Buffer.from(bytes));
+      // Whatever window a peer announces, it is acknowledged after at least 1 byte and at most the window.
+      const window = hello.session?.window;
+      const every = ackEveryBytes(window);
+      if (!Number.isSafeInteger(every) || every < 1 || (window !== undefined && every > window)) throw new Error(`window ${window} acknowledged every ${every} bytes`);
+      return hello;
+    },
   },
   {
     // A Rejected frame's payload: which of our messages the peer dropped, and why.
