@@ -9,7 +9,7 @@
  */
 import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Join, Note } from '../../tools/cluster-node/src/classes';
-import { clusterBed, clusterClient, type ClusterNode } from '../support/cluster-node';
+import { clusterBed, clusterClient, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
 import { cutProxies, type CutProxy } from '../support/cut-proxy';
 import { nextEvent } from '../support/harness';
 import { lostAndTwice, notesUntilMarker } from '../support/notes';
@@ -20,13 +20,6 @@ const { h, nodes, redis } = clusterBed();
 const proxies = cutProxies();
 afterEach(() => proxies.closeAll());
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * Heartbeats every 100 ms, lapsing after 2 s (questions wait 3 s): on a loaded machine a
- * node's pause of half a second must not make it dead to the others (its clients would
- * vanish from `peers()`). What these tests check does not wait on heartbeats: Redis says
- * at once that nothing listens on a killed node's channel.
- */
-const HEARTBEAT = ['100', '2000', '3000'];
 
 /** A client of the cluster, its name (it joined room r under it), and what it got. */
 interface Member {
