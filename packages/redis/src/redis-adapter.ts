@@ -251,7 +251,7 @@ export class RedisAdapter implements Adapter {
         this.#drop(err, `a ${envelope.kind} message from node ${envelope.node}`);
       }
     }
-    if (logged !== undefined) this.#log?.heard(logged);
+    if (logged !== undefined) this.#log?.heard(logged, envelope.node === this.node);
   }
 
   #dispatch(envelope: Envelope): void {

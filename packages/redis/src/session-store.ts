@@ -199,8 +199,10 @@ export class RedisSessionStore implements SessionStore {
     try {
       const skip = (where: string) => (err: unknown): void =>
         this.#host.fault(new BadDataError(`skipped an entry of ${where} while resuming session ${id}: ${err instanceof Error ? err.message : String(err)}`));
+      // Taken now, as the peer is in its rooms: what this node broadcasts or hears from now on reaches it live.
+      const mark = this.#log.mark();
       for (const payload of await this.#direct.take(id, from.received, skip(`what was kept for it`))) send(payload);
-      await this.#log.replay(from.checkpoint, this.#node, deliver, skip("the cluster's log"));
+      await this.#log.replay(from.checkpoint, mark, this.#node, deliver, skip("the cluster's log"));
     } finally {
       const tracked = this.#tracked.get(id);
       if (tracked !== undefined) tracked.replaying = false;
