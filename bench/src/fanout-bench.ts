@@ -5,9 +5,16 @@
  * the same work in the same run. This process starts a `redis-server` on a free port and
  * forks every other process: 3 nodes, and one client process per node holding its share
  * of the clients. Node 0 publishes rounds of `--burst` messages to the room; a round ends
- * when every client has all of them (so no one is flooded), and the rate is deliveries
- * over the timed rounds' wall time. Latency is receive time less the send time carried
- * in the message (one machine, one clock). Never part of `pnpm test`.
+ * when every client has all of them, and the rate is deliveries over the timed rounds'
+ * wall time. Latency is receive time less the send time carried in the message (one
+ * machine, one clock). Never part of `pnpm test`.
+ *
+ * Two modes, run by run: `rounds` publishes a round once the last has ended (no one is
+ * flooded; this measures a round's path through the processes, its latency, more than a
+ * rate), `stream` keeps `--window` rounds in flight (the next is published once the one
+ * `--window` back has ended), so each process has several messages per tick to batch and
+ * the rate is bound by CPU rather than by round trips; its latency includes the time a
+ * message waits behind the window.
  *
  * Contenders, interleaved run by run: `oon` (sessions on, the default), `oon-nosession`
  * (clients with `reconnect: false`: no acks and no resume, as socket.io without
@@ -18,8 +25,9 @@
  * follows the load, the CPU per message much less.
  *
  * Flags: `--clients=N` (default 1,000), `--rounds=N` timed (default 100) of `--burst=N`
- * messages (default 10), `--runs=N` per contender (default 3), `--only=a,b` (contenders),
- * `--cpu-prof=DIR` (every forked process writes a CPU profile there).
+ * messages (default 10), `--runs=N` per contender and mode (default 3), `--only=a,b`
+ * (contenders), `--modes=rounds,stream` (default both), `--window=N` (rounds in flight in
+ * `stream`, default 8), `--cpu-prof=DIR` (every forked process writes a CPU profile there).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -50,6 +58,9 @@ class Tick {
 /** `oon-nosession`: OON's clients without a session (`reconnect: false`), which socket.io's (without connection state recovery) do not have either. */
 type Contender = 'oon' | 'oon-nosession' | 'socket.io' | 'floor';
 const CONTENDERS: readonly Contender[] = ['oon', 'oon-nosession', 'socket.io', 'floor'];
+/** `rounds`: one round in flight; `stream`: `--window` rounds in flight. */
+type Mode = 'rounds' | 'stream';
+const MODES: readonly Mode[] = ['rounds', 'stream'];
 const NODES = 3;
 /** `--cpu-prof=DIR`: every forked process writes a CPU profile there (`--cpu-prof` of Node). */
 const profileDir = process.argv.find((arg) => arg.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
@@ -158,7 +169,38 @@ interface Figures {
 type Role = 'publisher' | 'other nodes' | 'clients' | 'redis';
 const ROLES: readonly Role[] = ['publisher', 'other nodes', 'clients', 'redis'];
 
-async function run(contender: Contender, options: { clients: number; rounds: number; burst: number }): Promise<Figures> {
+/** What one run does: `inFlight` rounds may be published and not yet ended at once. */
+interface RunOptions {
+  readonly clients: number;
+  readonly rounds: number;
+  readonly burst: number;
+  readonly inFlight: number;
+}
+
+/**
+ * Follows the client processes' reports: `until(round)` resolves once every one of them
+ * has all of `round` rounds.
+ */
+function roundsEnded(holders: readonly ChildProcess[]): (round: number) => Promise<void> {
+  const progress = holders.map(() => 0);
+  let waiting: { round: number; resolve: () => void } | undefined;
+  const ended = (): number => Math.min(...progress);
+  holders.forEach((holder, i) =>
+    holder.on('message', (m: { round?: number }) => {
+      if (m.round === undefined) return;
+      if (m.round !== (progress[i] as number) + 1) throw new Error(`client process ${i} reported round ${m.round} after ${progress[i]}`);
+      progress[i] = m.round;
+      if (waiting !== undefined && ended() >= waiting.round) {
+        const { resolve } = waiting;
+        waiting = undefined;
+        resolve();
+      }
+    }),
+  );
+  return (round) => (ended() >= round ? Promise.resolve() : new Promise((resolve) => (waiting = { round, resolve })));
+}
+
+async function run(contender: Contender, options: RunOptions): Promise<Figures> {
   const redis = await startRedis();
   const children: ChildProcess[] = [];
   const fork_ = (args: string[]): ChildProcess => {
@@ -185,18 +227,19 @@ async function run(contender: Contender, options: { clients: number; rounds: num
     let cpuBefore = readCpu();
     let started = 0;
     let sent = 0;
-    for (let round = 1; round <= WARMUP_ROUNDS + options.rounds; round++) {
+    const until = roundsEnded(holders);
+    const lastRound = WARMUP_ROUNDS + options.rounds;
+    for (let round = 1; round <= lastRound; round++) {
       if (round === WARMUP_ROUNDS + 1) {
+        await until(WARMUP_ROUNDS); // the timed rounds start from empty pipes
         started = performance.now();
         cpuBefore = readCpu();
       }
-      const done = holders.map((h) => once(h, 'message') as Promise<[{ round: number }]>);
+      await until(round - options.inFlight);
       (nodes[0] as ChildProcess).send({ publish: options.burst, from: sent });
       sent += options.burst;
-      for (const [report] of await Promise.all(done)) {
-        if (report.round !== round) throw new Error(`round ${round} reported as ${report.round}`);
-      }
     }
+    await until(lastRound);
     const seconds = (performance.now() - started) / 1000;
     const cpuAfter = readCpu();
     for (const h of holders) {
@@ -236,31 +279,59 @@ function describeCpu(cpu: Partial<Record<Role, CpuTime>>): string {
 
 async function main(): Promise<void> {
   const options = { clients: Number(flag('clients', '1000')), rounds: Number(flag('rounds', '100')), burst: Number(flag('burst', '10')) };
+  const streamWindow = Number(flag('window', '8'));
   const runs = Number(flag('runs', '3'));
   const contenders = flag('only', CONTENDERS.join(',')).split(',') as Contender[];
   const unknown = contenders.filter((c) => !CONTENDERS.includes(c));
   if (unknown.length > 0) throw new RangeError(`--only: unknown contender ${unknown.join(', ')} (known: ${CONTENDERS.join(', ')})`);
-  console.log(`${options.clients} clients over ${NODES} nodes on one Redis, ${options.rounds} rounds of ${options.burst} small objects to the room, ${runs} runs each`);
-  const figures = new Map<Contender, Figures[]>();
+  const modes = flag('modes', MODES.join(',')).split(',') as Mode[];
+  if (modes.some((m) => !MODES.includes(m))) throw new RangeError(`--modes: known modes are ${MODES.join(', ')}`);
+  console.log(
+    `${options.clients} clients over ${NODES} nodes on one Redis, ${options.rounds} rounds of ${options.burst} small objects to the room, ${runs} runs each; modes ${modes.join(', ')} (stream: ${streamWindow} rounds in flight)`,
+  );
+  const figures = new Map<string, Figures[]>();
   for (let r = 0; r < runs; r++) {
-    for (const contender of contenders) {
-      const result = await run(contender, options);
-      figures.set(contender, [...(figures.get(contender) ?? []), result]);
-      console.log(`${contender}: ${result.rate.toFixed(0)} delivered/s, latency p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, load ${result.load.toFixed(2)}`);
-      console.log(`  CPU µs per delivery (user+system): ${describeCpu(result.cpu)}`);
+    for (const mode of modes) {
+      for (const contender of contenders) {
+        const result = await run(contender, { ...options, inFlight: mode === 'stream' ? streamWindow : 1 });
+        const key = `${mode} ${contender}`;
+        figures.set(key, [...(figures.get(key) ?? []), result]);
+        console.log(`${key}: ${result.rate.toFixed(0)} delivered/s, latency p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, load ${result.load.toFixed(2)}`);
+        console.log(`  CPU µs per delivery (user+system): ${describeCpu(result.cpu)}`);
+      }
     }
   }
+  summarize(figures, modes);
+}
+
+/** Prints the medians per mode and contender as Markdown tables: rates and latency, then CPU per delivery by role. */
+function summarize(figures: ReadonlyMap<string, Figures[]>, modes: readonly Mode[]): void {
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   const totalCpu = (f: Figures): number => Object.values(f.cpu).reduce((sum, used) => sum + used.user + used.system, 0);
-  const socketIo = figures.get('socket.io');
-  const baseRate = socketIo === undefined ? undefined : median(socketIo.map((f) => f.rate));
-  console.log('\n| contender | delivered/s | vs socket.io | p50 latency (ms) | p99 latency (ms) | CPU µs per delivery | load average |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const [contender, results] of figures) {
+  const range = (values: number[], digits: number, unit = ''): string => `${Math.min(...values).toFixed(digits)}${unit} to ${Math.max(...values).toFixed(digits)}${unit}`;
+  console.log('\n| mode | contender | delivered/s | vs socket.io | run by run | p50 latency (ms) | p99 latency (ms) | CPU µs per delivery | load average |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const [key, results] of figures) {
+    const base = figures.get(`${key.split(' ')[0] as string} socket.io`);
     const rate = median(results.map((f) => f.rate));
-    const loads = results.map((f) => f.load);
+    const vs = base === undefined ? '' : `${(rate / median(base.map((f) => f.rate))).toFixed(1)}x`;
+    // Runs are interleaved: run i of each contender ran beside run i of socket.io.
+    const byRun = base === undefined ? '' : range(results.map((f, i) => f.rate / (base[i] as Figures).rate), 1, 'x');
+    const [mode, contender] = key.split(' ');
     console.log(
-      `| ${contender} | ${rate.toFixed(0)} | ${baseRate === undefined ? '' : `${(rate / baseRate).toFixed(1)}x`} | ${median(results.map((f) => f.p50)).toFixed(1)} | ${median(results.map((f) => f.p99)).toFixed(1)} | ${median(results.map(totalCpu)).toFixed(2)} | ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} |`,
+      `| ${mode} | ${contender} | ${rate.toFixed(0)} | ${vs} | ${byRun} | ${median(results.map((f) => f.p50)).toFixed(1)} | ${median(results.map((f) => f.p99)).toFixed(1)} | ${median(results.map(totalCpu)).toFixed(2)} | ${range(results.map((f) => f.load), 1)} |`,
     );
+  }
+  console.log(`\n| CPU µs per delivery, user+system (median run) | ${ROLES.join(' | ')} |\n| --- |${ROLES.map(() => ' ---: |').join('')}`);
+  for (const mode of modes) {
+    for (const [key, results] of figures) {
+      if (!key.startsWith(`${mode} `)) continue;
+      const middle = [...results].sort((a, b) => totalCpu(a) - totalCpu(b))[Math.floor(results.length / 2)] as Figures;
+      const cells = ROLES.map((role) => {
+        const used = middle.cpu[role];
+        return used === undefined ? '' : role === 'redis' ? (used.user + used.system).toFixed(2) : `${used.user.toFixed(2)}+${used.system.toFixed(2)}`;
+      });
+      console.log(`| ${key} | ${cells.join(' | ')} |`);
+    }
   }
 }
 

@@ -37,6 +37,15 @@ export interface BroadcastResult<Data extends object = PeerData, Identity extend
 }
 
 /**
+ * Hands each of `shared`, in order, to each peer in turn: all of them to one peer before
+ * the next, so each peer's objects are gone through once for the lot. A refusal is
+ * neither thrown nor counted: no one waits on these (broadcasts from other nodes).
+ */
+export function handEach<P extends Pick<Peer, 'offerShared'>>(peers: Iterable<P>, shared: readonly SharedMessage[]): void {
+  for (const peer of peers) for (const one of shared) peer.offerShared(one);
+}
+
+/**
  * Hands `shared` to each peer in turn, encoded once per codec (every peer gets the same
  * payload and message id); a refusal is counted, never thrown.
  */

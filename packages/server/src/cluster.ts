@@ -3,6 +3,7 @@ import type { CodecOptions, Logger } from '@oon/wire';
 import type { SharedMessage } from '@oon/wire/internal';
 import type { Adapter, AdapterFactory, AdapterHost, PeerSelection, PeerSnapshot, SessionClaim, SessionProgress } from './adapter';
 import { ClusterCodec } from './cluster-payload';
+import { HeardBroadcasts } from './heard-broadcasts';
 import type { RoomIndex, RoomSelection } from './rooms';
 
 /** A peer as the cluster part of a server needs it. */
@@ -23,8 +24,8 @@ export interface ClusterServer<P extends ClusterPeer> {
   readonly rooms: RoomIndex<P>;
   readonly codecOptions: CodecOptions;
   readonly logger: Logger | undefined;
-  /** Hands a broadcast from another node to this node's peers `selection` aims at. */
-  deliver(peers: Iterable<P>, shared: SharedMessage): void;
+  /** Hands broadcasts from other nodes, each in turn, to each of `peers`. */
+  deliver(peers: Iterable<P>, shared: readonly SharedMessage[]): void;
   /** A server-side message arrived from `node`. */
   serverMessage(object: object, node: string): void;
   fault(error: OonError): void;
@@ -68,6 +69,8 @@ function jsonCopy(value: unknown): unknown {
 export class Cluster<P extends ClusterPeer> {
   readonly #server: ClusterServer<P>;
   readonly #codec: ClusterCodec;
+  /** Broadcasts from other nodes, handed out once the run of Redis messages they came in ends. */
+  readonly #heard: HeardBroadcasts<P>;
   readonly adapter: Adapter;
   /** True when the server has an adapter: there may be other nodes. */
   readonly spans: boolean;
@@ -75,6 +78,7 @@ export class Cluster<P extends ClusterPeer> {
   constructor(server: ClusterServer<P>, factory: AdapterFactory | undefined) {
     this.#server = server;
     this.#codec = new ClusterCodec(server.codecOptions);
+    this.#heard = new HeardBroadcasts<P>((peers, shared) => server.deliver(peers, shared));
     this.spans = factory !== undefined;
     this.adapter = factory === undefined ? memoryAdapter() : factory(this.#host());
   }
@@ -160,7 +164,7 @@ export class Cluster<P extends ClusterPeer> {
       // Left out by its name on the node it came from: still left out.
       if (!this.#aims(selection, peer) || selection.exceptPeers.includes(name)) return;
       try {
-        this.#server.deliver([peer], this.#codec.decodeShared(payload));
+        this.#server.deliver([peer], [this.#codec.decodeShared(payload)]);
         replayed += 1;
       } catch (err) {
         this.#server.fault(err instanceof OonError ? err : new BadDataError(`a broadcast of the cluster's log could not be read: ${String(err)}`, { cause: err }));
@@ -192,23 +196,30 @@ export class Cluster<P extends ClusterPeer> {
     return {
       codecOptions: server.codecOptions,
       logger: server.logger,
-      deliver: (selection, payload) => {
-        const peers = this.select(selection);
-        // A node with no peer the broadcast aims at reads its header only: the object is not decoded.
-        if (peers.size > 0) server.deliver(peers, this.#codec.decodeShared(payload));
-      },
+      deliver: (selection, payload) => this.#heard.hear(selection, (aim) => this.select(aim), () => this.#codec.decodeShared(payload)),
       describe: (selection) => [...this.select(selection)].map((peer) => this.describe(peer)),
       count: (selection) => this.select(selection).size,
-      receive: (payload, node) => server.serverMessage(this.#codec.decode(payload).object, node),
+      // What else arrives waits for the broadcasts heard before it, and may change whom the next reach.
+      receive: (payload, node) => {
+        this.#heard.flush();
+        server.serverMessage(this.#codec.decode(payload).object, node);
+      },
       fault: (error) => server.fault(error),
-      nodeDown: (node) => server.nodeDown(node),
+      nodeDown: (node) => {
+        this.#heard.flush();
+        server.nodeDown(node);
+      },
       sendTo: async (id, payload) => {
+        this.#heard.flush();
         const { object, uuid, ignore } = this.#codec.decode(payload);
         await this.#local(id).send(object, { uuid, ignore });
       },
       resumeWindow: server.resumeWindow,
       sessions: () => server.sessions(),
-      sessionMoved: (id, node) => server.sessionMoved(id, node),
+      sessionMoved: (id, node) => {
+        this.#heard.flush();
+        server.sessionMoved(id, node);
+      },
     };
   }
 }

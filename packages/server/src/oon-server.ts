@@ -25,7 +25,7 @@ import {
   type SessionGrant,
   type Transport,
 } from '@oon/wire/internal';
-import { broadcastTo, type BroadcastResult } from './broadcast';
+import { handEach, type BroadcastResult } from './broadcast';
 import { BroadcastOperator, type PeerRef } from './broadcast-operator';
 import type { SessionClaim, SessionProgress } from './adapter';
 import { Cluster } from './cluster';
@@ -105,7 +105,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
         rooms: this.#rooms,
         codecOptions: this.#options.connection,
         logger: this.#logger,
-        deliver: (peers, shared) => void broadcastTo(peers, shared),
+        deliver: (peers, shared) => handEach(peers, shared),
         serverMessage: (object, node) => this.emit('serverMessage', object, node),
         fault: (error) => this.#fault(error),
         nodeDown: (node) => this.emit('nodeDown', node),

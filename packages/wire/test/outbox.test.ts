@@ -57,6 +57,27 @@ describe('Outbox', () => {
     expect(outbox.refusal(13, true)).toBe(100 + CONTROL_ALLOWANCE_BYTES);
   });
 
+  it("within one writer batch, admits what fits in the room its last check found without reading the socket again; past that room, after a refusal or in the next batch it checks again", () => {
+    let reads = 0;
+    const session = heldSession();
+    const outbox = new Outbox(() => (reads += 1, 0), 100, session);
+    expect(outbox.credited(1, 7)).toBe(false); // nothing checked yet
+    expect(outbox.refusal(30, false, 7)).toBe(0); // 70 bytes of room left in batch 7
+    session.heldBytes = 30;
+    expect(reads).toBe(1);
+    expect(outbox.credited(30, 7)).toBe(true);
+    expect(outbox.credited(30, 7)).toBe(true);
+    session.heldBytes = 90;
+    expect(outbox.credited(30, 7)).toBe(false); // 10 left
+    expect(outbox.credited(10, 8)).toBe(false); // the socket may hold more in the next batch
+    expect(reads).toBe(1);
+    expect(outbox.refusal(30, false, 7)).toBe(90);
+    expect(outbox.credited(1, 7)).toBe(false); // a refusal (an eviction) leaves no credit
+    session.heldBytes = 0;
+    expect(outbox.refusal(500, false, 9)).toBe(0); // one frame past the bound when nothing is held
+    expect(outbox.credited(1, 9)).toBe(false);
+  });
+
   it('words the eviction as BadConn naming the peer, the bytes, the limit and what to raise', () => {
     const error = new Outbox(() => 0, 100, heldSession()).slowConsumer('127.0.0.1:4000', 123);
     expect(error).toBeInstanceOf(BadConnError);

@@ -14,6 +14,11 @@ class Note {
   }
 }
 
+@NetClass({ registry })
+class Memo {
+  @NetField() text: string = '';
+}
+
 /**
  * A link that records the frames written to it, decoded with its own codec (JSON unless
  * given), for a peer that knows every class unless `refuseUnknown` says otherwise.
@@ -236,6 +241,24 @@ describe('Session', () => {
       session.attach(knowing, 0);
       await session.send(new Note(3));
       expect(knowing.frames).toEqual([{ kind: FrameKind.Message, seq: 1, n: 3 }]);
+    });
+
+    it("checks each class against the link's peer, however often a class was sent before: another class, and the same class on a new link", async () => {
+      const session = new Session({ peer: 'p' });
+      const unknownNote = new BadDataError('peer does not know class `Note`');
+      const unknownMemo = new BadDataError('peer does not know class `Memo`');
+      const notesOnly = recordingLink(undefined, (object) => (object instanceof Memo ? unknownMemo : undefined));
+      session.attach(notesOnly, 0);
+      await session.send(new Note(1));
+      await session.send(new Note(2));
+      await expect(session.send(new Memo())).rejects.toBe(unknownMemo);
+      session.detach(notesOnly);
+
+      const stranger = recordingLink(undefined, (object) => (object instanceof Note ? unknownNote : undefined));
+      session.attach(stranger, 2);
+      await expect(session.send(new Note(3))).rejects.toBe(unknownNote);
+      expect(stranger.frames).toEqual([]);
+      expect(session.stats.sent).toBe(2);
     });
 
     it('re-encodes what it resends when the new link agreed on another codec: binary frames go out as JSON', async () => {

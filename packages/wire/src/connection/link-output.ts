@@ -43,6 +43,12 @@ export class LinkOutput {
   readonly #hooks: LinkOutputHooks;
   /** How messages are written, once the codec is agreed. */
   #out: MessageOut | undefined;
+  /**
+   * The last class sent on this link (the peer's hello lists it, and it encoded, so its
+   * registered name is fixed): a message of the same class skips the check, a chain of
+   * calls into the link's own objects per peer that was a fifth of a broadcast's send.
+   */
+  #knownClass: unknown;
 
   /** `session`: what a session holds for the peer, counted by the outbox with what the transport holds. */
   constructor(transport: Transport, options: LinkOutputOptions, session: HeldSession, hooks: LinkOutputHooks) {
@@ -81,7 +87,9 @@ export class LinkOutput {
     if (refused !== undefined) return refused;
     const out = this.#out as MessageOut;
     const payload = shared.payloadFor(key, out.codec);
-    return isRefusal(payload) ? payload : writePayload(out, FrameKind.Message, payload);
+    if (isRefusal(payload)) return payload;
+    this.#knownClass = shared.message.object.constructor;
+    return writePayload(out, FrameKind.Message, payload);
   }
 
   /**
@@ -100,7 +108,8 @@ export class LinkOutput {
   /** Why `object` cannot be sent now (the connection is not open, or the peer's hello did not list its class); `undefined` if it can. */
   cannotSend(object: object): OonError | undefined {
     if (this.#hooks.state() !== 'open' || this.#out === undefined) return this.notOpen();
-    return this.#hooks.refuseUnknown(object);
+    // `?.`: plain JavaScript may send `undefined` (a handler that returns nothing; the codec refuses it).
+    return (object as object | undefined)?.constructor === this.#knownClass ? undefined : this.#hooks.refuseUnknown(object);
   }
 
   /** The error of a send made while the connection is not open. */
@@ -138,11 +147,15 @@ export class LinkOutput {
    * closing for another reason refuses the frame without evicting.
    */
   admit(bytes: number, control = false): OonError | undefined {
+    const outbox = this.#outbox;
+    const batch = this.writer.batch;
+    // Credit is found only while not evicted: an eviction is a refusal, which drops it.
+    if (outbox.credited(bytes, batch)) return undefined;
     const evicted = this.#hooks.evictedWith();
     if (evicted !== undefined) return evicted;
-    const held = this.#outbox.refusal(bytes, control);
+    const held = outbox.refusal(bytes, control, batch);
     if (held === 0) return undefined;
-    const error = this.#outbox.slowConsumer(this.#hooks.describePeer(), held);
+    const error = outbox.slowConsumer(this.#hooks.describePeer(), held);
     this.#hooks.evict(error);
     return error;
   }

@@ -34,6 +34,17 @@ export class Outbox {
   readonly #socketPending: () => number;
   readonly #session: HeldSession;
   readonly #maxPendingBytes: number;
+  /**
+   * Bytes of frames that may still be admitted in batch `#creditBatch` without reading
+   * the bound again: within one batch what counts only grows by the session's messages
+   * admitted here (the socket's share is read once per batch, the batch itself is not
+   * counted, acks only free room), so the room found at one check, less what was
+   * admitted since, is room. Sending one message to many peers checked each peer's bound
+   * per message, a chain of calls into objects of its own per peer that was a tenth of
+   * the send.
+   */
+  #credit = 0;
+  #creditBatch = -1;
 
   /** `socketPending` tells the bytes the socket holds for the peer now; `session` what a session holds for it. */
   constructor(socketPending: () => number, maxPendingBytes: number, session: HeldSession) {
@@ -53,12 +64,29 @@ export class Outbox {
    * Whether `bytes` more may be held for the peer: 0 if so, else the bytes already held
    * (the frame would take them past the bound). One frame bigger than the bound still
    * goes to a peer for which nothing is held; a control frame may pass the bound by
-   * {@link CONTROL_ALLOWANCE_BYTES}.
+   * {@link CONTROL_ALLOWANCE_BYTES}. `batch`, if given, names the frame writer's batch
+   * being gathered (it changes when one is handed to the socket): the room found is
+   * credited to it ({@link Outbox.credited}).
    */
-  refusal(bytes: number, control = false): number {
+  refusal(bytes: number, control = false, batch?: number): number {
     const held = this.held;
     const limit = control ? this.#maxPendingBytes + CONTROL_ALLOWANCE_BYTES : this.#maxPendingBytes;
-    return held > 0 && held + bytes > limit ? held : 0;
+    if (held > 0 && held + bytes > limit) {
+      this.#creditBatch = -1;
+      return held;
+    }
+    if (batch !== undefined) {
+      this.#credit = Math.max(0, this.#maxPendingBytes - held - bytes);
+      this.#creditBatch = batch;
+    }
+    return 0;
+  }
+
+  /** True, and counted, when `bytes` more fit in the room the last check of `batch` found: no need to check the bound. */
+  credited(bytes: number, batch: number): boolean {
+    if (batch !== this.#creditBatch || bytes > this.#credit) return false;
+    this.#credit -= bytes;
+    return true;
   }
 
   /** The error a refused write evicts the peer with. */

@@ -96,6 +96,8 @@ export class FrameWriter {
   #deferred: Uint8Array[] = [];
   #endDeferred = false;
   #lastBatchBytes = 0;
+  /** Counts the batches handed to the transport: what is gathered now is batch number `batch`. */
+  #batchNumber = 0;
   #batch: Batch | undefined;
   #scheduled = false;
   /** The transport's `pendingBytes` when the batch being gathered began. */
@@ -113,6 +115,11 @@ export class FrameWriter {
     this.#transport = transport;
     this.#failure = failure;
     this.#batching = options.batch ?? true;
+  }
+
+  /** Names the batch being gathered: it changes each time one is handed to the transport (and {@link FrameWriter.socketPendingBytes} may change). */
+  get batch(): number {
+    return this.#batchNumber;
   }
 
   /**
@@ -262,6 +269,7 @@ export class FrameWriter {
     this.#gathered = 0;
     this.#runBytes = 0;
     this.#batch = undefined;
+    this.#batchNumber += 1;
     const done =
       batch === undefined
         ? undefined

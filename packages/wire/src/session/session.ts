@@ -54,6 +54,12 @@ export class Session {
   #maxFrameBytes = 0;
   /** The last link's check of the peer's classes: what is sent while detached goes to the same peer. */
   #refuseUnknown: SessionLink['refuseUnknown'] = () => undefined;
+  /**
+   * The last class sent on this link (the peer's hello lists it, and it encoded, so its
+   * registered name is fixed): a message of the same class skips the check, a chain of
+   * calls into the link's own objects per peer that was a fifth of a broadcast's send.
+   */
+  #knownClass: unknown;
   /** What was sent and not acknowledged, and what waits to be written, encoded with `#codec`. */
   readonly #outgoing: OutgoingLog;
   /** Sends made while a message of this session was being encoded (a getter that sends): they follow it. */
@@ -184,7 +190,8 @@ export class Session {
     if (this.#ended || codec === undefined) {
       return new BadConnError(`cannot send to ${this.#describePeer()}: the connection is closed and its session has ended`);
     }
-    const unknown = this.#refuseUnknown(object);
+    // `?.`: plain JavaScript may send `undefined` (the codec refuses it).
+    const unknown = (object as object | undefined)?.constructor === this.#knownClass ? undefined : this.#refuseUnknown(object);
     if (unknown !== undefined) return unknown;
     if (this.#outgoing.frameOpen) return this.#offerNested(codec, object, options, shared);
     const outgoing = this.#outgoing;
@@ -202,6 +209,7 @@ export class Session {
       this.#sendNested();
       return toOonError(err);
     }
+    this.#knownClass = object.constructor;
     const outcome = this.#keep(outgoing.openFrameBytes);
     this.#sendNested();
     return outcome;
@@ -287,6 +295,7 @@ export class Session {
     this.#link = link;
     this.#maxFrameBytes = link.maxFrameBytes;
     this.#refuseUnknown = (object) => link.refuseUnknown(object);
+    this.#knownClass = undefined;
     this.#peer = link.describePeer();
     this.#outgoing.rewind();
     this.#acknowledge(peerReceived);
