@@ -1,7 +1,8 @@
 /**
  * The transport half of the bench: a child process receives over 127.0.0.1, this process
  * sends. One-way: bursts of the small message for a fixed time, the rate counted when the
- * child has revived the last one. Requests: one at a time, each round trip timed.
+ * child has revived the last one. Requests: one at a time, each round trip timed, in
+ * blocks that take turns across the transports.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +27,15 @@ export interface TransportBenchOptions {
   warmupRequests?: number;
   /** Timed requests per transport, spread over the rounds. @default 9000 */
   requests?: number;
+  /**
+   * Requests timed in a row on one transport before the next one's turn. A round trip's
+   * latency depends on where the scheduler puts the two processes (one core ~30 µs; two,
+   * each waking an idle core, ~55-90 µs) and on what else runs, which change within
+   * seconds: timed in several blocks that take turns, every transport meets the same
+   * states. Not much shorter: each turn starts with caches another transport filled,
+   * which weighs more on a line with more code (blocks of 200 cost OON ~0.5 µs). @default 1000
+   */
+  requestBlock?: number;
 }
 
 /** One transport's figures. */
@@ -61,6 +71,7 @@ export async function benchTransports(contenders: readonly TransportContender[],
   const rounds = options.rounds ?? 3;
   const burst = options.burst ?? 1000;
   const requestsPerRound = Math.ceil((options.requests ?? 9000) / rounds);
+  const requestBlock = options.requestBlock ?? 1000;
   const sessions: Session[] = [];
   try {
     for (const contender of contenders) {
@@ -69,7 +80,7 @@ export async function benchTransports(contenders: readonly TransportContender[],
       const ready = await session.replies.next('ready');
       session.client = await contender.connect(ready.port);
       session.sent = await sendFor(session, burst, options.warmupMs ?? 500);
-      await timeRequests(session, options.warmupRequests ?? 2000, []);
+      await timeRequests(session, options.warmupRequests ?? 2000, [], true);
     }
     for (let r = 0; r < rounds; r++) {
       for (const session of sessions) {
@@ -77,8 +88,8 @@ export async function benchTransports(contenders: readonly TransportContender[],
         const before = session.sent;
         session.sent = await sendFor(session, burst, options.durationMs ?? 1000);
         session.rates.push(((session.sent - before) * 1000) / (performance.now() - start));
-        await timeRequests(session, requestsPerRound, session.latencies);
       }
+      await timeRequestBlocks(sessions, requestsPerRound, requestBlock);
     }
     return sessions.map(summarize);
   } finally {
@@ -130,15 +141,33 @@ async function sendFor(session: Session, burst: number, ms: number): Promise<num
   return total;
 }
 
-/** Times `count` requests one at a time, adding each round trip (ms) to `into`; the first reply is deep-checked. */
-async function timeRequests(session: Session, count: number, into: number[]): Promise<void> {
+/**
+ * Times `count` requests on each transport in blocks of `block`, the transports taking
+ * turns, each block starting with the next transport in line, so that what the machine
+ * does meanwhile falls on all of them alike.
+ */
+async function timeRequestBlocks(sessions: readonly Session[], count: number, block: number): Promise<void> {
+  for (let done = 0, turn = 0; done < count; done += block, turn++) {
+    for (let i = 0; i < sessions.length; i++) {
+      const session = sessions[(i + turn) % sessions.length] as Session;
+      await timeRequests(session, Math.min(block, count - done), session.latencies);
+    }
+  }
+}
+
+/**
+ * Times `count` requests one at a time, adding each round trip (ms) to `into`, after one
+ * untimed request (the first after another transport's turn); `check` deep-checks its reply.
+ */
+async function timeRequests(session: Session, count: number, into: number[], check = false): Promise<void> {
   const client = session.client as TransportClient;
   if (client.timeRequests !== undefined) {
     into.push(...(await client.timeRequests(count)));
     return;
   }
   const message = smallGraph();
-  deepCheck(message, await client.request(message));
+  const first = await client.request(message);
+  if (check) deepCheck(message, first);
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     await client.request(message);
