@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import type { PageApi } from './fixtures/page-api';
 import { browserRig, callPage, type BrowserRig } from '../support/browser-page';
 import { exampleProcesses, type ExampleProcess } from '../support/example-process';
+import { freePort } from '../support/free-port';
 import { waitUntil } from '../support/wait-until';
 
 const processes = exampleProcesses(join(__dirname, 'fixtures', 'dist'));
@@ -22,7 +23,8 @@ afterAll(async () => {
   await rig?.close();
 });
 
-async function startServer(port = 0): Promise<ExampleProcess & { port: number }> {
+/** Starts the server on `port`: one the kernel hands no other socket while it is down (free-port.ts), so it can start again there. */
+async function startServer(port: number): Promise<ExampleProcess & { port: number }> {
   const server = processes.start('server', [port]);
   const listening = await server.line(/^listening \d+$/);
   return { ...server, port: Number(listening.slice(10)) };
@@ -31,7 +33,7 @@ async function startServer(port = 0): Promise<ExampleProcess & { port: number }>
 describe('a page whose server process is killed with SIGKILL and restarted', () => {
   it('loses nothing it streamed: its client resends what was not acknowledged', async () => {
     const TOTAL = 3_000;
-    const first = await startServer();
+    const first = await startServer(await freePort());
     await callPage<PageApi, 'connect'>(page, 'connect', `ws://127.0.0.1:${first.port}/`);
     // Paced (about 1.5 s in all), so the server is killed while the page is still sending.
     const streaming = callPage<PageApi, 'stream'>(page, 'stream', TOTAL, { every: 20, ms: 10 });

@@ -1,5 +1,5 @@
 import { NetClass, NetField, TimeoutError } from '@oon/core';
-import { DEFAULT_REQUEST_TIMEOUT } from '@oon/wire';
+import { DEFAULT_REQUEST_TIMEOUT, requestName } from '@oon/wire';
 import { expectOonError, harness, TRANSPORTS } from '../support/harness';
 
 @NetClass()
@@ -26,6 +26,15 @@ class LoudPing extends Ping {}
 @NetClass()
 class Unanswered {
   @NetField() note: string = '';
+}
+
+/** A request that names itself (`[requestName]`), so its failures name it by what it carries. */
+@NetClass()
+class Command {
+  @NetField() action: string = 'refund';
+  [requestName](): string {
+    return `${this.action} command`;
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,7 +91,13 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       const { server, port } = await h.listeningServer();
       server.handle(Ping, () => new Pong());
       const client = await h.connectedClient(port);
-      await expectOonError(client.request(new Unanswered()), 'BadData', 'no handler for Unanswered requests');
+      const unanswered = await expectOonError(client.request(new Unanswered()), 'BadData');
+      // The request is named once, by the prefix every failed request has; the reason says what to fix.
+      expect(unanswered.message).toMatch(
+        /^\S+ answered: Unanswered request failed: no handler here takes this class, nor a class it extends: register one on this side with handle\(\)$/,
+      );
+      const command = await expectOonError(client.request(new Command()), 'BadData');
+      expect(command.message).toMatch(/ answered: refund command request failed: no handler here takes class Command, nor a class it extends: register one on this side with handle\(\)$/);
       expect((await client.request<Pong>(new Ping())).n).toBe(0);
     });
 

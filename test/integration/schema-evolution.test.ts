@@ -136,3 +136,30 @@ describe.each(['binary', 'json'] as const)('a v1 client and a v2 server (%s code
     expect(client.connected).toBe(true);
   });
 });
+
+describe('a field declared () => Object', () => {
+  /** A `Box` whose field is declared `() => Object`, beside a `Car` with these fields (so two registries differ). */
+  function boxRegistry(carFields: number) {
+    const registry = new Registry();
+    class Car {}
+    for (let i = 0; i < carFields; i++) NetField(t.int)(Car.prototype, `f${i}`);
+    registry.register(Car, 'Car');
+    @NetClass({ registry, name: 'Box' })
+    class Box {
+      @NetField(() => Object) payload: object | null = null;
+    }
+    return { registry, Box };
+  }
+
+  it('fails connect() with BadData saying what to declare, rather than passing the hello and failing each send once the schemas differ', async () => {
+    const { port } = await h.listeningServer({ registry: boxRegistry(2).registry });
+    const client = h.client(port, { registry: boxRegistry(1).registry });
+
+    const err = await expectOonError(client.connect(), 'BadData');
+
+    expect(err.message.startsWith(
+      'Box.payload: Object is not a type OON can send (it says nothing of what the field holds, so two schemas cannot agree on it); declare t.json for plain JSON data, or the @NetClass class its values are, as in () => Car (registered subclasses of it travel too)',
+    )).toBe(true);
+    expect(client.connected).toBe(false);
+  });
+});

@@ -7,14 +7,18 @@
 import type { ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
 import { exampleProcesses, streamTicks, type ExampleProcess } from '../support/example-process';
+import { freePort } from '../support/free-port';
 import { harness, nextEvent, TRANSPORTS, type TestTransport } from '../support/harness';
 import { waitUntil } from '../support/wait-until';
 
 const processes = exampleProcesses();
 afterEach(() => processes.killAll());
 
-/** Starts the compiled example server on `port` (0: a free one) over `transport` and waits for it to listen. */
-async function startServer(transport: TestTransport, port = 0): Promise<ExampleProcess & { port: number }> {
+/**
+ * Starts the compiled example server on `port` over `transport` and waits for it to listen;
+ * `port` is one the kernel hands no other socket while the server is down (free-port.ts).
+ */
+async function startServer(transport: TestTransport, port: number): Promise<ExampleProcess & { port: number }> {
   const server = processes.start('server', [port, transport]);
   const listening = await server.line(/^listening \d+$/);
   return { ...server, port: Number(listening.slice(10)) };
@@ -28,7 +32,7 @@ describe.each(TRANSPORTS)('a server killed with SIGKILL and restarted, over %s',
 
   it('loses nothing the client streamed: the client resends what was not acknowledged, and the duplicates are counted', async () => {
     const TOTAL = 10_000;
-    const first = await startServer(transport);
+    const first = await startServer(transport, await freePort());
     const client = h.client<Tick>(first.port, { reconnect: { initialDelay: 20, maxDelay: 200 } });
     const reconnects: ReconnectInfo[] = [];
     client.on('reconnect', (info) => reconnects.push(info));

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { exampleProcesses, type ExampleProcess } from '../support/example-process';
+import { freePort } from '../support/free-port';
 import { waitUntil } from '../support/wait-until';
 
 const DIST = join(__dirname, '..', 'fixtures', 'evolution', 'dist');
@@ -75,7 +76,8 @@ describe('a v1 and a v2 process', () => {
 describe('a rolling restart from v1 to v2', () => {
   it('loses nothing a v1 and a v2 client stream over their sessions, and every reading arrives as the server version reads it', async () => {
     const COUNT = 4_000;
-    const first = await server('v1');
+    // A port the kernel hands no other socket while each server is down (free-port.ts).
+    const first = await server('v1', await freePort());
     const { port } = first;
     const clients = { alpha: client('v1', port, 'alpha', COUNT, 20), beta: client('v2', port, 'beta', COUNT, 20) };
     const generations: Array<{ version: 'v1' | 'v2'; peer: ExampleProcess }> = [{ version: 'v1', peer: first.peer }];

@@ -71,8 +71,19 @@ export function clusterNodes(): { start(url: string, args?: string[]): Promise<C
   };
 }
 
-/** Heartbeats of the test nodes: every 100 ms, lapsing after 500 ms; questions wait 3 s. */
-export const HEARTBEAT = ['100', '500', '3000'];
+/**
+ * Heartbeats of the test nodes: every 100 ms, lapsing after 2 s; questions wait 8 s.
+ * A lapse is how a dead node is noticed, so it must outlast the longest a live node goes
+ * without beating on a loaded machine: at 500 ms, with the load at 12 to 15 on 2 cores,
+ * live nodes were reported down to each other (so left out of counts, rooms and lookups)
+ * in 6 runs of 10; their event loops stalled for up to 850 ms while their first clients
+ * connected, and at 1.5 s one run of 11 still saw a live node reported down.
+ */
+export const HEARTBEAT_TIMEOUT = 2_000;
+/** How long a node waits for the others' answers: well past {@link HEARTBEAT_TIMEOUT}, so a lapse and a timeout are told apart. */
+export const REQUEST_TIMEOUT = 8_000;
+/** The heartbeat arguments of tools/cluster-node: interval, timeout, request timeout (ms). */
+export const HEARTBEAT = ['100', String(HEARTBEAT_TIMEOUT), String(REQUEST_TIMEOUT)];
 
 /**
  * What a cluster test runs on: a harness for clients, a real redis-server started before

@@ -6,7 +6,8 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { freePort } from './free-port';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,14 +33,8 @@ export function requireRedisServer(): void {
   }
 }
 
-/** A port no one listens on now. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+/** Redis's port: one the kernel does not hand out to another socket meanwhile (free-port.ts); it is started again there after a stop. */
+export { freePort };
 
 /** Resolves once something accepts connections on `port`; rejects after `ms`. */
 async function accepting(port: number, ms: number): Promise<void> {
@@ -73,7 +68,7 @@ export function redisServers(): { start(): Promise<RedisServer>; startCluster(sh
     /** A Redis Cluster of `shards` masters (no replicas), every slot covered, ready. */
     async startCluster(shards) {
       requireRedisServer();
-      const nodes = await Promise.all(Array.from({ length: shards }, async () => startRedis(await freePort(), ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'])));
+      const nodes = await Promise.all(Array.from({ length: shards }, async () => startRedis(await freePort([10_000]), ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'])));
       running.push(...nodes);
       const run = promisify(execFile);
       await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);

@@ -5,11 +5,11 @@
  * Kill it (even with SIGKILL) and start it again on the same port: clients reconnect.
  */
 import { OonServer } from '@oon/server';
+import { syncStdout } from '@oon/sync-stdout';
 import { Tick } from './tick';
 
-// Tests SIGKILL this process and count the lines it printed. Writes to a pipe are
-// asynchronous in Node, and what is queued dies with the process: print synchronously.
-(process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => void } })._handle?.setBlocking?.(true);
+// Tests SIGKILL this process and count the lines it printed.
+syncStdout();
 
 async function main(): Promise<void> {
   const port = Number(process.argv[2] ?? 0);

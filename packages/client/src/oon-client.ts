@@ -20,20 +20,16 @@ import {
   nameOfRequest,
   rejectedQuietly,
   RequestHandlers,
-  Session,
-  sendWindow,
-  sessionProof,
-  fromBase64,
   type Inbox,
-  type SessionBinding,
-  type SessionHello,
   type Transport,
   log,
   logFault,
   logLinkClosed,
 } from '@oon/wire/internal';
 import type { ClientStatus, OonClientEvents } from './events';
-import { checkDialOptions, dial } from './dial';
+import { ClientSession } from './client-session';
+import { checkDialOptions } from './dial';
+import { Endpoints } from './endpoints';
 import { LinkHistory } from './link-history';
 import { LinkWaiters } from './link-waiters';
 import { resolveClientOptions, type ClientRequestOptions, type OonClientOptions, type ResolvedClientOptions } from './options';
@@ -64,11 +60,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   #connecting: Promise<void> | undefined;
   #status: ClientStatus = 'idle';
   /** The resumable session, from the first connect until `close()` (or giving up). */
-  #session: Session | undefined;
-  /** The session's secret, from the hello that granted it: resuming proves it (docs/protocol.md). */
-  #sessionSecret: Uint8Array | undefined;
-  /** Whether the last handshake resumed the session, for the `'reconnect'` event. */
-  #resumed = false;
+  readonly #session: ClientSession;
   #reconnector: Reconnector | undefined;
   /** Set by `close()`: a link that drops now is not reconnected. */
   #closing = false;
@@ -77,12 +69,14 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   /** Requests waiting for the link to come back (`waitForReconnect`). */
   readonly #waiters = new LinkWaiters();
   /** Which of the endpoints is dialed next (the one connected to, while connected). */
-  #endpoint = 0;
+  readonly #endpoints: Endpoints;
 
   constructor(options: OonClientOptions = {}) {
     super();
     this.#options = resolveClientOptions(options);
     checkDialOptions(this.#options);
+    this.#endpoints = new Endpoints(this.#options);
+    this.#session = new ClientSession(this.#options.connection, () => this.#where());
   }
 
   /** True while connected (handshake done, not closing). */
@@ -113,7 +107,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * or `undefined` when there is none (before connecting, or with `reconnect: false`).
    */
   get stats(): Readonly<DeliveryStats> | undefined {
-    return this.#session?.stats;
+    return this.#session.current?.stats;
   }
 
   /**
@@ -128,22 +122,10 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     }
     this.#closing = false;
     this.#status = 'connecting';
-    return this.#track(this.#dialAny()).catch((err: unknown) => {
+    return this.#track(this.#endpoints.dialAny((connected) => this.#handshake(connected), () => this.#closing)).catch((err: unknown) => {
       this.#status = 'idle';
       throw err;
     });
-  }
-
-  /** Dials each endpoint in turn until one connects; rejects with the last one's error. */
-  async #dialAny(): Promise<void> {
-    for (let tried = 1; ; tried += 1) {
-      try {
-        await this.#dial();
-        return;
-      } catch (err) {
-        if (tried >= this.#options.endpoints.length || this.#closing) throw err;
-      }
-    }
   }
 
   /**
@@ -158,7 +140,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * marked handled: dropping it cannot end the process.
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
-    const target = this.#connection ?? (this.#session?.ended === false ? this.#session : undefined);
+    const target = this.#connection ?? this.#session.live;
     if (target === undefined) return rejectedQuietly(this.#notConnected());
     return target.send(object, options);
   }
@@ -255,7 +237,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
 
   /** The session's inbox outlives its links; without a session, the link's. */
   #inbox(): Inbox<object> | undefined {
-    return this.#session?.inbox ?? (this.#connection ?? this.#lastConnection)?.inbox;
+    return this.#session.current?.inbox ?? (this.#connection ?? this.#lastConnection)?.inbox;
   }
 
   /**
@@ -276,8 +258,8 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
    * ends first (the client closed or gave up) or there is none (`reconnect: false`).
    */
   async flush(options: { timeout?: number } = {}): Promise<void> {
-    const session = this.#session;
-    if (session === undefined || session.ended) {
+    const session = this.#session.live;
+    if (session === undefined) {
       throw new BadConnError(`no session with ${this.#where()} to flush: connect() first (with reconnect on)`);
     }
     const { timeout } = options;
@@ -310,7 +292,7 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     this.#reconnector?.cancel();
     await this.#connecting?.catch(() => {});
     const connection = this.#connection;
-    const session = this.#session;
+    const session = this.#session.current;
     if (connection !== undefined && session !== undefined) await session.settle(this.#options.connection.closeGrace ?? DEFAULT_CLOSE_GRACE);
     await connection?.close();
     this.#endSession();
@@ -326,39 +308,11 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     return tracked;
   }
 
-  /** Dials the current endpoint; a failure moves on to the next, for the next attempt. */
-  async #dial(): Promise<void> {
-    const { connectTimeout, endpoints } = this.#options;
-    const dialing = dial({ ...this.#options, ...endpoints[this.#endpoint % endpoints.length] }, this.#where());
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        dialing.cancel();
-        reject(new TimeoutError(`no OON server answered at ${this.#where()} within ${connectTimeout} ms (connectTimeout)`));
-      }, connectTimeout);
-    });
-    try {
-      await Promise.race([this.#handshake(dialing.connected), deadline]);
-    } catch (err) {
-      dialing.cancel();
-      this.#endpoint = (this.#endpoint + 1) % endpoints.length;
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async #handshake(connected: Promise<Transport>): Promise<void> {
     const connection: Connection = new Connection(await connected, this.#options.connection, {
       role: 'client',
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
-      ...(this.#options.reconnect === undefined
-        ? {}
-        : {
-            sessionRequest: () => this.#sessionRequest(),
-            proveSession: (nonce: Uint8Array) => this.#proveSession(nonce),
-            bindSession: (granted: SessionHello) => this.#bindSession(granted),
-          }),
+      ...(this.#options.reconnect === undefined ? {} : this.#session.hooks()),
       onOpen: () => this.#attach(connection),
       hasMessageListeners: () => this.listenerCount('message') > 0,
       onMessage: (object, message) => this.emit('message', object as T, message as NetMessage<T>),
@@ -407,14 +361,14 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     const policy = this.#options.reconnect;
     if (policy === undefined) return;
     this.#status = 'reconnecting';
-    const resentBefore = this.#session?.stats.resent ?? 0;
+    const resentBefore = this.#session.current?.stats.resent ?? 0;
     const reconnector = new Reconnector(policy, {
       waiting: (attempt, delay) => {
         this.#history.attempting(attempt);
         log(this.#logger, 'info', `reconnecting to ${this.#where()}: attempt ${attempt} in ${Math.round(delay)} ms`, { event: 'reconnecting', peer: this.#where(), attempt, delay });
         this.emit('reconnecting', attempt, delay);
       },
-      attempt: () => this.#track(this.#dial()),
+      attempt: () => this.#track(this.#endpoints.dial((connected) => this.#handshake(connected))),
       // The server refused us (auth) or speaks something else: trying again cannot help.
       isFinal: (err) => err instanceof BadDataError || (err instanceof BadConnError && /authentication failed/.test(err.message)),
     });
@@ -422,12 +376,12 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     const outcome = await reconnector.run();
     if (this.#reconnector === reconnector) this.#reconnector = undefined;
     if (outcome.kind === 'connected') {
-      const resent = (this.#session?.stats.resent ?? 0) - resentBefore;
-      const resumed = this.#resumed;
+      const resent = (this.#session.current?.stats.resent ?? 0) - resentBefore;
+      const { resumed } = this.#session;
       const how = resumed ? `resumed the session, ${resent} messages resent` : 'the server had lost the session: a new one was started';
       log(this.#logger, 'info', `reconnected to ${this.#where()} after ${outcome.attempts} attempts; ${how}`, { event: 'reconnect', peer: this.#where(), attempts: outcome.attempts, resumed, resent });
       const { attempts } = outcome;
-      this.emit('reconnect', resumed ? { attempts, resumed, resent } : { attempts, resumed, resent, error: this.#notResumed(resent) });
+      this.emit('reconnect', resumed ? { attempts, resumed, resent } : { attempts, resumed, resent, error: this.#session.notResumed(resent) });
       return;
     }
     if (outcome.kind === 'cancelled') return;
@@ -441,60 +395,9 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
     this.#fault(error);
   }
 
-  /**
-   * What the hello asks for: the session to resume (if any) and the last message received
-   * in it. A session granted without a secret (a hand-written server) cannot be resumed:
-   * the server then grants a new one, and the session restarts in it.
-   */
-  #sessionRequest(): SessionHello {
-    const session = this.#session;
-    const { maxBufferedBytes, maxPendingBytes } = this.#options.connection;
-    // The window the server acknowledges by: the one the client's next session will have.
-    if (session === undefined || session.ended) return { received: 0, window: sendWindow(maxBufferedBytes, maxPendingBytes) };
-    const { received, window } = session;
-    return this.#sessionSecret === undefined ? { received, window } : { id: session.id, received, window };
-  }
-
-  /** Proof of the session's secret over the server's challenge. */
-  #proveSession(nonce: Uint8Array): Promise<Uint8Array> {
-    const session = this.#session;
-    if (session === undefined || this.#sessionSecret === undefined) throw new BadDataError('server sent a session challenge, but this client asked to resume no session');
-    return sessionProof(this.#sessionSecret, nonce, session.id);
-  }
-
-  /** The server's answer: resume the session, or (it has lost it) restart it and resend what it lacks. */
-  #bindSession(granted: SessionHello): SessionBinding {
-    const { id, resumed = false, received } = granted;
-    if (id === undefined) throw new BadDataError('server granted a session without an id');
-    let session = this.#session;
-    if (session === undefined || session.ended) {
-      if (resumed) throw new BadDataError(`server says it resumed session ${id}, which this client never had`);
-      const { maxBufferedBytes, maxPendingBytes } = this.#options.connection;
-      session = new Session({ id, peer: this.#where(), maxBufferedBytes, maxPendingBytes });
-      this.#session = session;
-    } else if (resumed && id !== session.id) {
-      throw new BadDataError(`server resumed session ${id}, but this client asked for ${session.id}`);
-    } else if (!resumed) {
-      session.restart(id);
-    }
-    // Only a new session's grant carries its secret; a resumed one keeps the one it had.
-    if (!resumed) this.#sessionSecret = granted.secret === undefined ? undefined : fromBase64(granted.secret);
-    this.#resumed = resumed;
-    return { session, peerReceived: resumed ? received : 0, peerWindow: granted.window };
-  }
-
-  /** What a reconnect that could not resume the session tells the app. */
-  #notResumed(resent: number): BadConnError {
-    return new BadConnError(
-      `${this.#where()} could not resume the session (it holds none by that id: its resume window passed, or the server or its cluster lost it): a new session was started, in which the ${resent} messages the server had not acknowledged were sent again; what the server sent meanwhile is lost`,
-    );
-  }
-
   /** Ends the session: what the server never acknowledged is reported as lost. */
   #endSession(error?: OonError): void {
-    const session = this.#session;
-    if (session === undefined || session.ended) return;
-    const lost = session.end(error instanceof BadConnError ? error : undefined);
+    const lost = this.#session.end(error);
     if (lost > 0) {
       log(this.#logger, 'warn', `session with ${this.#where()} ended with ${lost} messages the server never acknowledged: lost`, { event: 'loss', peer: this.#where(), lost });
       this.emit('loss', lost);
@@ -512,8 +415,6 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
   }
 
   #where(): string {
-    const { endpoints } = this.#options;
-    const { url, path, host, port } = endpoints[this.#endpoint % endpoints.length] ?? this.#options;
-    return url ?? path ?? `${host}:${port}`;
+    return this.#endpoints.where();
   }
 }

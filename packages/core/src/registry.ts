@@ -164,6 +164,13 @@ export class Registry {
     if (spec === Map || spec === Set || spec === Array) {
       throw new BadDataError(`${where}: a ${(spec as Function).name} needs its element types, as in t.map(String, Car), t.set(Number) or [Car]`);
     }
+    if (spec === Object) {
+      // Every class extends Object, so it would pass as "any registered class" while both
+      // schemas are alike, and fail the first time they differ: no peer registers `Object`.
+      throw new BadDataError(
+        `${where}: Object is not a type OON can send (it says nothing of what the field holds, so two schemas cannot agree on it); declare t.json for plain JSON data, or the @NetClass class its values are, as in () => Car (registered subclasses of it travel too)`,
+      );
+    }
     if (typeof spec === 'function') return { kind: 'class', ctor: spec as NetClassType };
     if (typeof spec === 'object' && spec !== null) {
       const type = this.#enumsByObject.get(spec as EnumObject);

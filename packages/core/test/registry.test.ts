@@ -241,6 +241,25 @@ describe('Registry', () => {
   });
 
   describe('schemaOf', () => {
+    it.each([
+      ['() => Object', () => Object],
+      ['() => [Object]', () => [Object]],
+      ['() => t.map(String, Object)', () => t.map(String, Object)],
+    ])('refuses a field declared %s, saying what to declare instead', (_, type) => {
+      const registry = new Registry();
+      @NetClass({ registry })
+      class Box {
+        @NetField(type) payload: unknown = null;
+      }
+
+      const err = thrown(() => registry.schemaOf(Box)) as BadDataError;
+
+      expect(err).toBeInstanceOf(BadDataError);
+      expect(err.message).toBe(
+        'Box.payload: Object is not a type OON can send (it says nothing of what the field holds, so two schemas cannot agree on it); declare t.json for plain JSON data, or the @NetClass class its values are, as in () => Car (registered subclasses of it travel too)',
+      );
+    });
+
     it('gives the wire name, the class and the fields in declaration order', () => {
       const registry = new Registry();
       @NetClass({ registry, name: 'shop.Item' })

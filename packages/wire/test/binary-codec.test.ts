@@ -1,36 +1,10 @@
 import { NetClass, NetField, NetMessage, OonError, Registry, registerEnum, t } from '@oon/core';
 import { BinaryCodec } from '@oon/wire';
 import { expectBadData } from '../../../test/support/expect-bad-data';
-
-const registry = new Registry();
-
-@NetClass({ registry })
-class Car {
-  @NetField(t.string) name = '';
-  @NetField(t.number) speed: number | null = null;
-  @NetField(t.boolean) fast = false;
-}
-
-@NetClass({ registry })
-class Garage {
-  @NetField(() => [Car]) cars: Car[] = [];
-  @NetField(() => t.map(String, t.set(t.date))) visits = new Map<string, Set<Date>>();
-  @NetField(t.optional(t.bigint)) budget?: bigint;
-  @NetField(t.bytes) logo: Uint8Array | null = null;
-  @NetField(t.json) notes: unknown = null;
-}
-
-@NetClass({ registry, name: 'Other' })
-class Other {
-  @NetField(t.int) n = 0;
-}
+import { Car, car, Garage, Other, registry } from './fixtures/garage';
 
 function hex(text: string): Buffer {
   return Buffer.from(text.replace(/\s+/g, ''), 'hex');
-}
-
-function car(name: string, speed: number | null, fast: boolean): Car {
-  return Object.assign(new Car(), { name, speed, fast });
 }
 
 function garage(): Garage {

@@ -130,6 +130,32 @@ describe('OutgoingLog', () => {
     for (const { bytes, copy } of handed) expect(Buffer.from(bytes).equals(copy)).toBe(true);
   });
 
+  it('reuses a 1 MiB slab whose frames are all acknowledged for its next frames, and never writes over one that holds a frame not acknowledged', () => {
+    const log = new OutgoingLog(64 * 1024 * 1024);
+    const big = new Set<Uint8Array>();
+    const handed: Array<{ seq: number; bytes: Uint8Array; copy: Buffer }> = [];
+    let seq = 0;
+    const keep: RunWriter = (slab, start, end) => {
+      if (slab.length === 1024 * 1024) big.add(slab);
+      handed.push({ seq: ++seq, bytes: slab.subarray(start, end), copy: Buffer.from(slab.subarray(start, end)) });
+    };
+    // 16 MiB of 1 KiB frames, acknowledged 1,000 behind the last sent: a stream whose acks lag.
+    for (let n = 0; n < 16_000; n++) {
+      append(log, text(n, 1000));
+      log.take(keep);
+      if (n >= 1000 && n % 250 === 0) log.acknowledge(n - 1000);
+    }
+    // One slab per MiB without reuse (16); with it, the three the lag spans and the spare.
+    expect(big.size).toBeLessThanOrEqual(4);
+    // What is not acknowledged is as it was handed over: a reused slab held only acknowledged frames.
+    const acknowledged = log.nextSeq - 1 - log.length;
+    for (const { seq: at, bytes, copy } of handed) if (at > acknowledged) expect(Buffer.from(bytes).equals(copy)).toBe(true);
+    // Once the log empties, no spare is kept: an idle session holds a small slab at most.
+    expect(log.retainedBytes).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+    log.acknowledge(16_000);
+    expect(log.retainedBytes).toBe(0);
+  });
+
   it('writes only what fits in the window, and more as acks free room', () => {
     const log = new OutgoingLog(530); // ten 53-byte frames
     for (let n = 0; n < 25; n++) append(log, text(n));

@@ -11,11 +11,11 @@ import { createInterface } from 'node:readline';
 import { OonError } from '@oon/core';
 import { redisAdapter } from '@oon/redis';
 import { OonServer, Peer, type PeerRef } from '@oon/server';
+import { syncStdout } from '@oon/sync-stdout';
 import { Join, Note } from './classes';
 
-// Tests SIGKILL this process and count the lines it printed. Writes to a pipe are
-// asynchronous in Node, and what is queued dies with the process: print synchronously.
-(process.stdout as unknown as { _handle?: { setBlocking?: (blocking: boolean) => void } })._handle?.setBlocking?.(true);
+// Tests SIGKILL this process and count the lines it printed.
+syncStdout();
 
 interface Command {
   readonly id: number;

@@ -6,7 +6,6 @@ import type { HandshakeDriver } from '../handshake/handshake-driver';
 import { readErrorReport, toOonError } from '../rpc/error-report';
 import type { RequestChannel } from '../rpc/request-channel';
 import type { SessionCarrier } from '../session/session-carrier';
-import { readSeq } from '../session/seq';
 import type { MessageIds } from './message-ids';
 import type { DisconnectReason } from './connection-options';
 import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable, type MessageRejection } from './message-rejection';
@@ -140,9 +139,9 @@ export class FrameRouter {
       return;
     }
     if (at < 0) return;
-    // A session's seq names the message on every link; without one, its number on this link.
-    const session = at === start ? undefined : this.#routes.sessions.session?.id;
-    const message = this.#routes.ids.name(readMessage(codec, buf, at, end), session, session === undefined ? 0 : readSeq(buf, 'message', start, end));
+    // A session's seq names the message on every link (the one just accepted: read once); without one, its number on this link.
+    const session = at === start ? undefined : this.#routes.sessions.session;
+    const message = this.#routes.ids.name(readMessage(codec, buf, at, end), session?.id, session === undefined ? 0 : session.received);
     if (message instanceof Unreadable) this.#dropMessage(message);
     else this.#hooks.deliver(message);
   }

@@ -1,5 +1,6 @@
 import { BadDataError, TimeoutError, type OonError, type NetMessageOptions } from '@oon/core';
 import type { AnyClass } from '../connection/class-filter';
+import { nameOfRequest } from './request-name';
 
 /** Milliseconds a request waits for its reply unless told otherwise. @default 30000 */
 export const DEFAULT_REQUEST_TIMEOUT = 30_000;
@@ -203,7 +204,8 @@ export class RequestHandlers<Context> {
       const handler = this.#handlers.get((proto as { constructor: Function }).constructor);
       if (handler !== undefined) return handler(object, context, signal);
     }
-    const name = object.constructor.name;
-    throw new BadDataError(`no handler for ${name} requests here; register one with handle(${name}, …)`);
+    // The requester reads this after `<name> request failed: `, which names the request already.
+    const what = nameOfRequest(object) === object.constructor.name ? 'this class' : `class ${object.constructor.name}`;
+    throw new BadDataError(`no handler here takes ${what}, nor a class it extends: register one on this side with handle()`);
   }
 }

@@ -10,6 +10,7 @@ import {
   type TypeCodec,
 } from './binary-format';
 import { checkStringBytes, tooDeep, tooLong, tooManyBytes, type ResolvedCodecOptions } from '../codec-options';
+import { describeJson, isPlainObject } from '../json/json-values';
 
 /** What the type codecs need from the binary codec's runtime. */
 export interface BinaryRuntime {
@@ -35,8 +36,6 @@ export interface BinaryRuntime {
   recentClass(st: DecodeState): ClassCodec | undefined;
   /** Throws the `maxDepth` error for an encoding, explaining a cycle if there is one. */
   tooDeepOnWrite(st: EncodeState, where: string): never;
-  /** Checks a plain JSON value (`t.json`) and returns its text. */
-  plainJson(value: unknown, where: string, depth: number): string;
 }
 
 /** Writes a number as a zigzag varint when it is a 32-bit integer (not -0), else as float64. */
@@ -116,7 +115,7 @@ export function buildTypeCodec(rt: BinaryRuntime, type: FieldType): TypeCodec {
       return make(
         (st, v, depth, where) => {
           st.w.u8(Tag.A);
-          st.w.str(rt.plainJson(v, where, depth));
+          st.w.str(plainJsonText(v, where, depth, maxDepth));
           return true;
         },
         (st, tag, depth, where) => (tag === Tag.A ? readPlainJson(st.r.str(maxBytes), where, depth, maxDepth) : undefined),
@@ -283,6 +282,24 @@ function mapCodec(
 function readBigHex(text: string, where: string): bigint {
   if (!/^-?[0-9a-f]+$/.test(text)) throw new BadDataError(`${where}: the payload holds a malformed bigint`);
   return text.startsWith('-') ? -BigInt(`0x${text.slice(1)}`) : BigInt(`0x${text}`);
+}
+
+/** Checks a `t.json` value (plain data, within maxDepth) and returns its JSON text. */
+function plainJsonText(value: unknown, where: string, depth: number, maxDepth: number): string {
+  const check = (item: unknown, level: number, path: string): void => {
+    if (typeof item !== 'object' || item === null) {
+      if (typeof item === 'function' || typeof item === 'bigint' || typeof item === 'symbol' || item === undefined) {
+        throw new BadDataError(`${path}: a t.json field holds plain JSON, got ${typeof item}`);
+      }
+      return;
+    }
+    if (level > maxDepth) throw tooDeep(path, maxDepth);
+    if (Array.isArray(item)) item.forEach((child, i) => check(child, level + 1, `${path}[${i}]`));
+    else if (isPlainObject(item)) for (const [key, child] of Object.entries(item)) check(child, level + 1, `${path}.${key}`);
+    else throw new BadDataError(`${path}: a t.json field holds plain JSON (objects, arrays, strings, numbers, booleans, null), got ${describeJson(item)}`);
+  };
+  check(value, depth, where);
+  return JSON.stringify(value);
 }
 
 /** Parses a `t.json` value's text, refusing nesting past `maxDepth` (JSON.parse itself takes any depth). */

@@ -24,6 +24,8 @@ export class ByteWriter {
   #offset: number;
   /** The size of a fresh slab (a bigger one if the message needs it). */
   slabSize: number;
+  /** A slab its owner is done with, taken instead of a new one when big enough (a session's log recycles its acknowledged slabs). */
+  spare: Uint8Array | undefined;
 
   constructor(slabSize = 16 * 1024) {
     this.slabSize = slabSize;
@@ -35,7 +37,7 @@ export class ByteWriter {
   /** Starts a new message after the last finished one (what a failed message wrote is abandoned). */
   reset(): void {
     this.pos = this.#start;
-    if (this.buf.length - this.pos < MIN_ROOM) this.#take(allocSlab(this.slabSize));
+    if (this.buf.length - this.pos < MIN_ROOM) this.#take(this.#fresh(this.slabSize));
   }
 
   /** Where the message being written starts in {@link ByteWriter.buf}. */
@@ -93,10 +95,18 @@ export class ByteWriter {
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const written = this.pos - this.#start;
-    const slab = allocSlab(Math.max(this.slabSize, (written + n) * 2));
+    const slab = this.#fresh(Math.max(this.slabSize, (written + n) * 2));
     slab.set(this.buf.subarray(this.#start, this.pos));
     this.#take(slab);
     this.pos = written;
+  }
+
+  /** A slab of at least `bytes`: the spare, if big enough, else a new one. */
+  #fresh(bytes: number): Uint8Array {
+    const spare = this.spare;
+    if (spare === undefined || spare.length < bytes) return allocSlab(bytes);
+    this.spare = undefined;
+    return spare;
   }
 
   #take(slab: Uint8Array): void {
