@@ -9,9 +9,9 @@
  */
 import type { ClientEndpoint, OonClient, ReconnectInfo } from '@oon/client';
 import { Join, Note } from '../../tools/cluster-node/src/classes';
-import { clusterBed, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
+import { clusterBed, clusterClient, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
 import { nextEvent } from '../support/harness';
-import { notesUntilMarker } from '../support/notes';
+import { lostAndTwice, notesUntilMarker } from '../support/notes';
 import { freePort } from '../support/redis-server';
 import { waitUntil } from '../support/wait-until';
 
@@ -26,26 +26,8 @@ const ACK_EVERY = 64;
 const SLACK = 500;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A client of the cluster: every node's address, `first` first, then the others up (or, with `down`, down) from it, reconnecting quickly. */
-function clientOf(first: number, ports: number[], down = false): Promise<OonClient<Note>> {
-  const at = (k: number): number => ports[(first + (down ? ports.length - k : k)) % ports.length] as number;
-  const endpoints: ClientEndpoint[] = ports.map((_, k) => ({ host: '127.0.0.1', port: at(k) }));
-  return h.connectedClient<Note>(0, { endpoints, reconnect: { initialDelay: 20, maxDelay: 100 } });
-}
-
-/** Counts of each value in `values`. */
-function tally(values: number[]): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return counts;
-}
-
-/** The values of 1..count missing from `values`, and those that came more than once. */
-function lostAndTwice(values: number[], count: number): { lost: number[]; twice: number[] } {
-  const counts = tally(values);
-  const lost = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !counts.has(n));
-  return { lost, twice: [...counts].filter(([, c]) => c > 1).map(([n]) => n) };
-}
+/** A client of the cluster (`clusterClient`). */
+const clientOf = (first: number, ports: number[], down = false): Promise<OonClient<Note>> => clusterClient<Note>(h, first, ports, { down });
 
 describe('a session on a cluster of three nodes on one Redis', () => {
   it('moves with its client to another node when its node is killed: nothing lost either way, duplicates within the bound', async () => {

@@ -3,6 +3,7 @@
  * the Redis adapter, driven by JSON commands on its stdin, reporting JSON lines.
  */
 import { join } from 'node:path';
+import type { ClientEndpoint, OonClient, OonClientOptions } from '@oon/client';
 import { harness, type Harness } from './harness';
 import { runNode, type NodeRun } from './node-process';
 import { ROOT } from './packages';
@@ -110,4 +111,15 @@ export function clusterBed(): { readonly h: Harness; readonly nodes: ReturnType<
       return redis;
     },
   };
+}
+
+/**
+ * A client of a cluster: every node's address (`ports`), `first` first, then the others
+ * up (or, with `down`, down) from it, reconnecting quickly.
+ */
+export function clusterClient<T extends object>(h: Harness, first: number, ports: number[], options: { down?: boolean } & OonClientOptions = {}): Promise<OonClient<T>> {
+  const { down = false, ...rest } = options;
+  const at = (k: number): number => ports[(first + (down ? ports.length - k : k)) % ports.length] as number;
+  const endpoints: ClientEndpoint[] = ports.map((_, k) => ({ host: '127.0.0.1', port: at(k) }));
+  return h.connectedClient<T>(0, { endpoints, reconnect: { initialDelay: 20, maxDelay: 100 }, ...rest });
 }

@@ -9,6 +9,14 @@ const PAGE = 512;
 /** A stream entry as node-redis gives it with Buffers on: `[id, [field, value, …]]`. */
 type RawEntry = [Buffer, Buffer[]];
 
+/** Where a replay for a session taken over starts from: see {@link ClusterLog.mark}. */
+export interface ReplayMark {
+  /** The node's frontier then. */
+  readonly upTo: string;
+  /** How many of this node's own broadcasts were logged and not yet heard back then. */
+  readonly unheard: number;
+}
+
 /** What `XINFO STREAM` says of the log that a replay needs. */
 interface LogInfo {
   readonly length: number;
@@ -33,6 +41,8 @@ export class ClusterLog {
   readonly #maxEntries: number;
   readonly #maxMessageBytes: number;
   #frontier = '0-0';
+  /** This node's broadcasts being logged and not heard back yet: delivered here, not yet in its frontier. */
+  #unheard = 0;
 
   constructor(link: RedisLink, key: string, maxEntries: number, maxMessageBytes: number) {
     this.#link = link;
@@ -51,14 +61,30 @@ export class ClusterLog {
     this.#frontier = (await this.#info())?.last ?? '0-0';
   }
 
-  /** This node heard the broadcast logged as `id` (and handed it to its peers). */
-  heard(id: string): void {
+  /** This node heard the broadcast logged as `id` (and handed it to its peers); `own` when it is one of its own. */
+  heard(id: string, own: boolean): void {
+    if (own && this.#unheard > 0) this.#unheard -= 1;
     if (compareLogIds(id, this.#frontier) > 0) this.#frontier = id;
   }
 
   /** Logs `envelope` and publishes it on `channel` (with `publish`: PUBLISH or SPUBLISH), in one step. */
   async append(envelope: Buffer, channel: string, publish: 'PUBLISH' | 'SPUBLISH'): Promise<void> {
-    await this.#link.command(this.#key, ['EVAL', LOG_AND_PUBLISH, '1', this.#key, String(this.#maxEntries), envelope, channel, publish]);
+    this.#unheard += 1;
+    try {
+      await this.#link.command(this.#key, ['EVAL', LOG_AND_PUBLISH, '1', this.#key, String(this.#maxEntries), envelope, channel, publish]);
+    } catch (err) {
+      this.#unheard = Math.max(0, this.#unheard - 1);
+      throw err;
+    }
+  }
+
+  /**
+   * Where a replay starts from, taken once the session's peer is in its rooms: every
+   * broadcast this node hears from now on reaches the peer live, and so do its own
+   * broadcasts from now on (delivered here before they are logged).
+   */
+  mark(): ReplayMark {
+    return { upTo: this.#frontier, unheard: this.#unheard };
   }
 
   /** Drops entries older than `ms` milliseconds: no session can be resumed from them. */
@@ -80,14 +106,15 @@ export class ClusterLog {
   }
 
   /**
-   * Hands `deliver` every broadcast logged after `checkpoint` that this node will not
-   * hear from now on, oldest first: those up to its frontier now (heard before the
-   * session's peer was in its rooms here), and its own from then (delivered here before
-   * they were logged). Call it once the peer is in its rooms. Entries that do not decode
-   * go to `skip`.
+   * Hands `deliver` every broadcast logged after `checkpoint` that the session's peer did
+   * not get live, oldest first: those up to the frontier at `mark` (heard before the peer
+   * was in its rooms here), and this node's own that were being logged then (delivered
+   * here before the peer was in its rooms, logged after). Entries that do not decode go
+   * to `skip`.
    */
-  async replay(checkpoint: string, node: string, deliver: (selection: PeerSelection, payload: ClusterPayload) => void, skip: (err: unknown) => void): Promise<void> {
-    const upTo = this.#frontier;
+  async replay(checkpoint: string, mark: ReplayMark, node: string, deliver: (selection: PeerSelection, payload: ClusterPayload) => void, skip: (err: unknown) => void): Promise<void> {
+    const { upTo } = mark;
+    let own = mark.unheard;
     let from = checkpoint;
     for (;;) {
       let page: RawEntry[];
@@ -104,7 +131,11 @@ export class ClusterLog {
         try {
           const envelope = decodeEnvelope(message, this.#maxMessageBytes);
           if (envelope.kind !== 'broadcast') continue;
-          if (compareLogIds(id, upTo) > 0 && envelope.node !== node) continue;
+          if (compareLogIds(id, upTo) > 0) {
+            // Heard here after the mark (reached the peer live), or this node's own, sent after the mark (live too).
+            if (envelope.node !== node || own === 0) continue;
+            own -= 1;
+          }
           deliver(envelope.selection, envelope.payload);
         } catch (err) {
           skip(err);

@@ -70,6 +70,8 @@ export interface DirectEnvelope {
   readonly request: string;
   /** The peer's id on the receiving node. */
   readonly peer: string;
+  /** The peer's session, when the cluster keeps it: the receiving node sends to the peer of that session, whatever its id. */
+  readonly session?: string;
   readonly payload: ClusterPayload;
 }
 
@@ -80,6 +82,8 @@ export interface SentEnvelope {
   readonly request: string;
   /** Unset when sent. */
   readonly error?: { readonly code: ErrorCode; readonly message: string };
+  /** True when the node has no such peer (gone, or its session moved): a send that follows a session looks for it again. */
+  readonly missing?: boolean;
 }
 
 /** Any message between nodes. */
@@ -129,8 +133,8 @@ function split(envelope: Envelope): { kind: Envelope['kind']; payload: Uint8Arra
       return { kind: envelope.kind, payload: payload.bytes, header: { node, ignore: payload.ignore, schema: payload.schema } };
     }
     case 'direct': {
-      const { payload, node, request, peer } = envelope;
-      return { kind: envelope.kind, payload: payload.bytes, header: { node, request, peer, ignore: payload.ignore, schema: payload.schema } };
+      const { payload, node, request, peer, session } = envelope;
+      return { kind: envelope.kind, payload: payload.bytes, header: { node, request, peer, session, ignore: payload.ignore, schema: payload.schema } };
     }
     case 'request':
     case 'reply':
@@ -180,10 +184,13 @@ export function decodeEnvelope(message: Buffer, maxBytes: number): Envelope {
       return { kind, node };
     case 'moved':
       return { kind, node, session: h.string('session') };
-    case 'direct':
-      return { kind, node, request: h.string('request'), peer: h.string('peer'), payload: { ignore: h.strings('ignore'), schema: h.string('schema'), bytes } };
+    case 'direct': {
+      const session = h.optionalString('session');
+      const direct = { kind, node, request: h.string('request'), peer: h.string('peer'), payload: { ignore: h.strings('ignore'), schema: h.string('schema'), bytes } };
+      return session === undefined ? direct : { ...direct, session };
+    }
     case 'sent':
-      return { kind, node, request: h.string('request'), ...errorOf(header) };
+      return { kind, node, request: h.string('request'), ...errorOf(header), ...(h.optionalBoolean('missing') === true ? { missing: true } : {}) };
   }
 }
 
@@ -228,7 +235,8 @@ function snapshotOf(value: unknown): PeerSnapshot {
   const p = new Fields(value, "reply's peer");
   const snapshot: PeerSnapshot = { id: p.string('id'), node: p.string('node'), rooms: p.strings('rooms'), connected: p.boolean('connected') };
   const { data, identity } = value as { data?: unknown; identity?: unknown };
-  return { ...snapshot, ...(data === undefined ? {} : { data }), ...(identity === undefined ? {} : { identity }) };
+  const session = p.optionalString('session');
+  return { ...snapshot, ...(data === undefined ? {} : { data }), ...(identity === undefined ? {} : { identity }), ...(session === undefined ? {} : { session }) };
 }
 
 /** Reads typed fields of a parsed JSON object, throwing `BadData` naming the field. */
@@ -249,6 +257,14 @@ class Fields {
   string(name: string): string {
     const v = this.#value[name];
     return typeof v === 'string' ? v : this.#fail(name, 'a string');
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.#value[name] === undefined ? undefined : this.string(name);
+  }
+
+  optionalBoolean(name: string): boolean | undefined {
+    return this.#value[name] === undefined ? undefined : this.boolean(name);
   }
 
   boolean(name: string): boolean {

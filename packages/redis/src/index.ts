@@ -14,6 +14,7 @@ export {
   DEFAULT_REDIS_CONNECT_TIMEOUT,
   DEFAULT_REDIS_MAX_LOG_ENTRIES,
   DEFAULT_REDIS_CHECKPOINT_INTERVAL,
+  DEFAULT_REDIS_MAX_DIRECT_ENTRIES,
   resolveRedisAdapterOptions,
 } from './options';
 export type { RedisAdapterOptions, ResolvedRedisAdapterOptions } from './options';

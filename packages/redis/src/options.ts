@@ -14,6 +14,8 @@ export const DEFAULT_REDIS_REQUEST_TIMEOUT = 5_000;
 export const DEFAULT_REDIS_CONNECT_TIMEOUT = 5_000;
 /** About how many broadcasts the cluster's log keeps for sessions to be resumed on another node. @default 10000 */
 export const DEFAULT_REDIS_MAX_LOG_ENTRIES = 10_000;
+/** About how many messages the cluster keeps for one session while it is between nodes. @default 10000 */
+export const DEFAULT_REDIS_MAX_DIRECT_ENTRIES = 10_000;
 /** Milliseconds between a node's checkpoints of its sessions in Redis. @default 100 */
 export const DEFAULT_REDIS_CHECKPOINT_INTERVAL = 100;
 
@@ -64,6 +66,14 @@ export interface RedisAdapterOptions {
    * client may get twice when its node dies (docs/scaling.md). @default 100
    */
   checkpointInterval?: number;
+  /**
+   * About how many messages the cluster keeps for one session while it is between nodes
+   * (its node died, its client has not resumed it on another yet): past it, a
+   * `RemotePeer.send()` to that session rejects with `BadConn` rather than being kept.
+   * What a node sends its own sessions is bounded by their send window instead
+   * (`maxBufferedBytes`). @default 10000
+   */
+  maxDirectEntries?: number;
 }
 
 /** {@link RedisAdapterOptions} with every default filled in. */
@@ -90,6 +100,8 @@ export interface ResolvedRedisAdapterOptions {
   readonly maxLogEntries: number;
   /** Milliseconds between checkpoints of a node's sessions. */
   readonly checkpointInterval: number;
+  /** About how many messages the cluster keeps for one session between nodes. */
+  readonly maxDirectEntries: number;
 }
 
 function positive(name: string, value: number): number {
@@ -123,5 +135,6 @@ export function resolveRedisAdapterOptions(options: RedisAdapterOptions = {}): R
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES),
     maxLogEntries: options.maxLogEntries === 0 ? 0 : positive('maxLogEntries', options.maxLogEntries ?? DEFAULT_REDIS_MAX_LOG_ENTRIES),
     checkpointInterval: positive('checkpointInterval', options.checkpointInterval ?? DEFAULT_REDIS_CHECKPOINT_INTERVAL),
+    maxDirectEntries: positive('maxDirectEntries', options.maxDirectEntries ?? DEFAULT_REDIS_MAX_DIRECT_ENTRIES),
   });
 }

@@ -1,23 +1,19 @@
-import { BadConnError, BadDataError, OonError, StartFailError, TimeoutError, createOonError, newMessageId } from '@oon/core';
+import { BadConnError, BadDataError, OonError, StartFailError, TimeoutError, newMessageId } from '@oon/core';
 import type { Adapter, AdapterHost, ClusterPayload, PeerSelection, PeerSnapshot } from '@oon/server';
 import { log } from '@oon/wire/internal';
-import { decodeEnvelope, encodeEnvelope, type DirectEnvelope, type Envelope, type ReplyEnvelope, type RequestEnvelope } from './envelope';
+import { awaitAnswer } from './answers';
+import { decodeEnvelope, encodeEnvelope, type Envelope, type ReplyEnvelope, type RequestEnvelope } from './envelope';
 import type { ResolvedRedisAdapterOptions } from './options';
 import { RedisLink } from './redis-link';
 import { ClusterLog } from './cluster-log';
+import { DirectLog } from './direct-log';
+import { RemoteSends } from './remote-sends';
 import { RedisSessionStore } from './session-store';
 
 /** A `peers()` or `count()` waiting for the other nodes' answers. */
 interface Pending {
   readonly waiting: Set<string>;
   readonly replies: ReplyEnvelope[];
-  readonly done: (error?: OonError) => void;
-}
-
-/** A `RemotePeer.send()` waiting for the peer's node to say it sent it. */
-interface Direct {
-  readonly node: string;
-  readonly peer: string;
   readonly done: (error?: OonError) => void;
 }
 
@@ -36,7 +32,8 @@ export class RedisAdapter implements Adapter {
   readonly #options: ResolvedRedisAdapterOptions;
   readonly #link: RedisLink;
   readonly #pending = new Map<string, Pending>();
-  readonly #directs = new Map<string, Direct>();
+  /** `RemotePeer.send()`s, both ways. */
+  readonly #remote: RemoteSends;
   /** The other nodes seen alive at the last heartbeat: one missing at the next is reported down. */
   #live = new Set<string>();
   /**
@@ -66,13 +63,35 @@ export class RedisAdapter implements Adapter {
     });
     // Redis Cluster's sharded pub/sub cannot publish, in the script that logs a broadcast, to a channel of another slot than the log's.
     const logged = options.maxLogEntries > 0 && host.resumeWindow > 0 && !(options.sharded && options.clusterNodes.length > 0);
+    let direct: DirectLog | undefined;
     if (logged) {
       this.#log = new ClusterLog(this.#link, `{${options.prefix}}:log`, options.maxLogEntries, options.maxMessageBytes);
       const announce = (session: string): void => {
         this.#send(this.#all, { kind: 'moved', node: this.node, session }, 'a node that still has the session keeps it until its resume window ends').catch((err: OonError) => this.#host.fault(err));
       };
-      this.sessions = new RedisSessionStore(this.#link, this.#log, host, { prefix: options.prefix, node: this.node, checkpointInterval: options.checkpointInterval, announce });
+      direct = new DirectLog(this.#link, {
+        prefix: options.prefix,
+        node: this.node,
+        maxMessageBytes: options.maxMessageBytes,
+        maxEntries: options.maxDirectEntries,
+        publish: options.sharded ? 'SPUBLISH' : 'PUBLISH',
+        beatKeyPrefix: this.#beatKey(''),
+        inboxPrefix: this.#inbox(''),
+        ttl: () => this.sessions?.ttl ?? 0,
+      });
+      this.sessions = new RedisSessionStore(this.#link, this.#log, direct, host, { prefix: options.prefix, node: this.node, checkpointInterval: options.checkpointInterval, announce });
     }
+    const sessions = this.sessions;
+    this.#remote = new RemoteSends({
+      node: this.node,
+      host,
+      where: this.#link.where,
+      requestTimeout: options.requestTimeout,
+      counted: options.clusterNodes.length === 0 || options.sharded,
+      direct: direct === undefined || sessions === undefined ? undefined : { log: direct, recordKey: (session) => sessions.sessionKey(session) },
+      publishTo: (node, envelope, consequence) => this.#send(this.#inbox(node), envelope, consequence),
+      isLive: async (node) => (await this.#link.nodes(this.#nodesKey, (one) => this.#beatKey(one))).live.includes(node),
+    });
   }
 
   get #all(): string {
@@ -116,7 +135,7 @@ export class RedisAdapter implements Adapter {
     clearInterval(this.#heartbeat);
     this.sessions?.stop();
     for (const pending of this.#pending.values()) pending.done(new BadConnError('the server closed before the other nodes answered'));
-    for (const direct of this.#directs.values()) direct.done(new BadConnError(`the server closed before node ${direct.node} said whether peer ${direct.peer} got the message`));
+    this.#remote.stop();
     // Leaving at once: the others stop counting this node's peers now, not a heartbeat timeout from now.
     await this.#send(this.#all, { kind: 'leave', node: this.node }, 'the other nodes will see this node leave when its heartbeat lapses').catch(() => {});
     await this.#link.forget(this.#nodesKey, [this.#beatKey(this.node)], [this.node]).catch(() => {});
@@ -149,49 +168,17 @@ export class RedisAdapter implements Adapter {
   }
 
   /**
-   * Publishes the object on node `node`'s own channel and waits for its answer. Redis
-   * says how many nodes heard it: none means the node is gone (with Redis Cluster's
-   * unsharded pub/sub the count is of one shard's listeners only, so it is not read).
+   * Sends the object to peer `peer` of node `node`, through that node's own channel, and
+   * waits for its answer; with `session`, follows the session ({@link RemoteSends}).
    */
-  async sendTo(node: string, peer: string, payload: ClusterPayload): Promise<void> {
-    const request = newMessageId();
-    const answered = this.#awaitAnswer(request, this.#directs, (done) => ({ node, peer, done }), () => this.#directLate(request));
-    const direct: DirectEnvelope = { kind: 'direct', node: this.node, request, peer, payload };
-    const heard = await this.#send(this.#inbox(node), direct, `peer ${peer} of node ${node} did not get this message`).catch((err: OonError) => {
-      this.#directs.get(request)?.done(err);
-    });
-    const counted = this.#options.clusterNodes.length === 0 || this.#options.sharded;
-    if (heard === 0 && counted) {
-      this.#directs.get(request)?.done(new BadConnError(`node ${node} is gone (nothing listens on its channel in ${this.#link.where}): peer ${peer} did not get this message`));
-    }
-    await answered;
+  sendTo(node: string, peer: string, payload: ClusterPayload, session?: string): Promise<void> {
+    return this.#remote.send(node, peer, payload, session);
   }
 
-  /** A `RemotePeer.send()`'s time is up: its node died (`BadConn`), or is alive and silent (`Timeout`). */
-  async #directLate(request: string): Promise<void> {
-    const direct = this.#directs.get(request);
-    if (direct === undefined) return;
-    let dead = false;
-    try {
-      dead = !(await this.#link.nodes(this.#nodesKey, (node) => this.#beatKey(node))).live.includes(direct.node);
-    } catch {
-      // Redis is down too: the node cannot be told dead, so this is a Timeout.
-    }
-    direct.done(
-      dead
-        ? this.#nodeGone(direct)
-        : new TimeoutError(`node ${direct.node} did not say within requestTimeout (${this.#options.requestTimeout} ms) whether peer ${direct.peer} got the message, and its heartbeat has not lapsed`),
-    );
-  }
-
-  #nodeGone(direct: Direct): BadConnError {
-    return new BadConnError(`node ${direct.node} is gone (closed, or its heartbeat lapsed) before it said whether peer ${direct.peer} got the message: it may not have`);
-  }
-
-  /** Node `node` left or died: the sends waiting for it fail. */
+  /** Node `node` left or died: the sends waiting for it are told so. */
   #forget(node: string): void {
     this.#live.delete(node);
-    for (const direct of this.#directs.values()) if (direct.node === node) direct.done(this.#nodeGone(direct));
+    this.#remote.nodeGone(node);
   }
 
   /** Publishes `envelope` on `channel`; resolves with how many listeners Redis says heard it. */
@@ -214,34 +201,19 @@ export class RedisAdapter implements Adapter {
     if (live.length === 0) return [];
     const request = newMessageId();
     const replies: ReplyEnvelope[] = [];
-    const answered = this.#awaitAnswer(request, this.#pending, (done) => ({ waiting: new Set(live), replies, done }), () => this.#late(request));
+    const answered = awaitAnswer<OonError | undefined, Pending>(
+      request,
+      this.#pending,
+      (done) => ({ waiting: new Set(live), replies, done: (error) => done(error) }),
+      () => void this.#late(request),
+      this.#options.requestTimeout,
+    );
     await this.#send(this.#all, { kind: 'request', node: this.node, request, countOnly, selection }, 'the other nodes were not asked').catch((err: OonError) => {
       this.#pending.get(request)?.done(err);
     });
-    await answered;
+    const error = await answered;
+    if (error !== undefined) throw error;
     return replies;
-  }
-
-  /**
-   * What waits for other nodes' answers to `request`: kept in `waiting` (as `entry`
-   * makes it) until its `done` settles the promise, or `late` decides after
-   * `requestTimeout`. The promise is marked handled: a caller may fail first.
-   */
-  #awaitAnswer<T>(request: string, waiting: Map<string, T>, entry: (done: (error?: OonError) => void) => T, late: () => Promise<void>): Promise<void> {
-    const answered = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => void late(), this.#options.requestTimeout);
-      waiting.set(
-        request,
-        entry((error) => {
-          clearTimeout(timer);
-          waiting.delete(request);
-          if (error === undefined) resolve();
-          else reject(error);
-        }),
-      );
-    });
-    answered.catch(() => {});
-    return answered;
   }
 
   /** A question's time is up: nodes that died meanwhile are excused; a live one that did not answer fails it. */
@@ -279,7 +251,7 @@ export class RedisAdapter implements Adapter {
         this.#drop(err, `a ${envelope.kind} message from node ${envelope.node}`);
       }
     }
-    if (logged !== undefined) this.#log?.heard(logged);
+    if (logged !== undefined) this.#log?.heard(logged, envelope.node === this.node);
   }
 
   #dispatch(envelope: Envelope): void {
@@ -294,15 +266,11 @@ export class RedisAdapter implements Adapter {
         this.#answer(envelope);
         return;
       case 'direct':
-        this.#sendToPeer(envelope);
+        this.#remote.receive(envelope);
         return;
-      case 'sent': {
-        const direct = this.#directs.get(envelope.request);
-        if (direct === undefined || direct.node !== envelope.node) return;
-        const { error } = envelope;
-        direct.done(error === undefined ? undefined : createOonError(error.code, `node ${envelope.node} could not send to its peer ${direct.peer}: ${error.message}`));
+      case 'sent':
+        this.#remote.answered(envelope);
         return;
-      }
       case 'leave':
         this.#forget(envelope.node);
         this.#left.add(envelope.node);
@@ -326,18 +294,6 @@ export class RedisAdapter implements Adapter {
       ? { kind: 'reply', node: this.node, request, count: this.#host.count(selection), peers: [] }
       : { kind: 'reply', node: this.node, request, count: 0, peers: this.#host.describe(selection) };
     this.#send(this.#inbox(node), reply, `node ${node} did not get this node's answer`).catch((err: OonError) => this.#host.fault(err));
-  }
-
-  /** Sends another node's object to this node's peer, and tells that node how it went. */
-  #sendToPeer({ node, request, peer, payload }: DirectEnvelope): void {
-    const answer = (error?: OonError): void => {
-      const sent = { kind: 'sent', node: this.node, request, ...(error === undefined ? {} : { error: { code: error.code, message: error.message } }) } as const;
-      this.#send(this.#inbox(node), sent, `node ${node} did not hear whether its message reached peer ${peer}`).catch((err: OonError) => this.#host.fault(err));
-    };
-    this.#host.sendTo(peer, payload).then(
-      () => answer(),
-      (err: unknown) => answer(err instanceof OonError ? err : new BadDataError(`the message for peer ${peer} could not be sent: ${String(err)}`)),
-    );
   }
 
   /** A message from Redis that cannot be read or delivered: dropped, reported, and the node goes on. */

@@ -1,7 +1,8 @@
 import { BadDataError } from '@oon/core';
-import type { AdapterHost, SessionClaim, SessionRecord, SessionStore } from '@oon/server';
+import type { AdapterHost, ClusterPayload, SessionClaim, SessionRecord, SessionStore } from '@oon/server';
 import { fromBase64, SESSION_SECRET_BYTES, toBase64 } from '@oon/wire/internal';
 import type { ClusterLog } from './cluster-log';
+import type { DirectLog } from './direct-log';
 import { isLogId } from './envelope';
 import type { RedisLink } from './redis-link';
 
@@ -11,10 +12,11 @@ const MAX_PENDING = 16;
 const IDLE_REFRESH = 1_000;
 
 /**
- * Deletes a session's record if this node (`ARGV[1]`) still holds it (another may have
- * taken it over), and this node's checkpoint of it (`ARGV[2]`, the id).
+ * Deletes a session's record and what was kept for it (`KEYS[3]`) if this node (`ARGV[1]`)
+ * still holds it (another may have taken it over), and this node's checkpoint of it
+ * (`ARGV[2]`, the id).
  */
-const FORGET = `if redis.call('HGET', KEYS[1], 'node') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+const FORGET = `if redis.call('HGET', KEYS[1], 'node') == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[3]) end
 redis.call('HDEL', KEYS[2], ARGV[2])`;
 
 /** A checkpoint taken: the seq sent to the client then, and the node's frontier then. */
@@ -34,6 +36,16 @@ interface Tracked {
   writtenAt: number;
   /** True while what a take-over replays is being handed to the session: no checkpoint is taken. */
   replaying: boolean;
+  /** The seq of the last message sent to it directly (kept in its list), and the seq its list was last trimmed to. */
+  lastKept: number;
+  trimmedTo: number;
+}
+
+/** Where a claim made here resumes from: the session's checkpoint (and its node), and what the client says it received. */
+interface ClaimPoint {
+  readonly checkpoint: string;
+  readonly node: string;
+  readonly received: number;
 }
 
 /**
@@ -44,7 +56,9 @@ interface Tracked {
  *   token, its peer's rooms; expiring a resume window (and a sweep) after its node last
  *   renewed it;
  * - `{<prefix>}:checkpoints:<node>`, a hash: for each of the node's sessions, the log
- *   id its client has acknowledged every broadcast up to.
+ *   id its client has acknowledged every broadcast up to;
+ * - `{<prefix>}:direct:<id>`, a list: what was sent to the session directly and its
+ *   client has not acknowledged ({@link DirectLog}).
  *
  * Each `checkpointInterval` the node notes, per session, the seq sent so far and its log
  * frontier; once the client acknowledges that seq, the frontier is the session's
@@ -53,23 +67,25 @@ interface Tracked {
 export class RedisSessionStore implements SessionStore {
   readonly #link: RedisLink;
   readonly #log: ClusterLog;
+  readonly #direct: DirectLog;
   readonly #host: AdapterHost;
   readonly #prefix: string;
   readonly #node: string;
   readonly #checkpointInterval: number;
   readonly #tracked = new Map<string, Tracked>();
   readonly #roomsChanged = new Set<string>();
-  /** The checkpoint each claim made here replays from. */
-  readonly #checkpointOf = new WeakMap<SessionClaim, { checkpoint: string; node: string }>();
+  /** Where each claim made here replays from. */
+  readonly #checkpointOf = new WeakMap<SessionClaim, ClaimPoint>();
   #timers: NodeJS.Timeout[] = [];
 
   /** Tells the other nodes that this one took a session over. */
   readonly #announce: (id: string) => void;
 
-  constructor(link: RedisLink, log: ClusterLog, host: AdapterHost, options: { prefix: string; node: string; checkpointInterval: number; announce: (id: string) => void }) {
+  constructor(link: RedisLink, log: ClusterLog, direct: DirectLog, host: AdapterHost, options: { prefix: string; node: string; checkpointInterval: number; announce: (id: string) => void }) {
     this.#announce = options.announce;
     this.#link = link;
     this.#log = log;
+    this.#direct = direct;
     this.#host = host;
     this.#prefix = options.prefix;
     this.#node = options.node;
@@ -82,11 +98,12 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** How long a record outlives its node's last renewal: at least the resume window after the node died. */
-  get #ttl(): number {
+  get ttl(): number {
     return this.#host.resumeWindow + this.#sweepInterval;
   }
 
-  #sessionKey(id: string): string {
+  /** The record of session `id`. */
+  sessionKey(id: string): string {
     return `{${this.#prefix}}:session:${id}`;
   }
 
@@ -112,7 +129,7 @@ export class RedisSessionStore implements SessionStore {
   open(record: SessionRecord, claim?: SessionClaim): void {
     const taken = claim === undefined ? undefined : this.#checkpointOf.get(claim);
     const written = { sent: 0, frontier: taken?.checkpoint ?? this.#log.frontier };
-    const tracked: Tracked = { record, rooms: record.rooms, pending: [], written, writtenAt: Date.now(), replaying: taken !== undefined };
+    const tracked: Tracked = { record, rooms: record.rooms, pending: [], written, writtenAt: Date.now(), replaying: taken !== undefined, lastKept: 0, trimmedTo: 0 };
     this.#tracked.set(record.id, tracked);
     this.#write([tracked]);
     // A node that still has it (alive, its client came here) lets it go.
@@ -128,15 +145,22 @@ export class RedisSessionStore implements SessionStore {
     this.#roomsChanged.add(id);
   }
 
+  sent(id: string, seq: number, payload: ClusterPayload): void {
+    const tracked = this.#tracked.get(id);
+    if (tracked === undefined) return;
+    this.#direct.sent(id, seq, payload);
+    tracked.lastKept = seq;
+  }
+
   close(id: string): void {
     if (!this.#tracked.delete(id)) return;
     this.#roomsChanged.delete(id);
-    const key = this.#sessionKey(id);
-    this.#quietly(this.#link.command(key, ['EVAL', FORGET, '2', key, this.#checkpointsKey(this.#node), this.#node, id]));
+    const key = this.sessionKey(id);
+    this.#quietly(this.#link.command(key, ['EVAL', FORGET, '3', key, this.#checkpointsKey(this.#node), this.#direct.key(id), this.#node, id]));
   }
 
-  async claim(id: string): Promise<SessionClaim | undefined> {
-    const key = this.#sessionKey(id);
+  async claim(id: string, received: number): Promise<SessionClaim | undefined> {
+    const key = this.sessionKey(id);
     const fields = pairs(await this.#link.command<unknown>(key, ['HGETALL', key]));
     if (fields.size === 0) return undefined;
     const node = fields.get('node') ?? '';
@@ -148,9 +172,9 @@ export class RedisSessionStore implements SessionStore {
     const claim: SessionClaim = {
       record,
       incomplete,
-      replay: (deliver) => this.#replay(id, checkpoint, deliver),
+      replay: (send, deliver) => this.#replay(id, { checkpoint, node, received }, send, deliver),
     };
-    this.#checkpointOf.set(claim, { checkpoint, node });
+    this.#checkpointOf.set(claim, { checkpoint, node, received });
     return claim;
   }
 
@@ -170,10 +194,15 @@ export class RedisSessionStore implements SessionStore {
     return { id, secret, token, rooms: rooms as string[], name: fields.get('name') ?? '' };
   }
 
-  async #replay(id: string, checkpoint: string, deliver: Parameters<SessionClaim['replay']>[0]): Promise<void> {
+  /** Sends again what was sent to the session directly after what its client received, then what the log holds after its checkpoint. */
+  async #replay(id: string, from: ClaimPoint, send: Parameters<SessionClaim['replay']>[0], deliver: Parameters<SessionClaim['replay']>[1]): Promise<void> {
     try {
-      const skip = (err: unknown): void => this.#host.fault(new BadDataError(`skipped an entry of the cluster's log while resuming session ${id}: ${err instanceof Error ? err.message : String(err)}`));
-      await this.#log.replay(checkpoint, this.#node, deliver, skip);
+      const skip = (where: string) => (err: unknown): void =>
+        this.#host.fault(new BadDataError(`skipped an entry of ${where} while resuming session ${id}: ${err instanceof Error ? err.message : String(err)}`));
+      // Taken now, as the peer is in its rooms: what this node broadcasts or hears from now on reaches it live.
+      const mark = this.#log.mark();
+      for (const payload of await this.#direct.take(id, from.received, skip(`what was kept for it`))) send(payload);
+      await this.#log.replay(from.checkpoint, mark, this.#node, deliver, skip("the cluster's log"));
     } finally {
       const tracked = this.#tracked.get(id);
       if (tracked !== undefined) tracked.replaying = false;
@@ -185,9 +214,15 @@ export class RedisSessionStore implements SessionStore {
     const frontier = this.#log.frontier;
     const now = Date.now();
     const checkpoints: string[] = [];
+    const trims = new Map<string, number>();
     for (const { id, sent, acknowledged } of this.#host.sessions()) {
       const tracked = this.#tracked.get(id);
-      if (tracked === undefined || tracked.replaying) continue;
+      if (tracked === undefined) continue;
+      if (tracked.lastKept > tracked.trimmedTo && acknowledged > tracked.trimmedTo) {
+        trims.set(id, acknowledged);
+        tracked.trimmedTo = acknowledged;
+      }
+      if (tracked.replaying) continue;
       const { pending } = tracked;
       const last = pending[pending.length - 1];
       // Nothing sent since the last one: a later frontier says as much, and the client is no further behind.
@@ -202,6 +237,7 @@ export class RedisSessionStore implements SessionStore {
       checkpoints.push(id, acked.frontier);
     }
     if (checkpoints.length > 0) this.#quietly(this.#link.command(this.#checkpointsKey(this.#node), ['HSET', this.#checkpointsKey(this.#node), ...checkpoints]));
+    this.#direct.trim(trims);
   }
 
   /** Writes the rooms of the sessions whose peers joined or left rooms since the last time. */
@@ -209,7 +245,7 @@ export class RedisSessionStore implements SessionStore {
     const changed = [...this.#roomsChanged].flatMap((id) => this.#tracked.get(id) ?? []);
     this.#roomsChanged.clear();
     for (const tracked of changed) {
-      const key = this.#sessionKey(tracked.record.id);
+      const key = this.sessionKey(tracked.record.id);
       this.#quietly(this.#link.command(key, ['HSET', key, 'rooms', JSON.stringify(tracked.rooms)]));
     }
   }
@@ -217,19 +253,21 @@ export class RedisSessionStore implements SessionStore {
   /** Renews (and rewrites, should Redis have restarted empty) every record and checkpoint, and trims the log to the window. */
   #sweep(): void {
     this.#write([...this.#tracked.values()]);
-    this.#quietly(this.#log.trim(this.#ttl));
+    this.#quietly(this.#log.trim(this.ttl));
   }
 
   /** Writes sessions' records and checkpoints, with their expiry. */
   #write(sessions: Tracked[]): void {
     if (sessions.length === 0) return;
-    const ttl = String(this.#ttl);
+    const ttl = String(this.ttl);
     const checkpoints: string[] = [];
-    for (const { record, rooms, written } of sessions) {
-      const key = this.#sessionKey(record.id);
+    for (const { record, rooms, written, lastKept, trimmedTo } of sessions) {
+      const key = this.sessionKey(record.id);
       const fields = ['node', this.#node, 'name', record.name, 'secret', toBase64(record.secret), 'token', record.token, 'rooms', JSON.stringify(rooms)];
       this.#quietly(this.#link.command(key, ['HSET', key, ...fields]));
       this.#quietly(this.#link.command(key, ['PEXPIRE', key, ttl]));
+      // What its client has not acknowledged lives as long as the session.
+      if (lastKept > trimmedTo) this.#quietly(this.#link.command(key, ['PEXPIRE', this.#direct.key(record.id), ttl]));
       checkpoints.push(record.id, written.frontier);
     }
     const key = this.#checkpointsKey(this.#node);

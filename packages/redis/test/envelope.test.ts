@@ -33,10 +33,13 @@ describe('decodeEnvelope()', () => {
     { kind: 'server', node: 'n1', payload },
     { kind: 'request', node: 'n1', request: 'q1', countOnly: true, selection },
     { kind: 'reply', node: 'n2', request: 'q1', count: 0, peers: [{ id: 'p', node: 'n2', rooms: ['r'], connected: false, data: { a: 1 } }] },
+    { kind: 'reply', node: 'n2', request: 'q1', count: 0, peers: [{ id: 'p', node: 'n2', rooms: [], connected: true, session: 's-1' }] },
     { kind: 'leave', node: 'n1' },
     { kind: 'moved', node: 'n2', session: 's-1' },
     { kind: 'direct', node: 'n1', request: 'q2', peer: 'p1', payload },
+    { kind: 'direct', node: 'n1', request: 'q2', peer: 'p1', session: 's-1', payload },
     { kind: 'sent', node: 'n2', request: 'q2' },
+    { kind: 'sent', node: 'n2', request: 'q2', error: { code: 'BadConn', message: 'peer p1 is not on node n2: it is gone' }, missing: true },
     { kind: 'sent', node: 'n2', request: 'q2', error: { code: 'BadConn', message: 'peer p1 is not on node n2: it is gone' } },
   ])('reads back a $kind message as it was written', (envelope) => {
     const decoded = decodeEnvelope(encodeEnvelope(envelope), 1024);
@@ -58,6 +61,8 @@ describe('decodeEnvelope()', () => {
     expect(refusal(header(3, '{"node":"n","request":"q","count":-1,"peers":[]}'))).toBe('field count of a reply message is not a count');
     expect(refusal(header(3, '{"node":"n","request":"q","count":0,"peers":[{"id":"p"}]}'))).toBe("field node of a reply's peer message is not a string");
     expect(refusal(header(6, '{"node":"n","request":"q","ignore":[],"schema":"s"}'))).toBe('field peer of a direct message is not a string');
+    expect(refusal(header(6, '{"node":"n","request":"q","peer":"p","session":7,"ignore":[],"schema":"s"}'))).toBe('field session of a direct message is not a string');
+    expect(refusal(header(7, '{"node":"n","request":"q","missing":"yes"}'))).toBe('field missing of a sent message is not a boolean');
     expect(refusal(header(7, '{"node":"n","request":"q","error":{"code":"Oops","message":"m"}}'))).toBe("field code of a sent message's error is not an OON error code: \"Oops\"");
     expect(refusal(header(7, '{"node":"n","request":"q","error":{"code":"BadConn"}}'))).toBe("field message of a sent's error message is not a string");
   });

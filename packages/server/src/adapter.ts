@@ -52,12 +52,18 @@ export interface RemotePeer<Data extends object = Record<string, unknown>, Ident
   /**
    * Sends one object to this peer through its node (docs/scaling.md, "Sending to one peer
    * on another node"): encoded here by the binary codec, revived on its node and sent
-   * there as `peer.send()` sends. Resolves once its node has handed it to the peer's link
-   * (or held it in the peer's session while it reconnects). Rejects with `BadConn` when
-   * its node is gone (closed, or its heartbeat lapsed), the peer is gone from it, Redis
-   * cannot be reached, or the peer's own `send()` rejects so; `BadData` when the object
-   * cannot be encoded or the peer cannot take it; `Timeout` when its node is alive and
-   * does not answer within the adapter's `requestTimeout`.
+   * there as `peer.send()` sends. A peer with a session the cluster keeps is followed: the
+   * object goes to whichever node holds its session now (it may have moved since `peers()`),
+   * and while the session is between nodes (its node died, its client not yet back) the
+   * cluster keeps the object for the node that takes the session over.
+   *
+   * Resolves once the peer's node has handed it to the peer's link (or held it in the
+   * peer's session while it reconnects), or once the cluster keeps it for the session's
+   * next node. Rejects with `BadConn` when the peer is gone (its session ended, or its
+   * resume window passed: the message says so), its node is gone and its session is not
+   * kept, Redis cannot be reached, or the peer's own `send()` rejects so; `BadData` when
+   * the object cannot be encoded or the peer cannot take it; `Timeout` when its node is
+   * alive and does not answer within the adapter's `requestTimeout`.
    */
   send(object: object, options?: NetMessageOptions): Promise<void>;
 }
@@ -76,6 +82,8 @@ export interface PeerSnapshot {
   readonly data?: unknown;
   /** A JSON copy of its `identity`, if it has one JSON can carry. */
   readonly identity?: unknown;
+  /** Its session's id, when the cluster keeps the session: a send to the peer follows it to whichever node holds it. */
+  readonly session?: string;
 }
 
 /**
@@ -119,11 +127,14 @@ export interface SessionClaim {
    */
   readonly incomplete: string | undefined;
   /**
-   * Hands `deliver` each broadcast of the cluster's log that the client may lack, oldest
-   * first: call it once the session's peer is in its rooms here, so what is broadcast
-   * from then on reaches it live. Rejects with `BadConn` if the log cannot be read.
+   * Hands `send` each object sent to the session directly that the client may lack (sent
+   * by its node after what the client says it received, or kept for it by the cluster
+   * while it was between nodes), in order; then `deliver` each broadcast of the cluster's
+   * log that the client may lack, oldest first. Call it once the session's peer is in its
+   * rooms here and the session is this node's ({@link SessionStore.open}), so what is
+   * sent from then on reaches it live. Rejects with `BadConn` if Redis cannot be read.
    */
-  replay(deliver: (selection: PeerSelection, payload: ClusterPayload) => void): Promise<void>;
+  replay(send: (payload: ClusterPayload) => void, deliver: (selection: PeerSelection, payload: ClusterPayload) => void): Promise<void>;
 }
 
 /**
@@ -135,10 +146,20 @@ export interface SessionStore {
   open(record: SessionRecord, claim?: SessionClaim): void;
   /** The rooms of session `id`'s peer changed. */
   rooms(id: string, rooms: readonly Room[]): void;
+  /**
+   * Session `id`'s peer was sent `payload` directly (not by a broadcast) as message `seq`:
+   * keep it until the client acknowledges `seq`, so that the session's next node can send
+   * it again should this one die.
+   */
+  sent(id: string, seq: number, payload: ClusterPayload): void;
   /** Session `id` ended here for good (closed, window passed, evicted): forget it. */
   close(id: string): void;
-  /** Another node's session `id`; `undefined` when the cluster holds none (never granted, ended, or expired). Rejects with `BadConn` when the cluster cannot be reached. */
-  claim(id: string): Promise<SessionClaim | undefined>;
+  /**
+   * Another node's session `id`, for a client that says it received every message up to
+   * `received`; `undefined` when the cluster holds none (never granted, ended, or
+   * expired). Rejects with `BadConn` when the cluster cannot be reached.
+   */
+  claim(id: string, received: number): Promise<SessionClaim | undefined>;
 }
 
 /**
@@ -171,10 +192,12 @@ export interface AdapterHost {
   nodeDown(node: string): void;
   /**
    * Sends what another node's `RemotePeer.send()` sent to this node's peer `peer` (its
-   * id): revived, then sent as `peer.send()` sends; rejects as that does, with `BadConn`
-   * when no peer of this node has that id, and `BadData` when `payload` does not decode.
+   * id), or, with `session`, to the peer of that session: revived, then sent as
+   * `peer.send()` sends. Resolves `false` when no peer of this node is the one named (it
+   * is gone, or its session moved), else once sent; rejects as `peer.send()` does, and
+   * with `BadData` when `payload` does not decode.
    */
-  sendTo(peer: string, payload: ClusterPayload): Promise<void>;
+  sendTo(peer: string, payload: ClusterPayload, session?: string): Promise<boolean>;
   /** Milliseconds a session waits for its client (`resumeWindow`); 0 when sessions are off. */
   readonly resumeWindow: number;
   /** Where each of this node's live sessions stands, for the cluster's checkpoints. */
@@ -209,9 +232,12 @@ export interface Adapter {
   /**
    * Sends an object to peer `peer` (its id) of node `node`, and resolves once that node
    * has sent it ({@link AdapterHost.sendTo} there); rejects with that node's error, with
-   * `BadConn` when the node is gone or cannot be reached, and `Timeout` when it does not answer.
+   * `BadConn` when the node is gone or cannot be reached, and `Timeout` when it does not
+   * answer. With `session` (the peer's, kept by the cluster), it follows the session to
+   * the node that holds it now, or has the cluster keep it while the session is between
+   * nodes, as {@link RemotePeer.send} says.
    */
-  sendTo(node: string, peer: string, payload: ClusterPayload): Promise<void>;
+  sendTo(node: string, peer: string, payload: ClusterPayload, session?: string): Promise<void>;
   /** Keeps sessions in the cluster so that they outlive this node; absent, a session lives and dies with its node. */
   readonly sessions?: SessionStore | undefined;
 }

@@ -120,7 +120,7 @@ export class BroadcastOperator<Data extends object = PeerData, Identity extends 
 
 function toRemotePeer<Data extends object, Identity extends object>(snapshot: PeerSnapshot, scope: BroadcastScope<Data, Identity>): RemotePeer<Data, Identity> {
   return {
-    send: (object, options) => scope.sendTo(snapshot.node, snapshot.id, object, options),
+    send: (object, options) => scope.sendTo(snapshot.node, snapshot.id, object, options, snapshot.session),
     id: snapshot.id,
     node: snapshot.node,
     rooms: new Set(snapshot.rooms),

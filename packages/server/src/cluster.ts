@@ -1,7 +1,7 @@
 import { BadConnError, BadDataError, NetMessage, OonError, newMessageId, type NetMessageOptions } from '@oon/core';
 import type { CodecOptions, Logger } from '@oon/wire';
-import type { SharedMessage } from '@oon/wire/internal';
-import type { Adapter, AdapterFactory, AdapterHost, PeerSelection, PeerSnapshot, SessionClaim, SessionProgress } from './adapter';
+import { settle, type SendOutcome, type SharedMessage } from '@oon/wire/internal';
+import type { Adapter, AdapterFactory, AdapterHost, ClusterPayload, PeerSelection, PeerSnapshot, SessionClaim, SessionProgress } from './adapter';
 import { ClusterCodec } from './cluster-payload';
 import { HeardBroadcasts } from './heard-broadcasts';
 import type { RoomIndex, RoomSelection } from './rooms';
@@ -9,7 +9,11 @@ import type { RoomIndex, RoomSelection } from './rooms';
 /** A peer as the cluster part of a server needs it. */
 interface ClusterPeer {
   readonly id: string;
+  /** Its session's id; `undefined` without one. */
+  readonly sessionId: string | undefined;
   send(object: object, options?: NetMessageOptions): Promise<void>;
+  /** `send()` of a message encoded once for the cluster too, with a refusal returned. */
+  sendShared(shared: SharedMessage): SendOutcome;
   readonly rooms: ReadonlySet<string>;
   readonly connected: boolean;
   readonly data: object;
@@ -117,21 +121,31 @@ export class Cluster<P extends ClusterPeer> {
 
   /**
    * Sends one object to peer `id` of node `node` (a `RemotePeer`'s `send()`), through the
-   * adapter; to this node's own peer when `node` is this one. Rejects as `RemotePeer.send()` says.
+   * adapter, following the peer's `session` when it has one the cluster keeps; to this
+   * node's own peer when `node` is this one. Rejects as `RemotePeer.send()` says.
    */
-  async sendTo(node: string, id: string, object: object, options: NetMessageOptions | undefined): Promise<void> {
+  async sendTo(node: string, id: string, object: object, options: NetMessageOptions | undefined, session: string | undefined): Promise<void> {
     if (node === this.node) {
-      await this.#local(id).send(object, options);
+      const peer = this.#find(id, undefined);
+      if (peer === undefined) throw new BadConnError(`peer ${id} is not on node ${this.node}: it is gone (disconnected, or its session ended)`);
+      await peer.send(object, options);
       return;
     }
-    // Encoded here (a `BadData` rejects this send), so the other node revives what was meant.
-    await this.adapter.sendTo(node, id, this.#codec.encode(new NetMessage(object, options)));
+    // Encoded here (a `BadData` rejects this send), so the other node revives what was meant. A
+    // send that follows a session may reach it twice (docs/scaling.md): with one id both times.
+    const message = new NetMessage(object, session === undefined ? options : { ...options, uuid: options?.uuid ?? newMessageId() });
+    await this.adapter.sendTo(node, id, this.#codec.encode(message), session);
   }
 
-  /** This node's peer `id`; throws `BadConn` when it has none of that id (gone). */
-  #local(id: string): P {
-    for (const peer of this.#server.all()) if (peer.id === id) return peer;
-    throw new BadConnError(`peer ${id} is not on node ${this.node}: it is gone (disconnected, or its session ended)`);
+  /** This node's peer of session `session` if given, else of id `id`; `undefined` when it has none (gone, or moved). */
+  #find(id: string, session: string | undefined): P | undefined {
+    for (const peer of this.#server.all()) if (session === undefined ? peer.id === id : peer.sessionId === session) return peer;
+    return undefined;
+  }
+
+  /** `shared` as the cluster keeps it (binary codec: the bytes binary-codec peers get), or the `BadData` if it cannot be encoded. */
+  payloadOf(shared: SharedMessage): ClusterPayload | OonError {
+    return this.#codec.encodeShared(shared);
   }
 
   /**
@@ -153,21 +167,32 @@ export class Cluster<P extends ClusterPeer> {
 
   /**
    * Hands `peer` (whose session was taken over from a dead node, and who is in its rooms
-   * here) what the cluster's log holds that its client may lack and that was aimed at it.
-   * An entry that does not decode is reported and skipped; rejects with `BadConn` when
-   * the log cannot be read.
+   * here) what the cluster kept that its client may lack: what was sent to it directly,
+   * then the broadcasts of the cluster's log aimed at it. What does not decode is
+   * reported and skipped; rejects with `BadConn` when Redis cannot be read.
    */
-  async replay(peer: P, claim: SessionClaim): Promise<number> {
-    let replayed = 0;
+  async replay(peer: P, claim: SessionClaim): Promise<{ direct: number; broadcasts: number }> {
+    const replayed = { direct: 0, broadcasts: 0 };
     const { name } = claim.record;
-    await claim.replay((selection, payload) => {
+    const unreadable = (err: unknown, what: string): void =>
+      this.#server.fault(err instanceof OonError ? err : new BadDataError(`${what} kept by the cluster could not be read: ${String(err)}`, { cause: err }));
+    const send = (payload: ClusterPayload): void => {
+      try {
+        const outcome = peer.sendShared(this.#codec.decodeShared(payload));
+        if (outcome instanceof OonError) throw outcome;
+        replayed.direct += 1;
+      } catch (err) {
+        unreadable(err, 'a message for the session');
+      }
+    };
+    await claim.replay(send, (selection, payload) => {
       // Left out by its name on the node it came from: still left out.
       if (!this.#aims(selection, peer) || selection.exceptPeers.includes(name)) return;
       try {
         this.#server.deliver([peer], [this.#codec.decodeShared(payload)]);
-        replayed += 1;
+        replayed.broadcasts += 1;
       } catch (err) {
-        this.#server.fault(err instanceof OonError ? err : new BadDataError(`a broadcast of the cluster's log could not be read: ${String(err)}`, { cause: err }));
+        unreadable(err, "a broadcast of the cluster's log");
       }
     });
     return replayed;
@@ -188,6 +213,7 @@ export class Cluster<P extends ClusterPeer> {
     const identity = jsonCopy(peer.identity);
     if (data !== undefined) snapshot.data = data;
     if (identity !== undefined) snapshot.identity = identity;
+    if (this.adapter.sessions !== undefined && peer.sessionId !== undefined) snapshot.session = peer.sessionId;
     return snapshot;
   }
 
@@ -209,10 +235,12 @@ export class Cluster<P extends ClusterPeer> {
         this.#heard.flush();
         server.nodeDown(node);
       },
-      sendTo: async (id, payload) => {
+      sendTo: async (id, payload, session) => {
         this.#heard.flush();
-        const { object, uuid, ignore } = this.#codec.decode(payload);
-        await this.#local(id).send(object, { uuid, ignore });
+        const peer = this.#find(id, session);
+        if (peer === undefined) return false;
+        await settle(peer.sendShared(this.#codec.decodeShared(payload)));
+        return true;
       },
       resumeWindow: server.resumeWindow,
       sessions: () => server.sessions(),

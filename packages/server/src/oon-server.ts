@@ -27,7 +27,7 @@ import {
 } from '@oon/wire/internal';
 import { handEach, type BroadcastResult } from './broadcast';
 import { BroadcastOperator, type PeerRef } from './broadcast-operator';
-import type { SessionClaim, SessionProgress } from './adapter';
+import type { SessionClaim } from './adapter';
 import { Cluster } from './cluster';
 import { ClusterSessions, unclaimed } from './cluster-sessions';
 import { RoomIndex, type Room } from './rooms';
@@ -66,7 +66,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   /** This node's peers and rooms, and its adapter to the other nodes: what broadcasts are aimed within. */
   readonly #cluster: Cluster<Peer<Data, Identity>>;
   /** Sessions as the cluster keeps them, so that they outlive this node. */
-  readonly #clusterSessions: ClusterSessions;
+  readonly #clusterSessions: ClusterSessions<Peer<Data, Identity>>;
   /** What `auth` resolved to for each connection it admitted with an identity, until its peer has it. */
   readonly #identityOf = new WeakMap<Connection, Identity>();
   /** Every accepted socket's connection, handshaking or not, so `close()` leaves none behind. */
@@ -110,12 +110,12 @@ export class OonServer<T extends object = object, Data extends object = PeerData
         fault: (error) => this.#fault(error),
         nodeDown: (node) => this.emit('nodeDown', node),
         resumeWindow: this.#options.resumeWindow,
-        sessions: () => this.#sessionProgress(),
+        sessions: () => this.#sessions.progress(),
         sessionMoved: (id, node) => this.#sessionMoved(id, node),
       },
       this.#options.adapter,
     );
-    this.#clusterSessions = new ClusterSessions(this.#cluster.adapter.sessions);
+    this.#clusterSessions = new ClusterSessions(this.#cluster);
   }
 
   /**
@@ -417,13 +417,6 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     this.#endSession(entry, 'remote close', false);
   }
 
-  /** Where each live session stands, for the cluster's checkpoints. */
-  *#sessionProgress(): Iterable<SessionProgress> {
-    for (const { session } of this.#sessions.all()) {
-      if (!session.ended) yield { id: session.id, sent: session.lastSent, acknowledged: session.lastAcknowledged };
-    }
-  }
-
   /** Runs `auth`: the identity it resolved to, `undefined` for `true`; refuses anything else, so nothing fails open. */
   async #authenticate(hello: Hello, transport: Transport): Promise<Identity | undefined> {
     // Resolved options hold the check untyped; the constructor took it as returning `Identity`.
@@ -467,7 +460,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     if (entry !== undefined) entry.peer = peer;
     this.#peers.add(peer);
     if (entry?.claim !== undefined) this.#takeOver(peer, entry, entry.claim);
-    else if (entry !== undefined) this.#clusterSessions.kept(entry.session.id, entry.secret, entry.token, [], this.#cluster.nameOf(peer));
+    else if (entry !== undefined) this.#clusterSessions.kept(peer, { ...entry, id: entry.session.id }, []);
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
     log(this.#logger, 'debug', `client ${String(peer)} connected`, { event: 'connection', peer: String(peer) });
     this.emit('connection', peer);
@@ -482,9 +475,10 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   #takeOver(peer: Peer<Data, Identity>, entry: SessionEntry<Peer<Data, Identity>>, claim: SessionClaim): void {
     entry.claim = undefined;
     peer.join(claim.record.rooms);
-    this.#clusterSessions.kept(entry.session.id, entry.secret, entry.token, claim.record.rooms, this.#cluster.nameOf(peer), claim);
+    this.#clusterSessions.kept(peer, { ...entry, id: entry.session.id }, claim.record.rooms, claim);
     this.#cluster.replay(peer, claim).then(
-      (replayed) => log(this.#logger, 'info', `client ${String(peer)} resumed session ${entry.session.id} of another node: ${replayed} broadcasts replayed from the cluster's log`, { event: 'takeover', peer: String(peer), replayed }),
+      ({ direct, broadcasts }) =>
+        log(this.#logger, 'info', `client ${String(peer)} resumed session ${entry.session.id} of another node: sent again ${direct} messages kept for it and ${broadcasts} broadcasts of the cluster's log`, { event: 'takeover', peer: String(peer), replayed: broadcasts, direct }),
       (err: unknown) => this.#fault(err instanceof OonError ? err : new BadConnError(String(err), { cause: err }), peer),
     );
   }

@@ -1,6 +1,6 @@
-import { BadConnError, newMessageId, type NetMessageOptions } from '@oon/core';
+import { BadConnError, newMessageId, OonError, type NetMessageOptions } from '@oon/core';
 import type { AnyClass, DeliveryStats, ReceiveOptions, RequestOptions, SchemaProblems, UncheckedRequestOptions } from '@oon/wire';
-import { describeLinkLoss, type Connection, type LinkLoss, type SendOutcome, type Session, type SharedMessage } from '@oon/wire/internal';
+import { describeLinkLoss, settle, SharedMessage, type Connection, type LinkLoss, type SendOutcome, type Session } from '@oon/wire/internal';
 import type { Room, RoomIndex } from './rooms';
 import { roomNames } from './room-names';
 
@@ -34,6 +34,8 @@ export class Peer<Data extends object = PeerData, Identity extends object = obje
   readonly #endSession: () => void;
   /** How its link was lost, while its session waits for it to come back. */
   #away: LinkLoss | undefined;
+  /** Where what is sent to it directly is kept, by seq, when its session must outlive this node (a cluster). */
+  #keep: ((seq: number, shared: SharedMessage) => void) | undefined;
 
   /** @internal Peers are made by the server. */
   constructor(connection: Connection, rooms: RoomIndex<Peer<Data, Identity>>, session?: Session, closeGrace = 0, endSession: () => void = () => {}) {
@@ -53,6 +55,16 @@ export class Peer<Data extends object = PeerData, Identity extends object = obje
   relink(connection: Connection): void {
     this.#connection = connection;
     this.#away = undefined;
+  }
+
+  /**
+   * @internal What is sent to this peer directly from now on (`send()`, a `RemotePeer`'s
+   * send arriving here) is also handed to `keep` with its seq: the cluster keeps it so
+   * that the session's next node can send it again (docs/scaling.md). Broadcasts are not:
+   * the cluster's log keeps those.
+   */
+  keepSends(keep: (seq: number, shared: SharedMessage) => void): void {
+    this.#keep = keep;
   }
 
   /** @internal What the server's `auth` check resolved to for the client's latest link. */
@@ -157,7 +169,17 @@ export class Peer<Data extends object = PeerData, Identity extends object = obje
    * drops it is not ended by an unhandled rejection.
    */
   send(object: object, options?: NetMessageOptions): Promise<void> {
-    return this.#connection.send(object, options);
+    if (this.#keep === undefined) return this.#connection.send(object, options);
+    // Encoded once, for its link and for the cluster (the same bytes when its codec is binary).
+    return settle(this.sendShared(new SharedMessage(object, options)));
+  }
+
+  /** @internal {@link Peer.send} of a message already encoded for the cluster (one from another node), kept as `send()` keeps it. */
+  sendShared(shared: SharedMessage): SendOutcome {
+    const outcome = this.#connection.offerShared(shared);
+    const session = this.#session;
+    if (this.#keep !== undefined && session !== undefined && !(outcome instanceof OonError)) this.#keep(session.lastSent, shared);
+    return outcome;
   }
 
   /** @internal What a broadcast uses: {@link Peer.send}, with a refusal returned rather than rejected, of a payload encoded once for every peer of the same codec. */

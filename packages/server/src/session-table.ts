@@ -1,5 +1,5 @@
 import { type DisconnectReason } from '@oon/wire';
-import type { SessionClaim } from './adapter';
+import type { SessionClaim, SessionProgress } from './adapter';
 import { checkSessionProof, isResumable, randomSecret, Session, toBase64, type Connection, type Hello, type ResumeProof, type SessionGrant, type SessionOptions } from '@oon/wire/internal';
 
 /** The limits a session is made with. */
@@ -180,6 +180,13 @@ export class SessionTable<P> {
   /** The session kept under `id`, if any. */
   get(id: string): SessionEntry<P> | undefined {
     return this.#entries.get(id);
+  }
+
+  /** Where each live session stands, for the cluster's checkpoints. */
+  *progress(): Iterable<SessionProgress> {
+    for (const { session } of this.#entries.values()) {
+      if (!session.ended) yield { id: session.id, sent: session.lastSent, acknowledged: session.lastAcknowledged };
+    }
   }
 
   /** Every session still kept. */

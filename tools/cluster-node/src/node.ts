@@ -3,7 +3,7 @@
  * port. It prints `{"port":N,"node":"…"}` once listening (or `{"startError":…}`), then one
  * JSON line per event (`serverMessage`, `nodeDown`, `error`, `joined`, `got` for a
  * client's `Note`, `connection`, `takeover` when a session of another node is resumed
- * here), and answers each JSON command read on stdin with a line `{"re":<id>,…}`.
+ * here, `directSent` as `streamDirect` goes), and answers each JSON command read on stdin with a line `{"re":<id>,…}`.
  *
  * Usage: node dist/node.js <redis url> [heartbeatInterval] [heartbeatTimeout] [requestTimeout] [resumeWindow] [port] [maxLogEntries]
  */
@@ -19,15 +19,15 @@ syncStdout();
 
 interface Command {
   readonly id: number;
-  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream' | 'remember' | 'sendTo';
+  readonly cmd: 'send' | 'broadcast' | 'count' | 'peers' | 'emit' | 'close' | 'stream' | 'remember' | 'sendTo' | 'streamDirect' | 'streamTo';
   readonly rooms?: string[];
   /** The peer `remember` finds (by the name it joined under) and `sendTo` sends to. */
   readonly name?: string;
   readonly except?: string[];
   readonly n?: number;
-  /** `stream`: how many notes, numbered from 1, each carrying its send time (ms) as `from`. */
+  /** `stream`, `streamDirect`, `streamTo`: how many notes, numbered from 1 (`stream`'s carry their send time (ms) as `from`). */
   readonly count?: number;
-  /** `stream`: milliseconds between notes. */
+  /** `stream`, `streamDirect`, `streamTo`: milliseconds between notes. */
   readonly every?: number;
   /** Peers left out, by the name `remember` found them under. */
   readonly exceptPeers?: string[];
@@ -42,7 +42,7 @@ const server = new OonServer<Join | Note, { name?: string }>({
     debug: () => {},
     info: (message, ...meta) => {
       const fields = meta[0] as Record<string, unknown> | undefined;
-      if (fields?.['event'] === 'takeover') print({ event: 'takeover', message, replayed: fields['replayed'] });
+      if (fields?.['event'] === 'takeover') print({ event: 'takeover', message, replayed: fields['replayed'], direct: fields['direct'] });
     },
     warn: () => {},
     error: () => {},
@@ -99,6 +99,28 @@ async function run(command: Command): Promise<object> {
       if (peer === undefined) throw new Error(`remember ${String(command.name)} first`);
       await peer.send(new Note(command.n ?? 0, server.node));
       return {};
+    }
+    case 'streamDirect': {
+      // peer.send() to each of this node's peers in the rooms. `directSent` n once n was sent two pauses ago: the
+      // node's write of it to Redis, at the end of the event-loop turn it was sent in, has long gone out.
+      const every = command.every ?? 1;
+      for (let n = 1; n <= (command.count ?? 0); n += 1) {
+        for (const peer of server.peers) if ((command.rooms ?? []).some((room) => peer.rooms.has(room))) void peer.send(new Note(n, 'direct')).catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, every));
+        if (n > 1) print({ event: 'directSent', n: n - 1 });
+      }
+      return { sent: command.count ?? 0 };
+    }
+    case 'streamTo': {
+      // remotePeer.send() one after another to a peer `remember` found: which resolved, which rejected and why.
+      const peer = remembered.get(command.name as string);
+      if (peer === undefined) throw new Error(`remember ${String(command.name)} first`);
+      const failed: object[] = [];
+      for (let n = 1; n <= (command.count ?? 0); n += 1) {
+        await peer.send(new Note(n, server.node)).catch((err: unknown) => failed.push({ n, ...describe(err) }));
+        await new Promise((resolve) => setTimeout(resolve, command.every ?? 1));
+      }
+      return { sent: (command.count ?? 0) - failed.length, failed };
     }
     case 'stream': {
       let sent = 0;
