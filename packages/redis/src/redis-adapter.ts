@@ -175,10 +175,11 @@ export class RedisAdapter implements Adapter {
     return this.#remote.send(node, peer, payload, session);
   }
 
-  /** Node `node` left or died: the sends waiting for it are told so. */
+  /** Node `node` left or died: the sends waiting for it are told so, and the questions waiting on it excuse it. */
   #forget(node: string): void {
     this.#live.delete(node);
     this.#remote.nodeGone(node);
+    for (const pending of this.#pending.values()) if (pending.waiting.delete(node) && pending.waiting.size === 0) pending.done();
   }
 
   /** Publishes `envelope` on `channel`; resolves with how many listeners Redis says heard it. */
@@ -220,13 +221,13 @@ export class RedisAdapter implements Adapter {
   async #late(request: string): Promise<void> {
     const pending = this.#pending.get(request);
     if (pending === undefined) return;
-    let dead: string[] = [];
     try {
-      dead = (await this.#link.nodes(this.#nodesKey, (node) => this.#beatKey(node))).dead;
+      // Not listed live: its heartbeat lapsed, or a node that saw it lapse has already taken it off the list.
+      const { live } = await this.#link.nodes(this.#nodesKey, (node) => this.#beatKey(node));
+      for (const node of [...pending.waiting]) if (!live.includes(node)) pending.waiting.delete(node);
     } catch {
       // Redis is down too: the nodes still waited on fail the question below.
     }
-    for (const node of dead) pending.waiting.delete(node);
     if (pending.waiting.size === 0) pending.done();
     else {
       const nodes = [...pending.waiting].join(', ');
@@ -274,7 +275,6 @@ export class RedisAdapter implements Adapter {
       case 'leave':
         this.#forget(envelope.node);
         this.#left.add(envelope.node);
-        for (const pending of this.#pending.values()) if (pending.waiting.delete(envelope.node) && pending.waiting.size === 0) pending.done();
         return;
       case 'moved':
         this.#host.sessionMoved(envelope.session, envelope.node);
