@@ -17,13 +17,23 @@ import type { TransportClient, TransportContender } from './transport';
 export interface TransportBenchOptions {
   /** Messages per burst (what a sender hands over before yielding). @default 1000 */
   burst?: number;
-  /** Milliseconds of one-way sending before timing. @default 500 */
+  /** Milliseconds of one-way sending per transport in each warm-up round. @default durationMs */
   warmupMs?: number;
+  /**
+   * Untimed rounds first, each as a timed one (one-way, then `warmupRequests`), every
+   * transport in turn. A burst longer than any before it takes paths the JIT has not
+   * seen yet (a session's window filled and waiting for acks, a number past V8's small
+   * integers) and deoptimizes code the requests share with it (FrameWriter.flush,
+   * LinkOutput.admit, Outbox.refusal, Node's onwrite): the requests after it run slower
+   * until V8 optimizes again. After one 500 ms burst the session's first timed round was at 40-48 µs
+   * against 30; after one of 1 s, 37-39; after two, 30-31. @default 2
+   */
+  warmupRounds?: number;
   /** Rounds over all transports; the median round's one-way rate is kept. @default 3 */
   rounds?: number;
   /** Milliseconds of timed one-way sending per transport and round. @default 1000 */
   durationMs?: number;
-  /** Requests before timing (enough for the JIT to optimize the request path). @default 2000 */
+  /** Requests per transport in each warm-up round (enough for the JIT to optimize the request path). @default 2000 */
   warmupRequests?: number;
   /** Timed requests per transport, spread over the rounds. @default 9000 */
   requests?: number;
@@ -63,9 +73,10 @@ interface Session {
 }
 
 /**
- * Runs every transport between this process and a child of its own. All are connected
- * and warmed up first, then timed in rounds that visit each in turn (one-way, then a
- * share of the requests), so a change in the machine's load spreads over all of them.
+ * Runs every transport between this process and a child of its own. All are connected,
+ * then warmed up in untimed rounds, then timed in rounds that visit each in turn (one-way
+ * each, then a share of the requests in blocks that take turns), so a change in the
+ * machine's load spreads over all of them.
  */
 export async function benchTransports(contenders: readonly TransportContender[], options: TransportBenchOptions = {}): Promise<TransportResult[]> {
   const rounds = options.rounds ?? 3;
@@ -79,8 +90,13 @@ export async function benchTransports(contenders: readonly TransportContender[],
       sessions.push(session);
       const ready = await session.replies.next('ready');
       session.client = await contender.connect(ready.port);
-      session.sent = await sendFor(session, burst, options.warmupMs ?? 500);
-      await timeRequests(session, options.warmupRequests ?? 2000, [], true);
+    }
+    const warmupRounds = options.warmupRounds ?? 2;
+    for (let w = 0; w < warmupRounds; w++) {
+      for (const session of sessions) {
+        session.sent = await sendFor(session, burst, options.warmupMs ?? options.durationMs ?? 1000);
+        await timeRequests(session, options.warmupRequests ?? 2000, [], w === 0);
+      }
     }
     for (let r = 0; r < rounds; r++) {
       for (const session of sessions) {

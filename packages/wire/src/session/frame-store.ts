@@ -35,10 +35,11 @@ export type RunWriter = (slab: Uint8Array, start: number, end: number) => void;
  * the message is written once on its way to the socket.
  *
  * Frames live in large slabs, with each frame's slab, offset and length in flat arrays:
- * nothing kept per frame is an object, and a slab is let go once acks pass all its frames.
- * Bytes once stored are never written again (a slab's free space is used, never its
- * used part), so a socket may hold a run of them until it has sent it; the one exception
- * is {@link FrameStore.renumber}, which happens between links, when none holds them.
+ * nothing kept per frame is an object, and a slab is let go once acks pass all its frames
+ * (a 1 MiB one is reused then, see `#recycle`: the peer has every frame in it). Bytes of
+ * frames not yet acknowledged are never written again (a slab's free space is used, never
+ * its used part), so a socket may hold a run of them until it has sent it; the one
+ * exception is {@link FrameStore.renumber}, which happens between links, when none holds them.
  */
 export class FrameStore {
   /** Writes frames at the end of the current slab; its slab changes when one is full. Made with the first frame. */
