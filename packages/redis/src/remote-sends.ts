@@ -1,7 +1,7 @@
 import { BadConnError, BadDataError, OonError, TimeoutError, createOonError, newMessageId } from '@oon/core';
 import type { AdapterHost, ClusterPayload } from '@oon/server';
 import { awaitAnswer } from './answers';
-import type { DirectLog } from './direct-log';
+import type { DirectLog, Route } from './direct-log';
 import { encodeEnvelope, type DirectEnvelope, type Envelope, type SentEnvelope } from './envelope';
 
 /**
@@ -58,52 +58,64 @@ export class RemoteSends {
 
   /** Sends `payload` to peer `peer` of node `node` (or, with `session`, wherever that session is now). */
   async send(node: string, peer: string, payload: ClusterPayload, session: string | undefined): Promise<void> {
-    const direct = this.#context.direct;
-    if (session === undefined || direct === undefined) {
-      const outcome = await this.#publish(node, peer, payload);
-      if (outcome === 'dead') throw this.#nodeGone(node, peer);
-      if (outcome instanceof OonError) throw outcome;
+    if (session !== undefined && this.#context.direct !== undefined) {
+      await this.#follow(session, peer, payload);
       return;
     }
-    let dead: string | undefined;
-    let missing: string | undefined;
+    const outcome = await this.#publish(node, peer, payload);
+    if (outcome === 'dead') throw this.#nodeGone(node, peer);
+    if (outcome instanceof OonError) throw outcome;
+  }
+
+  /**
+   * Sends to the peer of `session` through the node its record names, until one sends it
+   * or Redis keeps it: a node found gone is passed over (the message is kept for the
+   * session's next node), and one that no longer has the session sends it looking again.
+   */
+  async #follow(session: string, peer: string, payload: ClusterPayload): Promise<void> {
+    const passed: { dead?: string; missing?: string } = {};
     for (let hop = 0; hop < MAX_HOPS; hop += 1) {
-      const request = newMessageId();
-      const answered = this.#wait(request, undefined, peer, true);
-      const envelope = encodeEnvelope({ kind: 'direct', node: this.#context.node, request, peer, session, payload });
-      let route;
-      try {
-        route = await direct.log.route(session, direct.recordKey(session), envelope, dead);
-      } catch (err) {
-        this.#waiting.get(request)?.done('dead');
-        throw new BadConnError(`cannot send to peer ${peer} through ${this.#context.where} (${err instanceof Error ? err.message : String(err)}): it did not get this message`, { cause: err });
-      }
-      const waiting = this.#waiting.get(request);
-      if (route.kind !== 'sent') waiting?.done('dead');
-      switch (route.kind) {
-        case 'gone':
-          throw new BadConnError(`peer ${peer} is gone: no node holds its session ${session} any more (it ended, or its client did not come back within resumeWindow), and the cluster keeps nothing for it`);
-        case 'full':
-          throw new BadConnError(`session ${session} of peer ${peer} is between nodes (node ${route.owner} is gone, its client not back yet), and the cluster already keeps all it holds for it: this message was not kept`);
-        case 'kept':
-          return;
-        case 'self':
-          if (await this.#context.host.sendTo(peer, payload, session)) return;
-          throw new BadConnError(`peer ${peer} is gone: its session ${session} ended on this node`);
-        case 'sent': {
-          if (waiting !== undefined) waiting.node = route.owner;
-          if (route.heard === 0 && this.#context.counted) waiting?.done('dead');
-          const outcome = await answered;
-          if (outcome === 'sent') return;
-          if (outcome instanceof OonError) throw outcome;
-          // Its node died (Redis is told so by the next send) or let the session go: follow it again.
-          if (outcome === 'dead') dead = route.owner;
-          else if (missing === route.owner) throw new BadConnError(`peer ${peer} is gone: node ${route.owner}, which Redis says holds its session ${session}, has no such session (it is ending there)`);
-          else missing = route.owner;
-        }
-      }
+      const { owner, outcome } = await this.#hop(session, peer, payload, passed.dead);
+      if (outcome === 'sent') return;
+      if (outcome instanceof OonError) throw outcome;
+      // Its node died (Redis is told so by the next hop) or let the session go: follow it again.
+      if (outcome === 'dead') passed.dead = owner;
+      else if (passed.missing === owner) throw new BadConnError(`peer ${peer} is gone: node ${owner}, which Redis says holds its session ${session}, has no such session (it is ending there)`);
+      else passed.missing = owner;
     }
     throw new BadConnError(`session ${session} of peer ${peer} moved between nodes ${MAX_HOPS} times while this message followed it: not sent`);
+  }
+
+  /** One try of {@link RemoteSends.#follow}: where Redis sent the message (or kept it), and what became of it. */
+  async #hop(session: string, peer: string, payload: ClusterPayload, dead: string | undefined): Promise<{ owner: string; outcome: Outcome }> {
+    const direct = this.#context.direct as NonNullable<RemoteSendsContext['direct']>;
+    const request = newMessageId();
+    const answered = this.#wait(request, undefined, peer, true);
+    const envelope = encodeEnvelope({ kind: 'direct', node: this.#context.node, request, peer, session, payload });
+    let route: Route;
+    try {
+      route = await direct.log.route(session, direct.recordKey(session), envelope, dead);
+    } catch (err) {
+      this.#waiting.get(request)?.done('dead');
+      throw new BadConnError(`cannot send to peer ${peer} through ${this.#context.where} (${err instanceof Error ? err.message : String(err)}): it did not get this message`, { cause: err });
+    }
+    const waiting = this.#waiting.get(request);
+    if (route.kind !== 'sent') waiting?.done('dead');
+    switch (route.kind) {
+      case 'gone':
+        throw new BadConnError(`peer ${peer} is gone: no node holds its session ${session} any more (it ended, or its client did not come back within resumeWindow), and the cluster keeps nothing for it`);
+      case 'full':
+        throw new BadConnError(`session ${session} of peer ${peer} is between nodes (node ${route.owner} is gone, its client not back yet), and the cluster already keeps all it holds for it: this message was not kept`);
+      case 'kept':
+        return { owner: route.owner, outcome: 'sent' };
+      case 'self':
+        if (await this.#context.host.sendTo(peer, payload, session)) return { owner: this.#context.node, outcome: 'sent' };
+        throw new BadConnError(`peer ${peer} is gone: its session ${session} ended on this node`);
+      case 'sent':
+        if (waiting !== undefined) waiting.node = route.owner;
+        if (route.heard === 0 && this.#context.counted) waiting?.done('dead');
+        return { owner: route.owner, outcome: await answered };
+    }
   }
 
   /** Publishes on node `node`'s channel and waits for what became of it. */
