@@ -5,7 +5,8 @@
  * Flags: `--quick` (shorter runs, for trying the bench; figures are rougher),
  * `--codecs` or `--transport` (only that half; the codec half includes the schema
  * evolution case, `--evolution` runs only it), `--only=TEXT` (only transports whose name
- * contains TEXT, for profiling one with `node --cpu-prof`), `--no-write` (print only).
+ * contains TEXT, for profiling one with `node --cpu-prof`), `--no-write` (print only),
+ * `--no-pin` (leave the transport half's processes where the scheduler puts them).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { benchEvolution, evolutionTable, type EvolutionResult } from './evolutio
 import type { MeasureOptions } from './measure';
 import { codecTable, loadNow, machineLine, reportMarkdown, transportTable } from './report';
 import { TRANSPORT_CONTENDERS } from './transport/contenders';
+import { pinningLine } from './transport/pinning';
 import { benchTransports, type TransportBenchOptions, type TransportResult } from './transport/transport-bench';
 
 async function main(): Promise<void> {
@@ -42,11 +44,18 @@ async function main(): Promise<void> {
     console.log(`\n${evolutionTable(evolution)}`);
   }
   const transports: TransportResult[] = [];
+  let pinning = '';
   if (!codecsOnly) {
-    transports.push(...(await benchTransports(TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only)), transportOptions)));
+    const run = await benchTransports(
+      TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only)),
+      { ...transportOptions, pin: !args.has('--no-pin') },
+    );
+    transports.push(...run.results);
+    pinning = pinningLine(run.pinning);
+    console.log(`\n${pinning}`);
     console.log(`\n${transportTable(transports)}`);
   }
-  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow() }, codecs, transports, evolution.length === 0 ? undefined : evolutionTable(evolution));
+  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow(), pinning }, codecs, transports, evolution.length === 0 ? undefined : evolutionTable(evolution));
   const targets = report.slice(report.indexOf('## Targets'));
   console.log(`\n${targets}`);
   if (!args.has('--no-write')) {

@@ -9,6 +9,8 @@ export interface RunInfo {
   readonly date: Date;
   readonly loadBefore: readonly number[];
   readonly loadAfter: readonly number[];
+  /** Where the transport half's processes ran (`pinningLine`). */
+  readonly pinning?: string;
 }
 
 /** The machine, as one line. */
@@ -131,6 +133,7 @@ export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], tr
           'Every transport is connected and warmed up first (two untimed rounds), then timed in',
           'interleaved rounds, requests in blocks of 1,000 that take turns across the transports;',
           'the one-way figure is the median round, the latencies are over all rounds.',
+          ...(info.pinning === undefined || info.pinning === '' ? [] : [info.pinning]),
           '',
           transportTable(transports),
           '',

@@ -12,6 +12,7 @@ import { deepCheck } from '../deep-check';
 import { smallGraph } from '../model';
 import type { ToChild, ToParent } from './ipc';
 import type { TransportClient, TransportContender } from './transport';
+import { pinReceiver, pinSender, unpin, type Pinning } from './pinning';
 
 /** How long and how much to measure. */
 export interface TransportBenchOptions {
@@ -46,6 +47,8 @@ export interface TransportBenchOptions {
    * which weighs more on a line with more code (blocks of 200 cost OON ~0.5 µs). @default 1000
    */
   requestBlock?: number;
+  /** Pin the sender and the receivers to a CPU each (`pinning.ts`). @default true */
+  pin?: boolean;
 }
 
 /** One transport's figures. */
@@ -78,7 +81,16 @@ interface Session {
  * each, then a share of the requests in blocks that take turns), so a change in the
  * machine's load spreads over all of them.
  */
-export async function benchTransports(contenders: readonly TransportContender[], options: TransportBenchOptions = {}): Promise<TransportResult[]> {
+export async function benchTransports(contenders: readonly TransportContender[], options: TransportBenchOptions = {}): Promise<{ results: TransportResult[]; pinning: Pinning }> {
+  const pinning: Pinning = options.pin === false ? { pinned: false, why: '--no-pin' } : pinSender();
+  try {
+    return { results: await benchPinned(contenders, options, pinning), pinning };
+  } finally {
+    unpin(pinning);
+  }
+}
+
+async function benchPinned(contenders: readonly TransportContender[], options: TransportBenchOptions, pinning: Pinning): Promise<TransportResult[]> {
   const rounds = options.rounds ?? 3;
   const burst = options.burst ?? 1000;
   const requestsPerRound = Math.ceil((options.requests ?? 9000) / rounds);
@@ -88,6 +100,7 @@ export async function benchTransports(contenders: readonly TransportContender[],
     for (const contender of contenders) {
       const session = openSession(contender);
       sessions.push(session);
+      pinReceiver(pinning, session.child.pid);
       const ready = await session.replies.next('ready');
       session.client = await contender.connect(ready.port);
     }
