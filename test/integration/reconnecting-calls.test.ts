@@ -49,7 +49,7 @@ describe('a call while the client is reconnecting', () => {
     const { client } = await reconnecting();
     await new Promise((resolve) => setTimeout(resolve, 120)); // a few attempts
     const error = await expectOonError(client.request(new Tick(1), { waitForReconnect: false }), 'BadConn');
-    expect(error.message).toMatch(new RegExp(String.raw`^the link to ${WHERE} was lost (\d+ ms|\d+\.\d s) ago ${CUT}; reconnecting, attempt [2-9]\d*$`));
+    expect(error.message).toMatch(new RegExp(String.raw`^the link to ${WHERE} was lost (\d+ ms|\d+\.\d s) ago ${CUT}; reconnecting, attempt ([2-9]|[1-9]\d+)$`)); // past the first: 120 ms may hold ten or more
     expect(Number(/lost (\d+) ms/.exec(error.message)?.[1] ?? 1_000)).toBeGreaterThanOrEqual(120);
   });
 

@@ -51,11 +51,11 @@ describe('three nodes on one Redis', () => {
     expect(await a.call({ cmd: 'send', rooms: ['r'], except: ['muted'], n: 1 })).toEqual({ delivered: 1, failed: 0, cluster: null });
     expect(await b.call({ cmd: 'send', rooms: ['r', 'other'], n: 2 })).toEqual({ delivered: 2, failed: 0, cluster: null });
     expect(await c.call({ cmd: 'broadcast', n: 3 })).toEqual({ delivered: 2, failed: 0, cluster: null });
-    await a.call({ cmd: 'broadcast', n: -1 });
+    for (const node of [a, b, c]) await node.call({ cmd: 'broadcast', n: -1 });
     // Sorted: messages from different nodes reach a peer in no set order (b1 may get b's 2,
     // delivered on its own node, before a's 1, which comes through Redis); each exactly once.
     const got = Object.fromEntries(
-      await Promise.all(Object.entries(clients).map(async ([name, client]) => [name, (await notesUntilMarker(client)).sort((x, y) => x - y)] as const)),
+      await Promise.all(Object.entries(clients).map(async ([name, client]) => [name, (await notesUntilMarker(client, 3)).sort((x, y) => x - y)] as const)),
     );
     expect(got).toEqual({ a1: [1, 2, 3], b1: [1, 2, 3], b2: [2, 3], c1: [2, 3], c2: [1, 2, 3] });
   });

@@ -2,14 +2,19 @@
 import type { OonClient } from '@oon/client';
 import { Note } from '../../tools/cluster-node/src/classes';
 
-/** The `n` of every Note `client` gets until one numbered -1, each checked to be a revived Note. */
-export async function notesUntilMarker(client: OonClient<Note>): Promise<number[]> {
+/**
+ * The `n` of every Note `client` gets until `markers` numbered -1 came, each checked to be
+ * a revived Note. One node's broadcasts reach a peer in order, but not two nodes'
+ * (a node's own reach its peers before another's that come through Redis): after notes
+ * from several nodes, each of them sends a marker.
+ */
+export async function notesUntilMarker(client: OonClient<Note>, markers = 1): Promise<number[]> {
   const got: number[] = [];
-  for (;;) {
+  for (let seen = 0; ; ) {
     const note = await client.receive<Note>({ timeout: 5_000 });
     expect(note).toBeInstanceOf(Note);
-    if (note.n === -1) return got;
-    got.push(note.n);
+    if (note.n !== -1) got.push(note.n);
+    else if (++seen === markers) return got;
   }
 }
 
