@@ -1,4 +1,5 @@
 import { BadConnError, NetMessage, type NetMessageOptions, type OonError } from '@oon/core';
+import { KnownClass } from './known-class';
 import type { FrameCodec } from '../codec/codec';
 import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
 import { FrameKind } from '../framing/constants';
@@ -43,17 +44,14 @@ export class LinkOutput {
   readonly #hooks: LinkOutputHooks;
   /** How messages are written, once the codec is agreed. */
   #out: MessageOut | undefined;
-  /**
-   * The last class sent on this link (the peer's hello lists it, and it encoded, so its
-   * registered name is fixed): a message of the same class skips the check, a chain of
-   * calls into the link's own objects per peer that was a fifth of a broadcast's send.
-   */
-  #knownClass: unknown;
+  /** The peer's class check, skipped for the class last sent. */
+  readonly #classes: KnownClass<OonError>;
 
   /** `session`: what a session holds for the peer, counted by the outbox with what the transport holds. */
   constructor(transport: Transport, options: LinkOutputOptions, session: HeldSession, hooks: LinkOutputHooks) {
     this.#options = options;
     this.#hooks = hooks;
+    this.#classes = new KnownClass((object) => hooks.refuseUnknown(object));
     // The origin's receiver parses each recv() as one message: one write per message there.
     this.writer = new FrameWriter(transport, (err) => new BadConnError(`sending to ${hooks.describePeer()} failed: ${err.message}`, { cause: err }), {
       batch: !options.origin,
@@ -88,7 +86,7 @@ export class LinkOutput {
     const out = this.#out as MessageOut;
     const payload = shared.payloadFor(key, out.codec);
     if (isRefusal(payload)) return payload;
-    this.#knownClass = shared.message.object.constructor;
+    this.#classes.sent(shared.message.object);
     return writePayload(out, FrameKind.Message, payload);
   }
 
@@ -108,8 +106,7 @@ export class LinkOutput {
   /** Why `object` cannot be sent now (the connection is not open, or the peer's hello did not list its class); `undefined` if it can. */
   cannotSend(object: object): OonError | undefined {
     if (this.#hooks.state() !== 'open' || this.#out === undefined) return this.notOpen();
-    // `?.`: plain JavaScript may send `undefined` (a handler that returns nothing; the codec refuses it).
-    return (object as object | undefined)?.constructor === this.#knownClass ? undefined : this.#hooks.refuseUnknown(object);
+    return this.#classes.refusal(object);
   }
 
   /** The error of a send made while the connection is not open. */

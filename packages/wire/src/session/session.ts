@@ -9,6 +9,7 @@ import { OutgoingLog, type RunWriter } from './outgoing-log';
 import type { WaitGroup } from './wait-group';
 import { seqBytes } from './seq';
 import { AckSchedule } from './ack-schedule';
+import { KnownClass } from '../connection/known-class';
 import { NestedSends } from './nested-sends';
 import { sendWindow, type DeliveryStats, type SessionLink, type SessionOptions } from './session-options';
 import { quietly, settle, type SendOutcome } from '../connection/send-outcome';
@@ -52,14 +53,8 @@ export class Session {
   /** The last link's payload key, for what is sent while detached (encoded with `#codec`). */
   #payloadKey: PayloadKey = '';
   #maxFrameBytes = 0;
-  /** The last link's check of the peer's classes: what is sent while detached goes to the same peer. */
-  #refuseUnknown: SessionLink['refuseUnknown'] = () => undefined;
-  /**
-   * The last class sent on this link (the peer's hello lists it, and it encoded, so its
-   * registered name is fixed): a message of the same class skips the check, a chain of
-   * calls into the link's own objects per peer that was a fifth of a broadcast's send.
-   */
-  #knownClass: unknown;
+  /** The last link's check of the peer's classes (skipped for the class last sent): what is sent while detached goes to the same peer. */
+  #classes = new KnownClass<BadDataError>(() => undefined);
   /** What was sent and not acknowledged, and what waits to be written, encoded with `#codec`. */
   readonly #outgoing: OutgoingLog;
   /** Sends made while a message of this session was being encoded (a getter that sends): they follow it. */
@@ -190,8 +185,7 @@ export class Session {
     if (this.#ended || codec === undefined) {
       return new BadConnError(`cannot send to ${this.#describePeer()}: the connection is closed and its session has ended`);
     }
-    // `?.`: plain JavaScript may send `undefined` (the codec refuses it).
-    const unknown = (object as object | undefined)?.constructor === this.#knownClass ? undefined : this.#refuseUnknown(object);
+    const unknown = this.#classes.refusal(object);
     if (unknown !== undefined) return unknown;
     if (this.#outgoing.frameOpen) return this.#offerNested(codec, object, options, shared);
     const outgoing = this.#outgoing;
@@ -209,7 +203,7 @@ export class Session {
       this.#sendNested();
       return toOonError(err);
     }
-    this.#knownClass = object.constructor;
+    this.#classes.sent(object);
     const outcome = this.#keep(outgoing.openFrameBytes);
     this.#sendNested();
     return outcome;
@@ -294,8 +288,7 @@ export class Session {
     this.#acks.forPeerWindow(peerWindow);
     this.#link = link;
     this.#maxFrameBytes = link.maxFrameBytes;
-    this.#refuseUnknown = (object) => link.refuseUnknown(object);
-    this.#knownClass = undefined;
+    this.#classes = new KnownClass((object) => link.refuseUnknown(object));
     this.#peer = link.describePeer();
     this.#outgoing.rewind();
     this.#acknowledge(peerReceived);
