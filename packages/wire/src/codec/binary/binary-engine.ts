@@ -1,4 +1,5 @@
-import { BadDataError, isSameOrSubclass, NetMessage, type FieldType } from '@oon/core';
+import { BadDataError, isSameOrSubclass, type FieldType, type NetMessage } from '@oon/core';
+import { Message } from '../message-class';
 import { checkExtends, ClassTable } from './binary-class-table';
 import { constructorFailed } from './binary-compiler';
 import {
@@ -364,12 +365,6 @@ export class BinaryEngine implements ResolvingRuntime {
 }
 
 const EMPTY = new Uint8Array(0);
-/**
- * `NetMessage`, read once: in the CommonJS build every use of an import from another
- * package goes through a getter of that package's index, and this one, once per message
- * decoded, took 2% of a one-way receiver's profile (the accessor was not inlined).
- */
-const Message = NetMessage;
 const NO_NAMES: readonly string[] = Object.freeze([]);
 const NO_CODECS: ReadonlyArray<ClassCodec | undefined> = Object.freeze([]);
 

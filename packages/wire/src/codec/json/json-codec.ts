@@ -1,4 +1,5 @@
-import { BadDataError, NetMessage } from '@oon/core';
+import { BadDataError, type NetMessage } from '@oon/core';
+import { Message } from '../message-class';
 import type { ByteWriter } from '../binary/byte-writer';
 import type { FrameCodec } from '../codec';
 import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } from '../codec-options';
@@ -68,7 +69,7 @@ export class JsonCodec implements FrameCodec {
     if (typeof uuid !== 'string') throw new BadDataError(`message head "uuid" must be a string, got ${describeJson(uuid)}`);
     // The origin read what it knew of a body and ignored the rest; so does its wire here.
     const object = new JsonReader(this.#options, ignore, this.#peer, this.#originOnly).read(doc['body']);
-    return new NetMessage(object, { uuid, ignore });
+    return new Message(object, { uuid, ignore });
   }
 
   /** As {@link JsonCodec.decode}, for the payload `buf[start, end)`. */
