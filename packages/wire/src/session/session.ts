@@ -197,7 +197,7 @@ export class Session {
     const outgoing = this.#outgoing;
     const out = outgoing.beginFrame();
     try {
-      if (shared === undefined) codec.encodeInto(new Message(object, options), out);
+      if (shared === undefined) codec.encodeObjectInto(object, options, out);
       else {
         const payload = shared.payloadFor(this.#currentPayloadKey, codec);
         if (isRefusal(payload)) throw payload;

@@ -1,4 +1,4 @@
-import { BadDataError, type NetMessage } from '@oon/core';
+import { BadDataError, type NetMessage, type NetMessageOptions } from '@oon/core';
 import { Message } from '../message-class';
 import type { ByteWriter } from '../binary/byte-writer';
 import type { FrameCodec } from '../codec';
@@ -54,6 +54,15 @@ export class JsonCodec implements FrameCodec {
    */
   encodeInto(message: NetMessage, out: ByteWriter): void {
     out.utf8(this.encode(message));
+  }
+
+  /**
+   * {@link JsonCodec.encodeInto} of `object` sent with `options`.
+   *
+   * @internal
+   */
+  encodeObjectInto(object: object, options: NetMessageOptions | undefined, out: ByteWriter): void {
+    this.encodeInto(new Message(object, options), out);
   }
 
   /** Decodes the origin's JSON text (or its UTF-8 bytes) into a message with a revived object. */
