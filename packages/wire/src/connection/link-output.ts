@@ -51,7 +51,7 @@ export class LinkOutput {
   constructor(transport: Transport, options: LinkOutputOptions, session: HeldSession, hooks: LinkOutputHooks) {
     this.#options = options;
     this.#hooks = hooks;
-    this.#classes = new KnownClass((object) => hooks.refuseUnknown(object));
+    this.#classes = new KnownClass(hooks);
     // The origin's receiver parses each recv() as one message: one write per message there.
     this.writer = new FrameWriter(transport, (err) => new BadConnError(`sending to ${hooks.describePeer()} failed: ${err.message}`, { cause: err }), {
       batch: !options.origin,

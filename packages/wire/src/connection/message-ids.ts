@@ -10,8 +10,8 @@ import { Unreadable } from './message-rejection';
  * someone reads `uuid`.
  */
 export class MessageIds {
-  /** This link's prefix: random, so links (and processes) do not share ids. */
-  readonly #link = `${newMessageId()}:`;
+  /** This link's prefix: random, so links (and processes) do not share ids; made with the first id (an idle link has none). */
+  #link: string | undefined;
   /** Messages read on this link without a session. */
   #count = 0;
   #session = '';
@@ -26,7 +26,7 @@ export class MessageIds {
     let prefix: string;
     let n: number;
     if (session === undefined) {
-      prefix = this.#link;
+      prefix = this.#link ??= `${newMessageId()}:`;
       n = ++this.#count;
     } else {
       prefix = this.#prefixOf(session);

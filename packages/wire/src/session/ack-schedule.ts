@@ -48,14 +48,10 @@ export class AckSchedule {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** An Ack is due at the end of this tick. */
   #queued = false;
-  readonly #due = (): void => {
-    this.#timer = undefined;
-    this.#send();
-  };
-  readonly #now = (): void => {
-    this.#queued = false;
-    this.#send();
-  };
+  // The timer's and the tick's callbacks are made with the first message received: an
+  // idle session (most of a server's) holds neither.
+  #due: (() => void) | undefined;
+  #now: (() => void) | undefined;
 
   /** `send` writes an Ack for what arrived (it may decline, and call {@link AckSchedule.sent} when it does write). */
   constructor(send: () => void) {
@@ -85,10 +81,22 @@ export class AckSchedule {
   received(bytes: number): void {
     this.#count += 1;
     this.#bytes += bytes;
-    if (this.#count < this.#everyCount && this.#bytes < this.#everyBytes) this.#timer ??= setTimeout(this.#due, ACK_DELAY);
-    else if (!this.#queued) {
+    if (this.#count < this.#everyCount && this.#bytes < this.#everyBytes) {
+      this.#timer ??= setTimeout(
+        (this.#due ??= () => {
+          this.#timer = undefined;
+          this.#send();
+        }),
+        ACK_DELAY,
+      );
+    } else if (!this.#queued) {
       this.#queued = true;
-      afterTick(this.#now);
+      afterTick(
+        (this.#now ??= () => {
+          this.#queued = false;
+          this.#send();
+        }),
+      );
     }
   }
 

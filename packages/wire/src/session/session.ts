@@ -10,7 +10,7 @@ import type { RunSource, RunWriter } from '../framing/frame-writer';
 import type { WaitGroup } from './wait-group';
 import { seqBytes } from './seq';
 import { AckSchedule } from './ack-schedule';
-import { KnownClass } from '../connection/known-class';
+import { KnownClass, NOTHING_REFUSED } from '../connection/known-class';
 import { NestedSends } from './nested-sends';
 import { sendWindow, type DeliveryStats, type SessionLink, type SessionOptions } from './session-options';
 import { quietly, settle, type SendOutcome } from '../connection/send-outcome';
@@ -57,7 +57,7 @@ export class Session {
   #payloadKey: PayloadKey = '';
   #maxFrameBytes = 0;
   /** The last link's check of the peer's classes (skipped for the class last sent): what is sent while detached goes to the same peer. */
-  #classes = new KnownClass<BadDataError>(() => undefined);
+  #classes = new KnownClass<BadDataError>(NOTHING_REFUSED);
   /** What was sent and not acknowledged, and what waits to be written, encoded with `#codec`. */
   readonly #outgoing: OutgoingLog;
   /** Sends made while a message of this session was being encoded (a getter that sends): they follow it. */
@@ -297,7 +297,7 @@ export class Session {
     this.#source = { pullRuns: (write) => this.#pullRuns(link, write) };
     this.#told = false;
     this.#maxFrameBytes = link.maxFrameBytes;
-    this.#classes = new KnownClass((object) => link.refuseUnknown(object));
+    this.#classes = new KnownClass(link);
     this.#peer = link.describePeer();
     this.#outgoing.rewind();
     this.#acknowledge(peerReceived);
