@@ -114,8 +114,8 @@ export class FrameWriter {
   #open = NO_FRAME;
   /** The source whose frames wait to be pulled into the batch, if one does. */
   #source: RunSource | undefined;
-  /** Takes a pulled run into the batch (one function for every pull). */
-  readonly #pulled: RunWriter = (slab, start, end) => this.#addRun(slab, start, end);
+  /** Takes a pulled run into the batch (one function for every pull), made with the first: a link with no session never pulls. */
+  #pulled: RunWriter | undefined;
   /** Frames written while one was being encoded, and an `end()` asked for then: they follow it. */
   #deferred: Uint8Array[] = [];
   #endDeferred = false;
@@ -403,7 +403,7 @@ export class FrameWriter {
     const source = this.#source;
     if (source === undefined) return;
     this.#source = undefined;
-    source.pullRuns(this.#pulled);
+    source.pullRuns((this.#pulled ??= (slab, start, end) => this.#addRun(slab, start, end)));
   }
 
   /**
