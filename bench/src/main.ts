@@ -3,15 +3,19 @@
  * written to bench/results.md. Never part of `pnpm test`.
  *
  * Flags: `--quick` (shorter runs, for trying the bench; figures are rougher),
- * `--codecs` or `--transport` (only that half; the codec half includes the schema
- * evolution case, `--evolution` runs only it), `--only=TEXT` (only transports whose name
- * contains TEXT, for profiling one with `node --cpu-prof`), `--no-write` (print only),
- * `--no-pin` (leave the transport half's processes where the scheduler puts them).
+ * `--codecs`, `--transport`, `--memory` (only those parts, any of them; the codec part
+ * includes the schema evolution case, `--evolution` runs only it), `--only=TEXT` (only
+ * transports whose name contains TEXT, for profiling one with `node --cpu-prof`),
+ * `--clients=N` (idle clients the memory part measures, default 1,000), `--no-write`
+ * (print only), `--no-pin` (leave the transport half's processes where the scheduler puts
+ * them).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchParts } from './bench-parts';
 import { benchCodecs, type CodecResult } from './codec-bench';
 import { benchEvolution, evolutionTable, type EvolutionResult } from './evolution-bench';
+import { IDLE_CLIENTS, idleMemoryTable, measureIdleMemory, type IdleMemoryResult } from './idle-memory';
 import type { MeasureOptions } from './measure';
 import { codecTable, loadNow, machineLine, reportMarkdown, transportTable } from './report';
 import { TRANSPORT_CONTENDERS } from './transport/contenders';
@@ -22,16 +26,15 @@ async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const quick = args.has('--quick');
-  const evolutionOnly = args.has('--evolution');
-  const codecsOnly = args.has('--codecs') || evolutionOnly;
-  const transportOnly = args.has('--transport');
+  const parts = benchParts([...args]);
+  const clients = Number(process.argv.find((a) => a.startsWith('--clients='))?.slice('--clients='.length) ?? (quick ? 200 : IDLE_CLIENTS));
   const measureOptions: MeasureOptions = quick ? { rounds: 3, roundMs: 100, warmupMs: 100 } : { rounds: 7, roundMs: 300, warmupMs: 500 };
   const transportOptions: TransportBenchOptions = quick ? { durationMs: 400, warmupMs: 200, warmupRequests: 500, requests: 1500 } : {};
   const loadBefore = loadNow();
   console.log(`${machineLine()}; load average ${loadBefore.join(', ')}`);
 
   const codecs: CodecResult[] = [];
-  if (!transportOnly && !evolutionOnly) {
+  if (parts.codecs) {
     for (const size of ['small', 'medium', 'large'] as const) {
       const results = benchCodecs(size, measureOptions);
       codecs.push(...results);
@@ -39,13 +42,13 @@ async function main(): Promise<void> {
     }
   }
   let evolution: EvolutionResult[] = [];
-  if (!transportOnly) {
+  if (parts.evolution) {
     evolution = benchEvolution(measureOptions);
     console.log(`\n${evolutionTable(evolution)}`);
   }
   const transports: TransportResult[] = [];
   let pinning = '';
-  if (!codecsOnly) {
+  if (parts.transports) {
     const run = await benchTransports(
       TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only)),
       { ...transportOptions, pin: !args.has('--no-pin') },
@@ -55,7 +58,16 @@ async function main(): Promise<void> {
     console.log(`\n${pinning}`);
     console.log(`\n${transportTable(transports)}`);
   }
-  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow(), pinning }, codecs, transports, evolution.length === 0 ? undefined : evolutionTable(evolution));
+  // Last, and one case at a time: each starts its own server and clients, and nothing else runs beside them.
+  const memory: IdleMemoryResult[] = [];
+  if (parts.memory) {
+    for (const sessions of [true, false]) memory.push(await measureIdleMemory(clients, sessions));
+    console.log(`\n${idleMemoryTable(memory)}`);
+  }
+  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow(), pinning }, codecs, transports, {
+    ...(evolution.length === 0 ? {} : { evolution: evolutionTable(evolution) }),
+    memory,
+  });
   const targets = report.slice(report.indexOf('## Targets'));
   console.log(`\n${targets}`);
   if (!args.has('--no-write')) {

@@ -1,6 +1,7 @@
 /** Turns the figures into the tables `pnpm bench` prints and writes to bench/results.md. */
 import { cpus, loadavg } from 'node:os';
 import type { CodecResult } from './codec-bench';
+import { idleMemoryTable, WARM_CLIENTS, type IdleMemoryResult } from './idle-memory';
 import { GRAPH_SIZES, type GraphSize } from './model';
 import type { TransportResult } from './transport/transport-bench';
 
@@ -53,8 +54,17 @@ export function transportTable(results: readonly TransportResult[]): string {
   return [head, rule, ...rows].join('\n');
 }
 
+/**
+ * The server's JS heap per idle connection in KiB on `a7bdd3e` (before issue 15), by this
+ * bench's memory part on the bench machine, the median of 3 runs: with the default
+ * session and without (docs/benchmarks.md).
+ */
+const IDLE_HEAP_BEFORE_15 = { on: 16.8, off: 14.2 } as const;
+/** KiB the heap per idle connection varies from run to run of one build. */
+const IDLE_HEAP_SPREAD = 0.2;
+
 /** One line per target of issues 4 and 15: met or not, with the figures. */
-export function targetLines(codecs: readonly CodecResult[], transports: readonly TransportResult[]): string[] {
+export function targetLines(codecs: readonly CodecResult[], transports: readonly TransportResult[], memory: readonly IdleMemoryResult[] = []): string[] {
   const lines: string[] = [];
   const verdict = (met: boolean): string => (met ? 'met' : '**NOT met**');
   for (const size of ['small', 'medium', 'large'] as const) {
@@ -99,11 +109,28 @@ export function targetLines(codecs: readonly CodecResult[], transports: readonly
     lines.push(`- one-way with the default session ÷ without (issue 15) = ${ratio(x)}, target ≥ 0.9x: ${verdict(x >= 0.9)}`);
     lines.push(`- ${noSession.name} one-way (issue 15): ${int(noSession.messagesPerSec)} msgs/s, target ≥ 4,020,000 (1.5 x 2.68M): ${verdict(noSession.messagesPerSec >= 4_020_000)}`);
   }
+  // Issue 15: no more memory per idle connection than before it.
+  for (const m of memory) {
+    const before = IDLE_HEAP_BEFORE_15[m.sessions ? 'on' : 'off'];
+    const heap = m.serverSide.heap / 1024;
+    lines.push(
+      `- server JS heap per idle connection ${m.sessions ? 'with the default session' : 'without a session'} (issue 15): ${heap.toFixed(1)} KiB, target ≤ ${before.toFixed(1)} (a7bdd3e's, before issue 15, ${IDLE_HEAP_SPREAD} KiB allowed for the runs' spread): ${verdict(heap <= before + IDLE_HEAP_SPREAD)}`,
+    );
+  }
   return lines;
 }
 
+/** The parts of the report besides the codecs and transports, each left out when it did not run. */
+export interface ReportExtras {
+  /** The schema evolution table. */
+  readonly evolution?: string;
+  /** Memory per idle connection. */
+  readonly memory?: readonly IdleMemoryResult[];
+}
+
 /** The whole report, as Markdown. */
-export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], transports: readonly TransportResult[], evolution?: string): string {
+export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], transports: readonly TransportResult[], extras: ReportExtras = {}): string {
+  const { evolution, memory = [] } = extras;
   const sizes = (['small', 'medium', 'large'] as const).filter((s) => codecs.some((r) => r.size === s));
   return [
     '# OON benchmark results',
@@ -138,9 +165,23 @@ export function reportMarkdown(info: RunInfo, codecs: readonly CodecResult[], tr
           transportTable(transports),
           '',
         ]),
+    ...(memory.length === 0
+      ? []
+      : [
+          '## Memory per idle connection',
+          '',
+          `A server process and a process of ${int(memory[0]?.clients ?? 0)} clients (each put in a room), both run with`,
+          '`--expose-gc`, report their memory after a full GC before and after the clients connect',
+          `and go idle (${WARM_CLIENTS} clients connect first, so code compiled once is not counted), per`,
+          'connection: the JS heap, memory outside it (`external`: ArrayBuffers), and the RSS, which',
+          'also holds socket buffers and varies from run to run. `pnpm bench:memory` adds a node on Redis.',
+          '',
+          idleMemoryTable(memory),
+          '',
+        ]),
     '## Targets (issues 4 and 15)',
     '',
-    ...targetLines(codecs, transports),
+    ...targetLines(codecs, transports, memory),
     '',
   ].join('\n');
 }

@@ -182,4 +182,27 @@ describe('a session on a cluster of three nodes on one Redis', () => {
     await b.call({ cmd: 'send', rooms: ['r'], n: -1 });
     expect(await notesUntilMarker(client)).toEqual([6]);
   }, 30_000);
+
+  it('leaves a moved client out of a broadcast that excepts the RemotePeer found before the move: on its new node, and sent from another', async () => {
+    const [a, b, c] = (await Promise.all([0, 1, 2].map(() => nodes.start(redis().url, HEARTBEAT)))) as [ClusterNode, ClusterNode, ClusterNode];
+    const client = await clientOf(0, [a.port, b.port]);
+    await client.send(new Join('r', 'x'));
+    await a.nextEvent('joined', (e) => e.name === 'x');
+    await sleep(100); // its rooms are in Redis
+    for (const node of [b, c]) expect(await node.call({ cmd: 'remember', rooms: ['r'], name: 'x' })).toMatchObject({ node: a.node, remote: true });
+    const reconnected = nextEvent(client, 'reconnect', 10_000);
+    a.run.child.kill('SIGKILL');
+    expect((await reconnected)[0]).toMatchObject({ resumed: true });
+    await b.nextEvent('takeover');
+
+    // Both name x by its peer on a, which is gone: x is b's own peer now, under another id.
+    expect(await b.call({ cmd: 'send', rooms: ['r'], exceptPeers: ['x'], n: 1 })).toEqual({ delivered: 0, failed: 0, cluster: null });
+    expect(await c.call({ cmd: 'send', rooms: ['r'], exceptPeers: ['x'], n: 2 })).toEqual({ delivered: 0, failed: 0, cluster: null });
+    expect(await c.call({ cmd: 'count', rooms: ['r'], exceptPeers: ['x'] })).toEqual({ count: 0 });
+    expect(await b.call({ cmd: 'count', rooms: ['r'], exceptPeers: ['x'] })).toEqual({ count: 0 });
+    expect(await c.call({ cmd: 'count', rooms: ['r'] })).toEqual({ count: 1 });
+    await b.call({ cmd: 'send', rooms: ['r'], n: -1 });
+    await c.call({ cmd: 'send', rooms: ['r'], n: -1 });
+    expect(await notesUntilMarker(client, 2)).toEqual([]);
+  }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { NetClass, NetField, TimeoutError } from '@oon/core';
 import { DEFAULT_REQUEST_TIMEOUT, requestName } from '@oon/wire';
-import { expectOonError, harness, TRANSPORTS } from '../support/harness';
+import { expectOonError, harness, nextEvent, TRANSPORTS } from '../support/harness';
 
 @NetClass()
 class Ping {
@@ -217,6 +217,36 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     it('rejects with BadConn when not connected', async () => {
       const { port } = await h.listeningServer();
       await expectOonError(h.client(port).request(new Ping()), 'BadConn', 'connect() first');
+    });
+
+    it('keeps requests in their place among the messages of one tick, both ways, with sessions and without', async () => {
+      for (const reconnect of [true, false]) {
+        const { server, port } = await h.listeningServer();
+        const atServer: string[] = [];
+        server.on('message', (ping) => atServer.push(`message ${(ping as Ping).n}`));
+        server.handle(Ping, (ping) => (atServer.push(`request ${ping.n}`), new Pong(ping.n)));
+        const connection = nextEvent(server, 'connection');
+        const client = await h.connectedClient(port, { reconnect });
+        const [peer] = await connection;
+        const atClient: string[] = [];
+        client.on('message', (ping) => atClient.push(`message ${(ping as Ping).n}`));
+        client.handle(Ping, (ping) => (atClient.push(`request ${ping.n}`), new Pong(ping.n)));
+
+        // In one tick: a session's messages wait in its log for the frame writer to pull
+        // them, and a request is encoded into the writer's batch; both go in one write.
+        const sides: Array<{ send(object: object): Promise<void>; request(object: object): Promise<object> }> = [client, peer];
+        for (const side of sides) {
+          const sent: Array<Promise<unknown>> = [side.send(new Ping(1)), side.send(new Ping(2)), side.request(new Ping(3))];
+          for (let n = 4; n < 100; n++) sent.push(side.send(new Ping(n)));
+          sent.push(side.request(new Ping(100)), side.send(new Ping(101)));
+          await Promise.all(sent);
+        }
+        await client.close();
+
+        const expected = Array.from({ length: 101 }, (_, i) => (i + 1 === 3 || i + 1 === 100 ? `request ${i + 1}` : `message ${i + 1}`));
+        expect({ reconnect, atServer }).toEqual({ reconnect, atServer: expected });
+        expect({ reconnect, atClient }).toEqual({ reconnect, atClient: expected });
+      }
     });
 
     it("is refused on the origin's wire, which has no requests", async () => {

@@ -163,3 +163,65 @@ describe('a field declared () => Object', () => {
     expect(client.connected).toBe(false);
   });
 });
+
+describe('a field declared with a plain base class', () => {
+  /**
+   * A `Garage` whose field is declared `() => Vehicle`, `Vehicle` a base class with a
+   * field, `Bike` its registered subclass; `Vehicle` is registered too when
+   * `registerBase`, and a `Note` when `withNote` (so two registries differ).
+   */
+  function garageRegistry(withNote: boolean, registerBase: boolean) {
+    const registry = new Registry();
+    class Vehicle {
+      @NetField(t.int) wheels = 4;
+    }
+    class Bike extends Vehicle {
+      @NetField(t.int) gears = 1;
+    }
+    class Note {
+      @NetField(t.string) text = '';
+    }
+    if (withNote) registry.register(Note, 'Note');
+    if (registerBase) registry.register(Vehicle, 'Vehicle');
+    registry.register(Bike, 'Bike');
+    @NetClass({ registry, name: 'Garage' })
+    class Garage {
+      @NetField(() => Vehicle) vehicle: Vehicle | null = null;
+    }
+    return { registry, Garage, Vehicle, Bike };
+  }
+
+  it('fails connect() with BadData naming the class and what to do, rather than passing the hello and failing each send once the schemas differ', async () => {
+    const { port } = await h.listeningServer({ registry: garageRegistry(true, false).registry });
+    const client = h.client(port, { registry: garageRegistry(false, false).registry });
+
+    const err = await expectOonError(client.connect(), 'BadData');
+
+    expect(err.message.startsWith(
+      "Garage.vehicle: class Vehicle is not registered, and a peer's schema names registered classes only, so two schemas cannot agree on the field; register Vehicle with @NetClass in the same registry (its registered subclasses still travel as themselves), or declare the @NetClass class its values are",
+    )).toBe(true);
+    expect(client.connected).toBe(false);
+  });
+
+  it.each(['binary', 'json'] as const)('carries the base and its subclass across differing schemas once the base is registered (%s codec)', async (codec) => {
+    const server = garageRegistry(true, true);
+    const ours = garageRegistry(false, true);
+    const { server: oon, port } = await h.listeningServer({ registry: server.registry, codec });
+    const client = await h.connectedClient(port, { registry: ours.registry, codec });
+    const bike = Object.assign(new ours.Bike(), { wheels: 2, gears: 7 });
+    const arrived = new Promise<object[]>((resolve) => {
+      const got: object[] = [];
+      oon.on('message', (garage) => got.push(garage) === 2 && resolve(got));
+    });
+
+    await client.send(Object.assign(new ours.Garage(), { vehicle: bike }));
+    await client.send(Object.assign(new ours.Garage(), { vehicle: new ours.Vehicle() }));
+
+    const [first, second] = (await arrived) as InstanceType<typeof server.Garage>[];
+    expect(first).toBeInstanceOf(server.Garage);
+    expect(first?.vehicle).toBeInstanceOf(server.Bike);
+    expect(first?.vehicle).toMatchObject({ wheels: 2, gears: 7 });
+    expect(second?.vehicle?.constructor).toBe(server.Vehicle);
+    expect(second?.vehicle).toMatchObject({ wheels: 4 });
+  });
+});

@@ -164,14 +164,10 @@ export class Registry {
     if (spec === Map || spec === Set || spec === Array) {
       throw new BadDataError(`${where}: a ${(spec as Function).name} needs its element types, as in t.map(String, Car), t.set(Number) or [Car]`);
     }
-    if (spec === Object) {
-      // Every class extends Object, so it would pass as "any registered class" while both
-      // schemas are alike, and fail the first time they differ: no peer registers `Object`.
-      throw new BadDataError(
-        `${where}: Object is not a type OON can send (it says nothing of what the field holds, so two schemas cannot agree on it); declare t.json for plain JSON data, or the @NetClass class its values are, as in () => Car (registered subclasses of it travel too)`,
-      );
+    if (typeof spec === 'function') {
+      if (!this.#namesByClass.has(spec as NetClassType)) throw unregisteredFieldClass(where, spec as NetClassType);
+      return { kind: 'class', ctor: spec as NetClassType };
     }
-    if (typeof spec === 'function') return { kind: 'class', ctor: spec as NetClassType };
     if (typeof spec === 'object' && spec !== null) {
       const type = this.#enumsByObject.get(spec as EnumObject);
       if (type !== undefined) return type;
@@ -192,6 +188,25 @@ const BUILTIN_KINDS = new Map<unknown, Exclude<FieldType['kind'], 'enum' | 'clas
   // Node's Buffer (a Uint8Array) where there is one: a browser has none.
   ...(typeof Buffer === 'function' ? [[Buffer, 'bytes'] as const] : []),
 ]);
+
+/**
+ * Why a field cannot be typed with a class this registry does not have. A schema lists
+ * registered classes only, so a peer cannot tell what such a field holds: it would pass
+ * while both sides' schemas are alike (the hash matches, nothing is compared), then fail
+ * every send once they differ, as `the peer has no class …`. Refused when the schema is
+ * first needed instead, with what to declare.
+ */
+function unregisteredFieldClass(where: string, ctor: NetClassType): BadDataError {
+  // Every class extends Object, so it would stand for "any registered class"; no peer registers it.
+  if (ctor === (Object as unknown)) {
+    return new BadDataError(
+      `${where}: Object is not a type OON can send (it says nothing of what the field holds, so two schemas cannot agree on it); declare t.json for plain JSON data, or the @NetClass class its values are, as in () => Car (registered subclasses of it travel too)`,
+    );
+  }
+  return new BadDataError(
+    `${where}: class ${ctor.name} is not registered, and a peer's schema names registered classes only, so two schemas cannot agree on the field; register ${ctor.name} with @NetClass in the same registry (its registered subclasses still travel as themselves), or declare the @NetClass class its values are`,
+  );
+}
 
 function resolveMapKey(key: MapKeySpec, where: string): MapFieldType['key'] {
   if (key === String) return { kind: 'string' };

@@ -260,6 +260,71 @@ describe('Registry', () => {
       );
     });
 
+    /** A plain base class (fields, no @NetClass) and a subclass of it registered in `registry`. */
+    function vehicles(registry: Registry) {
+      class Vehicle {
+        @NetField(t.int) wheels = 4;
+      }
+      @NetClass({ registry, name: 'Bike' })
+      class Bike extends Vehicle {}
+      return { Vehicle, Bike };
+    }
+    const UNREGISTERED_VEHICLE =
+      "class Vehicle is not registered, and a peer's schema names registered classes only, so two schemas cannot agree on the field; register Vehicle with @NetClass in the same registry (its registered subclasses still travel as themselves), or declare the @NetClass class its values are";
+
+    it.each([
+      ['() => Vehicle', (v: Function) => () => v],
+      ['() => [Vehicle]', (v: Function) => () => [v]],
+      ['() => t.map(String, t.optional(Vehicle))', (v: Function) => () => t.map(String, t.optional(v as never))],
+    ])('refuses a field declared %s when Vehicle is a plain base class, naming it and saying what to do', (_, type) => {
+      const registry = new Registry();
+      const { Vehicle } = vehicles(registry);
+      @NetClass({ registry })
+      class Garage {
+        @NetField(type(Vehicle) as () => never) vehicle: unknown = null;
+      }
+
+      const err = thrown(() => registry.schemaOf(Garage)) as BadDataError;
+
+      expect(err).toBeInstanceOf(BadDataError);
+      expect(err.message).toBe(`Garage.vehicle: ${UNREGISTERED_VEHICLE}`);
+    });
+
+    it('refuses a plain base class read from design:type, and one registered only in another registry', () => {
+      const registry = new Registry();
+      class Vehicle {
+        @NetField(t.int) wheels = 4;
+      }
+      @NetClass({ registry })
+      class Garage {
+        @NetField() vehicle: Vehicle = new Vehicle();
+      }
+      const other = new Registry();
+      other.register(Vehicle, 'Vehicle');
+      @NetClass({ registry: other })
+      class Shed {
+        @NetField(() => Garage) garage: Garage | null = null;
+      }
+
+      expect((thrown(() => registry.schemaOf(Garage)) as BadDataError).message).toBe(`Garage.vehicle: ${UNREGISTERED_VEHICLE}`);
+      expect((thrown(() => other.schemaOf(Shed)) as BadDataError).message).toBe(
+        "Shed.garage: class Garage is not registered, and a peer's schema names registered classes only, so two schemas cannot agree on the field; register Garage with @NetClass in the same registry (its registered subclasses still travel as themselves), or declare the @NetClass class its values are",
+      );
+    });
+
+    it('takes a field of a base class once the base is registered too', () => {
+      const registry = new Registry();
+      const { Vehicle, Bike } = vehicles(registry);
+      registry.register(Vehicle, 'Vehicle');
+      @NetClass({ registry })
+      class Garage {
+        @NetField(() => Vehicle) vehicle: unknown = null;
+      }
+
+      expect(registry.schemaOf(Garage).fields[0]?.type).toEqual({ kind: 'class', ctor: Vehicle });
+      expect(registry.schemaOf(Bike).fields.map((f) => f.key)).toEqual(['wheels']);
+    });
+
     it('gives the wire name, the class and the fields in declaration order', () => {
       const registry = new Registry();
       @NetClass({ registry, name: 'shop.Item' })

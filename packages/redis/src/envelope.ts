@@ -228,7 +228,9 @@ export function isLogId(id: unknown): id is string {
 
 function selectionOf(value: unknown, kind: string): PeerSelection {
   const s = new Fields(value, `${kind}'s selection`);
-  return { rooms: s.strings('rooms'), exceptRooms: s.strings('exceptRooms'), exceptPeers: s.strings('exceptPeers') };
+  const selection = { rooms: s.strings('rooms'), exceptRooms: s.strings('exceptRooms'), exceptPeers: s.strings('exceptPeers') };
+  const exceptSessions = s.optionalStrings('exceptSessions');
+  return exceptSessions === undefined ? selection : { ...selection, exceptSessions };
 }
 
 function snapshotOf(value: unknown): PeerSnapshot {
@@ -284,6 +286,10 @@ class Fields {
   array(name: string): unknown[] {
     const v = this.#value[name];
     return Array.isArray(v) ? v : this.#fail(name, 'an array');
+  }
+
+  optionalStrings(name: string): string[] | undefined {
+    return this.#value[name] === undefined ? undefined : this.strings(name);
   }
 
   strings(name: string): string[] {

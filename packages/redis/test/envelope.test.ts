@@ -30,6 +30,7 @@ function refusal(message: Buffer, maxBytes = 1024): string {
 describe('decodeEnvelope()', () => {
   it.each<Envelope>([
     { kind: 'broadcast', node: 'n1', selection, payload },
+    { kind: 'broadcast', node: 'n1', selection: { ...selection, exceptSessions: ['s-1'] }, payload },
     { kind: 'server', node: 'n1', payload },
     { kind: 'request', node: 'n1', request: 'q1', countOnly: true, selection },
     { kind: 'reply', node: 'n2', request: 'q1', count: 0, peers: [{ id: 'p', node: 'n2', rooms: ['r'], connected: false, data: { a: 1 } }] },
@@ -57,6 +58,9 @@ describe('decodeEnvelope()', () => {
     expect(refusal(header(1, '{"node":7}'))).toBe('field node of a server message is not a string');
     expect(refusal(header(0, '{"node":"n","selection":{"rooms":[1],"exceptRooms":[],"exceptPeers":[]}}'))).toBe(
       "field rooms of a broadcast's selection message is not an array of strings",
+    );
+    expect(refusal(header(0, '{"node":"n","selection":{"rooms":[],"exceptRooms":[],"exceptPeers":[],"exceptSessions":"s-1"}}'))).toBe(
+      "field exceptSessions of a broadcast's selection message is not an array",
     );
     expect(refusal(header(3, '{"node":"n","request":"q","count":-1,"peers":[]}'))).toBe('field count of a reply message is not a count');
     expect(refusal(header(3, '{"node":"n","request":"q","count":0,"peers":[{"id":"p"}]}'))).toBe("field node of a reply's peer message is not a string");

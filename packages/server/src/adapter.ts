@@ -4,8 +4,9 @@ import type { Room } from './rooms';
 
 /**
  * Which peers a broadcast reaches, in terms that travel between nodes: room names, and
- * peers named by node and id. A node reaches its own peers in any of `rooms` (every peer
- * when empty) less those in any of `exceptRooms` and those `exceptPeers` names.
+ * peers named by node and id or by session. A node reaches its own peers in any of
+ * `rooms` (every peer when empty) less those in any of `exceptRooms`, those
+ * `exceptPeers` names and those whose session `exceptSessions` names.
  */
 export interface PeerSelection {
   /** The rooms aimed at; empty aims at every peer. */
@@ -14,6 +15,12 @@ export interface PeerSelection {
   readonly exceptRooms: readonly Room[];
   /** Peers left out, each as `node/id` (`node` the id of the node it is on). */
   readonly exceptPeers: readonly string[];
+  /**
+   * Peers left out by their session's id, when the cluster keeps it ({@link PeerSnapshot.session}):
+   * wherever the session is now, though `exceptPeers` names the peer on the node it has left.
+   * Omitted when none.
+   */
+  readonly exceptSessions?: readonly string[];
 }
 
 /**

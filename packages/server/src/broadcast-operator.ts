@@ -20,9 +20,14 @@ interface Aim<P> {
   readonly exceptPeers: ReadonlySet<P>;
   /** Every peer left out, as `node/id`: what travels to the other nodes. */
   readonly exceptNames: ReadonlySet<string>;
+  /** The sessions the cluster keeps of the peers left out: they are left out wherever their session has moved. */
+  readonly exceptSessions: ReadonlySet<string>;
 }
 
 const NONE: ReadonlySet<never> = new Set();
+
+/** The session (one the cluster keeps) of each {@link RemotePeer} `peers()` made, for `except()`; not a public field of it. */
+const sessionOf = new WeakMap<object, string>();
 
 function isRemotePeer(value: unknown): value is RemotePeer {
   return typeof value === 'object' && value !== null && typeof (value as RemotePeer).node === 'string' && typeof (value as RemotePeer).id === 'string';
@@ -40,7 +45,7 @@ export class BroadcastOperator<Data extends object = PeerData, Identity extends 
   readonly #aim: Aim<Peer<Data, Identity>>;
 
   /** @internal Made by `OonServer.to()`, `in()`, `except()`. */
-  constructor(scope: BroadcastScope<Data, Identity>, aim: Aim<Peer<Data, Identity>> = { rooms: NONE, exceptRooms: NONE, exceptPeers: NONE, exceptNames: NONE }) {
+  constructor(scope: BroadcastScope<Data, Identity>, aim: Aim<Peer<Data, Identity>> = { rooms: NONE, exceptRooms: NONE, exceptPeers: NONE, exceptNames: NONE, exceptSessions: NONE }) {
     this.#scope = scope;
     this.#aim = aim;
   }
@@ -59,21 +64,29 @@ export class BroadcastOperator<Data extends object = PeerData, Identity extends 
 
   /**
    * Leaves out peers in `room` and the peer `peer` (or each of several of either); a
-   * peer may be one of this node's or a {@link RemotePeer} that `peers()` returned.
+   * peer may be one of this node's or a {@link RemotePeer} that `peers()` returned. A
+   * peer whose session the cluster keeps is left out wherever its session is when the
+   * broadcast is sent, though it moved to another node since it was found.
    */
   except(target: Room | PeerRef<Data, Identity> | readonly (Room | PeerRef<Data, Identity>)[]): BroadcastOperator<Data, Identity> {
     const exceptRooms = new Set(this.#aim.exceptRooms);
     const exceptPeers = new Set(this.#aim.exceptPeers);
     const exceptNames = new Set(this.#aim.exceptNames);
+    const exceptSessions = new Set(this.#aim.exceptSessions);
     for (const one of Array.isArray(target) ? target : [target]) {
+      let session: string | undefined;
       if (typeof one === 'string') exceptRooms.add(one);
       else if (one instanceof Peer) {
         exceptPeers.add(one);
         exceptNames.add(this.#scope.nameOf(one));
-      } else if (isRemotePeer(one)) exceptNames.add(`${one.node}/${one.id}`);
-      else throw new TypeError('except() takes a room name (a string), a peer, or an array of them');
+        session = this.#scope.keptSession(one);
+      } else if (isRemotePeer(one)) {
+        exceptNames.add(`${one.node}/${one.id}`);
+        session = sessionOf.get(one);
+      } else throw new TypeError('except() takes a room name (a string), a peer, or an array of them');
+      if (session !== undefined) exceptSessions.add(session);
     }
-    return new BroadcastOperator(this.#scope, { ...this.#aim, exceptRooms, exceptPeers, exceptNames });
+    return new BroadcastOperator(this.#scope, { ...this.#aim, exceptRooms, exceptPeers, exceptNames, exceptSessions });
   }
 
   /**
@@ -114,12 +127,14 @@ export class BroadcastOperator<Data extends object = PeerData, Identity extends 
   }
 
   #selection(): PeerSelection {
-    return { rooms: [...this.#aim.rooms], exceptRooms: [...this.#aim.exceptRooms], exceptPeers: [...this.#aim.exceptNames] };
+    const { rooms, exceptRooms, exceptNames, exceptSessions } = this.#aim;
+    const selection = { rooms: [...rooms], exceptRooms: [...exceptRooms], exceptPeers: [...exceptNames] };
+    return exceptSessions.size === 0 ? selection : { ...selection, exceptSessions: [...exceptSessions] };
   }
 }
 
 function toRemotePeer<Data extends object, Identity extends object>(snapshot: PeerSnapshot, scope: BroadcastScope<Data, Identity>): RemotePeer<Data, Identity> {
-  return {
+  const peer: RemotePeer<Data, Identity> = {
     send: (object, options) => scope.sendTo(snapshot.node, snapshot.id, object, options, snapshot.session),
     id: snapshot.id,
     node: snapshot.node,
@@ -129,4 +144,6 @@ function toRemotePeer<Data extends object, Identity extends object>(snapshot: Pe
     data: snapshot.data as Data | undefined,
     identity: snapshot.identity as Identity | undefined,
   };
+  if (snapshot.session !== undefined) sessionOf.set(peer, snapshot.session);
+  return peer;
 }

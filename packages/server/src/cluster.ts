@@ -97,6 +97,11 @@ export class Cluster<P extends ClusterPeer> {
     return `${this.node}/${peer.id}`;
   }
 
+  /** The id of `peer`'s session when the cluster keeps it (it may move to another node), else `undefined`. */
+  keptSession(peer: P): string | undefined {
+    return this.adapter.sessions === undefined ? undefined : peer.sessionId;
+  }
+
   /**
    * Publishes a broadcast to the other nodes (encoded once: its binary-codec peers here
    * share the bytes); resolves with the error when they could not be reached (never rejects).
@@ -150,18 +155,23 @@ export class Cluster<P extends ClusterPeer> {
 
   /**
    * This node's peers `selection` aims at. `exceptPeers`, when the caller holds them,
-   * saves looking up by name the peers of this node it leaves out.
+   * saves looking up by name the peers of this node it leaves out; those it leaves out by
+   * session are looked up here either way (a session may have moved here since).
    */
-  select(selection: PeerSelection, exceptPeers: ReadonlySet<P> = this.#named(selection.exceptPeers)): Set<P> {
-    const local: RoomSelection<P> = { rooms: new Set(selection.rooms), exceptRooms: new Set(selection.exceptRooms), exceptPeers };
+  select(selection: PeerSelection, exceptPeers?: ReadonlySet<P>): Set<P> {
+    const local: RoomSelection<P> = { rooms: new Set(selection.rooms), exceptRooms: new Set(selection.exceptRooms), exceptPeers: this.#excepted(selection, exceptPeers) };
     return this.#server.rooms.select(this.#server.all(), local);
   }
 
-  #named(names: readonly string[]): Set<P> {
-    const peers = new Set<P>();
-    if (names.length === 0) return peers;
-    const wanted = new Set(names);
-    for (const peer of this.#server.all()) if (wanted.has(this.nameOf(peer))) peers.add(peer);
+  /** This node's peers `selection` leaves out: `held` (else those it names), and those of the sessions it names. */
+  #excepted(selection: PeerSelection, held: ReadonlySet<P> | undefined): ReadonlySet<P> {
+    const names = held === undefined && selection.exceptPeers.length > 0 ? new Set(selection.exceptPeers) : undefined;
+    const sessions = selection.exceptSessions !== undefined && selection.exceptSessions.length > 0 ? new Set(selection.exceptSessions) : undefined;
+    if (names === undefined && sessions === undefined) return held ?? new Set();
+    const peers = new Set(held);
+    for (const peer of this.#server.all()) {
+      if (names?.has(this.nameOf(peer)) === true || (peer.sessionId !== undefined && sessions?.has(peer.sessionId) === true)) peers.add(peer);
+    }
     return peers;
   }
 
@@ -198,11 +208,12 @@ export class Cluster<P extends ClusterPeer> {
     return replayed;
   }
 
-  /** Whether `selection` reaches `peer`: in one of its rooms (or it names none), in none of those excepted, and not named. */
+  /** Whether `selection` reaches `peer`: in one of its rooms (or it names none), in none of those excepted, and not named, by name or session. */
   #aims(selection: PeerSelection, peer: P): boolean {
     const { rooms } = peer;
     if (selection.rooms.length > 0 && !selection.rooms.some((room) => rooms.has(room))) return false;
     if (selection.exceptRooms.some((room) => rooms.has(room))) return false;
+    if (peer.sessionId !== undefined && selection.exceptSessions?.includes(peer.sessionId) === true) return false;
     return !selection.exceptPeers.includes(this.nameOf(peer));
   }
 
@@ -213,7 +224,8 @@ export class Cluster<P extends ClusterPeer> {
     const identity = jsonCopy(peer.identity);
     if (data !== undefined) snapshot.data = data;
     if (identity !== undefined) snapshot.identity = identity;
-    if (this.adapter.sessions !== undefined && peer.sessionId !== undefined) snapshot.session = peer.sessionId;
+    const session = this.keptSession(peer);
+    if (session !== undefined) snapshot.session = session;
     return snapshot;
   }
 

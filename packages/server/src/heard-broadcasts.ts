@@ -66,8 +66,10 @@ export class HeardBroadcasts<P> {
   }
 }
 
+const NONE: readonly string[] = [];
+
 function aimedAlike(a: PeerSelection, b: PeerSelection): boolean {
-  return sameNames(a.rooms, b.rooms) && sameNames(a.exceptRooms, b.exceptRooms) && sameNames(a.exceptPeers, b.exceptPeers);
+  return sameNames(a.rooms, b.rooms) && sameNames(a.exceptRooms, b.exceptRooms) && sameNames(a.exceptPeers, b.exceptPeers) && sameNames(a.exceptSessions ?? NONE, b.exceptSessions ?? NONE);
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {

@@ -4,40 +4,26 @@ import { BadConnError, createOonError, OonError, StartFailError, type NetMessage
 import {
   DEFAULT_CLOSE_GRACE,
   DEFAULT_HANDSHAKE_TIMEOUT,
-  FAULT_CLOSE_GRACE,
   type AnyClass,
   type DisconnectReason,
   type Logger,
   type ReceiveOptions,
   type RequestHandler,
 } from '@oon/wire';
-import {
-  Connection,
-  errorFrame,
-  forInstancesOf,
-  Inbox,
-  log,
-  logFault,
-  logLinkClosed,
-  RequestHandlers,
-  type Hello,
-  type ResumeProof,
-  type SessionGrant,
-  type Transport,
-} from '@oon/wire/internal';
+import { Connection, forInstancesOf, Inbox, log, logFault, logLinkClosed, RequestHandlers, type Transport } from '@oon/wire/internal';
+import { Admission } from './admission';
 import { handEach, type BroadcastResult } from './broadcast';
 import { BroadcastOperator, type PeerRef } from './broadcast-operator';
-import type { SessionClaim } from './adapter';
 import { Cluster } from './cluster';
-import { ClusterSessions, unclaimed } from './cluster-sessions';
+import { ClusterSessions } from './cluster-sessions';
 import { RoomIndex, type Room } from './rooms';
 import type { OonServerEvents } from './events';
-import { resolveServerOptions, type AuthCheck, type OonServerOptions, type ResolvedServerOptions } from './options';
+import { resolveServerOptions, type OonServerOptions, type ResolvedServerOptions } from './options';
 import { Peer, type PeerData } from './peer';
 import { SessionTable, type SessionEntry } from './session-table';
 import { addressKey, ConnectionSlots } from './connection-slots';
-import { AuthThrottle } from './auth-throttle';
 import { Listeners } from './listeners';
+import { Refusals } from './refusals';
 
 /**
  * Accepts OON clients and revives what they send into instances of registered classes.
@@ -67,8 +53,8 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   readonly #cluster: Cluster<Peer<Data, Identity>>;
   /** Sessions as the cluster keeps them, so that they outlive this node. */
   readonly #clusterSessions: ClusterSessions<Peer<Data, Identity>>;
-  /** What `auth` resolved to for each connection it admitted with an identity, until its peer has it. */
-  readonly #identityOf = new WeakMap<Connection, Identity>();
+  /** Who each client is, and which session it gets. */
+  readonly #admission: Admission<Peer<Data, Identity>, Identity>;
   /** Every accepted socket's connection, handshaking or not, so `close()` leaves none behind. */
   readonly #connections = new Set<Connection>();
   /** Where clients come from (TCP, WebSocket), while listening. */
@@ -77,20 +63,18 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   readonly #handlers = new RequestHandlers<Peer<Data, Identity>>();
   /** The peer of each connection that finished its handshake, for request handlers. */
   readonly #peerOf = new WeakMap<Connection, Peer<Data, Identity>>();
-  /** Transports refused (server full or closing), told why and closing: `close()` destroys those left. */
-  readonly #refused = new Set<Transport>();
+  /** Clients refused (server full or closing), told why and closing: `close()` destroys those left. */
+  readonly #refusals = new Refusals();
   /** Peers for `accept()`: held only while no one listens for `'connection'`. */
   #accepted = new Inbox<Peer<Data, Identity>>({ what: 'connection' });
   readonly #sessions: SessionTable<Peer<Data, Identity>>;
   /** Connections counted in all, in their handshake, and per address: who is refused on accept. */
   readonly #slots: ConnectionSlots;
-  readonly #authThrottle: AuthThrottle;
 
   constructor(options: OonServerOptions<Identity> = {}) {
     super();
     this.#options = resolveServerOptions(options);
     this.#slots = new ConnectionSlots(this.#options);
-    this.#authThrottle = new AuthThrottle(this.#options.connection.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT);
     this.#sessions = new SessionTable({
       window: this.#options.resumeWindow,
       limits: { maxBufferedBytes: this.#options.connection.maxBufferedBytes, maxPendingBytes: this.#options.connection.maxPendingBytes },
@@ -111,11 +95,17 @@ export class OonServer<T extends object = object, Data extends object = PeerData
         nodeDown: (node) => this.emit('nodeDown', node),
         resumeWindow: this.#options.resumeWindow,
         sessions: () => this.#sessions.progress(),
-        sessionMoved: (id, node) => this.#sessionMoved(id, node),
+        sessionMoved: (id, node) => this.#clusterSessions.moved(id, node),
       },
       this.#options.adapter,
     );
-    this.#clusterSessions = new ClusterSessions(this.#cluster);
+    const closing = (): boolean => this.#closing !== undefined;
+    const fault = (error: OonError, peer?: Peer<Data, Identity>): void => this.#fault(error, peer);
+    const table = this.#sessions;
+    this.#clusterSessions = new ClusterSessions({ cluster: this.#cluster, table, logger: this.#logger, closing, fault, end: (entry, reason, lossCounts) => this.#endSession(entry, reason, lossCounts) });
+    const { auth } = this.#options;
+    const handshakeTimeout = this.#options.connection.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    this.#admission = new Admission({ auth, handshakeTimeout, table, claim: (hello, proof, c) => this.#clusterSessions.claim(hello, proof, c), closing, fault });
   }
 
   /**
@@ -288,7 +278,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     if (listeners === undefined) return;
     const stopped = listeners.stop();
     this.#accepted.finish();
-    for (const transport of this.#refused) transport.destroy();
+    this.#refusals.destroyAll();
     // No farewell: clients that reconnect will find this server (or its successor) again.
     await Promise.all([...this.#connections].map((c) => c.close(false)));
     for (const entry of this.#sessions.all()) this.#endSession(entry, 'local close');
@@ -301,19 +291,19 @@ export class OonServer<T extends object = object, Data extends object = PeerData
   /** A client connected, over TCP or WebSocket: refused past the slots, else handshaking. */
   #accept(transport: Transport): void {
     if (this.#closing !== undefined) {
-      this.#refuse(transport, `server ${this.#where()} is closing`);
+      this.#fault(this.#refusals.refuse(transport, `server ${this.#where()} is closing`));
       return;
     }
     const address = addressKey(transport.remoteAddress);
     const refusal = this.#slots.refusal(address, this.#where());
     if (refusal !== undefined) {
-      this.#refuse(transport, refusal);
+      this.#fault(this.#refusals.refuse(transport, refusal));
       return;
     }
     const slot = this.#slots.take(address);
     const connection: Connection = new Connection(transport, this.#options.connection, {
       role: 'server',
-      admit: (hello, proof) => this.#admit(hello, transport, connection, proof),
+      admit: (hello, proof) => this.#admission.admit(hello, transport, connection, proof),
       onOpen: () => {
         slot.opened();
         this.#onOpen(connection);
@@ -344,96 +334,6 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     });
   }
 
-  /**
-   * Turns a client away without a Connection: an Error frame says why (the client's
-   * `connect()` rejects with it, as `BadConn`), then the socket closes; one that does
-   * not close within `FAULT_CLOSE_GRACE` is destroyed, whatever it still sends (an idle
-   * timeout would let a peer that trickles bytes keep its socket for ever).
-   */
-  #refuse(transport: Transport, reason: string): void {
-    this.#refused.add(transport);
-    const destroy = setTimeout(() => transport.destroy(), FAULT_CLOSE_GRACE);
-    const ignore = (): void => {};
-    // What it sends is dropped, so its end is seen.
-    transport.open({
-      data: ignore,
-      unreadable: ignore,
-      end: ignore,
-      error: ignore,
-      close: () => {
-        clearTimeout(destroy);
-        this.#refused.delete(transport);
-      },
-    });
-    transport.write(errorFrame('BadConn', reason));
-    transport.end();
-    this.#fault(new BadConnError(`refused client ${String(transport.remoteAddress)}:${String(transport.remotePort)}: ${reason}`));
-  }
-
-  /** Checks a client's token with the `auth` option; a refusal reaches the client as `BadConn`. */
-  async #admit(hello: Hello, transport: Transport, connection: Connection, proof: ResumeProof | undefined): Promise<SessionGrant | undefined> {
-    const identity = await this.#authenticate(hello, transport);
-    if (identity !== undefined) this.#identityOf.set(connection, identity);
-    if (this.#closing !== undefined) return undefined;
-    const proven = (await this.#sessions.proven(hello, proof)) ?? (await this.#claim(hello, proof, connection));
-    if (this.#closing !== undefined) return undefined;
-    const grant = this.#sessions.grant(hello, connection, proven);
-    if (grant?.refused !== undefined) {
-      // Someone who saw the session id (or a whole earlier resume) tried to take it over.
-      const message = `client ${connection.describePeer()} named session ${String(hello.session?.id)} ${grant.refused}: not resumed (a new session was granted), and the session's own link is untouched`;
-      this.#fault(new BadConnError(message));
-    }
-    return grant;
-  }
-
-  /**
-   * The session a client names that this node does not have, taken over from the
-   * cluster (its node died) if the cluster kept it and the client proves it; else
-   * `undefined` (a new session is granted, and a refusal is reported).
-   */
-  async #claim(hello: Hello, proof: ResumeProof | undefined, connection: Connection): Promise<SessionEntry<Peer<Data, Identity>> | undefined> {
-    const outcome = await this.#clusterSessions.claim(hello, proof);
-    if (outcome === undefined || this.#closing !== undefined) return undefined;
-    if ('refused' in outcome) {
-      this.#fault(unclaimed(connection.describePeer(), String(hello.session?.id), outcome.refused));
-      return undefined;
-    }
-    return this.#sessions.adopt(outcome.claim, hello, connection);
-  }
-
-  /**
-   * Node `node` took over session `id`: its client resumed there (this node was stopped,
-   * or the client was sent elsewhere). The copy here lets it go: its link (a dead one
-   * this node had not noticed) is closed and the peer is gone (`'disconnect'`, reason
-   * `remote close`), with no `'loss'`, since the other node replays what this one held.
-   */
-  #sessionMoved(id: string, node: string): void {
-    const entry = this.#sessions.get(id);
-    if (entry === undefined || entry.session.ended) return;
-    const stale = entry.connection;
-    entry.connection = undefined;
-    if (stale !== undefined) void stale.close(false);
-    log(this.#logger, 'info', `session ${id} was resumed on node ${node}: this node lets it go`, { event: 'moved', node });
-    this.#endSession(entry, 'remote close', false);
-  }
-
-  /** Runs `auth`: the identity it resolved to, `undefined` for `true`; refuses anything else, so nothing fails open. */
-  async #authenticate(hello: Hello, transport: Transport): Promise<Identity | undefined> {
-    // Resolved options hold the check untyped; the constructor took it as returning `Identity`.
-    const auth = this.#options.auth as AuthCheck<Identity> | undefined;
-    if (auth === undefined) return undefined;
-    let verdict: boolean | Identity = false;
-    try {
-      verdict = await auth(hello.token, { address: transport.remoteAddress, port: transport.remotePort });
-    } catch (cause) {
-      throw new BadConnError('authentication failed: the server could not check the token', { cause });
-    }
-    if (verdict === true) return undefined;
-    if (typeof verdict === 'object' && verdict !== null) return verdict;
-    await this.#authThrottle.refused(addressKey(transport.remoteAddress));
-    throw new BadConnError(hello.token === undefined ? 'authentication failed: no token given; pass `token` to OonClient' : 'authentication failed: the token was refused');
-  }
-
   #onOpen(connection: Connection): void {
     const entry = this.#sessions.entryOf(connection);
     const resumed = entry?.peer;
@@ -443,7 +343,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
         if (entry !== undefined) this.#endSession(entry, 'local close');
       });
     peer.relink(connection);
-    peer.setIdentity(this.#identityOf.get(connection));
+    peer.setIdentity(this.#admission.identityOf(connection));
     this.#peerOf.set(connection, peer);
     connection.on('error', (err) => this.#fault(err, peer));
     connection.on('rejected', (rejection) => {
@@ -459,28 +359,10 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     }
     if (entry !== undefined) entry.peer = peer;
     this.#peers.add(peer);
-    if (entry?.claim !== undefined) this.#takeOver(peer, entry, entry.claim);
-    else if (entry !== undefined) this.#clusterSessions.kept(peer, { ...entry, id: entry.session.id }, []);
+    if (entry !== undefined) this.#clusterSessions.opened(peer, entry);
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
     log(this.#logger, 'debug', `client ${String(peer)} connected`, { event: 'connection', peer: String(peer) });
     this.emit('connection', peer);
-  }
-
-  /**
-   * A session taken over from a node that died: its peer joins the rooms it was in, the
-   * cluster keeps the session as this node's, and what the cluster's log holds that the
-   * client may lack is sent to it (after what the client had not acknowledged, which
-   * the client resends on its own).
-   */
-  #takeOver(peer: Peer<Data, Identity>, entry: SessionEntry<Peer<Data, Identity>>, claim: SessionClaim): void {
-    entry.claim = undefined;
-    peer.join(claim.record.rooms);
-    this.#clusterSessions.kept(peer, { ...entry, id: entry.session.id }, claim.record.rooms, claim);
-    this.#cluster.replay(peer, claim).then(
-      ({ direct, broadcasts }) =>
-        log(this.#logger, 'info', `client ${String(peer)} resumed session ${entry.session.id} of another node: sent again ${direct} messages kept for it and ${broadcasts} broadcasts of the cluster's log`, { event: 'takeover', peer: String(peer), replayed: broadcasts, direct }),
-      (err: unknown) => this.#fault(err instanceof OonError ? err : new BadConnError(String(err), { cause: err }), peer),
-    );
   }
 
   /** A peer's link closed: it is away if its session waits for it to come back, else gone. */

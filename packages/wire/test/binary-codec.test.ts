@@ -272,22 +272,39 @@ describe('BinaryCodec', () => {
       }
       bytes.forEach((b, i) => expect(codec.decode(b).object).toStrictEqual(sent[i]));
     });
+
+    it('is taken with the first message: a codec that has encoded nothing holds no buffer (a link that stays idle)', () => {
+      // Each link has a codec of its own; two 16 KiB writers each were most of an idle connection's memory.
+      const before = process.memoryUsage().arrayBuffers;
+      const codecs = Array.from({ length: 1000 }, () => new BinaryCodec({ registry }));
+      const held = process.memoryUsage().arrayBuffers - before;
+      expect(held).toBeLessThan(1024 * 1024);
+      const last = codecs[codecs.length - 1] as BinaryCodec;
+      expect(last.decode(last.encode(new NetMessage(car('first', 1, true)))).object).toStrictEqual(car('first', 1, true));
+    });
   });
 
   describe('re-entrance', () => {
-    it('encodes correctly when a field getter encodes another message with the same codec', () => {
+    it.each([
+      ['the same codec', () => codec],
+      // Its first message: the codec has no writer to reuse yet, and the nested one must not take the outer's.
+      ['the same codec, during its first message', () => new BinaryCodec({ registry })],
+    ])('encodes correctly when a field getter encodes another message with %s', (_, make) => {
+      const same = make();
       const inner = car('inner', 1, false);
       const outer = car('', 2, true);
       let nested: Uint8Array | undefined;
       Object.defineProperty(outer, 'name', {
         get: () => {
-          nested = codec.encode(new NetMessage(inner));
+          nested = same.encode(new NetMessage(inner));
           return 'outer';
         },
       });
-      const bytes = codec.encode(new NetMessage(outer));
-      expect(codec.decode(bytes).object).toStrictEqual(car('outer', 2, true));
-      expect(codec.decode(nested as Uint8Array).object).toStrictEqual(inner);
+      const bytes = same.encode(new NetMessage(outer));
+      const after = same.encode(new NetMessage(car('after', 3, false)));
+      expect(same.decode(bytes).object).toStrictEqual(car('outer', 2, true));
+      expect(same.decode(nested as Uint8Array).object).toStrictEqual(inner);
+      expect(same.decode(after).object).toStrictEqual(car('after', 3, false));
     });
 
     it('decodes correctly when a constructor decodes another message with the same codec', () => {

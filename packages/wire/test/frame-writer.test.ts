@@ -1,7 +1,7 @@
 import { Writable, type Duplex } from 'node:stream';
 import { BadConnError } from '@oon/core';
 import { encodeFrame, FrameDecoder, FrameKind } from '@oon/wire';
-import { FrameWriter } from '../src/framing/frame-writer';
+import { FrameWriter, type RunSource } from '../src/framing/frame-writer';
 import { SocketTransport } from '../src/transport/socket-transport';
 
 /** A stream that records each write it is handed (as the socket would get them), optionally failing them. */
@@ -21,6 +21,13 @@ const failure = (err: Error): Error => new BadConnError(`sending failed: ${err.m
 
 function messageFrames(count: number): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => encodeFrame(FrameKind.Message, `message ${i}`));
+}
+
+/** Writes at the start of `slab` one Message frame announcing `length` (its payload zeros); returns its end. */
+function encodeFrameInto(slab: Buffer, length: number): number {
+  slab.writeUInt32BE(length, 0);
+  slab[4] = FrameKind.Message;
+  return 4 + length;
 }
 
 function decodeAll(bytes: Buffer): string[] {
@@ -212,7 +219,7 @@ describe('FrameWriter', () => {
     });
   });
 
-  describe('#writeRun()', () => {
+  describe('#writeLater()', () => {
     /** A stream with a gathered write, recording each call's chunks as handed over. */
     function gatheringStream(): { stream: Duplex; calls: Buffer[][] } {
       const calls: Buffer[][] = [];
@@ -240,21 +247,42 @@ describe('FrameWriter', () => {
       return { slab, ends };
     }
 
+    /** A source that hands the runs queued in it when pulled, as a session's log does (each once). */
+    function runSource(): RunSource & { queue(slab: Uint8Array, start: number, end: number): void; pulls: number } {
+      let waiting: Array<[Uint8Array, number, number]> = [];
+      return {
+        pulls: 0,
+        queue(slab, start, end) {
+          waiting.push([slab, start, end]);
+        },
+        pullRuns(write) {
+          this.pulls += 1;
+          const runs = waiting;
+          waiting = [];
+          for (const [slab, start, end] of runs) write(slab, start, end);
+        },
+      };
+    }
+
     it("hands a session log's runs to the socket where they lie, joined while each continues the last, in order with copied frames, in one gathered write", async () => {
       const { stream, calls } = gatheringStream();
       const writer = new FrameWriter(new SocketTransport(stream), failure);
       const { slab, ends } = logSlab(3);
+      const source = runSource();
 
-      const sent = [
-        writer.writeFrame(FrameKind.Request, 'before'),
-        writer.writeRun(slab, 0, ends[0] as number),
-        writer.writeRun(slab, ends[0] as number, ends[1] as number),
-        writer.writeRun(slab, ends[1] as number, ends[2] as number),
-        writer.writeFrame(FrameKind.Request, 'after'),
-      ];
+      const before = writer.writeFrame(FrameKind.Request, 'before');
+      source.queue(slab, 0, ends[0] as number);
+      source.queue(slab, ends[0] as number, ends[1] as number);
+      const told = writer.writeLater(source);
+      source.queue(slab, ends[1] as number, ends[2] as number);
+      // Told again before it pulled: one pull takes all three.
+      const again = writer.writeLater(source);
+      const after = writer.writeFrame(FrameKind.Request, 'after');
+      const sent = [before, told, again, after];
       expect(new Set(sent).size).toBe(1);
       await Promise.all(sent);
 
+      expect(source.pulls).toBe(1);
       expect(calls).toHaveLength(1);
       const [parts] = calls as [Buffer[]];
       expect(parts).toHaveLength(3);
@@ -269,32 +297,71 @@ describe('FrameWriter', () => {
       ]);
     });
 
+    it('pulls what it was told of before any frame written later, and what it is told of after that at the end of the tick', async () => {
+      const { stream, calls } = gatheringStream();
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
+      const { slab, ends } = logSlab(2);
+      const source = runSource();
+      source.queue(slab, 0, ends[0] as number);
+      const first = writer.writeLater(source);
+      writer.push(encodeFrame(FrameKind.Ack, 'control'));
+      source.queue(slab, ends[0] as number, ends[1] as number);
+      const second = writer.writeLater(source);
+      await Promise.all([first, second]);
+      expect(source.pulls).toBe(2);
+      expect(calls).toHaveLength(1);
+      expect(decodeAll(Buffer.concat(calls[0] as Buffer[]))).toEqual([`${FrameKind.Message}:message 0`, `${FrameKind.Ack}:control`, `${FrameKind.Message}:message 1`]);
+    });
+
     it('starts a new part for a run that does not continue the last, and writes a lone run as it is', async () => {
       const { stream, calls } = gatheringStream();
       const writer = new FrameWriter(new SocketTransport(stream), failure);
       const first = logSlab(2);
       const second = logSlab(1);
-      await Promise.all([writer.writeRun(first.slab, 0, first.ends[0] as number), writer.writeRun(second.slab, 0, second.ends[0] as number)]);
+      const source = runSource();
+      source.queue(first.slab, 0, first.ends[0] as number);
+      source.queue(second.slab, 0, second.ends[0] as number);
+      await writer.writeLater(source);
       expect(calls[0]?.map((part) => part.buffer)).toEqual([first.slab.buffer, second.slab.buffer]);
 
-      await writer.writeRun(first.slab, first.ends[0] as number, first.ends[1] as number);
+      source.queue(first.slab, first.ends[0] as number, first.ends[1] as number);
+      await writer.writeLater(source);
       expect(calls[1]).toHaveLength(1);
       expect(calls[1]?.[0]?.buffer).toBe(first.slab.buffer);
       expect(decodeAll(calls[1]?.[0] as Buffer)).toEqual([`${FrameKind.Message}:message 1`]);
     });
 
-    it('copies a run written while a frame is being encoded, and puts it after that frame', async () => {
+    it('copies a run told of while a frame is being encoded, and puts it after that frame and after what was written before it', async () => {
       const { stream, calls } = gatheringStream();
       const writer = new FrameWriter(new SocketTransport(stream), failure);
       const { slab, ends } = logSlab(1);
+      const source = runSource();
       writer.beginFrame(FrameKind.Request);
       writer.out.copy(Buffer.from('outer'));
-      const run = writer.writeRun(slab, 0, ends[0] as number);
+      writer.push(encodeFrame(FrameKind.Ack, 'control'));
+      source.queue(slab, 0, ends[0] as number);
+      const run = writer.writeLater(source);
       const outer = writer.endFrame();
       await Promise.all([run, outer]);
       expect(calls).toHaveLength(1);
       expect(calls[0]?.[0]?.buffer).not.toBe(slab.buffer);
-      expect(decodeAll(Buffer.concat(calls[0] as Buffer[]))).toEqual([`${FrameKind.Request}:outer`, `${FrameKind.Message}:message 0`]);
+      expect(decodeAll(Buffer.concat(calls[0] as Buffer[]))).toEqual([`${FrameKind.Request}:outer`, `${FrameKind.Ack}:control`, `${FrameKind.Message}:message 0`]);
+    });
+
+    it('writes at once what pullNow() takes past 256 KiB, and resolves a batch whose source had nothing left', async () => {
+      const { stream, calls } = gatheringStream();
+      const writer = new FrameWriter(new SocketTransport(stream), failure);
+      const big = Buffer.from(new ArrayBuffer(300 * 1024));
+      const source = runSource();
+      source.queue(big, 0, encodeFrameInto(big, 300 * 1024 - 4));
+      const told = writer.writeLater(source);
+      writer.pullNow();
+      expect(calls).toHaveLength(1);
+      await told;
+
+      // Told, then nothing to pull (its link dropped first): the send is not left waiting.
+      await writer.writeLater(runSource());
+      expect(calls).toHaveLength(1);
     });
   });
 

@@ -1,6 +1,7 @@
 import { FrameKind } from '../src/framing/constants';
 import { FrameDecoder } from '../src/framing/frame-decoder';
-import { OutgoingLog, type RunWriter } from '../src/session/outgoing-log';
+import { OutgoingLog } from '../src/session/outgoing-log';
+import type { RunWriter } from '../src/framing/frame-writer';
 import type { WaitGroup } from '../src/session/wait-group';
 import { readSeq, SEQ_BYTES } from '../src/session/seq';
 
@@ -37,12 +38,23 @@ function append(log: OutgoingLog, payload: string): void {
   log.append(payload);
 }
 
+/** Appends a message and writes it at once, like a send that fits: taken for the link, which pulls it. */
+function appendNow(log: OutgoingLog, payload: string, write: RunWriter): void {
+  log.append(payload);
+  log.take(OutgoingLog.frameBytes(Buffer.byteLength(payload)));
+  log.pull(write);
+}
+
+/** Takes what waits and fits in the window, and lets the link pull it; returns how many were resends. */
+function pump(log: OutgoingLog, write: RunWriter, settled: WaitGroup[] = []): number {
+  const resent = log.pump(settled);
+  log.pull(write);
+  return resent;
+}
+
 /** Appends `count` messages (numbered from `from`), writing each at once like a send that fits. */
 function sendNow(log: OutgoingLog, link: ReturnType<typeof recorder>, from: number, count: number, size?: number): void {
-  for (let n = from; n < from + count; n++) {
-    append(log, text(n, size));
-    log.take(link.write);
-  }
+  for (let n = from; n < from + count; n++) appendNow(log, text(n, size), link.write);
 }
 
 describe('OutgoingLog', () => {
@@ -55,7 +67,7 @@ describe('OutgoingLog', () => {
     expect(log.heldBytes).toBe(sizes.reduce((sum, size) => sum + size + 13, 0));
 
     const link = recorder();
-    expect(log.pump(link.write, [])).toBe(0);
+    expect(pump(log, link.write, [])).toBe(0);
     expect(link.frames.map((f) => f.seq)).toEqual(sizes.map((_, n) => n + 1));
     expect(link.frames.map((f) => f.text)).toEqual(sizes.map((size, n) => text(n, size)));
     // ~500 KiB in slabs of 4 KiB doubling: a run per slab, never one per message.
@@ -100,7 +112,7 @@ describe('OutgoingLog', () => {
     append(log, text(2, 300 * 1024));
     append(log, text(3));
     const link = recorder();
-    log.pump(link.write, []);
+    pump(log, link.write, []);
     expect(link.frames.map((f) => [f.seq, f.text.length])).toEqual([
       [1, 40],
       [2, 300 * 1024],
@@ -120,8 +132,7 @@ describe('OutgoingLog', () => {
     const keep: RunWriter = (slab, start, end) => handed.push({ bytes: slab.subarray(start, end), copy: Buffer.from(slab.subarray(start, end)) });
     for (let round = 0; round < 20; round++) {
       for (let n = 0; n < 10; n++) {
-        append(log, text(round * 10 + n, 100));
-        log.take(keep);
+        appendNow(log, text(round * 10 + n, 100), keep);
       }
       log.acknowledge((round + 1) * 10);
     }
@@ -141,8 +152,7 @@ describe('OutgoingLog', () => {
     };
     // 16 MiB of 1 KiB frames, acknowledged 1,000 behind the last sent: a stream whose acks lag.
     for (let n = 0; n < 16_000; n++) {
-      append(log, text(n, 1000));
-      log.take(keep);
+      appendNow(log, text(n, 1000), keep);
       if (n >= 1000 && n % 250 === 0) log.acknowledge(n - 1000);
     }
     // One slab per MiB without reuse (16); with it, the three the lag spans and the spare.
@@ -160,19 +170,19 @@ describe('OutgoingLog', () => {
     const log = new OutgoingLog(530); // ten 53-byte frames
     for (let n = 0; n < 25; n++) append(log, text(n));
     const link = recorder();
-    log.pump(link.write, []);
+    pump(log, link.write, []);
     expect(link.frames).toHaveLength(10);
     expect(log.caughtUp).toBe(false);
     expect(log.fits(53)).toBe(false);
 
     log.acknowledge(4);
-    log.pump(link.write, []);
+    pump(log, link.write, []);
     expect(link.frames.map((f) => f.seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
     log.acknowledge(14);
-    log.pump(link.write, []);
+    pump(log, link.write, []);
     expect(link.frames).toHaveLength(24);
     log.acknowledge(24);
-    log.pump(link.write, []);
+    pump(log, link.write, []);
     expect(link.frames).toHaveLength(25);
     expect(log.caughtUp).toBe(true);
   });
@@ -181,7 +191,7 @@ describe('OutgoingLog', () => {
     const log = new OutgoingLog(530);
     for (let n = 0; n < 15; n++) append(log, text(n));
     const first = recorder();
-    log.pump(first.write, []);
+    pump(log, first.write, []);
     expect(first.frames).toHaveLength(10);
     log.acknowledge(3);
 
@@ -189,10 +199,10 @@ describe('OutgoingLog', () => {
     expect(log.flightBytes).toBe(0);
     const second = recorder();
     // 4..10 were written before (resends), 11..13 were not; 14, 15 wait for room.
-    expect(log.pump(second.write, [])).toBe(7);
+    expect(pump(log, second.write, [])).toBe(7);
     expect(second.frames.map((f) => f.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     log.acknowledge(13);
-    expect(log.pump(second.write, [])).toBe(0);
+    expect(pump(log, second.write, [])).toBe(0);
     expect(second.frames.map((f) => f.seq).slice(-2)).toEqual([14, 15]);
   });
 
@@ -207,7 +217,7 @@ describe('OutgoingLog', () => {
 
     log.rewind();
     const fresh = recorder();
-    log.pump(fresh.write, []);
+    pump(log, fresh.write, []);
     expect(fresh.frames.map((f) => f.seq)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
     expect(fresh.frames.map((f) => f.text)).toEqual(Array.from({ length: 51 }, (_, i) => text(150 + i, 60)));
     log.acknowledge(51);
@@ -218,7 +228,7 @@ describe('OutgoingLog', () => {
     const log = new OutgoingLog(1000);
     for (let n = 0; n < 40; n++) append(log, text(n, 30));
     const first = recorder();
-    log.pump(first.write, []);
+    pump(log, first.write, []);
     log.acknowledge(5);
     log.rewind();
     const held = log.heldBytes;
@@ -226,7 +236,7 @@ describe('OutgoingLog', () => {
     log.reencode((payload) => Buffer.from(Buffer.from(payload).toString('utf8').toUpperCase().repeat(3)));
     expect(log.heldBytes).toBe(held + 35 * 60);
     const second = recorder();
-    log.pump(second.write, []);
+    pump(log, second.write, []);
     expect(second.frames[0]).toEqual({ seq: 6, text: text(5, 30).toUpperCase().repeat(3) });
     // 103-byte frames now: nine fit in the 1000-byte window.
     expect(second.frames).toHaveLength(9);
@@ -246,7 +256,7 @@ describe('OutgoingLog', () => {
     ).toThrow(refused);
     expect(log.heldBytes).toBe(held);
     const link = recorder();
-    log.pump(link.write, []);
+    pump(log, link.write, []);
     expect(link.frames.map((f) => f.text)).toEqual(Array.from({ length: 5 }, (_, n) => text(n)));
   });
 
@@ -263,7 +273,7 @@ describe('OutgoingLog', () => {
     expect(link.frames.map((f) => f.seq)).toEqual(Array.from({ length: next }, (_, i) => i + 1));
     log.rewind();
     const again = recorder();
-    log.pump(again.write, []);
+    pump(log, again.write, []);
     expect(again.frames.map((f) => f.text)).toEqual(Array.from({ length: 13 }, (_, i) => text(next - 13 + i, 20)));
   });
 
@@ -273,8 +283,7 @@ describe('OutgoingLog', () => {
       const wide = new OutgoingLog(64 * 53 * 16); // groups up to 64 KiB
       const link = recorder();
       for (const target of [log, wide]) {
-        append(target, text(0));
-        target.take(link.write);
+        appendNow(target, text(0), link.write);
       }
       const narrow = [0, 1, 2].map((n) => (append(log, text(n)), log.wait()));
       expect(new Set(narrow).size).toBe(3);
@@ -282,7 +291,7 @@ describe('OutgoingLog', () => {
       expect(new Set(shared).size).toBe(1);
 
       const settled: WaitGroup[] = [];
-      wide.pump(link.write, settled);
+      pump(wide, link.write, settled);
       expect(settled).toHaveLength(1);
       expect(settled[0]?.end).toBe(4);
       settled[0]?.resolve();
@@ -293,8 +302,7 @@ describe('OutgoingLog', () => {
       const log = new OutgoingLog(3200); // groups up to 200 bytes: three 53-byte frames
       const link = recorder();
       for (let n = 0; n < 60; n++) {
-        append(log, text(n));
-        log.take(link.write);
+        appendNow(log, text(n), link.write);
       }
       expect(log.fits(53)).toBe(false);
       for (let n = 60; n < 63; n++) {
@@ -303,10 +311,10 @@ describe('OutgoingLog', () => {
       }
       const settled: WaitGroup[] = [];
       log.acknowledge(1); // room for one frame, not for the group of three
-      log.pump(link.write, settled);
+      pump(log, link.write, settled);
       expect(link.frames).toHaveLength(60);
       log.acknowledge(3);
-      log.pump(link.write, settled);
+      pump(log, link.write, settled);
       expect(link.frames.map((f) => f.seq).slice(-3)).toEqual([61, 62, 63]);
       expect(settled).toHaveLength(1);
     });
@@ -314,8 +322,7 @@ describe('OutgoingLog', () => {
     it('are handed back by clear() to be failed, with the count of what was lost', async () => {
       const log = new OutgoingLog(100);
       const link = recorder();
-      append(log, text(0));
-      log.take(link.write);
+      appendNow(log, text(0), link.write);
       const waiting = [1, 2].map((n) => (append(log, text(n)), log.wait()));
       const { lost, waiting: groups } = log.clear();
       expect(lost).toBe(3);

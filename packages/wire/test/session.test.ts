@@ -31,6 +31,17 @@ function recordingLink(
   /** The id each message frame carried, if any. */
   const ids: Array<string | undefined> = [];
   const decoder = new FrameDecoder();
+  const write = (slab: Uint8Array, start: number, end: number): void => {
+    // Copied, as a socket would send it: later writes must not change it.
+    decoder.push(Buffer.from(slab.subarray(start, end)), (kind, payload) => {
+      const seq = Buffer.from(payload).readUInt32BE(4);
+      if (kind === FrameKind.Message) {
+        const message = codec.decode(payload.subarray(SEQ_BYTES));
+        frames.push({ kind, seq, n: (message.object as Note).n });
+        ids.push(message.uuidIfSet);
+      } else frames.push({ kind, seq });
+    });
+  };
   return {
     codec,
     payloadKey: codec.name,
@@ -38,20 +49,14 @@ function recordingLink(
     frames,
     ids,
     describePeer: () => 'test peer',
-    writeRun(slab, start, end) {
-      // Copied, as a socket would send it: later writes must not change it.
-      decoder.push(Buffer.from(slab.subarray(start, end)), (kind, payload) => {
-        const seq = Buffer.from(payload).readUInt32BE(4);
-        if (kind === FrameKind.Message) {
-          const message = codec.decode(payload.subarray(SEQ_BYTES));
-          frames.push({ kind, seq, n: (message.object as Note).n });
-          ids.push(message.uuidIfSet);
-        } else frames.push({ kind, seq });
-      });
+    // Pulls at once what it is told of, as a frame writer in the middle of a frame does.
+    writeLater(source) {
+      source.pullRuns(write);
       return Promise.resolve();
     },
+    pullNow() {},
     writeControl(frame) {
-      void this.writeRun(frame, 0, frame.length);
+      write(frame, 0, frame.length);
     },
     admit: () => undefined,
     refuseUnknown,

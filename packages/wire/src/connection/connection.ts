@@ -152,7 +152,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // written (a resend adds nothing); its full inbox stops reading through the read gate.
     this.#sessions = new SessionCarrier({
       describePeer: () => this.describePeer(),
-      writeMessages: (slab, start, end) => this.#output.writeRunWhenOpen(slab, start, end),
+      writeMessagesLater: (source) => this.#output.writeLaterWhenOpen(source),
+      pullMessages: () => this.#output.writer.pullNow(),
       writeControl: (frame) => void this.#output.writeFrame(frame, true),
       admit: (bytes) => this.#output.admit(bytes),
       refuseUnknown: (object) => this.#handshake.refuseUnknown(object),

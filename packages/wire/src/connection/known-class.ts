@@ -1,3 +1,12 @@
+/** Whatever holds a peer's class check: a link's hooks, or a session's link. */
+export interface PeerClassCheck<E> {
+  /** The error for an object whose class the peer did not list, `undefined` to send it. */
+  refuseUnknown(object: object): E | undefined;
+}
+
+/** The check of a session with no link yet: nothing is refused until a peer's hello says what it lacks. */
+export const NOTHING_REFUSED: PeerClassCheck<never> = { refuseUnknown: () => undefined };
+
 /**
  * A peer's class check (did its hello list the object's class?) that remembers the last
  * class sent: a message of the same class skips it. That class encoded, so its registered
@@ -6,18 +15,19 @@
  * link (each hello), so a new peer's list is checked again.
  */
 export class KnownClass<E> {
-  readonly #refuse: (object: object) => E | undefined;
+  // The check's holder, not a closure over it: one object fewer per link (docs/benchmarks.md, idle connections).
+  readonly #peer: PeerClassCheck<E>;
   #last: unknown;
 
-  /** `refuse` is the peer's check: the error for an object whose class it did not list, `undefined` to send it. */
-  constructor(refuse: (object: object) => E | undefined) {
-    this.#refuse = refuse;
+  /** `peer` holds the peer's check. */
+  constructor(peer: PeerClassCheck<E>) {
+    this.#peer = peer;
   }
 
   /** Why `object` cannot be sent to the peer, or `undefined`: the check, unless its class is the last sent. */
   refusal(object: object): E | undefined {
     // `?.`: plain JavaScript may send `undefined` (a handler that returns nothing; the codec refuses it).
-    return (object as object | undefined)?.constructor === this.#last ? undefined : this.#refuse(object);
+    return (object as object | undefined)?.constructor === this.#last ? undefined : this.#peer.refuseUnknown(object);
   }
 
   /** `object` was encoded for the peer: its class needs no check again on this link. */

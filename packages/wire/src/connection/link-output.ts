@@ -3,7 +3,7 @@ import { KnownClass } from './known-class';
 import type { FrameCodec } from '../codec/codec';
 import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
 import { FrameKind } from '../framing/constants';
-import { FrameWriter } from '../framing/frame-writer';
+import { FrameWriter, type RunSource } from '../framing/frame-writer';
 import { encodeMessageFrame, writeMessage, writePayload, type MessageOut } from '../framing/message-frame';
 import type { Transport } from '../transport/transport';
 import { Outbox, type HeldSession } from './outbox';
@@ -51,7 +51,7 @@ export class LinkOutput {
   constructor(transport: Transport, options: LinkOutputOptions, session: HeldSession, hooks: LinkOutputHooks) {
     this.#options = options;
     this.#hooks = hooks;
-    this.#classes = new KnownClass((object) => hooks.refuseUnknown(object));
+    this.#classes = new KnownClass(hooks);
     // The origin's receiver parses each recv() as one message: one write per message there.
     this.writer = new FrameWriter(transport, (err) => new BadConnError(`sending to ${hooks.describePeer()} failed: ${err.message}`, { cause: err }), {
       batch: !options.origin,
@@ -122,13 +122,14 @@ export class LinkOutput {
   }
 
   /**
-   * Writes frames of a session's log where they lie (`slab[start, end)`), counted when
-   * they were sent; rejects when not open (the session keeps them to resend).
+   * A session's log has frames for the peer, counted when they were sent: the writer
+   * pulls them from `source` where they lie ({@link FrameWriter.writeLater}); rejects
+   * when not open (the session keeps them to resend).
    */
-  writeRunWhenOpen(slab: Uint8Array, start: number, end: number): Promise<void> {
+  writeLaterWhenOpen(source: RunSource): Promise<void> {
     // Acks read while closing admit waiting messages; our side of the stream is ended (the session resends them).
     if (this.#hooks.state() !== 'open') return rejectedQuietly(this.notOpen());
-    return this.writer.writeRun(slab, start, end);
+    return this.writer.writeLater(source);
   }
 
   /** Queues a frame no one waits for, through the bounded outbox; false if the peer was evicted as a slow consumer instead. */

@@ -10,16 +10,19 @@ import { Unreadable } from './message-rejection';
  * someone reads `uuid`.
  */
 export class MessageIds {
-  /** This link's prefix: random, so links (and processes) do not share ids. */
-  readonly #link = `${newMessageId()}:`;
+  /** This link's prefix: random, so links (and processes) do not share ids; made with the first id (an idle link has none). */
+  #link: string | undefined;
   /** Messages read on this link without a session. */
   #count = 0;
-  /** The prefix of the session the link carries (`<session id>:`), once it has one. */
-  #session = '';
+  /** The id of the session the link carries, once it has one. */
+  #sessionId = '';
+  /** Its prefix (`<session id>:`), made with the first id. */
+  #session: string | undefined;
 
   /** The link carries session `id` from now on: its messages are named by their seq in it. */
   inSession(id: string): void {
-    this.#session = `${id}:`;
+    this.#sessionId = id;
+    this.#session = undefined;
   }
 
   /**
@@ -28,11 +31,19 @@ export class MessageIds {
    * it (`seq` > 0), else by its number on this link.
    */
   name(read: NetMessage | Unreadable, seq: number): NetMessage | Unreadable {
-    const prefix = seq === 0 ? this.#link : this.#session;
+    const prefix = seq === 0 ? this.#linkPrefix() : this.#sessionPrefix();
     const n = seq === 0 ? ++this.#count : seq;
     if (read instanceof Unreadable) return named(read, prefix, n);
     read.deriveUuid(prefix, n);
     return read;
+  }
+
+  #linkPrefix(): string {
+    return (this.#link ??= `${newMessageId()}:`);
+  }
+
+  #sessionPrefix(): string {
+    return (this.#session ??= `${this.#sessionId}:`);
   }
 }
 

@@ -29,6 +29,21 @@ interface Batch {
   reject(error: Error): void;
 }
 
+/**
+ * Hands the writer bytes `slab[start, end)`: one or more whole frames, next to each other,
+ * never written over while they may still be unsent (a session's log, `frame-store.ts`).
+ */
+export type RunWriter = (slab: Uint8Array, start: number, end: number) => void;
+
+/**
+ * Whole frames kept elsewhere (a session's log) that a {@link FrameWriter} pulls into its
+ * batch where they lie, rather than being handed them one by one.
+ */
+export interface RunSource {
+  /** Hands `write` every run of frames waiting for the writer, in order: after this, none waits until the source tells the writer again ({@link FrameWriter.writeLater}). */
+  pullRuns(write: RunWriter): void;
+}
+
 function newBatch(): Batch {
   let resolve!: () => void;
   let reject!: (error: Error) => void;
@@ -61,9 +76,14 @@ function payloadBytes(payload: string | Uint8Array): number {
  * the last batch, so a lone request takes a small pooled buffer and a burst a big one.
  *
  * A session's messages are already whole frames in its log: they are not copied into the
- * batch but handed over where they lie ({@link FrameWriter.writeRun}), the runs of one
- * tick joined while each continues the last, and the batch goes out as its parts in order
- * (the batch buffer's frames, the log's runs) in one gathered write (`writev`).
+ * batch but pulled from it where they lie. The session tells the writer once that its log
+ * has frames waiting ({@link FrameWriter.writeLater}, which gives it the batch's promise
+ * for all of them), not once per message; the writer pulls them
+ * ({@link RunSource.pullRuns}) before it gathers any other frame, so they keep their place
+ * among the connection's frames, and when the batch goes out (or at once, {@link
+ * FrameWriter.pullNow}, once a burst of them passes {@link FLUSH_BYTES}). The runs
+ * pulled are joined while each continues the last, and the batch goes out as its parts in
+ * order (the batch buffer's frames, the log's runs) in one gathered write (`writev`).
  *
  * All of a connection's frames must go through one writer, so they stay in order; `end()`
  * writes what is gathered before ending the stream. A frame written while another is
@@ -92,6 +112,10 @@ export class FrameWriter {
   #hasBuffer = false;
   /** Where the frame being written starts in the batch, or {@link NO_FRAME}. */
   #open = NO_FRAME;
+  /** The source whose frames wait to be pulled into the batch, if one does. */
+  #source: RunSource | undefined;
+  /** Takes a pulled run into the batch (one function for every pull), made with the first: a link with no session never pulls. */
+  #pulled: RunWriter | undefined;
   /** Frames written while one was being encoded, and an `end()` asked for then: they follow it. */
   #deferred: Uint8Array[] = [];
   #endDeferred = false;
@@ -154,6 +178,7 @@ export class FrameWriter {
    */
   beginFrame(kind: FrameKind, prefix?: Uint8Array): void {
     if (this.#open !== NO_FRAME) throw new Error('FrameWriter: a frame is already being written');
+    this.#pull();
     this.#sealRun();
     const out = this.#batchOut(FRAME_HEADER_BYTES + (prefix?.length ?? 0));
     this.#open = out.length;
@@ -213,33 +238,35 @@ export class FrameWriter {
   }
 
   /**
-   * Queues whole frames of a session's log, `slab[start, end)`, without copying them:
-   * the socket is handed them where they lie (the log never writes over them while they
-   * may be unsent). Resolves as {@link FrameWriter.writeFrame}.
+   * `source` has whole frames waiting for this connection (a session's log): they go in
+   * the batch being gathered, pulled where they lie (the source never writes over them
+   * while they may be unsent) before any frame written after this call, and at the latest
+   * when the batch goes out. Returns the batch's promise, which resolves when it is handed
+   * to the operating system and rejects if the write fails. Once pulled, the source tells
+   * the writer again when more wait.
    */
-  writeRun(slab: Uint8Array, start: number, end: number): Promise<void> {
+  writeLater(source: RunSource): Promise<void> {
     const batch = (this.#batch ??= newBatch());
-    if (this.#open !== NO_FRAME) {
-      // Written while a frame is being encoded: copied, to follow it.
-      this.#deferred.push(copyBytes(slab.subarray(start, end)));
-      return batch.promise;
-    }
-    if (slab === this.#runSlab && start === this.#runEnd && this.#runEnd !== this.#runStart) this.#runEnd = end;
-    else {
-      this.#sealRun();
-      this.#sealBuffer();
-      this.#runSlab = slab;
-      this.#runStart = start;
-      this.#runEnd = end;
-    }
-    this.#gathered += end - start;
-    this.#runBytes += end - start;
-    this.#afterFrame();
+    // One source at a time: another's frames, told first, go first.
+    if (this.#source !== source) this.#pull();
+    this.#source = source;
+    // Told while a frame is being encoded (a getter that sends): taken now, copied, so they
+    // follow that frame and precede what else is written before it ends.
+    if (this.#open !== NO_FRAME) this.#pull();
+    this.#schedule();
     return batch.promise;
+  }
+
+  /** Pulls what the source waiting holds now, and writes the batch if it is over {@link FLUSH_BYTES} (a long burst of a session's messages). */
+  pullNow(): void {
+    if (this.#source === undefined) return;
+    this.#pull();
+    this.#afterFrame();
   }
 
   /** Queues bytes already framed that no one waits for (hello, pong, an error reply). */
   push(frame: Uint8Array): void {
+    this.#pull();
     if (this.#open !== NO_FRAME) {
       // Copied: the caller may reuse its buffer before the open frame ends.
       this.#deferred.push(Uint8Array.from(frame));
@@ -251,8 +278,16 @@ export class FrameWriter {
 
   /** Hands what is gathered to the socket now (once the frame being written, if any, is done). */
   flush(): void {
-    if (this.#gathered === 0 || this.#open !== NO_FRAME) return;
+    if (this.#open !== NO_FRAME) return;
+    this.#pull();
     const batch = this.#batch;
+    if (this.#gathered === 0) {
+      // Only a source told the writer of frames, and had none left when pulled (its link
+      // dropped first, and it keeps them for the next): there is nothing to wait for.
+      this.#batch = undefined;
+      batch?.resolve();
+      return;
+    }
     this.#sealRun();
     const parts = this.#parts;
     let data: Uint8Array | undefined;
@@ -333,6 +368,7 @@ export class FrameWriter {
 
   /** Copies a whole frame into the batch. */
   #gather(frame: Uint8Array): void {
+    this.#pull();
     this.#sealRun();
     this.#batchOut(frame.length).copy(frame);
     this.#gathered += frame.length;
@@ -352,9 +388,44 @@ export class FrameWriter {
     }
     if (this.#gathered === 0) return;
     if (this.#gathered >= FLUSH_BYTES || !this.#batching) this.flush();
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      afterTick(this.#flushTick);
+    else this.#schedule();
+  }
+
+  /** The batch goes out at the end of the tick. */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    afterTick(this.#flushTick);
+  }
+
+  /** Takes into the batch the frames the source waiting holds: before any other frame, so they keep their place. */
+  #pull(): void {
+    const source = this.#source;
+    if (source === undefined) return;
+    this.#source = undefined;
+    source.pullRuns((this.#pulled ??= (slab, start, end) => this.#addRun(slab, start, end)));
+  }
+
+  /**
+   * Adds whole frames of a session's log, `slab[start, end)`, to the batch without
+   * copying them, joined to the run being gathered if they continue it. Pulled while a
+   * frame is being encoded (a getter that sends, or a frame written then), they are copied
+   * to follow it.
+   */
+  #addRun(slab: Uint8Array, start: number, end: number): void {
+    if (this.#open !== NO_FRAME) {
+      this.#deferred.push(copyBytes(slab.subarray(start, end)));
+      return;
     }
+    if (slab === this.#runSlab && start === this.#runEnd && this.#runEnd !== this.#runStart) this.#runEnd = end;
+    else {
+      this.#sealRun();
+      this.#sealBuffer();
+      this.#runSlab = slab;
+      this.#runStart = start;
+      this.#runEnd = end;
+    }
+    this.#gathered += end - start;
+    this.#runBytes += end - start;
   }
 }

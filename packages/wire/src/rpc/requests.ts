@@ -76,17 +76,8 @@ export class PendingRequests {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** When the timer fires (`Date.now()` ms), while it is armed. */
   #timerAt = Number.POSITIVE_INFINITY;
-  readonly #onTimer = (): void => {
-    this.#timer = undefined;
-    this.#timerAt = Number.POSITIVE_INFINITY;
-    const now = Date.now();
-    let next = Number.POSITIVE_INFINITY;
-    for (const pending of [...this.#pending.values()]) {
-      if (pending.deadline <= now) pending.expire();
-      else if (pending.deadline < next) next = pending.deadline;
-    }
-    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
-  };
+  /** The timer's callback, made when it is first armed: a link that never times a request holds none. */
+  #onTimer: (() => void) | undefined;
 
   constructor(hooks: PendingRequestsHooks = {}) {
     this.#hooks = hooks;
@@ -141,7 +132,20 @@ export class PendingRequests {
   #arm(at: number): void {
     clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, at - Date.now()));
+    this.#timer = setTimeout((this.#onTimer ??= () => this.#expireDue()), Math.max(0, at - Date.now()));
+  }
+
+  /** Fails the requests past their deadline, and arms the timer for the next one. */
+  #expireDue(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const pending of [...this.#pending.values()]) {
+      if (pending.deadline <= now) pending.expire();
+      else if (pending.deadline < next) next = pending.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
   }
 
   /**

@@ -2,6 +2,7 @@ import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
 import { SEQ_BYTES, writeSeq } from './seq';
 import { allocBytes } from '../platform/bytes';
+import type { RunWriter } from '../framing/frame-writer';
 
 /** Bytes of a session's message frame before its payload: length, kind, seq. */
 export const PREFIX_BYTES = FRAME_HEADER_BYTES + SEQ_BYTES;
@@ -20,11 +21,6 @@ const NO_SLAB = allocBytes(0);
 /** The index arrays of a store that holds nothing yet: an idle session keeps none of its own (they come with the first frame). */
 const NO_ENTRIES = new Int32Array(0);
 
-/**
- * Hands the link bytes `slab[start, end)`: one or more whole frames, next to each other.
- * They are never written over while they may still be unsent (see {@link FrameStore}).
- */
-export type RunWriter = (slab: Uint8Array, start: number, end: number) => void;
 
 /**
  * A session's message frames (`[u32 length][u8 kind = Message][u64 seq][payload]`), in

@@ -1,14 +1,17 @@
 import type { ByteWriter } from '../codec/binary/byte-writer';
-import { FrameStore, PREFIX_BYTES, type RunWriter } from './frame-store';
+import { FrameStore, PREFIX_BYTES } from './frame-store';
+import type { RunWriter } from '../framing/frame-writer';
 import { WaitGroup } from './wait-group';
 import { copyBytes, utf8Bytes } from '../platform/bytes';
 
-/** The most bytes handed to the link in one run (the frame writer hands batches of this size to the socket). */
+/**
+ * The most bytes handed to the link in one run, and the most that wait for the link to
+ * pull them before it is asked to at once (its frame writer hands batches of this size
+ * to the socket).
+ */
 const MAX_RUN_BYTES = 256 * 1024;
 /** The most bytes of messages whose sends share one promise while they wait. */
 const MAX_GROUP_BYTES = 64 * 1024;
-
-export type { RunWriter } from './frame-store';
 
 /**
  * A session's outgoing messages, kept until the peer acknowledges them: whole frames
@@ -17,10 +20,15 @@ export type { RunWriter } from './frame-store';
  * consecutive, so a message's seq is its index plus a constant.
  *
  * ```
- * [head ............ cursor ............ tail)
- *  written to this link,  not written to this link yet:
- *  not yet acknowledged   held while detached, waiting for room, or to resend
+ * [head ........ handed ........ cursor ........ tail)
+ *  handed to this link,  taken for it,   not written to this link yet: held while
+ *  not yet acknowledged  to be pulled    detached, waiting for room, or to resend
  * ```
+ *
+ * A message that is written is taken (counted in flight) at once, and handed to the link
+ * when the link pulls what waits ({@link OutgoingLog.pull}): the link's frame writer
+ * pulls before it writes any other frame, so the order on the wire is the order of
+ * taking, and a tick's messages go to it as a few runs, not one call each.
  *
  * The window is what the peer has been sent on the current link and not acknowledged
  * (`flightBytes`); a message is written only while the window has room for it, so the
@@ -34,6 +42,10 @@ export class OutgoingLog {
   readonly #groupBytes: number;
   readonly #frames = new FrameStore();
   #cursor = 0;
+  /** Messages before this index were handed to the current link; those from it to the cursor wait for it to pull them. */
+  #handed = 0;
+  /** Bytes of the messages from `#handed` to the cursor. */
+  #waitingBytes = 0;
   /** Messages before this index were written to some link at least once: writing them again is a resend. */
   #writtenEnd = 0;
   /** A message's seq is its index plus this (changed by {@link OutgoingLog.renumber}). */
@@ -143,20 +155,48 @@ export class OutgoingLog {
     return group.promise;
   }
 
-  /** Counts the message at the cursor as written to the current link, and hands its frame to `write`. */
-  take(write: RunWriter): void {
-    const index = this.#cursor;
-    this.#advance(index + 1, this.#frames.bytesAt(index));
-    this.#frames.writeRuns(index, index + 1, write, MAX_RUN_BYTES);
+  /**
+   * Counts the message at the cursor (of `bytes`, the last appended) as written to the
+   * current link: it waits for the link to pull it. True once what waits passes
+   * {@link MAX_RUN_BYTES}: the link should pull now.
+   */
+  take(bytes: number): boolean {
+    this.#advance(this.#cursor + 1, bytes);
+    return (this.#waitingBytes += bytes) >= MAX_RUN_BYTES;
+  }
+
+  /** Bytes of the messages taken for the current link and not yet pulled by it. */
+  get waitingBytes(): number {
+    return this.#waitingBytes;
+  }
+
+  /** True once what waits for the link to pull it passes {@link MAX_RUN_BYTES}: it should pull now. */
+  get pullDue(): boolean {
+    return this.#waitingBytes >= MAX_RUN_BYTES;
+  }
+
+  /** Hands `write` the messages taken for the current link since the last pull, in runs of frames next to each other in a slab. */
+  pull(write: RunWriter): void {
+    const from = this.#handed;
+    const to = this.#cursor;
+    this.#handed = to;
+    this.#waitingBytes = 0;
+    if (from < to) this.#frames.writeRuns(from, to, write, MAX_RUN_BYTES);
+  }
+
+  /** The link is gone before it pulled what was taken for it: a new link writes it again (from the head). */
+  forgetTaken(): void {
+    this.#handed = this.#cursor;
+    this.#waitingBytes = 0;
   }
 
   /**
-   * Writes, in order, what waits for the current link and fits in the window: runs of
-   * frames next to each other in a slab in one `write`. A group of waiting sends goes
-   * whole or waits; those written are added to `settled`. Returns how many messages were
-   * resends (written to a link before).
+   * Takes, in order, what waits for the current link and fits in the window (the link
+   * pulls it, as {@link OutgoingLog.take}). A group of waiting sends goes whole or waits;
+   * those taken are added to `settled`. Returns how many messages were resends (written
+   * to a link before).
    */
-  pump(write: RunWriter, settled: WaitGroup[]): number {
+  pump(settled: WaitGroup[]): number {
     let resent = 0;
     const tail = this.#frames.end;
     while (this.#cursor < tail) {
@@ -173,9 +213,10 @@ export class OutgoingLog {
       }
       const from = this.#cursor;
       resent += Math.max(0, Math.min(end, this.#writtenEnd) - from);
-      // Counted in flight before the write: the link's outbox allows for the session's bytes in flight.
-      this.#advance(end, this.#sumBytes(from, end));
-      this.#frames.writeRuns(from, end, write, MAX_RUN_BYTES);
+      // Counted in flight once taken: the link's outbox allows for the session's bytes in flight.
+      const bytes = this.#sumBytes(from, end);
+      this.#advance(end, bytes);
+      this.#waitingBytes += bytes;
     }
     return resent;
   }
@@ -183,6 +224,8 @@ export class OutgoingLog {
   /** A new link: nothing is written to it yet, so everything unacknowledged is to be written again. */
   rewind(): void {
     this.#cursor = this.#frames.head;
+    this.#handed = this.#cursor;
+    this.#waitingBytes = 0;
     this.#flightBytes = 0;
   }
 
@@ -201,6 +244,11 @@ export class OutgoingLog {
     this.#heldBytes -= freed;
     this.#flightBytes -= inFlight;
     if (this.#cursor < to) this.#cursor = to;
+    if (this.#handed < to) {
+      // Acknowledged before the link pulled it (a peer that claims what it cannot have seen): nothing to hand it.
+      this.#handed = to;
+      this.#waitingBytes = this.#sumBytes(to, this.#cursor);
+    }
     if (this.#writtenEnd < to) this.#writtenEnd = to;
     this.#frames.release(to);
     return to - from;
@@ -251,6 +299,8 @@ export class OutgoingLog {
     const waiting = this.#groups.slice(this.#groupHead) as WaitGroup[];
     const tail = this.#frames.end;
     this.#cursor = tail;
+    this.#handed = tail;
+    this.#waitingBytes = 0;
     this.#writtenEnd = tail;
     this.#groups = [];
     this.#groupHead = 0;

@@ -5,18 +5,21 @@ import { FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
 import { readSeq } from './seq';
 import type { HeldSession } from '../connection/outbox';
+import type { RunSource } from '../framing/frame-writer';
 import type { Session, SessionBinding, SessionLink } from './session';
 
 /** What a {@link SessionCarrier} needs from its connection. */
 export interface SessionCarrierIo {
   describePeer(): string;
   /**
-   * Writes message frames of the session's log, `slab[start, end)`, where they lie, in
-   * order with every other frame of the connection; resolves when handed to the OS,
-   * rejects when the connection is not open. Not held against the bound: the session
-   * counted them when they were sent.
+   * The session's log has message frames for the connection: they are pulled from
+   * `source` where they lie, in order with every other frame of the connection; resolves
+   * when handed to the OS, rejects when the connection is not open. Not held against the
+   * bound: the session counted them when they were sent.
    */
-  writeMessages(slab: Uint8Array, start: number, end: number): Promise<void>;
+  writeMessagesLater(source: RunSource): Promise<void>;
+  /** Pulls at once the frames a source told of. */
+  pullMessages(): void;
   /** Writes a control frame (Ack, Close) through the connection's bound. */
   writeControl(frame: Uint8Array): void;
   /** Whether a new message of `bytes` may be held for the peer; if not, the peer was evicted and this is why. */
@@ -79,7 +82,8 @@ export class SessionCarrier implements HeldSession {
       payloadKey,
       maxFrameBytes,
       describePeer: () => io.describePeer(),
-      writeRun: (slab, start, end) => io.writeMessages(slab, start, end),
+      writeLater: (source) => io.writeMessagesLater(source),
+      pullNow: () => io.pullMessages(),
       writeControl: (frame) => io.writeControl(frame),
       admit: (bytes) => io.admit(bytes),
       refuseUnknown: (object) => io.refuseUnknown(object),

@@ -3,6 +3,7 @@ import type { FrameCodec } from '../codec/codec';
 import type { PayloadKey, SharedMessage } from '../codec/shared-message';
 import { DEFAULT_MAX_PENDING_BYTES } from '../framing/constants';
 import type { Session } from './session';
+import type { RunSource } from '../framing/frame-writer';
 
 /** Milliseconds a server keeps a dropped client's session for it to resume. @default 120000 (2 min) */
 export const DEFAULT_RESUME_WINDOW = 120_000;
@@ -52,12 +53,17 @@ export interface SessionLink {
   readonly maxFrameBytes: number;
   describePeer(): string;
   /**
-   * Writes one or more whole message frames of the log, `slab[start, end)`, where they
-   * lie (no copy: the log never writes over them while a socket may hold them); resolves
-   * when they are handed to the OS. Not held against the link's bound: they were counted
+   * The session's log has message frames for the link: it pulls them
+   * (`source.pullRuns`, once the session took them for it) before it writes any other
+   * frame, and at the latest at the end of the tick, where they lie (no copy: the log
+   * never writes over them while a socket may hold them). The session tells it once per
+   * pull, not once per message. Returns the promise of the write they go in: resolves
+   * when it is handed to the OS. Not held against the link's bound: they were counted
    * when sent ({@link SessionLink.admit}).
    */
-  writeRun(slab: Uint8Array, start: number, end: number): Promise<void>;
+  writeLater(source: RunSource): Promise<void>;
+  /** Pulls at once what the session told it of (a long burst: the link writes it without waiting for the tick to end). */
+  pullNow(): void;
   /** Writes a control frame (an Ack), no one waiting for it, through the link's bound. */
   writeControl(frame: Uint8Array): void;
   /**

@@ -5,11 +5,12 @@ import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/co
 import { encodeFrame } from '../framing/frame-encoder';
 import { Inbox } from '../connection/inbox';
 import { overMaxFrameBytes } from '../framing/message-frame';
-import { OutgoingLog, type RunWriter } from './outgoing-log';
+import { OutgoingLog } from './outgoing-log';
+import type { RunSource, RunWriter } from '../framing/frame-writer';
 import type { WaitGroup } from './wait-group';
 import { readSeq, seqBytes, SEQ_BYTES } from './seq';
 import { AckSchedule } from './ack-schedule';
-import { KnownClass } from '../connection/known-class';
+import { KnownClass, NOTHING_REFUSED } from '../connection/known-class';
 import { NestedSends } from './nested-sends';
 import { sendWindow, type DeliveryStats, type SessionLink, type SessionOptions } from './session-options';
 import { quietly, settle, type SendOutcome } from '../connection/send-outcome';
@@ -23,6 +24,8 @@ export type { DeliveryStats, SessionBinding, SessionHello, SessionLink, SessionO
 
 /** What a send that need not wait returns: one promise for all of them. */
 const RESOLVED = Promise.resolve();
+/** The source of a session with no link: nothing to pull. */
+const NO_SOURCE: RunSource = { pullRuns: () => {} };
 
 /**
  * A resumable session: what lets a client reconnect without losing or repeating a
@@ -54,7 +57,7 @@ export class Session {
   #payloadKey: PayloadKey = '';
   #maxFrameBytes = 0;
   /** The last link's check of the peer's classes (skipped for the class last sent): what is sent while detached goes to the same peer. */
-  #classes = new KnownClass<BadDataError>(() => undefined);
+  #classes = new KnownClass<BadDataError>(NOTHING_REFUSED);
   /** What was sent and not acknowledged, and what waits to be written, encoded with `#codec`. */
   readonly #outgoing: OutgoingLog;
   /** Sends made while a message of this session was being encoded (a getter that sends): they follow it. */
@@ -72,8 +75,10 @@ export class Session {
    */
   #lastWrite: Promise<void> | undefined;
   #lastWritten: Promise<void> = Promise.resolve();
-  /** Hands a run of the log to the current link (one function for every write, not a closure per message). */
-  readonly #writeRun: RunWriter = (slab, start, end) => void this.#write(this.#link as SessionLink, slab, start, end);
+  /** What the current link pulls the log's frames from; made per link, so a link that dropped pulls nothing. */
+  #source: RunSource = NO_SOURCE;
+  /** The current link knows the log has frames for it and has not pulled them yet: a message taken for it need not tell it again. */
+  #told = false;
 
   constructor(options: SessionOptions) {
     this.#id = options.id ?? randomUuid();
@@ -227,8 +232,10 @@ export class Session {
     this.stats.sent += 1;
     if (link === undefined) return RESOLVED;
     if (!now) return outgoing.wait();
-    outgoing.take(this.#writeRun);
-    return this.#lastWritten;
+    const pullNow = outgoing.take(frameBytes);
+    const written = this.#told ? this.#lastWritten : this.#tell(link);
+    if (pullNow) link.pullNow();
+    return written;
   }
 
   /**
@@ -287,8 +294,10 @@ export class Session {
     const previous = this.#codec;
     this.#acks.forPeerWindow(peerWindow);
     this.#link = link;
+    this.#source = { pullRuns: (write) => this.#pullRuns(link, write) };
+    this.#told = false;
     this.#maxFrameBytes = link.maxFrameBytes;
-    this.#classes = new KnownClass((object) => link.refuseUnknown(object));
+    this.#classes = new KnownClass(link);
     this.#peer = link.describePeer();
     this.#outgoing.rewind();
     this.#acknowledge(peerReceived);
@@ -297,7 +306,7 @@ export class Session {
     if (previous !== undefined && mustReencode(previous, link.codec)) this.#reencode(previous, link.codec);
     this.#codec = link.codec;
     this.#payloadKey = link.payloadKey;
-    this.#pump();
+    this.#pump(link);
     if (this.#paused) link.pause();
   }
 
@@ -305,6 +314,10 @@ export class Session {
   detach(link: SessionLink): void {
     if (this.#link !== link) return;
     this.#link = undefined;
+    this.#source = NO_SOURCE;
+    this.#told = false;
+    // What the link did not pull, it will not: the next link writes it again.
+    this.#outgoing.forgetTaken();
     this.#acks.stop();
   }
 
@@ -396,7 +409,7 @@ export class Session {
    */
   acknowledge(seq: number): void {
     this.#acknowledge(seq);
-    if (this.#link !== undefined) this.#pump();
+    if (this.#link !== undefined) this.#pump(this.#link);
   }
 
   /** Sends the pending Ack now (before a deliberate close, so the peer forgets what arrived). */
@@ -449,17 +462,26 @@ export class Session {
   }
 
   /**
-   * Writes a run of the log's frames; resolves when it is handed to the OS, or when the
-   * write failed: that loses nothing, the messages stay until acknowledged and are resent
-   * on the next link.
+   * Tells `link` the log has frames for it; returns the promise of the write they go in,
+   * which resolves when it is handed to the OS, or when the write failed: that loses
+   * nothing, the messages stay until acknowledged and are resent on the next link.
    */
-  #write(link: SessionLink, slab: Uint8Array, start: number, end: number): Promise<void> {
-    const write = link.writeRun(slab, start, end);
+  #tell(link: SessionLink): Promise<void> {
+    // Before: a link in the middle of a frame pulls at once, and the next message tells it again.
+    this.#told = true;
+    const write = link.writeLater(this.#source);
     if (write !== this.#lastWrite) {
       this.#lastWrite = write;
       this.#lastWritten = write.catch(() => {});
     }
     return this.#lastWritten;
+  }
+
+  /** `link` pulls what was taken for it: the frames since its last pull, in runs. */
+  #pullRuns(link: SessionLink, write: RunWriter): void {
+    if (link !== this.#link) return;
+    this.#told = false;
+    this.#outgoing.pull(write);
   }
 
   /** Forgets what the peer received, up to `seq`; `BadData` for a seq never written. */
@@ -473,9 +495,14 @@ export class Session {
   }
 
   /** Writes to the link, in order, what waits for it and fits in the window; settles the sends that waited. */
-  #pump(): void {
+  #pump(link: SessionLink): void {
     const settled: WaitGroup[] = [];
-    this.stats.resent += this.#outgoing.pump(this.#writeRun, settled);
+    const outgoing = this.#outgoing;
+    this.stats.resent += outgoing.pump(settled);
+    if (outgoing.waitingBytes > 0) {
+      if (!this.#told) this.#tell(link);
+      if (outgoing.pullDue) link.pullNow();
+    }
     // Writes are handed to the OS in order: once the last is, so are all before it.
     if (settled.length > 0) void this.#lastWritten.then(() => settled.forEach((group) => group.resolve()));
   }

@@ -20,10 +20,12 @@ import { utf8Bytes } from '../../platform/bytes';
  */
 export class ClassTable {
   readonly #rt: ResolvingRuntime;
-  readonly #byCtor = new Map<Function, ClassCodec>();
-  readonly #byName = new Map<string, ClassCodec>();
+  // The maps are made with the first class a link sends or reads: an empty Map holds a
+  // table of its own (~190 bytes), and most of a server's links are idle.
+  #byCtor: Map<Function, ClassCodec> | undefined;
+  #byName: Map<string, ClassCodec> | undefined;
   /** Class codecs by a key of their name's bytes (see `nameKey`), to find a class without decoding its name. */
-  readonly #byNameKey = new Map<number, ClassCodec[]>();
+  #byNameKey: Map<number, ClassCodec[]> | undefined;
   /** With a peer schema: this side's classes the peer cannot read, by wire name. */
   #refused: ReadonlyMap<string, ClassResolution> | undefined;
   /** With a peer schema: per class of this side, the fields the peer skips. */
@@ -65,12 +67,12 @@ export class ClassTable {
 
   /** The class codec of a registered class, compiled on first use; `BadData` naming `where` for any other. */
   codecFor(ctor: Function, where: string): ClassCodec {
-    return this.#byCtor.get(ctor) ?? this.#create(ctor, where);
+    return this.#byCtor?.get(ctor) ?? this.#create(ctor, where);
   }
 
   /** The codec read for a wire name: `BadData` for a class this side does not register. */
   named(name: string, where: string): ClassCodec {
-    const cc = this.#byName.get(name);
+    const cc = this.#byName?.get(name);
     if (cc !== undefined) return cc;
     const ctor = this.#rt.options.registry.classByName(name);
     if (ctor === undefined) throw unknownClass(where, name);
@@ -103,7 +105,7 @@ export class ClassTable {
       return undefined;
     }
     const buf = r.buf;
-    const bucket = this.#byNameKey.get(nameKey(buf, start, length));
+    const bucket = this.#byNameKey?.get(nameKey(buf, start, length));
     if (bucket !== undefined) {
       for (const cc of bucket) {
         const bytes = cc.nameBytes;
@@ -189,7 +191,7 @@ export class ClassTable {
     };
     const refused = this.#refused?.get(schema.name);
     const cc = refused === undefined ? own : refusing(own, refused);
-    this.#byCtor.set(ctor, cc);
+    (this.#byCtor ??= new Map()).set(ctor, cc);
     // The peer's differing class of this name is read by its own decoder, not by this one.
     if (this.#peerNamed?.has(schema.name) !== true) this.#remember(schema.name, cc);
     return cc;
@@ -197,10 +199,11 @@ export class ClassTable {
 
   /** Makes a class codec the one read for a wire name in a payload. */
   #remember(name: string, cc: ClassCodec): void {
-    this.#byName.set(name, cc);
+    (this.#byName ??= new Map()).set(name, cc);
+    const byKey = (this.#byNameKey ??= new Map());
     const key = nameKey(cc.nameBytes, 0, cc.nameBytes.length);
-    const bucket = this.#byNameKey.get(key);
-    if (bucket === undefined) this.#byNameKey.set(key, [cc]);
+    const bucket = byKey.get(key);
+    if (bucket === undefined) byKey.set(key, [cc]);
     else bucket.push(cc);
   }
 }

@@ -32,19 +32,25 @@ import { clipHead, type MessageHead } from '../../connection/message-rejection';
 export class BinaryEngine implements ResolvingRuntime {
   readonly options: ResolvedCodecOptions;
   readonly #classes: ClassTable;
-  readonly #types = new Map<FieldType, TypeCodec>();
+  /** Made with the first class compiled (see ClassTable's maps). */
+  #types: Map<FieldType, TypeCodec> | undefined;
   #gen = 0;
   #lastCodec: ClassCodec | undefined;
   /** The classes the last messages named, by their number in the message. */
   readonly #recent: ClassCodec[] = [];
+  // The reused states and writer are made by the first message that needs them: a link's
+  // engine that has sent or read nothing (an idle connection) holds none, where the
+  // writer's 16 KiB slab was most of what an idle connection cost (docs/benchmarks.md).
+  /** The decode state reused between messages; `undefined` while a decode has it (or before the first). */
   #spare: DecodeState | undefined;
-  #spareEncode: EncodeState | undefined = newEncodeState(new ByteWriter());
-  #spareWriter: ByteWriter | undefined = new ByteWriter();
+  /** The encode state reused between messages; `undefined` while an encode has it (or before the first). */
+  #spareEncode: EncodeState | undefined;
+  /** The writer `encode` reuses: `undefined` before the first, `null` while an encode has it. */
+  #spareWriter: ByteWriter | null | undefined;
 
   constructor(options: ResolvedCodecOptions) {
     this.options = options;
     this.#classes = new ClassTable(this);
-    this.#spare = this.#newDecodeState();
     if (options.peerSchema !== undefined) this.#classes.agree(options.peerSchema);
   }
 
@@ -52,8 +58,8 @@ export class BinaryEngine implements ResolvingRuntime {
   encode(message: NetMessage): Uint8Array {
     // One writer is reused; an encode inside an encode (a getter that sends) gets its
     // own, so it cannot write over the message in progress.
-    const w = this.#spareWriter ?? new ByteWriter(1024);
-    this.#spareWriter = undefined;
+    const w = this.#spareWriter === null ? new ByteWriter(1024) : (this.#spareWriter ?? new ByteWriter());
+    this.#spareWriter = null;
     try {
       w.reset();
       this.encodeInto(message, w);
@@ -173,13 +179,14 @@ export class BinaryEngine implements ResolvingRuntime {
 
   /** The codec of a field type, built once. */
   typeCodec(type: FieldType): TypeCodec {
-    let codec = this.#types.get(type);
+    const types = (this.#types ??= new Map());
+    let codec = types.get(type);
     if (codec === undefined) {
       // Registered before it is built, so a collection of a class that holds the same collection type finds it.
       const ref: TypeCodec = { write: (...a) => (codec as TypeCodec).write(...a), read: (...a) => (codec as TypeCodec).read(...a) };
-      this.#types.set(type, ref);
+      types.set(type, ref);
       codec = buildTypeCodec(this, type);
-      this.#types.set(type, codec);
+      types.set(type, codec);
     }
     return codec;
   }
