@@ -28,11 +28,27 @@ export class Registry {
   readonly #schemas = new Map<NetClassType, ClassSchema>();
   readonly #tracked = new Set<NetClassType>();
   readonly #aliases = new Map<NetClassType, readonly string[]>();
+  #revision = 0;
+
+  /**
+   * Grows with every change: a class or enum registered, or a registered class given
+   * other options. What is derived from a registry (its description for the handshake,
+   * the hash a cluster's payloads carry) is cached against it.
+   */
+  get revision(): number {
+    return this.#revision;
+  }
 
   /** Registers a class under a wire name; registering the same class twice under one name is a no-op. */
   register(ctor: NetClassType, name: string = ctor.name, options: RegisterOptions = {}): void {
-    if (options.references === true) this.#tracked.add(ctor);
-    if (options.aliases !== undefined && options.aliases.length > 0) this.#aliases.set(ctor, Object.freeze([...options.aliases]));
+    if (options.references === true && !this.#tracked.has(ctor)) {
+      this.#tracked.add(ctor);
+      this.#optionsChanged(ctor);
+    }
+    if (options.aliases !== undefined && options.aliases.length > 0 && !sameNames(options.aliases, this.#aliases.get(ctor))) {
+      this.#aliases.set(ctor, Object.freeze([...options.aliases]));
+      this.#optionsChanged(ctor);
+    }
     if (this.#namesByClass.get(ctor) === name) return;
     this.#claim(name, `class ${ctor.name}`);
     const previous = this.#namesByClass.get(ctor);
@@ -41,6 +57,13 @@ export class Registry {
     }
     this.#classesByName.set(name, ctor);
     this.#namesByClass.set(ctor, name);
+    this.#revision += 1;
+  }
+
+  /** A class's schema holds its options: the one built before they changed is built again. */
+  #optionsChanged(ctor: NetClassType): void {
+    this.#schemas.delete(ctor);
+    this.#revision += 1;
   }
 
   /**
@@ -55,6 +78,7 @@ export class Registry {
     const type: EnumFieldType = { kind: 'enum', name, object, members, values: new Set(members.map(([, value]) => value)) };
     this.#enumsByName.set(name, type);
     this.#enumsByObject.set(object, type);
+    this.#revision += 1;
   }
 
   /** The class registered under a wire name, if any. */
@@ -225,6 +249,10 @@ function withTransformerType(designType: TypeSpec, element: TypeSpec | undefined
 }
 
 const NO_ALIASES: readonly string[] = Object.freeze([]);
+
+function sameNames(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((name, i) => name === b[i]);
+}
 
 /** The registry `@NetClass()` and `registerEnum()` use unless told otherwise. */
 export const defaultRegistry = new Registry();

@@ -106,6 +106,40 @@ describe('Registry', () => {
     });
   });
 
+  describe('revision', () => {
+    it('grows with each class or enum registered and each change of a class\'s options, and only then', () => {
+      const registry = new Registry();
+      class A {
+        @NetField(t.int) n = 0;
+      }
+      const start = registry.revision;
+      registry.register(A, 'A');
+      const registered = registry.revision;
+      registry.register(A, 'A');
+      const again = registry.revision;
+      registry.register(A, 'A', { aliases: ['OldA'] });
+      const aliased = registry.revision;
+      registry.register(A, 'A', { aliases: ['OldA'] });
+      const aliasedAgain = registry.revision;
+      registry.registerEnum({ On: 1 }, 'Switch');
+
+      expect([registered - start, again - registered, aliased - again, aliasedAgain - aliased, registry.revision - aliasedAgain]).toEqual([1, 0, 1, 0, 1]);
+    });
+
+    it('builds a class\'s schema again once its options change', () => {
+      const registry = new Registry();
+      class A {
+        @NetField(t.int) n = 0;
+      }
+      registry.register(A, 'A');
+      expect(registry.schemaOf(A)).toMatchObject({ references: false, aliases: [] });
+
+      registry.register(A, 'A', { references: true, aliases: ['OldA'] });
+
+      expect(registry.schemaOf(A)).toMatchObject({ references: true, aliases: ['OldA'] });
+    });
+  });
+
   describe('registerEnum', () => {
     it('takes a numeric enum’s member values, leaving out the reverse mapping', () => {
       const registry = new Registry();

@@ -1,4 +1,4 @@
-import { defaultRegistry, OonError, type NetMessage } from '@oon/core';
+import { defaultRegistry, OonError, type NetMessage, type Registry } from '@oon/core';
 import { BinaryCodec, describeRegistry, type Codec, type CodecOptions } from '@oon/wire';
 import { SharedMessage, type PayloadKey } from '@oon/wire/internal';
 import type { ClusterPayload } from './adapter';
@@ -30,17 +30,25 @@ class ClusterMessage extends SharedMessage {
  */
 export class ClusterCodec {
   readonly #codec: BinaryCodec;
-  readonly #options: CodecOptions;
+  readonly #registry: Registry;
+  readonly #references: boolean;
+  /** The last {@link ClusterCodec.schemaKey}, and the registry's revision it was made at: every payload carries it. */
+  #key: { readonly revision: number; readonly key: string } | undefined;
 
   constructor(options: CodecOptions) {
-    this.#options = options;
+    this.#registry = options.registry ?? defaultRegistry;
+    this.#references = options.references === true;
     this.#codec = new BinaryCodec(options);
   }
 
   /** What makes bytes of equal messages differ between nodes: the registry's schema and `references`. */
   get schemaKey(): string {
-    const hash = describeRegistry(this.#options.registry ?? defaultRegistry).hash;
-    return this.#options.references === true ? `${hash}+references` : hash;
+    const { revision } = this.#registry;
+    if (this.#key?.revision !== revision) {
+      const { hash } = describeRegistry(this.#registry);
+      this.#key = { revision, key: this.#references ? `${hash}+references` : hash };
+    }
+    return this.#key.key;
   }
 
   /** `shared` encoded for the cluster (once: its binary-codec peers here reuse the bytes); the `BadData` if it cannot be. */

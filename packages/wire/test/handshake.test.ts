@@ -122,6 +122,23 @@ describe('describeRegistry()', () => {
     expect(describeRegistry(registry).classes.map((c) => c.name)).toEqual(['A', 'B']);
   });
 
+  it('is described again once a class registered before gains aliases, or an enum is registered', () => {
+    const registry = new Registry();
+    class A {
+      @NetField(t.int) n = 0;
+    }
+    registry.register(A, 'A');
+    const before = describeRegistry(registry);
+
+    registry.register(A, 'A', { aliases: ['OldA'] });
+    const aliased = describeRegistry(registry);
+    registry.registerEnum({ On: 1 }, 'Switch');
+
+    expect(aliased.classes[0]?.aliases).toEqual(['OldA']);
+    expect(aliased.hash).not.toBe(before.hash);
+    expect(describeRegistry(registry).enums.map((e) => e.name)).toEqual(['Switch']);
+  });
+
   it('names the class and field whose type thunk throws', () => {
     const registry = new Registry();
     class Car {}

@@ -59,20 +59,20 @@ export interface RegistrySchema {
   readonly enums: readonly EnumDescription[];
 }
 
-/** The last description of each registry, with the counts it was made at (registries only grow). */
-const described = new WeakMap<Registry, { readonly size: string; readonly schema: RegistrySchema }>();
+/** The last description of each registry, with the registry's revision it was made at. */
+const described = new WeakMap<Registry, { readonly revision: number; readonly schema: RegistrySchema }>();
 
 /**
  * Describes every class and enum of a registry for the handshake, resolving every
- * field type now. Cached until the registry gains a class or enum. Throws `BadData`
+ * field type now. Cached until the registry changes (`Registry.revision`). Throws `BadData`
  * naming the class and field if a type thunk throws or names something OON cannot send.
  * Kept in a repository as a snapshot, it is what `checkCompatibility` and
  * `oon schema check` compare the next version with (docs/evolution.md).
  */
 export function describeRegistry(registry: Registry = defaultRegistry): RegistrySchema {
-  const size = `${registry.classNames().length}/${registry.enumNames().length}`;
+  const { revision } = registry;
   const cached = described.get(registry);
-  if (cached !== undefined && cached.size === size) return cached.schema;
+  if (cached !== undefined && cached.revision === revision) return cached.schema;
   const classes = registry
     .schemas()
     .map((schema) => describeClass(schema, registry))
@@ -82,7 +82,7 @@ export function describeRegistry(registry: Registry = defaultRegistry): Registry
     .map((name) => describeEnum(registry.enumByName(name) as EnumFieldType))
     .sort(byName);
   const schema = deepFreeze({ hash: schemaHash(classes, enums), classes, enums });
-  described.set(registry, { size, schema });
+  described.set(registry, { revision, schema });
   return schema;
 }
 
