@@ -1,4 +1,5 @@
-import { NetMessage, OonError, type NetMessageOptions } from '@oon/core';
+import { OonError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { Message } from './message-class';
 import type { Codec } from './codec';
 import { toOonError } from '../rpc/error-report';
 import { utf8Bytes } from '../platform/bytes';
@@ -23,7 +24,7 @@ export class SharedMessage {
   readonly #payloads = new Map<PayloadKey, Uint8Array | OonError>();
 
   constructor(object: object, options?: NetMessageOptions) {
-    this.message = new NetMessage(object, options);
+    this.message = new Message(object, options);
   }
 
   /** The payload for links of `key`, encoded by `codec` the first time one asks; the `BadData` if it cannot be. */

@@ -1,4 +1,5 @@
-import { BadConnError, NetMessage, type NetMessageOptions, type OonError } from '@oon/core';
+import { BadConnError, type NetMessageOptions, type OonError } from '@oon/core';
+import { Message } from '../codec/message-class';
 import { KnownClass } from './known-class';
 import type { FrameCodec } from '../codec/codec';
 import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
@@ -76,7 +77,7 @@ export class LinkOutput {
   offer(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): SendOutcome {
     const refused = this.cannotSend(object);
     if (refused !== undefined) return refused;
-    return writeMessage(this.#out as MessageOut, kind, new NetMessage(object, options), prefix);
+    return writeMessage(this.#out as MessageOut, kind, new Message(object, options), prefix);
   }
 
   /** Writes a message sent to many peers as a Message frame around its payload for `key`'s codec, encoded once and shared. */
@@ -100,7 +101,7 @@ export class LinkOutput {
     const refused = this.cannotSend(object);
     if (refused !== undefined) throw refused;
     const { codec } = this.#out as MessageOut;
-    return encodeMessageFrame(codec, kind, new NetMessage(object, options), this.#options.maxFrameBytes, prefix);
+    return encodeMessageFrame(codec, kind, new Message(object, options), this.#options.maxFrameBytes, prefix);
   }
 
   /** Why `object` cannot be sent now (the connection is not open, or the peer's hello did not list its class); `undefined` if it can. */

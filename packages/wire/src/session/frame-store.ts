@@ -86,14 +86,11 @@ export class FrameStore {
     return this.#writer?.length ?? 0;
   }
 
-  get #out(): ByteWriter {
-    return (this.#writer ??= new ByteWriter(0));
-  }
-
   /** Starts a frame at the end of the store: its payload is written into the writer returned. */
   beginFrame(): ByteWriter {
     if (this.#open) throw new Error('FrameStore: a frame is already open');
-    const out = this.#out;
+    // Not a private getter: V8 reads one through a call into the runtime, per message.
+    const out = (this.#writer ??= new ByteWriter(0));
     out.slabSize = this.#nextSlabBytes;
     out.reset();
     out.ensure(PREFIX_BYTES);
@@ -104,13 +101,13 @@ export class FrameStore {
 
   /** Drops the open frame: nothing of it is kept. */
   abandonFrame(): void {
-    this.#out.truncate(0);
+    this.#writer?.truncate(0);
     this.#open = false;
   }
 
   /** Keeps the open frame as the next one, numbered `seq`; returns its bytes. */
   commit(seq: number): number {
-    const out = this.#out;
+    const out = this.#writer as ByteWriter;
     const slab = out.buf;
     const at = out.start;
     const bytes = out.length;

@@ -1,4 +1,5 @@
-import { BadConnError, BadDataError, NetMessage, type NetMessageOptions, type OonError } from '@oon/core';
+import { BadConnError, BadDataError, type NetMessageOptions, type OonError } from '@oon/core';
+import { Message } from '../codec/message-class';
 import type { Codec, FrameCodec } from '../codec/codec';
 import { decodeOwn, mustReencode, withMessageId } from '../codec/binary/binary-codec';
 import { FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
@@ -196,7 +197,7 @@ export class Session {
     const outgoing = this.#outgoing;
     const out = outgoing.beginFrame();
     try {
-      if (shared === undefined) codec.encodeInto(new NetMessage(object, options), out);
+      if (shared === undefined) codec.encodeObjectInto(object, options, out);
       else {
         const payload = shared.payloadFor(this.#currentPayloadKey, codec);
         if (isRefusal(payload)) throw payload;
@@ -245,7 +246,7 @@ export class Session {
   #offerNested(codec: FrameCodec, object: object, options: NetMessageOptions | undefined, shared: SharedMessage | undefined): SendOutcome {
     let payload: string | Uint8Array | OonError;
     try {
-      payload = shared === undefined ? codec.encode(new NetMessage(object, options)) : shared.payloadFor(this.#currentPayloadKey, codec);
+      payload = shared === undefined ? codec.encode(new Message(object, options)) : shared.payloadFor(this.#currentPayloadKey, codec);
     } catch (err) {
       return toOonError(err);
     }
@@ -494,7 +495,7 @@ export class Session {
     this.#outgoing.reencode((payload) => {
       const message = decodeOwn(from, payload);
       const id = message.uuidIfSet;
-      const encoded = to.encode(new NetMessage(message.object, id === undefined ? {} : { uuid: id }));
+      const encoded = to.encode(new Message(message.object, id === undefined ? {} : { uuid: id }));
       this.#checkFrameBytes(OutgoingLog.frameBytes(typeof encoded === 'string' ? utf8Length(encoded) : encoded.length));
       return encoded;
     });

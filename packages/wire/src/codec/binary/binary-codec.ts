@@ -1,4 +1,4 @@
-import type { NetMessage } from '@oon/core';
+import type { NetMessage, NetMessageOptions } from '@oon/core';
 import { BinaryEngine } from './binary-engine';
 import { ByteWriter } from './byte-writer';
 import { PayloadFormat } from './binary-format';
@@ -67,6 +67,15 @@ export class BinaryCodec implements FrameCodec {
    */
   encodeInto(message: NetMessage, out: ByteWriter): void {
     this.#engine.encodeInto(message, out);
+  }
+
+  /**
+   * {@link BinaryCodec.encodeInto} of `object` sent with `options`, with no `NetMessage` made for it.
+   *
+   * @internal
+   */
+  encodeObjectInto(object: object, options: NetMessageOptions | undefined, out: ByteWriter): void {
+    this.#engine.encodeObjectInto(object, options, out);
   }
 
   /** Decodes a payload into a message with revived, validated instances; throws `BadData`. */

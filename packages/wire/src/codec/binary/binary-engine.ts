@@ -1,4 +1,5 @@
-import { BadDataError, isSameOrSubclass, NetMessage, type FieldType } from '@oon/core';
+import { BadDataError, isSameOrSubclass, newMessageId, type FieldType, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { Message } from '../message-class';
 import { checkExtends, ClassTable } from './binary-class-table';
 import { constructorFailed } from './binary-compiler';
 import {
@@ -74,6 +75,24 @@ export class BinaryEngine implements ResolvingRuntime {
    * on a throw, what it wrote is left for the caller to drop.
    */
   encodeInto(message: NetMessage, w: ByteWriter): void {
+    // The origin's format draws an id for a message without one: kept on the message, so an id someone reads is the id sent.
+    this.#encode(message.object, message.ignore, this.#classes.numbered ? message.uuidIfSet : message.uuid, w, message, undefined);
+  }
+
+  /** {@link BinaryEngine.encodeInto} of `object` sent with `options` (a session's log), with no `NetMessage` made for it. */
+  encodeObjectInto(object: object, options: NetMessageOptions | undefined, w: ByteWriter): void {
+    this.#encode(object, options?.ignore, options?.uuid, w, undefined, options);
+  }
+
+  /** Writes `[u8 format][id][root object]`; on a throw names the path of what failed, for `message` (or a message of `object` and `options`). */
+  #encode(
+    object: object,
+    ignore: readonly string[] | undefined,
+    id: string | undefined,
+    w: ByteWriter,
+    message: NetMessage | undefined,
+    options: NetMessageOptions | undefined,
+  ): void {
     // One state is reused; an encode inside an encode gets its own.
     const st = this.#spareEncode ?? newEncodeState(w);
     this.#spareEncode = undefined;
@@ -82,27 +101,25 @@ export class BinaryEngine implements ResolvingRuntime {
     st.nextClassId = this.#classes.ownCount;
     st.refs = undefined;
     st.dropped = 0;
-    st.ignore = message.ignore.length === 0 ? undefined : new Set(message.ignore);
-    st.root = message.object;
+    st.ignore = ignore === undefined || ignore.length === 0 ? undefined : new Set(ignore);
+    st.root = object;
     try {
       if (!this.#classes.numbered) {
         w.u8(BINARY_FORMAT_VERSION);
-        w.str(message.uuid);
-      } else {
+        w.str(id ?? newMessageId());
+      } else if (id === undefined) {
         // Format 2 carries an id only when the message has one: the receiver derives the rest.
-        const id = message.uuidIfSet;
-        if (id === undefined) w.u8(PayloadFormat.V2);
-        else {
-          w.u8(PayloadFormat.V2WithId);
-          w.str(id);
-        }
+        w.u8(PayloadFormat.V2);
+      } else {
+        w.u8(PayloadFormat.V2WithId);
+        w.str(id);
       }
-      if (typeof message.object !== 'object' || message.object === null) {
-        throw new BadDataError(`body: cannot send ${describeJson(message.object)}; only instances of @NetClass classes are sent`);
+      if (typeof object !== 'object' || object === null) {
+        throw new BadDataError(`body: cannot send ${describeJson(object)}; only instances of @NetClass classes are sent`);
       }
-      this.writeObject(st, message.object, undefined, 0, 'body');
+      this.writeObject(st, object, undefined, 0, 'body');
     } catch (err) {
-      throw withFullPath(err, this.options, message);
+      throw withFullPath(err, this.options, message ?? new Message(object, options));
     } finally {
       st.refs = undefined;
       st.root = EMPTY;
@@ -371,12 +388,6 @@ export class BinaryEngine implements ResolvingRuntime {
 }
 
 const EMPTY = new Uint8Array(0);
-/**
- * `NetMessage`, read once: in the CommonJS build every use of an import from another
- * package goes through a getter of that package's index, and this one, once per message
- * decoded, took 2% of a one-way receiver's profile (the accessor was not inlined).
- */
-const Message = NetMessage;
 const NO_NAMES: readonly string[] = Object.freeze([]);
 const NO_CODECS: ReadonlyArray<ClassCodec | undefined> = Object.freeze([]);
 

@@ -1,4 +1,5 @@
-import { BadDataError, NetMessage } from '@oon/core';
+import { BadDataError, type NetMessage, type NetMessageOptions } from '@oon/core';
+import { Message } from '../message-class';
 import type { ByteWriter } from '../binary/byte-writer';
 import type { FrameCodec } from '../codec';
 import { resolveCodecOptions, type CodecOptions, type ResolvedCodecOptions } from '../codec-options';
@@ -55,6 +56,15 @@ export class JsonCodec implements FrameCodec {
     out.utf8(this.encode(message));
   }
 
+  /**
+   * {@link JsonCodec.encodeInto} of `object` sent with `options`.
+   *
+   * @internal
+   */
+  encodeObjectInto(object: object, options: NetMessageOptions | undefined, out: ByteWriter): void {
+    this.encodeInto(new Message(object, options), out);
+  }
+
   /** Decodes the origin's JSON text (or its UTF-8 bytes) into a message with a revived object. */
   decode(payload: Uint8Array | string, ignore: readonly string[] = []): NetMessage {
     const doc = parseJson(payload);
@@ -68,7 +78,7 @@ export class JsonCodec implements FrameCodec {
     if (typeof uuid !== 'string') throw new BadDataError(`message head "uuid" must be a string, got ${describeJson(uuid)}`);
     // The origin read what it knew of a body and ignored the rest; so does its wire here.
     const object = new JsonReader(this.#options, ignore, this.#peer, this.#originOnly).read(doc['body']);
-    return new NetMessage(object, { uuid, ignore });
+    return new Message(object, { uuid, ignore });
   }
 
   /** As {@link JsonCodec.decode}, for the payload `buf[start, end)`. */
