@@ -287,6 +287,48 @@ describe('Session', () => {
     });
   });
 
+  describe('handing frames to the link', () => {
+    it('tells the link once per pull, shares its promise, and asks it to pull at once past 256 KiB of frames waiting', async () => {
+      const session = new Session({ peer: 'p', maxBufferedBytes: 4 * 1024 * 1024, maxPendingBytes: 16 * 1024 * 1024 });
+      const seqs: number[] = [];
+      let told = 0;
+      let pulledNow = 0;
+      let source: Parameters<SessionLink['writeLater']>[0] | undefined;
+      const decoder = new FrameDecoder({ maxFrameBytes: 1024 * 1024 });
+      const pull = (): void =>
+        source?.pullRuns((slab, start, end) => decoder.push(Buffer.from(slab.subarray(start, end)), (_kind, payload) => seqs.push(readSeq(payload, 'message'))));
+      // A link that pulls only when asked: as a frame writer does at the end of the tick.
+      const link: SessionLink = {
+        ...recordingLink(),
+        writeLater(from) {
+          told += 1;
+          source = from;
+          return Promise.resolve();
+        },
+        pullNow() {
+          pulledNow += 1;
+          pull();
+        },
+      };
+      session.attach(link, 0);
+      const memo = new Memo();
+      memo.text = 'x'.repeat(1000);
+      const sends = Array.from({ length: 300 }, () => session.send(memo));
+
+      // About 1 KiB each: the 256 KiB mark is passed once, then the rest waits for the pull at the tick's end.
+      expect(pulledNow).toBe(1);
+      expect(told).toBe(2);
+      expect(new Set(sends.slice(0, 200)).size).toBe(1);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+      const atOnce = seqs.length;
+      expect(atOnce).toBeGreaterThan(200);
+      expect(atOnce).toBeLessThan(300);
+      pull();
+      expect(seqs).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      await Promise.all(sends);
+    });
+  });
+
   describe('#attach() with another codec', () => {
     it('fails the link with BadData when a kept message cannot be re-encoded within its limit, keeping the messages for the next link', async () => {
       const session = new Session({ peer: 'p' });
