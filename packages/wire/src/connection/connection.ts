@@ -117,7 +117,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         writeFrame: (frame) => void this.#output.writeFrame(frame),
         refused: (error) => this.emit('error', error),
         maxFrameBytes: resolved.maxFrameBytes,
-        read: (buf, start, end) => this.#ids.name(readMessage(this.#router.codec as FrameCodec, buf, start, end), undefined, 0),
+        read: (buf, start, end) => this.#ids.name(readMessage(this.#router.codec as FrameCodec, buf, start, end), 0),
         dropped: (error) => this.emit('error', error),
         handle: (object, signal) => {
           if (this.#owner.handleRequest === undefined) throw new BadDataError('this side handles no requests');
@@ -340,6 +340,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // Attached before the owner hears of the link, so what it sends at once is sequenced.
       try {
         this.#sessions.attach(binding, codec, this.#options.maxFrameBytes, this.#payloadKey);
+        this.#ids.inSession(binding.session.id);
       } catch (err) {
         this.#life.fail(toOonError(err), 'bad data');
         return;

@@ -6,6 +6,7 @@ import type { HandshakeDriver } from '../handshake/handshake-driver';
 import { readErrorReport, toOonError } from '../rpc/error-report';
 import type { RequestChannel } from '../rpc/request-channel';
 import type { SessionCarrier } from '../session/session-carrier';
+import { SEQ_BYTES } from '../session/seq';
 import type { MessageIds } from './message-ids';
 import type { DisconnectReason } from './connection-options';
 import { droppedMessage, readMessage, readRejection, rejectedFrame, Unreadable, type MessageRejection } from './message-rejection';
@@ -58,19 +59,17 @@ export class FrameRouter {
 
   /** Handles one frame: its payload is `buf[start, end)`. */
   onFrame(kind: number, buf: Uint8Array, start: number, end: number): void {
-    // Messages, requests and responses are decoded where they lie in the received chunk; other frames are rare.
-    // The codec is set when the handshake is done: frames before it are the handshake's.
-    if (this.codec !== undefined) {
-      if (kind === FrameKind.Message) {
-        this.#onMessage(this.codec, buf, start, end);
-        return;
-      }
-      if (kind === FrameKind.Request || kind === FrameKind.Response) {
-        this.#onCall(kind, buf, start, end);
-        return;
-      }
-    }
-    this.#onOtherFrame(kind, buf.subarray(start, end));
+    // Run for every frame, and kept small so that V8 inlines the message path into it: the
+    // codec is set when the handshake is done (frames before it are the handshake's).
+    const codec = this.codec;
+    if (kind === FrameKind.Message && codec !== undefined) this.#onMessage(codec, buf, start, end);
+    else this.#onFrameOtherThanMessage(kind, buf, start, end);
+  }
+
+  #onFrameOtherThanMessage(kind: number, buf: Uint8Array, start: number, end: number): void {
+    // Requests and responses are decoded where they lie in the received chunk, as messages are; other frames are rare.
+    if (this.codec !== undefined && (kind === FrameKind.Request || kind === FrameKind.Response)) this.#onCall(kind, buf, start, end);
+    else this.#onOtherFrame(kind, buf.subarray(start, end));
   }
 
   /** A Request or Response frame, `buf[start, end)`; one that is malformed drops the connection. */
@@ -130,20 +129,23 @@ export class FrameRouter {
   }
 
   #onMessage(codec: FrameCodec, buf: Uint8Array, start: number, end: number): void {
-    let at: number;
+    let seq: number;
     try {
-      at = this.#routes.sessions.payloadStart(buf, start, end);
+      seq = this.#routes.sessions.acceptSeq(buf, start, end);
     } catch (err) {
-      // A seq that cannot be read, or out of step: the stream itself cannot be trusted.
-      this.#hooks.fail(toOonError(err), 'bad data');
+      this.#outOfStep(err);
       return;
     }
-    if (at < 0) return;
-    // A session's seq names the message on every link (the one just accepted: read once); without one, its number on this link.
-    const session = at === start ? undefined : this.#routes.sessions.session;
-    const message = this.#routes.ids.name(readMessage(codec, buf, at, end), session?.id, session === undefined ? 0 : session.received);
+    if (seq < 0) return;
+    // A session's seq names the message on every link; without one, its number on this link.
+    const message = this.#routes.ids.name(readMessage(codec, buf, seq === 0 ? start : start + SEQ_BYTES, end), seq);
     if (message instanceof Unreadable) this.#dropMessage(message);
     else this.#hooks.deliver(message);
+  }
+
+  /** A seq that cannot be read, or out of step: the stream itself cannot be trusted. */
+  #outOfStep(err: unknown): void {
+    this.#hooks.fail(toOonError(err), 'bad data');
   }
 
   /**

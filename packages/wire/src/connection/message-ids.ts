@@ -14,36 +14,40 @@ export class MessageIds {
   #link: string | undefined;
   /** Messages read on this link without a session. */
   #count = 0;
-  #session = '';
-  #sessionPrefix = '';
+  /** The id of the session the link carries, once it has one. */
+  #sessionId = '';
+  /** Its prefix (`<session id>:`), made with the first id. */
+  #session: string | undefined;
+
+  /** The link carries session `id` from now on: its messages are named by their seq in it. */
+  inSession(id: string): void {
+    this.#sessionId = id;
+    this.#session = undefined;
+  }
 
   /**
    * Gives a message read on this link (or the head of one that could not be) its
-   * derived id, unless it came with one: by `seq` in `session` when a session numbered
-   * it, else by its number on this link.
+   * derived id, unless it came with one: by `seq` in the session when a session numbered
+   * it (`seq` > 0), else by its number on this link.
    */
-  name(read: NetMessage | Unreadable, session: string | undefined, seq: number): NetMessage | Unreadable {
-    let prefix: string;
-    let n: number;
-    if (session === undefined) {
-      prefix = this.#link ??= `${newMessageId()}:`;
-      n = ++this.#count;
-    } else {
-      prefix = this.#prefixOf(session);
-      n = seq;
-    }
-    if (!(read instanceof Unreadable)) {
-      read.deriveUuid(prefix, n);
-      return read;
-    }
-    return read.head.id === undefined ? new Unreadable(read.error, { ...read.head, id: `${prefix}${n}` }) : read;
+  name(read: NetMessage | Unreadable, seq: number): NetMessage | Unreadable {
+    const prefix = seq === 0 ? this.#linkPrefix() : this.#sessionPrefix();
+    const n = seq === 0 ? ++this.#count : seq;
+    if (read instanceof Unreadable) return named(read, prefix, n);
+    read.deriveUuid(prefix, n);
+    return read;
   }
 
-  #prefixOf(session: string): string {
-    if (session !== this.#session) {
-      this.#session = session;
-      this.#sessionPrefix = `${session}:`;
-    }
-    return this.#sessionPrefix;
+  #linkPrefix(): string {
+    return (this.#link ??= `${newMessageId()}:`);
   }
+
+  #sessionPrefix(): string {
+    return (this.#session ??= `${this.#sessionId}:`);
+  }
+}
+
+/** The head of a message that could not be read, with its derived id if it came without one (out of line: rare). */
+function named(read: Unreadable, prefix: string, n: number): Unreadable {
+  return read.head.id === undefined ? new Unreadable(read.error, { ...read.head, id: `${prefix}${n}` }) : read;
 }

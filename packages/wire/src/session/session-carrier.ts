@@ -1,9 +1,9 @@
 import { BadDataError, type OonError } from '@oon/core';
 import type { FrameCodec } from '../codec/codec';
 import type { PayloadKey } from '../codec/shared-message';
-import { FRAME_HEADER_BYTES, FrameKind } from '../framing/constants';
+import { FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
-import { readSeq, SEQ_BYTES } from './seq';
+import { readSeq } from './seq';
 import type { HeldSession } from '../connection/outbox';
 import type { RunSource } from '../framing/frame-writer';
 import type { Session, SessionBinding, SessionLink } from './session';
@@ -94,16 +94,15 @@ export class SessionCarrier implements HeldSession {
   }
 
   /**
-   * Where the message payload of a Message frame, `buf[start, end)`, begins: at `start`
-   * without a session; behind its seq with one, or -1 for a message seen before (resent
-   * after a reconnect), which is dropped. A seq that cannot be read, or a gap in the seqs,
-   * is `BadData`: the stream is out of step. A message it admits counts as received (it
-   * is acknowledged and never resent), whether or not its payload then decodes.
+   * The seq of a Message frame, `buf[start, end)`, whose payload is behind the seq (8
+   * bytes): 0 without a session (the payload is the whole frame), or -1 for a message seen
+   * before (resent after a reconnect), which is dropped. A seq that cannot be read, or a
+   * gap in the seqs, is `BadData`: the stream is out of step. A message it admits counts
+   * as received (it is acknowledged and never resent), whether or not its payload then decodes.
    */
-  payloadStart(buf: Uint8Array, start: number, end: number): number {
-    if (this.#session === undefined) return start;
-    // The whole frame counts towards the next Ack, as the sender's window counts it.
-    return this.#session.accept(readSeq(buf, 'message', start, end), end - start + FRAME_HEADER_BYTES) ? start + SEQ_BYTES : -1;
+  acceptSeq(buf: Uint8Array, start: number, end: number): number {
+    const session = this.#session;
+    return session === undefined ? 0 : session.acceptFrame(buf, start, end);
   }
 
   /** An Ack frame: the peer received everything up to its seq. */

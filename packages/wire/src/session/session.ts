@@ -2,14 +2,14 @@ import { BadConnError, BadDataError, type NetMessageOptions, type OonError } fro
 import { Message } from '../codec/message-class';
 import type { Codec, FrameCodec } from '../codec/codec';
 import { decodeOwn, mustReencode, withMessageId } from '../codec/binary/binary-codec';
-import { FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
+import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
 import { encodeFrame } from '../framing/frame-encoder';
 import { Inbox } from '../connection/inbox';
 import { overMaxFrameBytes } from '../framing/message-frame';
 import { OutgoingLog } from './outgoing-log';
 import type { RunSource, RunWriter } from '../framing/frame-writer';
 import type { WaitGroup } from './wait-group';
-import { seqBytes } from './seq';
+import { readSeq, seqBytes, SEQ_BYTES } from './seq';
 import { AckSchedule } from './ack-schedule';
 import { KnownClass, NOTHING_REFUSED } from '../connection/known-class';
 import { NestedSends } from './nested-sends';
@@ -18,7 +18,7 @@ import { quietly, settle, type SendOutcome } from '../connection/send-outcome';
 import { toOonError } from '../rpc/error-report';
 import { isRefusal, type PayloadKey, type SharedMessage } from '../codec/shared-message';
 import { randomUuid } from '../platform/crypto';
-import { utf8Length } from '../platform/bytes';
+import { readU32BE, utf8Length } from '../platform/bytes';
 
 export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_RESUME_WINDOW } from './session-options';
 export type { DeliveryStats, SessionBinding, SessionHello, SessionLink, SessionOptions } from './session-options';
@@ -355,17 +355,52 @@ export class Session {
    * duplicate (dropped and counted). A gap is `BadData`: the peer is out of step.
    */
   accept(seq: number, bytes = 0): boolean {
+    if (seq !== this.#received + 1 || this.#rebase) return this.#acceptOutOfStep(seq, bytes);
+    this.#take(seq, bytes);
+    return true;
+  }
+
+  /**
+   * {@link Session.accept} of a Message frame, `buf[start, end)` where it lies in a received
+   * chunk, its payload behind its seq: returns the seq, or -1 for a duplicate. A seq that
+   * cannot be read is `BadData`, as a gap is.
+   */
+  acceptFrame(buf: Uint8Array, start: number, end: number): number {
+    // Run for every message, so the usual case is checked here in few bytecodes (V8 inlines
+    // a call chain only up to a budget of them): the next seq, below 2^32.
+    const seq = this.#received + 1;
+    const bytes = end - start + FRAME_HEADER_BYTES;
+    if (end - start >= SEQ_BYTES && readU32BE(buf, start) === 0 && readU32BE(buf, start + 4) === seq && !this.#rebase) {
+      this.#take(seq, bytes);
+      return seq;
+    }
+    return this.#acceptFrameOutOfStep(buf, start, end, bytes);
+  }
+
+  /** {@link Session.acceptFrame} of any other seq (a duplicate, a gap, one past 2^32, the first after a takeover). */
+  #acceptFrameOutOfStep(buf: Uint8Array, start: number, end: number, bytes: number): number {
+    const seq = readSeq(buf, 'message', start, end);
+    return this.accept(seq, bytes) ? seq : -1;
+  }
+
+  /** The next message arrived: it is received, and acknowledged in time. */
+  #take(seq: number, bytes: number): void {
+    this.#received = seq;
+    this.stats.received += 1;
+    this.#acks.received(bytes);
+  }
+
+  /** {@link Session.accept} of a seq that is not the next one, or the first after a takeover. */
+  #acceptOutOfStep(seq: number, bytes: number): boolean {
     if (seq <= this.#received) {
       this.stats.duplicates += 1;
       return false;
     }
-    if (seq !== this.#received + 1 && !this.#rebase) {
+    if (!this.#rebase) {
       throw new BadDataError(`${this.#describePeer()} sent message #${seq} after #${this.#received}: the messages between are missing`);
     }
     this.#rebase = false;
-    this.#received = seq;
-    this.stats.received += 1;
-    this.#acks.received(bytes);
+    this.#take(seq, bytes);
     return true;
   }
 
