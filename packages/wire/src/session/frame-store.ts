@@ -1,6 +1,6 @@
 import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
-import { SEQ_BYTES, writeSeq } from './seq';
+import { SEQ_BYTES, setSeq, writeSeq } from './seq';
 import { allocBytes } from '../platform/bytes';
 import type { RunWriter } from '../framing/frame-writer';
 
@@ -18,6 +18,8 @@ const OWN_SLAB_BYTES = MAX_SLAB_BYTES / 4;
 const FIRST_CAPACITY = 64;
 /** What the writer holds when the next frame must start a new slab. */
 const NO_SLAB = allocBytes(0);
+/** The view of no slab. */
+const NO_VIEW = new DataView(new ArrayBuffer(0));
 /** The index arrays of a store that holds nothing yet: an idle session keeps none of its own (they come with the first frame). */
 const NO_ENTRIES = new Int32Array(0);
 
@@ -59,6 +61,8 @@ export class FrameStore {
   #firstSlab = 0;
   /** The last slab in `#slabs`: the one frames were last committed into. */
   #slab: Uint8Array | undefined;
+  /** `#slab` as a DataView: a frame's length and seq are written a field at a time, not a byte at a time. */
+  #view: DataView = NO_VIEW;
   #nextSlabBytes = FIRST_SLAB_BYTES;
 
   /** The absolute index of the first frame kept. */
@@ -109,14 +113,15 @@ export class FrameStore {
   commit(seq: number): number {
     const out = this.#writer as ByteWriter;
     const slab = out.buf;
+    if (slab !== this.#slab) this.#addSlab(slab);
     const at = out.start;
     const bytes = out.length;
-    out.setU32BE(0, bytes - FRAME_LENGTH_BYTES);
-    slab[at + FRAME_LENGTH_BYTES] = FrameKind.Message;
-    writeSeq(slab, at + FRAME_HEADER_BYTES, seq);
+    const view = this.#view;
+    view.setUint32(at, bytes - FRAME_LENGTH_BYTES);
+    view.setUint8(at + FRAME_LENGTH_BYTES, FrameKind.Message);
+    setSeq(view, at + FRAME_HEADER_BYTES, seq);
     out.commit();
     this.#open = false;
-    if (slab !== this.#slab) this.#addSlab(slab);
     if (this.#end - this.#base === this.#lengths.length) this.#makeRoom();
     const slot = this.#end - this.#base;
     this.#slabIds[slot] = this.#firstSlab + this.#slabs.length - 1;
@@ -196,6 +201,7 @@ export class FrameStore {
     this.#slabs = [];
     this.#firstSlab = 0;
     this.#slab = undefined;
+    this.#view = NO_VIEW;
     this.#writer?.adopt(NO_SLAB);
     this.#dropSpare();
     this.#open = false;
@@ -228,6 +234,7 @@ export class FrameStore {
   #addSlab(slab: Uint8Array): void {
     this.#slabs.push(slab);
     this.#slab = slab;
+    this.#view = new DataView(slab.buffer, slab.byteOffset, slab.length);
     // Doubled from the last size asked for, not from this slab's: one big frame's slab does not make the next ones big.
     this.#nextSlabBytes = Math.min(MAX_SLAB_BYTES, this.#nextSlabBytes * 2);
   }
@@ -270,6 +277,7 @@ export class FrameStore {
     }
     this.#slabs = [];
     this.#slab = undefined;
+    this.#view = NO_VIEW;
     this.#nextSlabBytes = KEPT_SLAB_BYTES;
     if (!this.#open) this.#writer?.adopt(NO_SLAB);
   }
