@@ -71,7 +71,7 @@ describe('what is sent to a session directly, when its node dies', () => {
       members.push(await member(a, `a${i}`, [first, b.port, c.port], { down: i % 2 === 1, pingInterval: 200, pongTimeout: 400, connectTimeout: 300 }));
     }
     void a.call({ cmd: 'streamDirect', rooms: ['r'], count: 2_000, every: 4 }).catch(() => {});
-    await waitUntil(() => members.every((m) => m.got.length >= 40), 10_000, () => 'the stream at every client');
+    await waitUntil(() => members.every((m) => m.got.length >= 40), 10_000, () => `the stream at every client: ${members.map((m) => `${m.name} ${m.got.length} (reconnects ${m.reconnects.length})`).join(', ')}; a sent ${a.events('directSent').length}`);
     for (const proxy of cut) proxy.blackhole = true;
     await sleep(150);
     const heldFrom = Math.min(...members.slice(0, 2).map((m) => m.got.length));

@@ -369,18 +369,19 @@ export class Session {
     // Run for every message, so the usual case is checked here in few bytecodes (V8 inlines
     // a call chain only up to a budget of them): the next seq, below 2^32.
     const seq = this.#received + 1;
-    const bytes = end - start + FRAME_HEADER_BYTES;
-    if (end - start >= SEQ_BYTES && readU32BE(buf, start) === 0 && readU32BE(buf, start + 4) === seq && !this.#rebase) {
-      this.#take(seq, bytes);
+    // The frame has its 8 seq bytes, the first four 0 (the seq is below 2^32) and the last four the next seq.
+    if (end - start >= SEQ_BYTES && ((buf[start] as number) | (buf[start + 1] as number) | (buf[start + 2] as number) | (buf[start + 3] as number)) === 0 && readU32BE(buf, start + 4) === seq && !this.#rebase) {
+      // The whole frame counts towards the next Ack, as the sender's window counts it.
+      this.#take(seq, end - start + FRAME_HEADER_BYTES);
       return seq;
     }
-    return this.#acceptFrameOutOfStep(buf, start, end, bytes);
+    return this.#acceptFrameOutOfStep(buf, start, end);
   }
 
   /** {@link Session.acceptFrame} of any other seq (a duplicate, a gap, one past 2^32, the first after a takeover). */
-  #acceptFrameOutOfStep(buf: Uint8Array, start: number, end: number, bytes: number): number {
+  #acceptFrameOutOfStep(buf: Uint8Array, start: number, end: number): number {
     const seq = readSeq(buf, 'message', start, end);
-    return this.accept(seq, bytes) ? seq : -1;
+    return this.accept(seq, end - start + FRAME_HEADER_BYTES) ? seq : -1;
   }
 
   /** The next message arrived: it is received, and acknowledged in time. */
