@@ -98,10 +98,7 @@ export class AckSchedule {
   #foldTally(): void {
     // An Ack sent in the tick covered them already.
     if (this.#tallyCount === 0) return;
-    this.#count += this.#tallyCount;
-    this.#bytes += this.#tallyBytes;
-    this.#tallyCount = 0;
-    this.#tallyBytes = 0;
+    this.#addTally();
     if (this.#count >= this.#everyCount || this.#bytes >= this.#everyBytes) this.#send();
     else {
       this.#timer ??= setTimeout(
@@ -130,11 +127,16 @@ export class AckSchedule {
 
   /** Stops the delay's timer (an Ack is sent now, or the link is gone), and the end-of-tick look at this tick's messages: they stay pending. */
   stop(): void {
+    this.#addTally();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** This tick's messages join what waits for an Ack. */
+  #addTally(): void {
     this.#count += this.#tallyCount;
     this.#bytes += this.#tallyBytes;
     this.#tallyCount = 0;
     this.#tallyBytes = 0;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 }

@@ -23,7 +23,6 @@ const NO_VIEW = new DataView(new ArrayBuffer(0));
 /** The index arrays of a store that holds nothing yet: an idle session keeps none of its own (they come with the first frame). */
 const NO_ENTRIES = new Int32Array(0);
 
-
 /**
  * A session's message frames (`[u32 length][u8 kind = Message][u64 seq][payload]`), in
  * the order of their seqs, by absolute index (every frame ever stored has its own). A

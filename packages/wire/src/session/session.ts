@@ -356,7 +356,7 @@ export class Session {
    */
   accept(seq: number, bytes = 0): boolean {
     if (seq !== this.#received + 1 || this.#rebase) return this.#acceptOutOfStep(seq, bytes);
-    this.#take(seq, bytes);
+    this.#receiveNext(seq, bytes);
     return true;
   }
 
@@ -372,7 +372,7 @@ export class Session {
     // The frame has its 8 seq bytes, the first four 0 (the seq is below 2^32) and the last four the next seq.
     if (end - start >= SEQ_BYTES && ((buf[start] as number) | (buf[start + 1] as number) | (buf[start + 2] as number) | (buf[start + 3] as number)) === 0 && readU32BE(buf, start + 4) === seq && !this.#rebase) {
       // The whole frame counts towards the next Ack, as the sender's window counts it.
-      this.#take(seq, end - start + FRAME_HEADER_BYTES);
+      this.#receiveNext(seq, end - start + FRAME_HEADER_BYTES);
       return seq;
     }
     return this.#acceptFrameOutOfStep(buf, start, end);
@@ -385,7 +385,7 @@ export class Session {
   }
 
   /** The next message arrived: it is received, and acknowledged in time. */
-  #take(seq: number, bytes: number): void {
+  #receiveNext(seq: number, bytes: number): void {
     this.#received = seq;
     this.stats.received += 1;
     this.#acks.received(bytes);
@@ -401,7 +401,7 @@ export class Session {
       throw new BadDataError(`${this.#describePeer()} sent message #${seq} after #${this.#received}: the messages between are missing`);
     }
     this.#rebase = false;
-    this.#take(seq, bytes);
+    this.#receiveNext(seq, bytes);
     return true;
   }
 
