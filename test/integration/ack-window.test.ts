@@ -86,7 +86,7 @@ describe('Acks by the peer\'s announced send window', () => {
     // the 20 ms timer while the stream was read: with Acks every 64 KiB, about 20.
     expect(acks().length).toBeLessThanOrEqual(allowed);
     const [serverHello] = decodeFrames(raw.received()).filter((f) => f.kind === FrameKind.Hello);
-    expect(JSON.parse(String(serverHello?.payload)).session).toMatchObject({ resumed: false, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES });
+    expect(JSON.parse(String(serverHello?.payload)).session).toMatchObject({ resumed: false, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES, next: true });
   });
 
   it('a server acknowledges a client that announces no window every 64 KiB, as before', async () => {
@@ -119,7 +119,7 @@ describe('Acks by the peer\'s announced send window', () => {
     connecting.catch(() => {});
     await waitUntil(() => decodeFrames(Buffer.concat(received)).length > 0, 2_000, () => "the client's hello");
     const [clientHello] = decodeFrames(Buffer.concat(received));
-    expect(JSON.parse(String(clientHello?.payload)).session).toEqual({ received: 0, window: 256 * 1024 });
+    expect(JSON.parse(String(clientHello?.payload)).session).toEqual({ received: 0, window: 256 * 1024, next: true });
 
     const granted = { id: 'a-session', resumed: false, received: 0, secret: Buffer.alloc(32, 7).toString('base64'), window: DEFAULT_MAX_BUFFERED_BYTES };
     (socket as Socket).write(hello({ codec: 'json', session: granted }));

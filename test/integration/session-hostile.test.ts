@@ -24,6 +24,8 @@ describe('a hostile peer on a session connection', () => {
     encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'], session }));
   const tickFrame = (n: number, at: number): Uint8Array =>
     encodeFrame(FrameKind.Message, new JsonCodec().encode(new NetMessage(new Tick(n))), seq(at));
+  /** A message without its seq: one past the last on the link. */
+  const nextTick = (n: number): Uint8Array => encodeFrame(FrameKind.NextMessage, new JsonCodec().encode(new NetMessage(new Tick(n))));
 
   it.each([
     ['a message that skips a seq', () => tickFrame(1, 5), /sent message #5 after #1: the messages between are missing/],
@@ -49,7 +51,12 @@ describe('a hostile peer on a session connection', () => {
     expect((await arrived)[0].n).toBe(3);
   });
 
-  it('drops a message sent again with a seq already delivered, and counts it, over a real socket', async () => {
+  it.each([
+    // Each delivered once: 1, 2; 2 and 1 again; 3.
+    ['Message frames', () => [tickFrame(0, 1), tickFrame(1, 2), tickFrame(1, 2), tickFrame(0, 1), tickFrame(2, 3)], [0, 1, 2]],
+    // A NextMessage is one past the message before it on the link: 1, 2, 3; 2 and 3 again (resent from 2, as after a resume that lost an Ack); 4.
+    ['NextMessage frames', () => [tickFrame(0, 1), nextTick(1), nextTick(2), tickFrame(1, 2), nextTick(2), nextTick(3)], [0, 1, 2, 3]],
+  ])('drops %s sent again with a seq already delivered, and counts them, over a real socket', async (_name, frames, expected) => {
     const { server, port } = await h.listeningServer<Tick>();
     const got: number[] = [];
     server.on('message', (tick) => got.push(tick.n));
@@ -57,11 +64,32 @@ describe('a hostile peer on a session connection', () => {
     const raw = await h.rawPeer(port);
     await raw.write(sessionHello({ received: 0 }));
     const [peer] = await connected;
-    await raw.write(Buffer.concat([tickFrame(0, 1), tickFrame(1, 2), tickFrame(1, 2), tickFrame(0, 1), tickFrame(2, 3)]));
+    await raw.write(Buffer.concat(frames()));
 
-    await waitUntil(() => got.length === 3, 2_000, () => `three ticks (got ${got.length})`);
-    expect(got).toEqual([0, 1, 2]);
-    expect(peer.stats).toMatchObject({ received: 3, duplicates: 2 });
+    await waitUntil(() => got.length === expected.length, 2_000, () => `${expected.length} ticks (got ${got.length})`);
+    expect(got).toEqual(expected);
+    expect(peer.stats).toMatchObject({ received: expected.length, duplicates: 2 });
+  });
+
+  it.each([
+    ['first on a session connection, before a Message with its seq', true, /sent a NextMessage frame as its first message on this connection, where a Message frame with its seq must come first/],
+    ['on a connection without a session', false, /peer sent a NextMessage frame, but this connection has no session/],
+  ])('drops a peer that sends a NextMessage %s with BadData, and the server goes on', async (_name, withSession, fragment) => {
+    const { server, port } = await h.listeningServer<Tick>();
+    const errors: OonError[] = [];
+    server.on('error', (err) => errors.push(err));
+    const raw = await h.rawPeer(port);
+    await raw.write(withSession ? sessionHello({ received: 0 }) : encodeFrame(FrameKind.Hello, JSON.stringify({ protocol: 'oon', version: 1, codecs: ['json'] })));
+    await raw.write(nextTick(1));
+    const received = await within(2_000, raw.closed, 'the peer being dropped');
+
+    expect(errors.map((e) => e.code)).toEqual(['BadData']);
+    expect(errors[0]?.message).toMatch(fragment);
+    expect(decodeFrames(received).find((f) => f.kind === FrameKind.Error)?.payload.toString()).toMatch(fragment);
+    const client = await h.connectedClient<Tick>(port);
+    const arrived = nextEvent(server, 'message');
+    await client.send(new Tick(3));
+    expect((await arrived)[0].n).toBe(3);
   });
 
   it('resumes a session only for the token that opened it, with proof of its secret: another token gets a new session', async () => {
@@ -91,7 +119,7 @@ describe('a hostile peer on a session connection', () => {
     expect(stranger.id).not.toBe(opened.id);
 
     const owner = await answer({ id: opened.id, received: 0 }, 'alice', opened.secret);
-    expect(owner).toEqual({ id: opened.id, resumed: true, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES });
+    expect(owner).toEqual({ id: opened.id, resumed: true, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES, next: true });
     expect(errors).toEqual([expect.stringMatching(`named session ${opened.id} with another token than the one that opened it: not resumed`)]);
   });
 

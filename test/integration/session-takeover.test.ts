@@ -140,7 +140,9 @@ describe('resuming a session takes proof of its secret', () => {
     // What the observer saw: the secret once, in the grant; the resume carried a proof, and no secret back.
     expect(grant.session?.secret).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(recorded.map((f) => f.kind)).toEqual([FrameKind.Hello, FrameKind.Proof]);
-    expect(helloOf(framesOf(path.fromServer[1])).session).toEqual({ id: grant.session?.id, resumed: true, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES });
+    expect(helloOf(framesOf(path.fromServer[1])).session).toEqual({ id: grant.session?.id, resumed: true, received: 0, window: DEFAULT_MAX_BUFFERED_BYTES, next: true });
+    // Both sides read NextMessage frames, and say so.
+    expect(helloOf(recorded).session).toMatchObject({ id: grant.session?.id, next: true });
     await attacker.send(note('from the attacker'));
     await victim.send(note('from the victim'));
     await waitUntil(() => arrived.length === 2, 2_000, () => `both notes (got ${arrived.length})`);

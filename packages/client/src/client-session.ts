@@ -68,9 +68,10 @@ export class ClientSession {
     const session = this.#session;
     const { maxBufferedBytes, maxPendingBytes } = this.#options;
     // The window the server acknowledges by: the one the client's next session will have.
-    if (session === undefined || session.ended) return { received: 0, window: sendWindow(maxBufferedBytes, maxPendingBytes) };
+    // `next`: this side reads NextMessage frames (docs/protocol.md, "Sessions").
+    if (session === undefined || session.ended) return { received: 0, window: sendWindow(maxBufferedBytes, maxPendingBytes), next: true };
     const { received, window } = session;
-    return this.#secret === undefined ? { received, window } : { id: session.id, received, window };
+    return this.#secret === undefined ? { received, window, next: true } : { id: session.id, received, window, next: true };
   }
 
   /** Proof of the session's secret over the server's challenge. */

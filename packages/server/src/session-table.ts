@@ -86,7 +86,7 @@ export class SessionTable<P> {
       if (stale !== undefined) void stale.close(false);
       const { session } = entry;
       return {
-        hello: { id: session.id, resumed: true, received: session.received, window: session.window },
+        hello: { id: session.id, resumed: true, received: session.received, window: session.window, next: true },
         binding: { session, peerReceived: wanted.received, peerWindow: wanted.window },
         refused,
       };
@@ -98,7 +98,7 @@ export class SessionTable<P> {
     this.#entries.set(session.id, fresh);
     this.#byConnection.set(connection, fresh);
     return {
-      hello: { id: session.id, resumed: false, received: 0, secret: toBase64(secret), window: session.window },
+      hello: { id: session.id, resumed: false, received: 0, secret: toBase64(secret), window: session.window, next: true },
       binding: { session, peerReceived: 0, peerWindow: wanted.window },
       refused,
     };

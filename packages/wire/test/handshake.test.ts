@@ -420,6 +420,15 @@ describe('session window', () => {
     expect(() => parseHello(hello({ received: 0, window }))).toThrow(BadDataError);
     expect(() => parseHello(hello({ received: 0, window }))).toThrow(/peer hello has a session window of .*, not a positive whole number of bytes/);
   });
+  it('reads whether a session hello says its side reads NextMessage frames, absent when not said (an older OON)', () => {
+    expect(parseHello(hello({ received: 0, next: true })).session).toEqual({ received: 0, next: true });
+    expect(parseHello(hello({ received: 0, next: false })).session).toEqual({ received: 0, next: false });
+    expect(parseHello(hello({ received: 0 })).session).toEqual({ received: 0 });
+  });
+
+  it.each([1, 'true', null, {}])('refuses a `next` of %p with BadData', (next) => {
+    expect(() => parseHello(hello({ received: 0, next }))).toThrow(new BadDataError('peer hello has a session `next` that is not a boolean'));
+  });
 });
 
 describe('session proof', () => {

@@ -63,7 +63,7 @@ export class FrameRouter implements FrameHandler {
     // Run for every frame, and kept small so that V8 inlines the message path into it: the
     // codec is set when the handshake is done (frames before it are the handshake's).
     const codec = this.codec;
-    if (kind === FrameKind.Message && codec !== undefined) this.#onMessage(codec, buf, start, end);
+    if ((kind === FrameKind.NextMessage || kind === FrameKind.Message) && codec !== undefined) this.#onMessage(kind, codec, buf, start, end);
     else this.#onFrameOtherThanMessage(kind, buf, start, end);
   }
 
@@ -129,11 +129,13 @@ export class FrameRouter implements FrameHandler {
     }
   }
 
-  #onMessage(codec: FrameCodec, buf: Uint8Array, start: number, end: number): void {
+  /** A Message or NextMessage frame, `buf[start, end)`. */
+  #onMessage(kind: number, codec: FrameCodec, buf: Uint8Array, start: number, end: number): void {
     // Run for every message: kept to few bytecodes (the rare paths out of line), so V8 inlines the path in one piece.
-    const seq = this.#routes.sessions.acceptSeq(buf, start, end);
+    const seq = this.#routes.sessions.acceptSeq(kind, buf, start, end);
     if (seq < 0) return;
-    const read = readMessage(codec, buf, seq === 0 ? start : start + SEQ_BYTES, end);
+    // A session's Message carries its seq in front of the payload; a NextMessage does not.
+    const read = readMessage(codec, buf, seq !== 0 && kind === FrameKind.Message ? start + SEQ_BYTES : start, end);
     if (read instanceof Unreadable) this.#dropMessage(read, seq);
     // A session's seq names the message on every link; without one, its number on this link.
     else this.#hooks.deliver(this.#routes.ids.name(read, seq));

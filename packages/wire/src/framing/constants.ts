@@ -47,6 +47,12 @@ export const FrameKind = {
   Challenge: 11,
   /** Handshake only, the client's answer to a Challenge: HMAC-SHA256 of the nonce under the session's secret (32 bytes). */
   Proof: 12,
+  /**
+   * Session connections only, to a peer whose hello said `next: true`: a message without
+   * its seq, which is one past the message before it on this link (the first message of a
+   * link is a Message with its seq). One message, as a Message's payload.
+   */
+  NextMessage: 13,
 } as const;
 
 /** A frame kind byte. */

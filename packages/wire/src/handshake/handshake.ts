@@ -193,12 +193,14 @@ function parseSessionHello(value: unknown): SessionHello {
   if (s.window !== undefined && (!Number.isSafeInteger(s.window) || (s.window as number) < 1)) {
     throw new BadDataError(`peer hello has a session window of ${JSON.stringify(s.window)?.slice(0, 40)}, not a positive whole number of bytes`);
   }
+  if (s.next !== undefined && typeof s.next !== 'boolean') throw new BadDataError('peer hello has a session `next` that is not a boolean');
   return {
     received: s.received as number,
     ...(s.id === undefined ? {} : { id: s.id }),
     ...(s.resumed === undefined ? {} : { resumed: s.resumed }),
     ...(s.secret === undefined ? {} : { secret: s.secret }),
     ...(s.window === undefined ? {} : { window: s.window as number }),
+    ...(s.next === undefined ? {} : { next: s.next }),
   };
 }
 

@@ -97,15 +97,25 @@ export class SessionCarrier implements HeldSession {
   }
 
   /**
-   * The seq of a Message frame, `buf[start, end)`, whose payload is behind the seq (8
-   * bytes): 0 without a session (the payload is the whole frame), or -1 for a message not
-   * to deliver: one seen before (resent after a reconnect), or one out of step (a seq that
-   * cannot be read, a gap), which drops the connection with `BadData`. A message it admits
-   * counts as received (it is acknowledged and never resent), whether or not its payload then decodes.
+   * The seq of a Message frame (`kind`), `buf[start, end)`, whose payload is behind the seq
+   * (8 bytes), or of a NextMessage frame, whose seq is one past the last message's on this
+   * link: 0 for a Message without a session (the payload is the whole frame), or -1 for a
+   * message not to deliver: one seen before (resent after a reconnect), or one out of step
+   * (a seq that cannot be read, a gap, a NextMessage first on a link or without a session),
+   * which drops the connection with `BadData`. A message it admits counts as received (it is
+   * acknowledged and never resent), whether or not its payload then decodes.
    */
-  acceptSeq(buf: Uint8Array, start: number, end: number): number {
+  acceptSeq(kind: number, buf: Uint8Array, start: number, end: number): number {
     const session = this.#session;
-    return session === undefined ? 0 : session.acceptFrame(buf, start, end, this.#link as SessionLink);
+    if (session === undefined) return kind === FrameKind.Message ? 0 : this.#nextWithoutSession();
+    const link = this.#link as SessionLink;
+    return kind === FrameKind.NextMessage ? session.acceptNext(end - start, link) : session.acceptFrame(buf, start, end, link);
+  }
+
+  /** A NextMessage frame on a connection without a session: out of step. */
+  #nextWithoutSession(): number {
+    this.#io.fail(noSession('NextMessage'));
+    return -1;
   }
 
   /** An Ack frame: the peer received everything up to its seq. */
@@ -132,7 +142,12 @@ export class SessionCarrier implements HeldSession {
   }
 
   #sessionOrFail(what: string): Session {
-    if (this.#session === undefined) throw new BadDataError(`peer sent a ${what} frame, but this connection has no session (no reconnect was agreed in the hello)`);
+    if (this.#session === undefined) throw noSession(what);
     return this.#session;
   }
+}
+
+/** A session frame (`what`) on a connection without a session. */
+function noSession(what: string): BadDataError {
+  return new BadDataError(`peer sent a ${what} frame, but this connection has no session (no reconnect was agreed in the hello)`);
 }

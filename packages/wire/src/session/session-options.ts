@@ -35,6 +35,12 @@ export interface SessionHello {
    * (an older OON, a hand-written peer): acknowledged every 64 messages or 64 KiB.
    */
   readonly window?: number;
+  /**
+   * True: the sender reads NextMessage frames (a message without its seq, one past the
+   * message before it on the link), so the peer may send them. Absent (an older OON, a
+   * hand-written peer): every message carries its seq.
+   */
+  readonly next?: boolean;
 }
 
 /** A session and where to resume sending: the peer's last received seq. */

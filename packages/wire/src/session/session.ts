@@ -69,6 +69,11 @@ export class Session {
   #ended = false;
   /** Taken over from another process: the peer's first message sets where its seqs stand ({@link Session.continueFrom}). */
   #rebase = false;
+  /**
+   * The seq of the last message that arrived on the current link, duplicates included: a
+   * NextMessage's is one more. -1 before the link's first, which carries its seq.
+   */
+  #linkSeq = -1;
   #drainWaiters: Array<() => void> = [];
   /**
    * The last write's promise and the same with its failure ignored: the frames of one tick
@@ -295,6 +300,7 @@ export class Session {
     const previous = this.#codec;
     this.#acks.forPeerWindow(peerWindow);
     this.#link = link;
+    this.#linkSeq = -1;
     this.#source = { pullRuns: (write) => this.#pullRuns(link, write) };
     this.#told = false;
     this.#maxFrameBytes = link.maxFrameBytes;
@@ -372,6 +378,7 @@ export class Session {
     const seq = this.#received + 1;
     // The frame has its 8 seq bytes, the first four 0 (the seq is below 2^32) and the last four the next seq.
     if (end - start >= SEQ_BYTES && ((buf[start] as number) | (buf[start + 1] as number) | (buf[start + 2] as number) | (buf[start + 3] as number)) === 0 && readU32BE(buf, start + 4) === seq && !this.#rebase) {
+      this.#linkSeq = seq;
       // The whole frame counts towards the next Ack, as the sender's window counts it.
       this.#receiveNext(seq, end - start + FRAME_HEADER_BYTES);
       return seq;
@@ -379,11 +386,40 @@ export class Session {
     return this.#acceptFrameOutOfStep(buf, start, end, link);
   }
 
+  /**
+   * {@link Session.acceptFrame} of a NextMessage frame (its payload of `payloadBytes`), as
+   * `link` received it: its seq is one past the last message's on the link. -1 for a
+   * duplicate, or for one first on the link, which fails `link` with `BadData`.
+   */
+  acceptNext(payloadBytes: number, link: SessionLink): number {
+    // Run for every message. Before the link's first numbered message `#linkSeq` is -1, so this is 0: never next.
+    const seq = this.#linkSeq + 1;
+    if (seq === this.#received + 1) {
+      this.#linkSeq = seq;
+      this.#receiveNext(seq, payloadBytes + FRAME_HEADER_BYTES);
+      return seq;
+    }
+    return this.#acceptNextOutOfStep(seq, link);
+  }
+
+  /** {@link Session.acceptNext} of a duplicate (the link's messages resent from before what arrived), or of one first on its link. */
+  #acceptNextOutOfStep(seq: number, link: SessionLink): number {
+    if (seq === 0) {
+      link.fail(new BadDataError(`${this.#describePeer()} sent a NextMessage frame as its first message on this connection, where a Message frame with its seq must come first`));
+      return -1;
+    }
+    this.#linkSeq = seq;
+    this.stats.duplicates += 1;
+    return -1;
+  }
+
   /** {@link Session.acceptFrame} of any other seq (a duplicate, a gap, one past 2^32, the first after a takeover). */
   #acceptFrameOutOfStep(buf: Uint8Array, start: number, end: number, link: SessionLink): number {
     try {
       const seq = readSeq(buf, 'message', start, end);
-      return this.accept(seq, end - start + FRAME_HEADER_BYTES) ? seq : -1;
+      const accepted = this.accept(seq, end - start + FRAME_HEADER_BYTES);
+      this.#linkSeq = seq;
+      return accepted ? seq : -1;
     } catch (err) {
       // The stream itself cannot be trusted.
       link.fail(toOonError(err));

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { defaultRegistry, NetClass, NetField, NetMessage, t } from '@oon/core';
 import { BinaryCodec, encodeFrame, FrameDecoder, FrameKind, JsonCodec, type Codec } from '@oon/wire';
-import { ackEveryBytes, classNumbering, JsonDocumentSplitter, parseHello } from '@oon/wire/internal';
+import { ackEveryBytes, classNumbering, JsonDocumentSplitter, parseHello, Session } from '@oon/wire/internal';
+import type { OonError } from '@oon/core';
 import { readRejection } from '../../src/connection/message-rejection';
 import { CarMark, FordTruck, Truc, TrucTrailer, VolvoCar } from '../../../../examples/cars/src/cars';
 import { Color, Everything, Point } from '../../../../test/support/extra';
@@ -109,6 +110,71 @@ const frames = fc
   )
   .map((list) => Buffer.concat(list.map(([kind, payload]) => encodeFrame(kind as FrameKind, payload))) as Uint8Array);
 
+/** A u64 BE seq. */
+function seqOf(n: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeUInt32BE(Math.floor(n / 2 ** 32), 0);
+  bytes.writeUInt32BE(n >>> 0, 4);
+  return bytes;
+}
+
+/** A session link's frames: a Message with its seq, then NextMessage frames, now and then numbered again (a resend). */
+const sessionFrames = fc
+  .array(fc.tuple(fc.nat({ max: 3 }), fc.uint8Array({ maxLength: 16 })), { minLength: 1, maxLength: 8 })
+  .map((list) => {
+    let seq = 0;
+    const out = list.map(([step, payload], i) => {
+      if (i > 0 && step !== 0) {
+        seq += 1;
+        return encodeFrame(FrameKind.NextMessage, payload);
+      }
+      // Numbered again: the next seq, or one already delivered (a resend after a resume).
+      seq = i === 0 ? 1 : Math.max(1, seq - (payload.length % 3) + 1);
+      return encodeFrame(FrameKind.Message, payload, seqOf(seq));
+    });
+    return Buffer.concat(out) as Uint8Array;
+  });
+
+/**
+ * A session's receive side, fed a link's Message and NextMessage frames: each is delivered
+ * (its seq one past the last delivered), dropped as a duplicate, or fails the link with
+ * `BadData`; seqs delivered never skip one.
+ */
+function receiveSessionFrames(bytes: Uint8Array, cuts: readonly number[]): number {
+  const session = new Session({ peer: 'fuzz peer' });
+  let failed: OonError | undefined;
+  const link = {
+    codec: json,
+    payloadKey: 'json',
+    maxFrameBytes: FUZZ_MAX_FRAME_BYTES,
+    describePeer: () => 'fuzz peer',
+    writeLater: () => Promise.resolve(),
+    pullNow: () => {},
+    writeControl: () => {},
+    admit: () => undefined,
+    refuseUnknown: () => undefined,
+    pause: () => {},
+    resume: () => {},
+    fail: (error: OonError) => {
+      failed ??= error;
+    },
+  };
+  session.attach(link, 0);
+  const decoder = new FrameDecoder({ maxFrameBytes: FUZZ_MAX_FRAME_BYTES });
+  let delivered = 0;
+  const onFrame = (kind: number, payload: Uint8Array): void => {
+    if (failed !== undefined) return;
+    const seq = kind === FrameKind.NextMessage ? session.acceptNext(payload.length, link) : kind === FrameKind.Message ? session.acceptFrame(payload, 0, payload.length, link) : -1;
+    if (seq < 0) return;
+    if (seq !== delivered + 1) throw new Error(`delivered #${seq} after #${delivered}`);
+    delivered = seq;
+  };
+  feed((chunk) => decoder.push(chunk, onFrame), bytes, cuts);
+  session.end();
+  if (failed !== undefined) throw failed;
+  return delivered;
+}
+
 /** Every decoder that reads from a peer. */
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   {
@@ -119,6 +185,11 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
       const decoder = new FrameDecoder({ maxFrameBytes: FUZZ_MAX_FRAME_BYTES });
       return feed((c, f) => decoder.push(c, f), bytes, cuts);
     },
+  },
+  {
+    name: 'session receive side (Message and NextMessage seqs)',
+    valid: sessionFrames,
+    decode: receiveSessionFrames,
   },
   {
     name: 'JSON codec',
@@ -181,6 +252,8 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
               secret: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString('base64')),
               // The sender's send window, which the receiver acknowledges by.
               window: fc.oneof(fc.integer({ min: 1, max: 1 << 30 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })),
+              // The sender reads NextMessage frames.
+              next: fc.boolean(),
             },
             { requiredKeys: ['received'] },
           ),
