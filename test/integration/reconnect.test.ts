@@ -5,7 +5,6 @@
  */
 import { NetMessage, type OonError } from '@oon/core';
 import { FRAME_HEADER_BYTES } from '@oon/wire';
-import { SEQ_BYTES } from '@oon/wire/internal';
 import type { Peer } from '@oon/server';
 import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Tick } from '../../examples/reconnect/src/tick';
@@ -40,9 +39,9 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
   const FAST = { initialDelay: 10, maxDelay: 100 };
 
-  /** Bytes a session holds for a message frame: length, kind, seq and the payload a link writes (no id: none was given). */
+  /** Bytes a session holds for a message frame: length, kind and the payload a link writes (no id: none was given; no seq: it keeps NextMessage frames). */
   function sessionFrameBytes(object: object): number {
-    return FRAME_HEADER_BYTES + SEQ_BYTES + linkCodec().encode(new NetMessage(object)).byteLength;
+    return FRAME_HEADER_BYTES + linkCodec().encode(new NetMessage(object)).byteLength;
   }
 
   /** Cuts the client's link and keeps it down (the proxy refuses new links) until `proxy.refuse = false`. */

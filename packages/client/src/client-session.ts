@@ -99,6 +99,6 @@ export class ClientSession {
     // Only a new session's grant carries its secret; a resumed one keeps the one it had.
     if (!resumed) this.#secret = granted.secret === undefined ? undefined : fromBase64(granted.secret);
     this.#resumed = resumed;
-    return { session, peerReceived: resumed ? received : 0, peerWindow: granted.window };
+    return { session, peerReceived: resumed ? received : 0, peerWindow: granted.window, peerNext: granted.next === true };
   }
 }

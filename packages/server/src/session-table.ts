@@ -87,7 +87,7 @@ export class SessionTable<P> {
       const { session } = entry;
       return {
         hello: { id: session.id, resumed: true, received: session.received, window: session.window, next: true },
-        binding: { session, peerReceived: wanted.received, peerWindow: wanted.window },
+        binding: { session, peerReceived: wanted.received, peerWindow: wanted.window, peerNext: wanted.next === true },
         refused,
       };
     }
@@ -99,7 +99,7 @@ export class SessionTable<P> {
     this.#byConnection.set(connection, fresh);
     return {
       hello: { id: session.id, resumed: false, received: 0, secret: toBase64(secret), window: session.window, next: true },
-      binding: { session, peerReceived: 0, peerWindow: wanted.window },
+      binding: { session, peerReceived: 0, peerWindow: wanted.window, peerNext: wanted.next === true },
       refused,
     };
   }

@@ -10,20 +10,29 @@ interface Written {
   text: string;
 }
 
-/** A link that decodes what it is given, frame by frame, and counts the writes. */
-function recorder(): { write: RunWriter; frames: Written[]; writes: Buffer[] } {
+/**
+ * A link that decodes what it is given, frame by frame, as a peer does (a NextMessage is
+ * one past the message before it), and counts the writes and the frames of each kind.
+ */
+function recorder(): { write: RunWriter; frames: Written[]; writes: Buffer[]; kinds: number[] } {
   const decoder = new FrameDecoder({ maxFrameBytes: 4 * 1024 * 1024 });
   const frames: Written[] = [];
   const writes: Buffer[] = [];
+  const kinds: number[] = [];
+  let last = 0;
   return {
     frames,
     writes,
+    kinds,
     write(slab, start, end) {
       const chunk = slab.subarray(start, end);
       writes.push(Buffer.from(chunk));
       decoder.push(Buffer.from(chunk), (kind, payload) => {
-        expect(kind).toBe(FrameKind.Message);
-        frames.push({ seq: readSeq(payload, 'message'), text: Buffer.from(payload.subarray(SEQ_BYTES)).toString('utf8') });
+        kinds.push(kind);
+        expect([FrameKind.Message, FrameKind.NextMessage]).toContain(kind);
+        const numbered = kind === FrameKind.Message;
+        last = numbered ? readSeq(payload, 'message') : last + 1;
+        frames.push({ seq: last, text: Buffer.from(payload.subarray(numbered ? SEQ_BYTES : 0)).toString('utf8') });
       });
     },
   };
@@ -64,7 +73,7 @@ describe('OutgoingLog', () => {
     const sizes = Array.from({ length: 3000 }, (_, n) => 20 + ((n * 37) % 300));
     sizes.forEach((size, n) => append(log, text(n, size)));
     expect(log.length).toBe(3000);
-    expect(log.heldBytes).toBe(sizes.reduce((sum, size) => sum + size + 13, 0));
+    expect(log.heldBytes).toBe(sizes.reduce((sum, size) => sum + size + 5, 0));
 
     const link = recorder();
     expect(pump(log, link.write, [])).toBe(0);
@@ -150,9 +159,9 @@ describe('OutgoingLog', () => {
       if (slab.length === 1024 * 1024) big.add(slab);
       handed.push({ seq: ++seq, bytes: slab.subarray(start, end), copy: Buffer.from(slab.subarray(start, end)) });
     };
-    // 16 MiB of 1 KiB frames, acknowledged 1,000 behind the last sent: a stream whose acks lag.
+    // 16 MiB of ~1 KiB frames (1,013 bytes), acknowledged 1,000 behind the last sent: a stream whose acks lag.
     for (let n = 0; n < 16_000; n++) {
-      appendNow(log, text(n, 1000), keep);
+      appendNow(log, text(n, 1008), keep);
       if (n >= 1000 && n % 250 === 0) log.acknowledge(n - 1000);
     }
     // One slab per MiB without reuse (16); with it, the three the lag spans and the spare.
@@ -167,13 +176,13 @@ describe('OutgoingLog', () => {
   });
 
   it('writes only what fits in the window, and more as acks free room', () => {
-    const log = new OutgoingLog(530); // ten 53-byte frames
+    const log = new OutgoingLog(450); // ten 45-byte frames
     for (let n = 0; n < 25; n++) append(log, text(n));
     const link = recorder();
     pump(log, link.write, []);
     expect(link.frames).toHaveLength(10);
     expect(log.caughtUp).toBe(false);
-    expect(log.fits(53)).toBe(false);
+    expect(log.fits(45)).toBe(false);
 
     log.acknowledge(4);
     pump(log, link.write, []);
@@ -188,14 +197,15 @@ describe('OutgoingLog', () => {
   });
 
   it('rewinds for a new link: writes everything unacknowledged again, counting resends, then what was never written', () => {
-    const log = new OutgoingLog(530);
+    // Frames of 45 bytes (a 40-byte payload behind length and kind): ten fit.
+    const log = new OutgoingLog(450);
     for (let n = 0; n < 15; n++) append(log, text(n));
     const first = recorder();
     pump(log, first.write, []);
     expect(first.frames).toHaveLength(10);
     log.acknowledge(3);
 
-    log.rewind();
+    log.rewind(true);
     expect(log.flightBytes).toBe(0);
     const second = recorder();
     // 4..10 were written before (resends), 11..13 were not; 14, 15 wait for room.
@@ -206,7 +216,38 @@ describe('OutgoingLog', () => {
     expect(second.frames.map((f) => f.seq).slice(-2)).toEqual([14, 15]);
   });
 
-  it('renumbers what is unacknowledged from 1 in the frames themselves, and goes on from there', () => {
+  it('writes a link\'s first message with its seq and the rest without, or every one with its seq to a peer that reads no NextMessage', () => {
+    const log = new OutgoingLog(1024 * 1024);
+    for (let n = 0; n < 6; n++) append(log, text(n));
+    const first = recorder();
+    log.rewind(true);
+    pump(log, first.write, []);
+    log.acknowledge(2);
+    expect(first.kinds).toEqual([FrameKind.Message, ...Array<number>(5).fill(FrameKind.NextMessage)]);
+    expect(first.frames.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Only the link's first is numbered: the next pull on it is not.
+    sendNow(log, first, 6, 1);
+    expect(first.kinds.at(-1)).toBe(FrameKind.NextMessage);
+
+    // A new link starts numbered again, from what the peer lacks.
+    const second = recorder();
+    log.rewind(true);
+    pump(log, second.write, []);
+    expect(second.kinds).toEqual([FrameKind.Message, ...Array<number>(4).fill(FrameKind.NextMessage)]);
+    expect(second.frames.map((f) => f.seq)).toEqual([3, 4, 5, 6, 7]);
+    expect(second.frames.map((f) => f.text)).toEqual([2, 3, 4, 5, 6].map((n) => text(n)));
+
+    // An older peer: every message with its seq, each a write of its own.
+    const older = recorder();
+    log.rewind(false);
+    pump(log, older.write, []);
+    sendNow(log, older, 7, 1);
+    expect(older.kinds).toEqual(Array<number>(6).fill(FrameKind.Message));
+    expect(older.frames.map((f) => f.seq)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(older.writes).toHaveLength(6);
+  });
+
+  it('renumbers what is unacknowledged from 1, and goes on from there', () => {
     const log = new OutgoingLog(1024 * 1024);
     const link = recorder();
     sendNow(log, link, 0, 200, 60);
@@ -215,7 +256,7 @@ describe('OutgoingLog', () => {
     expect(log.highestWritten).toBe(0);
     append(log, text(200, 60));
 
-    log.rewind();
+    log.rewind(true);
     const fresh = recorder();
     pump(log, fresh.write, []);
     expect(fresh.frames.map((f) => f.seq)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
@@ -230,7 +271,7 @@ describe('OutgoingLog', () => {
     const first = recorder();
     pump(log, first.write, []);
     log.acknowledge(5);
-    log.rewind();
+    log.rewind(true);
     const held = log.heldBytes;
 
     log.reencode((payload) => Buffer.from(Buffer.from(payload).toString('utf8').toUpperCase().repeat(3)));
@@ -238,9 +279,9 @@ describe('OutgoingLog', () => {
     const second = recorder();
     pump(log, second.write, []);
     expect(second.frames[0]).toEqual({ seq: 6, text: text(5, 30).toUpperCase().repeat(3) });
-    // 103-byte frames now: nine fit in the 1000-byte window.
-    expect(second.frames).toHaveLength(9);
-    expect(log.flightBytes).toBe(9 * 103);
+    // 95-byte frames now: ten fit in the 1000-byte window.
+    expect(second.frames).toHaveLength(10);
+    expect(log.flightBytes).toBe(10 * 95);
   });
 
   it('re-encodes all or nothing: a payload that cannot be encoded leaves every frame as it was', () => {
@@ -271,7 +312,7 @@ describe('OutgoingLog', () => {
     }
     expect(log.length).toBe(13);
     expect(link.frames.map((f) => f.seq)).toEqual(Array.from({ length: next }, (_, i) => i + 1));
-    log.rewind();
+    log.rewind(true);
     const again = recorder();
     pump(log, again.write, []);
     expect(again.frames.map((f) => f.text)).toEqual(Array.from({ length: 13 }, (_, i) => text(next - 13 + i, 20)));
@@ -299,12 +340,12 @@ describe('OutgoingLog', () => {
     });
 
     it('do not write part of a group: it waits until all of it fits', () => {
-      const log = new OutgoingLog(3200); // groups up to 200 bytes: three 53-byte frames
+      const log = new OutgoingLog(2700); // sixty 45-byte frames; groups up to 168 bytes: three of them
       const link = recorder();
       for (let n = 0; n < 60; n++) {
         appendNow(log, text(n), link.write);
       }
-      expect(log.fits(53)).toBe(false);
+      expect(log.fits(45)).toBe(false);
       for (let n = 60; n < 63; n++) {
         append(log, text(n));
         void log.wait();

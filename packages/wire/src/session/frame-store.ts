@@ -1,11 +1,11 @@
 import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
-import { SEQ_BYTES, setSeq, writeSeq } from './seq';
+import { SEQ_BYTES, writeSeq } from './seq';
 import { allocBytes } from '../platform/bytes';
 import type { RunWriter } from '../framing/frame-writer';
 
-/** Bytes of a session's message frame before its payload: length, kind, seq. */
-export const PREFIX_BYTES = FRAME_HEADER_BYTES + SEQ_BYTES;
+/** Bytes of a session's message frame, as kept, before its payload: length and kind (a NextMessage: no seq). */
+export const PREFIX_BYTES = FRAME_HEADER_BYTES;
 /** The first slab of a store; each next one doubles, up to {@link MAX_SLAB_BYTES}. */
 const FIRST_SLAB_BYTES = 4 * 1024;
 /** The largest slab taken for small frames (a bigger frame grows one of its own). */
@@ -24,8 +24,10 @@ const NO_VIEW = new DataView(new ArrayBuffer(0));
 const NO_ENTRIES = new Int32Array(0);
 
 /**
- * A session's message frames (`[u32 length][u8 kind = Message][u64 seq][payload]`), in
- * the order of their seqs, by absolute index (every frame ever stored has its own). A
+ * A session's message frames, in the order of their seqs, by absolute index (every frame
+ * ever stored has its own), kept as NextMessage frames (`[u32 length][u8 kind =
+ * NextMessage][payload]`, no seq: docs/protocol.md, "Sessions"), which is how most go to
+ * the link; the one that must carry its seq is made apart ({@link FrameStore.numberedFrame}). A
  * message is encoded once, straight into the store behind its header
  * ({@link FrameStore.beginFrame}, the codec writes into the `ByteWriter` it returns,
  * {@link FrameStore.commit}), and the link is handed runs of frames where they lie:
@@ -35,8 +37,8 @@ const NO_ENTRIES = new Int32Array(0);
  * nothing kept per frame is an object, and a slab is let go once acks pass all its frames
  * (a 1 MiB one is reused then, see `#recycle`: the peer has every frame in it). Bytes of
  * frames not yet acknowledged are never written again (a slab's free space is used, never
- * its used part), so a socket may hold a run of them until it has sent it; the one
- * exception is {@link FrameStore.renumber}, which happens between links, when none holds them.
+ * its used part), so a socket may hold a run of them until it has sent it. Kept without
+ * seqs, they need no rewriting when the session numbers them anew (a restart).
  */
 export class FrameStore {
   /** Writes frames at the end of the current slab; its slab changes when one is full. Made with the first frame. */
@@ -60,7 +62,7 @@ export class FrameStore {
   #firstSlab = 0;
   /** The last slab in `#slabs`: the one frames were last committed into. */
   #slab: Uint8Array | undefined;
-  /** `#slab` as a DataView: a frame's length and seq are written a field at a time, not a byte at a time. */
+  /** `#slab` as a DataView: a frame's length is written a field at a time, not a byte at a time. */
   #view: DataView = NO_VIEW;
   #nextSlabBytes = FIRST_SLAB_BYTES;
 
@@ -108,8 +110,8 @@ export class FrameStore {
     this.#open = false;
   }
 
-  /** Keeps the open frame as the next one, numbered `seq`; returns its bytes. */
-  commit(seq: number): number {
+  /** Keeps the open frame as the next one; returns its bytes. */
+  commit(): number {
     const out = this.#writer as ByteWriter;
     const slab = out.buf;
     if (slab !== this.#slab) this.#addSlab(slab);
@@ -117,8 +119,7 @@ export class FrameStore {
     const bytes = out.length;
     const view = this.#view;
     view.setUint32(at, bytes - FRAME_LENGTH_BYTES);
-    view.setUint8(at + FRAME_LENGTH_BYTES, FrameKind.Message);
-    setSeq(view, at + FRAME_HEADER_BYTES, seq);
+    view.setUint8(at + FRAME_LENGTH_BYTES, FrameKind.NextMessage);
     out.commit();
     this.#open = false;
     if (this.#end - this.#base === this.#lengths.length) this.#makeRoom();
@@ -131,12 +132,12 @@ export class FrameStore {
     return bytes;
   }
 
-  /** Stores a frame of a payload already encoded (a string as UTF-8), numbered `seq`; returns its bytes. */
-  append(seq: number, payload: string | Uint8Array): number {
+  /** Stores a frame of a payload already encoded (a string as UTF-8); returns its bytes. */
+  append(payload: string | Uint8Array): number {
     const out = this.beginFrame();
     if (typeof payload === 'string') out.utf8(payload);
     else out.copy(payload);
-    return this.commit(seq);
+    return this.commit();
   }
 
   /** Bytes of the frame at `index`. */
@@ -149,6 +150,18 @@ export class FrameStore {
     const slot = index - this.#base;
     const at = this.#offsets[slot] as number;
     return this.#slabAt(slot).subarray(at + PREFIX_BYTES, at + (this.#lengths[slot] as number));
+  }
+
+  /** The frame at `index` as a Message with its seq, `seq`: a copy, `SEQ_BYTES` longer than the one kept. */
+  numberedFrame(index: number, seq: number): Uint8Array {
+    const payload = this.payloadAt(index);
+    const frame = allocBytes(FRAME_HEADER_BYTES + SEQ_BYTES + payload.length);
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.length);
+    view.setUint32(0, frame.length - FRAME_LENGTH_BYTES);
+    view.setUint8(FRAME_LENGTH_BYTES, FrameKind.Message);
+    writeSeq(frame, FRAME_HEADER_BYTES, seq);
+    frame.set(payload, FRAME_HEADER_BYTES + SEQ_BYTES);
+    return frame;
   }
 
   /** Hands `write` the frames from `from` to `to`, a run of neighbours in a slab at a time, each run at most `maxRun` bytes (unless one frame is bigger). */
@@ -175,17 +188,6 @@ export class FrameStore {
       const gone = this.#slabs.splice(0, id - this.#firstSlab);
       this.#firstSlab = id;
       this.#recycle(gone[gone.length - 1] as Uint8Array);
-    }
-  }
-
-  /**
-   * Rewrites the seq of every frame kept as its index plus `delta`. In place: only between
-   * links (no socket holds a run of them then).
-   */
-  renumber(delta: number): void {
-    const base = this.#base;
-    for (let i = this.#head; i < this.#end; i++) {
-      writeSeq(this.#slabAt(i - base), (this.#offsets[i - base] as number) + FRAME_HEADER_BYTES, i + delta);
     }
   }
 

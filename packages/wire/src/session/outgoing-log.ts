@@ -14,10 +14,12 @@ const MAX_RUN_BYTES = 256 * 1024;
 const MAX_GROUP_BYTES = 64 * 1024;
 
 /**
- * A session's outgoing messages, kept until the peer acknowledges them: whole frames
- * (`[u32 length][u8 kind = Message][u64 seq][payload]`) in a {@link FrameStore}, where a
+ * A session's outgoing messages, kept until the peer acknowledges them: whole NextMessage
+ * frames (`[u32 length][u8 kind = NextMessage][payload]`) in a {@link FrameStore}, where a
  * message is encoded once and from where the link is handed runs of frames. Seqs are
- * consecutive, so a message's seq is its index plus a constant.
+ * consecutive, so a message's seq is its index plus a constant; the first message a link
+ * pulls goes as a Message with its seq (made apart), and every one does to a peer that
+ * reads no NextMessage frames (docs/protocol.md, "Sessions").
  *
  * ```
  * [head ........ handed ........ cursor ........ tail)
@@ -48,6 +50,10 @@ export class OutgoingLog {
   #waitingBytes = 0;
   /** Messages before this index were written to some link at least once: writing them again is a resend. */
   #writtenEnd = 0;
+  /** The next message the link pulls is the first on it: it goes as a Message with its seq. */
+  #numberNext = true;
+  /** The link's peer reads no NextMessage frames: every message goes with its seq (set by {@link OutgoingLog.rewind} for each link). */
+  #numberAll = false;
   /** A message's seq is its index plus this (changed by {@link OutgoingLog.renumber}). */
   #seqDelta = 1;
   #heldBytes = 0;
@@ -105,7 +111,7 @@ export class OutgoingLog {
     return this.#flightBytes === 0 || this.#flightBytes + bytes <= this.#window;
   }
 
-  /** Bytes of the frame of a payload of `payloadBytes`. */
+  /** Bytes of the frame of a payload of `payloadBytes`, as kept (as a Message with its seq, 8 bytes more). */
   static frameBytes(payloadBytes: number): number {
     return PREFIX_BYTES + payloadBytes;
   }
@@ -132,12 +138,12 @@ export class OutgoingLog {
 
   /** Keeps the frame being encoded as the next message, numbered {@link OutgoingLog.nextSeq}. */
   commit(): void {
-    this.#heldBytes += this.#frames.commit(this.nextSeq);
+    this.#heldBytes += this.#frames.commit();
   }
 
   /** Appends a message frame numbered {@link OutgoingLog.nextSeq} around a payload already encoded (a string as UTF-8). */
   append(payload: string | Uint8Array): void {
-    this.#heldBytes += this.#frames.append(this.nextSeq, payload);
+    this.#heldBytes += this.#frames.append(payload);
   }
 
   /** The last message appended waits for room in the window: the promise of its send, shared with its group. */
@@ -177,11 +183,22 @@ export class OutgoingLog {
 
   /** Hands `write` the messages taken for the current link since the last pull, in runs of frames next to each other in a slab. */
   pull(write: RunWriter): void {
-    const from = this.#handed;
+    let from = this.#handed;
     const to = this.#cursor;
     this.#handed = to;
     this.#waitingBytes = 0;
+    if (from < to && this.#numberNext) from = this.#writeNumbered(from, this.#numberAll ? to : from + 1, write);
     if (from < to) this.#frames.writeRuns(from, to, write, MAX_RUN_BYTES);
+  }
+
+  /** Writes the messages from `from` to `to` as Messages with their seqs (copies); returns `to`. */
+  #writeNumbered(from: number, to: number, write: RunWriter): number {
+    for (let i = from; i < to; i++) {
+      const frame = this.#frames.numberedFrame(i, i + this.#seqDelta);
+      write(frame, 0, frame.length);
+    }
+    this.#numberNext = this.#numberAll;
+    return to;
   }
 
   /** The link is gone before it pulled what was taken for it: a new link writes it again (from the head). */
@@ -221,8 +238,14 @@ export class OutgoingLog {
     return resent;
   }
 
-  /** A new link: nothing is written to it yet, so everything unacknowledged is to be written again. */
-  rewind(): void {
+  /**
+   * A new link: nothing is written to it yet, so everything unacknowledged is to be written
+   * again, the first message with its seq (and every one, unless its peer reads NextMessage
+   * frames: `next`).
+   */
+  rewind(next: boolean): void {
+    this.#numberNext = true;
+    this.#numberAll = !next;
     this.#cursor = this.#frames.head;
     this.#handed = this.#cursor;
     this.#waitingBytes = 0;
@@ -264,11 +287,10 @@ export class OutgoingLog {
     this.#highestWritten = seq - 1;
   }
 
-  /** Numbers what is unacknowledged from 1 (a new session on the peer's side), rewriting each frame's seq; returns the next seq. */
+  /** Numbers what is unacknowledged from 1 (a new session on the peer's side); returns the next seq. */
   renumber(): number {
     this.#seqDelta = 1 - this.#frames.head;
     this.#highestWritten = 0;
-    this.#frames.renumber(this.#seqDelta);
     return this.nextSeq;
   }
 

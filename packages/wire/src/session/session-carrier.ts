@@ -76,7 +76,7 @@ export class SessionCarrier implements HeldSession {
    * Runs the session over this connection, resending what the peer has not received.
    * Throws `BadData` if the peer claims to have received more than was sent.
    */
-  attach({ session, peerReceived, peerWindow }: SessionBinding, codec: FrameCodec, maxFrameBytes: number, payloadKey: PayloadKey): void {
+  attach({ session, peerReceived, peerWindow, peerNext }: SessionBinding, codec: FrameCodec, maxFrameBytes: number, payloadKey: PayloadKey): void {
     const io = this.#io;
     this.#session = session;
     this.#link = {
@@ -93,7 +93,7 @@ export class SessionCarrier implements HeldSession {
       resume: () => io.resume(),
       fail: (error) => io.fail(error),
     };
-    session.attach(this.#link, peerReceived, peerWindow);
+    session.attach(this.#link, peerReceived, peerWindow, peerNext);
   }
 
   /**

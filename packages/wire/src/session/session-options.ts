@@ -49,6 +49,8 @@ export interface SessionBinding {
   readonly peerReceived: number;
   /** The peer's send window, as its hello announced it (`SessionHello.window`); `undefined` if it announced none. */
   readonly peerWindow?: number | undefined;
+  /** The peer reads NextMessage frames (its hello's `next: true`): messages go without their seqs, but for a link's first. */
+  readonly peerNext?: boolean | undefined;
 }
 
 /** What a session needs from the connection it runs over. */

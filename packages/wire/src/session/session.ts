@@ -31,11 +31,12 @@ const NO_SOURCE: RunSource = { pullRuns: () => {} };
 /**
  * A resumable session: what lets a client reconnect without losing or repeating a
  * message (docs/reconnect.md). Both sides of a session-enabled connection number their
- * Message frames and acknowledge what they received:
+ * messages and acknowledge what they received:
  *
  * ```
- * message: [u32 BE length][u8 kind = 2][u64 BE seq][message payload]
- * ack:     [u32 BE length][u8 kind = 9][u64 BE seq]   highest seq received in order
+ * message:      [u32 BE length][u8 kind = 2][u64 BE seq][message payload]   a link's first
+ * next message: [u32 BE length][u8 kind = 13][message payload]   seq one past the last (if the peer reads it)
+ * ack:          [u32 BE length][u8 kind = 9][u64 BE seq]   highest seq received in order
  * ```
  *
  * A session keeps every message it sent until the peer acknowledges it, and resends
@@ -294,9 +295,10 @@ export class Session {
   /**
    * Runs the session over a new link: forgets what the peer says it received, writes the rest in
    * order, as much as the window holds (the peer's acks admit the rest), and acknowledges by the
-   * peer's window (`peerWindow`, if announced). Throws `BadData` if the peer claims more than was sent.
+   * peer's window (`peerWindow`, if announced). Messages go as NextMessage frames, but for the
+   * link's first, if the peer reads them (`peerNext`). Throws `BadData` if the peer claims more than was sent.
    */
-  attach(link: SessionLink, peerReceived: number, peerWindow?: number): void {
+  attach(link: SessionLink, peerReceived: number, peerWindow?: number, peerNext = false): void {
     const previous = this.#codec;
     this.#acks.forPeerWindow(peerWindow);
     this.#link = link;
@@ -306,7 +308,7 @@ export class Session {
     this.#maxFrameBytes = link.maxFrameBytes;
     this.#classes = new KnownClass(link);
     this.#peer = link.describePeer();
-    this.#outgoing.rewind();
+    this.#outgoing.rewind(peerNext);
     this.#acknowledge(peerReceived);
     // `#codec` is what the log is encoded with: it changes only once the log is re-encoded
     // (all or nothing), so a link that fails it leaves the log as the next link expects.
@@ -562,10 +564,11 @@ export class Session {
     for (const group of waiting) group.reject(failure);
   }
 
-  /** A frame of `frameBytes` over the link's `maxFrameBytes` is `BadData`, and nothing is kept. */
+  /** A frame of `frameBytes` (as kept) over the link's `maxFrameBytes` is `BadData`, and nothing is kept. */
   #checkFrameBytes(frameBytes: number): void {
-    // What the peer's decoder measures against its limit: the frame without its length prefix.
-    const size = frameBytes - FRAME_LENGTH_BYTES;
+    // What the peer's decoder measures against its limit: the frame without its length
+    // prefix, as a Message with its seq (a link's first message goes so, and to an older peer every one).
+    const size = frameBytes + SEQ_BYTES - FRAME_LENGTH_BYTES;
     if (size > this.#maxFrameBytes) throw overMaxFrameBytes(size, this.#maxFrameBytes);
   }
 
