@@ -9,7 +9,7 @@ import { bundleForBrowser, packageOf } from '../support/browser-bundle';
 const MINIMAL_PAGE = join(__dirname, 'fixtures', 'minimal-page.ts');
 
 /** The bound the min+gzip size must stay under (docs/browser.md gives the figure). */
-const MAX_GZIP_BYTES = 47 * 1024;
+const MAX_GZIP_BYTES = 48 * 1024;
 
 describe('a browser bundle of @oon/core and @oon/client', () => {
   it('needs no Node built-in, leaves class-validator out, and stays within its size bound', async () => {
