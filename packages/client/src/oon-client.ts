@@ -314,7 +314,6 @@ export class OonClient<T extends object = object> extends EventEmitter<OonClient
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
       ...(this.#options.reconnect === undefined ? {} : this.#session.hooks()),
       onOpen: () => this.#attach(connection),
-      hasMessageListeners: () => this.listenerCount('message') > 0,
       onMessage: (object, message) => this.emit('message', object as T, message as NetMessage<T>),
       handleRequest: (object, signal) => this.#handlers.dispatch(object, this, signal),
     });

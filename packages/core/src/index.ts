@@ -42,6 +42,6 @@ export { NetClass, NetField } from './decorators';
 export type { NetClassOptions, NetFieldOptions, NetClassDecorator, NetFieldDecorator } from './decorators';
 export { Registry, defaultRegistry, registerEnum, compareCodePoints } from './registry';
 export type { RegisterOptions } from './registry';
-export { NetMessage, newMessageId } from './net-message';
+export { NetMessage, newMessageId, type MessageIdPrefix } from './net-message';
 export type { NetMessageOptions } from './net-message';
 export { createInstance, isSameOrSubclass } from './object-model';

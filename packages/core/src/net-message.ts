@@ -13,6 +13,12 @@ export interface NetMessageOptions {
   ignore?: readonly string[];
 }
 
+/** Where the ids a connection derives for the messages it receives begin: read once someone asks for an id. */
+export interface MessageIdPrefix {
+  /** The common start of the ids, such as `<session id>:`. */
+  readonly idPrefix: string;
+}
+
 /**
  * One object on its way over the network, with its id: the origin's `_NetMessage`.
  *
@@ -34,7 +40,7 @@ export class NetMessage<T extends object = object> {
   readonly ignore: readonly string[];
   #uuid: string | undefined;
   /** What a received message's id is derived from, until it is read: a prefix and a number. */
-  #idPrefix: string | undefined;
+  #idFrom: MessageIdPrefix | undefined;
   #idNumber = 0;
 
   constructor(object: T, options?: NetMessageOptions) {
@@ -46,7 +52,7 @@ export class NetMessage<T extends object = object> {
 
   /** The message id: given, derived by the connection it came on, or drawn at random when first read. */
   get uuid(): string {
-    if (this.#uuid === undefined) this.#uuid = this.#idPrefix === undefined ? newMessageId() : `${this.#idPrefix}${this.#idNumber}`;
+    if (this.#uuid === undefined) this.#uuid = this.#idFrom === undefined ? newMessageId() : `${this.#idFrom.idPrefix}${this.#idNumber}`;
     return this.#uuid;
   }
 
@@ -59,12 +65,12 @@ export class NetMessage<T extends object = object> {
   }
 
   /**
-   * For a connection that received this message without an id: its id is `prefix`
+   * For a connection that received this message without an id: its id is `from`'s prefix
    * followed by `n` (made when first read). Does nothing to a message that has an id.
    */
-  deriveUuid(prefix: string, n: number): void {
+  deriveUuid(from: MessageIdPrefix, n: number): void {
     if (this.#uuid !== undefined) return;
-    this.#idPrefix = prefix;
+    this.#idFrom = from;
     this.#idNumber = n;
   }
 }

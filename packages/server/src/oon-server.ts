@@ -301,17 +301,17 @@ export class OonServer<T extends object = object, Data extends object = PeerData
       return;
     }
     const slot = this.#slots.take(address);
+    // The peer of a link is known from its onOpen, before any of its messages or requests.
+    let peer: Peer<Data, Identity> | undefined;
     const connection: Connection = new Connection(transport, this.#options.connection, {
       role: 'server',
       admit: (hello, proof) => this.#admission.admit(hello, transport, connection, proof),
       onOpen: () => {
         slot.opened();
-        this.#onOpen(connection);
+        peer = this.#onOpen(connection);
       },
-      hasMessageListeners: () => this.listenerCount('message') > 0,
-      // The peer of a link is known from its onOpen, before any of its messages.
-      onMessage: (object, message) => this.emit('message', object as T, this.#peerOf.get(connection) as Peer<Data, Identity>, message as NetMessage<T>),
-      handleRequest: (object, signal) => this.#handlers.dispatch(object, this.#peerOf.get(connection) as Peer<Data, Identity>, signal),
+      onMessage: (object, message) => this.emit('message', object as T, peer as Peer<Data, Identity>, message as NetMessage<T>),
+      handleRequest: (object, signal) => this.#handlers.dispatch(object, peer as Peer<Data, Identity>, signal),
     });
     this.#connections.add(connection);
     connection.ready.catch(
@@ -334,7 +334,8 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     });
   }
 
-  #onOpen(connection: Connection): void {
+  /** A link opened: its peer (a new one, or the one whose session it resumes), told to the listeners. */
+  #onOpen(connection: Connection): Peer<Data, Identity> {
     const entry = this.#sessions.entryOf(connection);
     const resumed = entry?.peer;
     const peer =
@@ -355,7 +356,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
       const back = this.#sessions.back(entry);
       log(this.#logger, 'info', `client ${String(peer)} came back and resumed its session`, { event: 'reconnect', peer: String(peer) });
       this.emit('reconnect', peer, back);
-      return;
+      return peer;
     }
     if (entry !== undefined) entry.peer = peer;
     this.#peers.add(peer);
@@ -363,6 +364,7 @@ export class OonServer<T extends object = object, Data extends object = PeerData
     if (this.#accepted.hasWaiters || this.listenerCount('connection') === 0) this.#accepted.push(peer);
     log(this.#logger, 'debug', `client ${String(peer)} connected`, { event: 'connection', peer: String(peer) });
     this.emit('connection', peer);
+    return peer;
   }
 
   /** A peer's link closed: it is away if its session waits for it to come back, else gone. */

@@ -62,6 +62,9 @@ function recordingLink(
     refuseUnknown,
     pause() {},
     resume() {},
+    fail(error) {
+      throw error;
+    },
   };
 }
 

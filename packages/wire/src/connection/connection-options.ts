@@ -131,16 +131,13 @@ export interface ConnectionOwner {
    */
   onOpen?(): void;
   /**
-   * True while the endpoint has `'message'` listeners. Without any, messages are held
-   * for `receive()`; with some, only a `receive()` already waiting gets them, so
-   * event-driven code never accumulates memory.
+   * Receives each revived message, in place of the connection's own `'message'` event
+   * (the owner's relay to its listeners is then one emit per message, not two), and
+   * returns whether a listener heard it, as `emit()` does. A message no listener heard is
+   * held for `receive()`; one heard goes there only if a `receive()` already waits, so
+   * event-driven code never accumulates memory. Called as a plain function, without `this`.
    */
-  hasMessageListeners(): boolean;
-  /**
-   * Receives each revived message, in place of the connection's own `'message'` event:
-   * the owner's relay to its listeners is then one emit per message, not two.
-   */
-  onMessage?(object: object, message: NetMessage): void;
+  onMessage?: (object: object, message: NetMessage) => boolean;
   /**
    * Answers a request with the reply object, or rejects: an `OonError` reaches the
    * caller with its code, anything else as `BadData` with its message. Without it,

@@ -1,4 +1,4 @@
-import { newMessageId, type NetMessage } from '@oon/core';
+import { newMessageId, type MessageIdPrefix, type NetMessage } from '@oon/core';
 import { Unreadable } from './message-rejection';
 
 /**
@@ -7,47 +7,60 @@ import { Unreadable } from './message-rejection';
  * session, so a message resent after a resume has the id it had; otherwise
  * `<link id>:<n>`, this link's own random 10 hex digits and the message's number on it
  * (nothing is resent without a session, so no message arrives twice). Made only when
- * someone reads `uuid`.
+ * someone reads `uuid`: a message keeps the prefix's source and its number till then.
  */
-export class MessageIds {
-  /** This link's prefix: random, so links (and processes) do not share ids; made with the first id (an idle link has none). */
+export class MessageIds implements MessageIdPrefix {
+  /** This link's prefix: random, so links (and processes) do not share ids; made with the first id read (an idle link has none). */
   #link: string | undefined;
   /** Messages read on this link without a session. */
   #count = 0;
-  /** The id of the session the link carries, once it has one. */
-  #sessionId = '';
-  /** Its prefix (`<session id>:`), made with the first id. */
-  #session: string | undefined;
+  /** The prefix of the session the link carries, once it has one. */
+  #session: SessionIdPrefix | undefined;
 
-  /** The link carries session `id` from now on: its messages are named by their seq in it. */
-  inSession(id: string): void {
-    this.#sessionId = id;
-    this.#session = undefined;
-  }
-
-  /**
-   * Gives a message read on this link (or the head of one that could not be) its
-   * derived id, unless it came with one: by `seq` in the session when a session numbered
-   * it (`seq` > 0), else by its number on this link.
-   */
-  name(read: NetMessage | Unreadable, seq: number): NetMessage | Unreadable {
-    const prefix = seq === 0 ? this.#linkPrefix() : this.#sessionPrefix();
-    const n = seq === 0 ? ++this.#count : seq;
-    if (read instanceof Unreadable) return named(read, prefix, n);
-    read.deriveUuid(prefix, n);
-    return read;
-  }
-
-  #linkPrefix(): string {
+  /** This link's prefix (`<link id>:`), the source of the ids of messages read without a session. */
+  get idPrefix(): string {
     return (this.#link ??= `${newMessageId()}:`);
   }
 
-  #sessionPrefix(): string {
-    return (this.#session ??= `${this.#sessionId}:`);
+  /** The link carries session `id` from now on: its messages are named by their seq in it. */
+  inSession(id: string): void {
+    this.#session = new SessionIdPrefix(id);
+  }
+
+  /**
+   * Gives a message read on this link its derived id, unless it came with one: by `seq`
+   * in the session when a session numbered it (`seq` > 0), else by its number on this link.
+   */
+  name(message: NetMessage, seq: number): NetMessage {
+    // Run for every message: kept to few bytecodes, so V8 inlines it where frames are read.
+    if (seq === 0) message.deriveUuid(this, ++this.#count);
+    else message.deriveUuid(this.#session as SessionIdPrefix, seq);
+    return message;
+  }
+
+  /** {@link MessageIds.name} of the head of a message that could not be read (it keeps its number). */
+  nameUnreadable(read: Unreadable, seq: number): Unreadable {
+    const from: MessageIdPrefix = seq === 0 ? this : (this.#session as SessionIdPrefix);
+    const n = seq === 0 ? ++this.#count : seq;
+    return read.head.id === undefined ? new Unreadable(read.error, { ...read.head, id: `${from.idPrefix}${n}` }) : read;
+  }
+
+  /** {@link MessageIds.name} or {@link MessageIds.nameUnreadable}, as the read turned out (a request or its reply). */
+  nameRead(read: NetMessage | Unreadable, seq: number): NetMessage | Unreadable {
+    return read instanceof Unreadable ? this.nameUnreadable(read, seq) : this.name(read, seq);
   }
 }
 
-/** The head of a message that could not be read, with its derived id if it came without one (out of line: rare). */
-function named(read: Unreadable, prefix: string, n: number): Unreadable {
-  return read.head.id === undefined ? new Unreadable(read.error, { ...read.head, id: `${prefix}${n}` }) : read;
+/** `<session id>:`, made when the first id is read. */
+class SessionIdPrefix implements MessageIdPrefix {
+  readonly #id: string;
+  #prefix: string | undefined;
+
+  constructor(id: string) {
+    this.#id = id;
+  }
+
+  get idPrefix(): string {
+    return (this.#prefix ??= `${this.#id}:`);
+  }
 }

@@ -41,11 +41,17 @@ export class Unreadable {
  * the stream around it is still in step, and its sender is to be told which one.
  */
 export function readMessage(codec: FrameCodec, buf: Uint8Array, start: number, end: number): NetMessage | Unreadable {
+  // Run for every message: the rare path is out of line, so V8 inlines this where frames are read.
   try {
     return codec.decodeSpan(buf, start, end);
   } catch (err) {
-    return new Unreadable(toOonError(err), codec.peekHead(buf, start, end));
+    return unreadable(err, codec, buf, start, end);
   }
+}
+
+/** A message payload, `buf[start, end)`, that `codec` could not decode for `err`. */
+function unreadable(err: unknown, codec: FrameCodec, buf: Uint8Array, start: number, end: number): Unreadable {
+  return new Unreadable(toOonError(err), codec.peekHead(buf, start, end));
 }
 
 /** The longest id or class name a Rejected frame repeats: a peer's id may be as long as its frame. */

@@ -29,6 +29,8 @@ export interface SessionCarrierIo {
   /** Stops reading while the session's inbox is full (the connection's read gate). */
   pause(): void;
   resume(): void;
+  /** Drops the connection for a fault of the peer's stream (`BadData`). */
+  fail(error: OonError): void;
 }
 
 /**
@@ -89,20 +91,21 @@ export class SessionCarrier implements HeldSession {
       refuseUnknown: (object) => io.refuseUnknown(object),
       pause: () => io.pause(),
       resume: () => io.resume(),
+      fail: (error) => io.fail(error),
     };
     session.attach(this.#link, peerReceived, peerWindow);
   }
 
   /**
    * The seq of a Message frame, `buf[start, end)`, whose payload is behind the seq (8
-   * bytes): 0 without a session (the payload is the whole frame), or -1 for a message seen
-   * before (resent after a reconnect), which is dropped. A seq that cannot be read, or a
-   * gap in the seqs, is `BadData`: the stream is out of step. A message it admits counts
-   * as received (it is acknowledged and never resent), whether or not its payload then decodes.
+   * bytes): 0 without a session (the payload is the whole frame), or -1 for a message not
+   * to deliver: one seen before (resent after a reconnect), or one out of step (a seq that
+   * cannot be read, a gap), which drops the connection with `BadData`. A message it admits
+   * counts as received (it is acknowledged and never resent), whether or not its payload then decodes.
    */
   acceptSeq(buf: Uint8Array, start: number, end: number): number {
     const session = this.#session;
-    return session === undefined ? 0 : session.acceptFrame(buf, start, end);
+    return session === undefined ? 0 : session.acceptFrame(buf, start, end, this.#link as SessionLink);
   }
 
   /** An Ack frame: the peer received everything up to its seq. */

@@ -76,6 +76,8 @@ export interface SessionLink {
   refuseUnknown(object: object): BadDataError | undefined;
   pause(): void;
   resume(): void;
+  /** The peer's messages are out of step (a gap, a seq that cannot be read): the stream cannot be trusted, so the link is dropped. */
+  fail(error: OonError): void;
 }
 
 /** What a session delivered: the figures behind "exactly once, in order". */

@@ -362,10 +362,11 @@ export class Session {
 
   /**
    * {@link Session.accept} of a Message frame, `buf[start, end)` where it lies in a received
-   * chunk, its payload behind its seq: returns the seq, or -1 for a duplicate. A seq that
-   * cannot be read is `BadData`, as a gap is.
+   * chunk, its payload behind its seq, as `link` received it: returns the seq, or -1 for a
+   * message not to deliver: a duplicate, or one out of step (a gap, a seq that cannot be
+   * read), which also fails `link` with `BadData`.
    */
-  acceptFrame(buf: Uint8Array, start: number, end: number): number {
+  acceptFrame(buf: Uint8Array, start: number, end: number, link: SessionLink): number {
     // Run for every message, so the usual case is checked here in few bytecodes (V8 inlines
     // a call chain only up to a budget of them): the next seq, below 2^32.
     const seq = this.#received + 1;
@@ -375,13 +376,19 @@ export class Session {
       this.#receiveNext(seq, end - start + FRAME_HEADER_BYTES);
       return seq;
     }
-    return this.#acceptFrameOutOfStep(buf, start, end);
+    return this.#acceptFrameOutOfStep(buf, start, end, link);
   }
 
   /** {@link Session.acceptFrame} of any other seq (a duplicate, a gap, one past 2^32, the first after a takeover). */
-  #acceptFrameOutOfStep(buf: Uint8Array, start: number, end: number): number {
-    const seq = readSeq(buf, 'message', start, end);
-    return this.accept(seq, end - start + FRAME_HEADER_BYTES) ? seq : -1;
+  #acceptFrameOutOfStep(buf: Uint8Array, start: number, end: number, link: SessionLink): number {
+    try {
+      const seq = readSeq(buf, 'message', start, end);
+      return this.accept(seq, end - start + FRAME_HEADER_BYTES) ? seq : -1;
+    } catch (err) {
+      // The stream itself cannot be trusted.
+      link.fail(toOonError(err));
+      return -1;
+    }
   }
 
   /** The next message arrived: it is received, and acknowledged in time. */
