@@ -27,9 +27,13 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     return proxy;
   }
 
-  /** Sends ticks `0..count-1` in batches, yielding between batches so cuts land mid-stream. */
-  async function stream(send: (tick: Tick) => Promise<void>, count: number): Promise<void> {
+  /**
+   * Sends ticks `0..count-1` in batches, yielding between batches so cuts land mid-stream;
+   * `held(n)`, when given, is awaited before the batch that starts at tick `n`.
+   */
+  async function stream(send: (tick: Tick) => Promise<void>, count: number, held?: (n: number) => Promise<unknown>): Promise<void> {
     for (let n = 0; n < count; n += 100) {
+      await held?.(n);
       const batch: Array<Promise<void>> = [];
       for (let i = n; i < Math.min(count, n + 100); i++) batch.push(send(new Tick(i)));
       await Promise.all(batch);
@@ -69,6 +73,14 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     if (transport === 'tcp') {
       it('streams 10,000 numbered messages both ways through three mid-frame cuts: each arrives exactly once, in order', async () => {
         const TOTAL = 10_000;
+        // Each cut is armed once a side has received its mark, to land in the frames the proxy carries next; neither side
+        // sends past mark + 1,000 before that. What the receivers count lags what the proxy has carried by what the sockets
+        // hold (thousands of ticks after a resume), and a cut armed once the last frames had gone by waited for traffic
+        // that never came: "no 'reconnect' event within 15000 ms".
+        const MARKS = [2_000, 5_000, 8_000];
+        const arm: Array<() => void> = [];
+        const armed = MARKS.map((_, k) => new Promise<void>((resolve) => (arm[k] = resolve)));
+        const held = (n: number): Promise<unknown> => Promise.all(armed.filter((_, k) => n >= (MARKS[k] as number) + 1_000));
         const { server, port } = await h.listeningServer<Tick>();
         const proxy = await proxyTo(port);
         const atServer: number[] = [];
@@ -81,7 +93,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
         server.on('loss', (count) => lost.push(count));
         server.on('connection', (peer) => {
           serverSide.peer = peer;
-          serverSide.streamed = stream((tick) => peer.send(tick), TOTAL);
+          serverSide.streamed = stream((tick) => peer.send(tick), TOTAL, held);
         });
         const client = h.client<Tick>(proxy.port, { reconnect: FAST });
         client.on('message', (tick) => atClient.push(tick.n));
@@ -89,11 +101,13 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
         client.on('reconnect', (info) => reconnects.push(info));
         await client.connect();
 
-        const streamed = stream((tick) => client.send(tick), TOTAL);
-        for (const mark of [2_000, 5_000, 8_000]) {
+        const streamed = stream((tick) => client.send(tick), TOTAL, held);
+        for (const [k, mark] of MARKS.entries()) {
           await waitUntil(() => atServer.length >= mark || atClient.length >= mark, 20_000, () => `${mark} messages (server has ${atServer.length}, client ${atClient.length})`);
           const back = nextEvent(client, 'reconnect', 15_000);
-          await proxy.cutMidFrame();
+          const cut = proxy.cutMidFrame();
+          arm[k]?.();
+          await cut;
           await back;
         }
         await streamed;

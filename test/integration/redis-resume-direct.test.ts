@@ -9,7 +9,7 @@
  */
 import type { OonClient, ReconnectInfo } from '@oon/client';
 import { Join, Note } from '../../tools/cluster-node/src/classes';
-import { clusterBed, clusterClient, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
+import { clusterBed, clusterClient, HEARTBEAT, HEARTBEAT_TIMEOUT, type ClusterNode } from '../support/cluster-node';
 import { cutProxies, type CutProxy } from '../support/cut-proxy';
 import { nextEvent } from '../support/harness';
 import { lostAndTwice, notesUntilMarker } from '../support/notes';
@@ -67,8 +67,13 @@ describe('what is sent to a session directly, when its node dies', () => {
     const members: Member[] = [];
     for (let i = 0; i < 4; i += 1) {
       const first = cut[i]?.port ?? a.port;
-      // Slow to notice a silent link (400 ms), so that a is dead before they dial another node.
-      members.push(await member(a, `a${i}`, [first, b.port, c.port], { down: i % 2 === 1, pingInterval: 200, pongTimeout: 400, connectTimeout: 300 }));
+      // Slow to give up on a node (a ping unanswered for HEARTBEAT_TIMEOUT, a dial unanswered as long), so that a is dead
+      // before a client whose link went silent dials another node, and no client leaves a live node that stalled: at 400
+      // and 300 ms, with the test on one core beside 4 busy loops, 3 runs in 22 failed (8 in 8 beside 6): a's event loop
+      // stalled 908 and 924 ms, and a client took its session to b before the kill, out of a's stream; or b and c stalled
+      // 593 and 636 ms just after the clients resumed there, and they resumed twice.
+      const patience = { pingInterval: 200, pongTimeout: HEARTBEAT_TIMEOUT, connectTimeout: HEARTBEAT_TIMEOUT };
+      members.push(await member(a, `a${i}`, [first, b.port, c.port], { down: i % 2 === 1, ...patience }));
     }
     void a.call({ cmd: 'streamDirect', rooms: ['r'], count: 2_000, every: 4 }).catch(() => {});
     await waitUntil(() => members.every((m) => m.got.length >= 40), 10_000, () => `the stream at every client: ${members.map((m) => `${m.name} ${m.got.length} (reconnects ${m.reconnects.length})`).join(', ')}; a sent ${a.events('directSent').length}`);
