@@ -1,6 +1,7 @@
 import { ByteWriter } from '../codec/binary/byte-writer';
 import { FRAME_HEADER_BYTES, FRAME_LENGTH_BYTES, FrameKind } from '../framing/constants';
-import { SEQ_BYTES, writeSeq } from './seq';
+import { seqBytes } from './seq';
+import { encodeFrame } from '../framing/frame-encoder';
 import { allocBytes } from '../platform/bytes';
 import type { RunWriter } from '../framing/frame-writer';
 
@@ -152,16 +153,9 @@ export class FrameStore {
     return this.#slabAt(slot).subarray(at + PREFIX_BYTES, at + (this.#lengths[slot] as number));
   }
 
-  /** The frame at `index` as a Message with its seq, `seq`: a copy, `SEQ_BYTES` longer than the one kept. */
+  /** The frame at `index` as a Message with its seq, `seq`: a copy, 8 bytes longer than the one kept. */
   numberedFrame(index: number, seq: number): Uint8Array {
-    const payload = this.payloadAt(index);
-    const frame = allocBytes(FRAME_HEADER_BYTES + SEQ_BYTES + payload.length);
-    const view = new DataView(frame.buffer, frame.byteOffset, frame.length);
-    view.setUint32(0, frame.length - FRAME_LENGTH_BYTES);
-    view.setUint8(FRAME_LENGTH_BYTES, FrameKind.Message);
-    writeSeq(frame, FRAME_HEADER_BYTES, seq);
-    frame.set(payload, FRAME_HEADER_BYTES + SEQ_BYTES);
-    return frame;
+    return encodeFrame(FrameKind.Message, this.payloadAt(index), seqBytes(seq));
   }
 
   /** Hands `write` the frames from `from` to `to`, a run of neighbours in a slab at a time, each run at most `maxRun` bytes (unless one frame is bigger). */

@@ -168,7 +168,8 @@ export class OutgoingLog {
    */
   take(bytes: number): boolean {
     this.#advance(this.#cursor + 1, bytes);
-    return (this.#waitingBytes += bytes) >= MAX_RUN_BYTES;
+    this.#waitingBytes += bytes;
+    return this.pullDue;
   }
 
   /** Bytes of the messages taken for the current link and not yet pulled by it. */

@@ -1,5 +1,5 @@
 import { BadDataError } from '@oon/core';
-import { allocBytes, readU32BE } from '../platform/bytes';
+import { allocBytes, readU32BE, writeU32BE } from '../platform/bytes';
 
 /** Bytes of the sequence number in front of a session's message payload (u64 BE). */
 export const SEQ_BYTES = 8;
@@ -12,14 +12,9 @@ export function seqBytes(seq: number): Uint8Array {
 }
 
 /** Writes `seq` as a u64 BE at `offset`. */
-export function writeSeq(buffer: Uint8Array, offset: number, seq: number): void {
-  setSeq(new DataView(buffer.buffer, buffer.byteOffset, buffer.length), offset, seq);
-}
-
-/** Writes `seq` as a u64 BE at `offset` of `view`: two stores, where a byte at a time is eight (a session writes one per message it sends). */
-export function setSeq(view: DataView, offset: number, seq: number): void {
-  view.setUint32(offset, Math.floor(seq / 0x1_0000_0000));
-  view.setUint32(offset + 4, seq >>> 0);
+function writeSeq(buffer: Uint8Array, offset: number, seq: number): void {
+  writeU32BE(buffer, offset, Math.floor(seq / 0x1_0000_0000));
+  writeU32BE(buffer, offset + 4, seq >>> 0);
 }
 
 /**
