@@ -7,6 +7,7 @@ import { readSeq } from './seq';
 import type { HeldSession } from '../connection/outbox';
 import type { RunSource } from '../framing/frame-writer';
 import type { Session, SessionBinding, SessionLink } from './session';
+import type { SessionReceiver } from './session-receiver';
 
 /** What a {@link SessionCarrier} needs from its connection. */
 export interface SessionCarrierIo {
@@ -42,6 +43,8 @@ export interface SessionCarrierIo {
 export class SessionCarrier implements HeldSession {
   readonly #io: SessionCarrierIo;
   #session: Session | undefined;
+  /** The session's receive side, held here: every message goes to it straight, not through the session (a call more would take the receive path past V8's inlining budget). */
+  #receiver: SessionReceiver | undefined;
   #link: SessionLink | undefined;
   #peerClosed = false;
 
@@ -79,6 +82,7 @@ export class SessionCarrier implements HeldSession {
   attach({ session, peerReceived, peerWindow, peerNext }: SessionBinding, codec: FrameCodec, maxFrameBytes: number, payloadKey: PayloadKey): void {
     const io = this.#io;
     this.#session = session;
+    this.#receiver = session.receiver;
     this.#link = {
       codec,
       payloadKey,
@@ -106,10 +110,10 @@ export class SessionCarrier implements HeldSession {
    * acknowledged and never resent), whether or not its payload then decodes.
    */
   acceptSeq(kind: number, buf: Uint8Array, start: number, end: number): number {
-    const session = this.#session;
-    if (session === undefined) return kind === FrameKind.Message ? 0 : this.#nextWithoutSession();
+    const receiver = this.#receiver;
+    if (receiver === undefined) return kind === FrameKind.Message ? 0 : this.#nextWithoutSession();
     const link = this.#link as SessionLink;
-    return kind === FrameKind.NextMessage ? session.acceptNext(end - start, link) : session.acceptFrame(buf, start, end, link);
+    return kind === FrameKind.NextMessage ? receiver.acceptNext(end - start, link) : receiver.acceptFrame(buf, start, end, link);
   }
 
   /** A NextMessage frame on a connection without a session: out of step. */

@@ -88,6 +88,16 @@ export interface SessionLink {
   fail(error: OonError): void;
 }
 
+/**
+ * What each side of a {@link Session} (its `SessionSender` and `SessionReceiver`)
+ * asks of the session, for what it says: the session's id, and who its peer is.
+ */
+export interface SessionContext {
+  readonly id: string;
+  /** The peer, for messages: the current link's, else the last one's. */
+  describePeer(): string;
+}
+
 /** What a session delivered: the figures behind "exactly once, in order". */
 export interface DeliveryStats {
   /** Messages given to `send()` in this session. */

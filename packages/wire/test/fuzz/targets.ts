@@ -164,7 +164,7 @@ function receiveSessionFrames(bytes: Uint8Array, cuts: readonly number[]): numbe
   let delivered = 0;
   const onFrame = (kind: number, payload: Uint8Array): void => {
     if (failed !== undefined) return;
-    const seq = kind === FrameKind.NextMessage ? session.acceptNext(payload.length, link) : kind === FrameKind.Message ? session.acceptFrame(payload, 0, payload.length, link) : -1;
+    const seq = kind === FrameKind.NextMessage ? session.receiver.acceptNext(payload.length, link) : kind === FrameKind.Message ? session.receiver.acceptFrame(payload, 0, payload.length, link) : -1;
     if (seq < 0) return;
     if (seq !== delivered + 1) throw new Error(`delivered #${seq} after #${delivered}`);
     delivered = seq;
