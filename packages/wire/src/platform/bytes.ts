@@ -49,7 +49,7 @@ export function readU32BE(buf: Uint8Array, at: number): number {
   return (buf[at] as number) * 0x1000000 + (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number));
 }
 
-/** Writes `value` (a u32) big-endian at `at` (the caller makes room). */
+/** Writes `value` (a u32) big-endian at `at` (the caller makes room); by hand, as Buffer's writer validates its arguments on every call. */
 export function writeU32BE(buf: Uint8Array, at: number, value: number): void {
   buf[at] = value >>> 24;
   buf[at + 1] = (value >>> 16) & 0xff;

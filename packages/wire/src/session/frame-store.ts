@@ -63,7 +63,11 @@ export class FrameStore {
   #firstSlab = 0;
   /** The last slab in `#slabs`: the one frames were last committed into. */
   #slab: Uint8Array | undefined;
-  /** `#slab` as a DataView: a frame's length is written a field at a time, not a byte at a time. */
+  /**
+   * `#slab` as a DataView: a frame's length is written a field at a time, not a byte at a
+   * time. Not `ByteWriter.setU32BE` nor `writeU32BE` (byte by byte): with either, a
+   * session's sender ran 75-100 instructions more per message (cachegrind, ~1,985 against ~1,900).
+   */
   #view: DataView = NO_VIEW;
   #nextSlabBytes = FIRST_SLAB_BYTES;
 

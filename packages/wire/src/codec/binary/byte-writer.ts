@@ -1,4 +1,4 @@
-import { allocSlab, utf8Length, utf8Write } from '../../platform/bytes';
+import { allocSlab, utf8Length, utf8Write, writeU32BE } from '../../platform/bytes';
 
 /** A float64 and its bytes, to write doubles without Buffer's checks (as Buffer itself does). */
 const F64 = new Float64Array(1);
@@ -57,13 +57,7 @@ export class ByteWriter {
 
   /** Overwrites 4 bytes at `at` (from the message's start) with `value`, big-endian: a length known only once what follows is written. */
   setU32BE(at: number, value: number): void {
-    // By hand: Buffer's writer validates its arguments, once per frame sent.
-    const buf = this.buf;
-    const p = this.#start + at;
-    buf[p] = value >>> 24;
-    buf[p + 1] = (value >>> 16) & 0xff;
-    buf[p + 2] = (value >>> 8) & 0xff;
-    buf[p + 3] = value & 0xff;
+    writeU32BE(this.buf, this.#start + at, value);
   }
 
   /**
