@@ -6,9 +6,10 @@
  * `--codecs`, `--transport`, `--memory` (only those parts, any of them; the codec part
  * includes the schema evolution case, `--evolution` runs only it), `--only=TEXT` (only
  * transports whose name contains TEXT, for profiling one with `node --cpu-prof`),
- * `--clients=N` (idle clients the memory part measures, default 1,000), `--no-write`
- * (print only), `--no-pin` (leave the transport half's processes where the scheduler puts
- * them).
+ * `--clients=N` (idle clients the memory part measures, default 1,000), `--forks=N` (fresh
+ * sender processes the transport half runs in, one after another, default 3; 1 with
+ * `--quick`), `--no-write` (print only), `--no-pin` (leave the transport half's processes
+ * where the scheduler puts them).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,11 @@ import type { MeasureOptions } from './measure';
 import { codecTable, loadNow, machineLine, reportMarkdown, transportTable } from './report';
 import { TRANSPORT_CONTENDERS } from './transport/contenders';
 import { pinningLine } from './transport/pinning';
-import { benchTransports, type TransportBenchOptions, type TransportResult } from './transport/transport-bench';
+import { benchTransportsInForks } from './transport/forks';
+import type { TransportBenchOptions, TransportResult } from './transport/transport-bench';
+
+/** Fresh sender processes the transport half runs in (`transport/forks.ts`). */
+const TRANSPORT_FORKS = 3;
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
@@ -30,6 +35,8 @@ async function main(): Promise<void> {
   const clients = Number(process.argv.find((a) => a.startsWith('--clients='))?.slice('--clients='.length) ?? (quick ? 200 : IDLE_CLIENTS));
   const measureOptions: MeasureOptions = quick ? { rounds: 3, roundMs: 100, warmupMs: 100 } : { rounds: 7, roundMs: 300, warmupMs: 500 };
   const transportOptions: TransportBenchOptions = quick ? { durationMs: 400, warmupMs: 200, warmupRequests: 500, requests: 1500 } : {};
+  const forks = Number(process.argv.find((a) => a.startsWith('--forks='))?.slice('--forks='.length) ?? (quick ? 1 : TRANSPORT_FORKS));
+  if (!Number.isInteger(forks) || forks < 1) throw new RangeError(`--forks wants a whole number of forks, at least 1; got ${String(forks)}`);
   const loadBefore = loadNow();
   console.log(`${machineLine()}; load average ${loadBefore.join(', ')}`);
 
@@ -49,9 +56,11 @@ async function main(): Promise<void> {
   const transports: TransportResult[] = [];
   let pinning = '';
   if (parts.transports) {
-    const run = await benchTransports(
-      TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only)),
+    const run = await benchTransportsInForks(
+      TRANSPORT_CONTENDERS.filter((c) => only === undefined || c.name.includes(only)).map((c) => c.name),
       { ...transportOptions, pin: !args.has('--no-pin') },
+      forks,
+      (f, results) => console.log(`\nfork ${f + 1} of ${forks}:\n${transportTable(results)}`),
     );
     transports.push(...run.results);
     pinning = pinningLine(run.pinning);
@@ -64,7 +73,7 @@ async function main(): Promise<void> {
     for (const sessions of [true, false]) memory.push(await measureIdleMemory(clients, sessions));
     console.log(`\n${idleMemoryTable(memory)}`);
   }
-  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow(), pinning }, codecs, transports, {
+  const report = reportMarkdown({ date: new Date(), loadBefore, loadAfter: loadNow(), pinning, forks }, codecs, transports, {
     ...(evolution.length === 0 ? {} : { evolution: evolutionTable(evolution) }),
     memory,
   });

@@ -9,7 +9,7 @@
  */
 import type { ClientEndpoint, OonClient, ReconnectInfo } from '@oon/client';
 import { Join, Note } from '../../tools/cluster-node/src/classes';
-import { clusterBed, clusterClient, HEARTBEAT, type ClusterNode } from '../support/cluster-node';
+import { clusterBed, clusterClient, HEARTBEAT, HEARTBEAT_TIMEOUT, type ClusterNode } from '../support/cluster-node';
 import { nextEvent } from '../support/harness';
 import { lostAndTwice, notesUntilMarker } from '../support/notes';
 import { freePort } from '../support/redis-server';
@@ -146,12 +146,14 @@ describe('a session on a cluster of three nodes on one Redis', () => {
   it('moves from a node that lives on (stopped while its client found another): that node lets its copy go, with no loss', async () => {
     const [a, b] = (await Promise.all([0, 1].map(() => nodes.start(redis().url, HEARTBEAT)))) as [ClusterNode, ClusterNode];
     const endpoints: ClientEndpoint[] = [a, b].map((node) => ({ host: '127.0.0.1', port: node.port }));
-    // Quick to notice a silent server, and to give up dialing one that does not answer.
-    const client = await h.connectedClient<Note>(0, { endpoints, reconnect: { initialDelay: 20, maxDelay: 100 }, pingInterval: 100, pongTimeout: 200, connectTimeout: 300 });
+    // Notices a silent server and gives up dialing one within the cluster's heartbeat timeout:
+    // shorter, a node or a dial slowed by a loaded machine (900 ms was seen) passes for a stopped one.
+    const patience = { pingInterval: 200, pongTimeout: HEARTBEAT_TIMEOUT, connectTimeout: HEARTBEAT_TIMEOUT };
+    const client = await h.connectedClient<Note>(0, { endpoints, reconnect: { initialDelay: 20, maxDelay: 100 }, ...patience });
     await client.send(new Join('r', 'x'));
     const { peer } = await a.nextEvent('joined', (e) => e.name === 'x');
     await sleep(100); // the node writes the session's rooms to Redis at the end of the tick it joined them in
-    const reconnected = nextEvent(client, 'reconnect', 10_000);
+    const reconnected = nextEvent(client, 'reconnect', 4 * HEARTBEAT_TIMEOUT);
     a.run.child.kill('SIGSTOP');
     expect((await reconnected)[0]).toMatchObject({ resumed: true });
     await b.nextEvent('takeover');

@@ -192,11 +192,11 @@ describe('classes only one side knows', () => {
     return { serverRegistry, clientRegistry };
   }
 
-  async function connectedPair(options: { schemaPolicy?: 'strict' } = {}) {
+  async function connectedPair(options: { schemaPolicy?: 'strict' } = {}, reconnect = true) {
     const { serverRegistry, clientRegistry } = registries();
     const { server, port } = await h.listeningServer({ registry: serverRegistry, ...options });
     const connected = nextEvent(server, 'connection');
-    const client = await h.connectedClient(port, { registry: clientRegistry });
+    const client = await h.connectedClient(port, { registry: clientRegistry, reconnect });
     const [peer] = await connected;
     const make = (registry: Registry, name: string, fields: object): object =>
       Object.assign(new (registry.classByName(name) as new () => object)(), fields);
@@ -233,6 +233,20 @@ describe('classes only one side knows', () => {
     await client.send(make(clientRegistry, 'Car', { speed: 6 }));
     expect((await toServer)[0]).toEqual(expect.objectContaining({ speed: 6 }));
     expect(serverMessages).toHaveLength(1);
+  });
+
+  it('refuse a class the peer lacks after one it knows was sent, on a link without a session and in requests', async () => {
+    // A link remembers the class it sent last and skips the check for it: never for another class.
+    const { server, client, serverRegistry, clientRegistry, make } = await connectedPair({}, false);
+    server.handle(serverRegistry.classByName('Car') as new () => object, (car) => car);
+    const arrived = nextEvent(server, 'message');
+    await client.send(make(clientRegistry, 'Car', { speed: 1 }));
+    await arrived;
+    await expectOonError(client.send(make(clientRegistry, 'Plane', { wings: 4 })), 'BadData', /^peer does not know class `Plane`/);
+    await expectOonError(client.send(make(clientRegistry, 'SportsCar', { speed: 2 })), 'BadData', /^peer does not know class `SportsCar`/);
+    expect(await client.request(make(clientRegistry, 'Car', { speed: 3 }))).toEqual(expect.objectContaining({ speed: 3 }));
+    await expectOonError(client.request(make(clientRegistry, 'Plane', {})), 'BadData', /^peer does not know class `Plane`/);
+    expect(await client.request(make(clientRegistry, 'Car', { speed: 4 }))).toEqual(expect.objectContaining({ speed: 4 }));
   });
 
   it('reject a request of a class the peer lacks the same way', async () => {

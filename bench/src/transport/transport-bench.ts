@@ -54,13 +54,22 @@ export interface TransportBenchOptions {
 /** One transport's figures. */
 export interface TransportResult {
   readonly name: string;
-  /** One-way small messages revived per second by the receiver (median round). */
+  /** One-way small messages revived per second by the receiver: the median of every timed round (of every fork). */
   readonly messagesPerSec: number;
   /** (max - min) / median of the rounds' one-way rates. */
   readonly spread: number;
   /** Request round trip, median and 99th percentile over every round, in microseconds. */
   readonly p50Us: number;
   readonly p99Us: number;
+  /** Each fork's median one-way rate, in fork order (one entry when the run was not forked). */
+  readonly forkRates: readonly number[];
+}
+
+/** What one process measured of one transport: every timed round's one-way rate, every timed round trip (ms). */
+export interface TransportSamples {
+  readonly name: string;
+  readonly rates: readonly number[];
+  readonly latencies: readonly number[];
 }
 
 /** A transport's sender (here) and receiver (a child process), connected. */
@@ -82,15 +91,21 @@ interface Session {
  * machine's load spreads over all of them.
  */
 export async function benchTransports(contenders: readonly TransportContender[], options: TransportBenchOptions = {}): Promise<{ results: TransportResult[]; pinning: Pinning }> {
+  const { samples, pinning } = await sampleTransports(contenders, options);
+  return { results: summarizeForks([samples]), pinning };
+}
+
+/** {@link benchTransports}'s measurements, before they are summarized: what a fork reports. */
+export async function sampleTransports(contenders: readonly TransportContender[], options: TransportBenchOptions = {}): Promise<{ samples: TransportSamples[]; pinning: Pinning }> {
   const pinning: Pinning = options.pin === false ? { pinned: false, why: '--no-pin' } : pinSender();
   try {
-    return { results: await benchPinned(contenders, options, pinning), pinning };
+    return { samples: await benchPinned(contenders, options, pinning), pinning };
   } finally {
     unpin(pinning);
   }
 }
 
-async function benchPinned(contenders: readonly TransportContender[], options: TransportBenchOptions, pinning: Pinning): Promise<TransportResult[]> {
+async function benchPinned(contenders: readonly TransportContender[], options: TransportBenchOptions, pinning: Pinning): Promise<TransportSamples[]> {
   const rounds = options.rounds ?? 3;
   const burst = options.burst ?? 1000;
   const requestsPerRound = Math.ceil((options.requests ?? 9000) / rounds);
@@ -112,7 +127,9 @@ async function benchPinned(contenders: readonly TransportContender[], options: T
       }
     }
     for (let r = 0; r < rounds; r++) {
-      for (const session of sessions) {
+      // Each round starts with the next transport in line, as the request blocks do.
+      for (let i = 0; i < sessions.length; i++) {
+        const session = sessions[(i + r) % sessions.length] as Session;
         const start = performance.now();
         const before = session.sent;
         session.sent = await sendFor(session, burst, options.durationMs ?? 1000);
@@ -120,7 +137,7 @@ async function benchPinned(contenders: readonly TransportContender[], options: T
       }
       await timeRequestBlocks(sessions, requestsPerRound, requestBlock);
     }
-    return sessions.map(summarize);
+    return sessions.map(({ contender, rates, latencies }) => ({ name: contender.name, rates, latencies }));
   } finally {
     for (const session of sessions) await closeSession(session);
   }
@@ -138,18 +155,33 @@ async function closeSession(session: Session): Promise<void> {
   await exited;
 }
 
-function summarize(session: Session): TransportResult {
-  const rates = [...session.rates].sort((a, b) => a - b);
-  const median = rates[Math.floor(rates.length / 2)] as number;
-  const times = Float64Array.from(session.latencies).sort();
-  const at = (q: number): number => (times[Math.min(times.length - 1, Math.floor(times.length * q))] as number) * 1000;
-  return {
-    name: session.contender.name,
-    messagesPerSec: median,
-    spread: ((rates.at(-1) as number) - (rates[0] as number)) / median,
-    p50Us: at(0.5),
-    p99Us: at(0.99),
-  };
+/**
+ * One result per transport from what every fork measured of it (`forks[f]` lists one
+ * fork's transports, in the same order in each): the median of all their one-way rounds,
+ * and the latencies of all their requests.
+ */
+export function summarizeForks(forks: readonly (readonly TransportSamples[])[]): TransportResult[] {
+  const first = forks[0] ?? [];
+  return first.map((line, i) => {
+    const lines = forks.map((fork) => fork[i] as TransportSamples);
+    const rates = lines.flatMap((l) => l.rates).sort((a, b) => a - b);
+    const median = middle(rates);
+    const times = Float64Array.from(lines.flatMap((l) => l.latencies)).sort();
+    const at = (q: number): number => (times[Math.min(times.length - 1, Math.floor(times.length * q))] as number) * 1000;
+    return {
+      name: line.name,
+      messagesPerSec: median,
+      spread: ((rates.at(-1) as number) - (rates[0] as number)) / median,
+      p50Us: at(0.5),
+      p99Us: at(0.99),
+      forkRates: lines.map((l) => middle([...l.rates].sort((a, b) => a - b))),
+    };
+  });
+}
+
+/** The median of sorted numbers. */
+function middle(sorted: readonly number[]): number {
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Sends bursts for `ms`, then waits until the child has revived all sent so far; returns the new total. */

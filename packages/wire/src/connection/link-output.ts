@@ -1,4 +1,4 @@
-import { BadConnError, type NetMessageOptions, type OonError } from '@oon/core';
+import { BadConnError, OonError, type NetMessageOptions } from '@oon/core';
 import { Message } from '../codec/message-class';
 import { KnownClass } from './known-class';
 import type { FrameCodec } from '../codec/codec';
@@ -77,7 +77,9 @@ export class LinkOutput {
   offer(kind: FrameKind, object: object, options: NetMessageOptions, prefix?: Uint8Array): SendOutcome {
     const refused = this.cannotSend(object);
     if (refused !== undefined) return refused;
-    return writeMessage(this.#out as MessageOut, kind, new Message(object, options), prefix);
+    const outcome = writeMessage(this.#out as MessageOut, kind, new Message(object, options), prefix);
+    if (!(outcome instanceof OonError)) this.#classes.sent(object);
+    return outcome;
   }
 
   /** Writes a message sent to many peers as a Message frame around its payload for `key`'s codec, encoded once and shared. */
@@ -101,7 +103,9 @@ export class LinkOutput {
     const refused = this.cannotSend(object);
     if (refused !== undefined) throw refused;
     const { codec } = this.#out as MessageOut;
-    return encodeMessageFrame(codec, kind, new Message(object, options), this.#options.maxFrameBytes, prefix);
+    const frame = encodeMessageFrame(codec, kind, new Message(object, options), this.#options.maxFrameBytes, prefix);
+    this.#classes.sent(object);
+    return frame;
   }
 
   /** Why `object` cannot be sent now (the connection is not open, or the peer's hello did not list its class); `undefined` if it can. */
