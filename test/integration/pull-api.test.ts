@@ -33,6 +33,25 @@ describe('the pull API', () => {
       }
     });
 
+    it('keep a reader that falls behind connected: its full inbox stops reading, it tells the client it lives, and all arrives once read', async () => {
+      // A peer silent for pingInterval + pongTimeout (2 s here) is dropped; the reader is let be for 5 s.
+      const heartbeat = { pingInterval: 1_000, pongTimeout: 1_000 };
+      const { server, port } = await h.listeningServer(heartbeat);
+      const client = await h.connectedClient(port, heartbeat);
+      const peer = await server.accept({ timeout: 2_000 });
+      const drops: string[] = [];
+      client.on('disconnect', (reason, error) => drops.push(`${reason}: ${error?.message ?? ''}`));
+      // Three times what the inbox holds before it stops reading (DEFAULT_INBOX_HIGH_WATER_MARK, 1,024).
+      const sent = Array.from({ length: 3_072 }, (_, speed) => client.send(new VolvoCar(speed, 4)));
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      expect(drops).toEqual([]);
+      for (let speed = 0; speed < 3_072; speed++) {
+        expect((await peer.receive<VolvoCar>({ timeout: 5_000 })).speed).toBe(speed);
+      }
+      await Promise.all(sent);
+      expect(drops).toEqual([]);
+    }, 20_000);
+
     it('reject with Timeout when nothing comes in time', async () => {
       const { server, port } = await h.listeningServer();
       await expectOonError(server.accept({ timeout: 30 }), 'Timeout', 'no connection within 30 ms');

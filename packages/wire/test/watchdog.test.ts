@@ -8,16 +8,18 @@ import { Watchdog, type WatchdogLimits } from '../src/connection/watchdog';
 interface Probe {
   dog: Watchdog;
   pings: number;
+  keptAlive: number;
   failures: TimeoutError[];
   paused: boolean;
 }
 
 function watch(limits: Partial<WatchdogLimits>): Probe {
-  const probe = { pings: 0, failures: [], paused: false } as unknown as Probe;
+  const probe = { pings: 0, keptAlive: 0, failures: [], paused: false } as unknown as Probe;
   probe.dog = new Watchdog(
     { partialFrameTimeout: 0, pingInterval: 0, pongTimeout: 0, ...limits },
     {
       ping: () => void probe.pings++,
+      keepAlive: () => void probe.keptAlive++,
       fail: (error) => void probe.failures.push(error),
       paused: () => probe.paused,
       describePeer: () => 'peer 1',
@@ -84,8 +86,12 @@ describe('Watchdog', () => {
   describe('heartbeats', () => {
     it('sends nothing before startHeartbeat(): a Ping before the handshake is not OON', () => {
       probe = watch({ pingInterval: 100, pongTimeout: 100 });
-      jest.advanceTimersByTime(1_000);
+      probe.paused = true;
+      jest.advanceTimersByTime(500);
+      probe.paused = false;
+      jest.advanceTimersByTime(500);
       expect(probe.pings).toBe(0);
+      expect(probe.keptAlive).toBe(0);
       expect(probe.failures).toEqual([]);
     });
 
@@ -100,6 +106,25 @@ describe('Watchdog', () => {
       jest.advanceTimersByTime(1);
       expect(probe.pings).toBe(1);
       expect(probe.failures.map((e) => e.message)).toEqual(['peer 1 did not answer a ping within 200 ms (pongTimeout)']);
+    });
+
+    it('tells the peer it lives every half pingInterval while not reading, and neither pings nor fails it', () => {
+      probe = watch({ pingInterval: 400, pongTimeout: 400 });
+      probe.dog.startHeartbeat();
+      jest.advanceTimersByTime(300);
+      probe.paused = true;
+      // The first tick paused (at 400 ms) says so at once, then every 200 ms.
+      jest.advanceTimersByTime(100);
+      expect(probe.keptAlive).toBe(1);
+      jest.advanceTimersByTime(1_000);
+      expect(probe.keptAlive).toBe(6);
+      expect(probe.pings).toBe(0);
+      expect(probe.failures).toEqual([]);
+      // Reading again, it sends nothing unasked: the peer's pings are answered.
+      probe.paused = false;
+      probe.dog.onBytes(false, true);
+      jest.advanceTimersByTime(300);
+      expect(probe.keptAlive).toBe(6);
     });
 
     it('takes any bytes as the answer, even ones that come before the next tick', () => {

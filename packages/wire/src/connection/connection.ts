@@ -134,6 +134,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     );
     this.#watchdog = new Watchdog(resolved.watchdog, {
       ping: () => this.#output.writeFrame(encodeFrame(FrameKind.Ping), true),
+      keepAlive: () => this.#output.writeFrame(encodeFrame(FrameKind.Pong), true),
       fail: (error) => this.#life.fail(error, 'timeout'),
       paused: () => this.#gate.paused,
       describePeer: () => this.describePeer(),

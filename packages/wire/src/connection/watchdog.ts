@@ -14,6 +14,8 @@ export interface WatchdogLimits {
 export interface WatchdogActions {
   /** Sends a Ping frame. */
   ping(): void;
+  /** Tells the peer this side lives while it does not read: a Pong no one asked for (its pings wait unread). */
+  keepAlive(): void;
   /** Drops the peer for a missed deadline. */
   fail(error: TimeoutError): void;
   /** True while this side has stopped reading: the peer cannot be blamed for silence then. */
@@ -40,7 +42,10 @@ const SUSPENDED_AFTER_MS = 1_000;
  * chunk): the timer ticks at a quarter of the shortest deadline, and a deadline of N ms
  * fires between N and 1.25 N ms. Any bytes from the peer count as an answer to a ping:
  * a peer that is sending is alive. While this side is not reading (its inbox is full),
- * neither the peer's silence nor its unfinished frame counts against it.
+ * neither the peer's silence nor its unfinished frame counts against it; and as the peer
+ * cannot tell a side that stopped reading from one that died (its pings wait unread),
+ * this side sends it a Pong unasked every half `pingInterval` meanwhile, so a slow
+ * reader keeps its link and the peer's sends wait (backpressure) instead.
  *
  * Ticks, not the clock, measure the deadlines, so a process that was suspended does not
  * blame the peer for the time it slept. But the peer may have dropped it meanwhile, and
@@ -60,6 +65,8 @@ export class Watchdog {
   #heard = false;
   #partialSince = NONE;
   #pingSentAt = NONE;
+  /** The tick of the last Pong sent unasked while paused. */
+  #keptAliveAt = NONE;
   #heartbeat = false;
   /** `Date.now()` at the last tick, to notice a tick that came far too late (a suspension). */
   #tickedAt = Date.now();
@@ -113,6 +120,11 @@ export class Watchdog {
       this.#heardAt = now;
       if (this.#partialSince !== NONE) this.#partialSince = now;
       if (this.#pingSentAt !== NONE) this.#pingSentAt = now;
+      // Nor is it the peer's to blame us for: with the defaults it waits 45 s of silence, and hears from us every 12.5 s.
+      if (this.#heartbeat && (this.#keptAliveAt === NONE || this.#elapsed(this.#keptAliveAt) >= this.#limits.pingInterval / 2)) {
+        this.#keptAliveAt = now;
+        this.#actions.keepAlive();
+      }
       return;
     }
     const { partialFrameTimeout, pingInterval, pongTimeout } = this.#limits;
