@@ -5,8 +5,6 @@ import { encodeFrame } from '../framing/frame-encoder';
 import { allocBytes } from '../platform/bytes';
 import type { RunWriter } from '../framing/frame-writer';
 
-/** Bytes of a session's message frame, as kept, before its payload: length and kind (a NextMessage: no seq). */
-export const PREFIX_BYTES = FRAME_HEADER_BYTES;
 /** The first slab of a store; each next one doubles, up to {@link MAX_SLAB_BYTES}. */
 const FIRST_SLAB_BYTES = 4 * 1024;
 /** The largest slab taken for small frames (a bigger frame grows one of its own). */
@@ -103,8 +101,8 @@ export class FrameStore {
     const out = (this.#writer ??= new ByteWriter(0));
     out.slabSize = this.#nextSlabBytes;
     out.reset();
-    out.ensure(PREFIX_BYTES);
-    out.pos += PREFIX_BYTES;
+    out.ensure(FRAME_HEADER_BYTES);
+    out.pos += FRAME_HEADER_BYTES;
     this.#open = true;
     return out;
   }
@@ -154,7 +152,7 @@ export class FrameStore {
   payloadAt(index: number): Uint8Array {
     const slot = index - this.#base;
     const at = this.#offsets[slot] as number;
-    return this.#slabAt(slot).subarray(at + PREFIX_BYTES, at + (this.#lengths[slot] as number));
+    return this.#slabAt(slot).subarray(at + FRAME_HEADER_BYTES, at + (this.#lengths[slot] as number));
   }
 
   /** The frame at `index` as a Message with its seq, `seq`: a copy, 8 bytes longer than the one kept. */

@@ -1,5 +1,6 @@
 import type { ByteWriter } from '../codec/binary/byte-writer';
-import { FrameStore, PREFIX_BYTES } from './frame-store';
+import { FrameStore } from './frame-store';
+import { FRAME_HEADER_BYTES } from '../framing/constants';
 import type { RunWriter } from '../framing/frame-writer';
 import { WaitGroup } from './wait-group';
 import { copyBytes, utf8Bytes } from '../platform/bytes';
@@ -113,7 +114,7 @@ export class OutgoingLog {
 
   /** Bytes of the frame of a payload of `payloadBytes`, as kept (as a Message with its seq, 8 bytes more). */
   static frameBytes(payloadBytes: number): number {
-    return PREFIX_BYTES + payloadBytes;
+    return FRAME_HEADER_BYTES + payloadBytes;
   }
 
   /** True while a message is being encoded into the log (a send made then must wait for it). */
